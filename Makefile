@@ -1,0 +1,73 @@
+# daxsim — see README.md.  `make` builds ./daxsim; `make demo`, `make check`.
+CC        ?= gcc
+PKGS      := glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Isim -Imodels/xfs -Imodels/share -I. $(PKG_CFLAGS)
+LDLIBS    = $(PKG_LIBS) -lm
+
+# BUILD selects an output tree: build/default, build/asan, build/cov ...
+BUILD     ?= default
+O         := build/$(BUILD)
+
+LIB_SRCS  := $(sort $(wildcard sim/*.c models/xfs/*.c models/share/*.c))
+LIB_SRCS  := $(filter-out sim/main.c,$(LIB_SRCS))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS := $(sort $(wildcard harness/unit/*.c))
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
+
+PYTEST    := /usr/bin/python3 -m pytest
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps demo check unit pytest asan clean bench
+all: daxsim
+
+daxsim: $(O)/daxsim
+	@if [ "$(BUILD)" = default ]; then cp $< $@; fi
+
+$(O)/daxsim: $(O)/sim/main.o $(O)/libdaxsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/libdaxsim.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/unit_tests: $(UNIT_OBJS) $(O)/libdaxsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(O)/sim/main.d
+
+deps:
+	@sh harness/deps.sh
+
+unit: $(O)/unit_tests
+	CK_FORK=yes $(O)/unit_tests
+
+demo: deps daxsim
+	@sh harness/demo.sh ./daxsim
+
+pytest: daxsim
+	DAXSIM=$(CURDIR)/$(O)/daxsim $(PYTEST) -q harness/pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+# The sanitizer build: same sources, ASan+UBSan, its own output tree.
+asan:
+	$(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" $(if $(findstring clang,$(CC)),,) build/asan/daxsim build/asan/unit_tests
+
+check: deps
+	$(MAKE) daxsim unit pytest
+	$(MAKE) asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit pytest
+
+bench: deps daxsim
+	@sh harness/bench.sh
+
+clean:
+	rm -rf build daxsim

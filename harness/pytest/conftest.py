@@ -1,0 +1,18 @@
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DAXSIM = os.environ.get("DAXSIM", str(ROOT / "daxsim"))
+
+
+def run(args, stdin=None):
+    return subprocess.run([DAXSIM] + args, input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture
+def daxsim():
+    return run

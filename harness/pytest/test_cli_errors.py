@@ -1,0 +1,51 @@
+"""Bad input: exit 2 with FILE:LINE:COL naming the word, never a crash."""
+import re
+
+import pytest
+
+CASES = [
+    ("pmem size=64m\nfrobnicate x\n", 2, 1, "unknown command"),
+    ("pmem size=64m\nopen -f a\npwrite -Z 0 4k\n", 3, 8, "unknown option"),
+    ("pmem size=64m\nopen -f a\npwrite 0 12q\n", 3, 10, "non-numeric"),
+    ("pmem size=64m\nopen -f a\npwrite 0\n", 3, 8, "missing arguments"),
+    ("open -f a\n", 1, 1, "pmem"),
+    ("pmem size=64m\necho $NOPE\n", 2, 6, "unknown variable"),
+    ("pmem size=64m\necho 'abc\n", 2, 6, "unterminated"),
+    ("pmem size=3m\n", 1, 1, "2 MiB"),
+    ("pmem size=64m\nmkfs blocksize=1024\nopen -f a\n", 2, 1, "blocksize"),
+    ("pmem size=64m\n@p open -f a\n@p mmap -r 0 4k\n@p mwrite 0 1\n@p mread 0 1\n", 5, 1, "killed"),
+    ("pmem size=64m\nopen -f a\nremount\n", 3, 1, "remount"),
+]
+
+
+@pytest.mark.parametrize("text,line,col,word", CASES)
+def test_usage_errors(daxsim, text, line, col, word):
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    m = re.match(r"<stdin>:(\d+):(\d+): (.*)", r.stderr)
+    assert m, r.stderr
+    assert (int(m.group(1)), int(m.group(2))) == (line, col), r.stderr
+    assert word in m.group(3)
+
+
+def test_missing_file(daxsim):
+    r = daxsim(["run", "no/such.scn"])
+    assert r.returncode == 2 and "no/such.scn" in r.stderr
+
+
+def test_unknown_model(daxsim):
+    r = daxsim(["run", "--model", "nope", "-"], stdin="")
+    assert r.returncode == 2 and "nope" in r.stderr
+
+
+def test_help_lists_table(daxsim):
+    r = daxsim(["help"])
+    assert r.returncode == 0 and "pwrite" in r.stdout and "reflink" in r.stdout
+
+
+def test_file_backing_refuses_foreign_file(daxsim, tmp_path):
+    f = tmp_path / "precious"
+    f.write_bytes(b"user data" * 100)
+    r = daxsim(["run", "-"], stdin=f"pmem size=64m backing=file:{f}\n")
+    assert r.returncode == 2 and "refusing" in r.stderr
+    assert f.read_bytes() == b"user data" * 100

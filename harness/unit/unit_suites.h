@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The libcheck unit-test suites of daxsim, in one place.
+ *
+ * Each harness/unit/check_*.c file exports one `Suite *NAME(void)`
+ * constructor.  To add a suite, write the file and add one X(NAME) line
+ * below: unit_main.c runs every suite listed here, in this order.
+ */
+#ifndef DAXSIM_UNIT_SUITES_H
+#define DAXSIM_UNIT_SUITES_H
+
+#include <check.h>
+
+#define UNIT_SUITES(X)			\
+	X(xfs_iext_suite)		\
+	X(xfs_refcount_suite)		\
+	X(xfs_rmap_suite)		\
+	X(xfs_alloc_suite)
+
+#define UNIT_SUITE_DECLARE(name) Suite *name(void);
+UNIT_SUITES(UNIT_SUITE_DECLARE)
+#undef UNIT_SUITE_DECLARE
+
+#endif

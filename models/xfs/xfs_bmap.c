@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fork mutations that keep the refcount btree, the rmap btree and free
+ * space exact (F1-F3): allocate, map, unmap, convert unwritten.
+ */
+#include <string.h>
+
+#include "pmem.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+#define XFS_FIRST_INO 131
+
+static uint64_t fork_owner(const struct xfs_inode *ip, int whichfork)
+{
+	return whichfork == XFS_COW_FORK ? XFS_RMAP_OWN_COW : ip->i_ino;
+}
+
+static struct xfs_ifork *xfs_ifork_ptr(struct xfs_inode *ip, int whichfork)
+{
+	return whichfork == XFS_COW_FORK ? ip->i_cowfp : ip->i_df;
+}
+
+void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
+			 const struct xfs_bmbt_irec *irec)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t owner = fork_owner(ip, whichfork);
+
+	xfs_trans_agf_lock(mp, irec->br_startblock, __func__);
+	xfs_iext_insert(xfs_ifork_ptr(ip, whichfork), irec);
+	xfs_rmap_map(mp->m_rmap, irec->br_startblock, irec->br_blockcount, owner,
+		     XFS_RMAP_NON_INODE_OWNER(owner) ? 0 : irec->br_startoff,
+		     irec->br_state == XFS_EXT_UNWRITTEN ? XFS_RMAP_UNWRITTEN : 0);
+	if (whichfork == XFS_COW_FORK)
+		mp->m_cow_blocks += irec->br_blockcount;
+	xfs_trans_agf_unlock(mp, irec->br_startblock, __func__);
+}
+
+int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+		   xfs_filblks_t len, xfs_exntst_t state, bool zero,
+		   struct xfs_bmbt_irec *got)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	struct xfs_bmbt_irec prev;
+	xfs_fsblock_t goal, bno;
+	xfs_filblks_t alen, align = 1;
+	int error;
+
+	if (off > 0 && xfs_iext_lookup_extent(ip->i_df, off - 1, &prev))
+		goal = prev.br_startblock + (off - prev.br_startoff);
+	else
+		goal = ((ip->i_ino - XFS_FIRST_INO) % xfs_alloc_agcount(mp->m_alloc)) *
+		       xfs_alloc_agblocks(mp->m_alloc);
+	if (len >= PG_PMD_NR && !(off & PG_PMD_COLOUR))
+		align = PG_PMD_NR;	/* like a 2 MiB extent size hint for DAX */
+	error = xfs_alloc_vextent(mp->m_alloc, goal, 1, len, align, &bno, &alen);
+	if (error)
+		return error;
+	*got = (struct xfs_bmbt_irec){ off, bno, alen, state };
+	if (zero)
+		memset(pmem_block_kaddr(mp->m_pmem, bno), 0, alen << PAGE_SHIFT);
+	xfs_bmap_map_extent(ip, whichfork, got);
+	trace("ino %llu %s fork [%llu, +%llu) -> block %llu%s",
+	      (unsigned long long)ip->i_ino, whichfork == XFS_COW_FORK ? "cow" : "data",
+	      (unsigned long long)off, (unsigned long long)alen, (unsigned long long)bno,
+	      state == XFS_EXT_UNWRITTEN ? " unwritten" : "");
+	return 0;
+}
+
+struct unmap_ctx {
+	struct xfs_inode *ip;
+	int whichfork;
+};
+
+static void free_extent(xfs_fsblock_t bno, xfs_filblks_t len, void *arg)
+{
+	struct xfs_mount *mp = arg;
+
+	xfs_alloc_free(mp->m_alloc, bno, len);
+}
+
+static void unmap_piece(const struct xfs_bmbt_irec *p, void *arg)
+{
+	struct unmap_ctx *c = arg;
+	struct xfs_mount *mp = c->ip->i_mount;
+	uint64_t owner = fork_owner(c->ip, c->whichfork);
+	int err;
+
+	xfs_trans_agf_lock(mp, p->br_startblock, __func__);
+	err = xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount, owner,
+			     XFS_RMAP_NON_INODE_OWNER(owner) ? 0 : p->br_startoff,
+			     p->br_state == XFS_EXT_UNWRITTEN ? XFS_RMAP_UNWRITTEN : 0);
+	if (err)
+		SIM_BUG("rmap unmap of ino %llu [%llu,+%llu) failed: %d",
+			(unsigned long long)c->ip->i_ino, (unsigned long long)p->br_startoff,
+			(unsigned long long)p->br_blockcount, err);
+	if (c->whichfork == XFS_COW_FORK) {
+		xfs_alloc_free(mp->m_alloc, p->br_startblock, p->br_blockcount);
+		mp->m_cow_blocks -= p->br_blockcount;
+	} else {
+		xfs_refcount_decrease(mp->m_refc, p->br_startblock, p->br_blockcount,
+				      free_extent, mp);
+	}
+	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
+}
+
+void xfs_bmap_unmap_range(struct xfs_inode *ip, int whichfork,
+			  xfs_fileoff_t off, xfs_filblks_t len)
+{
+	struct unmap_ctx c = { ip, whichfork };
+
+	if (off >= XFS_MAX_FILEOFF)
+		return;
+	len = MIN(len, XFS_MAX_FILEOFF - off);
+	xfs_iext_remove_range(xfs_ifork_ptr(ip, whichfork), off, len, unmap_piece, &c);
+}
+
+static void convert_piece(const struct xfs_bmbt_irec *p, void *arg)
+{
+	struct xfs_inode *ip = arg;
+	struct xfs_mount *mp = ip->i_mount;
+
+	xfs_trans_agf_lock(mp, p->br_startblock, __func__);
+	if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount, ip->i_ino,
+			   p->br_startoff, XFS_RMAP_UNWRITTEN))
+		SIM_BUG("rmap convert of ino %llu failed", (unsigned long long)ip->i_ino);
+	xfs_rmap_map(mp->m_rmap, p->br_startblock, p->br_blockcount, ip->i_ino,
+		     p->br_startoff, 0);
+	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
+}
+
+void xfs_bmap_convert_written(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len)
+{
+	xfs_iext_set_state(ip->i_df, off, len, XFS_EXT_NORM, convert_piece, ip);
+}
+
+/* Preallocate unwritten extents over the holes of a byte range. */
+int xfs_alloc_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len)
+{
+	xfs_fileoff_t off = XFS_B_TO_FSBT(offset), end = XFS_B_TO_FSB(offset + len);
+	int error = 0;
+
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	while (off < end) {
+		struct xfs_bmbt_irec got;
+
+		if (xfs_iext_lookup_extent(ip->i_df, off, &got)) {
+			off = got.br_startoff + got.br_blockcount;
+			continue;
+		}
+		error = xfs_bmap_alloc(ip, XFS_DATA_FORK, off,
+				       MIN(end, got.br_startoff + got.br_blockcount) - off,
+				       XFS_EXT_UNWRITTEN, false, &got);
+		if (error)
+			break;
+		off += got.br_blockcount;
+	}
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+}

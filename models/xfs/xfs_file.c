@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * File operations: read/write through DAX, truncate (xfs_setattr_size),
+ * fallocate modes, fsync, the DAX flag, and the page-fault handlers.
+ */
+#include "dax.h"
+#include "lock.h"
+#include "mm.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+static int xfs_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len)
+{
+	return len ? dax_zero_range(ip, pos, len, &xfs_dax_write_iomap_ops) : 0;
+}
+
+int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *buf)
+{
+	int64_t ret;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	xfs_ilock(ip, XFS_IOLOCK_SHARED);
+	if (pos >= ip->i_size)
+		ret = 0;
+	else
+		ret = dax_iomap_rw(ip, pos, MIN(len, ip->i_size - pos), buf, false,
+				   &xfs_read_iomap_ops);
+	xfs_iunlock(ip, XFS_IOLOCK_SHARED);
+	return ret;
+}
+
+int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const void *buf)
+{
+	int64_t ret;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	sim_lock(sb_writers, 0, LOCK_SHARED);
+	xfs_ilock(ip, XFS_IOLOCK_EXCL);
+	/* xfs_file_write_zero_eof(): zero the gap after the old EOF */
+	ret = pos > ip->i_size ? xfs_zero_range(ip, ip->i_size, pos - ip->i_size) : 0;
+	if (ret == 0)
+		ret = dax_iomap_rw(ip, pos, len, (void *)buf, true, &xfs_dax_write_iomap_ops);
+	if (ret > 0 && pos + (uint64_t)ret > ip->i_size) {
+		ip->i_size = pos + (uint64_t)ret;
+		ip->i_meta_dirty = true;
+	}
+	xfs_iunlock(ip, XFS_IOLOCK_EXCL);
+	sim_unlock(sb_writers, 0);
+	return ret;
+}
+
+/* Called with IOLOCK_EXCL and MMAPLOCK_EXCL held, layouts broken. */
+static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
+{
+	uint64_t oldsize = ip->i_size;
+	int error = 0;
+
+	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
+	if (newsize > oldsize)
+		error = xfs_zero_range(ip, oldsize, newsize - oldsize);
+	else if (newsize < oldsize && newsize % PAGE_SIZE)
+		/* xfs_truncate_page(): zero to the end of the new EOF block */
+		error = xfs_zero_range(ip, newsize, ALIGN_UP(newsize, PAGE_SIZE) - newsize);
+	if (error)
+		return error;
+	ip->i_size = newsize;
+	ip->i_meta_dirty = true;
+	/* truncate_pagecache(): nothing may map beyond the new EOF page */
+	unmap_mapping_pages(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
+	dax_delete_mapping_range(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
+	if (newsize < oldsize) {
+		xfs_ilock(ip, XFS_ILOCK_EXCL);
+		xfs_bmap_unmap_range(ip, XFS_COW_FORK, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
+		xfs_bmap_unmap_range(ip, XFS_DATA_FORK, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
+		xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	}
+	trace("ino %llu size %llu -> %llu", (unsigned long long)ip->i_ino,
+	      (unsigned long long)oldsize, (unsigned long long)newsize);
+	return 0;
+}
+
+static void xfs_break_layouts(struct xfs_inode *ip)
+{
+	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
+	dax_break_layout(ip, 0, XFS_MAX_FILEOFF);
+}
+
+int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
+{
+	int error;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	sim_lock(sb_writers, 0, LOCK_SHARED);
+	xfs_ilock(ip, XFS_IOLOCK_EXCL);
+	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+	xfs_break_layouts(ip);
+	error = xfs_setattr_size_locked(ip, newsize);
+	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+	sim_unlock(sb_writers, 0);
+	return error;
+}
+
+/* xfs_free_file_space(): unmap whole blocks, zero the partial edges. */
+static int xfs_free_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len)
+{
+	xfs_fileoff_t start = XFS_B_TO_FSB(offset), end = XFS_B_TO_FSBT(offset + len);
+
+	if (end > start) {
+		xfs_ilock(ip, XFS_ILOCK_EXCL);
+		xfs_bmap_unmap_range(ip, XFS_COW_FORK, start, end - start);
+		xfs_bmap_unmap_range(ip, XFS_DATA_FORK, start, end - start);
+		xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	}
+	if (offset >= ip->i_size)
+		return 0;
+	if (offset + len > ip->i_size)
+		len = ip->i_size - offset;
+	return xfs_zero_range(ip, offset, len);
+}
+
+int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t len)
+{
+	uint64_t new_size = 0;
+	int error = 0;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	if (!len || offset + len < offset)
+		return -EINVAL;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	sim_lock(sb_writers, 0, LOCK_SHARED);
+	xfs_ilock(ip, XFS_IOLOCK_EXCL);
+	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+	xfs_break_layouts(ip);
+	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) &&
+	    offset + len > ip->i_size)
+		new_size = offset + len;
+
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		error = xfs_free_file_space(ip, offset, len);
+	} else if (mode & FALLOC_FL_ZERO_RANGE) {
+		error = xfs_free_file_space(ip, offset, len);
+		if (!error)
+			error = xfs_alloc_file_space(ip, ALIGN_DOWN(offset, PAGE_SIZE),
+						     ALIGN_UP(offset + len, PAGE_SIZE) -
+						     ALIGN_DOWN(offset, PAGE_SIZE));
+	} else if (mode & FALLOC_FL_UNSHARE_RANGE) {
+		error = xfs_reflink_unshare(ip, offset, len);
+		if (!error)
+			error = xfs_alloc_file_space(ip, offset, len);
+	} else {
+		error = xfs_alloc_file_space(ip, offset, len);
+	}
+	if (!error && new_size)
+		error = xfs_setattr_size_locked(ip, new_size);
+	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+	sim_unlock(sb_writers, 0);
+	return error;
+}
+
+int xfs_file_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end)
+{
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	dax_writeback_mapping_range(&ip->i_mapping, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
+	ip->i_meta_dirty = false;
+	return 0;
+}
+
+int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on)
+{
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	if (on)
+		ip->i_diflags |= XFS_DIFLAG2_DAX;
+	else
+		ip->i_diflags &= ~XFS_DIFLAG2_DAX;
+	/* S_DAX changes when the inode is next read in (after eviction). */
+	return 0;
+}
+
+/* xfs_filemap_fault / xfs_filemap_huge_fault / __xfs_write_fault */
+vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct xfs_inode *ip = vmf->vma->vm_file->ip;
+	bool write = (vmf->flags & FAULT_FLAG_WRITE) && (vmf->vma->vm_flags & VM_SHARED);
+	unsigned int lock = write && ip->i_remapping ? XFS_MMAPLOCK_EXCL : XFS_MMAPLOCK_SHARED;
+	vm_fault_t ret;
+	pfn_t pfn = 0;
+
+	if (ip->i_mount->m_shutdown)
+		return VM_FAULT_SIGBUS;
+	if (write)
+		sim_lock(sb_pagefaults, 0, LOCK_SHARED);
+	xfs_ilock(ip, lock);
+	ret = dax_iomap_fault(vmf, order, &pfn,
+			      write ? &xfs_dax_write_iomap_ops : &xfs_read_iomap_ops);
+	if (ret & VM_FAULT_NEEDDSYNC)
+		ret = dax_finish_sync_fault(vmf, order, pfn);
+	xfs_iunlock(ip, lock);
+	if (write)
+		sim_unlock(sb_pagefaults, 0);
+	return ret;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ->iomap_begin / ->iomap_end for DAX: xfs_read_iomap_begin (with
+ * xfs_reflink_trim_around_shared for S_DAX inodes) and
+ * xfs_direct_write_iomap_begin / xfs_dax_write_iomap_end.
+ */
+#include <string.h>
+
+#include "sim.h"
+#include "xfs_mount.h"
+
+static void xfs_bmbt_to_iomap(const struct xfs_bmbt_irec *imap, struct iomap *iomap,
+			      unsigned int flags)
+{
+	iomap->offset = XFS_FSB_TO_B(imap->br_startoff);
+	iomap->length = XFS_FSB_TO_B(imap->br_blockcount);
+	iomap->flags = flags;
+	if (xfs_bmap_is_hole(imap)) {
+		iomap->type = IOMAP_HOLE;
+		iomap->addr = IOMAP_NULL_ADDR;
+	} else {
+		iomap->type = imap->br_state == XFS_EXT_UNWRITTEN ? IOMAP_UNWRITTEN : IOMAP_MAPPED;
+		iomap->addr = XFS_FSB_TO_B(imap->br_startblock);
+	}
+}
+
+/* The data fork mapping at @pos, trimmed to [pos, pos + length). */
+static void xfs_lookup_trimmed(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+			       struct xfs_bmbt_irec *imap)
+{
+	xfs_fileoff_t off = XFS_B_TO_FSBT(pos), end = XFS_B_TO_FSB(pos + length);
+
+	xfs_iext_lookup_extent(ip->i_df, off, imap);
+	if (!xfs_bmap_is_hole(imap))
+		imap->br_startblock += off - imap->br_startoff;
+	imap->br_blockcount -= off - imap->br_startoff;
+	imap->br_startoff = off;
+	if (imap->br_startoff + imap->br_blockcount > end)
+		imap->br_blockcount = end - imap->br_startoff;
+}
+
+static int xfs_read_iomap_begin(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+				unsigned int flags, struct iomap *iomap,
+				struct iomap *srcmap)
+{
+	struct xfs_bmbt_irec imap;
+	bool shared = false;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	xfs_ilock(ip, XFS_ILOCK_SHARED);
+	xfs_lookup_trimmed(ip, pos, length, &imap);
+	if (ip->i_sdax || (flags & IOMAP_REPORT))
+		shared = xfs_reflink_trim_around_shared(ip, &imap);
+	xfs_iunlock(ip, XFS_ILOCK_SHARED);
+	xfs_bmbt_to_iomap(&imap, iomap, shared ? IOMAP_F_SHARED : 0);
+	srcmap->type = IOMAP_HOLE;
+	srcmap->flags = 0;
+	return 0;
+}
+
+static int xfs_direct_write_iomap_begin(struct xfs_inode *ip, uint64_t pos,
+					uint64_t length, unsigned int flags,
+					struct iomap *iomap, struct iomap *srcmap)
+{
+	struct xfs_bmbt_irec imap, cmap;
+	unsigned int iomap_flags = 0;
+	bool shared = false;
+	int error = 0;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	srcmap->type = IOMAP_HOLE;
+	srcmap->flags = 0;
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_lookup_trimmed(ip, pos, length, &imap);
+
+	/* imap_needs_cow(): zeroing and unsharing never CoW holes/unwritten */
+	if (xfs_is_reflink_inode(ip) && !xfs_bmap_is_hole(&imap) &&
+	    imap.br_state == XFS_EXT_NORM) {
+		error = xfs_reflink_allocate_cow(ip, &imap, &cmap, &shared);
+		if (error)
+			goto out;
+		if (shared) {
+			xfs_bmbt_to_iomap(&imap, srcmap, 0);
+			xfs_bmbt_to_iomap(&cmap, iomap, IOMAP_F_SHARED |
+					  (ip->i_meta_dirty ? IOMAP_F_DIRTY : 0));
+			goto out;
+		}
+	}
+	/* imap_needs_alloc(): not when zeroing or unsharing */
+	if ((flags & (IOMAP_ZERO | IOMAP_UNSHARE)) ||
+	    (!xfs_bmap_is_hole(&imap) && imap.br_state == XFS_EXT_NORM)) {
+		xfs_bmbt_to_iomap(&imap, iomap, ip->i_meta_dirty ? IOMAP_F_DIRTY : 0);
+		goto out;
+	}
+	/* xfs_iomap_write_direct() with XFS_BMAPI_ZERO for DAX */
+	if (xfs_bmap_is_hole(&imap)) {
+		error = xfs_bmap_alloc(ip, XFS_DATA_FORK, imap.br_startoff,
+				       imap.br_blockcount, XFS_EXT_NORM, true, &imap);
+		if (error)
+			goto out;
+	} else {
+		memset(pfn_to_kaddr(PMEM_PFN_BASE + imap.br_startblock), 0,
+		       imap.br_blockcount << PAGE_SHIFT);
+		xfs_bmap_convert_written(ip, imap.br_startoff, imap.br_blockcount);
+	}
+	ip->i_meta_dirty = true;
+	iomap_flags = IOMAP_F_NEW | IOMAP_F_DIRTY;
+	xfs_bmbt_to_iomap(&imap, iomap, iomap_flags);
+out:
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return error;
+}
+
+static int xfs_dax_write_iomap_end(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+				   uint64_t written, unsigned int flags,
+				   struct iomap *iomap)
+{
+	if (!(iomap->flags & IOMAP_F_SHARED))
+		return 0;
+	if (!written) {
+		xfs_reflink_cancel_cow_range(ip, pos, length);
+		return 0;
+	}
+	return xfs_reflink_end_cow(ip, pos, written);
+}
+
+const struct iomap_ops xfs_read_iomap_ops = {
+	.iomap_begin = xfs_read_iomap_begin,
+};
+
+const struct iomap_ops xfs_dax_write_iomap_ops = {
+	.iomap_begin = xfs_direct_write_iomap_begin,
+	.iomap_end = xfs_dax_write_iomap_end,
+};

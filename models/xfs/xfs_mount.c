@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+/* mkfs, mount/remount, inodes and the flat namespace, inode locks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lock.h"
+#include "pmem.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+#define XFS_FIRST_INO	131	/* after root (128) and the rt inodes */
+
+static gint ino_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	xfs_ino_t x = *(const xfs_ino_t *)a, y = *(const xfs_ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static gint name_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	return strcmp(a, b);
+}
+
+/* Per-AG static metadata, recorded in the rmap with non-inode owners. */
+static void xfs_mkfs_ag_metadata(struct xfs_mount *mp, xfs_agnumber_t agno,
+				 uint64_t agblocks)
+{
+	static const struct { uint64_t off, len, owner; } hdr[] = {
+		{ 0, 1, XFS_RMAP_OWN_FS },	/* sb, agf, agi, agfl sectors */
+		{ 1, 2, XFS_RMAP_OWN_AG },	/* bnobt, cntbt roots */
+		{ 3, 1, XFS_RMAP_OWN_INOBT },	/* inobt root */
+		{ 4, 1, XFS_RMAP_OWN_AG },	/* rmapbt root */
+		{ 5, 1, XFS_RMAP_OWN_REFC },	/* refcountbt root */
+		{ 6, 2, XFS_RMAP_OWN_AG },	/* agfl blocks */
+	};
+	xfs_fsblock_t agstart = (xfs_fsblock_t)agno * agblocks;
+
+	for (size_t i = 0; i < ARRAY_SIZE(hdr); i++) {
+		xfs_alloc_mark_used(mp->m_alloc, agstart + hdr[i].off, hdr[i].len);
+		xfs_rmap_map(mp->m_rmap, agstart + hdr[i].off, hdr[i].len,
+			     hdr[i].owner, 0, 0);
+	}
+	if (agno == 0) {
+		uint64_t logblocks = MIN(MAX(mp->m_dblocks / 64, 32), 2048);
+
+		xfs_alloc_mark_used(mp->m_alloc, 8, 8);
+		xfs_rmap_map(mp->m_rmap, 8, 8, XFS_RMAP_OWN_INODES, 0, 0);
+		xfs_alloc_mark_used(mp->m_alloc, 16, logblocks);
+		xfs_rmap_map(mp->m_rmap, 16, logblocks, XFS_RMAP_OWN_LOG, 0, 0);
+	}
+}
+
+int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
+	     struct xfs_mount **mpp, char *err, size_t errlen)
+{
+	struct xfs_mount *mp;
+	uint64_t dblocks = pd->size >> PAGE_SHIFT, agblocks;
+
+	if (opts->blocksize != PAGE_SIZE) {
+		snprintf(err, errlen, "mkfs: blocksize=%u is not supported: DAX needs blocksize == page size (4096)",
+			 opts->blocksize);
+		return -EINVAL;
+	}
+	if (opts->agcount < 1 || opts->agcount > 64) {
+		snprintf(err, errlen, "mkfs: agcount=%u out of range (1..64)", opts->agcount);
+		return -EINVAL;
+	}
+	agblocks = (dblocks + opts->agcount - 1) / opts->agcount;
+	if (agblocks < 64 || dblocks < 512 ||
+	    dblocks - (uint64_t)(opts->agcount - 1) * agblocks < 64) {
+		snprintf(err, errlen, "mkfs: device of %llu blocks is too small for %u AGs",
+			 (unsigned long long)dblocks, opts->agcount);
+		return -EINVAL;
+	}
+	mp = g_new0(struct xfs_mount, 1);
+	mp->m_opts = *opts;
+	mp->m_pmem = pd;
+	mp->m_dblocks = dblocks;
+	mp->m_alloc = xfs_alloc_create(dblocks, opts->agcount);
+	mp->m_refc = xfs_refcount_tree_alloc();
+	mp->m_rmap = xfs_rmap_tree_alloc();
+	mp->m_inodes = g_tree_new_full(ino_cmp, NULL, NULL, NULL);
+	mp->m_names = g_tree_new_full(name_cmp, NULL, g_free, g_free);
+	mp->m_next_ino = XFS_FIRST_INO;
+	for (xfs_agnumber_t agno = 0; agno < opts->agcount; agno++)
+		xfs_mkfs_ag_metadata(mp, agno, xfs_alloc_agblocks(mp->m_alloc));
+	*mpp = mp;
+	return 0;
+}
+
+static void xfs_inode_free(struct xfs_inode *ip)
+{
+	mapping_destroy(&ip->i_mapping);
+	xfs_ifork_free(ip->i_df);
+	xfs_ifork_free(ip->i_cowfp);
+	g_free(ip->i_name);
+	g_free(ip);
+}
+
+static gboolean free_inode_cb(gpointer k, gpointer v, gpointer d)
+{
+	xfs_inode_free(v);
+	return FALSE;
+}
+
+void xfs_unmount(struct xfs_mount *mp)
+{
+	if (!mp)
+		return;
+	g_tree_foreach(mp->m_inodes, free_inode_cb, NULL);
+	g_tree_destroy(mp->m_inodes);
+	g_tree_destroy(mp->m_names);
+	xfs_alloc_destroy(mp->m_alloc);
+	xfs_refcount_tree_free(mp->m_refc);
+	xfs_rmap_tree_free(mp->m_rmap);
+	g_free(mp);
+}
+
+struct xfs_inode *xfs_iget_incore(struct xfs_mount *mp, xfs_ino_t ino)
+{
+	struct xfs_inode *ip = g_tree_lookup(mp->m_inodes, &ino);
+
+	return ip && ip->i_incore ? ip : NULL;
+}
+
+struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name)
+{
+	xfs_ino_t *ino = g_tree_lookup(mp->m_names, name);
+	struct xfs_inode *ip;
+
+	if (!ino)
+		return NULL;
+	ip = g_tree_lookup(mp->m_inodes, ino);
+	if (ip)
+		ip->i_incore = true;	/* xfs_iget reads it in */
+	return ip;
+}
+
+static bool xfs_inode_dax_effective(const struct xfs_mount *mp, const struct xfs_inode *ip)
+{
+	switch (mp->m_opts.dax) {
+	case XFS_DAX_ALWAYS:	return true;
+	case XFS_DAX_NEVER:	return false;
+	case XFS_DAX_INODE:	return ip->i_diflags & XFS_DIFLAG2_DAX;
+	}
+	return false;
+}
+
+int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp)
+{
+	struct xfs_inode *ip;
+	xfs_ino_t *key;
+
+	if (mp->m_shutdown)
+		return -EIO;
+	if (g_tree_lookup(mp->m_names, name))
+		return -EEXIST;
+	ip = g_new0(struct xfs_inode, 1);
+	ip->i_ino = mp->m_next_ino++;
+	ip->i_mount = mp;
+	ip->i_df = xfs_ifork_alloc();
+	ip->i_cowfp = xfs_ifork_alloc();
+	ip->i_nlink = 1;
+	ip->i_incore = true;
+	ip->i_name = g_strdup(name);
+	ip->i_sdax = xfs_inode_dax_effective(mp, ip);
+	mapping_init(&ip->i_mapping, ip, ip->i_ino);
+	g_tree_insert(mp->m_inodes, &ip->i_ino, ip);
+	key = g_new(xfs_ino_t, 1);
+	*key = ip->i_ino;
+	g_tree_insert(mp->m_names, g_strdup(name), key);
+	trace("%s ino %llu", name, (unsigned long long)ip->i_ino);
+	*ipp = ip;
+	return 0;
+}
+
+/* xfs_inactive(): the last reference to an unlinked inode frees it. */
+static void xfs_inactive(struct xfs_inode *ip)
+{
+	struct xfs_mount *mp = ip->i_mount;
+
+	dax_break_layout(ip, 0, XFS_MAX_FILEOFF);
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
+	xfs_bmap_unmap_range(ip, XFS_DATA_FORK, 0, XFS_MAX_FILEOFF);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	trace("ino %llu freed", (unsigned long long)ip->i_ino);
+	g_tree_remove(mp->m_inodes, &ip->i_ino);
+	xfs_inode_free(ip);
+}
+
+int xfs_remove(struct xfs_mount *mp, const char *name)
+{
+	struct xfs_inode *ip = xfs_lookup(mp, name);
+
+	if (!ip)
+		return -ENOENT;
+	if (mp->m_shutdown)
+		return -EIO;
+	g_tree_remove(mp->m_names, name);
+	ip->i_nlink = 0;
+	g_free(ip->i_name);
+	ip->i_name = NULL;
+	if (!ip->i_opencount)
+		xfs_inactive(ip);
+	return 0;
+}
+
+void xfs_ihold(struct xfs_inode *ip)
+{
+	ip->i_opencount++;
+	ip->i_incore = true;
+}
+
+void xfs_irele(struct xfs_inode *ip)
+{
+	SIM_BUG_ON(!ip->i_opencount);
+	if (--ip->i_opencount == 0 && ip->i_nlink == 0)
+		xfs_inactive(ip);
+}
+
+struct walk_args {
+	bool (*fn)(struct xfs_inode *, void *);
+	void *arg;
+};
+
+static gboolean walk_one(gpointer k, gpointer v, gpointer d)
+{
+	struct walk_args *a = d;
+
+	return !a->fn(v, a->arg);
+}
+
+void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *), void *arg)
+{
+	struct walk_args a = { fn, arg };
+
+	g_tree_foreach(mp->m_inodes, walk_one, &a);
+}
+
+static bool remount_one(struct xfs_inode *ip, void *arg)
+{
+	/* Unmount: drop entries, free CoW staging; mount: nothing in core. */
+	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	ip->i_incore = false;
+	ip->i_remapping = false;
+	return true;
+}
+
+void xfs_remount(struct xfs_mount *mp)
+{
+	xfs_inode_walk(mp, remount_one, NULL);
+	trace("cycle mount: %llu free blocks", (unsigned long long)xfs_alloc_freeblks(mp->m_alloc));
+}
+
+/* Inode locks ----------------------------------------------------------- */
+void xfs_ilock_(struct xfs_inode *ip, unsigned int flags, int subclass, const char *func)
+{
+	if (flags & XFS_IOLOCK_EXCL)
+		lock_acquire(&lc_i_rwsem, ip->i_ino, LOCK_EXCL, subclass, func);
+	if (flags & XFS_IOLOCK_SHARED)
+		lock_acquire(&lc_i_rwsem, ip->i_ino, LOCK_SHARED, subclass, func);
+	if (flags & XFS_MMAPLOCK_EXCL)
+		lock_acquire(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, subclass, func);
+	if (flags & XFS_MMAPLOCK_SHARED)
+		lock_acquire(&lc_invalidate_lock, ip->i_ino, LOCK_SHARED, subclass, func);
+	if (flags & XFS_ILOCK_EXCL)
+		lock_acquire(&lc_ilock, ip->i_ino, LOCK_EXCL, subclass, func);
+	if (flags & XFS_ILOCK_SHARED)
+		lock_acquire(&lc_ilock, ip->i_ino, LOCK_SHARED, subclass, func);
+}
+
+void xfs_iunlock_(struct xfs_inode *ip, unsigned int flags, const char *func)
+{
+	if (flags & (XFS_ILOCK_EXCL | XFS_ILOCK_SHARED))
+		lock_release(&lc_ilock, ip->i_ino, func);
+	if (flags & (XFS_MMAPLOCK_EXCL | XFS_MMAPLOCK_SHARED))
+		lock_release(&lc_invalidate_lock, ip->i_ino, func);
+	if (flags & (XFS_IOLOCK_EXCL | XFS_IOLOCK_SHARED))
+		lock_release(&lc_i_rwsem, ip->i_ino, func);
+}
+
+void xfs_trans_agf_lock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func)
+{
+	lock_acquire(&lc_agf, xfs_alloc_agno(mp->m_alloc, bno), LOCK_EXCL, 0, func);
+}
+
+void xfs_trans_agf_unlock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func)
+{
+	lock_release(&lc_agf, xfs_alloc_agno(mp->m_alloc, bno), func);
+}

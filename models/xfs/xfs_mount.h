@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The XFS filesystem model: mount, inodes, forks, the data-fork mutations
+ * that keep refcount / rmap / free space consistent, and the file operations
+ * the syscall layer calls.  Function names follow fs/xfs.
+ */
+#ifndef DAXSIM_XFS_MOUNT_H
+#define DAXSIM_XFS_MOUNT_H
+
+#include <glib.h>
+
+#include "dax.h"
+#include "iomap.h"
+#include "xfs_alloc.h"
+#include "xfs_iext.h"
+#include "xfs_refcount.h"
+#include "xfs_rmap.h"
+
+struct pmem_device;
+struct memmap;
+
+enum xfs_dax_mode { XFS_DAX_ALWAYS, XFS_DAX_INODE, XFS_DAX_NEVER };
+
+struct xfs_mkfs_opts {
+	unsigned int	blocksize;
+	bool		reflink;
+	bool		rmapbt;
+	enum xfs_dax_mode dax;
+	xfs_agnumber_t	agcount;
+};
+
+/* Inode flags */
+#define XFS_DIFLAG2_REFLINK	(1U << 0)	/* may have shared extents */
+#define XFS_DIFLAG2_DAX		(1U << 1)	/* FS_XFLAG_DAX */
+
+#define XFS_DATA_FORK	0
+#define XFS_COW_FORK	1
+
+struct xfs_inode {
+	xfs_ino_t		i_ino;
+	struct xfs_mount	*i_mount;
+	uint64_t		i_size;
+	struct xfs_ifork	*i_df;
+	struct xfs_ifork	*i_cowfp;
+	unsigned int		i_diflags;
+	bool			i_sdax;		/* effective S_DAX */
+	bool			i_remapping;	/* XFS_IREMAPPING */
+	bool			i_meta_dirty;	/* unsynced metadata (MAP_SYNC) */
+	unsigned int		i_nlink;
+	unsigned int		i_opencount;	/* open files + mappings */
+	bool			i_incore;
+	char			*i_name;	/* for messages; NULL once unlinked */
+	struct address_space	i_mapping;
+};
+
+struct xfs_mount {
+	struct xfs_mkfs_opts	m_opts;
+	struct pmem_device	*m_pmem;
+	uint64_t		m_dblocks;
+	struct xfs_alloc	*m_alloc;
+	struct xfs_refcount_tree *m_refc;
+	struct xfs_rmap_tree	*m_rmap;
+	GTree			*m_inodes;	/* ino -> struct xfs_inode */
+	GTree			*m_names;	/* name -> ino (a flat namespace) */
+	xfs_ino_t		m_next_ino;
+	bool			m_shutdown;
+	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
+};
+
+int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
+	     struct xfs_mount **mpp, char *err, size_t errlen);
+void xfs_unmount(struct xfs_mount *mp);
+/* Cycle mount: finish CoW, drop DAX entries and in-core state. */
+void xfs_remount(struct xfs_mount *mp);
+
+/* Namespace */
+struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name);
+int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp);
+int xfs_remove(struct xfs_mount *mp, const char *name);
+/* Drop an open reference; frees an unlinked inode's blocks on the last. */
+void xfs_irele(struct xfs_inode *ip);
+void xfs_ihold(struct xfs_inode *ip);
+struct xfs_inode *xfs_iget_incore(struct xfs_mount *mp, xfs_ino_t ino);
+void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *), void *arg);
+
+/* Locks: IOLOCK (i_rwsem), MMAPLOCK (invalidate_lock), ILOCK */
+#define XFS_IOLOCK_EXCL		(1U << 0)
+#define XFS_IOLOCK_SHARED	(1U << 1)
+#define XFS_MMAPLOCK_EXCL	(1U << 2)
+#define XFS_MMAPLOCK_SHARED	(1U << 3)
+#define XFS_ILOCK_EXCL		(1U << 4)
+#define XFS_ILOCK_SHARED	(1U << 5)
+void xfs_ilock_(struct xfs_inode *ip, unsigned int flags, int subclass, const char *func);
+void xfs_iunlock_(struct xfs_inode *ip, unsigned int flags, const char *func);
+#define xfs_ilock(ip, f)		xfs_ilock_(ip, f, 0, __func__)
+#define xfs_ilock_nested(ip, f, s)	xfs_ilock_(ip, f, s, __func__)
+#define xfs_iunlock(ip, f)		xfs_iunlock_(ip, f, __func__)
+
+static inline bool xfs_is_reflink_inode(const struct xfs_inode *ip)
+{
+	return ip->i_diflags & XFS_DIFLAG2_REFLINK;
+}
+
+static inline xfs_fileoff_t XFS_B_TO_FSBT(uint64_t b) { return b >> PAGE_SHIFT; }
+static inline xfs_fileoff_t XFS_B_TO_FSB(uint64_t b) { return (b + PAGE_SIZE - 1) >> PAGE_SHIFT; }
+static inline uint64_t XFS_FSB_TO_B(xfs_fileoff_t f) { return f << PAGE_SHIFT; }
+
+/* Transactions: take / release the AGF of the AG holding @bno. */
+void xfs_trans_agf_lock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func);
+void xfs_trans_agf_unlock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func);
+
+/* Fork mutations (xfs_bmap.c) — keep refcount, rmap and free space exact. */
+int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+		   xfs_filblks_t len, xfs_exntst_t state, bool zero,
+		   struct xfs_bmbt_irec *got);
+void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
+			 const struct xfs_bmbt_irec *irec);
+void xfs_bmap_unmap_range(struct xfs_inode *ip, int whichfork,
+			  xfs_fileoff_t off, xfs_filblks_t len);
+void xfs_bmap_convert_written(struct xfs_inode *ip, xfs_fileoff_t off,
+			      xfs_filblks_t len);
+int xfs_alloc_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len);
+
+/* Reflink (xfs_reflink.c) */
+bool xfs_reflink_trim_around_shared(struct xfs_inode *ip,
+				    struct xfs_bmbt_irec *irec);
+int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
+			     struct xfs_bmbt_irec *cmap, bool *shared);
+int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count);
+void xfs_reflink_cancel_cow_range(struct xfs_inode *ip, uint64_t offset,
+				  uint64_t count);
+int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
+			    struct xfs_inode *dest, uint64_t pos_out,
+			    uint64_t *len, bool dedupe, bool *same);
+int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
+
+/* iomap ops (xfs_iomap.c) */
+extern const struct iomap_ops xfs_read_iomap_ops;
+extern const struct iomap_ops xfs_dax_write_iomap_ops;
+
+/* File operations (xfs_file.c); return bytes or a negative errno. */
+int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *buf);
+int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const void *buf);
+int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize);
+int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t len);
+int xfs_file_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end);
+int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on);
+vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order);
+
+/* fallocate modes (linux/falloc.h) */
+#define FALLOC_FL_KEEP_SIZE	0x01
+#define FALLOC_FL_PUNCH_HOLE	0x02
+#define FALLOC_FL_ZERO_RANGE	0x10
+#define FALLOC_FL_UNSHARE_RANGE	0x40
+
+#endif

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reflink: sharing checks, CoW fork allocation and remap (end_cow), the
+ * remap_range / dedupe entry point with the VFS checks, and unshare.
+ */
+#include "dax.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+/*
+ * Trim @irec at the shared/unshared boundary; true if its first block is
+ * shared.  Holes and unwritten extents are never shared.
+ */
+bool xfs_reflink_trim_around_shared(struct xfs_inode *ip, struct xfs_bmbt_irec *irec)
+{
+	xfs_fsblock_t fbno;
+	xfs_filblks_t flen;
+
+	if (!xfs_is_reflink_inode(ip) || xfs_bmap_is_hole(irec) ||
+	    irec->br_state != XFS_EXT_NORM)
+		return false;
+	if (!xfs_refcount_find_shared(ip->i_mount->m_refc, irec->br_startblock,
+				      irec->br_blockcount, &fbno, &flen))
+		return false;
+	if (fbno == irec->br_startblock) {
+		irec->br_blockcount = flen;
+		return true;
+	}
+	irec->br_blockcount = fbno - irec->br_startblock;
+	return false;
+}
+
+/*
+ * xfs_reflink_allocate_cow(): if @imap's first block is shared, trim it to
+ * the shared run and find or allocate (written, for DAX) CoW fork blocks.
+ */
+int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
+			     struct xfs_bmbt_irec *cmap, bool *shared)
+{
+	struct xfs_bmbt_irec got;
+	xfs_filblks_t len;
+	int error;
+
+	*shared = xfs_reflink_trim_around_shared(ip, imap);
+	if (!*shared)
+		return 0;
+	if (xfs_iext_lookup_extent(ip->i_cowfp, imap->br_startoff, &got)) {
+		len = MIN(imap->br_blockcount,
+			  got.br_startoff + got.br_blockcount - imap->br_startoff);
+		*cmap = (struct xfs_bmbt_irec){ imap->br_startoff,
+			got.br_startblock + (imap->br_startoff - got.br_startoff), len,
+			XFS_EXT_NORM };
+		imap->br_blockcount = len;
+		return 0;
+	}
+	len = MIN(imap->br_blockcount, got.br_blockcount);
+	error = xfs_bmap_alloc(ip, XFS_COW_FORK, imap->br_startoff, len, XFS_EXT_NORM,
+			       false, cmap);
+	if (error)
+		return error;
+	imap->br_blockcount = cmap->br_blockcount;
+	ip->i_meta_dirty = true;
+	return 0;
+}
+
+struct cow_pieces {
+	struct xfs_bmbt_irec p[64];
+	int n;
+};
+
+static void collect_piece(const struct xfs_bmbt_irec *p, void *arg)
+{
+	struct cow_pieces *c = arg;
+
+	SIM_BUG_ON(c->n >= (int)ARRAY_SIZE(c->p));
+	c->p[c->n++] = *p;
+}
+
+/* Remap CoW fork blocks over the data fork for [offset, offset + count). */
+int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	xfs_fileoff_t off = XFS_B_TO_FSBT(offset), end = XFS_B_TO_FSB(offset + count);
+
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	while (off < end) {
+		struct cow_pieces c = { .n = 0 };
+		xfs_filblks_t chunk = MIN(end - off, 1ULL << 20);
+
+		xfs_iext_remove_range(ip->i_cowfp, off, chunk, collect_piece, &c);
+		for (int i = 0; i < c.n; i++) {
+			struct xfs_bmbt_irec *p = &c.p[i];
+
+			xfs_trans_agf_lock(mp, p->br_startblock, __func__);
+			if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount,
+					   XFS_RMAP_OWN_COW, 0, 0))
+				SIM_BUG("end_cow: CoW staging rmap missing");
+			mp->m_cow_blocks -= p->br_blockcount;
+			xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
+			xfs_bmap_unmap_range(ip, XFS_DATA_FORK, p->br_startoff, p->br_blockcount);
+			p->br_state = XFS_EXT_NORM;
+			xfs_bmap_map_extent(ip, XFS_DATA_FORK, p);
+			trace("ino %llu [%llu, +%llu) remapped to block %llu",
+			      (unsigned long long)ip->i_ino, (unsigned long long)p->br_startoff,
+			      (unsigned long long)p->br_blockcount,
+			      (unsigned long long)p->br_startblock);
+		}
+		off += chunk;
+	}
+	ip->i_meta_dirty = true;
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return 0;
+}
+
+void xfs_reflink_cancel_cow_range(struct xfs_inode *ip, uint64_t offset, uint64_t count)
+{
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_unmap_range(ip, XFS_COW_FORK, XFS_B_TO_FSBT(offset),
+			     XFS_B_TO_FSB(offset + count) - XFS_B_TO_FSBT(offset));
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+}
+
+/* The VFS checks of generic_remap_checks() / __generic_remap_file_range_prep(). */
+static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
+			    struct xfs_inode *dest, uint64_t pos_out,
+			    uint64_t *len, bool dedupe, uint64_t *bcount)
+{
+	uint64_t size_in = src->i_size, size_out = dest->i_size, count = *len;
+
+	if (count == 0) {
+		if (dedupe || pos_in == size_in)
+			return 1;	/* nothing to do */
+		if (pos_in > size_in)
+			return -EINVAL;
+		count = size_in - pos_in;
+	}
+	if (pos_in % PAGE_SIZE || pos_out % PAGE_SIZE)
+		return -EINVAL;
+	if (pos_in + count < pos_in || pos_out + count < pos_out)
+		return -EINVAL;
+	if (dedupe && (pos_in >= size_in || pos_in + count > size_in ||
+		       pos_out >= size_out || pos_out + count > size_out))
+		return -EINVAL;
+	if (pos_in >= size_in)
+		return -EINVAL;
+	count = MIN(count, size_in - pos_in);
+	if (pos_in + count == size_in && (!dedupe || pos_out + count == size_out))
+		*bcount = ALIGN_UP(size_in, PAGE_SIZE) - pos_in;
+	else {
+		count = ALIGN_DOWN(count, PAGE_SIZE);
+		*bcount = count;
+	}
+	if (src == dest && pos_out + *bcount > pos_in && pos_out < pos_in + *bcount)
+		return -EINVAL;
+	if (*len && count != *len && !dedupe)
+		return -EINVAL;
+	*len = count;
+	return 0;
+}
+
+static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
+{
+	struct xfs_inode *first = a->i_ino <= b->i_ino ? a : b;
+	struct xfs_inode *second = first == a ? b : a;
+
+	/* i_rwsem by "address" (creation order here), MMAPLOCK by inode number */
+	xfs_ilock(first, XFS_IOLOCK_EXCL);
+	if (second != first)
+		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
+	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
+	dax_break_layout(first, 0, XFS_MAX_FILEOFF);
+	if (second != first) {
+		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
+		dax_break_layout(second, 0, XFS_MAX_FILEOFF);
+	}
+}
+
+static void xfs_iunlock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
+{
+	xfs_iunlock(a, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+	if (b != a)
+		xfs_iunlock(b, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+}
+
+/* Remap the blocks of src [soff, +nblocks) over dest at doff. */
+static void xfs_reflink_remap_blocks(struct xfs_inode *src, xfs_fileoff_t soff,
+				     struct xfs_inode *dest, xfs_fileoff_t doff,
+				     xfs_filblks_t nblocks)
+{
+	struct xfs_mount *mp = src->i_mount;
+	xfs_filblks_t done = 0;
+
+	while (done < nblocks) {
+		struct xfs_bmbt_irec got, map;
+		xfs_filblks_t n;
+		bool mapped = xfs_iext_lookup_extent(src->i_df, soff + done, &got);
+
+		n = MIN(got.br_startoff + got.br_blockcount - (soff + done), nblocks - done);
+		xfs_ilock(dest, XFS_ILOCK_EXCL);
+		xfs_bmap_unmap_range(dest, XFS_DATA_FORK, doff + done, n);
+		/* Only written extents are shared; holes and unwritten become holes. */
+		if (mapped && got.br_state == XFS_EXT_NORM) {
+			map = (struct xfs_bmbt_irec){ doff + done,
+				got.br_startblock + (soff + done - got.br_startoff), n,
+				XFS_EXT_NORM };
+			xfs_trans_agf_lock(mp, map.br_startblock, __func__);
+			xfs_refcount_increase(mp->m_refc, map.br_startblock, n);
+			xfs_trans_agf_unlock(mp, map.br_startblock, __func__);
+			xfs_bmap_map_extent(dest, XFS_DATA_FORK, &map);
+		}
+		xfs_iunlock(dest, XFS_ILOCK_EXCL);
+		done += n;
+	}
+}
+
+int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
+			    struct xfs_inode *dest, uint64_t pos_out,
+			    uint64_t *len, bool dedupe, bool *same)
+{
+	struct xfs_mount *mp = src->i_mount;
+	uint64_t bcount = 0;
+	int ret;
+
+	*same = true;
+	if (mp->m_shutdown)
+		return -EIO;
+	if (!mp->m_opts.reflink)
+		return -EOPNOTSUPP;
+	xfs_ilock2_io_mmap(src, dest);
+	ret = -EINVAL;
+	if (src->i_sdax != dest->i_sdax)	/* "Don't share DAX file data with non-DAX file" */
+		goto out;
+	ret = xfs_remap_checks(src, pos_in, dest, pos_out, len, dedupe, &bcount);
+	if (ret)
+		goto out;
+	if (dedupe) {
+		ret = dax_dedupe_file_range_compare(src, pos_in, dest, pos_out, *len, same,
+						    &xfs_read_iomap_ops);
+		if (ret || !*same)
+			goto out;
+	}
+	/* xfs_reflink_zero_posteof */
+	if (pos_out > dest->i_size) {
+		ret = dax_zero_range(dest, dest->i_size, pos_out - dest->i_size,
+				     &xfs_dax_write_iomap_ops);
+		if (ret)
+			goto out;
+	}
+	src->i_diflags |= XFS_DIFLAG2_REFLINK;
+	dest->i_diflags |= XFS_DIFLAG2_REFLINK;
+	src->i_remapping = true;
+	xfs_reflink_remap_blocks(src, pos_in >> PAGE_SHIFT, dest, pos_out >> PAGE_SHIFT,
+				 bcount >> PAGE_SHIFT);
+	src->i_remapping = false;
+	if (pos_out + *len > dest->i_size)
+		dest->i_size = pos_out + *len;
+	dest->i_meta_dirty = true;
+	trace("ino %llu @%llu -> ino %llu @%llu: %llu bytes%s",
+	      (unsigned long long)src->i_ino, (unsigned long long)pos_in,
+	      (unsigned long long)dest->i_ino, (unsigned long long)pos_out,
+	      (unsigned long long)*len, dedupe ? " (dedupe)" : "");
+	ret = 0;
+out:
+	xfs_iunlock2_io_mmap(src, dest);
+	return ret > 0 ? 0 : ret;
+}
+
+int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len)
+{
+	if (!xfs_is_reflink_inode(ip) || offset >= ip->i_size)
+		return 0;
+	len = MIN(len, ip->i_size - offset);
+	return dax_file_unshare(ip, offset, len, &xfs_dax_write_iomap_ops);
+}

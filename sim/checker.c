@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The invariant checker (design.md): after every command the mappings of
+ * the inodes the command touched are checked (M1, M2, M3, M5, M6), plus M4;
+ * a full sweep adds every inode, the filesystem invariants F1-F3 and the
+ * sharing design's P-* invariants.  D1 is checked on every read, inline.
+ */
+#include <string.h>
+
+#include "interp.h"
+#include "lock.h"
+#include "share.h"
+#include "trace.h"
+
+GPtrArray *checker_pending;
+static int nviol;
+static struct cmdctx *cur;
+
+static void violation(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void violation(const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nviol++ >= 8)
+		return;
+	if (cur && cur->ln)
+		out("INVARIANT %s violated at %s:%d (%s): ", id, cur->scn->file, cur->ln->lineno,
+		    cur->ln->argv[0]);
+	else
+		out("INVARIANT %s violated at end of scenario: ", id);
+	va_start(ap, fmt);
+	vfprintf(I->out, fmt, ap);
+	va_end(ap);
+	out("\n");
+	trace_dump_ring(I->out, "  | ");
+	g_ptr_array_add(checker_pending, g_strdup(id));
+}
+
+static void design_report(const char *id, const char *msg, void *arg)
+{
+	violation(id, "%s", msg);
+}
+
+/* M1/M2/M3/M5/M6 over one vma's page tables. */
+struct vma_check {
+	struct xfs_inode *ip;
+	struct vm_area_struct *vma;
+};
+
+static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
+{
+	struct vma_check *vc = arg;
+	struct xfs_inode *ip = vc->ip;
+	struct xfs_mount *mp = ip->i_mount;
+	pgoff_t index = linear_page_index(vc->vma, addr);
+	uint64_t eof_pages = (ip->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	pfn_t pfn = PTE_PFN(*entry);
+	struct xfs_bmbt_irec irec;
+	struct dax_slot *slot;
+	pgoff_t base;
+	bool mapped;
+
+	if (*entry & _PAGE_ANON)
+		return;		/* a private copy, not the file */
+	if (index >= eof_pages)
+		violation("M6", "ino %llu: %s maps index %llu beyond the EOF page (size %llu)",
+			  (unsigned long long)ip->i_ino, is_pmd ? "PMD" : "PTE",
+			  (unsigned long long)index, (unsigned long long)ip->i_size);
+	if (is_pmd && ((addr & ~PMD_MASK) || ((pfn - PMEM_PFN_BASE) & PG_PMD_COLOUR && pfn != ZERO_PFN)))
+		violation("M5", "ino %llu: PMD at index %llu is not 2 MiB aligned",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	mapped = xfs_iext_lookup_extent(ip->i_df, index, &irec);
+	if (pfn == ZERO_PFN) {
+		if (mapped && irec.br_state == XFS_EXT_NORM)
+			violation("M1", "ino %llu index %llu: the zero page is mapped over written block %llu",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index,
+				  (unsigned long long)(irec.br_startblock + index - irec.br_startoff));
+		if (*entry & _PAGE_RW)
+			violation("M2", "ino %llu index %llu: the zero page is mapped writable",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	} else {
+		uint64_t bno = pfn - PMEM_PFN_BASE;
+
+		if (!mapped || irec.br_state != XFS_EXT_NORM ||
+		    irec.br_startblock + (index - irec.br_startoff) != bno)
+			violation("M1", "ino %llu index %llu: %s maps block %llu but the file's block is %s%llu",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index,
+				  is_pmd ? "PMD" : "PTE", (unsigned long long)bno,
+				  !mapped ? "a hole " : irec.br_state ? "unwritten " : "",
+				  mapped ? (unsigned long long)(irec.br_startblock + index - irec.br_startoff) : 0ULL);
+		if ((*entry & _PAGE_RW) && xfs_refcount_lookup(mp->m_refc, bno) > 1)
+			violation("M2", "ino %llu index %llu: writable PTE maps block %llu with refcount %u",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index,
+				  (unsigned long long)bno, xfs_refcount_lookup(mp->m_refc, bno));
+		if (!xfs_alloc_is_used(mp->m_alloc, bno, 1))
+			violation("M3", "ino %llu index %llu: PTE maps free block %llu",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index,
+				  (unsigned long long)bno);
+	}
+	slot = dax_lookup_slot(&ip->i_mapping, index, &base);
+	if (!slot || (pfn == ZERO_PFN ? !dax_is_zero_entry(slot->entry) :
+		      !dax_is_real_entry(slot->entry) ||
+		      dax_to_pfn(slot->entry) + (dax_is_pmd_entry(slot->entry) && !is_pmd ? index - base : 0) != pfn))
+		violation("M1", "ino %llu index %llu: the page table maps pfn 0x%llx but the mapping's entry %s",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)pfn, slot ? "references another page" : "is missing");
+}
+
+static gboolean check_vma(gpointer k, gpointer v, gpointer d)
+{
+	struct vma_check vc = { d, v };
+
+	pgtable_walk(vc.vma->vm_mm, vc.vma->vm_start, vc.vma->vm_end, check_leaf, &vc);
+	return FALSE;
+}
+
+static bool check_entry(struct address_space *mapping, pgoff_t index, struct dax_slot *slot,
+			void *arg)
+{
+	struct xfs_inode *ip = mapping->host;
+
+	if (dax_is_locked(slot->entry))
+		violation("M4", "ino %llu index %llu: DAX entry still locked between commands",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	if (dax_is_pmd_entry(slot->entry) && (index & PG_PMD_COLOUR))
+		violation("M5", "ino %llu: PMD entry at unaligned index %llu",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	if (dax_is_real_entry(slot->entry)) {
+		uint64_t bno = dax_to_pfn(slot->entry) - PMEM_PFN_BASE;
+
+		if (!xfs_alloc_is_used(ip->i_mount->m_alloc, bno, 1U << dax_entry_order(slot->entry)))
+			violation("M3", "ino %llu index %llu: DAX entry references free block %llu",
+				  (unsigned long long)ip->i_ino, (unsigned long long)index,
+				  (unsigned long long)bno);
+	}
+	return true;
+}
+
+static void check_inode(struct xfs_inode *ip)
+{
+	g_tree_foreach(ip->i_mapping.i_mmap, check_vma, ip);
+	dax_walk_entries(&ip->i_mapping, 0, XFS_MAX_FILEOFF, check_entry, NULL);
+}
+
+static gboolean check_touched(gpointer k, gpointer v, gpointer d)
+{
+	struct xfs_inode *ip = g_tree_lookup(sim->mp->m_inodes, k);
+
+	if (ip)
+		check_inode(ip);
+	return FALSE;
+}
+
+static bool check_inode_cb(struct xfs_inode *ip, void *arg)
+{
+	check_inode(ip);
+	return true;
+}
+
+/* F1/F3: sweep every data/CoW fork reference against refcount and free space. */
+struct fsweep {
+	GArray *ev;	/* (block, +1/-1) */
+};
+
+struct bev { uint64_t b; int d; };
+
+static bool add_fork_ext(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	struct fsweep *fs = arg;
+	struct bev s = { irec->br_startblock, 1 }, e = { irec->br_startblock + irec->br_blockcount, -1 };
+
+	g_array_append_val(fs->ev, s);
+	g_array_append_val(fs->ev, e);
+	return true;
+}
+
+static bool add_inode_forks(struct xfs_inode *ip, void *arg)
+{
+	struct fsweep *fs = arg;
+
+	xfs_iext_walk(ip->i_df, 0, XFS_MAX_FILEOFF, add_fork_ext, fs);
+	xfs_iext_walk(ip->i_cowfp, 0, XFS_MAX_FILEOFF, add_fork_ext, arg);
+	return true;
+}
+
+static bool add_meta(const struct xfs_rmap_irec *r, void *arg)
+{
+	if (XFS_RMAP_NON_INODE_OWNER(r->rm_owner) && r->rm_owner != XFS_RMAP_OWN_COW) {
+		struct xfs_bmbt_irec irec = { 0, r->rm_startblock, r->rm_blockcount, 0 };
+
+		add_fork_ext(&irec, arg);
+	}
+	return true;
+}
+
+static gint bev_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct bev *x = a, *y = b;
+
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->d - y->d;
+}
+
+static void check_fs(struct xfs_mount *mp)
+{
+	struct fsweep fs = { g_array_new(FALSE, FALSE, sizeof(struct bev)) };
+	uint64_t used = 0, prev = 0;
+	int depth = 0, reported = 0;
+
+	xfs_inode_walk(mp, add_inode_forks, &fs);
+	xfs_rmap_walk(mp->m_rmap, add_meta, &fs);
+	g_array_sort(fs.ev, bev_cmp);
+	for (guint i = 0; i <= fs.ev->len && reported < 4; i++) {
+		uint64_t b = i < fs.ev->len ? g_array_index(fs.ev, struct bev, i).b : mp->m_dblocks;
+
+		if (b > prev) {
+			/* [prev, b) is referenced `depth` times */
+			if (depth == 0 && !xfs_alloc_is_free(mp->m_alloc, prev, b - prev)) {
+				violation("F3", "blocks [%llu, %llu) are allocated but nothing references them",
+					  (unsigned long long)prev, (unsigned long long)b);
+				reported++;
+			} else if (depth > 0 && !xfs_alloc_is_used(mp->m_alloc, prev, b - prev)) {
+				violation("F3", "blocks [%llu, %llu) are referenced but free", (unsigned long long)prev,
+					  (unsigned long long)b);
+				reported++;
+			}
+			if (depth > 0) {
+				used += b - prev;
+				for (uint64_t x = prev; x < b && reported < 4; x++) {
+					uint32_t rc = xfs_refcount_lookup(mp->m_refc, x);
+
+					if (rc != (uint32_t)depth && !(depth == 1 && rc == 1)) {
+						violation("F1", "block %llu: refcount %u but %d references",
+							  (unsigned long long)x, rc, depth);
+						reported++;
+					}
+					/* every record is in the refcount tree at the right count */
+					if (depth > 1 && rc != (uint32_t)depth)
+						break;
+				}
+			}
+		}
+		if (i < fs.ev->len)
+			depth += g_array_index(fs.ev, struct bev, i).d;
+		prev = b;
+	}
+	if (!reported && used + xfs_alloc_freeblks(mp->m_alloc) != mp->m_dblocks)
+		violation("F3", "free %llu + used %llu != total %llu",
+			  (unsigned long long)xfs_alloc_freeblks(mp->m_alloc), (unsigned long long)used,
+			  (unsigned long long)mp->m_dblocks);
+	g_array_free(fs.ev, TRUE);
+}
+
+int checker_run(bool full, struct cmdctx *c)
+{
+	nviol = 0;
+	cur = c;
+	if (!checker_pending)
+		checker_pending = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_set_size(checker_pending, 0);
+	if (lock_total_held())
+		violation("M4", "%d locks still held between commands", lock_total_held());
+	share_drain_warnings(design_report, NULL);
+	if (full) {
+		xfs_inode_walk(sim->mp, check_inode_cb, NULL);
+		check_fs(sim->mp);
+		share_ops->check(design_report, NULL);
+	} else if (I->touched) {
+		g_tree_foreach(I->touched, check_touched, NULL);
+	}
+	cur = NULL;
+	return nviol;
+}

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The xfs_io commands: files (open, pwrite, pread, reflink, dedupe,
+ * truncate, fallocate family, fsync, fiemap, chattr, statx) and mappings
+ * (mmap, mread, mwrite, msync, munmap, madvise).  Reports as xfs_io prints
+ * its first line; the reference model is updated and every read checked.
+ */
+#include <string.h>
+
+#include "interp.h"
+#include "lock.h"
+#include "trace.h"
+
+/* D1: compare what the kernel returned with the reference model. */
+static void check_read(struct cmdctx *c, const char *what, uint64_t ino, uint64_t off,
+		       const unsigned char *got, uint64_t len)
+{
+	unsigned char *want = g_malloc(len ? len : 1);
+
+	ref_read(sim->ref, ino, off, want, len);
+	for (uint64_t i = 0; i < len; i++) {
+		if (got[i] != want[i]) {
+			out("INVARIANT D1 violated at %s:%d (%s): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
+			    c->scn->file, c->ln->lineno, what, (unsigned long long)ino,
+			    (unsigned long long)(off + i), got[i], want[i]);
+			I->status = 1;
+			break;
+		}
+	}
+	g_free(want);
+}
+
+static int open_file(struct task_struct *t, const char *path, bool creat, bool trunc,
+		     bool rdonly, struct sim_file **fp)
+{
+	struct xfs_inode *ip = xfs_lookup(sim->mp, path);
+	struct sim_file *f;
+	int err;
+
+	if (!ip) {
+		if (!creat)
+			return -ENOENT;
+		err = xfs_create(sim->mp, path, &ip);
+		if (err)
+			return err;
+		ref_set_size(sim->ref, ip->i_ino, 0);
+	}
+	if (sim->mp->m_shutdown)
+		return -EIO;
+	xfs_ihold(ip);
+	if (trunc && !rdonly) {
+		err = xfs_setattr_size(ip, 0);
+		if (err) {
+			xfs_irele(ip);
+			return err;
+		}
+		ref_truncate(sim->ref, ip->i_ino, 0);
+		touch_inode(ip);
+	}
+	f = g_new0(struct sim_file, 1);
+	f->ip = ip;
+	f->name = g_strdup(path);
+	f->readonly = rdonly;
+	f->refs = 1;
+	g_ptr_array_add(t->files, f);
+	t->curfile = (int)t->files->len - 1;
+	*fp = f;
+	return 0;
+}
+
+static int do_open(struct cmdctx *c)
+{
+	struct sim_file *f;
+	int err = open_file(c->t, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
+
+	return err ? io_error(c, err) : 0;
+}
+
+static int do_file(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+
+	if (!c->npos) {
+		for (guint i = 0; i < t->files->len; i++) {
+			struct sim_file *f = g_ptr_array_index(t->files, i);
+
+			out("%c%03d%c %-14s (%s)\n", (int)i == t->curfile ? '[' : ' ', i,
+			    (int)i == t->curfile ? ']' : ' ', f->name,
+			    f->readonly ? "read-only" : "non-sync,non-direct,read-write");
+		}
+		return 0;
+	}
+	if (c->posnum[0] >= t->files->len) {
+		out("value %lld is out of range (0-%u)\n", c->posnum[0], t->files->len ? t->files->len - 1 : 0);
+		t->last_errno = EINVAL;
+		return 0;
+	}
+	t->curfile = (int)c->posnum[0];
+	return 0;
+}
+
+static int do_close(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+	struct sim_file *f = cur_file(c);
+
+	g_ptr_array_remove_index(t->files, (guint)t->curfile);
+	if (--f->refs == 0) {
+		xfs_irele(f->ip);
+		g_free(f->name);
+		g_free(f);
+	}
+	t->curfile = t->files->len ? 0 : -1;
+	return 0;
+}
+
+static int do_pwrite(struct cmdctx *c)
+{
+	struct sim_file *f = cur_file(c);
+	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
+	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
+	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 0xcd;
+	unsigned char *buf;
+
+	if (!bsize)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "pwrite: -b must be positive");
+	if (f->readonly)
+		return io_error(c, EBADF);
+	buf = g_malloc(MIN(bsize, MAX(len, 1)));
+	memset(buf, seed, MIN(bsize, MAX(len, 1)));
+	while (done < len) {
+		uint64_t n = MIN(bsize, len - done);
+		int64_t w = xfs_file_write(f->ip, off + done, n, buf);
+
+		touch_inode(f->ip);
+		if (w > 0)
+			ref_write(sim->ref, f->ip->i_ino, off + done, buf, (uint64_t)w);
+		if (w < 0) {
+			g_free(buf);
+			return io_error(c, (int)-w);
+		}
+		if (w == 0)
+			break;
+		done += (uint64_t)w;
+	}
+	g_free(buf);
+	if (c->opt['w'] || c->opt['W'])
+		xfs_file_fsync(f->ip, 0, UINT64_MAX);
+	if (!c->opt['q'])
+		out("wrote %llu/%llu bytes at offset %llu\n", (unsigned long long)done,
+		    (unsigned long long)len, (unsigned long long)off);
+	return 0;
+}
+
+static int do_pread(struct cmdctx *c)
+{
+	struct sim_file *f = cur_file(c);
+	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
+	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
+	unsigned char *buf;
+
+	if (!bsize)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "pread: -b must be positive");
+	buf = g_malloc(bsize);
+	while (done < len) {
+		uint64_t n = MIN(bsize, len - done);
+		int64_t r = xfs_file_read(f->ip, off + done, n, buf);
+
+		if (r < 0) {
+			g_free(buf);
+			return io_error(c, (int)-r);
+		}
+		if (r == 0)
+			break;
+		check_read(c, "pread", f->ip->i_ino, off + done, buf, (uint64_t)r);
+		if (c->opt['v'])
+			dump_buffer(off + done, buf, (uint64_t)r);
+		done += (uint64_t)r;
+	}
+	g_free(buf);
+	if (!c->opt['q'])
+		out("read %llu/%llu bytes at offset %llu\n", (unsigned long long)done,
+		    (unsigned long long)len, (unsigned long long)off);
+	return 0;
+}
+
+/* reflink / dedupe: the shared remap entry */
+static int remap(struct cmdctx *c, bool dedupe)
+{
+	struct sim_file *f = cur_file(c);
+	struct xfs_inode *src = xfs_lookup(sim->mp, c->pos[0]);
+	uint64_t soff = 0, doff = 0, len = 0, bcount;
+	bool same = true;
+	int err;
+
+	if (!src)
+		return io_error(c, ENOENT);
+	if (c->npos == 4) {
+		soff = (uint64_t)c->posnum[1];
+		doff = (uint64_t)c->posnum[2];
+		len = (uint64_t)c->posnum[3];
+	} else if (c->npos != 1 || dedupe) {
+		return cmd_usage_error(c, c->poscol[c->npos - 1], "%s: usage: %s %s",
+				       c->ci->name, c->ci->name, c->ci->args);
+	}
+	if (f->readonly)
+		return io_error(c, EBADF);
+	{
+		uint64_t req = len;
+
+		err = xfs_reflink_remap_range(src, soff, f->ip, doff, &len, dedupe, &same);
+		touch_inode(src);
+		touch_inode(f->ip);
+		if (err) {
+			if (dedupe) {
+				out("XFS_IOC_FILE_EXTENT_SAME: %s\n", strerror(-err));
+				c->t->last_errno = -err;
+				return 0;
+			}
+			return io_error(c, err);
+		}
+		if (dedupe && !same) {
+			out("dedupe: Extents did not match.\n");
+			c->t->last_errno = 0;
+			return 0;
+		}
+		if (len) {
+			/* value semantics: copy the bytes, whole blocks at the source EOF */
+			bcount = soff + len == ref_size(sim->ref, src->i_ino) ?
+				 ALIGN_UP(len, PAGE_SIZE) : len;
+			if (!dedupe) {
+				uint64_t dsize = ref_size(sim->ref, f->ip->i_ino);
+
+				if (doff > dsize)
+					ref_zero(sim->ref, f->ip->i_ino, dsize, doff - dsize);
+				ref_copy(sim->ref, src->i_ino, soff, f->ip->i_ino, doff, bcount);
+				if (doff + len > dsize)
+					ref_set_size(sim->ref, f->ip->i_ino, doff + len);
+			}
+		}
+		if (!c->opt['q']) {
+			if (dedupe)
+				out("deduped %llu/%llu bytes at offset %llu\n", (unsigned long long)len,
+				    (unsigned long long)req, (unsigned long long)doff);
+			else
+				out("linked %llu/%llu bytes at offset %llu\n", (unsigned long long)req,
+				    (unsigned long long)req, (unsigned long long)doff);
+		}
+	}
+	return 0;
+}
+
+static int do_reflink(struct cmdctx *c) { return remap(c, false); }
+static int do_dedupe(struct cmdctx *c) { return remap(c, true); }
+
+static int do_truncate(struct cmdctx *c)
+{
+	struct sim_file *f = cur_file(c);
+	int err;
+
+	if (f->readonly)
+		return io_error(c, EINVAL);
+	err = xfs_setattr_size(f->ip, (uint64_t)c->posnum[0]);
+	touch_inode(f->ip);
+	if (err)
+		return io_error(c, err);
+	ref_truncate(sim->ref, f->ip->i_ino, (uint64_t)c->posnum[0]);
+	return 0;
+}
+
+static int fallocate_cmd(struct cmdctx *c, int mode)
+{
+	struct sim_file *f = cur_file(c);
+	struct xfs_inode *ip = f->ip;
+	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
+	uint64_t size = ref_size(sim->ref, ip->i_ino);
+	int err;
+
+	if (f->readonly)
+		return io_error(c, EBADF);
+	err = xfs_file_fallocate(ip, mode, off, len);
+	touch_inode(ip);
+	if (err)
+		return io_error(c, err);
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		ref_zero(sim->ref, ip->i_ino, off, len);
+	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && off + len > size)
+		ref_truncate(sim->ref, ip->i_ino, off + len);
+	return 0;
+}
+
+static int do_falloc(struct cmdctx *c)
+{
+	int mode = 0;
+
+	if (c->opt['k'])
+		mode = FALLOC_FL_KEEP_SIZE;
+	if (c->opt['p'])
+		mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	if (c->opt['u'])
+		mode = FALLOC_FL_UNSHARE_RANGE;
+	return fallocate_cmd(c, mode);
+}
+static int do_fpunch(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE); }
+static int do_fzero(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_ZERO_RANGE | (c->opt['k'] ? FALLOC_FL_KEEP_SIZE : 0)); }
+static int do_funshare(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_UNSHARE_RANGE); }
+
+static int do_fsync(struct cmdctx *c)
+{
+	int err = xfs_file_fsync(cur_file(c)->ip, 0, UINT64_MAX);
+
+	return err ? io_error(c, err) : 0;
+}
+
+/* fiemap -v: xfs_io's table, 512-byte units */
+struct fiemap_ext { uint64_t logical, physical, len; unsigned int flags; };
+
+static int do_fiemap(struct cmdctx *c)
+{
+	struct xfs_inode *ip = cur_file(c)->ip;
+	uint64_t start = c->npos > 0 ? (uint64_t)c->posnum[0] : 0;
+	uint64_t end = c->npos > 1 ? start + (uint64_t)c->posnum[1] : UINT64_MAX;
+	uint64_t pos = ALIGN_DOWN(start, PAGE_SIZE), last_end = 0;
+	GArray *ex = g_array_new(FALSE, FALSE, sizeof(struct fiemap_ext));
+	int n = 0;
+
+	while (pos < end && pos < ALIGN_UP(ip->i_size, PAGE_SIZE)) {
+		struct iomap iomap, srcmap;
+
+		if (xfs_read_iomap_ops.iomap_begin(ip, pos, MIN(end, ALIGN_UP(ip->i_size, PAGE_SIZE)) - pos,
+						   IOMAP_REPORT, &iomap, &srcmap))
+			break;
+		if (iomap.type != IOMAP_HOLE) {
+			struct fiemap_ext e = { iomap.offset, iomap.addr, iomap.length,
+				(iomap.type == IOMAP_UNWRITTEN ? 0x800 : 0) |
+				(iomap.flags & IOMAP_F_SHARED ? 0x2000 : 0) };
+			struct fiemap_ext *prev = ex->len ? &g_array_index(ex, struct fiemap_ext, ex->len - 1) : NULL;
+
+			if (prev && prev->logical + prev->len == e.logical &&
+			    prev->physical + prev->len == e.physical && prev->flags == e.flags)
+				prev->len += e.len;
+			else
+				g_array_append_val(ex, e);
+		}
+		pos = iomap.offset + iomap.length;
+	}
+	if (ex->len)
+		g_array_index(ex, struct fiemap_ext, ex->len - 1).flags |= 0x1;
+	out("%s:\n", cur_file(c)->name);
+	if (c->opt['v'])
+		out(" EXT: FILE-OFFSET      BLOCK-RANGE      TOTAL FLAGS\n");
+	for (guint i = 0; i < ex->len; i++) {
+		struct fiemap_ext *e = &g_array_index(ex, struct fiemap_ext, i);
+		char a[64], b[64];
+
+		if (e->logical > last_end) {
+			snprintf(a, sizeof(a), "[%llu..%llu]:", (unsigned long long)(last_end >> 9),
+				 (unsigned long long)((e->logical >> 9) - 1));
+			if (c->opt['v'])
+				out("%4d: %-16s %-16s %5llu\n", n++, a, "hole",
+				    (unsigned long long)((e->logical - last_end) >> 9));
+			else
+				out("\t%d: %s hole\n", n++, a);
+		}
+		snprintf(a, sizeof(a), "[%llu..%llu]:", (unsigned long long)(e->logical >> 9),
+			 (unsigned long long)(((e->logical + e->len) >> 9) - 1));
+		snprintf(b, sizeof(b), "%llu..%llu", (unsigned long long)(e->physical >> 9),
+			 (unsigned long long)(((e->physical + e->len) >> 9) - 1));
+		if (c->opt['v'])
+			out("%4d: %-16s %-16s %5llu 0x%x\n", n++, a, b,
+			    (unsigned long long)(e->len >> 9), e->flags);
+		else
+			out("\t%d: %s %s\n", n++, a, b);
+		last_end = e->logical + e->len;
+	}
+	g_array_free(ex, TRUE);
+	return 0;
+}
+
+static int do_chattr(struct cmdctx *c)
+{
+	const char *a = c->pos[0];
+	int err;
+
+	if (strcmp(a, "+x") && strcmp(a, "-x"))
+		return cmd_usage_error(c, c->poscol[0], "chattr: only +x / -x (FS_XFLAG_DAX) are simulated, not '%s'", a);
+	err = xfs_fileattr_set_dax(cur_file(c)->ip, a[0] == '+');
+	return err ? io_error(c, err) : 0;
+}
+
+static int do_statx(struct cmdctx *c)
+{
+	struct xfs_inode *ip = cur_file(c)->ip;
+
+	if (c->opt['r'])
+		out("stat.attributes = 0x%x\n", ip->i_sdax ? 0x00200000 : 0);
+	else
+		out("stat.size = %llu\n", (unsigned long long)ip->i_size);
+	return 0;
+}
+
+/* Mappings ---------------------------------------------------------------- */
+static int cmd_mmap(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+	struct sim_file *f;
+	struct vm_area_struct *vma;
+	unsigned long flags = 0;
+	int err = 0;
+
+	if (c->npos == 0) {
+		for (guint i = 0; i < t->maps->len; i++) {
+			struct vm_area_struct *v = g_ptr_array_index(t->maps, i);
+
+			out("%c%03d%c 0x%llx - 0x%llx %c%c%c %16s (%llu : %llu)\n",
+			    (int)i == t->curmap ? '[' : ' ', i, (int)i == t->curmap ? ']' : ' ',
+			    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+			    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+			    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->name,
+			    (unsigned long long)(v->vm_pgoff << PAGE_SHIFT),
+			    (unsigned long long)(v->vm_end - v->vm_start));
+		}
+		return 0;
+	}
+	if (c->npos == 1) {
+		if (c->posnum[0] >= t->maps->len) {
+			out("value %lld is out of range (0-%d)\n", c->posnum[0], (int)t->maps->len - 1);
+			t->last_errno = EINVAL;
+			return 0;
+		}
+		t->curmap = (int)c->posnum[0];
+		return 0;
+	}
+	if (need_fs(c))
+		return -2;
+	f = cur_file(c);
+	if (!f) {
+		out("mmap: no open file\n");
+		t->last_errno = EBADF;
+		return 0;
+	}
+	if (c->opt['r'])
+		flags |= VM_READ;
+	if (c->opt['w'])
+		flags |= VM_WRITE;
+	if (c->opt['x'])
+		flags |= VM_EXEC;
+	if (!flags)
+		flags = VM_READ | VM_WRITE | VM_EXEC;
+	if (!c->opt['p'])
+		flags |= VM_SHARED;
+	if (c->opt['S'])
+		flags |= VM_SYNC;
+	vma = do_mmap(t, f, (uint64_t)c->posnum[0], (uint64_t)c->posnum[1], flags, &err);
+	if (!vma)
+		return io_error(c, err);
+	g_ptr_array_add(t->maps, vma);
+	t->curmap = (int)t->maps->len - 1;
+	return 0;
+}
+
+/* Resolve [off, off+len) (file offsets) inside the current mapping. */
+static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off, uint64_t *len)
+{
+	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, mlen = vma->vm_end - vma->vm_start;
+
+	if (c->npos < 2) {
+		*off = mstart;
+		*len = mlen;
+		return 0;
+	}
+	*off = (uint64_t)c->posnum[0];
+	*len = (uint64_t)c->posnum[1];
+	if (*off < mstart) {
+		out("offset (%llu) is before start of mapping (%llu)\n", (unsigned long long)*off,
+		    (unsigned long long)mstart);
+		c->t->last_errno = EINVAL;
+		return -1;
+	}
+	if (*off - mstart + *len > mlen) {
+		out("range (%llu:%llu) is beyond mapping (%llu:%llu)\n", (unsigned long long)*off,
+		    (unsigned long long)*len, (unsigned long long)mstart, (unsigned long long)mlen);
+		c->t->last_errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The bytes a read through this mapping must return (reference side). */
+static void expected_map_bytes(struct vm_area_struct *vma, uint64_t off, unsigned char *buf,
+			       uint64_t len)
+{
+	ref_read(sim->ref, vma->vm_file->ip->i_ino, off, buf, len);
+	if (vma->vm_flags & VM_SHARED)
+		return;
+	/* private: pages this vma copied hold their own bytes */
+	for (uint64_t p = ALIGN_DOWN(off, PAGE_SIZE); p < off + len; p += PAGE_SIZE) {
+		uint64_t *pte = pte_lookup(vma->vm_mm, vma->vm_start + p - (vma->vm_pgoff << PAGE_SHIFT), false);
+
+		if (pte && (*pte & _PAGE_ANON)) {
+			unsigned char *k = pfn_to_kaddr(PTE_PFN(*pte));
+			uint64_t s = MAX(p, off), e = MIN(p + PAGE_SIZE, off + len);
+
+			/* anon pages are private state, taken as their own truth */
+			memcpy(buf + (s - off), k + (s - p), e - s);
+		}
+	}
+}
+
+static int do_mread(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+	unsigned char *buf, *want;
+
+	if (map_range(c, vma, &off, &len))
+		return 0;
+	va = vma->vm_start + (off - mstart);
+	buf = g_malloc(MAX(len, 1));
+	if (mm_access(c->t, va, buf, len, false)) {
+		g_free(buf);
+		return 0;	/* the signal is reported by the caller */
+	}
+	want = g_malloc(MAX(len, 1));
+	expected_map_bytes(vma, off, want, len);
+	for (uint64_t i = 0; i < len; i++) {
+		if (buf[i] != want[i]) {
+			out("INVARIANT D1 violated at %s:%d (mread): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
+			    c->scn->file, c->ln->lineno, (unsigned long long)vma->vm_file->ip->i_ino,
+			    (unsigned long long)(off + i), buf[i], want[i]);
+			I->status = 1;
+			break;
+		}
+	}
+	if (c->opt['v'] || c->opt['f']) {
+		uint64_t base = c->opt['f'] ? off : off - mstart, done = 0;
+		uint64_t first = len % PAGE_SIZE ? len % PAGE_SIZE : MIN(len, PAGE_SIZE);
+
+		while (done < len) {
+			uint64_t n = done ? MIN(PAGE_SIZE, len - done) : first;
+
+			dump_buffer(base + done, buf + done, n);
+			done += n;
+		}
+	}
+	g_free(want);
+	g_free(buf);
+	return 0;
+}
+
+static int do_mwrite(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	struct xfs_inode *ip = vma->vm_file->ip;
+	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 'X';
+	uint64_t done = 0;
+
+	if (map_range(c, vma, &off, &len))
+		return 0;
+	va = vma->vm_start + (off - mstart);
+	/* page by page, so the reference follows exactly what landed */
+	while (done < len) {
+		uint64_t o = off + done, n = MIN(len - done, PAGE_SIZE - (o & (PAGE_SIZE - 1)));
+		unsigned char buf[PAGE_SIZE];
+		uint64_t eof_page_end = ALIGN_UP(ip->i_size, PAGE_SIZE);
+
+		memset(buf, seed, n);
+		if (mm_access(c->t, va + done, buf, n, true))
+			break;
+		touch_inode(ip);
+		if ((vma->vm_flags & VM_SHARED) && o < eof_page_end)
+			ref_store(sim->ref, ip->i_ino, o, buf, MIN(n, eof_page_end - o));
+		done += n;
+	}
+	return 0;
+}
+
+static int do_msync(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	uint64_t off, len;
+
+	if (map_range(c, vma, &off, &len))
+		return 0;
+	if (off % PAGE_SIZE)
+		return io_error(c, EINVAL);
+	if (!c->opt['a'])
+		xfs_file_fsync(vma->vm_file->ip, off, off + len - 1);
+	return 0;
+}
+
+static int cmd_munmap(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+
+	do_munmap(t, cur_map(c));
+	t->curmap = t->maps->len ? (int)t->maps->len - 1 : -1;
+	return 0;
+}
+
+static int do_madvise(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+
+	if (map_range(c, vma, &off, &len))
+		return 0;
+	if (off % PAGE_SIZE)
+		return io_error(c, EINVAL);
+	va = vma->vm_start + (off - mstart);
+	if (c->opt['d'])
+		mm_zap_range(vma, va, va + ALIGN_UP(len, PAGE_SIZE));
+	else if (c->opt['R'] || c->opt['W'])
+		mm_populate(c->t, va, len, c->opt['W']);
+	else if (c->opt['P'])
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "madvise -P (MADV_HWPOISON) is not simulated yet (memory failure lands separately)");
+	return 0;
+}
+
+static int do_exit(struct cmdctx *c)
+{
+	task_exit(c->t);
+	return 0;
+}
+
+static int do_spawn(struct cmdctx *c)
+{
+	task_exit(c->t);
+	c->t->dead = false;
+	c->t->sig = SIG_NONE;
+	c->t->mce_kill = MCE_KILL_DEFAULT;
+	return 0;
+}
+
+const struct cmdinfo io_cmds[] = {
+	{ "open", "o", do_open, 1, 1, "frt", NULL, "s", CMD_FS, "[-f] [-t] [-r] PATH", "open a file; it becomes the current file" },
+	{ "file", "f", do_file, 0, 1, NULL, NULL, "n", 0, "[N]", "list open files, or select file N" },
+	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FILE, "", "close the current file" },
+	{ "pwrite", "w", do_pwrite, 2, 2, "qS:b:wW", "Sb", "nn", CMD_FILE, "[-q] [-S seed] [-b bsize] off len", "write a byte pattern (the low byte of seed, default 0xcd)" },
+	{ "pread", "r", do_pread, 2, 2, "qvb:", "b", "nn", CMD_FILE, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
+	{ "reflink", NULL, do_reflink, 1, 4, "q", NULL, "snnn", CMD_FILE, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
+	{ "dedupe", NULL, do_dedupe, 4, 4, "q", NULL, "snnn", CMD_FILE, "[-q] SRC soff doff len", "share identical ranges (FIDEDUPERANGE)" },
+	{ "truncate", "t", do_truncate, 1, 1, NULL, NULL, "n", CMD_FILE, "off", "ftruncate the current file" },
+	{ "falloc", NULL, do_falloc, 2, 2, "kpu", NULL, "nn", CMD_FILE, "[-k|-p|-u] off len", "fallocate: preallocate unwritten extents" },
+	{ "fpunch", NULL, do_fpunch, 2, 2, NULL, NULL, "nn", CMD_FILE, "off len", "punch a hole (PUNCH_HOLE|KEEP_SIZE)" },
+	{ "fzero", NULL, do_fzero, 2, 2, "k", NULL, "nn", CMD_FILE, "[-k] off len", "zero a range (ZERO_RANGE)" },
+	{ "funshare", NULL, do_funshare, 2, 2, NULL, NULL, "nn", CMD_FILE, "off len", "unshare shared blocks (UNSHARE_RANGE)" },
+	{ "fsync", "s", do_fsync, 0, 0, NULL, NULL, "", CMD_FILE, "", "fsync: write back dirty DAX entries" },
+	{ "fdatasync", "ds", do_fsync, 0, 0, NULL, NULL, "", CMD_FILE, "", "fdatasync" },
+	{ "fiemap", NULL, do_fiemap, 0, 2, "v", NULL, "nn", CMD_FILE, "[-v] [off [len]]", "print the file's extents (SHARED 0x2000, UNWRITTEN 0x800, LAST 0x1)" },
+	{ "chattr", NULL, do_chattr, 1, 1, NULL, NULL, "s", CMD_FILE, "+x|-x", "set or clear FS_XFLAG_DAX" },
+	{ "statx", NULL, do_statx, 0, 0, "r", NULL, "", CMD_FILE, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
+	{ "mmap", "mm", cmd_mmap, 0, 2, "rwxSps:", "s", "nn", 0, "[-r] [-w] [-x] [-S] [-p] off len | N", "map the current file (MAP_SHARED; -S MAP_SYNC; -p MAP_PRIVATE)" },
+	{ "mread", "mr", do_mread, 0, 2, "vfr", NULL, "nn", CMD_MAP, "[-v] [-f] [-r] [off len]", "read through the current mapping" },
+	{ "mwrite", "mw", do_mwrite, 0, 2, "rS:", "S", "nn", CMD_MAP, "[-r] [-S seed] [off len]", "store through the current mapping (default 'X')" },
+	{ "msync", "ms", do_msync, 0, 2, "asi", NULL, "nn", CMD_MAP, "[-a|-s] [-i] [off len]", "msync the current mapping" },
+	{ "munmap", "mu", cmd_munmap, 0, 0, NULL, NULL, "", CMD_MAP, "", "unmap the current mapping" },
+	{ "madvise", "ma", do_madvise, 0, 2, "dRWP", NULL, "nn", CMD_MAP, "[-d|-R|-W] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE" },
+	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file" },
+	{ "spawn", NULL, do_spawn, 0, 0, NULL, NULL, "", 0, "", "re-create a killed task as a fresh process" },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
+};

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Simulator commands (pmem, mkfs, model, md5sum, od, cp_reflink, rm,
+ * remount, dmesg, check, echo, prctl), expectations, the one-line
+ * `xfs_io -c` form, and the command-table lookup.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "interp.h"
+#include "share.h"
+#include "trace.h"
+
+extern const struct cmdinfo io_cmds[];
+int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t);
+
+static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t vlen)
+{
+	const char *eq = strchr(c->pos[i], '=');
+
+	if (!eq)
+		return cmd_usage_error(c, c->poscol[i], "%s: expected KEY=VALUE, got '%s'",
+				       c->ci->name, c->pos[i]);
+	*key = c->pos[i];
+	g_strlcpy(val, eq + 1, vlen);
+	return (int)(eq - c->pos[i]);
+}
+
+static int do_pmem(struct cmdctx *c)
+{
+	long long size = -1;
+	enum pmem_backing b = PMEM_BACKING_AUTO;
+	char *path = NULL, err[600];
+
+	if (sim->have_pmem)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: the device already exists");
+	for (int i = 0; i < c->npos; i++) {
+		const char *key;
+		char val[512];
+		int klen = kv_split(c, i, &key, val, sizeof(val));
+
+		if (klen < 0)
+			return klen;
+		if (klen == 4 && !strncmp(key, "size", 4)) {
+			if (cvtnum(val, &size) || size <= 0)
+				return cmd_usage_error(c, c->poscol[i] + 5, "pmem: bad size '%s'", val);
+		} else if (klen == 7 && !strncmp(key, "backing", 7)) {
+			g_free(path);
+			if (pmem_parse_backing(val, &b, &path))
+				return cmd_usage_error(c, c->poscol[i] + 8,
+						       "pmem: backing must be auto, hugetlbfs, memfd or file:PATH, not '%s'", val);
+		} else {
+			return cmd_usage_error(c, c->poscol[i], "pmem: unknown key '%.*s'", klen, key);
+		}
+	}
+	if (size < 0) {
+		g_free(path);
+		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: size=SIZE is required");
+	}
+	if (pmem_create(&sim->pmem, (uint64_t)size, b, path, err, sizeof(err))) {
+		g_free(path);
+		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	}
+	g_free(path);
+	memmap_init(&sim->memmap, sim->pmem.nr_pages);
+	sim->have_pmem = true;
+	return 0;
+}
+
+static int do_mkfs(struct cmdctx *c)
+{
+	struct xfs_mkfs_opts o = I->mkfs;
+	char err[256];
+
+	if (sim->mp)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: the filesystem already exists");
+	if (!sim->have_pmem)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: no `pmem size=...` line came before it");
+	for (int i = 0; i < c->npos; i++) {
+		const char *key;
+		char val[64];
+		long long n = 0;
+		int klen = kv_split(c, i, &key, val, sizeof(val));
+		bool num;
+
+		if (klen < 0)
+			return klen;
+		num = !cvtnum(val, &n);
+		if (klen == 9 && !strncmp(key, "blocksize", 9) && num)
+			o.blocksize = (unsigned int)n;
+		else if (klen == 7 && !strncmp(key, "reflink", 7) && num && n <= 1)
+			o.reflink = n;
+		else if (klen == 6 && !strncmp(key, "rmapbt", 6) && num && n <= 1)
+			o.rmapbt = n;
+		else if (klen == 7 && !strncmp(key, "agcount", 7) && num)
+			o.agcount = (xfs_agnumber_t)n;
+		else if (klen == 3 && !strncmp(key, "dax", 3) && !strcmp(val, "always"))
+			o.dax = XFS_DAX_ALWAYS;
+		else if (klen == 3 && !strncmp(key, "dax", 3) && !strcmp(val, "inode"))
+			o.dax = XFS_DAX_INODE;
+		else if (klen == 3 && !strncmp(key, "dax", 3) && !strcmp(val, "never"))
+			o.dax = XFS_DAX_NEVER;
+		else
+			return cmd_usage_error(c, c->poscol[i], "mkfs: bad option '%s'", c->pos[i]);
+	}
+	if (xfs_mkfs(&sim->pmem, &o, &sim->mp, err, sizeof(err)))
+		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	I->mkfs = o;
+	I->have_mkfs = true;
+	return 0;
+}
+
+static int do_model(struct cmdctx *c)
+{
+	const struct dax_share_ops *ops = share_find(c->pos[0]);
+
+	if (!ops)
+		return cmd_usage_error(c, c->poscol[0], "model: unknown design '%s' (see `daxsim help models`)",
+				       c->pos[0]);
+	if (sim->mp)
+		return cmd_usage_error(c, c->poscol[0], "model: must come before the filesystem is used");
+	if (!I->opts->model)	/* the CLI flag wins */
+		share_ops = ops;
+	return 0;
+}
+
+/* Read a whole file through the read path, checked against the reference. */
+static unsigned char *read_whole(struct cmdctx *c, const char *path, uint64_t *size,
+				 struct xfs_inode **ipp, int *errp)
+{
+	struct xfs_inode *ip = xfs_lookup(sim->mp, path);
+	unsigned char *buf;
+	int64_t r = 0;
+
+	*errp = 0;
+	if (!ip) {
+		*errp = ENOENT;
+		return NULL;
+	}
+	*size = ip->i_size;
+	buf = g_malloc(MAX(*size, 1));
+	lock_current = &sim->kthread->lockctx;
+	if (*size)
+		r = xfs_file_read(ip, 0, *size, buf);
+	if (r < 0 || (uint64_t)r != *size) {
+		*errp = r < 0 ? (int)-r : EIO;
+		g_free(buf);
+		return NULL;
+	}
+	{
+		unsigned char *want = g_malloc(MAX(*size, 1));
+
+		ref_read(sim->ref, ip->i_ino, 0, want, *size);
+		for (uint64_t i = 0; i < *size; i++)
+			if (buf[i] != want[i]) {
+				out("INVARIANT D1 violated at %s:%d (%s): %s offset %llu: read 0x%02x, reference model has 0x%02x\n",
+				    c->scn->file, c->ln->lineno, c->ci->name, path,
+				    (unsigned long long)i, buf[i], want[i]);
+				I->status = 1;
+				break;
+			}
+		g_free(want);
+	}
+	*ipp = ip;
+	return buf;
+}
+
+static int do_md5sum(struct cmdctx *c)
+{
+	for (int i = 0; i < c->npos; i++) {
+		uint64_t size;
+		struct xfs_inode *ip;
+		int err;
+		unsigned char *buf = read_whole(c, c->pos[i], &size, &ip, &err);
+
+		if (!buf) {
+			out("md5sum: %s: %s\n", c->pos[i], strerror(err));
+			continue;
+		}
+		{
+			gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, buf, size);
+
+			out("%s  %s\n", sum, c->pos[i]);
+			g_free(sum);
+		}
+		g_free(buf);
+	}
+	return 0;
+}
+
+/* od -Ax -t x1z */
+static int do_od(struct cmdctx *c)
+{
+	uint64_t size;
+	struct xfs_inode *ip;
+	int err;
+	unsigned char *buf = read_whole(c, c->pos[0], &size, &ip, &err);
+	bool star = false;
+
+	if (!buf) {
+		out("od: %s: %s\n", c->pos[0], strerror(err));
+		return 0;
+	}
+	for (uint64_t off = 0; off < size; off += 16) {
+		uint64_t n = MIN(16, size - off);
+
+		if (off && n == 16 && !memcmp(buf + off, buf + off - 16, 16)) {
+			if (!star)
+				out("*\n");
+			star = true;
+			continue;
+		}
+		star = false;
+		out("%06llx", (unsigned long long)off);
+		for (uint64_t j = 0; j < n; j++)
+			out(" %02x", buf[off + j]);
+		for (uint64_t j = n; j < 16; j++)
+			out("   ");
+		out("  >");
+		for (uint64_t j = 0; j < n; j++)
+			out("%c", buf[off + j] >= 0x20 && buf[off + j] < 0x7f ? buf[off + j] : '.');
+		out("<\n");
+	}
+	out("%06llx\n", (unsigned long long)size);
+	g_free(buf);
+	return 0;
+}
+
+static int do_cp_reflink(struct cmdctx *c)
+{
+	struct xfs_inode *src = xfs_lookup(sim->mp, c->pos[0]), *dst;
+	uint64_t len = 0;
+	bool same;
+	int err;
+
+	if (!src) {
+		out("cp: cannot stat '%s': No such file or directory\n", c->pos[0]);
+		return 0;
+	}
+	dst = xfs_lookup(sim->mp, c->pos[1]);
+	if (!dst) {
+		err = xfs_create(sim->mp, c->pos[1], &dst);
+		if (err)
+			return io_error(c, err);
+	}
+	xfs_ihold(dst);
+	err = xfs_setattr_size(dst, 0);
+	ref_truncate(sim->ref, dst->i_ino, 0);
+	if (!err && src->i_size)
+		err = xfs_reflink_remap_range(src, 0, dst, 0, &len, false, &same);
+	if (!err) {
+		ref_copy(sim->ref, src->i_ino, 0, dst->i_ino, 0, ALIGN_UP(src->i_size, PAGE_SIZE));
+		ref_set_size(sim->ref, dst->i_ino, src->i_size);
+	}
+	touch_inode(src);
+	touch_inode(dst);
+	xfs_irele(dst);
+	if (err)
+		out("cp: failed to clone '%s' from '%s': %s\n", c->pos[1], c->pos[0], strerror(-err));
+	return 0;
+}
+
+static int do_rm(struct cmdctx *c)
+{
+	for (int i = 0; i < c->npos; i++) {
+		struct xfs_inode *ip = xfs_lookup(sim->mp, c->pos[i]);
+		uint64_t ino = ip ? ip->i_ino : 0;
+		int err = xfs_remove(sim->mp, c->pos[i]);
+
+		if (err)
+			out("rm: cannot remove '%s': %s\n", c->pos[i], strerror(-err));
+		else if (!xfs_iget_incore(sim->mp, ino) && !g_tree_lookup(sim->mp->m_inodes, &ino))
+			ref_delete(sim->ref, ino);
+	}
+	return 0;
+}
+
+static gboolean busy_task(gpointer k, gpointer v, gpointer d)
+{
+	struct task_struct *t = v;
+
+	if (t->files->len || t->maps->len) {
+		*(struct task_struct **)d = t;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static int do_remount(struct cmdctx *c)
+{
+	struct task_struct *busy = NULL;
+
+	g_tree_foreach(sim->tasks, busy_task, &busy);
+	if (busy)
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "remount: task '%s' still holds open files or mappings (run `@%s exit` first)",
+				       busy->name, busy->name);
+	xfs_remount(sim->mp);
+	return 0;
+}
+
+static int do_dmesg(struct cmdctx *c)
+{
+	out("%s", sim->dmesg->str);
+	if (c->opt['c'])
+		g_string_truncate(sim->dmesg, 0);
+	return 0;
+}
+
+static int do_check(struct cmdctx *c)
+{
+	/* the run loop follows every command with a check; make this one full */
+	I->force_full = true;
+	return 0;
+}
+
+static int do_echo(struct cmdctx *c)
+{
+	for (int i = 0; i < c->npos; i++)
+		out("%s%s", i ? " " : "", c->pos[i]);
+	out("\n");
+	return 0;
+}
+
+static int do_prctl(struct cmdctx *c)
+{
+	if (!c->t || strcmp(c->pos[0], "mce_kill") || c->npos != 2 ||
+	    (strcmp(c->pos[1], "early") && strcmp(c->pos[1], "late")))
+		return cmd_usage_error(c, c->poscol[0], "usage: @TASK prctl mce_kill early|late");
+	c->t->mce_kill = !strcmp(c->pos[1], "early") ? MCE_KILL_EARLY : MCE_KILL_LATE;
+	return 0;
+}
+
+static void expect_failed(struct cmdctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void expect_failed(struct cmdctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	out("EXPECT FAILED %s:%d: ", c->scn->file, c->ln->lineno);
+	va_start(ap, fmt);
+	vfprintf(I->out, fmt, ap);
+	va_end(ap);
+	out("\n");
+	I->status = 1;
+}
+
+static struct task_struct *last_task;	/* the task of the previous command */
+
+static int do_expect(struct cmdctx *c)
+{
+	const char *what = c->pos[0];
+	struct task_struct *t = c->t ? c->t : last_task;
+
+	if (!strcmp(what, "ok") || !strcmp(what, "error")) {
+		int want = 0;
+
+		if (!strcmp(what, "error")) {
+			if (c->npos != 2 || !(want = errno_from_name(c->pos[1])))
+				return cmd_usage_error(c, c->npos > 1 ? c->poscol[1] : c->poscol[0],
+						       "expect error: unknown errno name");
+		}
+		if (!t || t->last_errno != want)
+			expect_failed(c, "expected %s, the previous command %s%s", want ? c->pos[1] : "success",
+				      t && t->last_errno ? "failed with " : "succeeded",
+				      t && t->last_errno ? errno_name(t->last_errno) : "");
+		return 0;
+	}
+	if (!strcmp(what, "killed") || !strcmp(what, "alive")) {
+		struct task_struct *k;
+
+		if (c->npos < 2)
+			return cmd_usage_error(c, c->poscol[0], "expect %s TASK ...", what);
+		k = g_tree_lookup(sim->tasks, c->pos[1]);
+		if (!strcmp(what, "alive")) {
+			if (!k || k->dead)
+				expect_failed(c, "task %s is not alive", c->pos[1]);
+		} else if (!k || !k->dead) {
+			expect_failed(c, "task %s was not killed", c->pos[1]);
+		}
+		return 0;
+	}
+	if (!strcmp(what, "md5") || !strcmp(what, "data") || !strcmp(what, "shared")) {
+		struct xfs_inode *ip;
+		uint64_t size;
+		int err;
+		unsigned char *buf;
+
+		if (need_fs(c))
+			return -2;
+		if (!strcmp(what, "shared")) {
+			long long off, len;
+			struct xfs_bmbt_irec irec;
+			bool any = false;
+
+			if (c->npos != 5 || cvtnum(c->pos[2], &off) || cvtnum(c->pos[3], &len) ||
+			    (strcmp(c->pos[4], "yes") && strcmp(c->pos[4], "no")))
+				return cmd_usage_error(c, c->poscol[0], "usage: expect shared PATH off len yes|no");
+			ip = xfs_lookup(sim->mp, c->pos[1]);
+			for (uint64_t b = (uint64_t)off >> PAGE_SHIFT; ip && b < ALIGN_UP((uint64_t)(off + len), PAGE_SIZE) >> PAGE_SHIFT; b++)
+				if (xfs_iext_lookup_extent(ip->i_df, b, &irec) &&
+				    xfs_refcount_lookup(sim->mp->m_refc, irec.br_startblock + (b - irec.br_startoff)) > 1)
+					any = true;
+			if (any != !strcmp(c->pos[4], "yes"))
+				expect_failed(c, "%s [%lld, +%lld) is %sshared", c->pos[1], off, len, any ? "" : "not ");
+			return 0;
+		}
+		buf = read_whole(c, c->pos[1], &size, &ip, &err);
+		if (!strcmp(what, "md5")) {
+			gchar *sum;
+
+			if (c->npos != 3)
+				return cmd_usage_error(c, c->poscol[0], "usage: expect md5 PATH HEX");
+			sum = buf ? g_compute_checksum_for_data(G_CHECKSUM_MD5, buf, size) : g_strdup("(unreadable)");
+			if (strcmp(sum, c->pos[2]))
+				expect_failed(c, "md5 of %s is %s, expected %s", c->pos[1], sum, c->pos[2]);
+			g_free(sum);
+		} else {
+			long long off, len, byte;
+
+			if (c->npos != 5 || cvtnum(c->pos[2], &off) || cvtnum(c->pos[3], &len) ||
+			    cvtnum(c->pos[4], &byte)) {
+				g_free(buf);
+				return cmd_usage_error(c, c->poscol[0], "usage: expect data PATH off len BYTE");
+			}
+			for (long long i = off; i < off + len; i++) {
+				if (!buf || (uint64_t)i >= size || buf[i] != (unsigned char)byte) {
+					expect_failed(c, "%s offset %lld: %s, expected 0x%02llx", c->pos[1], i,
+						      !buf ? "unreadable" : (uint64_t)i >= size ? "beyond EOF" : "differs",
+						      byte & 0xff);
+					break;
+				}
+			}
+		}
+		g_free(buf);
+		return 0;
+	}
+	if (!strcmp(what, "violation")) {
+		bool found = false;
+
+		if (c->npos != 2)
+			return cmd_usage_error(c, c->poscol[0], "usage: expect violation ID");
+		for (guint i = 0; checker_pending && i < checker_pending->len; i++)
+			if (!strcmp(g_ptr_array_index(checker_pending, i), c->pos[1]))
+				found = true;
+		if (!found)
+			expect_failed(c, "the last check did not find %s violated", c->pos[1]);
+		if (checker_pending)
+			g_ptr_array_set_size(checker_pending, 0);
+		return 0;
+	}
+	return cmd_usage_error(c, c->poscol[0], "expect: unknown expectation '%s'", what);
+}
+
+/* xfs_io [-f] [-t] [-r] -c CMD [-c CMD]... PATH: a transient task. */
+static int do_xfs_io(struct cmdctx *c)
+{
+	struct task_struct *t;
+	struct sim_file *f = NULL;
+	struct scn_line *orig = c->ln;
+	const struct cmdinfo *self = c->ci;
+	const char *path;
+	int ret = 0, err, word0 = c->word0, pathcol = c->poscol[c->npos - 1];
+
+	if (need_fs(c))
+		return -2;
+	if (!c->npos)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "xfs_io: a file is required");
+	path = c->pos[c->npos - 1];
+	t = task_create("xfs_io", sim->next_pid++);
+	t->transient = true;
+	lock_current = &t->lockctx;
+	{
+		struct xfs_inode *ip = xfs_lookup(sim->mp, path);
+
+		if (!ip && !c->opt['f']) {
+			out("%s: No such file or directory\n", path);
+			task_free(t);
+			return 0;
+		}
+	}
+	/* open like the `open` command */
+	{
+		struct scn_line open_ln = *c->ln;
+		char *argv[4] = { "open", NULL, NULL, NULL };
+		int cols[4] = { c->ln->cols[c->word0], 0, 0, 0 };
+		char flags[8] = "-";
+		int n = 1;
+
+		if (c->opt['f']) strcat(flags, "f");
+		if (c->opt['t']) strcat(flags, "t");
+		if (c->opt['r']) strcat(flags, "r");
+		if (flags[1]) {
+			argv[n] = flags;
+			cols[n++] = c->ln->cols[c->word0];
+		}
+		argv[n] = (char *)path;
+		cols[n++] = pathcol;
+		open_ln.argc = n;
+		open_ln.argv = argv;
+		open_ln.cols = cols;
+		ret = run_command(c, &open_ln, 0, t);
+		f = cur_file(c);
+		(void)f;
+		c->ln = orig;
+		c->ci = self;
+		c->word0 = word0;
+	}
+	for (int i = 1; ret == 0 && i < orig->argc && !t->dead; i++) {
+		gchar **words;
+		struct scn_line sub = *orig;
+		int *cols, nw;
+
+		if (strcmp(orig->argv[i], "-c") || i + 1 >= orig->argc)
+			continue;
+		i++;
+		if (!g_shell_parse_argv(orig->argv[i], &nw, &words, NULL)) {
+			c->ln = orig;
+			task_free(t);
+			lock_current = &sim->kthread->lockctx;
+			return cmd_usage_error(c, orig->cols[i], "xfs_io: cannot parse -c '%s'", orig->argv[i]);
+		}
+		cols = g_new(int, nw);
+		for (int k = 0; k < nw; k++)
+			cols[k] = orig->cols[i];
+		sub.argc = nw;
+		sub.argv = words;
+		sub.cols = cols;
+		{
+			struct cmdctx sc = { .scn = c->scn, .err = c->err };
+
+			ret = run_command(&sc, &sub, 0, t);
+			last_task = t;
+		}
+		g_strfreev(words);
+		g_free(cols);
+	}
+	err = ret;
+	lock_current = &sim->kthread->lockctx;
+	task_free(t);
+	return err;
+}
+
+static int do_help_stub(struct cmdctx *c)
+{
+	return 0;
+}
+
+static const struct cmdinfo sim_cmds[] = {
+	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },
+	{ "mkfs", NULL, do_mkfs, 0, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "[blocksize=4096] [reflink=1] [rmapbt=1] [dax=always|inode|never] [agcount=N]", "make the filesystem" },
+	{ "model", NULL, do_model, 1, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "NAME", "select the page-sharing design (the --model flag wins)" },
+	{ "md5sum", NULL, do_md5sum, 1, MAX_POS, NULL, NULL, "ssssssssssss", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "md5 of each file through the read path" },
+	{ "od", NULL, do_od, 1, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH", "the file as od -Ax -t x1z prints it" },
+	{ "cp_reflink", NULL, do_cp_reflink, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM | CMD_FS, "SRC DST", "cp --reflink=always" },
+	{ "rm", NULL, do_rm, 1, MAX_POS, NULL, NULL, "ssssssssssss", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "unlink; blocks are freed with the last reference" },
+	{ "remount", NULL, do_remount, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "cycle mount (refused while any task holds files or mappings)" },
+	{ "dmesg", NULL, do_dmesg, 0, 0, "c", NULL, "", CMD_NOTASK | CMD_SIM, "[-c]", "print the simulated kernel log" },
+	{ "check", NULL, do_check, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "a full invariant sweep now" },
+	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "ssssssssssss", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
+	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
+	{ "expect", NULL, do_expect, 1, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "ok | error ERRNO | killed TASK SIGBUS [CODE] | alive TASK | md5 PATH HEX | data PATH off len BYTE | shared PATH off len yes|no | violation ID", "check an expectation" },
+	{ "xfs_io", NULL, do_xfs_io, 1, 1, "ftrc:", NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[-f] [-t] [-r] -c CMD [-c CMD]... PATH", "run commands in a transient task on PATH" },
+	{ "help", NULL, do_help_stub, 0, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "[COMMAND]", "use `daxsim help` on the command line" },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
+};
+
+const struct cmdinfo *cmd_lookup(const char *name)
+{
+	for (int i = 0; io_cmds[i].name; i++)
+		if (!strcmp(io_cmds[i].name, name) || (io_cmds[i].altname && !strcmp(io_cmds[i].altname, name)))
+			return &io_cmds[i];
+	for (int i = 0; sim_cmds[i].name; i++)
+		if (!strcmp(sim_cmds[i].name, name))
+			return &sim_cmds[i];
+	return NULL;
+}
+
+const struct cmdinfo *cmd_table(int *n)
+{
+	static struct cmdinfo *all;
+	static int count;
+
+	if (!all) {
+		int a = 0, b = 0;
+
+		while (io_cmds[a].name)
+			a++;
+		while (sim_cmds[b].name)
+			b++;
+		all = g_new0(struct cmdinfo, a + b + 1);
+		memcpy(all, io_cmds, sizeof(*all) * a);
+		memcpy(all + a, sim_cmds, sizeof(*all) * b);
+		count = a + b;
+	}
+	*n = count;
+	return all;
+}
+
+void interp_note_task(struct task_struct *t)
+{
+	last_task = t;
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DAX mapping entries: the i_pages tree, entry locking, association with the
+ * page through the sharing design, grab_mapping_entry() and deletion.
+ */
+#include <string.h>
+
+#include "dax.h"
+#include "lock.h"
+#include "memmap.h"
+#include "mm.h"
+#include "share.h"
+#include "sim.h"
+#include "trace.h"
+
+static gint pgoff_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	pgoff_t x = *(const pgoff_t *)a, y = *(const pgoff_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	return pgoff_cmp(a, b, u);
+}
+
+void mapping_init(struct address_space *mapping, struct xfs_inode *host, uint64_t id)
+{
+	memset(mapping, 0, sizeof(*mapping));
+	mapping->host = host;
+	mapping->id = id;
+	mapping->i_pages = g_tree_new_full(pgoff_cmp, NULL, g_free, g_free);
+	mapping->i_mmap = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+}
+
+void mapping_destroy(struct address_space *mapping)
+{
+	if (mapping->i_pages)
+		g_tree_destroy(mapping->i_pages);
+	if (mapping->i_mmap)
+		g_tree_destroy(mapping->i_mmap);
+	mapping->i_pages = mapping->i_mmap = NULL;
+}
+
+static uint64_t entry_lock_inst(struct address_space *mapping, pgoff_t base)
+{
+	return (mapping->id << 40) ^ base;
+}
+
+struct dax_slot *dax_lookup_slot(struct address_space *mapping, pgoff_t index,
+				 pgoff_t *base)
+{
+	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &index);
+	pgoff_t pmd_base = index & ~PG_PMD_COLOUR;
+
+	if (slot) {
+		*base = index;
+		return slot;
+	}
+	slot = g_tree_lookup(mapping->i_pages, &pmd_base);
+	if (slot && dax_is_pmd_entry(slot->entry)) {
+		*base = pmd_base;
+		return slot;
+	}
+	return NULL;
+}
+
+void dax_walk_entries(struct address_space *mapping, pgoff_t start, pgoff_t end,
+		      dax_entry_fn fn, void *arg)
+{
+	pgoff_t key = start >= PG_PMD_NR ? (start & ~PG_PMD_COLOUR) : 0;
+	GTreeNode *n = g_tree_lower_bound(mapping->i_pages, &key);
+
+	while (n) {
+		pgoff_t idx = *(pgoff_t *)g_tree_node_key(n);
+		struct dax_slot *slot = g_tree_node_value(n);
+		GTreeNode *next;
+		pgoff_t last;
+
+		if (idx > end)
+			break;
+		last = idx + (1UL << dax_entry_order(slot->entry)) - 1;
+		next = g_tree_node_next(n);
+		if (last >= start) {
+			pgoff_t nidx = next ? *(pgoff_t *)g_tree_node_key(next) : 0;
+			bool had_next = next != NULL;
+
+			if (!fn(mapping, idx, slot, arg))
+				return;
+			/* fn may delete the slot: re-find the successor. */
+			if (had_next) {
+				next = g_tree_lower_bound(mapping->i_pages, &nidx);
+			} else {
+				pgoff_t after = idx + 1;
+
+				next = g_tree_lower_bound(mapping->i_pages, &after);
+			}
+		}
+		n = next;
+	}
+}
+
+/* dax_associate_entry / dax_disassociate_entry: hand over to the design. */
+void dax_associate_entry(unsigned long entry, struct address_space *mapping,
+			 pgoff_t index, bool shared)
+{
+	pfn_t pfn;
+
+	if (!dax_is_real_entry(entry))
+		return;
+	pfn = dax_to_pfn(entry);
+	share_ops->associate(pfn_to_page(&sim->memmap, pfn), pfn,
+			     dax_entry_order(entry), mapping, index, shared);
+}
+
+void dax_disassociate_entry(unsigned long entry, struct address_space *mapping,
+			    pgoff_t index, bool trunc)
+{
+	pfn_t pfn;
+
+	/* "fs/dax: don't disassociate zero page entries" */
+	if (!dax_is_real_entry(entry))
+		return;
+	pfn = dax_to_pfn(entry);
+	share_ops->disassociate(pfn_to_page(&sim->memmap, pfn), pfn,
+				dax_entry_order(entry), mapping, index, trunc);
+}
+
+static void slot_store(struct address_space *mapping, pgoff_t index,
+		       unsigned long entry)
+{
+	struct dax_slot *slot = g_new0(struct dax_slot, 1);
+	pgoff_t *key = g_new(pgoff_t, 1);
+
+	*key = index;
+	slot->entry = entry;
+	g_tree_insert(mapping->i_pages, key, slot);
+	mapping->nrpages += 1UL << dax_entry_order(entry);
+	mapping->nrentries++;
+}
+
+static void slot_delete(struct address_space *mapping, pgoff_t index)
+{
+	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &index);
+
+	SIM_BUG_ON(!slot);
+	mapping->nrpages -= 1UL << dax_entry_order(slot->entry);
+	mapping->nrentries--;
+	g_tree_remove(mapping->i_pages, &index);
+}
+
+/* Take the entry lock (a bit in the value, under xa_lock). */
+static void dax_lock_slot(struct address_space *mapping, pgoff_t base,
+			  struct dax_slot *slot, const char *func)
+{
+	if (dax_is_locked(slot->entry))
+		SIM_BUG("%s: entry %llu:%llu already locked (would sleep forever)",
+			func, (unsigned long long)mapping->id,
+			(unsigned long long)base);
+	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, base), LOCK_EXCL, 0, func);
+	slot->entry |= DAX_LOCKED;
+}
+
+void dax_unlock_entry(struct address_space *mapping, pgoff_t base)
+{
+	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+
+	if (slot)
+		slot->entry &= ~DAX_LOCKED;
+	lock_release(&lc_dax_entry, entry_lock_inst(mapping, base), __func__);
+}
+
+/*
+ * grab_mapping_entry(): return the locked entry for @index at @order,
+ * creating a locked empty one if absent.  *base gets the entry's index.
+ * Returns 0 or VM_FAULT_FALLBACK (PMD request conflicting with PTE entries).
+ */
+vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
+			      unsigned int order, pgoff_t *base,
+			      unsigned long *entryp)
+{
+	struct dax_slot *slot;
+	pgoff_t b;
+
+	if (order == PMD_ORDER) {
+		pgoff_t start = index & ~PG_PMD_COLOUR, end = start + PG_PMD_COLOUR;
+		GTreeNode *n = g_tree_lower_bound(mapping->i_pages, &start);
+
+		if (n && *(pgoff_t *)g_tree_node_key(n) <= end) {
+			slot = g_tree_node_value(n);
+			if (*(pgoff_t *)g_tree_node_key(n) != start ||
+			    !dax_is_pmd_entry(slot->entry)) {
+				trace("ino %llu index %llu: PTE entries in range, fallback",
+				      (unsigned long long)mapping->id,
+				      (unsigned long long)index);
+				return VM_FAULT_FALLBACK;
+			}
+			dax_lock_slot(mapping, start, slot, __func__);
+			*base = start;
+			*entryp = slot->entry;
+			return 0;
+		}
+		b = start;
+	} else {
+		slot = dax_lookup_slot(mapping, index, &b);
+		if (slot && dax_is_pmd_entry(slot->entry) &&
+		    !dax_is_real_entry(slot->entry)) {
+			/* Downgrade a zero/empty PMD entry to PTEs. */
+			unsigned long old;
+
+			dax_lock_slot(mapping, b, slot, __func__);
+			old = slot->entry;
+			if (dax_is_zero_entry(old))
+				unmap_mapping_pages(mapping, b, PG_PMD_NR, false);
+			sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+			dax_disassociate_entry(old, mapping, b, false);
+			slot_delete(mapping, b);
+			sim_unlock(xa_lock, mapping->id);
+			lock_release(&lc_dax_entry, entry_lock_inst(mapping, b), __func__);
+			trace("ino %llu index %llu: downgrade PMD %s entry",
+			      (unsigned long long)mapping->id, (unsigned long long)b,
+			      dax_is_zero_entry(old) ? "zero" : "empty");
+			slot = NULL;
+		}
+		if (slot) {
+			dax_lock_slot(mapping, b, slot, __func__);
+			*base = b;
+			*entryp = slot->entry;
+			return 0;
+		}
+		b = index;
+	}
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	slot_store(mapping, b, DAX_EMPTY | (order ? DAX_PMD : 0));
+	sim_unlock(xa_lock, mapping->id);
+	slot = g_tree_lookup(mapping->i_pages, &b);
+	dax_lock_slot(mapping, b, slot, __func__);
+	*base = b;
+	*entryp = slot->entry;
+	return 0;
+}
+
+/*
+ * Store @new_entry (locked) at @base, replacing the locked old entry; the
+ * association moves with it.  Called with the entry lock held.
+ */
+void dax_replace_entry(struct address_space *mapping, pgoff_t base,
+		       unsigned long new_entry, bool shared)
+{
+	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+
+	SIM_BUG_ON(!slot || !dax_is_locked(slot->entry));
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	dax_disassociate_entry(slot->entry, mapping, base, false);
+	dax_associate_entry(new_entry, mapping, base, shared);
+	mapping->nrpages -= 1UL << dax_entry_order(slot->entry);
+	mapping->nrpages += 1UL << dax_entry_order(new_entry);
+	slot->entry = new_entry | DAX_LOCKED;
+	sim_unlock(xa_lock, mapping->id);
+}
+
+/* Delete one entry: disassociate, store NULL.  Must not be locked. */
+static bool delete_one(struct address_space *mapping, pgoff_t index,
+		       struct dax_slot *slot, void *arg)
+{
+	bool *only_clean = arg;
+	unsigned long entry = slot->entry;
+
+	if (only_clean && *only_clean &&
+	    (slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE)))
+		return true;
+	dax_lock_slot(mapping, index, slot, "__dax_invalidate_entry");
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	dax_disassociate_entry(entry, mapping, index, !(only_clean && *only_clean));
+	slot_delete(mapping, index);
+	sim_unlock(xa_lock, mapping->id);
+	lock_release(&lc_dax_entry, entry_lock_inst(mapping, index), "__dax_invalidate_entry");
+	return true;
+}
+
+void dax_delete_mapping_range(struct address_space *mapping, pgoff_t start,
+			      pgoff_t end)
+{
+	bool only_clean = false;
+
+	dax_walk_entries(mapping, start, end, delete_one, &only_clean);
+}
+
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
+				  pgoff_t end)
+{
+	bool only_clean = true;
+
+	dax_walk_entries(mapping, start, end, delete_one, &only_clean);
+	unmap_mapping_pages(mapping, start, end - start + 1, false);
+	return 0;
+}
+
+static bool clear_dirty_one(struct address_space *mapping, pgoff_t index,
+			    struct dax_slot *slot, void *arg)
+{
+	slot->marks &= ~(PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE);
+	return true;
+}
+
+void dax_clear_dirty_range(struct address_space *mapping, pgoff_t start,
+			   pgoff_t end)
+{
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	dax_walk_entries(mapping, start, end, clear_dirty_one, NULL);
+	sim_unlock(xa_lock, mapping->id);
+}
+
+static bool writeback_one(struct address_space *mapping, pgoff_t index,
+			  struct dax_slot *slot, void *arg)
+{
+	uint64_t *count = arg;
+
+	if (!(slot->marks & PAGECACHE_TAG_DIRTY))
+		return true;
+	/* dax_writeback_one: lock, mkclean every vma, flush, clear DIRTY. */
+	dax_lock_slot(mapping, index, slot, "dax_writeback_one");
+	slot->marks &= ~PAGECACHE_TAG_TOWRITE;
+	mapping_mkclean(mapping, index, 1UL << dax_entry_order(slot->entry));
+	slot->marks &= ~PAGECACHE_TAG_DIRTY;
+	slot->entry &= ~DAX_LOCKED;
+	lock_release(&lc_dax_entry, entry_lock_inst(mapping, index), "dax_writeback_one");
+	(*count)++;
+	return true;
+}
+
+int dax_writeback_mapping_range(struct address_space *mapping, pgoff_t start,
+				pgoff_t end)
+{
+	uint64_t count = 0;
+
+	dax_walk_entries(mapping, start, end, writeback_one, &count);
+	trace("ino %llu [%llu, %llu]: %llu entries written back",
+	      (unsigned long long)mapping->id, (unsigned long long)start,
+	      (unsigned long long)end, (unsigned long long)count);
+	return 0;
+}
+
+/*
+ * Replace the locked PMD entry at *base by a locked PTE entry at @index (the
+ * caller already unmapped the PMD range); the entry lock moves with it.
+ */
+void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
+			 pgoff_t index, unsigned long new_entry, bool shared)
+{
+	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, base);
+
+	SIM_BUG_ON(!slot || !dax_is_pmd_entry(slot->entry));
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	dax_disassociate_entry(slot->entry, mapping, *base, false);
+	slot_delete(mapping, *base);
+	lock_release(&lc_dax_entry, entry_lock_inst(mapping, *base), __func__);
+	slot_store(mapping, index, new_entry | DAX_LOCKED);
+	dax_associate_entry(new_entry, mapping, index, shared);
+	sim_unlock(xa_lock, mapping->id);
+	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, index), LOCK_EXCL, 0, __func__);
+	trace("ino %llu index %llu: PMD entry at %llu replaced by a PTE entry",
+	      (unsigned long long)mapping->id, (unsigned long long)index,
+	      (unsigned long long)*base);
+	*base = index;
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DAX page fault: dax_iomap_pte_fault(), dax_iomap_pmd_fault() and
+ * dax_fault_iter() with the hole, CoW-copy, private-CoW and insert steps of
+ * fs/dax.c (kernel-notes §1.3, §3.4).
+ */
+#include <string.h>
+
+#include "dax.h"
+#include "lock.h"
+#include "mm.h"
+#include "pmem.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+static unsigned char zero_page[PAGE_SIZE];
+
+unsigned char *pfn_to_kaddr(pfn_t pfn)
+{
+	if (pfn == ZERO_PFN)
+		return zero_page;
+	if (pfn >= PMEM_PFN_BASE)
+		return pmem_block_kaddr(&sim->pmem, pfn - PMEM_PFN_BASE);
+	extern unsigned char *anon_page_kaddr(pfn_t pfn);
+	return anon_page_kaddr(pfn);
+}
+
+int dax_direct_access(uint64_t bno, uint64_t nr, pfn_t *pfn)
+{
+	uint64_t bad;
+
+	if (bno + nr > sim->pmem.nr_pages)
+		return -ERANGE;
+	*pfn = PMEM_PFN_BASE + bno;
+	if (badblocks_check(sim->pmem.bb, bno, nr, &bad))
+		return -EIO;
+	return 0;
+}
+
+static uint64_t iomap_sector_block(const struct iomap *iomap, uint64_t pos)
+{
+	return (iomap->addr + (pos - iomap->offset)) >> PAGE_SHIFT;
+}
+
+/*
+ * dax_iomap_copy_around(): fill the new block(s) at @dst from srcmap around
+ * [pos, pos+len) inside [align_start, align_end); a whole-page fault copies
+ * everything.  Zero instead when the source is unwritten or a hole.
+ */
+int dax_iomap_copy_around(uint64_t pos, uint64_t length, uint64_t align,
+			  const struct iomap *iomap, const struct iomap *srcmap,
+			  unsigned char *daddr)
+{
+	uint64_t start = ALIGN_DOWN(pos, align), end = ALIGN_UP(pos + length, align);
+	const struct iomap *src = iomap_srcmap(iomap, srcmap);
+	bool zero = src->type == IOMAP_UNWRITTEN || (src->flags & IOMAP_F_SHARED);
+	uint64_t head = pos - start, tail = end - (pos + length);
+	unsigned char *saddr;
+	pfn_t spfn;
+	bool whole = pos == start && pos + length == end;
+
+	if (zero) {
+		if (whole)
+			memset(daddr, 0, length);
+		else {
+			memset(daddr, 0, head);
+			memset(daddr + head + length, 0, tail);
+		}
+		return 0;
+	}
+	if (dax_direct_access(iomap_sector_block(src, start),
+			      (end - start) >> PAGE_SHIFT, &spfn) < 0)
+		return -EIO;
+	saddr = pfn_to_kaddr(spfn);
+	sim->stats.cow_copies++;
+	if (whole)
+		memcpy(daddr, saddr, length);
+	else {
+		memcpy(daddr, saddr, head);
+		memcpy(daddr + head + length, saddr + head + length, tail);
+	}
+	return 0;
+}
+
+/*
+ * dax_insert_entry(): replace a zero/empty entry, or any entry when the
+ * extent is shared, with the real one; mark dirty/towrite.
+ */
+static unsigned long dax_insert_entry(struct vm_fault *vmf,
+				      struct address_space *mapping,
+				      const struct iomap *iomap, pgoff_t *base,
+				      unsigned long entry, pfn_t pfn,
+				      unsigned long flags, bool write)
+{
+	bool shared = iomap->flags & IOMAP_F_SHARED;
+	bool dirty = write && !((vmf->vma->vm_flags & VM_SYNC) &&
+				(iomap->flags & IOMAP_F_DIRTY));
+	unsigned long new_entry = dax_make_entry(pfn, flags);
+	struct dax_slot *slot;
+
+	if (shared || (dax_is_zero_entry(entry) && !(flags & DAX_ZERO_PAGE))) {
+		/* Only this file's page tables: other reflinks keep theirs. */
+		if (dax_is_pmd_entry(entry))
+			unmap_mapping_pages(mapping, *base, PG_PMD_NR, false);
+		else
+			unmap_mapping_pages(mapping, vmf->pgoff, 1, false);
+	}
+	if (shared || dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) {
+		if (dax_is_pmd_entry(entry) && !(flags & DAX_PMD)) {
+			/*
+			 * A PTE fault replacing a PMD entry (a shared extent
+			 * mapped huge elsewhere, kernel-notes H3): the whole
+			 * PMD's translations go, the PTE entry takes its place.
+			 */
+			unmap_mapping_pages(mapping, *base, PG_PMD_NR, false);
+			dax_split_pmd_entry(mapping, base, vmf->pgoff, new_entry, shared);
+			entry = new_entry;
+			goto marks;
+		}
+		dax_replace_entry(mapping, *base, new_entry, shared);
+		entry = new_entry;
+	}
+marks:
+	slot = g_tree_lookup(mapping->i_pages, base);
+	if (dirty)
+		slot->marks |= PAGECACHE_TAG_DIRTY;
+	if (write && shared)
+		slot->marks |= PAGECACHE_TAG_TOWRITE;
+	return entry;
+}
+
+/* A private-mapping write fault: copy into an anonymous page. */
+static vm_fault_t dax_fault_cow_page(struct vm_fault *vmf, const struct iomap *iomap)
+{
+	pfn_t anon = anon_page_alloc(), src;
+	unsigned char *dst = pfn_to_kaddr(anon);
+
+	if (iomap->type == IOMAP_HOLE || iomap->type == IOMAP_UNWRITTEN) {
+		memset(dst, 0, PAGE_SIZE);
+	} else {
+		if (dax_direct_access(iomap_sector_block(iomap, vmf->pgoff << PAGE_SHIFT),
+				      1, &src) < 0) {
+			anon_page_free(anon);
+			return VM_FAULT_HWPOISON;
+		}
+		memcpy(dst, pfn_to_kaddr(src), PAGE_SIZE);
+	}
+	trace("ino %llu index %llu: private CoW into anon pfn 0x%llx",
+	      (unsigned long long)vmf->vma->vm_file->ip->i_ino,
+	      (unsigned long long)vmf->pgoff, (unsigned long long)anon);
+	vmf_insert_pfn(vmf, anon, true, false);
+	return VM_FAULT_NOPAGE;
+}
+
+static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *mapping,
+				 const struct iomap *iomap, const struct iomap *srcmap,
+				 pgoff_t *basep, unsigned long *entry, bool pmd,
+				 bool write, pfn_t *pfnp)
+{
+	uint64_t size = pmd ? PMD_SIZE : PAGE_SIZE;
+	uint64_t pos = (pmd ? *basep : vmf->pgoff) << PAGE_SHIFT;
+	unsigned long flags = pmd ? DAX_PMD : 0;
+	unsigned long e;
+	pfn_t pfn;
+	int err;
+
+	if (!pmd && vmf->cow)
+		return dax_fault_cow_page(vmf, iomap);
+
+	if (!write && (iomap->type == IOMAP_UNWRITTEN || iomap->type == IOMAP_HOLE)) {
+		/* dax_load_hole / dax_pmd_load_hole: the (huge) zero page */
+		e = dax_insert_entry(vmf, mapping, iomap, basep, *entry, ZERO_PFN,
+				     flags | DAX_ZERO_PAGE, false);
+		*entry = e;
+		sim->stats.zero_faults++;
+		trace("ino %llu index %llu: %s zero page", (unsigned long long)mapping->id,
+		      (unsigned long long)vmf->pgoff, pmd ? "PMD" : "PTE");
+		vmf_insert_pfn(vmf, ZERO_PFN, false, pmd);
+		return VM_FAULT_NOPAGE;
+	}
+	if (iomap->type != IOMAP_MAPPED && !(iomap->flags & IOMAP_F_SHARED))
+		return VM_FAULT_SIGBUS;
+
+	err = dax_direct_access(iomap_sector_block(iomap, pos), size >> PAGE_SHIFT, &pfn);
+	if (err == -EIO)
+		return VM_FAULT_HWPOISON;
+	if (err < 0)
+		return VM_FAULT_SIGBUS;
+	if (pmd && ((pfn - PMEM_PFN_BASE) & PG_PMD_COLOUR))
+		return VM_FAULT_FALLBACK;
+
+	if (write && (iomap->flags & IOMAP_F_SHARED)) {
+		if (dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn)))
+			return VM_FAULT_SIGBUS;
+		sim->stats.cow_faults++;
+		trace("ino %llu index %llu: CoW %s copy to block %llu",
+		      (unsigned long long)mapping->id, (unsigned long long)(pos >> PAGE_SHIFT),
+		      pmd ? "PMD" : "PTE", (unsigned long long)(pfn - PMEM_PFN_BASE));
+	}
+
+	e = dax_insert_entry(vmf, mapping, iomap, basep, *entry, pfn, flags, write);
+	*entry = e;
+
+	if (write && (vmf->vma->vm_flags & VM_SYNC) && (iomap->flags & IOMAP_F_DIRTY)) {
+		*pfnp = pfn;
+		return VM_FAULT_NEEDDSYNC;
+	}
+	if (!pmd && dax_is_pmd_entry(e))
+		pfn += vmf->pgoff - *basep;	/* a PTE inside a PMD entry */
+	vmf_insert_pfn(vmf, pfn, write, pmd);
+	return VM_FAULT_NOPAGE;
+}
+
+static vm_fault_t dax_fault_return(int err)
+{
+	if (err == 0)
+		return VM_FAULT_NOPAGE;
+	if (err == -ENOMEM)
+		return VM_FAULT_OOM;
+	return VM_FAULT_SIGBUS;
+}
+
+static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfnp,
+				      const struct iomap_ops *ops)
+{
+	struct xfs_inode *ip = vmf->vma->vm_file->ip;
+	struct address_space *mapping = &ip->i_mapping;
+	bool write = (vmf->flags & FAULT_FLAG_WRITE) && !vmf->cow;
+	unsigned int iflags = IOMAP_FAULT | IOMAP_DAX | (write ? IOMAP_WRITE : 0);
+	uint64_t size = pmd ? PMD_SIZE : PAGE_SIZE;
+	pgoff_t index = pmd ? (vmf->pgoff & ~PG_PMD_COLOUR) : vmf->pgoff;
+	uint64_t pos = index << PAGE_SHIFT;
+	struct iomap iomap, srcmap;
+	unsigned long entry;
+	pgoff_t base;
+	vm_fault_t ret;
+	int err;
+
+	if (pmd) {
+		uint64_t max_pgoff = (ip->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		uint64_t pmd_addr = vmf->address & PMD_MASK;
+
+		if (index >= max_pgoff)
+			return VM_FAULT_SIGBUS;
+		if ((vmf->pgoff & PG_PMD_COLOUR) !=
+			    ((vmf->address >> PAGE_SHIFT) & PG_PMD_COLOUR) ||
+		    ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED)) ||
+		    pmd_addr < vmf->vma->vm_start ||
+		    pmd_addr + PMD_SIZE > vmf->vma->vm_end ||
+		    (index | PG_PMD_COLOUR) >= max_pgoff ||
+		    pmd_has_pte_table(vmf->vma->vm_mm, vmf->address))
+			return VM_FAULT_FALLBACK;
+	} else if (pos >= ip->i_size) {
+		return VM_FAULT_SIGBUS;
+	}
+
+	ret = grab_mapping_entry(mapping, index, pmd ? PMD_ORDER : 0, &base, &entry);
+	if (ret)
+		return ret;
+
+	err = ops->iomap_begin(ip, pos, size, iflags, &iomap, &srcmap);
+	if (err) {
+		ret = dax_fault_return(err);
+		goto unlock;
+	}
+	if (pmd && (iomap.offset > pos || iomap.offset + iomap.length < pos + size)) {
+		ret = VM_FAULT_FALLBACK;
+	} else {
+		ret = dax_fault_iter(vmf, mapping, &iomap, &srcmap, &base, &entry,
+				     pmd, write, pfnp);
+	}
+	if (ops->iomap_end)
+		ops->iomap_end(ip, pos, size,
+			       (ret & (VM_FAULT_ERROR | VM_FAULT_FALLBACK)) ? 0 : size,
+			       iflags, &iomap);
+unlock:
+	dax_unlock_entry(mapping, base);
+	return ret;
+}
+
+vm_fault_t dax_iomap_fault(struct vm_fault *vmf, unsigned int order,
+			   pfn_t *pfnp, const struct iomap_ops *ops)
+{
+	vm_fault_t ret;
+
+	if (order == PMD_ORDER) {
+		ret = dax_iomap_fault_one(vmf, true, pfnp, ops);
+		if (ret & VM_FAULT_FALLBACK)
+			sim->stats.fallbacks++;
+		else
+			sim->stats.pmd_faults++;
+		return ret;
+	}
+	return dax_iomap_fault_one(vmf, false, pfnp, ops);
+}
+
+/* MAP_SYNC: make the metadata durable, then map the pfn writable. */
+vm_fault_t dax_finish_sync_fault(struct vm_fault *vmf, unsigned int order, pfn_t pfn)
+{
+	struct xfs_inode *ip = vmf->vma->vm_file->ip;
+	struct address_space *mapping = &ip->i_mapping;
+	unsigned long entry;
+	pgoff_t base;
+	uint64_t start = vmf->pgoff << PAGE_SHIFT;
+
+	xfs_file_fsync(ip, start, start + (PAGE_SIZE << order) - 1);
+	if (grab_mapping_entry(mapping, vmf->pgoff, order, &base, &entry))
+		return VM_FAULT_NOPAGE;
+	{
+		struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+
+		slot->marks |= PAGECACHE_TAG_DIRTY;
+	}
+	if (order == 0 && dax_is_pmd_entry(entry))
+		pfn = dax_to_pfn(entry) + (vmf->pgoff - base);
+	vmf_insert_pfn(vmf, pfn, true, order == PMD_ORDER);
+	dax_unlock_entry(mapping, base);
+	trace("ino %llu index %llu: MAP_SYNC fault finished after fsync",
+	      (unsigned long long)ip->i_ino, (unsigned long long)vmf->pgoff);
+	return VM_FAULT_NOPAGE;
+}

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario interpreter: the run loop, tasks (@NAME), option parsing
+ * from the command table, xfs_io-style reports and errors.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "interp.h"
+#include "lock.h"
+#include "share.h"
+#include "trace.h"
+
+struct interp *I;
+
+void out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(I->out, fmt, ap);
+	va_end(ap);
+}
+
+static const struct { int err; const char *name; } errnames[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" }, { EBADF, "EBADF" },
+	{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" }, { EXDEV, "EXDEV" }, { EINVAL, "EINVAL" },
+	{ EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" },
+	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" },
+};
+
+const char *errno_name(int err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errnames); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	return "E?";
+}
+
+int errno_from_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errnames); i++)
+		if (!strcmp(errnames[i].name, name))
+			return errnames[i].err;
+	return 0;
+}
+
+int io_error(struct cmdctx *c, int err)
+{
+	if (err < 0)
+		err = -err;
+	out("%s: %s\n", c->ci->name, err == EFSCORRUPTED_ ? "Structure needs cleaning" : strerror(err));
+	if (c->t)
+		c->t->last_errno = err;
+	return 0;
+}
+
+void touch_inode(struct xfs_inode *ip)
+{
+	uint64_t *k;
+
+	if (!I->touched || g_tree_lookup(I->touched, &ip->i_ino))
+		return;
+	k = g_new(uint64_t, 1);
+	*k = ip->i_ino;
+	g_tree_insert(I->touched, k, k);
+}
+
+int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->err->line = c->ln->lineno;
+	c->err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+	va_end(ap);
+	return -2;
+}
+
+int need_fs(struct cmdctx *c)
+{
+	char err[256];
+
+	if (sim->mp)
+		return 0;
+	if (!sim->have_pmem)
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "'%s' needs the filesystem, but no `pmem size=...` line came before it",
+				       c->ci->name);
+	if (xfs_mkfs(&sim->pmem, &I->mkfs, &sim->mp, err, sizeof(err)))
+		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	I->have_mkfs = true;
+	return 0;
+}
+
+struct sim_file *cur_file(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+
+	return t && t->curfile >= 0 ? g_ptr_array_index(t->files, t->curfile) : NULL;
+}
+
+struct vm_area_struct *cur_map(struct cmdctx *c)
+{
+	struct task_struct *t = c->t;
+
+	return t && t->curmap >= 0 ? g_ptr_array_index(t->maps, t->curmap) : NULL;
+}
+
+static const char *sicode_name(enum sim_sicode code)
+{
+	switch (code) {
+	case SIM_BUS_ADRERR:	return "BUS_ADRERR";
+	case SIM_BUS_MCEERR_AR:	return "BUS_MCEERR_AR";
+	case SIM_BUS_MCEERR_AO:	return "BUS_MCEERR_AO";
+	case SIM_SEGV_ACCERR:	return "SEGV_ACCERR";
+	case SIM_SEGV_MAPERR:	return "SEGV_MAPERR";
+	default:		return "SI_USER";
+	}
+}
+
+void task_kill(struct task_struct *t, const char *cmd)
+{
+	out("@%s: killed by %s (%s) at %s\n", t->name, t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS",
+	    sicode_name(t->sicode), cmd);
+	printk("%s[%d]: killed by %s (%s)\n", t->name, t->pid,
+	       t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS", sicode_name(t->sicode));
+	task_exit(t);
+	t->dead = true;
+}
+
+void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i += 16) {
+		out("%08llx:  ", (unsigned long long)offset);
+		for (uint64_t j = 0; j < 16 && i + j < len; j++)
+			out("%02x ", buf[i + j]);
+		out(" ");
+		for (uint64_t j = 0; j < 16 && i + j < len; j++)
+			out("%c", isalnum(buf[i + j]) ? buf[i + j] : '.');
+		out("\n");
+		offset += 16;
+	}
+}
+
+/* getopt-style parsing driven by the command table ---------------------- */
+int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *ln, int first)
+{
+	int i = first;
+
+	memset(c->opt, 0, sizeof(c->opt));
+	c->npos = 0;
+	while (i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
+	       !isdigit((unsigned char)ln->argv[i][1])) {
+		const char *w = ln->argv[i];
+
+		if (!strcmp(w, "--")) {
+			i++;
+			break;
+		}
+		for (int k = 1; w[k]; k++) {
+			unsigned char o = (unsigned char)w[k];
+			const char *spec = ci->opts ? strchr(ci->opts, o) : NULL;
+
+			if (!spec || o == ':')
+				return cmd_usage_error(c, ln->cols[i],
+						       "%s: unknown option '-%c' (see `daxsim help %s`)",
+						       ci->name, o, ci->name);
+			c->opt[o] = true;
+			if (spec[1] == ':') {
+				const char *arg;
+				int col;
+
+				if (w[k + 1]) {
+					arg = w + k + 1;
+					col = ln->cols[i] + k + 1;
+				} else if (i + 1 < ln->argc) {
+					arg = ln->argv[++i];
+					col = ln->cols[i];
+				} else {
+					return cmd_usage_error(c, ln->cols[i] + k,
+							       "%s: option '-%c' needs an argument",
+							       ci->name, o);
+				}
+				c->optarg[o] = arg;
+				if (ci->numopts && strchr(ci->numopts, o) &&
+				    cvtnum(arg, &c->optnum[o]))
+					return cmd_usage_error(c, col,
+							       "%s: non-numeric argument '%s' to -%c",
+							       ci->name, arg, o);
+				break;
+			}
+		}
+		i++;
+	}
+	for (; i < ln->argc; i++) {
+		int k = c->npos;
+
+		if (k >= MAX_POS || k >= ci->argmax)
+			return cmd_usage_error(c, ln->cols[i], "%s: too many arguments at '%s' (usage: %s %s)",
+					       ci->name, ln->argv[i], ci->name, ci->args);
+		c->pos[k] = ln->argv[i];
+		c->poscol[k] = ln->cols[i];
+		c->posnum[k] = 0;
+		if (ci->argkinds && (int)strlen(ci->argkinds) > k && ci->argkinds[k] == 'n' &&
+		    cvtnum(ln->argv[i], &c->posnum[k]))
+			return cmd_usage_error(c, ln->cols[i], "%s: non-numeric argument '%s'",
+					       ci->name, ln->argv[i]);
+		if (ci->argkinds && (int)strlen(ci->argkinds) > k && ci->argkinds[k] == 'n' &&
+		    c->posnum[k] < 0)
+			return cmd_usage_error(c, ln->cols[i], "%s: negative argument '%s'",
+					       ci->name, ln->argv[i]);
+		c->npos++;
+	}
+	if (c->npos < ci->argmin)
+		return cmd_usage_error(c, ln->cols[ln->argc - 1],
+				       "%s: missing arguments (usage: %s %s)", ci->name,
+				       ci->name, ci->args);
+	return 0;
+}
+
+/* The run loop ----------------------------------------------------------- */
+static struct task_struct *get_task(const char *name, bool create)
+{
+	struct task_struct *t = g_tree_lookup(sim->tasks, name);
+
+	if (!t && create) {
+		t = task_create(name, sim->next_pid++);
+		g_tree_insert(sim->tasks, g_strdup(name), t);
+	}
+	return t;
+}
+
+/* Validate every line's command and arguments before running anything. */
+static int validate(struct scn *s, struct scn_error *err)
+{
+	for (guint i = 0; i < s->lines->len; i++) {
+		struct scn_line *ln = g_ptr_array_index(s->lines, i);
+		const struct cmdinfo *ci = cmd_lookup(ln->argv[0]);
+		struct cmdctx c = { .scn = s, .ln = ln, .err = err };
+
+		if (!ci) {
+			err->line = ln->lineno;
+			err->col = ln->cols[0];
+			snprintf(err->msg, sizeof(err->msg),
+				 "unknown command '%s' (see `daxsim help`)", ln->argv[0]);
+			return -2;
+		}
+		c.ci = ci;
+		if (ln->task && (ci->flags & CMD_NOTASK) && strcmp(ln->argv[0], "prctl")) {
+			err->line = ln->lineno;
+			err->col = ln->task_col;
+			snprintf(err->msg, sizeof(err->msg),
+				 "'%s' is a simulator command and does not run in a task", ci->name);
+			return -2;
+		}
+		if (!strcmp(ci->name, "xfs_io"))
+			continue;	/* its -c commands are checked when it runs */
+		if (cmd_parse_args(&c, ci, ln, 1))
+			return -2;
+	}
+	return 0;
+}
+
+int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t)
+{
+	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
+	int ret;
+
+	if (!ci)
+		return cmd_usage_error(c, ln->cols[first], "unknown command '%s'", ln->argv[first]);
+	c->ci = ci;
+	c->ln = ln;
+	c->t = t;
+	c->word0 = first;
+	ret = cmd_parse_args(c, ci, ln, first + 1);
+	if (ret)
+		return ret;
+	if ((ci->flags & (CMD_FS | CMD_FILE | CMD_MAP)) && (ret = need_fs(c)))
+		return ret;
+	if ((ci->flags & CMD_FILE) && !cur_file(c)) {
+		out("%s: no open file\n", ci->name);
+		if (t)
+			t->last_errno = EBADF;
+		return 0;
+	}
+	if ((ci->flags & CMD_MAP) && !cur_map(c)) {
+		out("%s: no mapped regions, try 'help mmap'\n", ci->name);
+		if (t)
+			t->last_errno = EINVAL;
+		return 0;
+	}
+	if (t) {
+		t->last_errno = 0;
+		lock_current = &t->lockctx;
+	} else {
+		lock_current = &sim->kthread->lockctx;
+	}
+	ret = ci->cfunc(c);
+	lock_current = &sim->kthread->lockctx;
+	if (t && t->sig != SIG_NONE && !t->dead) {
+		task_kill(t, ci->name);
+	}
+	return ret;
+}
+
+static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
+{
+	struct sim_world world;
+	struct interp in = { .scn = s, .opts = opts, .out = outf };
+	struct scn_error err = { 0 };
+	int ret = 0;
+
+	in.mkfs = (struct xfs_mkfs_opts){ 4096, true, true, XFS_DAX_ALWAYS, 4 };
+	snprintf(in.model, sizeof(in.model), "%s", opts->model ? opts->model : SHARE_DEFAULT);
+	I = &in;
+	if (validate(s, &err)) {
+		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
+		I = NULL;
+		return 2;
+	}
+	sim_world_init(&world, outf);
+	share_ops = share_find(in.model);
+	if (!share_ops)
+		share_ops = share_find(SHARE_DEFAULT);
+	trace_open(opts->trace);
+	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
+		struct scn_line *ln = g_ptr_array_index(s->lines, i);
+		struct cmdctx c = { .scn = s, .err = &err };
+		struct task_struct *t = NULL;
+		const struct cmdinfo *ci = cmd_lookup(ln->argv[0]);
+
+		sim_cur_line = ln->lineno;
+		if (!(ci->flags & CMD_NOTASK) || ln->task) {
+			const char *tname = ln->task ? ln->task : "main";
+
+			t = get_task(tname, true);
+			if (t->dead && strcmp(ln->argv[0], "spawn")) {
+				fprintf(stderr, "%s:%d:%d: task '%s' was killed; re-create it with `@%s spawn`\n",
+					s->file, ln->lineno, ln->task ? ln->task_col : ln->cols[0],
+					tname, tname);
+				ret = -2;
+				break;
+			}
+		}
+		ret = run_command(&c, ln, 0, t);
+		if (t && strcmp(ln->argv[0], "expect"))
+			interp_note_task(t);
+		if (ret == -2) {
+			fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
+			break;
+		}
+		if (ret == 0 && opts->check != CHECK_OFF && sim->mp) {
+			struct scn_line *next = i + 1 < s->lines->len ?
+				g_ptr_array_index(s->lines, i + 1) : NULL;
+			bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
+					!strcmp(next->argv[1], "violation");
+
+			bool full = opts->check == CHECK_FULL || in.force_full;
+
+			in.force_full = false;
+			if (checker_run(full, &c) && !expected) {
+				in.status = 1;
+				ret = opts->keep_going ? 0 : -1;
+			}
+		}
+		g_tree_destroy(in.touched);
+		in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+		if (ret == -1)
+			break;	/* an invariant violation stops the run */
+		if (in.status && opts->stop_on_failure)
+			break;
+	}
+	if (ret >= 0 && sim->mp && opts->check != CHECK_OFF) {
+		struct cmdctx c = { .scn = s, .err = &err, .ln = NULL };
+
+		sim_cur_line = 0;
+		if (checker_run(true, &c))
+			in.status = 1;
+	}
+	trace_close();
+	g_tree_destroy(in.touched);
+	sim_world_destroy(&world);
+	I = NULL;
+	if (ret == -2)
+		return 2;
+	return in.status ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Interpreter internals shared by the command files. */
+#ifndef DAXSIM_INTERP_H
+#define DAXSIM_INTERP_H
+
+#include "refmodel.h"
+#include "scn.h"
+#include "sim.h"
+#include "xfs_mount.h"
+
+struct interp {
+	struct scn		*scn;
+	const struct run_opts	*opts;
+	FILE			*out;
+	int			status;		/* 0, or 1 after a failed expectation */
+	char			model[32];
+	struct xfs_mkfs_opts	mkfs;
+	bool			have_mkfs;
+	const char		*last_violation;	/* for `expect violation` */
+	char			last_violation_buf[32];
+	bool			violation_expected_pending;
+	bool			force_full;	/* `check`: the next check is full */
+	GTree			*touched;	/* inodes a command touched (ino set) */
+};
+
+extern struct interp *I;
+
+/* Print to the scenario's stdout. */
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* xfs_io-style runtime error: "CMD: strerror", sets the task's errno. */
+int io_error(struct cmdctx *c, int err);
+void touch_inode(struct xfs_inode *ip);
+/* Ensure pmem + fs exist (the implicit mkfs); usage error otherwise. */
+int need_fs(struct cmdctx *c);
+struct sim_file *cur_file(struct cmdctx *c);
+struct vm_area_struct *cur_map(struct cmdctx *c);
+const char *errno_name(int err);
+int errno_from_name(const char *name);
+/* Kill a task (signal already recorded on it): report, unmap, close. */
+void task_kill(struct task_struct *t, const char *cmd);
+void interp_note_task(struct task_struct *t);
+void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
+
+/* Checker (checker.c) */
+/* Returns the number of violations found (each already reported). */
+int checker_run(bool full, struct cmdctx *c);
+/* Violations of the last check awaiting `expect violation` (IDs). */
+extern GPtrArray *checker_pending;
+
+#endif

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* The lock API: held-lock stacks and instance bookkeeping. */
+#include <glib.h>
+#include <stdio.h>
+
+#include "lock.h"
+
+#define X(n, r, k, s) struct lock_class lc_##n = { #n, r, k, s, 0 };
+LOCK_CLASSES(X)
+#undef X
+
+static struct lock_class *const all_classes[] = {
+#define X(n, r, k, s) &lc_##n,
+	LOCK_CLASSES(X)
+#undef X
+};
+
+const struct lock_hooks *lock_hooks;
+struct lock_ctx *lock_current;
+int sim_cur_line;
+static int total_held;
+
+static void ensure_ids(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(all_classes); i++)
+		all_classes[i]->id = (int)i;
+	done = true;
+}
+
+const struct lock_class *lock_class_by_id(int id)
+{
+	ensure_ids();
+	return id >= 0 && id < (int)ARRAY_SIZE(all_classes) ? all_classes[id] : NULL;
+}
+
+int lock_nr_classes(void)
+{
+	return (int)ARRAY_SIZE(all_classes);
+}
+
+static struct lock_ctx *ctx_or_bug(void)
+{
+	if (!lock_current)
+		SIM_BUG("lock taken with no current context");
+	return lock_current;
+}
+
+void lock_acquire(const struct lock_class *cls, uint64_t inst,
+		  enum lock_mode mode, int subclass, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+	struct held_lock *hl;
+
+	ensure_ids();
+	for (int i = 0; i < ctx->depth; i++) {
+		hl = &ctx->held[i];
+		/* Recursive acquisition of one instance would self-deadlock. */
+		if (hl->cls == cls && hl->inst == inst &&
+		    (mode == LOCK_EXCL || hl->mode == LOCK_EXCL))
+			SIM_BUG("%s: recursive acquisition of %s/%llu (held from %s)",
+				func, cls->name, (unsigned long long)inst, hl->func);
+	}
+	if (ctx->depth >= MAX_HELD_LOCKS)
+		SIM_BUG("%s: held-lock stack overflow", func);
+	hl = &ctx->held[ctx->depth++];
+	*hl = (struct held_lock){ cls, inst, mode, subclass, func, sim_cur_line };
+	total_held++;
+	if (lock_hooks && lock_hooks->acquire)
+		lock_hooks->acquire(ctx, hl);
+}
+
+void lock_release(const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+
+	for (int i = ctx->depth - 1; i >= 0; i--) {
+		struct held_lock hl = ctx->held[i];
+
+		if (hl.cls != cls || hl.inst != inst)
+			continue;
+		for (int j = i; j < ctx->depth - 1; j++)
+			ctx->held[j] = ctx->held[j + 1];
+		ctx->depth--;
+		total_held--;
+		if (lock_hooks && lock_hooks->release)
+			lock_hooks->release(ctx, &hl);
+		return;
+	}
+	SIM_BUG("%s: releasing %s/%llu which is not held", func, cls->name,
+		(unsigned long long)inst);
+}
+
+bool lock_is_held(const struct lock_class *cls, uint64_t inst)
+{
+	struct lock_ctx *ctx = lock_current;
+
+	for (int i = 0; ctx && i < ctx->depth; i++)
+		if (ctx->held[i].cls == cls && ctx->held[i].inst == inst)
+			return true;
+	return false;
+}
+
+void lock_assert_held(const struct lock_class *cls, uint64_t inst,
+		      enum lock_mode mode, const char *func)
+{
+	struct lock_ctx *ctx = lock_current;
+
+	for (int i = 0; ctx && i < ctx->depth; i++)
+		if (ctx->held[i].cls == cls && ctx->held[i].inst == inst &&
+		    (mode == LOCK_SHARED || ctx->held[i].mode == LOCK_EXCL))
+			return;
+	SIM_BUG("%s: lockdep_assert_held(%s/%llu) failed", func, cls->name,
+		(unsigned long long)inst);
+}
+
+int lock_total_held(void)
+{
+	return total_held;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The daxsim CLI: run, info, help.
+ *   daxsim run [--model M] [--seed N] [--trace[=F]] [--check=MODE] [--keep-going] FILE...
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memmap.h"
+#include "pmem.h"
+#include "scn.h"
+#include "share.h"
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: daxsim run [--model M] [--seed N] [--trace[=FILE]] [--check=full|incremental|off]\n"
+		"                  [--keep-going] [--stop-on-failure] FILE...   (FILE '-' reads stdin)\n"
+		"       daxsim info\n"
+		"       daxsim help [COMMAND|models]\n");
+	return 2;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	int n;
+	const struct cmdinfo *t = cmd_table(&n);
+
+	if (argc > 2 && !strcmp(argv[2], "models")) {
+		for (const struct dax_share_ops *const *d = share_designs(); *d; d++)
+			printf("%-10s %s\n", (*d)->name, (*d)->origin);
+		return 0;
+	}
+	if (argc > 2) {
+		const struct cmdinfo *ci = cmd_lookup(argv[2]);
+
+		if (!ci) {
+			fprintf(stderr, "daxsim: help: unknown command '%s'\n", argv[2]);
+			return 2;
+		}
+		printf("%s %s\n  %s\n", ci->name, ci->args, ci->oneline);
+		if (ci->altname)
+			printf("  alias: %s\n", ci->altname);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		printf("%-11s %s\n", t[i].name, t[i].oneline);
+	return 0;
+}
+
+static int cmd_info(void)
+{
+	struct pmem_device pd;
+	char err[512];
+	int ret = pmem_create(&pd, 64UL << 20, PMEM_BACKING_AUTO, NULL, err, sizeof(err));
+
+	if (ret) {
+		printf("pmem backing: none (%s)\n", err);
+		return 1;
+	}
+	printf("pmem backing: %s\n", pmem_backing_name(pd.backing));
+	printf("not chosen: %s\n", pd.why[0] ? pd.why : "-");
+	printf("struct page: %zu bytes per pmem page\n", sizeof(struct page));
+	printf("designs:");
+	for (const struct dax_share_ops *const *d = share_designs(); *d; d++)
+		printf(" %s", (*d)->name);
+	printf(" (default %s)\n", SHARE_DEFAULT);
+	pmem_destroy(&pd);
+	return 0;
+}
+
+static gchar *trace_arg;
+
+static gboolean trace_cb(const gchar *name, const gchar *value, gpointer data, GError **err)
+{
+	g_free(trace_arg);
+	trace_arg = g_strdup(value ? value : "-");
+	return TRUE;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	gchar *model = NULL, *check = NULL, *trace = NULL;
+	gint64 seed = 0;
+	gboolean keep_going = FALSE, stop = FALSE;
+	GOptionEntry entries[] = {
+		{ "model", 0, 0, G_OPTION_ARG_STRING, &model, "page-sharing design", "M" },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "the seed of every random choice", "N" },
+		{ "check", 0, 0, G_OPTION_ARG_STRING, &check, "full|incremental|off", "MODE" },
+		{ "trace", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)trace_cb, "trace events (stderr or FILE)", "FILE" },
+		{ "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going, "do not stop at an invariant violation", NULL },
+		{ "stop-on-failure", 0, 0, G_OPTION_ARG_NONE, &stop, "stop at the first failed expectation", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new("FILE...");
+	GError *gerr = NULL;
+	struct run_opts opts = { 0 };
+	int status = 0;
+	FILE *tf = NULL;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+		fprintf(stderr, "daxsim: %s\n", gerr->message);
+		g_error_free(gerr);
+		g_option_context_free(ctx);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (argc < 3) {
+		g_free(model);
+		g_free(check);
+		g_free(trace);
+		return usage();
+	}
+	if (model && !share_find(model)) {
+		fprintf(stderr, "daxsim: unknown model '%s' (see `daxsim help models`)\n", model);
+		return 2;
+	}
+	opts.model = model;
+	opts.seed = (uint64_t)seed;
+	opts.keep_going = keep_going;
+	opts.stop_on_failure = stop;
+	opts.check = CHECK_INCREMENTAL;
+	if (check && !strcmp(check, "full"))
+		opts.check = CHECK_FULL;
+	else if (check && !strcmp(check, "off"))
+		opts.check = CHECK_OFF;
+	else if (check && strcmp(check, "incremental")) {
+		fprintf(stderr, "daxsim: --check must be full, incremental or off\n");
+		return 2;
+	}
+	trace = trace_arg;
+	if (trace) {
+		tf = (!strcmp(trace, "") || !strcmp(trace, "-")) ? stderr : fopen(trace, "w");
+		if (!tf) {
+			fprintf(stderr, "daxsim: cannot write trace file %s\n", trace);
+			return 2;
+		}
+		opts.trace = tf;
+	}
+	for (int i = 2; i < argc; i++) {
+		gchar *text = NULL;
+		gsize len;
+		struct scn *s;
+		struct scn_error err = { 0 };
+		int rc;
+
+		if (!strcmp(argv[i], "-")) {
+			GString *buf = g_string_new(NULL);
+			char chunk[4096];
+			size_t n;
+
+			while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+				g_string_append_len(buf, chunk, (gssize)n);
+			text = g_string_free(buf, FALSE);
+		} else if (!g_file_get_contents(argv[i], &text, &len, NULL)) {
+			fprintf(stderr, "daxsim: cannot read scenario '%s'\n", argv[i]);
+			status = 2;
+			break;
+		}
+		if (scn_parse(!strcmp(argv[i], "-") ? "<stdin>" : argv[i], text, &s, &err)) {
+			fprintf(stderr, "%s:%d:%d: %s\n", !strcmp(argv[i], "-") ? "<stdin>" : argv[i],
+				err.line, err.col, err.msg);
+			g_free(text);
+			status = 2;
+			break;
+		}
+		g_free(text);
+		rc = scn_run(s, &opts, stdout);
+		scn_free(s);
+		fflush(stdout);
+		if (rc > status)
+			status = rc;
+		if (rc == 2)
+			break;
+	}
+	if (tf && tf != stderr)
+		fclose(tf);
+	g_free(model);
+	g_free(check);
+	g_free(trace);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(argv[1], "info"))
+		return cmd_info();
+	if (!strcmp(argv[1], "help"))
+		return cmd_help(argc, argv);
+	return usage();
+}

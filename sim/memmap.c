@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/* Lazily allocated memmap sections. */
+#include <glib.h>
+
+#include "memmap.h"
+
+_Static_assert(sizeof(struct page) <= 64, "struct page budget is 64 bytes");
+
+void memmap_init(struct memmap *mm, uint64_t nr_pages)
+{
+	mm->nr_pages = nr_pages;
+	mm->nr_sections = (nr_pages + PAGES_PER_SECTION - 1) / PAGES_PER_SECTION;
+	mm->sections = g_new0(struct page *, mm->nr_sections);
+	mm->sections_populated = 0;
+}
+
+void memmap_destroy(struct memmap *mm)
+{
+	for (uint64_t i = 0; i < mm->nr_sections; i++)
+		g_free(mm->sections[i]);
+	g_free(mm->sections);
+	mm->sections = NULL;
+}
+
+struct page *pfn_to_page(struct memmap *mm, pfn_t pfn)
+{
+	uint64_t off = pfn - PMEM_PFN_BASE, sec;
+
+	SIM_BUG_ON(!is_pmem_pfn(mm, pfn));
+	sec = off >> PAGES_PER_SECTION_SHIFT;
+	if (!mm->sections[sec]) {
+		mm->sections[sec] = g_new0(struct page, PAGES_PER_SECTION);
+		mm->sections_populated++;
+	}
+	return &mm->sections[sec][off & (PAGES_PER_SECTION - 1)];
+}
+
+struct page *pfn_to_page_noalloc(const struct memmap *mm, pfn_t pfn)
+{
+	uint64_t off = pfn - PMEM_PFN_BASE, sec;
+
+	if (!is_pmem_pfn(mm, pfn))
+		return NULL;
+	sec = off >> PAGES_PER_SECTION_SHIFT;
+	if (!mm->sections[sec])
+		return NULL;
+	return &mm->sections[sec][off & (PAGES_PER_SECTION - 1)];
+}
+
+pfn_t page_to_pfn(const struct memmap *mm, const struct page *page)
+{
+	for (uint64_t s = 0; s < mm->nr_sections; s++) {
+		const struct page *base = mm->sections[s];
+
+		if (base && page >= base && page < base + PAGES_PER_SECTION)
+			return PMEM_PFN_BASE + s * PAGES_PER_SECTION +
+			       (uint64_t)(page - base);
+	}
+	SIM_BUG("page_to_pfn: page not in memmap");
+}
+
+uint64_t memmap_bytes(const struct memmap *mm)
+{
+	return mm->nr_sections * sizeof(struct page *) +
+	       mm->sections_populated * PAGES_PER_SECTION * sizeof(struct page);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tasks, their address spaces (VMAs), 4-level page tables with PTE and PMD
+ * leaves, and the load/store path that walks them and enters the fault
+ * handler.  Virtual addresses are deterministic: every mm lays mappings out
+ * upward from MMAP_BASE, PMD-coloured to the file offset.
+ */
+#ifndef DAXSIM_MM_H
+#define DAXSIM_MM_H
+
+#include <glib.h>
+
+#include "dax.h"
+#include "lock.h"
+#include "types.h"
+
+struct xfs_inode;
+
+#define MMAP_BASE	0x7f0000000000ULL
+
+/* vm_flags */
+#define VM_READ		(1UL << 0)
+#define VM_WRITE	(1UL << 1)
+#define VM_EXEC		(1UL << 2)
+#define VM_SHARED	(1UL << 3)
+#define VM_SYNC		(1UL << 4)
+#define VM_HUGEPAGE	(1UL << 5)
+
+/* page-table entry bits (x86-like) */
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)	/* a PMD leaf */
+#define _PAGE_SPECIAL	(1ULL << 9)	/* zero page */
+#define _PAGE_ANON	(1ULL << 10)	/* anonymous DRAM page (private CoW) */
+#define PTE_PFN(p)	((p) >> PAGE_SHIFT)
+
+/* An open file description. */
+struct sim_file {
+	struct xfs_inode	*ip;
+	char			*name;
+	bool			readonly;
+	int			refs;
+};
+
+struct mm_struct;
+
+struct vm_area_struct {
+	uint64_t		vm_start, vm_end;
+	pgoff_t			vm_pgoff;
+	unsigned long		vm_flags;
+	struct sim_file		*vm_file;
+	struct mm_struct	*vm_mm;
+	uint64_t		seq;		/* global creation order */
+};
+
+struct pte_table { uint64_t pte[PTRS_PER_PTE]; };
+struct pmd_table {
+	uint64_t		pmd[PTRS_PER_PTE];	/* leaf if _PAGE_PSE */
+	struct pte_table	*pt[PTRS_PER_PTE];
+};
+struct pud_table { struct pmd_table *pm[PTRS_PER_PTE]; };
+struct pgd_table { struct pud_table *pu[PTRS_PER_PTE]; };
+
+struct task_struct;
+
+struct mm_struct {
+	struct task_struct	*owner;
+	GTree			*vmas;		/* vm_start -> vma */
+	struct pgd_table	*pgd;
+	uint64_t		next_va;
+	uint64_t		pgtable_bytes;
+};
+
+enum mce_kill_policy { MCE_KILL_DEFAULT, MCE_KILL_EARLY, MCE_KILL_LATE };
+
+/* Signals, as the scenario reports them. */
+enum sim_signal { SIG_NONE, SIG_BUS, SIG_SEGV };
+enum sim_sicode { SI_NONE, SIM_BUS_ADRERR, SIM_BUS_MCEERR_AR, SIM_BUS_MCEERR_AO, SIM_SEGV_ACCERR, SIM_SEGV_MAPERR };
+
+struct task_struct {
+	char			*name;
+	int			pid;
+	struct mm_struct	*mm;
+	struct lock_ctx		lockctx;
+	enum mce_kill_policy	mce_kill;
+	bool			dead;
+	bool			transient;	/* an `xfs_io -c` line's task */
+	int			last_errno;	/* of the previous command */
+	/* xfs_io state: open files and mappings, each with a current one */
+	GPtrArray		*files;		/* struct sim_file * */
+	int			curfile;
+	GPtrArray		*maps;		/* struct vm_area_struct * */
+	int			curmap;
+	/* a pending signal raised during the command */
+	enum sim_signal		sig;
+	enum sim_sicode		sicode;
+};
+
+struct task_struct *task_create(const char *name, int pid);
+void task_exit(struct task_struct *t);	/* unmap everything, close files */
+void task_free(struct task_struct *t);
+
+/* Memory management */
+struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
+			       uint64_t off, uint64_t len, unsigned long vm_flags,
+			       int *err);
+void do_munmap(struct task_struct *t, struct vm_area_struct *vma);
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
+
+/*
+ * A user load/store of @len bytes at @addr through the page tables, faulting
+ * as needed.  Returns 0, or raises a signal on the task (returns -1).
+ */
+int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len,
+	      bool write);
+/* MADV_POPULATE_READ/WRITE: fault every page without copying. */
+int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write);
+/* MADV_DONTNEED: zap the range's PTEs. */
+void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end);
+
+/* Page tables */
+uint64_t *pte_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
+uint64_t *pmd_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
+bool pmd_has_pte_table(struct mm_struct *mm, uint64_t addr);
+void pgtable_free(struct mm_struct *mm);
+/* Every present leaf in [start, end): fn(addr, entry, is_pmd). */
+typedef void (*pgtable_leaf_fn)(uint64_t addr, uint64_t *entry, bool is_pmd,
+				void *arg);
+void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
+		  pgtable_leaf_fn fn, void *arg);
+
+/* rmap side: unmap_mapping_range over every vma of the mapping. */
+void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
+			 pgoff_t nr, bool even_cows);
+/* Write-protect and clean PTEs mapping [start, start+nr) (pfn_mkclean_range). */
+void mapping_mkclean(struct address_space *mapping, pgoff_t start, pgoff_t nr);
+/* Insert a leaf for the fault (vmf_insert_page_mkwrite / _folio_pmd). */
+void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd);
+
+static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
+					uint64_t addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+/* Anonymous DRAM pages (private CoW copies). */
+pfn_t anon_page_alloc(void);
+void anon_page_free(pfn_t pfn);
+uint64_t anon_pages_in_use(void);
+
+#endif

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/* The simulated pmem device and its backing selection. */
+#include "pmem.h"
+
+#include <fcntl.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB 0x0004U
+#endif
+
+/* The first bytes of a file-backed device: we only reuse files we made. */
+#define PMEM_FILE_MAGIC "DAXSIMPMEM1\n"
+
+const char *pmem_backing_name(enum pmem_backing b)
+{
+	switch (b) {
+	case PMEM_BACKING_AUTO:		return "auto";
+	case PMEM_BACKING_HUGETLBFS:	return "hugetlbfs";
+	case PMEM_BACKING_MEMFD_HUGETLB: return "memfd-hugetlb";
+	case PMEM_BACKING_MEMFD_THP:	return "memfd-thp";
+	case PMEM_BACKING_MEMFD:	return "memfd";
+	case PMEM_BACKING_FILE:		return "file";
+	}
+	return "?";
+}
+
+int pmem_parse_backing(const char *s, enum pmem_backing *b, char **path)
+{
+	*path = NULL;
+	if (!strcmp(s, "auto"))
+		*b = PMEM_BACKING_AUTO;
+	else if (!strcmp(s, "hugetlbfs"))
+		*b = PMEM_BACKING_HUGETLBFS;
+	else if (!strcmp(s, "memfd"))
+		*b = PMEM_BACKING_MEMFD;
+	else if (!strncmp(s, "file:", 5) && s[5]) {
+		*b = PMEM_BACKING_FILE;
+		*path = g_strdup(s + 5);
+	} else
+		return -EINVAL;
+	return 0;
+}
+
+static void why_add(struct pmem_device *pd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void why_add(struct pmem_device *pd, const char *fmt, ...)
+{
+	size_t n = strlen(pd->why);
+	va_list ap;
+
+	if (n && n < sizeof(pd->why) - 2) {
+		pd->why[n++] = ';';
+		pd->why[n++] = ' ';
+		pd->why[n] = 0;
+	}
+	va_start(ap, fmt);
+	vsnprintf(pd->why + n, sizeof(pd->why) - n, fmt, ap);
+	va_end(ap);
+}
+
+static int map_fd(struct pmem_device *pd, int fd)
+{
+	void *p = mmap(NULL, pd->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	pd->kaddr = p;
+	pd->fd = fd;
+	return 0;
+}
+
+/* A hugetlbfs mount with enough free huge pages for the whole device. */
+static int try_hugetlbfs(struct pmem_device *pd)
+{
+	unsigned long free_pages = 0;
+	char line[256], dir[256] = "";
+	FILE *f;
+	int fd, ret;
+
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "HugePages_Free: %lu", &free_pages);
+	if (f)
+		fclose(f);
+	f = fopen("/proc/mounts", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char dev[64], mnt[200], type[64];
+
+		if (sscanf(line, "%63s %199s %63s", dev, mnt, type) == 3 &&
+		    !strcmp(type, "hugetlbfs")) {
+			g_strlcpy(dir, mnt, sizeof(dir));
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!dir[0]) {
+		why_add(pd, "hugetlbfs: no hugetlbfs mount");
+		return -ENOENT;
+	}
+	if (free_pages * PMD_SIZE < pd->size) {
+		why_add(pd, "hugetlbfs: %lu free huge pages, need %llu", free_pages,
+			(unsigned long long)(pd->size / PMD_SIZE));
+		return -ENOMEM;
+	}
+	{
+		char *tmpl = g_strdup_printf("%s/daxsim.XXXXXX", dir);
+
+		fd = mkstemp(tmpl);
+		if (fd >= 0)
+			unlink(tmpl);
+		g_free(tmpl);
+	}
+	if (fd < 0 || ftruncate(fd, (off_t)pd->size) < 0 || (ret = map_fd(pd, fd)) < 0) {
+		why_add(pd, "hugetlbfs: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	return 0;
+}
+
+static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
+{
+	int fd = memfd_create("daxsim-pmem", MFD_CLOEXEC | flags);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)pd->size) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	ret = map_fd(pd, fd);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	if (thp && madvise(pd->kaddr, pd->size, MADV_HUGEPAGE) < 0) {
+		ret = -errno;
+		munmap(pd->kaddr, pd->size);
+		close(fd);
+		pd->kaddr = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * file:PATH — create only if absent.  An existing file is reused only if it
+ * starts with our magic (a device daxsim made) and has the right size;
+ * anything else is refused and left untouched.
+ */
+static int try_file(struct pmem_device *pd, const char *path, char *err,
+		    size_t errlen)
+{
+	struct stat st;
+	int fd, ret;
+	bool created = false;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		created = true;
+	} else if (errno == EEXIST) {
+		char magic[sizeof(PMEM_FILE_MAGIC)] = "";
+
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -EINVAL;
+		}
+		if (!S_ISREG(st.st_mode) ||
+		    pread(fd, magic, sizeof(PMEM_FILE_MAGIC) - 1, 0) !=
+			    (ssize_t)sizeof(PMEM_FILE_MAGIC) - 1 ||
+		    memcmp(magic, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1) ||
+		    (uint64_t)st.st_size != pd->size) {
+			snprintf(err, errlen,
+				 "pmem: %s exists and is not a daxsim device of this size; refusing to touch it",
+				 path);
+			close(fd);
+			return -EEXIST;
+		}
+	} else {
+		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (created && ftruncate(fd, (off_t)pd->size) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return ret;
+	}
+	ret = map_fd(pd, fd);
+	if (ret < 0) {
+		snprintf(err, errlen, "pmem: %s: mmap: %s", path, strerror(-ret));
+		close(fd);
+		if (created)
+			unlink(path);
+		return ret;
+	}
+	/* Block 0 holds the superblock region; the magic lives there. */
+	memcpy(pd->kaddr, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1);
+	pd->path = g_strdup(path);
+	return 0;
+}
+
+int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
+		const char *path, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->fd = -1;
+	pd->size = size;
+	pd->nr_pages = size >> PAGE_SHIFT;
+	if (size == 0 || size % PMD_SIZE) {
+		snprintf(err, errlen, "pmem: size must be a non-zero multiple of 2 MiB");
+		return -EINVAL;
+	}
+	if (want == PMEM_BACKING_FILE) {
+		ret = try_file(pd, path, err, errlen);
+		if (ret < 0)
+			return ret;
+		pd->backing = PMEM_BACKING_FILE;
+		goto out;
+	}
+	if (want == PMEM_BACKING_AUTO || want == PMEM_BACKING_HUGETLBFS) {
+		if (try_hugetlbfs(pd) == 0) {
+			pd->backing = PMEM_BACKING_HUGETLBFS;
+			goto out;
+		}
+		if (want == PMEM_BACKING_HUGETLBFS) {
+			snprintf(err, errlen, "pmem: backing=hugetlbfs unavailable: %s", pd->why);
+			return -ENOENT;
+		}
+	}
+	ret = try_memfd(pd, MFD_HUGETLB, false);
+	if (ret == 0 && size > 0) {
+		pd->backing = PMEM_BACKING_MEMFD_HUGETLB;
+		goto out;
+	}
+	why_add(pd, "memfd-hugetlb: %s", strerror(-ret));
+	ret = try_memfd(pd, 0, true);
+	if (ret == 0) {
+		pd->backing = PMEM_BACKING_MEMFD_THP;
+		goto out;
+	}
+	why_add(pd, "memfd-thp: %s", strerror(-ret));
+	ret = try_memfd(pd, 0, false);
+	if (ret < 0) {
+		snprintf(err, errlen, "pmem: cannot create a backing: %s", strerror(-ret));
+		return ret;
+	}
+	pd->backing = PMEM_BACKING_MEMFD;
+out:
+	pd->bb = badblocks_create();
+	return 0;
+}
+
+void pmem_destroy(struct pmem_device *pd)
+{
+	if (pd->kaddr)
+		munmap(pd->kaddr, pd->size);
+	if (pd->fd >= 0)
+		close(pd->fd);
+	badblocks_destroy(pd->bb);
+	g_free(pd->path);
+	memset(pd, 0, sizeof(*pd));
+	pd->fd = -1;
+}

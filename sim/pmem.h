@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated pmem device: a file mapped into the simulator that holds the
+ * real data.  Sparse: pages cost nothing until written.  Also the device's
+ * badblocks list (poisoned ranges, in blocks), which survives remount.
+ */
+#ifndef DAXSIM_PMEM_H
+#define DAXSIM_PMEM_H
+
+#include "types.h"
+
+enum pmem_backing {
+	PMEM_BACKING_AUTO,
+	PMEM_BACKING_HUGETLBFS,
+	PMEM_BACKING_MEMFD_HUGETLB,
+	PMEM_BACKING_MEMFD_THP,
+	PMEM_BACKING_MEMFD,
+	PMEM_BACKING_FILE,
+};
+
+struct pmem_device {
+	uint64_t	size;		/* bytes, multiple of PMD_SIZE */
+	uint64_t	nr_pages;
+	unsigned char	*kaddr;		/* the mapping of the backing */
+	int		fd;
+	enum pmem_backing backing;	/* what was obtained */
+	char		why[512];	/* why the better backings were not */
+	char		*path;		/* file: backing, else NULL */
+	struct badblocks *bb;
+};
+
+/* Parse "auto", "hugetlbfs", "memfd", "file:PATH".  Returns 0 or -EINVAL. */
+int pmem_parse_backing(const char *s, enum pmem_backing *b, char **path);
+
+/*
+ * Create the device.  On failure returns a negative errno and puts a
+ * user-facing message in @err (never a partial file left behind).
+ */
+int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
+		const char *path, char *err, size_t errlen);
+void pmem_destroy(struct pmem_device *pd);
+const char *pmem_backing_name(enum pmem_backing b);
+
+static inline unsigned char *pmem_block_kaddr(struct pmem_device *pd, uint64_t bno)
+{
+	return pd->kaddr + (bno << PAGE_SHIFT);
+}
+
+/* Badblocks (block units): add/clear/query, ordered. */
+struct badblocks *badblocks_create(void);
+void badblocks_destroy(struct badblocks *bb);
+void badblocks_set(struct badblocks *bb, uint64_t bno, uint64_t len);
+void badblocks_clear(struct badblocks *bb, uint64_t bno, uint64_t len);
+/* First bad block in [bno, bno+len), or false. */
+bool badblocks_check(const struct badblocks *bb, uint64_t bno, uint64_t len,
+		     uint64_t *first_bad);
+uint64_t badblocks_count(const struct badblocks *bb);
+
+#endif

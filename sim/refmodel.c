@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/* The reference byte model: sparse 4 KiB chunks per file. */
+#include <glib.h>
+#include <string.h>
+
+#include "refmodel.h"
+
+struct ref_file {
+	uint64_t size;
+	GTree *chunks;		/* chunk index -> PAGE_SIZE bytes */
+};
+
+struct refmodel {
+	GTree *files;		/* ino -> ref_file */
+};
+
+static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void ref_file_free(gpointer p)
+{
+	struct ref_file *f = p;
+
+	g_tree_destroy(f->chunks);
+	g_free(f);
+}
+
+struct refmodel *refmodel_create(void)
+{
+	struct refmodel *rm = g_new0(struct refmodel, 1);
+
+	rm->files = g_tree_new_full(u64_cmp, NULL, g_free, ref_file_free);
+	return rm;
+}
+
+void refmodel_destroy(struct refmodel *rm)
+{
+	if (!rm)
+		return;
+	g_tree_destroy(rm->files);
+	g_free(rm);
+}
+
+static struct ref_file *get(struct refmodel *rm, uint64_t ino)
+{
+	struct ref_file *f = g_tree_lookup(rm->files, &ino);
+
+	if (!f) {
+		uint64_t *k = g_new(uint64_t, 1);
+
+		*k = ino;
+		f = g_new0(struct ref_file, 1);
+		f->chunks = g_tree_new_full(u64_cmp, NULL, g_free, g_free);
+		g_tree_insert(rm->files, k, f);
+	}
+	return f;
+}
+
+static unsigned char *chunk(struct ref_file *f, uint64_t idx, bool alloc)
+{
+	unsigned char *c = g_tree_lookup(f->chunks, &idx);
+
+	if (!c && alloc) {
+		uint64_t *k = g_new(uint64_t, 1);
+
+		*k = idx;
+		c = g_malloc0(PAGE_SIZE);
+		g_tree_insert(f->chunks, k, c);
+	}
+	return c;
+}
+
+uint64_t ref_size(struct refmodel *rm, uint64_t ino)
+{
+	return get(rm, ino)->size;
+}
+
+void ref_set_size(struct refmodel *rm, uint64_t ino, uint64_t size)
+{
+	get(rm, ino)->size = size;
+}
+
+/* buf NULL: store zeros (dropping whole chunks). */
+static void store(struct ref_file *f, uint64_t off, const unsigned char *buf, uint64_t len)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
+		uint64_t n = MIN(len - done, PAGE_SIZE - o);
+		unsigned char *c;
+
+		if (!buf && n == PAGE_SIZE) {
+			g_tree_remove(f->chunks, &idx);
+		} else if ((c = chunk(f, idx, buf != NULL))) {
+			if (buf)
+				memcpy(c + o, buf + done, n);
+			else
+				memset(c + o, 0, n);
+		}
+		done += n;
+	}
+}
+
+void ref_store(struct refmodel *rm, uint64_t ino, uint64_t off, const void *buf, uint64_t len)
+{
+	store(get(rm, ino), off, buf, len);
+}
+
+void ref_write(struct refmodel *rm, uint64_t ino, uint64_t off, const void *buf, uint64_t len)
+{
+	struct ref_file *f = get(rm, ino);
+
+	if (off > f->size)
+		store(f, f->size, NULL, off - f->size);
+	store(f, off, buf, len);
+	if (off + len > f->size)
+		f->size = off + len;
+}
+
+void ref_read(struct refmodel *rm, uint64_t ino, uint64_t off, void *buf, uint64_t len)
+{
+	struct ref_file *f = get(rm, ino);
+	unsigned char *out = buf;
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
+		uint64_t n = MIN(len - done, PAGE_SIZE - o);
+		unsigned char *c = chunk(f, idx, false);
+
+		if (c)
+			memcpy(out + done, c + o, n);
+		else
+			memset(out + done, 0, n);
+		done += n;
+	}
+}
+
+void ref_zero(struct refmodel *rm, uint64_t ino, uint64_t off, uint64_t len)
+{
+	store(get(rm, ino), off, NULL, len);
+}
+
+static gboolean collect_beyond(gpointer k, gpointer v, gpointer d)
+{
+	GArray *a = d;
+
+	g_array_append_val(a, *(uint64_t *)k);
+	return FALSE;
+}
+
+void ref_truncate(struct refmodel *rm, uint64_t ino, uint64_t newsize)
+{
+	struct ref_file *f = get(rm, ino);
+
+	if (newsize > f->size) {
+		store(f, f->size, NULL, newsize - f->size);
+	} else if (newsize < f->size) {
+		uint64_t first = (newsize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		GArray *keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+
+		store(f, newsize, NULL, ALIGN_UP(newsize, PAGE_SIZE) - newsize);
+		g_tree_foreach(f->chunks, collect_beyond, keys);
+		for (guint i = 0; i < keys->len; i++)
+			if (g_array_index(keys, uint64_t, i) >= first)
+				g_tree_remove(f->chunks, &g_array_index(keys, uint64_t, i));
+		g_array_free(keys, TRUE);
+	}
+	f->size = newsize;
+}
+
+void ref_copy(struct refmodel *rm, uint64_t src, uint64_t soff, uint64_t dst,
+	      uint64_t doff, uint64_t len)
+{
+	unsigned char *buf = g_malloc(PAGE_SIZE);
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t n = MIN(len - done, PAGE_SIZE);
+
+		ref_read(rm, src, soff + done, buf, n);
+		ref_store(rm, dst, doff + done, buf, n);
+		done += n;
+	}
+	g_free(buf);
+}
+
+void ref_delete(struct refmodel *rm, uint64_t ino)
+{
+	g_tree_remove(rm->files, &ino);
+}
+
+void ref_md5(struct refmodel *rm, uint64_t ino, char out[33])
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	unsigned char *buf = g_malloc(PAGE_SIZE);
+	uint64_t size = ref_size(rm, ino);
+
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t n = MIN(PAGE_SIZE, size - off);
+
+		ref_read(rm, ino, off, buf, n);
+		g_checksum_update(ck, buf, (gssize)n);
+	}
+	g_strlcpy(out, g_checksum_get_string(ck), 33);
+	g_checksum_free(ck);
+	g_free(buf);
+}

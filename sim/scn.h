@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario language: lexing (POSIX-shell words, variables, $(( )),
+ * xfs_io's cvtnum numbers), the command table, and the interpreter.
+ */
+#ifndef DAXSIM_SCN_H
+#define DAXSIM_SCN_H
+
+#include <glib.h>
+#include <stdio.h>
+
+#include "mm.h"
+
+struct scn_line {
+	int		lineno;
+	char		*task;		/* @NAME, or NULL for main */
+	int		task_col;
+	int		argc;
+	char		**argv;
+	int		*cols;		/* 1-based column of each word */
+};
+
+struct scn {
+	char		*file;		/* name for messages */
+	GPtrArray	*lines;		/* struct scn_line * */
+	GHashTable	*vars;		/* lookups only, never iterated */
+};
+
+/* A usage error: "FILE:LINE:COL: message" then exit 2. */
+struct scn_error {
+	int	line, col;
+	char	msg[256];
+};
+
+int scn_parse(const char *name, const char *text, struct scn **out, struct scn_error *err);
+void scn_free(struct scn *s);
+
+/* xfs_io's cvtnum: 0 on success. */
+int cvtnum(const char *s, long long *val);
+
+/* The command table ---------------------------------------------------- */
+struct cmdctx;
+typedef int (*cmdfunc_t)(struct cmdctx *c);
+
+#define CMD_FILE	(1U << 0)	/* needs an open file */
+#define CMD_MAP		(1U << 1)	/* needs a current mapping */
+#define CMD_FS		(1U << 2)	/* needs the filesystem */
+#define CMD_SIM		(1U << 3)	/* a simulator command */
+#define CMD_NOTASK	(1U << 4)	/* does not run in a task */
+
+struct cmdinfo {
+	const char	*name;
+	const char	*altname;
+	cmdfunc_t	cfunc;
+	int		argmin, argmax;	/* positional arguments */
+	const char	*opts;		/* getopt string */
+	const char	*numopts;	/* options whose argument is a number */
+	const char	*argkinds;	/* per positional: n number, s string */
+	unsigned int	flags;
+	const char	*args;
+	const char	*oneline;
+};
+
+#define MAX_POS 12
+
+struct cmdctx {
+	struct scn		*scn;
+	struct scn_line		*ln;
+	const struct cmdinfo	*ci;
+	struct task_struct	*t;
+	int			word0;		/* index of the command word */
+	bool			opt[128];
+	const char		*optarg[128];
+	long long		optnum[128];
+	int			npos;
+	const char		*pos[MAX_POS];
+	long long		posnum[MAX_POS];
+	int			poscol[MAX_POS];
+	struct scn_error	*err;
+};
+
+const struct cmdinfo *cmd_lookup(const char *name);
+const struct cmdinfo *cmd_table(int *n);
+/* Parse options and positionals of words [first, argc) for @ci. */
+int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *ln,
+		   int first);
+int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Interpreter options and entry */
+enum check_mode { CHECK_INCREMENTAL, CHECK_FULL, CHECK_OFF };
+
+struct run_opts {
+	const char	*model;		/* NULL: scenario's or default */
+	uint64_t	seed;
+	enum check_mode	check;
+	bool		keep_going;
+	bool		stop_on_failure;
+	FILE		*trace;
+};
+
+/* Runs one scenario; returns the exit status (0, 1, 2, 3). */
+int scn_run(struct scn *s, const struct run_opts *opts, FILE *out);
+
+#endif

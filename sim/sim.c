@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* The simulated world's lifetime, the kernel log, and internal-bug exits. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refmodel.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+
+struct sim_world *sim;
+
+static gint name_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	return strcmp(a, b);
+}
+
+void sim_world_init(struct sim_world *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->tasks = g_tree_new_full(name_cmp, NULL, g_free, NULL);
+	w->next_pid = 100;
+	w->dmesg = g_string_new(NULL);
+	w->out = out;
+	w->ref = refmodel_create();
+	w->kthread = task_create("kworker", 2);
+	sim = w;
+	lock_current = &w->kthread->lockctx;
+	trace_reset();
+}
+
+static gboolean free_task(gpointer k, gpointer v, gpointer d)
+{
+	task_free(v);
+	return FALSE;
+}
+
+void anon_pages_reset(void);
+
+void sim_world_destroy(struct sim_world *w)
+{
+	g_tree_foreach(w->tasks, free_task, NULL);
+	g_tree_destroy(w->tasks);
+	task_free(w->kthread);
+	xfs_unmount(w->mp);
+	if (w->have_pmem) {
+		memmap_destroy(&w->memmap);
+		pmem_destroy(&w->pmem);
+	}
+	refmodel_destroy(w->ref);
+	anon_pages_reset();
+	g_string_free(w->dmesg, TRUE);
+	lock_current = NULL;
+	sim = NULL;
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!sim)
+		return;
+	va_start(ap, fmt);
+	g_string_append_vprintf(sim->dmesg, fmt, ap);
+	va_end(ap);
+}
+
+void sim_bug(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "daxsim: internal error at %s:%d (scenario line %d): ", file, line,
+		sim_cur_line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	trace_dump_ring(stderr, "  trace: ");
+	exit(3);
+}
