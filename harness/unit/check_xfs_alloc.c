@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xfs_alloc.h"
+#include "unit_check.h"
 #include "unit_suites.h"
 
 #define EXT_MAX	512
@@ -25,7 +26,7 @@ static bool collect_free(xfs_fsblock_t bno, xfs_filblks_t len, void *arg)
 {
 	struct free_exts *fe = arg;
 
-	ck_assert_int_lt(fe->n, EXT_MAX);
+	ut_assert_int_lt(fe->n, EXT_MAX);
 	fe->bno[fe->n] = bno;
 	fe->len[fe->n] = len;
 	fe->n++;
@@ -38,10 +39,10 @@ static void dump(const struct xfs_alloc *a, struct free_exts *fe)
 	xfs_alloc_walk_free(a, collect_free, fe);
 }
 
-#define ck_assert_ext(fe, i, b, l)					\
+#define ut_assert_ext(fe, i, b, l)					\
 	do {								\
-		ck_assert_uint_eq((fe)->bno[i], (b));			\
-		ck_assert_uint_eq((fe)->len[i], (l));			\
+		ut_assert_uint_eq((fe)->bno[i], (b));			\
+		ut_assert_uint_eq((fe)->len[i], (l));			\
 	} while (0)
 
 /* Allocate and check the result in one line. */
@@ -49,20 +50,20 @@ static void dump(const struct xfs_alloc *a, struct free_exts *fe)
 	do {								\
 		xfs_fsblock_t _b;					\
 		xfs_filblks_t _l;					\
-		ck_assert_int_eq(xfs_alloc_vextent((a), (goal), (minlen), \
+		ut_assert_int_eq(xfs_alloc_vextent((a), (goal), (minlen), \
 				(maxlen), (align), &_b, &_l), 0);	\
-		ck_assert_uint_eq(_b, (want_bno));			\
-		ck_assert_uint_eq(_l, (want_len));			\
+		ut_assert_uint_eq(_b, (want_bno));			\
+		ut_assert_uint_eq(_l, (want_len));			\
 	} while (0)
 
 #define ck_alloc_enospc(a, goal, minlen, maxlen, align)			\
 	do {								\
 		xfs_fsblock_t _b;					\
 		xfs_filblks_t _l;					\
-		ck_assert_int_eq(xfs_alloc_vextent((a), (goal), (minlen), \
+		ut_assert_int_eq(xfs_alloc_vextent((a), (goal), (minlen), \
 				(maxlen), (align), &_b, &_l), -ENOSPC);	\
-		ck_assert_uint_eq(_b, NULLFSBLOCK);			\
-		ck_assert_uint_eq(_l, 0);				\
+		ut_assert_uint_eq(_b, NULLFSBLOCK);			\
+		ut_assert_uint_eq(_l, 0);				\
 	} while (0)
 
 START_TEST(test_geometry)
@@ -70,45 +71,45 @@ START_TEST(test_geometry)
 	struct xfs_alloc *a = xfs_alloc_create(1000, 4);
 	struct free_exts fe;
 
-	ck_assert_uint_eq(xfs_alloc_dblocks(a), 1000);
-	ck_assert_uint_eq(xfs_alloc_agcount(a), 4);
-	ck_assert_uint_eq(xfs_alloc_agblocks(a), 250);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 1000);
-	ck_assert_uint_eq(xfs_alloc_agno(a, 249), 0);
-	ck_assert_uint_eq(xfs_alloc_agno(a, 250), 1);
-	ck_assert_uint_eq(xfs_alloc_agno(a, 999), 3);
+	ut_assert_uint_eq(xfs_alloc_dblocks(a), 1000);
+	ut_assert_uint_eq(xfs_alloc_agcount(a), 4);
+	ut_assert_uint_eq(xfs_alloc_agblocks(a), 250);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 1000);
+	ut_assert_uint_eq(xfs_alloc_agno(a, 249), 0);
+	ut_assert_uint_eq(xfs_alloc_agno(a, 250), 1);
+	ut_assert_uint_eq(xfs_alloc_agno(a, 999), 3);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 4);
-	ck_assert_ext(&fe, 0, 0, 250);
-	ck_assert_ext(&fe, 1, 250, 250);
-	ck_assert_ext(&fe, 2, 500, 250);
-	ck_assert_ext(&fe, 3, 750, 250);
+	ut_assert_int_eq(fe.n, 4);
+	ut_assert_ext(&fe, 0, 0, 250);
+	ut_assert_ext(&fe, 1, 250, 250);
+	ut_assert_ext(&fe, 2, 500, 250);
+	ut_assert_ext(&fe, 3, 750, 250);
 	memset(&fe, 0, sizeof(fe));
 	fe.stop_after = 2;
 	xfs_alloc_walk_free(a, collect_free, &fe);
-	ck_assert_int_eq(fe.n, 2);
+	ut_assert_int_eq(fe.n, 2);
 	xfs_alloc_destroy(a);
 
 	/* agblocks rounds up; the last AG is shorter */
 	a = xfs_alloc_create(1001, 4);
-	ck_assert_uint_eq(xfs_alloc_agblocks(a), 251);
-	ck_assert_uint_eq(xfs_alloc_agcount(a), 4);
+	ut_assert_uint_eq(xfs_alloc_agblocks(a), 251);
+	ut_assert_uint_eq(xfs_alloc_agcount(a), 4);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 4);
-	ck_assert_ext(&fe, 3, 753, 248);
+	ut_assert_int_eq(fe.n, 4);
+	ut_assert_ext(&fe, 3, 753, 248);
 	xfs_alloc_destroy(a);
 
 	/* rounding up would leave AG 3 empty: only 3 AGs exist */
 	a = xfs_alloc_create(9, 4);
-	ck_assert_uint_eq(xfs_alloc_agblocks(a), 3);
-	ck_assert_uint_eq(xfs_alloc_agcount(a), 3);
+	ut_assert_uint_eq(xfs_alloc_agblocks(a), 3);
+	ut_assert_uint_eq(xfs_alloc_agcount(a), 3);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 3);
-	ck_assert_ext(&fe, 2, 6, 3);
+	ut_assert_int_eq(fe.n, 3);
+	ut_assert_ext(&fe, 2, 6, 3);
 	xfs_alloc_destroy(a);
 
 	a = xfs_alloc_create(10, 1);
-	ck_assert_uint_eq(xfs_alloc_agblocks(a), 10);
+	ut_assert_uint_eq(xfs_alloc_agblocks(a), 10);
 	xfs_alloc_destroy(a);
 	xfs_alloc_destroy(NULL);
 }
@@ -123,12 +124,12 @@ START_TEST(test_first_fit_from_goal)
 	ck_alloc(a, 100, 1, 10, 1, 100, 10);	/* at the goal */
 	ck_alloc(a, 105, 1, 10, 1, 110, 10);	/* first free after it */
 	ck_alloc(a, 0, 1, 5, 1, 20, 5);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 1000 - 45);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 1000 - 45);
 	/* never crosses the AG end: the rest of AG 1 from the goal */
 	ck_alloc(a, 300, 1, 1000, 1, 300, 200);
 	/* the longest run up to maxlen: [250, 300) holds 50 */
 	ck_alloc(a, 250, 20, 80, 1, 250, 50);
-	ck_assert(xfs_alloc_is_used(a, 250, 250));
+	ut_assert(xfs_alloc_is_used(a, 250, 250));
 	xfs_alloc_destroy(a);
 }
 END_TEST
@@ -202,7 +203,7 @@ START_TEST(test_alignment)
 	ck_alloc(a, NULLFSBLOCK, 4, 8, 8, 20, 4);
 	ck_alloc(a, NULLFSBLOCK, 1, 8, 8, 11, 2);
 	ck_alloc_enospc(a, NULLFSBLOCK, 1, 8, 8);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 0);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 0);
 
 	/* with a goal, the aligned run is searched from the goal */
 	xfs_alloc_free(a, 512, 512);
@@ -236,16 +237,16 @@ START_TEST(test_enospc)
 
 	ck_alloc(a, NULLFSBLOCK, 1, 100, 1, 0, 50);
 	ck_alloc(a, NULLFSBLOCK, 1, 100, 1, 50, 50);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 0);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 0);
 	ck_alloc_enospc(a, NULLFSBLOCK, 1, 1, 1);
 	ck_alloc_enospc(a, 70, 1, 1, 4);
 
 	/* 10 blocks free in total, but no single 6-block extent */
 	xfs_alloc_free(a, 10, 5);
 	xfs_alloc_free(a, 60, 5);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 10);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 10);
 	ck_alloc_enospc(a, NULLFSBLOCK, 6, 10, 1);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 10);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 10);
 	ck_alloc(a, 50, 5, 10, 1, 60, 5);
 	ck_alloc(a, 50, 5, 10, 1, 10, 5);
 	xfs_alloc_destroy(a);
@@ -258,26 +259,26 @@ START_TEST(test_free_merge)
 	struct free_exts fe;
 
 	xfs_alloc_mark_used(a, 0, 100);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 0);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 0);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 0);
+	ut_assert_int_eq(fe.n, 0);
 
 	xfs_alloc_free(a, 10, 10);
 	xfs_alloc_free(a, 30, 10);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 2);
+	ut_assert_int_eq(fe.n, 2);
 	xfs_alloc_free(a, 20, 10);		/* merges both sides */
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 1);
-	ck_assert_ext(&fe, 0, 10, 30);
+	ut_assert_int_eq(fe.n, 1);
+	ut_assert_ext(&fe, 0, 10, 30);
 	xfs_alloc_free(a, 9, 1);		/* merges left edge */
 	xfs_alloc_free(a, 40, 1);		/* merges right edge */
 	xfs_alloc_free(a, 99, 1);		/* no neighbour */
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 2);
-	ck_assert_ext(&fe, 0, 9, 32);
-	ck_assert_ext(&fe, 1, 99, 1);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 33);
+	ut_assert_int_eq(fe.n, 2);
+	ut_assert_ext(&fe, 0, 9, 32);
+	ut_assert_ext(&fe, 1, 99, 1);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 33);
 	xfs_alloc_destroy(a);
 }
 END_TEST
@@ -293,19 +294,19 @@ START_TEST(test_ag_boundary)
 
 	xfs_alloc_mark_used(a, 40, 20);		/* crosses the AG boundary */
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 2);
-	ck_assert_ext(&fe, 0, 0, 40);
-	ck_assert_ext(&fe, 1, 60, 40);
-	ck_assert(xfs_alloc_is_used(a, 40, 20));
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 80);
+	ut_assert_int_eq(fe.n, 2);
+	ut_assert_ext(&fe, 0, 0, 40);
+	ut_assert_ext(&fe, 1, 60, 40);
+	ut_assert(xfs_alloc_is_used(a, 40, 20));
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 80);
 
 	xfs_alloc_free(a, 40, 20);
 	dump(a, &fe);
-	ck_assert_int_eq(fe.n, 2);
-	ck_assert_ext(&fe, 0, 0, 50);
-	ck_assert_ext(&fe, 1, 50, 50);
-	ck_assert(xfs_alloc_is_free(a, 0, 100));
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), 100);
+	ut_assert_int_eq(fe.n, 2);
+	ut_assert_ext(&fe, 0, 0, 50);
+	ut_assert_ext(&fe, 1, 50, 50);
+	ut_assert(xfs_alloc_is_free(a, 0, 100));
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), 100);
 	xfs_alloc_destroy(a);
 }
 END_TEST
@@ -315,23 +316,23 @@ START_TEST(test_is_free_is_used)
 	struct xfs_alloc *a = xfs_alloc_create(100, 2);
 
 	xfs_alloc_mark_used(a, 10, 10);
-	ck_assert(xfs_alloc_is_used(a, 10, 10));
-	ck_assert(xfs_alloc_is_used(a, 12, 3));
-	ck_assert(!xfs_alloc_is_used(a, 9, 2));
-	ck_assert(!xfs_alloc_is_used(a, 19, 2));
-	ck_assert(!xfs_alloc_is_free(a, 9, 2));
-	ck_assert(!xfs_alloc_is_free(a, 19, 2));
-	ck_assert(!xfs_alloc_is_free(a, 0, 100));
-	ck_assert(xfs_alloc_is_free(a, 0, 10));
-	ck_assert(xfs_alloc_is_free(a, 20, 80));	/* two AGs */
-	ck_assert(!xfs_alloc_is_used(a, 5, 20));
+	ut_assert(xfs_alloc_is_used(a, 10, 10));
+	ut_assert(xfs_alloc_is_used(a, 12, 3));
+	ut_assert(!xfs_alloc_is_used(a, 9, 2));
+	ut_assert(!xfs_alloc_is_used(a, 19, 2));
+	ut_assert(!xfs_alloc_is_free(a, 9, 2));
+	ut_assert(!xfs_alloc_is_free(a, 19, 2));
+	ut_assert(!xfs_alloc_is_free(a, 0, 100));
+	ut_assert(xfs_alloc_is_free(a, 0, 10));
+	ut_assert(xfs_alloc_is_free(a, 20, 80));	/* two AGs */
+	ut_assert(!xfs_alloc_is_used(a, 5, 20));
 	/* out of range: neither */
-	ck_assert(!xfs_alloc_is_free(a, 95, 10));
-	ck_assert(!xfs_alloc_is_used(a, 95, 10));
-	ck_assert(!xfs_alloc_is_free(a, 100, 1));
+	ut_assert(!xfs_alloc_is_free(a, 95, 10));
+	ut_assert(!xfs_alloc_is_used(a, 95, 10));
+	ut_assert(!xfs_alloc_is_free(a, 100, 1));
 	/* empty ranges are vacuously both */
-	ck_assert(xfs_alloc_is_free(a, 15, 0));
-	ck_assert(xfs_alloc_is_used(a, 5, 0));
+	ut_assert(xfs_alloc_is_free(a, 15, 0));
+	ut_assert(xfs_alloc_is_used(a, 5, 0));
 	xfs_alloc_destroy(a);
 }
 END_TEST
@@ -450,13 +451,13 @@ static void check_against_bitmap(const struct xfs_alloc *a,
 	for (ag = 0; ag < fs->agcount; ag++) {
 		n = ref_extents(fs, ag, s, e);
 		for (j = 0; j < n; j++, i++) {
-			ck_assert_int_lt(i, fe->n);
-			ck_assert_ext(fe, i, s[j], e[j] - s[j]);
+			ut_assert_int_lt(i, fe->n);
+			ut_assert_ext(fe, i, s[j], e[j] - s[j]);
 			nfree += e[j] - s[j];
 		}
 	}
-	ck_assert_int_eq(i, fe->n);
-	ck_assert_uint_eq(xfs_alloc_freeblks(a), nfree);
+	ut_assert_int_eq(i, fe->n);
+	ut_assert_uint_eq(xfs_alloc_freeblks(a), nfree);
 	g_free(fe);
 
 	for (k = 0; k < 10; k++) {
@@ -468,8 +469,8 @@ static void check_against_bitmap(const struct xfs_alloc *a,
 			all_free &= !fs->used[j];
 			all_used &= fs->used[j];
 		}
-		ck_assert_int_eq(xfs_alloc_is_free(a, b, l), all_free);
-		ck_assert_int_eq(xfs_alloc_is_used(a, b, l), all_used);
+		ut_assert_int_eq(xfs_alloc_is_free(a, b, l), all_free);
+		ut_assert_int_eq(xfs_alloc_is_used(a, b, l), all_used);
 	}
 }
 
@@ -483,8 +484,8 @@ START_TEST(test_random_vs_bitmap)
 
 	fs->agblocks = xfs_alloc_agblocks(a);
 	fs->agcount = xfs_alloc_agcount(a);
-	ck_assert_uint_eq(fs->agblocks, 167);
-	ck_assert_uint_eq(fs->agcount, 3);
+	ut_assert_uint_eq(fs->agblocks, 167);
+	ut_assert_uint_eq(fs->agcount, 3);
 
 	for (iter = 0; iter < 5000; iter++) {
 		int op = g_rand_int_range(rand, 0, 100);
@@ -504,22 +505,22 @@ START_TEST(test_random_vs_bitmap)
 			want = ref_alloc(fs, goal, &r);
 			ret = xfs_alloc_vextent(a, goal, r.minlen, r.maxlen,
 						r.align, &bno, &len);
-			ck_assert_int_eq(ret, want);
+			ut_assert_int_eq(ret, want);
 			if (ret) {
 				nenospc++;
 				continue;
 			}
-			ck_assert_uint_eq(bno, r.rbno);
-			ck_assert_uint_eq(len, r.rlen);
-			ck_assert_uint_ge(len, r.minlen);
-			ck_assert_uint_le(len, r.maxlen);
-			ck_assert_uint_eq(xfs_alloc_agno(a, bno),
+			ut_assert_uint_eq(bno, r.rbno);
+			ut_assert_uint_eq(len, r.rlen);
+			ut_assert_uint_ge(len, r.minlen);
+			ut_assert_uint_le(len, r.maxlen);
+			ut_assert_uint_eq(xfs_alloc_agno(a, bno),
 					  xfs_alloc_agno(a, bno + len - 1));
 			if (r.align > 1 && bno % r.align == 0 &&
 			    len == r.maxlen)
 				naligned++;
 			for (i = 0; i < (int)len; i++) {
-				ck_assert(!fs->used[bno + i]);
+				ut_assert(!fs->used[bno + i]);
 				fs->used[bno + i] = true;
 			}
 			nalloc++;
@@ -552,9 +553,9 @@ START_TEST(test_random_vs_bitmap)
 		}
 		check_against_bitmap(a, fs, rand);
 	}
-	ck_assert_int_gt(nalloc, 1000);
-	ck_assert_int_gt(nenospc, 10);
-	ck_assert_int_gt(naligned, 50);
+	ut_assert_int_gt(nalloc, 1000);
+	ut_assert_int_gt(nenospc, 10);
+	ut_assert_int_gt(naligned, 50);
 	g_rand_free(rand);
 	g_free(fs);
 	xfs_alloc_destroy(a);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xfs_iext.h"
+#include "unit_check.h"
 #include "unit_suites.h"
 
 #define NORM	XFS_EXT_NORM
@@ -44,7 +45,7 @@ static bool collect_walk(const struct xfs_bmbt_irec *irec, void *arg)
 {
 	struct recs *rs = arg;
 
-	ck_assert_int_lt(rs->n, RECS_MAX);
+	ut_assert_int_lt(rs->n, RECS_MAX);
 	rs->r[rs->n++] = *irec;
 	return !(rs->stop_after && rs->n >= rs->stop_after);
 }
@@ -54,7 +55,7 @@ static void collect_piece(const struct xfs_bmbt_irec *piece, void *arg)
 	struct recs *rs = arg;
 	struct xfs_bmbt_irec got;
 
-	ck_assert_int_lt(rs->n, RECS_MAX);
+	ut_assert_int_lt(rs->n, RECS_MAX);
 	rs->mapped_at_cb[rs->n] = xfs_iext_lookup_extent(rs->ifp,
 						piece->br_startoff, &got);
 	rs->state_at_cb[rs->n] = got.br_state;
@@ -66,16 +67,16 @@ static void dump(const struct xfs_ifork *ifp, struct recs *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	xfs_iext_walk(ifp, 0, XFS_MAX_FILEOFF, collect_walk, rs);
-	ck_assert_uint_eq(rs->n, xfs_iext_count(ifp));
+	ut_assert_uint_eq(rs->n, xfs_iext_count(ifp));
 }
 
-#define ck_assert_rec(rec, off, blk, cnt, st)				\
+#define ut_assert_rec(rec, off, blk, cnt, st)				\
 	do {								\
 		const struct xfs_bmbt_irec *_r = (rec);			\
-		ck_assert_uint_eq(_r->br_startoff, (off));		\
-		ck_assert_uint_eq(_r->br_startblock, (blk));		\
-		ck_assert_uint_eq(_r->br_blockcount, (cnt));		\
-		ck_assert_int_eq(_r->br_state, (st));			\
+		ut_assert_uint_eq(_r->br_startoff, (off));		\
+		ut_assert_uint_eq(_r->br_startblock, (blk));		\
+		ut_assert_uint_eq(_r->br_blockcount, (cnt));		\
+		ut_assert_int_eq(_r->br_state, (st));			\
 	} while (0)
 
 START_TEST(test_empty_fork)
@@ -83,17 +84,17 @@ START_TEST(test_empty_fork)
 	struct xfs_ifork *ifp = xfs_ifork_alloc();
 	struct xfs_bmbt_irec got;
 
-	ck_assert_uint_eq(xfs_iext_count(ifp), 0);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 0, &got));
-	ck_assert_rec(&got, 0, HOLESTARTBLOCK, XFS_MAX_FILEOFF, NORM);
-	ck_assert(xfs_bmap_is_hole(&got));
-	ck_assert(!xfs_iext_lookup_extent(ifp, 12345, &got));
-	ck_assert_rec(&got, 12345, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 12345,
+	ut_assert_uint_eq(xfs_iext_count(ifp), 0);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 0, &got));
+	ut_assert_rec(&got, 0, HOLESTARTBLOCK, XFS_MAX_FILEOFF, NORM);
+	ut_assert(xfs_bmap_is_hole(&got));
+	ut_assert(!xfs_iext_lookup_extent(ifp, 12345, &got));
+	ut_assert_rec(&got, 12345, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 12345,
 		      NORM);
 	/* Removing or converting nothing is harmless. */
 	xfs_iext_remove_range(ifp, 0, 100, NULL, NULL);
 	xfs_iext_set_state(ifp, 0, 100, UNWR, NULL, NULL);
-	ck_assert_uint_eq(xfs_iext_count(ifp), 0);
+	ut_assert_uint_eq(xfs_iext_count(ifp), 0);
 	xfs_ifork_free(ifp);
 	xfs_ifork_free(NULL);
 }
@@ -111,24 +112,24 @@ START_TEST(test_lookup_holes)
 	ins(ifp, 5, 100, 5, NORM);
 	ins(ifp, 15, 300, 5, UNWR);
 
-	ck_assert(!xfs_iext_lookup_extent(ifp, 0, &got));	/* before */
-	ck_assert_rec(&got, 0, HOLESTARTBLOCK, 5, NORM);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 4, &got));
-	ck_assert_rec(&got, 4, HOLESTARTBLOCK, 1, NORM);
-	ck_assert(xfs_iext_lookup_extent(ifp, 5, &got));	/* first block */
-	ck_assert_rec(&got, 5, 100, 5, NORM);
-	ck_assert(xfs_iext_lookup_extent(ifp, 9, &got));	/* unclipped */
-	ck_assert_rec(&got, 5, 100, 5, NORM);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 10, &got));	/* between */
-	ck_assert_rec(&got, 10, HOLESTARTBLOCK, 5, NORM);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 12, &got));
-	ck_assert_rec(&got, 12, HOLESTARTBLOCK, 3, NORM);
-	ck_assert(xfs_iext_lookup_extent(ifp, 19, &got));
-	ck_assert_rec(&got, 15, 300, 5, UNWR);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 20, &got));	/* after */
-	ck_assert_rec(&got, 20, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 20, NORM);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 1000, &got));
-	ck_assert_rec(&got, 1000, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 1000,
+	ut_assert(!xfs_iext_lookup_extent(ifp, 0, &got));	/* before */
+	ut_assert_rec(&got, 0, HOLESTARTBLOCK, 5, NORM);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 4, &got));
+	ut_assert_rec(&got, 4, HOLESTARTBLOCK, 1, NORM);
+	ut_assert(xfs_iext_lookup_extent(ifp, 5, &got));	/* first block */
+	ut_assert_rec(&got, 5, 100, 5, NORM);
+	ut_assert(xfs_iext_lookup_extent(ifp, 9, &got));	/* unclipped */
+	ut_assert_rec(&got, 5, 100, 5, NORM);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 10, &got));	/* between */
+	ut_assert_rec(&got, 10, HOLESTARTBLOCK, 5, NORM);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 12, &got));
+	ut_assert_rec(&got, 12, HOLESTARTBLOCK, 3, NORM);
+	ut_assert(xfs_iext_lookup_extent(ifp, 19, &got));
+	ut_assert_rec(&got, 15, 300, 5, UNWR);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 20, &got));	/* after */
+	ut_assert_rec(&got, 20, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 20, NORM);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 1000, &got));
+	ut_assert_rec(&got, 1000, HOLESTARTBLOCK, XFS_MAX_FILEOFF - 1000,
 		      NORM);
 	xfs_ifork_free(ifp);
 }
@@ -143,22 +144,22 @@ START_TEST(test_insert_merge)
 	ins(ifp, 0, 100, 1, NORM);
 	ins(ifp, 1, 101, 1, NORM);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 0, 100, 2, NORM);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 0, 100, 2, NORM);
 
 	/* merge with right:  AA..BB -> AA.BBB */
 	ins(ifp, 4, 104, 2, NORM);
 	ins(ifp, 3, 103, 1, NORM);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rec(&rs.r[0], 0, 100, 2, NORM);
-	ck_assert_rec(&rs.r[1], 3, 103, 3, NORM);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rec(&rs.r[0], 0, 100, 2, NORM);
+	ut_assert_rec(&rs.r[1], 3, 103, 3, NORM);
 
 	/* fill the gap: merges both sides into one extent */
 	ins(ifp, 2, 102, 1, NORM);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 0, 100, 6, NORM);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 0, 100, 6, NORM);
 
 	/* file-contiguous but not disk-contiguous: no merge */
 	ins(ifp, 6, 200, 2, NORM);
@@ -167,20 +168,20 @@ START_TEST(test_insert_merge)
 	/* disk-contiguous but a file gap: no merge */
 	ins(ifp, 11, 204, 1, UNWR);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 4);
-	ck_assert_rec(&rs.r[0], 0, 100, 6, NORM);
-	ck_assert_rec(&rs.r[1], 6, 200, 2, NORM);
-	ck_assert_rec(&rs.r[2], 8, 202, 2, UNWR);
-	ck_assert_rec(&rs.r[3], 11, 204, 1, UNWR);
+	ut_assert_int_eq(rs.n, 4);
+	ut_assert_rec(&rs.r[0], 0, 100, 6, NORM);
+	ut_assert_rec(&rs.r[1], 6, 200, 2, NORM);
+	ut_assert_rec(&rs.r[2], 8, 202, 2, UNWR);
+	ut_assert_rec(&rs.r[3], 11, 204, 1, UNWR);
 
 	/* right neighbour only merges when the state matches too */
 	ins(ifp, 10, 203, 1, NORM);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 5);
+	ut_assert_int_eq(rs.n, 5);
 	ins(ifp, 12, 205, 3, UNWR);	/* left merge with unwritten */
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rec(&rs.r[4], 11, 204, 4, UNWR);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rec(&rs.r[4], 11, 204, 4, UNWR);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -200,37 +201,37 @@ START_TEST(test_remove_range_pieces)
 	ins(ifp, 10, 200, 5, NORM);
 	ins(ifp, 15, 205, 5, UNWR);
 	ins(ifp, 22, 400, 6, NORM);
-	ck_assert_uint_eq(xfs_iext_count(ifp), 4);
+	ut_assert_uint_eq(xfs_iext_count(ifp), 4);
 
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_remove_range(ifp, 4, 21, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 4);
-	ck_assert_rec(&pieces.r[0], 4, 102, 4, NORM);
-	ck_assert_rec(&pieces.r[1], 10, 200, 5, NORM);
-	ck_assert_rec(&pieces.r[2], 15, 205, 5, UNWR);
-	ck_assert_rec(&pieces.r[3], 22, 400, 3, NORM);
+	ut_assert_int_eq(pieces.n, 4);
+	ut_assert_rec(&pieces.r[0], 4, 102, 4, NORM);
+	ut_assert_rec(&pieces.r[1], 10, 200, 5, NORM);
+	ut_assert_rec(&pieces.r[2], 15, 205, 5, UNWR);
+	ut_assert_rec(&pieces.r[3], 22, 400, 3, NORM);
 	/* callbacks ran after the fork was updated */
 	for (i = 0; i < pieces.n; i++) {
-		ck_assert(!pieces.mapped_at_cb[i]);
-		ck_assert_uint_eq(pieces.count_at_cb[i], 2);
+		ut_assert(!pieces.mapped_at_cb[i]);
+		ut_assert_uint_eq(pieces.count_at_cb[i], 2);
 	}
 
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rec(&rs.r[0], 2, 100, 2, NORM);
-	ck_assert_rec(&rs.r[1], 25, 403, 3, NORM);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rec(&rs.r[0], 2, 100, 2, NORM);
+	ut_assert_rec(&rs.r[1], 25, 403, 3, NORM);
 
 	/* a range entirely in a hole removes nothing */
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_remove_range(ifp, 4, 21, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 0);
-	ck_assert_uint_eq(xfs_iext_count(ifp), 2);
+	ut_assert_int_eq(pieces.n, 0);
+	ut_assert_uint_eq(xfs_iext_count(ifp), 2);
 
 	/* everything, without a callback */
 	xfs_iext_remove_range(ifp, 0, XFS_MAX_FILEOFF, NULL, NULL);
-	ck_assert_uint_eq(xfs_iext_count(ifp), 0);
+	ut_assert_uint_eq(xfs_iext_count(ifp), 0);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -246,28 +247,28 @@ START_TEST(test_remove_middle_splits)
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_remove_range(ifp, 3, 3, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 1);
-	ck_assert_rec(&pieces.r[0], 3, 53, 3, UNWR);
-	ck_assert_uint_eq(pieces.count_at_cb[0], 2);
+	ut_assert_int_eq(pieces.n, 1);
+	ut_assert_rec(&pieces.r[0], 3, 53, 3, UNWR);
+	ut_assert_uint_eq(pieces.count_at_cb[0], 2);
 
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rec(&rs.r[0], 0, 50, 3, UNWR);
-	ck_assert_rec(&rs.r[1], 6, 56, 4, UNWR);
-	ck_assert(!xfs_iext_lookup_extent(ifp, 3, &got));
-	ck_assert_rec(&got, 3, HOLESTARTBLOCK, 3, NORM);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rec(&rs.r[0], 0, 50, 3, UNWR);
+	ut_assert_rec(&rs.r[1], 6, 56, 4, UNWR);
+	ut_assert(!xfs_iext_lookup_extent(ifp, 3, &got));
+	ut_assert_rec(&got, 3, HOLESTARTBLOCK, 3, NORM);
 
 	/* exactly one whole extent, edges aligned */
 	xfs_iext_remove_range(ifp, 6, 4, NULL, NULL);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 0, 50, 3, UNWR);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 0, 50, 3, UNWR);
 
 	/* re-inserting the removed blocks merges back to one extent */
 	ins(ifp, 3, 53, 7, UNWR);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 0, 50, 10, UNWR);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 0, 50, 10, UNWR);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -287,36 +288,36 @@ START_TEST(test_set_state_split_merge)
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_set_state(ifp, 3, 3, NORM, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 1);
-	ck_assert_rec(&pieces.r[0], 3, 103, 3, UNWR);	/* old state */
-	ck_assert(pieces.mapped_at_cb[0]);
-	ck_assert_int_eq(pieces.state_at_cb[0], NORM);	/* already updated */
-	ck_assert_uint_eq(pieces.count_at_cb[0], 3);
+	ut_assert_int_eq(pieces.n, 1);
+	ut_assert_rec(&pieces.r[0], 3, 103, 3, UNWR);	/* old state */
+	ut_assert(pieces.mapped_at_cb[0]);
+	ut_assert_int_eq(pieces.state_at_cb[0], NORM);	/* already updated */
+	ut_assert_uint_eq(pieces.count_at_cb[0], 3);
 
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rec(&rs.r[0], 0, 100, 3, UNWR);
-	ck_assert_rec(&rs.r[1], 3, 103, 3, NORM);
-	ck_assert_rec(&rs.r[2], 6, 106, 4, UNWR);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rec(&rs.r[0], 0, 100, 3, UNWR);
+	ut_assert_rec(&rs.r[1], 3, 103, 3, NORM);
+	ut_assert_rec(&rs.r[2], 6, 106, 4, UNWR);
 
 	/* the already-NORM middle produces no piece */
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_set_state(ifp, 0, 15, NORM, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 2);
-	ck_assert_rec(&pieces.r[0], 0, 100, 3, UNWR);
-	ck_assert_rec(&pieces.r[1], 6, 106, 4, UNWR);
-	ck_assert_uint_eq(pieces.count_at_cb[0], 1);
+	ut_assert_int_eq(pieces.n, 2);
+	ut_assert_rec(&pieces.r[0], 0, 100, 3, UNWR);
+	ut_assert_rec(&pieces.r[1], 6, 106, 4, UNWR);
+	ut_assert_uint_eq(pieces.count_at_cb[0], 1);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 0, 100, 10, NORM);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 0, 100, 10, NORM);
 
 	/* setting the state it already has changes nothing */
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_set_state(ifp, 0, 10, NORM, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 0);
-	ck_assert_uint_eq(xfs_iext_count(ifp), 1);
+	ut_assert_int_eq(pieces.n, 0);
+	ut_assert_uint_eq(xfs_iext_count(ifp), 1);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -337,29 +338,29 @@ START_TEST(test_set_state_holes_and_neighbours)
 	memset(&pieces, 0, sizeof(pieces));
 	pieces.ifp = ifp;
 	xfs_iext_set_state(ifp, 2, 12, UNWR, collect_piece, &pieces);
-	ck_assert_int_eq(pieces.n, 3);
-	ck_assert_rec(&pieces.r[0], 2, 12, 2, NORM);
-	ck_assert_rec(&pieces.r[1], 6, 20, 4, NORM);
-	ck_assert_rec(&pieces.r[2], 12, 30, 2, NORM);
+	ut_assert_int_eq(pieces.n, 3);
+	ut_assert_rec(&pieces.r[0], 2, 12, 2, NORM);
+	ut_assert_rec(&pieces.r[1], 6, 20, 4, NORM);
+	ut_assert_rec(&pieces.r[2], 12, 30, 2, NORM);
 
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rec(&rs.r[0], 0, 10, 2, NORM);
-	ck_assert_rec(&rs.r[1], 2, 12, 2, UNWR);
-	ck_assert_rec(&rs.r[2], 6, 20, 4, UNWR);
-	ck_assert_rec(&rs.r[3], 12, 30, 2, UNWR);
-	ck_assert_rec(&rs.r[4], 14, 32, 2, NORM);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rec(&rs.r[0], 0, 10, 2, NORM);
+	ut_assert_rec(&rs.r[1], 2, 12, 2, UNWR);
+	ut_assert_rec(&rs.r[2], 6, 20, 4, UNWR);
+	ut_assert_rec(&rs.r[3], 12, 30, 2, UNWR);
+	ut_assert_rec(&rs.r[4], 14, 32, 2, NORM);
 
 	/* converting a piece next to a same-state neighbour merges them */
 	xfs_iext_set_state(ifp, 14, 1, UNWR, NULL, NULL);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rec(&rs.r[3], 12, 30, 3, UNWR);
-	ck_assert_rec(&rs.r[4], 15, 33, 1, NORM);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rec(&rs.r[3], 12, 30, 3, UNWR);
+	ut_assert_rec(&rs.r[4], 15, 33, 1, NORM);
 	xfs_iext_set_state(ifp, 0, 2, UNWR, NULL, NULL);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, 4);
-	ck_assert_rec(&rs.r[0], 0, 10, 4, UNWR);
+	ut_assert_int_eq(rs.n, 4);
+	ut_assert_rec(&rs.r[0], 0, 10, 4, UNWR);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -376,26 +377,26 @@ START_TEST(test_walk)
 	/* overlapping extents, unclipped */
 	memset(&rs, 0, sizeof(rs));
 	xfs_iext_walk(ifp, 3, 4, collect_walk, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rec(&rs.r[0], 0, 10, 4, NORM);
-	ck_assert_rec(&rs.r[1], 6, 20, 4, NORM);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rec(&rs.r[0], 0, 10, 4, NORM);
+	ut_assert_rec(&rs.r[1], 6, 20, 4, NORM);
 
 	/* the range ends exactly where an extent starts: excluded */
 	memset(&rs, 0, sizeof(rs));
 	xfs_iext_walk(ifp, 4, 8, collect_walk, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rec(&rs.r[0], 6, 20, 4, NORM);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rec(&rs.r[0], 6, 20, 4, NORM);
 
 	/* a range in a hole */
 	memset(&rs, 0, sizeof(rs));
 	xfs_iext_walk(ifp, 10, 2, collect_walk, &rs);
-	ck_assert_int_eq(rs.n, 0);
+	ut_assert_int_eq(rs.n, 0);
 
 	/* stop early */
 	memset(&rs, 0, sizeof(rs));
 	rs.stop_after = 2;
 	xfs_iext_walk(ifp, 0, XFS_MAX_FILEOFF, collect_walk, &rs);
-	ck_assert_int_eq(rs.n, 2);
+	ut_assert_int_eq(rs.n, 2);
 	xfs_ifork_free(ifp);
 }
 END_TEST
@@ -430,7 +431,7 @@ static int model_runs(const struct iext_model *m, int from, int to,
 		while (j < to && m->blk[j] != HOLESTARTBLOCK &&
 		       m->blk[j] == m->blk[j - 1] + 1 && m->st[j] == m->st[i])
 			j++;
-		ck_assert_int_lt(n, max);
+		ut_assert_int_lt(n, max);
 		out[n].br_startoff = i;
 		out[n].br_startblock = m->blk[i];
 		out[n].br_blockcount = j - i;
@@ -449,11 +450,11 @@ static void model_check(const struct xfs_ifork *ifp,
 	int n, i;
 
 	n = model_runs(m, 0, MODEL_BLOCKS, -1, want, MODEL_BLOCKS);
-	ck_assert_int_le(n, RECS_MAX);
+	ut_assert_int_le(n, RECS_MAX);
 	dump(ifp, &rs);
-	ck_assert_int_eq(rs.n, n);
+	ut_assert_int_eq(rs.n, n);
 	for (i = 0; i < n; i++)
-		ck_assert_rec(&rs.r[i], want[i].br_startoff,
+		ut_assert_rec(&rs.r[i], want[i].br_startoff,
 			      want[i].br_startblock, want[i].br_blockcount,
 			      want[i].br_state);
 
@@ -462,22 +463,22 @@ static void model_check(const struct xfs_ifork *ifp,
 		struct xfs_bmbt_irec got;
 		bool mapped = xfs_iext_lookup_extent(ifp, off, &got);
 
-		ck_assert_int_eq(mapped, m->blk[off] != HOLESTARTBLOCK);
+		ut_assert_int_eq(mapped, m->blk[off] != HOLESTARTBLOCK);
 		if (mapped) {
-			ck_assert_uint_le(got.br_startoff, off);
-			ck_assert_uint_gt(got.br_startoff + got.br_blockcount,
+			ut_assert_uint_le(got.br_startoff, off);
+			ut_assert_uint_gt(got.br_startoff + got.br_blockcount,
 					  off);
-			ck_assert_uint_eq(got.br_startblock +
+			ut_assert_uint_eq(got.br_startblock +
 					  (off - got.br_startoff), m->blk[off]);
-			ck_assert_int_eq(got.br_state, m->st[off]);
+			ut_assert_int_eq(got.br_state, m->st[off]);
 		} else {
 			int j = off;
 
 			while (j < MODEL_BLOCKS &&
 			       m->blk[j] == HOLESTARTBLOCK)
 				j++;
-			ck_assert_uint_eq(got.br_startoff, off);
-			ck_assert_uint_eq(got.br_blockcount,
+			ut_assert_uint_eq(got.br_startoff, off);
+			ut_assert_uint_eq(got.br_blockcount,
 					  j == MODEL_BLOCKS ?
 					  XFS_MAX_FILEOFF - off :
 					  (xfs_filblks_t)(j - off));
@@ -541,14 +542,14 @@ START_TEST(test_random_vs_model)
 				       MODEL_BLOCKS);
 			xfs_iext_remove_range(ifp, off, len, collect_piece,
 					      &pieces);
-			ck_assert_int_eq(pieces.n, n);
+			ut_assert_int_eq(pieces.n, n);
 			for (i = 0; i < n; i++) {
-				ck_assert_rec(&pieces.r[i],
+				ut_assert_rec(&pieces.r[i],
 					      want[i].br_startoff,
 					      want[i].br_startblock,
 					      want[i].br_blockcount,
 					      want[i].br_state);
-				ck_assert(!pieces.mapped_at_cb[i]);
+				ut_assert(!pieces.mapped_at_cb[i]);
 			}
 			for (i = off; i < off + len; i++)
 				m->blk[i] = HOLESTARTBLOCK;
@@ -559,15 +560,15 @@ START_TEST(test_random_vs_model)
 				       MODEL_BLOCKS);
 			xfs_iext_set_state(ifp, off, len, st, collect_piece,
 					   &pieces);
-			ck_assert_int_eq(pieces.n, n);
+			ut_assert_int_eq(pieces.n, n);
 			for (i = 0; i < n; i++) {
-				ck_assert_rec(&pieces.r[i],
+				ut_assert_rec(&pieces.r[i],
 					      want[i].br_startoff,
 					      want[i].br_startblock,
 					      want[i].br_blockcount,
 					      want[i].br_state);
-				ck_assert(pieces.mapped_at_cb[i]);
-				ck_assert_int_eq(pieces.state_at_cb[i], st);
+				ut_assert(pieces.mapped_at_cb[i]);
+				ut_assert_int_eq(pieces.state_at_cb[i], st);
 			}
 			for (i = off; i < off + len; i++)
 				m->st[i] = st;

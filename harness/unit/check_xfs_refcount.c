@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xfs_refcount.h"
+#include "unit_check.h"
 #include "unit_suites.h"
 
 #define RECS_MAX	512
@@ -31,7 +32,7 @@ static bool collect_rec(const struct xfs_refcount_irec *rec, void *arg)
 {
 	struct rc_recs *rs = arg;
 
-	ck_assert_int_lt(rs->n, RECS_MAX);
+	ut_assert_int_lt(rs->n, RECS_MAX);
 	rs->r[rs->n++] = *rec;
 	return true;
 }
@@ -40,7 +41,7 @@ static void collect_free(xfs_fsblock_t bno, xfs_filblks_t len, void *arg)
 {
 	struct freed *f = arg;
 
-	ck_assert_int_lt(f->n, RECS_MAX);
+	ut_assert_int_lt(f->n, RECS_MAX);
 	f->nrec_at_cb[f->n] = f->tree ? xfs_refcount_nrecords(f->tree) : 0;
 	f->bno[f->n] = bno;
 	f->len[f->n] = len;
@@ -51,7 +52,7 @@ static void dump(const struct xfs_refcount_tree *tree, struct rc_recs *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	xfs_refcount_walk(tree, collect_rec, rs);
-	ck_assert_uint_eq(rs->n, xfs_refcount_nrecords(tree));
+	ut_assert_uint_eq(rs->n, xfs_refcount_nrecords(tree));
 }
 
 static void freed_init(struct freed *f, const struct xfs_refcount_tree *tree)
@@ -60,18 +61,18 @@ static void freed_init(struct freed *f, const struct xfs_refcount_tree *tree)
 	f->tree = tree;
 }
 
-#define ck_assert_rc(rec, bno, len, cnt)				\
+#define ut_assert_rc(rec, bno, len, cnt)				\
 	do {								\
 		const struct xfs_refcount_irec *_r = (rec);		\
-		ck_assert_uint_eq(_r->rc_startblock, (bno));		\
-		ck_assert_uint_eq(_r->rc_blockcount, (len));		\
-		ck_assert_uint_eq(_r->rc_refcount, (cnt));		\
+		ut_assert_uint_eq(_r->rc_startblock, (bno));		\
+		ut_assert_uint_eq(_r->rc_blockcount, (len));		\
+		ut_assert_uint_eq(_r->rc_refcount, (cnt));		\
 	} while (0)
 
-#define ck_assert_freed(f, i, b, l)					\
+#define ut_assert_freed(f, i, b, l)					\
 	do {								\
-		ck_assert_uint_eq((f)->bno[i], (b));			\
-		ck_assert_uint_eq((f)->len[i], (l));			\
+		ut_assert_uint_eq((f)->bno[i], (b));			\
+		ut_assert_uint_eq((f)->len[i], (l));			\
 	} while (0)
 
 START_TEST(test_empty)
@@ -80,12 +81,12 @@ START_TEST(test_empty)
 	xfs_fsblock_t fbno;
 	xfs_filblks_t flen;
 
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 0), 1);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 999), 1);
-	ck_assert(!xfs_refcount_find_shared(tree, 10, 5, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 15);
-	ck_assert_uint_eq(flen, 0);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 0), 1);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 999), 1);
+	ut_assert(!xfs_refcount_find_shared(tree, 10, 5, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 15);
+	ut_assert_uint_eq(flen, 0);
 	xfs_refcount_tree_free(tree);
 	xfs_refcount_tree_free(NULL);
 }
@@ -107,45 +108,45 @@ START_TEST(test_partial_overlap_and_back)
 
 	xfs_refcount_increase(tree, 10, 10);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 10, 10, 2);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 10, 10, 2);
 
 	xfs_refcount_increase(tree, 15, 10);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rc(&rs.r[0], 10, 5, 2);
-	ck_assert_rc(&rs.r[1], 15, 5, 3);
-	ck_assert_rc(&rs.r[2], 20, 5, 2);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 9), 1);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 10), 2);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 14), 2);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 15), 3);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 19), 3);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 24), 2);
-	ck_assert_uint_eq(xfs_refcount_lookup(tree, 25), 1);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rc(&rs.r[0], 10, 5, 2);
+	ut_assert_rc(&rs.r[1], 15, 5, 3);
+	ut_assert_rc(&rs.r[2], 20, 5, 2);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 9), 1);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 10), 2);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 14), 2);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 15), 3);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 19), 3);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 24), 2);
+	ut_assert_uint_eq(xfs_refcount_lookup(tree, 25), 1);
 
 	freed_init(&f, tree);
 	xfs_refcount_decrease(tree, 0, 30, collect_free, &f);
-	ck_assert_int_eq(f.n, 2);
-	ck_assert_freed(&f, 0, 0, 10);
-	ck_assert_freed(&f, 1, 25, 5);
+	ut_assert_int_eq(f.n, 2);
+	ut_assert_freed(&f, 0, 0, 10);
+	ut_assert_freed(&f, 1, 25, 5);
 	/* called after the tree was updated */
-	ck_assert_uint_eq(f.nrec_at_cb[0], 1);
-	ck_assert_uint_eq(f.nrec_at_cb[1], 1);
+	ut_assert_uint_eq(f.nrec_at_cb[0], 1);
+	ut_assert_uint_eq(f.nrec_at_cb[1], 1);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 15, 5, 2);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 15, 5, 2);
 
 	freed_init(&f, tree);
 	xfs_refcount_decrease(tree, 15, 5, collect_free, &f);
-	ck_assert_int_eq(f.n, 0);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_int_eq(f.n, 0);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
 
 	freed_init(&f, tree);
 	xfs_refcount_decrease(tree, 10, 15, collect_free, &f);
-	ck_assert_int_eq(f.n, 1);
-	ck_assert_freed(&f, 0, 10, 15);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_int_eq(f.n, 1);
+	ut_assert_freed(&f, 0, 10, 15);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
@@ -165,37 +166,37 @@ START_TEST(test_undo_to_canonical_empty)
 	xfs_refcount_increase(tree, 15, 10);	/* 3 on [15,20), 2 on [20,25) */
 	xfs_refcount_increase(tree, 12, 2);	/* 3 on [12,14) */
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rc(&rs.r[0], 10, 2, 2);
-	ck_assert_rc(&rs.r[1], 12, 2, 3);
-	ck_assert_rc(&rs.r[2], 14, 1, 2);
-	ck_assert_rc(&rs.r[3], 15, 5, 3);
-	ck_assert_rc(&rs.r[4], 20, 5, 2);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rc(&rs.r[0], 10, 2, 2);
+	ut_assert_rc(&rs.r[1], 12, 2, 3);
+	ut_assert_rc(&rs.r[2], 14, 1, 2);
+	ut_assert_rc(&rs.r[3], 15, 5, 3);
+	ut_assert_rc(&rs.r[4], 20, 5, 2);
 
 	freed_init(&f, tree);
 	xfs_refcount_decrease(tree, 15, 10, collect_free, &f);
-	ck_assert_int_eq(f.n, 0);
+	ut_assert_int_eq(f.n, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rc(&rs.r[0], 10, 2, 2);
-	ck_assert_rc(&rs.r[1], 12, 2, 3);
-	ck_assert_rc(&rs.r[2], 14, 6, 2);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rc(&rs.r[0], 10, 2, 2);
+	ut_assert_rc(&rs.r[1], 12, 2, 3);
+	ut_assert_rc(&rs.r[2], 14, 6, 2);
 
 	xfs_refcount_decrease(tree, 12, 2, collect_free, &f);
-	ck_assert_int_eq(f.n, 0);
+	ut_assert_int_eq(f.n, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 10, 10, 2);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 10, 10, 2);
 
 	xfs_refcount_decrease(tree, 10, 10, collect_free, &f);
-	ck_assert_int_eq(f.n, 0);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_int_eq(f.n, 0);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
 
 	/* the last reference: [10,25) freed as one maximal range */
 	xfs_refcount_decrease(tree, 10, 15, collect_free, &f);
-	ck_assert_int_eq(f.n, 1);
-	ck_assert_freed(&f, 0, 10, 15);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_int_eq(f.n, 1);
+	ut_assert_freed(&f, 0, 10, 15);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
@@ -211,38 +212,38 @@ START_TEST(test_edge_merge)
 	xfs_refcount_increase(tree, 10, 5);
 	xfs_refcount_increase(tree, 5, 5);	/* fills the gap: one record */
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 0, 15, 2);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 0, 15, 2);
 
 	xfs_refcount_increase(tree, 0, 15);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 0, 15, 3);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 0, 15, 3);
 
 	/* 333332222233333 then +[5,10) -> 333333333333333 */
 	freed_init(&f, tree);
 	xfs_refcount_decrease(tree, 5, 5, collect_free, &f);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rc(&rs.r[1], 5, 5, 2);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rc(&rs.r[1], 5, 5, 2);
 	xfs_refcount_increase(tree, 5, 5);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 0, 15, 3);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 0, 15, 3);
 
 	/* a decrease whose result equals the left neighbour merges too */
 	xfs_refcount_increase(tree, 15, 5);	/* 2 on [15,20) */
 	xfs_refcount_increase(tree, 15, 5);	/* 3: merges with [0,15) */
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rc(&rs.r[0], 0, 20, 3);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rc(&rs.r[0], 0, 20, 3);
 	xfs_refcount_increase(tree, 20, 5);	/* 2 on [20,25) */
 	xfs_refcount_decrease(tree, 15, 5, collect_free, &f);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rc(&rs.r[0], 0, 15, 3);
-	ck_assert_rc(&rs.r[1], 15, 10, 2);	/* [15,20) 2 merged with [20,25) */
-	ck_assert_int_eq(f.n, 0);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rc(&rs.r[0], 0, 15, 3);
+	ut_assert_rc(&rs.r[1], 15, 10, 2);	/* [15,20) 2 merged with [20,25) */
+	ut_assert_int_eq(f.n, 0);
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
@@ -260,38 +261,38 @@ START_TEST(test_find_shared)
 	xfs_refcount_increase(tree, 10, 10);
 	xfs_refcount_increase(tree, 15, 5);
 	xfs_refcount_increase(tree, 21, 5);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 3);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 3);
 
 	/* before any record */
-	ck_assert(!xfs_refcount_find_shared(tree, 0, 10, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 10);
-	ck_assert_uint_eq(flen, 0);
+	ut_assert(!xfs_refcount_find_shared(tree, 0, 10, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 10);
+	ut_assert_uint_eq(flen, 0);
 	/* starts in a hole, run crosses two contiguous records */
-	ck_assert(xfs_refcount_find_shared(tree, 0, 100, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 10);
-	ck_assert_uint_eq(flen, 10);
+	ut_assert(xfs_refcount_find_shared(tree, 0, 100, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 10);
+	ut_assert_uint_eq(flen, 10);
 	/* starts inside a record: clipped at the front */
-	ck_assert(xfs_refcount_find_shared(tree, 12, 100, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 12);
-	ck_assert_uint_eq(flen, 8);
+	ut_assert(xfs_refcount_find_shared(tree, 12, 100, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 12);
+	ut_assert_uint_eq(flen, 8);
 	/* clipped at the end of the range */
-	ck_assert(xfs_refcount_find_shared(tree, 5, 12, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 10);
-	ck_assert_uint_eq(flen, 7);
-	ck_assert(xfs_refcount_find_shared(tree, 16, 2, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 16);
-	ck_assert_uint_eq(flen, 2);
+	ut_assert(xfs_refcount_find_shared(tree, 5, 12, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 10);
+	ut_assert_uint_eq(flen, 7);
+	ut_assert(xfs_refcount_find_shared(tree, 16, 2, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 16);
+	ut_assert_uint_eq(flen, 2);
 	/* the gap at 20 stops the run; the next search finds [21,26) */
-	ck_assert(xfs_refcount_find_shared(tree, 20, 10, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 21);
-	ck_assert_uint_eq(flen, 5);
-	ck_assert(!xfs_refcount_find_shared(tree, 20, 1, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 21);
-	ck_assert_uint_eq(flen, 0);
+	ut_assert(xfs_refcount_find_shared(tree, 20, 10, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 21);
+	ut_assert_uint_eq(flen, 5);
+	ut_assert(!xfs_refcount_find_shared(tree, 20, 1, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 21);
+	ut_assert_uint_eq(flen, 0);
 	/* after all records */
-	ck_assert(!xfs_refcount_find_shared(tree, 26, 50, &fbno, &flen));
-	ck_assert_uint_eq(fbno, 76);
-	ck_assert_uint_eq(flen, 0);
+	ut_assert(!xfs_refcount_find_shared(tree, 26, 50, &fbno, &flen));
+	ut_assert_uint_eq(fbno, 76);
+	ut_assert_uint_eq(flen, 0);
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
@@ -310,10 +311,10 @@ START_TEST(test_walk_stop)
 	xfs_refcount_increase(tree, 0, 1);
 	xfs_refcount_increase(tree, 5, 1);
 	xfs_refcount_walk(tree, stop_after_one, &calls);
-	ck_assert_int_eq(calls, 1);
+	ut_assert_int_eq(calls, 1);
 	xfs_refcount_decrease(tree, 0, 1, NULL, NULL);
 	xfs_refcount_decrease(tree, 5, 1, NULL, NULL);
-	ck_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
+	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 0);
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
@@ -341,12 +342,12 @@ static void check_canonical(const struct xfs_refcount_tree *tree,
 		}
 		while (j < NBLK && cnt[j] == cnt[i])
 			j++;
-		ck_assert_int_lt(n, rs.n);
-		ck_assert_rc(&rs.r[n], i, j - i, cnt[i]);
+		ut_assert_int_lt(n, rs.n);
+		ut_assert_rc(&rs.r[n], i, j - i, cnt[i]);
 		n++;
 		i = j;
 	}
-	ck_assert_int_eq(n, rs.n);
+	ut_assert_int_eq(n, rs.n);
 }
 
 START_TEST(test_random_vs_counts)
@@ -399,12 +400,12 @@ START_TEST(test_random_vs_counts)
 				}
 				while (j < bno + len && !cnt[j])
 					j++;
-				ck_assert_int_lt(nf, f.n);
-				ck_assert_freed(&f, nf, i, j - i);
+				ut_assert_int_lt(nf, f.n);
+				ut_assert_freed(&f, nf, i, j - i);
 				nf++;
 				i = j;
 			}
-			ck_assert_int_eq(nf, f.n);
+			ut_assert_int_eq(nf, f.n);
 		}
 		check_canonical(tree, cnt);
 
@@ -415,7 +416,7 @@ START_TEST(test_random_vs_counts)
 			xfs_filblks_t flen, want_len = 0;
 			int end = MIN(b + l, NBLK), k;
 
-			ck_assert_uint_eq(xfs_refcount_lookup(tree, b),
+			ut_assert_uint_eq(xfs_refcount_lookup(tree, b),
 					  MAX(cnt[b], 1));
 			for (k = b; k < end && cnt[k] < 2; k++)
 				;
@@ -423,10 +424,10 @@ START_TEST(test_random_vs_counts)
 					     (xfs_fsblock_t)(b + l);
 			for (; k < end && cnt[k] >= 2; k++)
 				want_len++;
-			ck_assert_int_eq(xfs_refcount_find_shared(tree, b, l,
+			ut_assert_int_eq(xfs_refcount_find_shared(tree, b, l,
 						&fbno, &flen), want_len > 0);
-			ck_assert_uint_eq(fbno, want_bno);
-			ck_assert_uint_eq(flen, want_len);
+			ut_assert_uint_eq(fbno, want_bno);
+			ut_assert_uint_eq(flen, want_len);
 		}
 	}
 	g_rand_free(rand);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "xfs_rmap.h"
+#include "unit_check.h"
 #include "unit_suites.h"
 
 #define RECS_MAX	1024
@@ -22,7 +23,7 @@ static bool collect_rec(const struct xfs_rmap_irec *rec, void *arg)
 {
 	struct rm_recs *rs = arg;
 
-	ck_assert_int_lt(rs->n, RECS_MAX);
+	ut_assert_int_lt(rs->n, RECS_MAX);
 	rs->r[rs->n++] = *rec;
 	return !(rs->stop_after && rs->n >= rs->stop_after);
 }
@@ -31,7 +32,7 @@ static void dump(const struct xfs_rmap_tree *tree, struct rm_recs *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	xfs_rmap_walk(tree, collect_rec, rs);
-	ck_assert_uint_eq(rs->n, xfs_rmap_nrecords(tree));
+	ut_assert_uint_eq(rs->n, xfs_rmap_nrecords(tree));
 }
 
 static void query(const struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
@@ -41,14 +42,14 @@ static void query(const struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	xfs_rmap_query_range(tree, bno, len, collect_rec, rs);
 }
 
-#define ck_assert_rm(rec, bno, len, own, off, fl)			\
+#define ut_assert_rm(rec, bno, len, own, off, fl)			\
 	do {								\
 		const struct xfs_rmap_irec *_r = (rec);			\
-		ck_assert_uint_eq(_r->rm_startblock, (bno));		\
-		ck_assert_uint_eq(_r->rm_blockcount, (len));		\
-		ck_assert_uint_eq(_r->rm_owner, (own));			\
-		ck_assert_uint_eq(_r->rm_offset, (off));		\
-		ck_assert_uint_eq(_r->rm_flags, (fl));			\
+		ut_assert_uint_eq(_r->rm_startblock, (bno));		\
+		ut_assert_uint_eq(_r->rm_blockcount, (len));		\
+		ut_assert_uint_eq(_r->rm_owner, (own));			\
+		ut_assert_uint_eq(_r->rm_offset, (off));		\
+		ut_assert_uint_eq(_r->rm_flags, (fl));			\
 	} while (0)
 
 START_TEST(test_empty)
@@ -56,10 +57,10 @@ START_TEST(test_empty)
 	struct xfs_rmap_tree *tree = xfs_rmap_tree_alloc();
 	struct rm_recs rs;
 
-	ck_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
+	ut_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
 	query(tree, 0, 100, &rs);
-	ck_assert_int_eq(rs.n, 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 0, 1, 5, 0, 0), -ENOENT);
+	ut_assert_int_eq(rs.n, 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 0, 1, 5, 0, 0), -ENOENT);
 	xfs_rmap_tree_free(tree);
 	xfs_rmap_tree_free(NULL);
 }
@@ -74,37 +75,37 @@ START_TEST(test_map_merge)
 	xfs_rmap_map(tree, 100, 4, 7, 0, 0);
 	xfs_rmap_map(tree, 104, 4, 7, 4, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rm(&rs.r[0], 100, 8, 7, 0, 0);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rm(&rs.r[0], 100, 8, 7, 0, 0);
 
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 100, 8, 7, 0, 0), 0);
-	ck_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 100, 8, 7, 0, 0), 0);
+	ut_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
 
 	/* merge on the right: the key moves down past another owner */
 	xfs_rmap_map(tree, 104, 4, 7, 14, 0);
 	xfs_rmap_map(tree, 102, 4, 3, 0, 0);	/* another owner in between */
 	xfs_rmap_map(tree, 100, 4, 7, 10, 0);	/* merges right */
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rm(&rs.r[0], 100, 8, 7, 10, 0);
-	ck_assert_rm(&rs.r[1], 102, 4, 3, 0, 0);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rm(&rs.r[0], 100, 8, 7, 10, 0);
+	ut_assert_rm(&rs.r[1], 102, 4, 3, 0, 0);
 
 	/* physically contiguous, logically not: no merge */
 	xfs_rmap_map(tree, 108, 2, 7, 50, 0);
 	/* different flags: no merge */
 	xfs_rmap_map(tree, 110, 2, 7, 52, XFS_RMAP_UNWRITTEN);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 4);
-	ck_assert_rm(&rs.r[2], 108, 2, 7, 50, 0);
-	ck_assert_rm(&rs.r[3], 110, 2, 7, 52, XFS_RMAP_UNWRITTEN);
+	ut_assert_int_eq(rs.n, 4);
+	ut_assert_rm(&rs.r[2], 108, 2, 7, 50, 0);
+	ut_assert_rm(&rs.r[3], 110, 2, 7, 52, XFS_RMAP_UNWRITTEN);
 
 	/* filling a gap merges both sides */
 	xfs_rmap_map(tree, 200, 2, 8, 0, 0);
 	xfs_rmap_map(tree, 204, 2, 8, 4, 0);
 	xfs_rmap_map(tree, 202, 2, 8, 2, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rm(&rs.r[4], 200, 6, 8, 0, 0);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rm(&rs.r[4], 200, 6, 8, 0, 0);
 	xfs_rmap_tree_free(tree);
 }
 END_TEST
@@ -114,25 +115,25 @@ START_TEST(test_non_inode_owner)
 	struct xfs_rmap_tree *tree = xfs_rmap_tree_alloc();
 	struct rm_recs rs;
 
-	ck_assert(XFS_RMAP_NON_INODE_OWNER(XFS_RMAP_OWN_AG));
-	ck_assert(!XFS_RMAP_NON_INODE_OWNER(1234));
+	ut_assert(XFS_RMAP_NON_INODE_OWNER(XFS_RMAP_OWN_AG));
+	ut_assert(!XFS_RMAP_NON_INODE_OWNER(1234));
 	/* non-inode owners merge physically; offsets are ignored (0) */
 	xfs_rmap_map(tree, 0, 4, XFS_RMAP_OWN_FS, 0, 0);
 	xfs_rmap_map(tree, 4, 4, XFS_RMAP_OWN_FS, 77, 0);
 	xfs_rmap_map(tree, 8, 8, XFS_RMAP_OWN_LOG, 0, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rm(&rs.r[0], 0, 8, XFS_RMAP_OWN_FS, 0, 0);
-	ck_assert_rm(&rs.r[1], 8, 8, XFS_RMAP_OWN_LOG, 0, 0);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rm(&rs.r[0], 0, 8, XFS_RMAP_OWN_FS, 0, 0);
+	ut_assert_rm(&rs.r[1], 8, 8, XFS_RMAP_OWN_LOG, 0, 0);
 
 	/* unmap the middle of the log: two parts, offsets stay 0 */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 10, 2, XFS_RMAP_OWN_LOG, 0, 0),
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 10, 2, XFS_RMAP_OWN_LOG, 0, 0),
 			 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rm(&rs.r[1], 8, 2, XFS_RMAP_OWN_LOG, 0, 0);
-	ck_assert_rm(&rs.r[2], 12, 4, XFS_RMAP_OWN_LOG, 0, 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 10, 2, XFS_RMAP_OWN_LOG, 0, 0),
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rm(&rs.r[1], 8, 2, XFS_RMAP_OWN_LOG, 0, 0);
+	ut_assert_rm(&rs.r[2], 12, 4, XFS_RMAP_OWN_LOG, 0, 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 10, 2, XFS_RMAP_OWN_LOG, 0, 0),
 			 -ENOENT);
 	xfs_rmap_tree_free(tree);
 }
@@ -150,44 +151,44 @@ START_TEST(test_unmap_split_and_enoent)
 
 	xfs_rmap_map(tree, 100, 10, 5, 20, 0);
 	/* wrong owner, flags, offset, not covered: tree unchanged */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 6, 23, 0), -ENOENT);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 23,
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 6, 23, 0), -ENOENT);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 23,
 					XFS_RMAP_UNWRITTEN), -ENOENT);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 20, 0), -ENOENT);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 108, 3, 5, 28, 0), -ENOENT);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 98, 3, 5, 18, 0), -ENOENT);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 20, 0), -ENOENT);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 108, 3, 5, 28, 0), -ENOENT);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 98, 3, 5, 18, 0), -ENOENT);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rm(&rs.r[0], 100, 10, 5, 20, 0);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rm(&rs.r[0], 100, 10, 5, 20, 0);
 
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 23, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 103, 3, 5, 23, 0), 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rm(&rs.r[0], 100, 3, 5, 20, 0);
-	ck_assert_rm(&rs.r[1], 106, 4, 5, 26, 0);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rm(&rs.r[0], 100, 3, 5, 20, 0);
+	ut_assert_rm(&rs.r[1], 106, 4, 5, 26, 0);
 
 	/* a range spanning both parts is not covered by one record */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 102, 5, 5, 22, 0), -ENOENT);
-	ck_assert_uint_eq(xfs_rmap_nrecords(tree), 2);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 102, 5, 5, 22, 0), -ENOENT);
+	ut_assert_uint_eq(xfs_rmap_nrecords(tree), 2);
 
 	/* trim the edges, then the rest */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 100, 1, 5, 20, 0), 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 109, 1, 5, 29, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 100, 1, 5, 20, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 109, 1, 5, 29, 0), 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 2);
-	ck_assert_rm(&rs.r[0], 101, 2, 5, 21, 0);
-	ck_assert_rm(&rs.r[1], 106, 3, 5, 26, 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 101, 2, 5, 21, 0), 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 106, 3, 5, 26, 0), 0);
-	ck_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
+	ut_assert_int_eq(rs.n, 2);
+	ut_assert_rm(&rs.r[0], 101, 2, 5, 21, 0);
+	ut_assert_rm(&rs.r[1], 106, 3, 5, 26, 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 101, 2, 5, 21, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 106, 3, 5, 26, 0), 0);
+	ut_assert_uint_eq(xfs_rmap_nrecords(tree), 0);
 
 	/* remapping the hole merges back into one record */
 	xfs_rmap_map(tree, 100, 3, 5, 20, 0);
 	xfs_rmap_map(tree, 106, 4, 5, 26, 0);
 	xfs_rmap_map(tree, 103, 3, 5, 23, 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rm(&rs.r[0], 100, 10, 5, 20, 0);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rm(&rs.r[0], 100, 10, 5, 20, 0);
 	xfs_rmap_tree_free(tree);
 }
 END_TEST
@@ -205,38 +206,38 @@ START_TEST(test_overlapping_owners)
 	xfs_rmap_map(tree, 100, 10, 10, 0, 0);
 
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 4);
-	ck_assert_rm(&rs.r[0], 100, 10, 10, 0, 0);
-	ck_assert_rm(&rs.r[1], 100, 10, 10, 40, 0);
-	ck_assert_rm(&rs.r[2], 100, 10, 30, 0, 0);
-	ck_assert_rm(&rs.r[3], 105, 5, 20, 0, 0);
+	ut_assert_int_eq(rs.n, 4);
+	ut_assert_rm(&rs.r[0], 100, 10, 10, 0, 0);
+	ut_assert_rm(&rs.r[1], 100, 10, 10, 40, 0);
+	ut_assert_rm(&rs.r[2], 100, 10, 30, 0, 0);
+	ut_assert_rm(&rs.r[3], 105, 5, 20, 0, 0);
 
 	query(tree, 103, 1, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_uint_eq(rs.r[0].rm_owner, 10);
-	ck_assert_uint_eq(rs.r[1].rm_owner, 10);
-	ck_assert_uint_eq(rs.r[2].rm_owner, 30);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_uint_eq(rs.r[0].rm_owner, 10);
+	ut_assert_uint_eq(rs.r[1].rm_owner, 10);
+	ut_assert_uint_eq(rs.r[2].rm_owner, 30);
 	query(tree, 109, 50, &rs);
-	ck_assert_int_eq(rs.n, 4);
+	ut_assert_int_eq(rs.n, 4);
 	query(tree, 110, 50, &rs);
-	ck_assert_int_eq(rs.n, 0);
+	ut_assert_int_eq(rs.n, 0);
 	query(tree, 0, 100, &rs);
-	ck_assert_int_eq(rs.n, 0);
+	ut_assert_int_eq(rs.n, 0);
 	/* stop early */
 	memset(&rs, 0, sizeof(rs));
 	rs.stop_after = 2;
 	xfs_rmap_query_range(tree, 0, 1000, collect_rec, &rs);
-	ck_assert_int_eq(rs.n, 2);
+	ut_assert_int_eq(rs.n, 2);
 
 	/* unmap picks the record by offset correspondence */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 102, 2, 10, 42, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 102, 2, 10, 42, 0), 0);
 	dump(tree, &rs);
-	ck_assert_int_eq(rs.n, 5);
-	ck_assert_rm(&rs.r[0], 100, 10, 10, 0, 0);
-	ck_assert_rm(&rs.r[1], 100, 2, 10, 40, 0);
-	ck_assert_rm(&rs.r[2], 100, 10, 30, 0, 0);
-	ck_assert_rm(&rs.r[3], 104, 6, 10, 44, 0);
-	ck_assert_rm(&rs.r[4], 105, 5, 20, 0, 0);
+	ut_assert_int_eq(rs.n, 5);
+	ut_assert_rm(&rs.r[0], 100, 10, 10, 0, 0);
+	ut_assert_rm(&rs.r[1], 100, 2, 10, 40, 0);
+	ut_assert_rm(&rs.r[2], 100, 10, 30, 0, 0);
+	ut_assert_rm(&rs.r[3], 104, 6, 10, 44, 0);
+	ut_assert_rm(&rs.r[4], 105, 5, 20, 0, 0);
 	xfs_rmap_tree_free(tree);
 }
 END_TEST
@@ -253,29 +254,29 @@ START_TEST(test_long_record_query)
 	for (i = 0; i < 100; i++)
 		xfs_rmap_map(tree, 10 * i, 1, 100 + i, 0, 0);
 	query(tree, 995, 2, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rm(&rs.r[0], 0, 1000, 1, 0, 0);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rm(&rs.r[0], 0, 1000, 1, 0, 0);
 	query(tree, 500, 11, &rs);
-	ck_assert_int_eq(rs.n, 3);
-	ck_assert_rm(&rs.r[0], 0, 1000, 1, 0, 0);
-	ck_assert_rm(&rs.r[1], 500, 1, 150, 0, 0);
-	ck_assert_rm(&rs.r[2], 510, 1, 151, 0, 0);
+	ut_assert_int_eq(rs.n, 3);
+	ut_assert_rm(&rs.r[0], 0, 1000, 1, 0, 0);
+	ut_assert_rm(&rs.r[1], 500, 1, 150, 0, 0);
+	ut_assert_rm(&rs.r[2], 510, 1, 151, 0, 0);
 
 	/* split the long record; the halves are found from either side */
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 400, 200, 1, 400, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 400, 200, 1, 400, 0), 0);
 	query(tree, 399, 202, &rs);
-	ck_assert_int_eq(rs.n, 23);	/* two halves + 400, 410, ... 600 */
-	ck_assert_rm(&rs.r[0], 0, 400, 1, 0, 0);
-	ck_assert_rm(&rs.r[1], 400, 1, 140, 0, 0);
-	ck_assert_rm(&rs.r[21], 600, 400, 1, 600, 0);	/* owner 1 < 160 */
-	ck_assert_rm(&rs.r[22], 600, 1, 160, 0, 0);
+	ut_assert_int_eq(rs.n, 23);	/* two halves + 400, 410, ... 600 */
+	ut_assert_rm(&rs.r[0], 0, 400, 1, 0, 0);
+	ut_assert_rm(&rs.r[1], 400, 1, 140, 0, 0);
+	ut_assert_rm(&rs.r[21], 600, 400, 1, 600, 0);	/* owner 1 < 160 */
+	ut_assert_rm(&rs.r[22], 600, 1, 160, 0, 0);
 	query(tree, 450, 10, &rs);
-	ck_assert_int_eq(rs.n, 1);
-	ck_assert_rm(&rs.r[0], 450, 1, 145, 0, 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 0, 400, 1, 0, 0), 0);
-	ck_assert_int_eq(xfs_rmap_unmap(tree, 600, 400, 1, 600, 0), 0);
+	ut_assert_int_eq(rs.n, 1);
+	ut_assert_rm(&rs.r[0], 450, 1, 145, 0, 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 0, 400, 1, 0, 0), 0);
+	ut_assert_int_eq(xfs_rmap_unmap(tree, 600, 400, 1, 600, 0), 0);
 	query(tree, 0, 1000, &rs);
-	ck_assert_int_eq(rs.n, 100);
+	ut_assert_int_eq(rs.n, 100);
 	xfs_rmap_tree_free(tree);
 }
 END_TEST
@@ -342,24 +343,24 @@ static void check_model(const struct xfs_rmap_tree *tree,
 		bool inode = !XFS_RMAP_NON_INODE_OWNER(r->rm_owner);
 
 		k = key_of(r->rm_owner, r->rm_flags);
-		ck_assert_uint_gt(r->rm_blockcount, 0);
+		ut_assert_uint_gt(r->rm_blockcount, 0);
 		if (!inode)
-			ck_assert_uint_eq(r->rm_offset, 0);
+			ut_assert_uint_eq(r->rm_offset, 0);
 		/* walk order is (startblock, owner, offset, flags) */
 		if (i > 0)
-			ck_assert_int_lt(rec_cmp(&all->r[i - 1], r), 0);
+			ut_assert_int_lt(rec_cmp(&all->r[i - 1], r), 0);
 		seen->start[k][r->rm_startblock] = true;
 		for (b = 0; b < (int)r->rm_blockcount; b++) {
 			int blk = r->rm_startblock + b;
 
-			ck_assert_int_eq(seen->off[k][blk], -1);
+			ut_assert_int_eq(seen->off[k][blk], -1);
 			seen->off[k][blk] = inode ?
 					    (int64_t)(r->rm_offset + b) : 0;
 		}
 	}
 	for (k = 0; k < NKEY; k++)
 		for (b = 0; b < NBLK; b++)
-			ck_assert_int_eq(seen->off[k][b], m->off[k][b]);
+			ut_assert_int_eq(seen->off[k][b], m->off[k][b]);
 
 	/* canonical: no record is mergeable with one starting at its end */
 	for (i = 0; i < all->n; i++) {
@@ -369,8 +370,8 @@ static void check_model(const struct xfs_rmap_tree *tree,
 		k = key_of(r->rm_owner, r->rm_flags);
 		if (end >= NBLK || !seen->start[k][end])
 			continue;
-		ck_assert(!XFS_RMAP_NON_INODE_OWNER(r->rm_owner));
-		ck_assert_int_ne(seen->off[k][end],
+		ut_assert(!XFS_RMAP_NON_INODE_OWNER(r->rm_owner));
+		ut_assert_int_ne(seen->off[k][end],
 				 (int64_t)(r->rm_offset + r->rm_blockcount));
 	}
 	g_free(seen);
@@ -435,7 +436,7 @@ START_TEST(test_random_vs_bruteforce)
 			l = g_rand_int_range(rand, 1,
 					     r->rm_blockcount - a + 1);
 			k = key_of(r->rm_owner, r->rm_flags);
-			ck_assert_int_eq(xfs_rmap_unmap(tree,
+			ut_assert_int_eq(xfs_rmap_unmap(tree,
 					r->rm_startblock + a, l, r->rm_owner,
 					r->rm_offset + a, r->rm_flags), 0);
 			for (i = 0; i < l; i++)
@@ -461,12 +462,12 @@ START_TEST(test_random_vs_bruteforce)
 			 * when logically contiguous, so "covered" is exact. */
 			ret = xfs_rmap_unmap(tree, bno, len, owner, off,
 					     flags);
-			ck_assert_int_eq(ret, covered ? 0 : -ENOENT);
+			ut_assert_int_eq(ret, covered ? 0 : -ENOENT);
 			if (covered) {
 				for (i = 0; i < len; i++)
 					m->off[k][bno + i] = -1;
 			} else {
-				ck_assert_uint_eq(xfs_rmap_nrecords(tree),
+				ut_assert_uint_eq(xfs_rmap_nrecords(tree),
 						  before);
 				nenoent++;
 			}
@@ -488,19 +489,19 @@ START_TEST(test_random_vs_bruteforce)
 				    r->rm_startblock + r->rm_blockcount <=
 				    (uint64_t)bno)
 					continue;
-				ck_assert_int_lt(n, got->n);
-				ck_assert_rm(&got->r[n], r->rm_startblock,
+				ut_assert_int_lt(n, got->n);
+				ut_assert_rm(&got->r[n], r->rm_startblock,
 					     r->rm_blockcount, r->rm_owner,
 					     r->rm_offset, r->rm_flags);
 				n++;
 			}
-			ck_assert_int_eq(n, got->n);
+			ut_assert_int_eq(n, got->n);
 		}
 	}
 	/* the workload exercised every path */
-	ck_assert_int_gt(nmaps, 500);
-	ck_assert_int_gt(nunmaps, 300);
-	ck_assert_int_gt(nenoent, 10);
+	ut_assert_int_gt(nmaps, 500);
+	ut_assert_int_gt(nunmaps, 300);
+	ut_assert_int_gt(nenoent, 10);
 	g_free(got);
 	g_free(all);
 	g_free(m);

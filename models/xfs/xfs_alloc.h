@@ -17,6 +17,13 @@
 
 struct xfs_alloc;
 
+/*
+ * All of [0, dblocks) starts free.  agblocks = ceil(dblocks / agcount); if
+ * that rounding leaves trailing AGs empty (dblocks 9, agcount 4 -> 3, 3, 3)
+ * they are not created, so xfs_alloc_agcount() may be less than @agcount.
+ * @align in xfs_alloc_vextent() aligns the linear block number (what a DAX
+ * PMD needs); the aligned search runs over all AGs before the unaligned one.
+ */
 struct xfs_alloc *xfs_alloc_create(uint64_t dblocks, xfs_agnumber_t agcount);
 void xfs_alloc_destroy(struct xfs_alloc *a);
 

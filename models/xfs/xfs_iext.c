@@ -87,19 +87,18 @@ bool xfs_iext_lookup_extent(const struct xfs_ifork *ifp, xfs_fileoff_t off,
 {
 	GTreeNode *node = xfs_iext_node_at_or_before(ifp, off);
 	GTreeNode *next;
+	xfs_fileoff_t hole_end;
 
 	if (node && irec_end(node_rec(node)) > off) {
 		*got = *node_rec(node);
 		return true;
 	}
 	next = node ? g_tree_node_next(node) : g_tree_node_first(ifp->if_tree);
+	hole_end = next ? node_rec(next)->br_startoff : XFS_MAX_FILEOFF;
 	got->br_startoff = off;
 	got->br_startblock = HOLESTARTBLOCK;
-	got->br_blockcount = (next ? node_rec(next)->br_startoff :
-			      XFS_MAX_FILEOFF) - off;
+	got->br_blockcount = hole_end > off ? hole_end - off : 0;
 	got->br_state = XFS_EXT_NORM;
-	if (!next && off >= XFS_MAX_FILEOFF)
-		got->br_blockcount = 0;
 	return false;
 }
 
@@ -113,14 +112,13 @@ static bool xfs_iext_mergeable(const struct xfs_bmbt_irec *left,
 }
 
 /* Insert a record verbatim; the caller guarantees it overlaps nothing. */
-static struct xfs_bmbt_irec *xfs_iext_insert_raw(struct xfs_ifork *ifp,
-						 const struct xfs_bmbt_irec *irec)
+static void xfs_iext_insert_raw(struct xfs_ifork *ifp,
+				const struct xfs_bmbt_irec *irec)
 {
 	struct xfs_bmbt_irec *new = g_new(struct xfs_bmbt_irec, 1);
 
 	*new = *irec;
 	g_tree_insert(ifp->if_tree, &new->br_startoff, new);
-	return new;
 }
 
 void xfs_iext_insert(struct xfs_ifork *ifp, const struct xfs_bmbt_irec *irec)
