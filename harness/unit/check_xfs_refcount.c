@@ -263,36 +263,29 @@ START_TEST(test_find_shared)
 	xfs_refcount_increase(tree, 21, 5);
 	ut_assert_uint_eq(xfs_refcount_nrecords(tree), 3);
 
-	/* before any record */
-	ut_assert(!xfs_refcount_find_shared(tree, 0, 10, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 10);
-	ut_assert_uint_eq(flen, 0);
-	/* starts in a hole, run crosses two contiguous records */
-	ut_assert(xfs_refcount_find_shared(tree, 0, 100, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 10);
-	ut_assert_uint_eq(flen, 10);
-	/* starts inside a record: clipped at the front */
-	ut_assert(xfs_refcount_find_shared(tree, 12, 100, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 12);
-	ut_assert_uint_eq(flen, 8);
-	/* clipped at the end of the range */
-	ut_assert(xfs_refcount_find_shared(tree, 5, 12, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 10);
-	ut_assert_uint_eq(flen, 7);
-	ut_assert(xfs_refcount_find_shared(tree, 16, 2, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 16);
-	ut_assert_uint_eq(flen, 2);
-	/* the gap at 20 stops the run; the next search finds [21,26) */
-	ut_assert(xfs_refcount_find_shared(tree, 20, 10, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 21);
-	ut_assert_uint_eq(flen, 5);
-	ut_assert(!xfs_refcount_find_shared(tree, 20, 1, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 21);
-	ut_assert_uint_eq(flen, 0);
-	/* after all records */
-	ut_assert(!xfs_refcount_find_shared(tree, 26, 50, &fbno, &flen));
-	ut_assert_uint_eq(fbno, 76);
-	ut_assert_uint_eq(flen, 0);
+	/* bno, len -> found, fbno, flen */
+	static const struct {
+		xfs_fsblock_t bno;
+		xfs_filblks_t len;
+		bool found;
+		xfs_fsblock_t fbno;
+		xfs_filblks_t flen;
+	} cases[] = {
+		{ 0, 10, false, 10, 0 },	/* before any record */
+		{ 0, 100, true, 10, 10 },	/* hole first; run crosses two records */
+		{ 12, 100, true, 12, 8 },	/* starts inside: clipped at the front */
+		{ 5, 12, true, 10, 7 },		/* clipped at the end of the range */
+		{ 16, 2, true, 16, 2 },
+		{ 20, 10, true, 21, 5 },	/* the gap at 20 stops the run */
+		{ 20, 1, false, 21, 0 },
+		{ 26, 50, false, 76, 0 },	/* after all records */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ut_assert(xfs_refcount_find_shared(tree, cases[i].bno, cases[i].len,
+						   &fbno, &flen) == cases[i].found);
+		ut_assert_uint_eq(fbno, cases[i].fbno);
+		ut_assert_uint_eq(flen, cases[i].flen);
+	}
 	xfs_refcount_tree_free(tree);
 }
 END_TEST
