@@ -400,6 +400,22 @@ static int do_statx(struct cmdctx *c)
 }
 
 /* Mappings ---------------------------------------------------------------- */
+/* xfs_io's mapping table: "[NNN]" marks the current mapping. */
+static void maplist(struct task_struct *t)
+{
+	for (guint i = 0; i < t->maps->len; i++) {
+		struct vm_area_struct *v = g_ptr_array_index(t->maps, i);
+
+		out("%c%03d%c 0x%llx - 0x%llx %c%c%c  %14s (%llu : %llu)\n",
+		    (int)i == t->curmap ? '[' : ' ', i, (int)i == t->curmap ? ']' : ' ',
+		    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+		    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+		    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->name,
+		    (unsigned long long)(v->vm_pgoff << PAGE_SHIFT),
+		    (unsigned long long)(v->vm_end - v->vm_start));
+	}
+}
+
 static int cmd_mmap(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
@@ -409,17 +425,7 @@ static int cmd_mmap(struct cmdctx *c)
 	int err = 0;
 
 	if (c->npos == 0) {
-		for (guint i = 0; i < t->maps->len; i++) {
-			struct vm_area_struct *v = g_ptr_array_index(t->maps, i);
-
-			out("%c%03d%c 0x%llx - 0x%llx %c%c%c %16s (%llu : %llu)\n",
-			    (int)i == t->curmap ? '[' : ' ', i, (int)i == t->curmap ? ']' : ' ',
-			    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
-			    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
-			    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->name,
-			    (unsigned long long)(v->vm_pgoff << PAGE_SHIFT),
-			    (unsigned long long)(v->vm_end - v->vm_start));
-		}
+		maplist(t);
 		return 0;
 	}
 	if (c->npos == 1) {
@@ -428,7 +434,9 @@ static int cmd_mmap(struct cmdctx *c)
 			t->last_errno = EINVAL;
 			return 0;
 		}
+		/* xfs_io: selecting a mapping prints the table with it marked */
 		t->curmap = (int)c->posnum[0];
+		maplist(t);
 		return 0;
 	}
 	if (need_fs(c))

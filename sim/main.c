@@ -17,6 +17,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: daxsim run [--model M] [--seed N] [--trace[=FILE]] [--check=full|incremental|off]\n"
 		"                  [--keep-going] [--stop-on-failure] FILE...   (FILE '-' reads stdin)\n"
+		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim help [COMMAND|models]\n");
 	return 2;
@@ -67,6 +68,73 @@ static int cmd_info(void)
 		printf(" %s", (*d)->name);
 	printf(" (default %s)\n", SHARE_DEFAULT);
 	pmem_destroy(&pd);
+	return 0;
+}
+
+/* The text of scenario @path ('-' is stdin), or NULL with a message. */
+static gchar *read_scenario(const char *path)
+{
+	gchar *text = NULL;
+	gsize len;
+
+	if (!strcmp(path, "-")) {
+		GString *buf = g_string_new(NULL);
+		char chunk[4096];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			g_string_append_len(buf, chunk, (gssize)n);
+		return g_string_free(buf, FALSE);
+	}
+	if (!g_file_get_contents(path, &text, &len, NULL)) {
+		fprintf(stderr, "daxsim: cannot read scenario '%s'\n", path);
+		return NULL;
+	}
+	return text;
+}
+
+static const char *scenario_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+/*
+ * daxsim expand FILE: every command line after lexing and variable
+ * expansion, as "LINE<TAB>TASK<TAB>WORD<TAB>WORD..." with each field
+ * C-escaped (g_strescape) and TASK "-" for the main task.  Tools that
+ * replay a scenario elsewhere (the real-XFS comparison) read this
+ * instead of re-implementing the lexer.
+ */
+static int cmd_expand(int argc, char **argv)
+{
+	struct scn_error err = { 0 };
+	struct scn *s;
+	gchar *text;
+
+	if (argc != 3)
+		return usage();
+	text = read_scenario(argv[2]);
+	if (!text)
+		return 2;
+	if (scn_parse(scenario_name(argv[2]), text, &s, &err)) {
+		fprintf(stderr, "%s:%d:%d: %s\n", scenario_name(argv[2]), err.line, err.col, err.msg);
+		g_free(text);
+		return 2;
+	}
+	g_free(text);
+	for (guint i = 0; i < s->lines->len; i++) {
+		struct scn_line *ln = g_ptr_array_index(s->lines, i);
+
+		printf("%d\t%s", ln->lineno, ln->task ? ln->task : "-");
+		for (int w = 0; w < ln->argc; w++) {
+			gchar *e = g_strescape(ln->argv[w], NULL);
+
+			printf("\t%s", e);
+			g_free(e);
+		}
+		putchar('\n');
+	}
+	scn_free(s);
 	return 0;
 }
 
@@ -140,27 +208,17 @@ static int cmd_run(int argc, char **argv)
 		opts.trace = tf;
 	}
 	for (int i = 2; i < argc; i++) {
-		gchar *text = NULL;
-		gsize len;
 		struct scn *s;
 		struct scn_error err = { 0 };
+		gchar *text = read_scenario(argv[i]);
 		int rc;
 
-		if (!strcmp(argv[i], "-")) {
-			GString *buf = g_string_new(NULL);
-			char chunk[4096];
-			size_t n;
-
-			while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-				g_string_append_len(buf, chunk, (gssize)n);
-			text = g_string_free(buf, FALSE);
-		} else if (!g_file_get_contents(argv[i], &text, &len, NULL)) {
-			fprintf(stderr, "daxsim: cannot read scenario '%s'\n", argv[i]);
+		if (!text) {
 			status = 2;
 			break;
 		}
-		if (scn_parse(!strcmp(argv[i], "-") ? "<stdin>" : argv[i], text, &s, &err)) {
-			fprintf(stderr, "%s:%d:%d: %s\n", !strcmp(argv[i], "-") ? "<stdin>" : argv[i],
+		if (scn_parse(scenario_name(argv[i]), text, &s, &err)) {
+			fprintf(stderr, "%s:%d:%d: %s\n", scenario_name(argv[i]),
 				err.line, err.col, err.msg);
 			g_free(text);
 			status = 2;
@@ -189,6 +247,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
+	if (!strcmp(argv[1], "expand"))
+		return cmd_expand(argc, argv);
 	if (!strcmp(argv[1], "info"))
 		return cmd_info();
 	if (!strcmp(argv[1], "help"))
