@@ -65,8 +65,7 @@ check: deps
 	$(MAKE) daxsim unit pytest
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit
-	# CLI runs: leak reports on usage-error exits are not yet clean (see docs)
-	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest
 
 bench: deps daxsim
 	@sh harness/bench.sh

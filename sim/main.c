@@ -149,7 +149,7 @@ static gboolean trace_cb(const gchar *name, const gchar *value, gpointer data, G
 
 static int cmd_run(int argc, char **argv)
 {
-	gchar *model = NULL, *check = NULL, *trace = NULL;
+	gchar *model = NULL, *check = NULL;
 	gint64 seed = 0;
 	gboolean keep_going = FALSE, stop = FALSE;
 	GOptionEntry entries[] = {
@@ -172,18 +172,18 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "daxsim: %s\n", gerr->message);
 		g_error_free(gerr);
 		g_option_context_free(ctx);
-		return 2;
+		status = 2;
+		goto out;
 	}
 	g_option_context_free(ctx);
 	if (argc < 3) {
-		g_free(model);
-		g_free(check);
-		g_free(trace);
-		return usage();
+		status = usage();
+		goto out;
 	}
 	if (model && !share_find(model)) {
 		fprintf(stderr, "daxsim: unknown model '%s' (see `daxsim help models`)\n", model);
-		return 2;
+		status = 2;
+		goto out;
 	}
 	opts.model = model;
 	opts.seed = (uint64_t)seed;
@@ -196,14 +196,15 @@ static int cmd_run(int argc, char **argv)
 		opts.check = CHECK_OFF;
 	else if (check && strcmp(check, "incremental")) {
 		fprintf(stderr, "daxsim: --check must be full, incremental or off\n");
-		return 2;
+		status = 2;
+		goto out;
 	}
-	trace = trace_arg;
-	if (trace) {
-		tf = (!strcmp(trace, "") || !strcmp(trace, "-")) ? stderr : fopen(trace, "w");
+	if (trace_arg) {
+		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr : fopen(trace_arg, "w");
 		if (!tf) {
-			fprintf(stderr, "daxsim: cannot write trace file %s\n", trace);
-			return 2;
+			fprintf(stderr, "daxsim: cannot write trace file %s\n", trace_arg);
+			status = 2;
+			goto out;
 		}
 		opts.trace = tf;
 	}
@@ -233,11 +234,13 @@ static int cmd_run(int argc, char **argv)
 		if (rc == 2)
 			break;
 	}
+out:
 	if (tf && tf != stderr)
 		fclose(tf);
 	g_free(model);
 	g_free(check);
-	g_free(trace);
+	g_free(trace_arg);
+	trace_arg = NULL;
 	return status;
 }
 

@@ -56,9 +56,13 @@ int cvtnum(const char *s, long long *val)
 	return 0;
 }
 
-/* $(( )) arithmetic: + - * / % and parentheses over cvtnum operands. */
+/*
+ * $(( )) arithmetic: + - * / % and parentheses over cvtnum operands.  As
+ * in the shell, a bare NAME inside the expression is that variable's value.
+ */
 struct arith {
 	const char *p;
+	GHashTable *vars;
 	int err;
 };
 
@@ -91,9 +95,18 @@ static long long arith_atom(struct arith *a)
 		a->p++;
 		return -arith_atom(a);
 	}
-	while (isalnum((unsigned char)*a->p) && n < 63)
+	while ((isalnum((unsigned char)*a->p) || *a->p == '_') && n < 63)
 		tok[n++] = *a->p++;
 	tok[n] = 0;
+	if (n && (isalpha((unsigned char)tok[0]) || tok[0] == '_')) {
+		const char *val = g_hash_table_lookup(a->vars, tok);
+
+		if (!val || cvtnum(val, &v)) {
+			a->err = 1;
+			return 0;
+		}
+		return v;
+	}
 	if (!n || cvtnum(tok, &v)) {
 		a->err = 1;
 		return 0;
@@ -192,6 +205,7 @@ static int expand_dollar(struct lexer *lx, const char **pp, GString *out)
 		g_free(expr);
 		expanded = g_string_free(tmp, FALSE);
 		a.p = expanded;
+		a.vars = lx->s->vars;
 		a.err = 0;
 		{
 			long long v = arith_expr(&a);
@@ -353,7 +367,7 @@ int scn_parse(const char *name, const char *text, struct scn **out, struct scn_e
 		int lineno = i + 1;
 		GString *logical = g_string_new(raw[i]);
 		struct lexer lx = { s, NULL, lineno, err };
-		GPtrArray *words = g_ptr_array_new();
+		GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
 		GArray *cols = g_array_new(FALSE, FALSE, sizeof(int));
 		struct scn_line *ln;
 		int first = 0;
@@ -414,17 +428,16 @@ int scn_parse(const char *name, const char *text, struct scn **out, struct scn_e
 			g_array_free(cols, TRUE);
 			continue;
 		}
-		g_ptr_array_add(words, NULL);
-		ln->argc = (int)words->len - 1 - first;
+		ln->argc = (int)words->len - first;
 		ln->argv = g_new0(char *, ln->argc + 1);
 		ln->cols = g_new0(int, ln->argc + 1);
 		for (int k = 0; k < ln->argc; k++) {
+			/* the word moves to ln->argv; the array frees the rest */
 			ln->argv[k] = words->pdata[first + k];
+			words->pdata[first + k] = NULL;
 			ln->cols[k] = g_array_index(cols, int, first + k);
 		}
-		if (first)
-			g_free(words->pdata[0]);
-		g_ptr_array_free(words, FALSE);
+		g_ptr_array_free(words, TRUE);
 		g_array_free(cols, TRUE);
 		g_ptr_array_add(s->lines, ln);
 		continue;

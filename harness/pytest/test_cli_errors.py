@@ -49,3 +49,21 @@ def test_file_backing_refuses_foreign_file(daxsim, tmp_path):
     r = daxsim(["run", "-"], stdin=f"pmem size=64m backing=file:{f}\n")
     assert r.returncode == 2 and "refusing" in r.stderr
     assert f.read_bytes() == b"user data" * 100
+
+
+@pytest.mark.parametrize("args,word", [
+    (["run", "--check=sometimes", "-"], "--check"),
+    (["run", "--trace=/nonexistent/dir/t", "-"], "/nonexistent/dir/t"),
+    (["run", "--frobnicate", "-"], "frobnicate"),
+    (["run"], "usage"),
+    (["expand", "no/such.scn"], "no/such.scn"),
+])
+def test_bad_cli_arguments(daxsim, args, word):
+    r = daxsim(args, stdin="")
+    assert r.returncode == 2 and word in r.stderr, r.stderr
+
+
+def test_expand_prints_lexed_words(daxsim):
+    r = daxsim(["expand", "-"], stdin='set N=2\n@p1 pwrite -S 0x41 0 $((N * 4))k\nxfs_io -c "pread 0 1" a\n')
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "2\tp1\tpwrite\t-S\t0x41\t0\t8k\n3\t-\txfs_io\t-c\tpread 0 1\ta\n"
