@@ -252,6 +252,161 @@ static void check_fs(struct xfs_mount *mp)
 	g_array_free(fs.ev, TRUE);
 }
 
+/*
+ * F2: the rmap btree equals the union of every fork's mappings (data fork:
+ * owner = inode, at the file offset; CoW fork: XFS_RMAP_OWN_COW) plus the
+ * metadata owners.  Both sides are put in canonical form -- sorted, and
+ * records contiguous both physically and logically merged -- because the
+ * rmap merges where an extent list may not, and the other way round.
+ */
+static unsigned int rmap_flags_of(const struct xfs_bmbt_irec *irec)
+{
+	return irec->br_state == XFS_EXT_UNWRITTEN ? XFS_RMAP_UNWRITTEN : 0;
+}
+
+struct rmap_expect {
+	GArray		*recs;	/* struct xfs_rmap_irec */
+	uint64_t	owner;
+};
+
+static bool expect_fork_ext(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	struct rmap_expect *re = arg;
+	struct xfs_rmap_irec r = {
+		irec->br_startblock, irec->br_blockcount, re->owner,
+		XFS_RMAP_NON_INODE_OWNER(re->owner) ? 0 : irec->br_startoff, rmap_flags_of(irec),
+	};
+
+	g_array_append_val(re->recs, r);
+	return true;
+}
+
+static bool expect_inode_forks(struct xfs_inode *ip, void *arg)
+{
+	struct rmap_expect *re = arg;
+
+	re->owner = ip->i_ino;
+	xfs_iext_walk(ip->i_df, 0, XFS_MAX_FILEOFF, expect_fork_ext, re);
+	re->owner = XFS_RMAP_OWN_COW;
+	xfs_iext_walk(ip->i_cowfp, 0, XFS_MAX_FILEOFF, expect_fork_ext, re);
+	return true;
+}
+
+static bool collect_rmap(const struct xfs_rmap_irec *r, void *arg)
+{
+	struct rmap_expect *re = arg;
+
+	/* metadata owners are not derived from forks: carry them across */
+	if (re->owner == XFS_RMAP_OWN_NULL && XFS_RMAP_NON_INODE_OWNER(r->rm_owner) &&
+	    r->rm_owner != XFS_RMAP_OWN_COW)
+		g_array_append_val(re->recs, *r);
+	else if (re->owner != XFS_RMAP_OWN_NULL)
+		g_array_append_val(re->recs, *r);
+	return true;
+}
+
+static gint rmap_rec_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct xfs_rmap_irec *x = a, *y = b;
+
+	if (x->rm_owner != y->rm_owner)
+		return x->rm_owner < y->rm_owner ? -1 : 1;
+	if (x->rm_startblock != y->rm_startblock)
+		return x->rm_startblock < y->rm_startblock ? -1 : 1;
+	if (x->rm_offset != y->rm_offset)
+		return x->rm_offset < y->rm_offset ? -1 : 1;
+	return (int)x->rm_flags - (int)y->rm_flags;
+}
+
+static void rmap_canonical(GArray *recs)
+{
+	guint out = 0;
+
+	g_array_sort(recs, rmap_rec_cmp);
+	for (guint i = 0; i < recs->len; i++) {
+		struct xfs_rmap_irec *r = &g_array_index(recs, struct xfs_rmap_irec, i);
+		struct xfs_rmap_irec *p = out ? &g_array_index(recs, struct xfs_rmap_irec, out - 1) : NULL;
+
+		if (p && p->rm_owner == r->rm_owner && p->rm_flags == r->rm_flags &&
+		    p->rm_startblock + p->rm_blockcount == r->rm_startblock &&
+		    (XFS_RMAP_NON_INODE_OWNER(r->rm_owner) ||
+		     p->rm_offset + p->rm_blockcount == r->rm_offset)) {
+			p->rm_blockcount += r->rm_blockcount;
+			continue;
+		}
+		g_array_index(recs, struct xfs_rmap_irec, out++) = *r;
+	}
+	g_array_set_size(recs, out);
+}
+
+static const char *rmap_owner_str(uint64_t owner, char *buf, size_t n)
+{
+	static const char *const names[] = {
+		[2] = "unknown", [3] = "fs", [4] = "log", [5] = "ag", [6] = "inobt",
+		[7] = "inodes", [8] = "refc", [9] = "cow",
+	};
+	uint64_t k = -owner;
+
+	if (XFS_RMAP_NON_INODE_OWNER(owner) && k < G_N_ELEMENTS(names) && names[k])
+		snprintf(buf, n, "OWN_%s", names[k]);
+	else
+		snprintf(buf, n, "ino %llu", (unsigned long long)owner);
+	return buf;
+}
+
+static void rmap_rec_str(char *buf, size_t n, const struct xfs_rmap_irec *r)
+{
+	char o[32];
+
+	if (!r) {
+		snprintf(buf, n, "nothing");
+		return;
+	}
+	snprintf(buf, n, "%s offset %llu blocks [%llu, +%llu)%s",
+		 rmap_owner_str(r->rm_owner, o, sizeof(o)), (unsigned long long)r->rm_offset,
+		 (unsigned long long)r->rm_startblock, (unsigned long long)r->rm_blockcount,
+		 r->rm_flags & XFS_RMAP_UNWRITTEN ? " unwritten" : "");
+}
+
+static void check_rmap(struct xfs_mount *mp)
+{
+	struct rmap_expect want = { g_array_new(FALSE, FALSE, sizeof(struct xfs_rmap_irec)), 0 };
+	struct rmap_expect have = { g_array_new(FALSE, FALSE, sizeof(struct xfs_rmap_irec)), 0 };
+
+	xfs_inode_walk(mp, expect_inode_forks, &want);
+	want.owner = XFS_RMAP_OWN_NULL;
+	xfs_rmap_walk(mp->m_rmap, collect_rmap, &want);
+	have.owner = XFS_RMAP_OWN_UNKNOWN;
+	xfs_rmap_walk(mp->m_rmap, collect_rmap, &have);
+	rmap_canonical(want.recs);
+	rmap_canonical(have.recs);
+	/* merge-walk the two sorted lists; report the first difference */
+	for (guint i = 0, j = 0; i < want.recs->len || j < have.recs->len;) {
+		const struct xfs_rmap_irec *w = i < want.recs->len ?
+			&g_array_index(want.recs, struct xfs_rmap_irec, i) : NULL;
+		const struct xfs_rmap_irec *h = j < have.recs->len ?
+			&g_array_index(have.recs, struct xfs_rmap_irec, j) : NULL;
+		char ws[128], hs[128];
+		int cmp = !w ? 1 : !h ? -1 : rmap_rec_cmp(w, h);
+
+		if (!cmp && w->rm_blockcount == h->rm_blockcount) {
+			i++, j++;
+			continue;
+		}
+		rmap_rec_str(ws, sizeof(ws), w);
+		rmap_rec_str(hs, sizeof(hs), h);
+		if (!cmp)
+			violation("F2", "the forks map %s but the rmap btree records %s", ws, hs);
+		else if (cmp < 0)
+			violation("F2", "the forks map %s but the rmap btree has no such record", ws);
+		else
+			violation("F2", "the rmap btree records %s but no fork maps it", hs);
+		break;
+	}
+	g_array_free(want.recs, TRUE);
+	g_array_free(have.recs, TRUE);
+}
+
 int checker_run(bool full, struct cmdctx *c)
 {
 	nviol = 0;
@@ -265,6 +420,7 @@ int checker_run(bool full, struct cmdctx *c)
 	if (full) {
 		xfs_inode_walk(sim->mp, check_inode_cb, NULL);
 		check_fs(sim->mp);
+		check_rmap(sim->mp);
 		share_ops->check(design_report, NULL);
 	} else if (I->touched) {
 		g_tree_foreach(I->touched, check_touched, NULL);
