@@ -44,6 +44,13 @@ $(O)/unit_tests: $(UNIT_OBJS) $(O)/libdaxsim.a
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(O)/sim/main.d
 
+# `make bench`: the benchmark binary (harness/bench.sh builds and runs it).
+BENCH_SRCS := $(sort $(wildcard harness/bench/*.c))
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(O)/%.o)
+$(O)/bench: $(BENCH_OBJS) $(O)/libdaxsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+-include $(BENCH_OBJS:.o=.d)
+
 deps:
 	@sh harness/deps.sh
 

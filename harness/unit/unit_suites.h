@@ -15,7 +15,9 @@
 	X(xfs_iext_suite)		\
 	X(xfs_refcount_suite)		\
 	X(xfs_rmap_suite)		\
-	X(xfs_alloc_suite)
+	X(xfs_alloc_suite)		\
+	X(pgtable_suite)		\
+	X(dax_entry_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)

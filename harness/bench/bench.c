@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * daxsim bench: run by `make bench` (harness/bench.sh).  Prints the
+ * simulator's per-fault cost, metadata bytes and bulk-operation times next
+ * to the real kernel's on this machine, with the design.md budget ratios.
+ * Output is not deterministic (it is a measurement) and is not a test.
+ *
+ *   bench [--reps N] [--pages N]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static void cpu_model(char *buf, size_t len)
+{
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, len, "?");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && colon) {
+			snprintf(buf, len, "%s", colon + 2);
+			buf[strcspn(buf, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static char loadavg_start[64];
+
+static void read_loadavg(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, len, "?");
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+static void print_host(const struct host_baseline *hb, const char *backing,
+		       uint64_t npages, int reps)
+{
+	struct utsname u;
+	char cpu[128], load[64];
+
+	uname(&u);
+	cpu_model(cpu, sizeof(cpu));
+	report_header("machine");
+	report_note("%ld CPUs (nproc), %s, Linux %s %s", sysconf(_SC_NPROCESSORS_ONLN), cpu,
+		    u.release, u.machine);
+	read_loadavg(load, sizeof(load));
+	report_note("loadavg at start: %s, at end: %s (other load skews both sides)",
+		    loadavg_start, load);
+	report_note("sim pmem backing: %s; kernel baseline file: %s (shmem THP: %s)", backing,
+		    hb->shm_dir, hb->shmem_thp);
+	report_note("timer CLOCK_MONOTONIC; per case: 1 warm-up + median of %d passes of %llu pages (%llu MiB)",
+		    reps, (unsigned long long)npages, (unsigned long long)(npages >> 8));
+}
+
+static void print_faults(const struct host_baseline *hb, const struct sim_faults *sf)
+{
+	char d[128];
+
+	report_header("page faults: ns per 4 KiB fault (sim: mm_access -> handle_mm_fault; kernel: one-byte touch)");
+	report_row("sim read fault, DAX entry present", sf->read_warm.median_ns, "ns",
+		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, 1.0);
+	report_row("sim read fault, first touch (new entry)", sf->read_cold.median_ns, "ns",
+		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, 1.0);
+	report_row("sim read fault, DAX entry present", sf->read_warm.median_ns, "ns",
+		   "kernel tmpfs read, per page touched*", hb->read_touch.median_ns, 0);
+	report_row("sim write fault, unshared, entry present", sf->write_warm.median_ns, "ns",
+		   "kernel tmpfs minor write fault", hb->write_fault.median_ns, 0);
+	report_row("sim write fault, unshared, first touch", sf->write_cold.median_ns, "ns",
+		   "kernel tmpfs minor write fault", hb->write_fault.median_ns, 0);
+	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
+		   "bare memcpy 4 KiB (same buffers)", hb->memcpy_hot.median_ns, 2.0);
+	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
+		   "memcpy 4 KiB, distinct pages per copy", hb->memcpy_stream.median_ns, 0);
+	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
+		   "kernel tmpfs MAP_PRIVATE write (copies)", hb->private_cow.median_ns, 0);
+	snprintf(d, sizeof(d), "one fault maps 512 pages (%.1f ns per 4 KiB)",
+		 sf->read_pmd.median_ns / 512);
+	report_value("sim read fault, PMD (2 MiB, DAX default)", sf->read_pmd.median_ns, "ns", d);
+	report_note("kernel minor faults per page touched (rusage): read 1-PTE VMAs %.2f, read one VMA %.3f*, write %.2f, private write %.2f",
+		    hb->read_fault.minflt_per_op, hb->read_touch.minflt_per_op,
+		    hb->write_fault.minflt_per_op, hb->private_cow.minflt_per_op);
+	report_note("kernel 1-PTE read faults: %llu single-page VMAs per pass; sim pmem backing pre-faulted (no host first-touch faults)",
+		    (unsigned long long)hb->read_fault.ops);
+	report_note("* one VMA: the kernel faults around (maps up to 16 cached pages per read fault)");
+	report_note("spread (min..max ns): sim read %.0f..%.0f, kernel read %.0f..%.0f, sim CoW %.0f..%.0f, memcpy %.0f..%.0f",
+		    sf->read_warm.min_ns, sf->read_warm.max_ns, hb->read_fault.min_ns,
+		    hb->read_fault.max_ns, sf->cow.min_ns, sf->cow.max_ns,
+		    hb->memcpy_hot.min_ns, hb->memcpy_hot.max_ns);
+}
+
+static void print_memory(const struct sim_memory *sm)
+{
+	char d[200];
+
+	report_header("metadata bytes");
+	report_row("sim metadata per pmem page", sm->page_total, "B",
+		   "kernel struct page", 64, 1.0);
+	snprintf(d, sizeof(d), "struct page %.0f B + section malloc/table %.4f B + design %.2f B",
+		 sm->page_struct, sm->page_section - sm->page_struct, sm->page_design);
+	report_note("%s (memmap allocated per 128 MiB section on first use)", d);
+	snprintf(d, sizeof(d), "page tables %.1f B + DAX entry and the rest %.1f B",
+		 sm->mapped_pte_pgtable, sm->mapped_pte_entry);
+	report_value("sim metadata per mapped 4 KiB (PTE)", sm->mapped_pte_total, "B", d);
+	report_value("sim metadata per mapped 4 KiB (PMD)", sm->mapped_pmd_total, "B",
+		     "one entry and one PMD leaf per 2 MiB");
+	report_note("kernel, for comparison (computed, not measured): 8 B PTE + 8 B page-table share + ~9 B xarray slot per 4 KiB");
+	if (!sm->exact)
+		report_note("WARNING: G_SLICE=always-malloc not in force; GTree nodes not counted");
+	report_header("sparse 1 TiB device, before anything is touched");
+	snprintf(d, sizeof(d), "(%s backing; the section pointer table)", sm->sparse_backing);
+	report_value("memmap allocated", (double)sm->sparse_memmap / 1024, "KiB", d);
+	report_value("malloc growth: pmem_create + memmap_init", (double)sm->sparse_malloc / 1024, "KiB", NULL);
+	report_value("RSS growth: pmem_create + memmap_init", (double)sm->sparse_rss / 1024, "KiB", NULL);
+	report_value("malloc growth: xfs_mkfs (4 AGs)", (double)sm->sparse_mkfs_malloc / 1024, "KiB", NULL);
+	report_value("RSS growth: xfs_mkfs", (double)sm->sparse_mkfs_rss / 1024, "KiB", NULL);
+}
+
+static void print_bulk(const struct sim_bulk *sb)
+{
+	char d[160];
+
+	report_header("whole-file operations: wall time of one call");
+	snprintf(d, sizeof(d), "source has %llu extent(s)", (unsigned long long)sb->reflink_1g_extents);
+	report_value("sim reflink 1 GiB file", sb->reflink_1g.median_ns / 1e3, "us", d);
+	for (int i = 0; i < FRAG_SIZES; i++) {
+		snprintf(d, sizeof(d), "%llu MiB sparse, %llu extents: %.0f ns per extent",
+			 (unsigned long long)(sb->reflink_frag_bytes[i] >> 20),
+			 (unsigned long long)sb->reflink_frag_extents[i],
+			 sb->reflink_frag[i].median_ns / (double)sb->reflink_frag_extents[i]);
+		report_value("sim reflink fragmented file", sb->reflink_frag[i].median_ns / 1e6, "ms", d);
+	}
+	/* O(log n): 4x the extents may cost log(4096)/log(1024) = 1.2x per extent; 1.5x allows noise */
+	report_row("sim reflink per extent, 4096 extents",
+		   sb->reflink_frag[1].median_ns / (double)sb->reflink_frag_extents[1], "ns",
+		   "sim reflink per extent, 1024 extents",
+		   sb->reflink_frag[0].median_ns / (double)sb->reflink_frag_extents[0], 1.5);
+	report_note("budget: O(log n) per extent (4x the extents -> at most ~1.2x per extent; 1.5x allowed)");
+	snprintf(d, sizeof(d), "%llu PMD entries mapped", (unsigned long long)sb->truncate_pmd_entries);
+	report_value("sim truncate 1 GiB mapped file to 0", sb->truncate_pmd.median_ns / 1e6, "ms", d);
+	snprintf(d, sizeof(d), "%llu PTE entries mapped: %.0f ns per entry",
+		 (unsigned long long)sb->truncate_pte_entries,
+		 sb->truncate_pte.median_ns / (double)sb->truncate_pte_entries);
+	report_value("sim truncate 1 GiB mapped file to 0", sb->truncate_pte.median_ns / 1e6, "ms", d);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t npages = 16384;	/* 64 MiB per pass */
+	int reps = 21, bulk_reps = 5;
+	struct host_baseline hb;
+	struct sim_faults sf;
+	struct sim_memory sm;
+	struct sim_bulk sb;
+	struct bench_world bw;
+	char backing[32];
+	uint64_t t0 = bench_now_ns();
+
+	if (argc == 4 && !strcmp(argv[1], "--memory-child"))
+		return sim_memory_child(atoi(argv[2]), strtoull(argv[3], NULL, 10));
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
+			npages = strtoull(argv[++i], NULL, 10);
+		else {
+			fprintf(stderr, "usage: bench [--reps N] [--pages N]\n");
+			return 2;
+		}
+	}
+	if (reps < 1 || npages < PG_PMD_NR || npages % PG_PMD_NR) {
+		fprintf(stderr, "bench: --reps >= 1, --pages a multiple of 512\n");
+		return 2;
+	}
+	bulk_reps = reps < bulk_reps ? reps : bulk_reps;
+	read_loadavg(loadavg_start, sizeof(loadavg_start));
+
+	host_measure(&hb, npages, reps);
+
+	/* faults: a device small enough to pre-fault its host backing */
+	world_create(&bw, MAX(512ULL << 20, 8 * npages * PAGE_SIZE));
+	snprintf(backing, sizeof(backing), "%s", world_backing());
+	world_populate_backing();
+	sim_faults_measure(&sf, npages, reps);
+	world_destroy(&bw);
+
+	world_create(&bw, 2ULL << 30);
+	sim_bulk_measure(&sb, bulk_reps);
+	world_destroy(&bw);
+
+	fprintf(stderr, "bench: metadata...\n");
+	sim_memory_measure_exact(&sm, npages, "/proc/self/exe");
+
+	printf("daxsim bench (not deterministic; a measurement, never a test)\n");
+	print_host(&hb, backing, npages, reps);
+	print_faults(&hb, &sf);
+	print_memory(&sm);
+	print_bulk(&sb);
+	report_budgets_summary();
+	printf("\n   total bench time %.1f s\n", (double)(bench_now_ns() - t0) / 1e9);
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `make bench`: the simulator's cost next to the real kernel's, measured by
+ * one harness (same clock, same repetition and median logic) in one run.
+ * Benchmarks report; they never gate (the exit status ignores budgets).
+ *
+ *   harness.c   the timer, the repetition loop, the median, RSS/malloc probes
+ *   report.c    the side-by-side table and the budget verdicts
+ *   host.c      the kernel baselines: tmpfs minor faults, bare 4 KiB memcpy
+ *   world.c     a simulated world driven through the public sim/ and xfs API
+ *   faults.c    simulated read / write / CoW faults
+ *   bulk.c      reflink and truncate of a 1 GiB file
+ *   memory.c    metadata bytes per pmem page / per mapped page, sparse 1 TiB
+ */
+#ifndef DAXSIM_BENCH_H
+#define DAXSIM_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim.h"
+#include "xfs_mount.h"
+
+/* ---- harness.c ---------------------------------------------------------- */
+
+/*
+ * One benchmark case.  setup/teardown run outside the timed region; pass()
+ * runs timed and returns how many operations it did (pages faulted, bytes
+ * copied / 4096, ...).  The harness runs one untimed warm-up repetition and
+ * then @reps timed ones, and reports per-operation nanoseconds.
+ */
+struct bench_case {
+	void		(*setup)(void *arg);
+	uint64_t	(*pass)(void *arg);
+	void		(*teardown)(void *arg);
+};
+
+struct bench_stat {
+	double		median_ns;	/* per operation */
+	double		min_ns, max_ns;	/* per operation, over the reps */
+	uint64_t	ops;		/* per pass */
+	int		reps;
+	double		minflt_per_op;	/* kernel minor faults per op (rusage) */
+};
+
+uint64_t bench_now_ns(void);		/* CLOCK_MONOTONIC */
+struct bench_stat bench_run(const struct bench_case *bc, void *arg, int reps);
+double median_of(double *v, int n);	/* sorts @v */
+uint64_t rss_bytes(void);		/* /proc/self/statm resident */
+uint64_t malloc_bytes(void);		/* mallinfo2().uordblks */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* ---- report.c ----------------------------------------------------------- */
+
+void report_header(const char *title);
+void report_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * One line: the sim figure, its baseline, the ratio and (if @budget > 0)
+ * the budget ratio with MET / MISSED.  Units are printed as given.
+ */
+void report_row(const char *what, double value, const char *unit,
+		const char *base_what, double base, double budget);
+void report_value(const char *what, double v, const char *unit,
+		  const char *detail);
+/* The closing summary of budgets met / missed. */
+void report_budgets_summary(void);
+
+/* ---- host.c: the real kernel on this machine ---------------------------- */
+
+struct host_baseline {
+	struct bench_stat read_fault;		/* tmpfs, one single-page VMA per page */
+	struct bench_stat read_touch;		/* tmpfs, one VMA, fault-around on */
+	struct bench_stat write_fault;		/* tmpfs MAP_SHARED store */
+	struct bench_stat private_cow;		/* tmpfs MAP_PRIVATE store: copy */
+	struct bench_stat memcpy_hot;		/* same 4 KiB src/dst each time */
+	struct bench_stat memcpy_stream;	/* distinct 4 KiB pages, like a pass */
+	char		shm_dir[64];
+	char		shmem_thp[64];
+};
+
+void host_measure(struct host_baseline *hb, uint64_t npages, int reps);
+
+/* ---- world.c: a simulated world through the public API ------------------ */
+
+struct bench_world {
+	struct sim_world	world;
+	struct task_struct	*task;
+};
+
+void world_create(struct bench_world *bw, uint64_t pmem_bytes);
+void world_destroy(struct bench_world *bw);
+/* A new file of @bytes written through xfs_file_write in @chunk pieces. */
+struct xfs_inode *world_file(const char *name, uint64_t bytes, uint64_t chunk,
+			     unsigned char fill);
+void world_fill(struct xfs_inode *ip, uint64_t bytes, uint64_t chunk,
+		unsigned char fill);
+/* An open file description holding @ip (as xfs_io's open). */
+struct sim_file *world_open(struct xfs_inode *ip);
+void world_close(struct sim_file *f);
+void world_unlink(const char *name);
+/*
+ * MAP_SHARED read-write mapping of [0, len).  @huge false clears VM_HUGEPAGE
+ * after do_mmap, the effect of madvise(MADV_NOHUGEPAGE): 4 KiB PTE faults.
+ */
+struct vm_area_struct *world_mmap(struct sim_file *f, uint64_t len, bool huge);
+void world_munmap(struct vm_area_struct *vma);
+/* One user load/store of one byte at @addr (faults if unmapped). */
+void world_touch(uint64_t addr, bool write);
+/*
+ * Fault in the host backing of the whole pmem device (MADV_POPULATE_WRITE)
+ * so host first-touch faults on never-written blocks stay out of timings:
+ * real pmem has none.
+ */
+void world_populate_backing(void);
+const char *world_backing(void);
+
+/* ---- faults.c ----------------------------------------------------------- */
+
+struct sim_faults {
+	struct bench_stat read_warm;	/* DAX entry already in the mapping */
+	struct bench_stat read_cold;	/* first touch: creates the entry */
+	struct bench_stat write_warm;
+	struct bench_stat write_cold;
+	struct bench_stat cow;		/* write to a reflinked block */
+	struct bench_stat read_pmd;	/* per 2 MiB PMD fault */
+};
+
+void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps);
+
+/* ---- bulk.c ------------------------------------------------------------- */
+
+struct sim_bulk {
+	struct bench_stat reflink_1g;		/* ns per reflink call */
+	uint64_t reflink_1g_extents;
+#define FRAG_SIZES 2					/* 1024, 4096 extents */
+	struct bench_stat reflink_frag[FRAG_SIZES];	/* fragmented files */
+	uint64_t reflink_frag_extents[FRAG_SIZES], reflink_frag_bytes[FRAG_SIZES];
+	struct bench_stat truncate_pmd;		/* 1 GiB mapped with PMDs */
+	struct bench_stat truncate_pte;		/* 1 GiB mapped with PTEs */
+	uint64_t truncate_pmd_entries, truncate_pte_entries;
+};
+
+void sim_bulk_measure(struct sim_bulk *sb, int reps);
+
+/* ---- memory.c ----------------------------------------------------------- */
+
+struct sim_memory {
+	double page_struct;		/* sizeof(struct page) */
+	double page_section;		/* section table + malloc, per page */
+	double page_design;		/* share_ops->mem_bytes() per page */
+	double page_total;
+	double mapped_pte_total;	/* per 4 KiB PTE-mapped page */
+	double mapped_pte_pgtable;	/* of which: page tables (nominal) */
+	double mapped_pte_entry;	/* of which: the rest (DAX entry) */
+	double mapped_pmd_total;	/* per 4 KiB of a PMD-mapped range */
+	uint64_t sparse_rss, sparse_malloc, sparse_memmap;
+	uint64_t sparse_mkfs_rss, sparse_mkfs_malloc;
+	char sparse_backing[32];
+	bool exact;			/* G_SLICE=always-malloc was in force */
+};
+
+void sim_memory_measure(struct sim_memory *sm, uint64_t npages);
+/* Run sim_memory_measure in a re-executed child with G_SLICE=always-malloc
+ * so that glib slice allocations are visible to mallinfo2(). */
+void sim_memory_measure_exact(struct sim_memory *sm, uint64_t npages,
+			      const char *self);
+int sim_memory_child(int fd, uint64_t npages);
+
+#endif
