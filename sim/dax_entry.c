@@ -261,18 +261,24 @@ void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 }
 
 /* Delete one entry: disassociate, store NULL.  Must not be locked. */
+struct delete_args {
+	bool	only_clean;	/* invalidate: keep DIRTY/TOWRITE entries */
+	bool	busy;		/* ... and one was kept */
+};
+
 static bool delete_one(struct address_space *mapping, pgoff_t index,
 		       struct dax_slot *slot, void *arg)
 {
-	bool *only_clean = arg;
+	struct delete_args *d = arg;
 	unsigned long entry = slot->entry;
 
-	if (only_clean && *only_clean &&
-	    (slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE)))
+	if (d->only_clean && (slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE))) {
+		d->busy = true;
 		return true;
+	}
 	dax_lock_slot(mapping, index, slot, "__dax_invalidate_entry");
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
-	dax_disassociate_entry(entry, mapping, index, !(only_clean && *only_clean));
+	dax_disassociate_entry(entry, mapping, index, !d->only_clean);
 	slot_delete(mapping, index);
 	sim_unlock(xa_lock, mapping->id);
 	lock_release(&lc_dax_entry, entry_lock_inst(mapping, index), "__dax_invalidate_entry");
@@ -282,19 +288,20 @@ static bool delete_one(struct address_space *mapping, pgoff_t index,
 void dax_delete_mapping_range(struct address_space *mapping, pgoff_t start,
 			      pgoff_t end)
 {
-	bool only_clean = false;
+	struct delete_args d = { .only_clean = false };
 
-	dax_walk_entries(mapping, start, end, delete_one, &only_clean);
+	dax_walk_entries(mapping, start, end, delete_one, &d);
 }
 
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
 				  pgoff_t end)
 {
-	bool only_clean = true;
+	struct delete_args d = { .only_clean = true };
 
-	dax_walk_entries(mapping, start, end, delete_one, &only_clean);
+	dax_walk_entries(mapping, start, end, delete_one, &d);
 	unmap_mapping_pages(mapping, start, end - start + 1, false);
-	return 0;
+	/* mm/truncate.c: a dirty DAX entry that could not go is -EBUSY */
+	return d.busy ? -EBUSY : 0;
 }
 
 static bool clear_dirty_one(struct address_space *mapping, pgoff_t index,
@@ -317,7 +324,8 @@ static bool writeback_one(struct address_space *mapping, pgoff_t index,
 {
 	uint64_t *count = arg;
 
-	if (!(slot->marks & PAGECACHE_TAG_DIRTY))
+	/* tag_pages_for_writeback(): DIRTY becomes TOWRITE; both are written */
+	if (!(slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE)))
 		return true;
 	/* dax_writeback_one: lock, mkclean every vma, flush, clear DIRTY. */
 	dax_lock_slot(mapping, index, slot, "dax_writeback_one");

@@ -187,17 +187,20 @@ int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 		length = MIN(iomap_end_pos(&iomap), end) - p;
 		if (iomap.flags & IOMAP_F_SHARED) {
 			struct address_space *mapping = &ip->i_mapping;
-			pfn_t pfn;
+			pfn_t pfn, spfn;
 
+			/* dax_unshare_iter(): copy the source blocks whole */
+			length = MIN(length, iomap_end_pos(&srcmap) - p);
 			invalidate_inode_pages2_range(mapping, p >> PAGE_SHIFT,
 						      ((p + length) >> PAGE_SHIFT) - 1);
-			if (dax_direct_access(iomap_block(&iomap, p), length >> PAGE_SHIFT, &pfn) < 0)
+			if (dax_direct_access(iomap_block(&iomap, p), length >> PAGE_SHIFT, &pfn) < 0 ||
+			    dax_direct_access(iomap_block(&srcmap, p), length >> PAGE_SHIFT, &spfn) < 0) {
 				n = -EIO;
-			else if (dax_iomap_copy_around(p, length, length, &iomap, &srcmap,
-						       pfn_to_kaddr(pfn)))
-				n = -EIO;
-			else
+			} else {
+				memcpy(pfn_to_kaddr(pfn), pfn_to_kaddr(spfn), length);
+				sim->stats.cow_copies++;
 				n = (int64_t)length;
+			}
 		} else {
 			n = (int64_t)length;
 		}

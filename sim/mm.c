@@ -288,9 +288,8 @@ static void for_each_mapping_vma(struct address_space *mapping, pgoff_t start,
 {
 	struct vma_range_args a = { start, nr ? start + nr - 1 : start, fn, arg };
 
-	if (!nr)
-		return;
-	if (a.last < start)
+	/* unmap_mapping_pages(): nr 0 means "to the end of the file" */
+	if (!nr || a.last < start)
 		a.last = (pgoff_t)-1;
 	g_tree_foreach(mapping->i_mmap, vma_range_one, &a);
 }

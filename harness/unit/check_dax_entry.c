@@ -1181,15 +1181,8 @@ Suite *dax_entry_suite(void)
 	tcase_add_test(tc, test_fault_private_write_stays_empty);
 	tcase_add_test(tc, test_fault_fsync_then_wp_fault);
 	tcase_add_test(tc, test_fault_truncate_drops_entries);
+	tcase_add_test(tc, test_invalidate_dirty_returns_ebusy);
+	tcase_add_test(tc, test_writeback_towrite_only);
 	suite_add_tcase(s, tc);
-
-	/* Tests of documented kernel behaviour the simulator gets wrong. */
-	if (getenv("DAXSIM_UNIT_KNOWN_BUGS")) {
-		tc = tcase_create("known_bugs");
-		tcase_add_checked_fixture(tc, world_setup, world_teardown);
-		tcase_add_test(tc, test_invalidate_dirty_returns_ebusy);
-		tcase_add_test(tc, test_writeback_towrite_only);
-		suite_add_tcase(s, tc);
-	}
 	return s;
 }

@@ -663,14 +663,7 @@ Suite *pgtable_suite(void)
 	tcase_add_test(tc, test_vmf_insert_pfn_leaves);
 	tcase_add_test(tc, test_unmap_mapping_pages);
 	tcase_add_test(tc, test_mapping_mkclean);
+	tcase_add_test(tc, test_unmap_mapping_pages_nr0_to_eof);
 	suite_add_tcase(s, tc);
-
-	/* Tests of documented kernel behaviour the simulator gets wrong. */
-	if (getenv("DAXSIM_UNIT_KNOWN_BUGS")) {
-		tc = tcase_create("known_bugs");
-		tcase_add_checked_fixture(tc, world_setup, world_teardown);
-		tcase_add_test(tc, test_unmap_mapping_pages_nr0_to_eof);
-		suite_add_tcase(s, tc);
-	}
 	return s;
 }

@@ -53,6 +53,9 @@ int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 	else
 		goal = ((ip->i_ino - XFS_FIRST_INO) % xfs_alloc_agcount(mp->m_alloc)) *
 		       xfs_alloc_agblocks(mp->m_alloc);
+	/* xfs_bmap_adjacent(): a goal off the end of the device is no goal */
+	if (goal >= mp->m_dblocks)
+		goal = NULLFSBLOCK;
 	if (len >= PG_PMD_NR && !(off & PG_PMD_COLOUR))
 		align = PG_PMD_NR;	/* like a 2 MiB extent size hint for DAX */
 	error = xfs_alloc_vextent(mp->m_alloc, goal, 1, len, align, &bno, &alen);

@@ -104,6 +104,7 @@ static int xfs_direct_write_iomap_begin(struct xfs_inode *ip, uint64_t pos,
 		memset(pfn_to_kaddr(PMEM_PFN_BASE + imap.br_startblock), 0,
 		       imap.br_blockcount << PAGE_SHIFT);
 		xfs_bmap_convert_written(ip, imap.br_startoff, imap.br_blockcount);
+		imap.br_state = XFS_EXT_NORM;	/* what the iomap now describes */
 	}
 	ip->i_meta_dirty = true;
 	iomap_flags = IOMAP_F_NEW | IOMAP_F_DIRTY;

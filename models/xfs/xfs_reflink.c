@@ -153,6 +153,14 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 	}
 	if (src == dest && pos_out + *bcount > pos_in && pos_out < pos_in + *bcount)
 		return -EINVAL;
+	/*
+	 * A partial EOF block may only land at or past the destination's
+	 * EOF: cloned into the middle of the file, the zeroes after the
+	 * source's EOF would replace the destination's data (checked on a
+	 * loop-mounted XFS: EINVAL).
+	 */
+	if (!dedupe && *bcount != count && pos_out + count < size_out)
+		return -EINVAL;
 	if (*len && count != *len && !dedupe)
 		return -EINVAL;
 	*len = count;
