@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dax.h"
+#include "share.h"
 #include "lock.h"
 #include "mm.h"
 #include "pmem.h"
@@ -120,6 +121,9 @@ static unsigned long dax_insert_entry(struct vm_fault *vmf,
 		}
 		dax_replace_entry(mapping, *base, new_entry, shared);
 		entry = new_entry;
+	} else if (write) {
+		/* the entry stays: a write-protect fault on an unshared block */
+		share_mkwrite(dax_to_pfn(entry), mapping, *base);
 	}
 marks:
 	slot = g_tree_lookup(mapping->i_pages, base);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "refmodel.h"
+#include "share.h"
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
@@ -29,6 +30,7 @@ void sim_world_init(struct sim_world *w, FILE *out)
 	sim = w;
 	lock_current = &w->kthread->lockctx;
 	trace_reset();
+	share_designs_init();
 }
 
 static gboolean free_task(gpointer k, gpointer v, gpointer d)
@@ -45,6 +47,7 @@ void sim_world_destroy(struct sim_world *w)
 	g_tree_destroy(w->tasks);
 	task_free(w->kthread);
 	xfs_unmount(w->mp);
+	share_designs_destroy();
 	if (w->have_pmem) {
 		memmap_destroy(&w->memmap);
 		pmem_destroy(&w->pmem);

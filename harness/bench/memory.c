@@ -66,6 +66,7 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	uint64_t m0, pg0, used0, pages;
+	struct share_stats st;
 	const char *gs = getenv("G_SLICE");
 
 	memset(sm, 0, sizeof(*sm));
@@ -91,7 +92,8 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 	vma = world_mmap(f, npages * PAGE_SIZE, false);
 	m0 = malloc_bytes();
 	pg0 = mm->pgtable_bytes;
-	used0 = share_ops->mem_bytes();
+	share_ops->stats(&st);
+	used0 = st.bytes;
 	for (uint64_t i = 0; i < npages; i++)
 		world_touch(vma->vm_start + i * PAGE_SIZE, false);
 	pages = npages;
@@ -100,7 +102,8 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 		    (unsigned long long)ip->i_mapping.nrentries);
 	sm->mapped_pte_total = (double)(malloc_bytes() - m0) / (double)pages;
 	sm->mapped_pte_pgtable = (double)(mm->pgtable_bytes - pg0) / (double)pages;
-	sm->page_design = (double)(share_ops->mem_bytes() - used0) / (double)pages;
+	share_ops->stats(&st);
+	sm->page_design = (double)(st.bytes - used0) / (double)pages;
 	sm->mapped_pte_entry = sm->mapped_pte_total - sm->mapped_pte_pgtable;
 	sm->page_total = sm->page_section + sm->page_design;
 	world_munmap(vma);

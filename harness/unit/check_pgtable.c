@@ -326,7 +326,7 @@ static void world_setup(void)
 	memmap_init(&world.memmap, world.pmem.nr_pages);
 	world.have_pmem = true;
 	ck_assert_msg(xfs_mkfs(&world.pmem, &o, &world.mp, err, sizeof(err)) == 0, "%s", err);
-	share_ops = share_find(SHARE_DEFAULT);
+	share_ops = share_find("mainline");	/* asserts its folio encoding */
 	tsk[0] = task_create("p1", 101);
 	tsk[1] = task_create("p2", 102);
 	lock_current = &tsk[0]->lockctx;

@@ -4,10 +4,12 @@
  * registration line in share_registry.c.  The DAX core calls associate /
  * disassociate where fs/dax.c calls dax_associate_entry() /
  * dax_disassociate_entry(); the checker calls ->check for the design's P-*
- * invariants; compare/bench call ->mem_bytes.
+ * invariants; compare/bench call ->stats.
  */
 #ifndef DAXSIM_SHARE_H
 #define DAXSIM_SHARE_H
+
+#include <glib.h>
 
 #include "types.h"
 
@@ -18,6 +20,16 @@ struct page;
 struct share_owner {
 	struct address_space	*mapping;
 	pgoff_t			index;
+};
+
+/* What a design holds now, for `compare` and `bench` (peaks kept by the core). */
+struct share_stats {
+	uint64_t	masters;	/* shadow: master pages in the buffer cache */
+	uint64_t	shadows;	/* shadow: shadow pages */
+	uint64_t	list_nodes;	/* maplist: owner-list nodes */
+	uint64_t	shared_pages;	/* pages associated with more than one owner */
+	uint64_t	share_refs;	/* mainline: sum of page->share */
+	uint64_t	bytes;		/* metadata attributable to sharing */
 };
 
 /* The design's invariant report: called once per violation found. */
@@ -46,6 +58,19 @@ struct dax_share_ops {
 	 */
 	void (*cow)(pfn_t old_pfn, struct address_space *mapping, pgoff_t index);
 	/*
+	 * Optional.  A write fault maps @pfn writable at (@mapping, @index)
+	 * through an unshared iomap without replacing the entry (the
+	 * write-protect fault after writeback, or the first write to a
+	 * page that a sharer has since let go of).
+	 */
+	void (*mkwrite)(struct page *head, pfn_t pfn, struct address_space *mapping,
+			pgoff_t index);
+	/*
+	 * Optional.  The filesystem's refcount for the blocks under
+	 * [@pfn, @pfn + @nr) has just dropped: some may no longer be shared.
+	 */
+	void (*unshared)(pfn_t pfn, uint64_t nr);
+	/*
 	 * Owners of @pfn known to the design (memory failure through the
 	 * page).  Returns the number written (at most @max), or -EOPNOTSUPP
 	 * when the design answers through the filesystem rmap instead.
@@ -53,8 +78,8 @@ struct dax_share_ops {
 	int (*lookup_owners)(pfn_t pfn, struct share_owner *owners, int max);
 	/* Full check of the design's P-* invariants. */
 	void (*check)(share_report_fn report, void *arg);
-	/* Bytes of metadata attributable to sharing, now. */
-	uint64_t (*mem_bytes)(void);
+	/* What the design holds now (bytes: metadata attributable to sharing). */
+	void (*stats)(struct share_stats *st);
 };
 
 extern const struct dax_share_ops *share_ops;	/* the selected design */
@@ -62,7 +87,24 @@ extern const struct dax_share_ops *share_ops;	/* the selected design */
 const struct dax_share_ops *share_find(const char *name);
 /* Every registered design, NULL-terminated, in registration order. */
 const struct dax_share_ops *const *share_designs(void);
-#define SHARE_DEFAULT "mainline"
+#define SHARE_DEFAULT "shadow"
+
+/* Every design's ->init / ->destroy: around each simulated world. */
+void share_designs_init(void);
+void share_designs_destroy(void);
+
+/* Hooks the core calls; each is a no-op for a design without the op. */
+void share_mkwrite(pfn_t pfn, struct address_space *mapping, pgoff_t index);
+void share_unshared(pfn_t pfn, uint64_t nr);
+
+/*
+ * For the P-* checks: every real DAX entry of every in-core inode, grouped
+ * by the pfn it references (a GTree pfn_t* -> GArray of struct share_owner,
+ * owners in inode-number then index order).  Free with g_tree_destroy().
+ */
+GTree *share_collect_entries(void);
+/* Whether @pfn's block is shared in the filesystem's refcount tree. */
+bool share_block_is_shared(pfn_t pfn);
 
 /*
  * A kernel WARN in a design (e.g. WARN_ON_ONCE(folio->mapping) in

@@ -19,6 +19,13 @@ static bool dax_folio_is_shared(const struct page *folio)
 	return !folio->mapping && folio->share;
 }
 
+static struct share_stats ml;	/* kept as associations come and go */
+
+static void mainline_init(void)
+{
+	ml = (struct share_stats){ 0 };
+}
+
 static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order,
 			       struct address_space *mapping, pgoff_t index, bool shared)
 {
@@ -27,6 +34,8 @@ static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order
 			/* dax_folio_make_shared() */
 			folio->mapping = NULL;
 			folio->share = 1;
+			ml.shared_pages++;
+			ml.share_refs++;
 		}
 		if (folio->order != order)
 			share_warn("P-mainline",
@@ -34,6 +43,7 @@ static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order
 				   (unsigned long long)pfn, order, folio->order,
 				   (unsigned long long)mapping->id, (unsigned long long)index);
 		folio->share++;
+		ml.share_refs++;
 		return;
 	}
 	if (folio->mapping)
@@ -52,8 +62,12 @@ static void mainline_disassociate(struct page *folio, pfn_t pfn, unsigned int or
 				  struct address_space *mapping, pgoff_t index, bool trunc)
 {
 	/* dax_folio_put() */
-	if (dax_folio_is_shared(folio) && --folio->share)
-		return;
+	if (dax_folio_is_shared(folio)) {
+		ml.share_refs--;
+		if (--folio->share)
+			return;
+		ml.shared_pages--;
+	}
 	folio->mapping = NULL;
 	folio->share = 0;
 	folio->order = 0;
@@ -76,75 +90,22 @@ static int mainline_lookup_owners(pfn_t pfn, struct share_owner *owners, int max
 }
 
 /* P-mainline: share equals the entries referencing the page. */
-struct ref_count {
-	uint32_t n;
-	struct address_space *mapping;
-	pgoff_t index;
-};
-
-static gint pfn_cmp(gconstpointer a, gconstpointer b, gpointer u)
-{
-	pfn_t x = *(const pfn_t *)a, y = *(const pfn_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static bool count_entry(struct address_space *mapping, pgoff_t index,
-			struct dax_slot *slot, void *arg)
-{
-	GTree *t = arg;
-	pfn_t pfn;
-	struct ref_count *rc;
-
-	if (!dax_is_real_entry(slot->entry))
-		return true;
-	pfn = dax_to_pfn(slot->entry);
-	rc = g_tree_lookup(t, &pfn);
-	if (!rc) {
-		pfn_t *k = g_new(pfn_t, 1);
-
-		*k = pfn;
-		rc = g_new0(struct ref_count, 1);
-		g_tree_insert(t, k, rc);
-	}
-	rc->n++;
-	rc->mapping = mapping;
-	rc->index = index;
-	return true;
-}
-
-struct check_args {
-	GTree *refs;
-	share_report_fn report;
-	void *arg;
-};
-
-#include "xfs_mount.h"
-
-static bool collect_inode(struct xfs_inode *ip, void *arg)
-{
-	dax_walk_entries(&ip->i_mapping, 0, XFS_MAX_FILEOFF, count_entry, arg);
-	return true;
-}
-
 static void mainline_check(share_report_fn report, void *arg)
 {
-	GTree *refs = g_tree_new_full(pfn_cmp, NULL, g_free, g_free);
+	GTree *refs = share_collect_entries();
 	struct memmap *mm = &sim->memmap;
 	char msg[200];
 
-	if (sim->mp)
-		xfs_inode_walk(sim->mp, collect_inode, refs);
 	for (uint64_t s = 0; s < mm->nr_sections; s++) {
 		if (!mm->sections[s])
 			continue;
 		for (uint64_t i = 0; i < PAGES_PER_SECTION; i++) {
 			struct page *pg = &mm->sections[s][i];
 			pfn_t pfn = PMEM_PFN_BASE + s * PAGES_PER_SECTION + i;
+			GArray *owners = g_tree_lookup(refs, &pfn);
+			struct share_owner *o;
 
-			struct ref_count *rc = g_tree_lookup(refs, &pfn);
-
-			if (!rc) {
+			if (!owners) {
 				if (pg->mapping || pg->share) {
 					snprintf(msg, sizeof(msg),
 						 "pfn 0x%llx has no entry but mapping=%s share=%llu",
@@ -154,11 +115,12 @@ static void mainline_check(share_report_fn report, void *arg)
 				}
 				continue;
 			}
-			if (dax_folio_is_shared(pg) ? pg->share != rc->n :
-			    (rc->n != 1 || pg->mapping != rc->mapping || pg->index != rc->index)) {
+			o = &g_array_index(owners, struct share_owner, owners->len - 1);
+			if (dax_folio_is_shared(pg) ? pg->share != owners->len :
+			    (owners->len != 1 || pg->mapping != o->mapping || pg->index != o->index)) {
 				snprintf(msg, sizeof(msg),
 					 "pfn 0x%llx: %u entries reference it but %s",
-					 (unsigned long long)pfn, rc->n,
+					 (unsigned long long)pfn, owners->len,
 					 dax_folio_is_shared(pg) ? "share count differs" :
 					 pg->mapping ? "it names a different single owner" :
 					 "it is unowned");
@@ -169,17 +131,19 @@ static void mainline_check(share_report_fn report, void *arg)
 	g_tree_destroy(refs);
 }
 
-static uint64_t mainline_mem_bytes(void)
+static void mainline_stats(struct share_stats *st)
 {
-	return 0;	/* everything lives in struct page */
+	*st = ml;
+	st->bytes = 0;	/* everything lives in struct page */
 }
 
 const struct dax_share_ops share_mainline_ops = {
 	.name = "mainline",
 	.origin = "Linux 6.2+ page->share with fs-rmap memory failure (Ruan, fsdax,xfs v2.1, Dec 2022)",
+	.init = mainline_init,
 	.associate = mainline_associate,
 	.disassociate = mainline_disassociate,
 	.lookup_owners = mainline_lookup_owners,
 	.check = mainline_check,
-	.mem_bytes = mainline_mem_bytes,
+	.stats = mainline_stats,
 };

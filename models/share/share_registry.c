@@ -7,18 +7,38 @@
 #include "share.h"
 #include "sim.h"
 
+extern const struct dax_share_ops share_shadow_ops;
 extern const struct dax_share_ops share_mainline_ops;
+extern const struct dax_share_ops share_maplist_ops;
+extern const struct dax_share_ops share_rfc_ops;
 
 static const struct dax_share_ops *const designs[] = {
+	&share_shadow_ops,
 	&share_mainline_ops,
+	&share_maplist_ops,
+	&share_rfc_ops,
 	NULL,
 };
 
-const struct dax_share_ops *share_ops = &share_mainline_ops;
+const struct dax_share_ops *share_ops = &share_shadow_ops;
 
 const struct dax_share_ops *const *share_designs(void)
 {
 	return designs;
+}
+
+void share_designs_init(void)
+{
+	for (int i = 0; designs[i]; i++)
+		if (designs[i]->init)
+			designs[i]->init();
+}
+
+void share_designs_destroy(void)
+{
+	for (int i = 0; designs[i]; i++)
+		if (designs[i]->destroy)
+			designs[i]->destroy();
 }
 
 const struct dax_share_ops *share_find(const char *name)

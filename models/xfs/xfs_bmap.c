@@ -8,6 +8,7 @@
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
+#include "share.h"
 #include "xfs_mount.h"
 
 #define XFS_FIRST_INO 131
@@ -105,6 +106,8 @@ static void unmap_piece(const struct xfs_bmbt_irec *p, void *arg)
 	} else {
 		xfs_refcount_decrease(mp->m_refc, p->br_startblock, p->br_blockcount,
 				      free_extent, mp);
+		/* blocks left with one owner may have a sharing design's state */
+		share_unshared(PMEM_PFN_BASE + p->br_startblock, p->br_blockcount);
 	}
 	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
 }

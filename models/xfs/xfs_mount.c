@@ -7,6 +7,7 @@
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
+#include "xfs_buf.h"
 #include "xfs_mount.h"
 
 #define XFS_FIRST_INO	131	/* after root (128) and the rt inodes */
@@ -82,6 +83,7 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	mp->m_refc = xfs_refcount_tree_alloc();
 	mp->m_rmap = xfs_rmap_tree_alloc();
 	mp->m_inodes = g_tree_new_full(ino_cmp, NULL, NULL, NULL);
+	xfs_buf_cache_init(mp);
 	mp->m_names = g_tree_new_full(name_cmp, NULL, g_free, g_free);
 	mp->m_next_ino = XFS_FIRST_INO;
 	for (xfs_agnumber_t agno = 0; agno < opts->agcount; agno++)
@@ -111,6 +113,7 @@ void xfs_unmount(struct xfs_mount *mp)
 		return;
 	g_tree_foreach(mp->m_inodes, free_inode_cb, NULL);
 	g_tree_destroy(mp->m_inodes);
+	xfs_buf_cache_destroy(mp);
 	g_tree_destroy(mp->m_names);
 	xfs_alloc_destroy(mp->m_alloc);
 	xfs_refcount_tree_free(mp->m_refc);

@@ -1,28 +1,64 @@
 // SPDX-License-Identifier: MIT
 /*
- * The reverse-mapping btree on a GTree ordered by
- * (startblock, owner, offset, flags).
+ * The reverse-mapping btree, as two augmented AVL trees over one set of
+ * records.
  *
  * Records may overlap physically (one per owner of a shared block), so a
- * plain "find the record containing bno" does not exist.  Instead the tree
- * tracks the length of its longest record (a multiset of lengths in a second
- * GTree): any record overlapping block bno must start in
- * (bno - maxlen, bno], so a range query starts its in-order walk there.
+ * plain "find the record containing bno" does not exist.  Every record is
+ * linked into two indexes, each an AVL tree whose nodes also keep the
+ * largest record end (startblock + blockcount) in their subtree:
+ *
+ *  - by_bno, ordered (startblock, owner, offset, flags): the tree order.
+ *    A range query walks it in order, skipping every subtree whose largest
+ *    end is at or below the query start and stopping at the first record
+ *    starting at or after the query end.  A long record far to the left
+ *    costs nothing extra: it is found through its ancestors' max end.
+ *
+ *  - by_owner, ordered (owner, flags, diagonal, startblock, offset), where
+ *    the diagonal is startblock - offset for inode owners (constant along a
+ *    logically contiguous mapping) and 0 for metadata owners, whose offsets
+ *    are ignored.  The records that can cover a map/unmap request exactly
+ *    (same owner, flags and offset correspondence) are one key range of this
+ *    tree, sorted by startblock; the first one that starts at or before the
+ *    request and ends at or after it is found in O(log n) with the max end.
+ *
+ * The key of neither index uses the block count, so a record can be resized
+ * in place; its max ends are then refreshed along both root paths.
  */
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <glib.h>
 
 #include "xfs_rmap.h"
 
-struct xfs_rmap_len {
-	xfs_filblks_t	len;
-	uint64_t	count;
+struct xfs_rmap_node {
+	struct xfs_rmap_node	*left;
+	struct xfs_rmap_node	*right;
+	xfs_fsblock_t		max_end;	/* largest record end in subtree */
+	int			height;		/* AVL height, leaf = 1 */
+};
+
+struct xfs_rmap_rec {
+	struct xfs_rmap_irec	irec;
+	struct xfs_rmap_node	by_bno;
+	struct xfs_rmap_node	by_owner;
+};
+
+typedef int (*xfs_rmap_cmp_fn)(const struct xfs_rmap_irec *a,
+			       const struct xfs_rmap_irec *b);
+
+/* One index: a root, the node's place in a record, and the key order. */
+struct xfs_rmap_index {
+	struct xfs_rmap_node	*root;
+	size_t			node_off;
+	xfs_rmap_cmp_fn		cmp;
 };
 
 struct xfs_rmap_tree {
-	GTree	*rt_tree;	/* xfs_rmap_irec (key == value) */
-	GTree	*rt_lens;	/* &len->len -> xfs_rmap_len, a multiset */
+	struct xfs_rmap_index	rt_bno;
+	struct xfs_rmap_index	rt_owner;
+	uint64_t		rt_nrecs;
 };
 
 static inline int cmp_u64(uint64_t x, uint64_t y)
@@ -30,9 +66,22 @@ static inline int cmp_u64(uint64_t x, uint64_t y)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-static gint xfs_rmap_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+static inline xfs_fsblock_t rec_end(const struct xfs_rmap_irec *rec)
 {
-	const struct xfs_rmap_irec *x = a, *y = b;
+	return rec->rm_startblock + rec->rm_blockcount;
+}
+
+/* The block that file offset 0 would sit at; 0 for metadata owners. */
+static inline uint64_t rec_diagonal(const struct xfs_rmap_irec *rec)
+{
+	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
+		return 0;
+	return rec->rm_startblock - rec->rm_offset;	/* modulo 2^64 */
+}
+
+static int xfs_rmap_cmp_bno(const struct xfs_rmap_irec *x,
+			    const struct xfs_rmap_irec *y)
+{
 	int c;
 
 	c = cmp_u64(x->rm_startblock, y->rm_startblock);
@@ -45,160 +94,345 @@ static gint xfs_rmap_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 	return c;
 }
 
-static gint xfs_rmap_len_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+/* Compare only the (owner, flags, diagonal) group of the owner index. */
+static int xfs_rmap_cmp_group(const struct xfs_rmap_irec *x, uint64_t owner,
+			      unsigned int flags, uint64_t diagonal)
 {
-	return cmp_u64(*(const xfs_filblks_t *)a, *(const xfs_filblks_t *)b);
+	int c;
+
+	c = cmp_u64(x->rm_owner, owner);
+	if (!c)
+		c = cmp_u64(x->rm_flags, flags);
+	if (!c)
+		c = cmp_u64(rec_diagonal(x), diagonal);
+	return c;
 }
 
-static inline xfs_fsblock_t rec_end(const struct xfs_rmap_irec *rec)
+static int xfs_rmap_cmp_owner(const struct xfs_rmap_irec *x,
+			      const struct xfs_rmap_irec *y)
 {
-	return rec->rm_startblock + rec->rm_blockcount;
+	int c;
+
+	c = xfs_rmap_cmp_group(x, y->rm_owner, y->rm_flags, rec_diagonal(y));
+	if (!c)
+		c = cmp_u64(x->rm_startblock, y->rm_startblock);
+	if (!c)
+		c = cmp_u64(x->rm_offset, y->rm_offset);
+	return c;
 }
 
-static inline struct xfs_rmap_irec *node_rec(GTreeNode *node)
+/* ---- the augmented AVL tree, shared by both indexes ---- */
+
+static inline struct xfs_rmap_rec *node_rec(const struct xfs_rmap_index *idx,
+					    const struct xfs_rmap_node *node)
 {
-	return node ? g_tree_node_value(node) : NULL;
+	return (struct xfs_rmap_rec *)((char *)node - idx->node_off);
 }
+
+static inline struct xfs_rmap_node *rec_node(const struct xfs_rmap_index *idx,
+					     struct xfs_rmap_rec *rec)
+{
+	return (struct xfs_rmap_node *)((char *)rec + idx->node_off);
+}
+
+static inline int node_height(const struct xfs_rmap_node *node)
+{
+	return node ? node->height : 0;
+}
+
+/* Recompute @node's height and max end from its record and children. */
+static void node_fix(const struct xfs_rmap_index *idx,
+		     struct xfs_rmap_node *node)
+{
+	int hl = node_height(node->left), hr = node_height(node->right);
+	xfs_fsblock_t end = rec_end(&node_rec(idx, node)->irec);
+
+	node->height = 1 + (hl > hr ? hl : hr);
+	if (node->left && node->left->max_end > end)
+		end = node->left->max_end;
+	if (node->right && node->right->max_end > end)
+		end = node->right->max_end;
+	node->max_end = end;
+}
+
+static struct xfs_rmap_node *rotate_right(const struct xfs_rmap_index *idx,
+					  struct xfs_rmap_node *node)
+{
+	struct xfs_rmap_node *l = node->left;
+
+	node->left = l->right;
+	l->right = node;
+	node_fix(idx, node);
+	node_fix(idx, l);
+	return l;
+}
+
+static struct xfs_rmap_node *rotate_left(const struct xfs_rmap_index *idx,
+					 struct xfs_rmap_node *node)
+{
+	struct xfs_rmap_node *r = node->right;
+
+	node->right = r->left;
+	r->left = node;
+	node_fix(idx, node);
+	node_fix(idx, r);
+	return r;
+}
+
+/* Restore the AVL balance at @node (children balanced, |skew| <= 2). */
+static struct xfs_rmap_node *node_balance(const struct xfs_rmap_index *idx,
+					  struct xfs_rmap_node *node)
+{
+	int skew = node_height(node->left) - node_height(node->right);
+
+	if (skew > 1) {
+		if (node_height(node->left->left) <
+		    node_height(node->left->right))
+			node->left = rotate_left(idx, node->left);
+		return rotate_right(idx, node);
+	}
+	if (skew < -1) {
+		if (node_height(node->right->right) <
+		    node_height(node->right->left))
+			node->right = rotate_right(idx, node->right);
+		return rotate_left(idx, node);
+	}
+	node_fix(idx, node);
+	return node;
+}
+
+static struct xfs_rmap_node *node_insert(const struct xfs_rmap_index *idx,
+					 struct xfs_rmap_node *node,
+					 struct xfs_rmap_node *new)
+{
+	int c;
+
+	if (!node) {
+		new->left = new->right = NULL;
+		node_fix(idx, new);
+		return new;
+	}
+	c = idx->cmp(&node_rec(idx, new)->irec, &node_rec(idx, node)->irec);
+	/* A duplicate key would be the same mapping recorded twice. */
+	assert(c != 0);
+	if (c < 0)
+		node->left = node_insert(idx, node->left, new);
+	else
+		node->right = node_insert(idx, node->right, new);
+	return node_balance(idx, node);
+}
+
+/* Unlink the leftmost node of @node's subtree into *@min. */
+static struct xfs_rmap_node *node_remove_min(const struct xfs_rmap_index *idx,
+					     struct xfs_rmap_node *node,
+					     struct xfs_rmap_node **min)
+{
+	if (!node->left) {
+		*min = node;
+		return node->right;
+	}
+	node->left = node_remove_min(idx, node->left, min);
+	return node_balance(idx, node);
+}
+
+/* Unlink @victim (which must be in the subtree) from @node's subtree. */
+static struct xfs_rmap_node *node_remove(const struct xfs_rmap_index *idx,
+					 struct xfs_rmap_node *node,
+					 struct xfs_rmap_node *victim)
+{
+	struct xfs_rmap_node *min;
+	int c;
+
+	assert(node);
+	if (node != victim) {
+		c = idx->cmp(&node_rec(idx, victim)->irec,
+			     &node_rec(idx, node)->irec);
+		if (c < 0)
+			node->left = node_remove(idx, node->left, victim);
+		else
+			node->right = node_remove(idx, node->right, victim);
+		return node_balance(idx, node);
+	}
+	if (!node->left)
+		return node->right;
+	if (!node->right)
+		return node->left;
+	node->right = node_remove_min(idx, node->right, &min);
+	min->left = node->left;
+	min->right = node->right;
+	return node_balance(idx, min);
+}
+
+/* @target's record end changed: refresh max ends on its root path. */
+static void node_refresh(const struct xfs_rmap_index *idx,
+			 struct xfs_rmap_node *node,
+			 struct xfs_rmap_node *target)
+{
+	assert(node);
+	if (node != target) {
+		int c = idx->cmp(&node_rec(idx, target)->irec,
+				 &node_rec(idx, node)->irec);
+
+		node_refresh(idx, c < 0 ? node->left : node->right, target);
+	}
+	node_fix(idx, node);
+}
+
+static void index_insert(struct xfs_rmap_index *idx, struct xfs_rmap_rec *rec)
+{
+	idx->root = node_insert(idx, idx->root, rec_node(idx, rec));
+}
+
+static void index_remove(struct xfs_rmap_index *idx, struct xfs_rmap_rec *rec)
+{
+	idx->root = node_remove(idx, idx->root, rec_node(idx, rec));
+}
+
+/* ---- records ---- */
 
 struct xfs_rmap_tree *xfs_rmap_tree_alloc(void)
 {
 	struct xfs_rmap_tree *tree = g_new0(struct xfs_rmap_tree, 1);
 
-	tree->rt_tree = g_tree_new_full(xfs_rmap_cmp, NULL, NULL, g_free);
-	tree->rt_lens = g_tree_new_full(xfs_rmap_len_cmp, NULL, NULL, g_free);
+	tree->rt_bno.node_off = offsetof(struct xfs_rmap_rec, by_bno);
+	tree->rt_bno.cmp = xfs_rmap_cmp_bno;
+	tree->rt_owner.node_off = offsetof(struct xfs_rmap_rec, by_owner);
+	tree->rt_owner.cmp = xfs_rmap_cmp_owner;
 	return tree;
+}
+
+static void xfs_rmap_free_subtree(const struct xfs_rmap_index *idx,
+				  struct xfs_rmap_node *node)
+{
+	if (!node)
+		return;
+	xfs_rmap_free_subtree(idx, node->left);
+	xfs_rmap_free_subtree(idx, node->right);
+	g_free(node_rec(idx, node));
 }
 
 void xfs_rmap_tree_free(struct xfs_rmap_tree *tree)
 {
 	if (!tree)
 		return;
-	g_tree_destroy(tree->rt_tree);
-	g_tree_destroy(tree->rt_lens);
+	xfs_rmap_free_subtree(&tree->rt_bno, tree->rt_bno.root);
 	g_free(tree);
 }
 
 uint64_t xfs_rmap_nrecords(const struct xfs_rmap_tree *tree)
 {
-	return (uint64_t)g_tree_nnodes(tree->rt_tree);
-}
-
-static void xfs_rmap_len_add(struct xfs_rmap_tree *tree, xfs_filblks_t len)
-{
-	struct xfs_rmap_len *l = g_tree_lookup(tree->rt_lens, &len);
-
-	if (!l) {
-		l = g_new(struct xfs_rmap_len, 1);
-		l->len = len;
-		l->count = 0;
-		g_tree_insert(tree->rt_lens, &l->len, l);
-	}
-	l->count++;
-}
-
-static void xfs_rmap_len_del(struct xfs_rmap_tree *tree, xfs_filblks_t len)
-{
-	struct xfs_rmap_len *l = g_tree_lookup(tree->rt_lens, &len);
-
-	assert(l && l->count > 0);
-	if (--l->count == 0)
-		g_tree_remove(tree->rt_lens, &len);
-}
-
-static xfs_filblks_t xfs_rmap_maxlen(const struct xfs_rmap_tree *tree)
-{
-	GTreeNode *last = g_tree_node_last(tree->rt_lens);
-
-	return last ? ((struct xfs_rmap_len *)g_tree_node_value(last))->len : 0;
+	return tree->rt_nrecs;
 }
 
 static void xfs_rmap_insert_rec(struct xfs_rmap_tree *tree,
 				const struct xfs_rmap_irec *irec)
 {
-	struct xfs_rmap_irec *rec = g_new(struct xfs_rmap_irec, 1);
+	struct xfs_rmap_rec *rec = g_new0(struct xfs_rmap_rec, 1);
 
 	assert(irec->rm_blockcount > 0);
-	*rec = *irec;
-	/* A duplicate key would be the same mapping recorded twice. */
-	assert(!g_tree_lookup(tree->rt_tree, rec));
-	g_tree_insert(tree->rt_tree, rec, rec);
-	xfs_rmap_len_add(tree, rec->rm_blockcount);
+	rec->irec = *irec;
+	index_insert(&tree->rt_bno, rec);
+	index_insert(&tree->rt_owner, rec);
+	tree->rt_nrecs++;
 }
 
 static void xfs_rmap_delete_rec(struct xfs_rmap_tree *tree,
-				struct xfs_rmap_irec *rec)
+				struct xfs_rmap_rec *rec)
 {
-	xfs_filblks_t len = rec->rm_blockcount;
-	bool removed;
-
-	removed = g_tree_remove(tree->rt_tree, rec);	/* frees rec */
-	assert(removed);
-	(void)removed;
-	xfs_rmap_len_del(tree, len);
+	index_remove(&tree->rt_bno, rec);
+	index_remove(&tree->rt_owner, rec);
+	tree->rt_nrecs--;
+	g_free(rec);
 }
 
-/* Change the length of a record in place (the key does not use it). */
+/* Change the length of a record in place (no key uses it). */
 static void xfs_rmap_set_len(struct xfs_rmap_tree *tree,
-			     struct xfs_rmap_irec *rec, xfs_filblks_t len)
+			     struct xfs_rmap_rec *rec, xfs_filblks_t len)
 {
-	xfs_rmap_len_del(tree, rec->rm_blockcount);
-	rec->rm_blockcount = len;
-	xfs_rmap_len_add(tree, len);
+	rec->irec.rm_blockcount = len;
+	node_refresh(&tree->rt_bno, tree->rt_bno.root, &rec->by_bno);
+	node_refresh(&tree->rt_owner, tree->rt_owner.root, &rec->by_owner);
 }
+
+/* The record with exactly @key's (startblock, owner, offset, flags). */
+static struct xfs_rmap_rec *xfs_rmap_lookup(const struct xfs_rmap_tree *tree,
+					    const struct xfs_rmap_irec *key)
+{
+	const struct xfs_rmap_index *idx = &tree->rt_bno;
+	struct xfs_rmap_node *node = idx->root;
+
+	while (node) {
+		struct xfs_rmap_rec *rec = node_rec(idx, node);
+		int c = xfs_rmap_cmp_bno(key, &rec->irec);
+
+		if (!c)
+			return rec;
+		node = c < 0 ? node->left : node->right;
+	}
+	return NULL;
+}
+
+struct xfs_rmap_cover_key {
+	uint64_t	owner;
+	unsigned int	flags;
+	uint64_t	diagonal;
+	xfs_fsblock_t	bno;	/* candidates start at or before this */
+	xfs_fsblock_t	end;	/* ... and end at or after this */
+};
 
 /*
- * First node whose record could overlap block @bno: records are at most
- * maxlen long, so one overlapping @bno starts after bno - maxlen.
+ * The first (lowest startblock) record of @ck's group in @node's subtree
+ * that starts at or before ck->bno and ends at or after ck->end.  Only the
+ * two paths along the edges of the key range can descend without finding
+ * one: inside the range, a subtree is entered only if its max end says it
+ * holds a match.  O(log n).
  */
-static GTreeNode *xfs_rmap_first_candidate(const struct xfs_rmap_tree *tree,
-					   xfs_fsblock_t bno)
+static struct xfs_rmap_rec *
+xfs_rmap_first_cover(const struct xfs_rmap_index *idx,
+		     const struct xfs_rmap_node *node,
+		     const struct xfs_rmap_cover_key *ck)
 {
-	xfs_filblks_t maxlen = xfs_rmap_maxlen(tree);
-	struct xfs_rmap_irec key = { 0 };
+	struct xfs_rmap_rec *rec, *found;
+	int c;
 
-	key.rm_startblock = bno >= maxlen ? bno - maxlen + 1 : 0;
-	return g_tree_lower_bound(tree->rt_tree, &key);
-}
-
-static bool xfs_rmap_same_mapping(const struct xfs_rmap_irec *rec,
-				  uint64_t owner, unsigned int flags)
-{
-	return rec->rm_owner == owner && rec->rm_flags == flags;
-}
-
-/* Does @rec's block @bno correspond to file offset @offset? */
-static bool xfs_rmap_offset_matches(const struct xfs_rmap_irec *rec,
-				    xfs_fsblock_t bno, xfs_fileoff_t offset)
-{
-	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
-		return true;
-	return rec->rm_offset + (bno - rec->rm_startblock) == offset;
+	if (!node || node->max_end < ck->end)
+		return NULL;
+	rec = node_rec(idx, node);
+	c = xfs_rmap_cmp_group(&rec->irec, ck->owner, ck->flags, ck->diagonal);
+	if (c < 0)
+		return xfs_rmap_first_cover(idx, node->right, ck);
+	if (c > 0 || rec->irec.rm_startblock > ck->bno)
+		return xfs_rmap_first_cover(idx, node->left, ck);
+	found = xfs_rmap_first_cover(idx, node->left, ck);
+	if (found)
+		return found;
+	if (rec_end(&rec->irec) >= ck->end)
+		return rec;
+	return xfs_rmap_first_cover(idx, node->right, ck);
 }
 
 /*
  * The record of (@owner, @flags) that covers [bno, end) with block @bno at
- * file offset @offset, or NULL.
+ * file offset @offset, or NULL.  Of several (only possible if a mapping was
+ * recorded twice), the first in tree order.
  */
-static struct xfs_rmap_irec *xfs_rmap_find_cover(struct xfs_rmap_tree *tree,
-						 xfs_fsblock_t bno,
-						 xfs_fsblock_t end,
-						 uint64_t owner,
-						 xfs_fileoff_t offset,
-						 unsigned int flags)
+static struct xfs_rmap_rec *xfs_rmap_find_cover(struct xfs_rmap_tree *tree,
+						xfs_fsblock_t bno,
+						xfs_fsblock_t end,
+						uint64_t owner,
+						xfs_fileoff_t offset,
+						unsigned int flags)
 {
-	GTreeNode *node;
+	struct xfs_rmap_cover_key ck = {
+		.owner		= owner,
+		.flags		= flags,
+		.diagonal	= XFS_RMAP_NON_INODE_OWNER(owner) ? 0 :
+				  bno - offset,
+		.bno		= bno,
+		.end		= end,
+	};
 
-	for (node = xfs_rmap_first_candidate(tree, bno);
-	     node && node_rec(node)->rm_startblock <= bno;
-	     node = g_tree_node_next(node)) {
-		struct xfs_rmap_irec *rec = node_rec(node);
-
-		if (rec_end(rec) >= end &&
-		    xfs_rmap_same_mapping(rec, owner, flags) &&
-		    xfs_rmap_offset_matches(rec, bno, offset))
-			return rec;
-	}
-	return NULL;
+	return xfs_rmap_first_cover(&tree->rt_owner, tree->rt_owner.root, &ck);
 }
 
 void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
@@ -213,7 +447,7 @@ void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 		.rm_offset	= inode ? offset : 0,
 		.rm_flags	= flags,
 	};
-	struct xfs_rmap_irec *left = NULL, *right;
+	struct xfs_rmap_rec *left = NULL, *right;
 	struct xfs_rmap_irec rkey;
 
 	assert(len > 0 && bno + len > bno);
@@ -223,7 +457,7 @@ void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	if (bno > 0 && (!inode || offset > 0)) {
 		left = xfs_rmap_find_cover(tree, bno - 1, bno, owner,
 					   inode ? offset - 1 : 0, flags);
-		if (left && rec_end(left) != bno)
+		if (left && rec_end(&left->irec) != bno)
 			left = NULL;	/* overlaps the new range: no merge */
 	}
 
@@ -231,18 +465,19 @@ void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	rkey = new;
 	rkey.rm_startblock = bno + len;
 	rkey.rm_offset = inode ? offset + len : 0;
-	right = g_tree_lookup(tree->rt_tree, &rkey);
+	right = xfs_rmap_lookup(tree, &rkey);
 
 	if (left && right) {
-		xfs_filblks_t rlen = right->rm_blockcount;
+		xfs_filblks_t rlen = right->irec.rm_blockcount;
 
 		xfs_rmap_delete_rec(tree, right);
-		xfs_rmap_set_len(tree, left, left->rm_blockcount + len + rlen);
+		xfs_rmap_set_len(tree, left,
+				 left->irec.rm_blockcount + len + rlen);
 	} else if (left) {
-		xfs_rmap_set_len(tree, left, left->rm_blockcount + len);
+		xfs_rmap_set_len(tree, left, left->irec.rm_blockcount + len);
 	} else if (right) {
 		/* The key moves down past other owners' records: reinsert. */
-		new.rm_blockcount += right->rm_blockcount;
+		new.rm_blockcount += right->irec.rm_blockcount;
 		xfs_rmap_delete_rec(tree, right);
 		xfs_rmap_insert_rec(tree, &new);
 	} else {
@@ -256,7 +491,8 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 {
 	bool inode = !XFS_RMAP_NON_INODE_OWNER(owner);
 	xfs_fsblock_t end = bno + len;
-	struct xfs_rmap_irec *rec, old, part;
+	struct xfs_rmap_irec old, part;
+	struct xfs_rmap_rec *rec;
 
 	assert(len > 0 && end > bno);
 	rec = xfs_rmap_find_cover(tree, bno, end, owner, inode ? offset : 0,
@@ -264,7 +500,7 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	if (!rec)
 		return -ENOENT;
 
-	old = *rec;
+	old = rec->irec;
 	if (old.rm_startblock < bno) {
 		/* Keep the left part in place: its key does not change. */
 		xfs_rmap_set_len(tree, rec, bno - old.rm_startblock);
@@ -283,34 +519,64 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	return 0;
 }
 
+struct xfs_rmap_query {
+	xfs_fsblock_t		bno;
+	xfs_fsblock_t		end;
+	xfs_rmap_walk_fn	fn;
+	void			*arg;
+};
+
+/*
+ * In-order walk of @node's subtree reporting records overlapping
+ * [q->bno, q->end).  Returns false once the walk is over: @fn said stop, or
+ * a record starts at or after q->end (so every later one does too).
+ */
+static bool xfs_rmap_query_node(const struct xfs_rmap_index *idx,
+				const struct xfs_rmap_node *node,
+				const struct xfs_rmap_query *q)
+{
+	const struct xfs_rmap_irec *rec;
+
+	if (!node || node->max_end <= q->bno)
+		return true;	/* nothing here reaches the range */
+	if (!xfs_rmap_query_node(idx, node->left, q))
+		return false;
+	rec = &node_rec(idx, node)->irec;
+	if (rec->rm_startblock >= q->end)
+		return false;
+	if (rec_end(rec) > q->bno && !q->fn(rec, q->arg))
+		return false;
+	return xfs_rmap_query_node(idx, node->right, q);
+}
+
 void xfs_rmap_query_range(const struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 			  xfs_filblks_t len, xfs_rmap_walk_fn fn, void *arg)
 {
-	xfs_fsblock_t end = len > UINT64_MAX - bno ? UINT64_MAX : bno + len;
-	GTreeNode *node;
+	struct xfs_rmap_query q = {
+		.bno	= bno,
+		.end	= len > UINT64_MAX - bno ? UINT64_MAX : bno + len,
+		.fn	= fn,
+		.arg	= arg,
+	};
 
 	if (len == 0)
 		return;
-	for (node = xfs_rmap_first_candidate(tree, bno);
-	     node && node_rec(node)->rm_startblock < end;
-	     node = g_tree_node_next(node)) {
-		const struct xfs_rmap_irec *rec = node_rec(node);
+	xfs_rmap_query_node(&tree->rt_bno, tree->rt_bno.root, &q);
+}
 
-		if (rec_end(rec) <= bno)
-			continue;
-		if (!fn(rec, arg))
-			break;
-	}
+static bool xfs_rmap_walk_node(const struct xfs_rmap_index *idx,
+			       const struct xfs_rmap_node *node,
+			       xfs_rmap_walk_fn fn, void *arg)
+{
+	if (!node)
+		return true;
+	return xfs_rmap_walk_node(idx, node->left, fn, arg) &&
+	       fn(&node_rec(idx, node)->irec, arg) &&
+	       xfs_rmap_walk_node(idx, node->right, fn, arg);
 }
 
 void xfs_rmap_walk(const struct xfs_rmap_tree *tree, xfs_rmap_walk_fn fn,
 		   void *arg)
 {
-	GTreeNode *node;
-
-	for (node = g_tree_node_first(tree->rt_tree); node;
-	     node = g_tree_node_next(node)) {
-		if (!fn(node_rec(node), arg))
-			break;
-	}
+	xfs_rmap_walk_node(&tree->rt_bno, tree->rt_bno.root, fn, arg);
 }

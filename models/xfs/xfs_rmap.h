@@ -58,8 +58,8 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 
 /*
  * Call @fn for each record overlapping [bno, bno + len), unclipped, in tree
- * order.  @fn returns false to stop.  Cost O(log n + matches) — records are
- * bounded by the longest record length, tracked by the tree.
+ * order.  @fn returns false to stop.  Cost O(log n + matches) whatever the
+ * records' lengths: each node keeps the largest record end of its subtree.
  */
 typedef bool (*xfs_rmap_walk_fn)(const struct xfs_rmap_irec *rec, void *arg);
 void xfs_rmap_query_range(const struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
