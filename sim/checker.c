@@ -21,6 +21,7 @@ static void violation(const char *id, const char *fmt, ...)
 {
 	va_list ap;
 
+	interp_note_violation(id);
 	if (nviol++ >= 8)
 		return;
 	if (cur && cur->ln)

@@ -20,6 +20,7 @@ static void check_read(struct cmdctx *c, const char *what, uint64_t ino, uint64_
 	ref_read(sim->ref, ino, off, want, len);
 	for (uint64_t i = 0; i < len; i++) {
 		if (got[i] != want[i]) {
+			interp_note_violation("D1");
 			out("INVARIANT D1 violated at %s:%d (%s): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
 			    c->scn->file, c->ln->lineno, what, (unsigned long long)ino,
 			    (unsigned long long)(off + i), got[i], want[i]);
@@ -533,6 +534,7 @@ static int do_mread(struct cmdctx *c)
 	expected_map_bytes(vma, off, want, len);
 	for (uint64_t i = 0; i < len; i++) {
 		if (buf[i] != want[i]) {
+			interp_note_violation("D1");
 			out("INVARIANT D1 violated at %s:%d (mread): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
 			    c->scn->file, c->ln->lineno, (unsigned long long)vma->vm_file->ip->i_ino,
 			    (unsigned long long)(off + i), buf[i], want[i]);

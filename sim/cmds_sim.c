@@ -153,6 +153,7 @@ static unsigned char *read_whole(struct cmdctx *c, const char *path, uint64_t *s
 		ref_read(sim->ref, ip->i_ino, 0, want, *size);
 		for (uint64_t i = 0; i < *size; i++)
 			if (buf[i] != want[i]) {
+				interp_note_violation("D1");
 				out("INVARIANT D1 violated at %s:%d (%s): %s offset %llu: read 0x%02x, reference model has 0x%02x\n",
 				    c->scn->file, c->ln->lineno, c->ci->name, path,
 				    (unsigned long long)i, buf[i], want[i]);
@@ -550,6 +551,8 @@ static int do_help_stub(struct cmdctx *c)
 	return 0;
 }
 
+int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
+
 static const struct cmdinfo sim_cmds[] = {
 	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },
 	{ "mkfs", NULL, do_mkfs, 0, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "[blocksize=4096] [reflink=1] [rmapbt=1] [dax=always|inode|never] [agcount=N]", "make the filesystem" },
@@ -560,6 +563,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "rm", NULL, do_rm, 1, MAX_POS, NULL, NULL, "ssssssssssss", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "unlink; blocks are freed with the last reference" },
 	{ "remount", NULL, do_remount, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "cycle mount (refused while any task holds files or mappings)" },
 	{ "dmesg", NULL, do_dmesg, 0, 0, "c", NULL, "", CMD_NOTASK | CMD_SIM, "[-c]", "print the simulated kernel log" },
+	{ "daxstat", NULL, do_daxstat, 0, 0, "r", NULL, "", CMD_NOTASK | CMD_SIM, "[-r]", "fault counters and the sharing design's holdings (-r: reset the counters)" },
 	{ "check", NULL, do_check, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "a full invariant sweep now" },
 	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "ssssssssssss", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
 	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },

@@ -315,6 +315,38 @@ static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return x < y ? -1 : x > y;
 }
 
+void interp_note_violation(const char *id)
+{
+	struct run_result *r = I && I->opts ? I->opts->result : NULL;
+
+	if (!r)
+		return;
+	if (!r->violations++) {
+		snprintf(r->first_id, sizeof(r->first_id), "%s", id);
+		r->first_line = sim_cur_line;
+	}
+	if (!strcmp(id, "D1"))
+		r->d1_errors++;
+}
+
+/* The design's holdings now; the run's peaks. */
+static void note_share_stats(const struct run_opts *opts)
+{
+	struct share_stats st;
+	struct run_result *r = opts->result;
+
+	if (!r || !share_ops->stats)
+		return;
+	share_ops->stats(&st);
+	r->peak.masters = MAX(r->peak.masters, st.masters);
+	r->peak.shadows = MAX(r->peak.shadows, st.shadows);
+	r->peak.list_nodes = MAX(r->peak.list_nodes, st.list_nodes);
+	r->peak.shared_pages = MAX(r->peak.shared_pages, st.shared_pages);
+	r->peak.share_refs = MAX(r->peak.share_refs, st.share_refs);
+	r->peak.bytes = MAX(r->peak.bytes, st.bytes);
+	r->end = st;
+}
+
 int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 {
 	struct sim_world world;
@@ -378,6 +410,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		}
 		g_tree_destroy(in.touched);
 		in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+		note_share_stats(opts);
 		if (ret == -1)
 			break;	/* an invariant violation stops the run */
 		if (in.status && opts->stop_on_failure)
@@ -392,6 +425,11 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	}
 	trace_close();
 	g_tree_destroy(in.touched);
+	if (opts->result) {
+		note_share_stats(opts);
+		opts->result->stats = sim->stats;
+		opts->result->status = ret == -2 ? 2 : in.status ? 1 : 0;
+	}
 	sim_world_destroy(&world);
 	I = NULL;
 	if (ret == -2)

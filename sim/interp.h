@@ -5,6 +5,7 @@
 
 #include "refmodel.h"
 #include "scn.h"
+#include "share.h"
 #include "sim.h"
 #include "xfs_mount.h"
 
@@ -24,6 +25,20 @@ struct interp {
 };
 
 extern struct interp *I;
+
+/* What one run did, for `daxsim compare` (run_opts.result). */
+struct run_result {
+	int			status;		/* the exit status */
+	char			first_id[24];	/* first invariant violated, or "" */
+	int			first_line;	/* its scenario line (0: at the end) */
+	uint64_t		violations;
+	uint64_t		d1_errors;	/* reads that differed from the reference */
+	struct sim_stats	stats;
+	struct share_stats	peak, end;	/* the design's holdings */
+};
+
+/* Every invariant report goes through here (counts for `compare`). */
+void interp_note_violation(const char *id);
 
 /* Print to the scenario's stdout. */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

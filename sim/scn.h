@@ -97,6 +97,7 @@ struct run_opts {
 	bool		keep_going;
 	bool		stop_on_failure;
 	FILE		*trace;
+	struct run_result *result;	/* optional: filled for `compare` */
 };
 
 /* Runs one scenario; returns the exit status (0, 1, 2, 3). */

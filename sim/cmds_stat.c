@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `daxstat [-r]`: the simulated kernel's fault counters (like the fault and
+ * THP lines of /proc/vmstat) and what the sharing design holds now, one
+ * "name value" per line.  -r resets the counters afterwards, so a scenario
+ * can assert what one step did ("no second CoW").
+ */
+#include <string.h>
+
+#include "interp.h"
+#include "share.h"
+#include "sim.h"
+
+int do_daxstat(struct cmdctx *c)
+{
+	struct sim_stats *s = &sim->stats;
+	struct share_stats st = { 0 };
+
+	out("faults %llu\npmd_faults %llu\npmd_fallbacks %llu\ncow_faults %llu\n"
+	    "cow_copies %llu\nzero_faults %llu\nsigbus %llu\n",
+	    (unsigned long long)s->faults, (unsigned long long)s->pmd_faults,
+	    (unsigned long long)s->fallbacks, (unsigned long long)s->cow_faults,
+	    (unsigned long long)s->cow_copies, (unsigned long long)s->zero_faults,
+	    (unsigned long long)s->sigbus);
+	if (share_ops->stats)
+		share_ops->stats(&st);
+	out("design %s\nmasters %llu\nshadows %llu\nlist_nodes %llu\nshared_pages %llu\n"
+	    "share_refs %llu\nsharing_bytes %llu\n", share_ops->name,
+	    (unsigned long long)st.masters, (unsigned long long)st.shadows,
+	    (unsigned long long)st.list_nodes, (unsigned long long)st.shared_pages,
+	    (unsigned long long)st.share_refs, (unsigned long long)st.bytes);
+	if (c->opt['r'])
+		memset(s, 0, sizeof(*s));
+	return 0;
+}
