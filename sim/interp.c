@@ -327,6 +327,20 @@ void interp_note_violation(const char *id)
 	}
 	if (!strcmp(id, "D1"))
 		r->d1_errors++;
+	{
+		/* the distinct IDs, in the order first seen */
+		gchar **seen = g_strsplit(r->ids, ", ", -1);
+		bool dup = false;
+
+		for (int i = 0; seen[i]; i++)
+			dup |= !strcmp(seen[i], id);
+		g_strfreev(seen);
+		if (!dup && strlen(r->ids) + strlen(id) + 3 < sizeof(r->ids)) {
+			if (r->ids[0])
+				g_strlcat(r->ids, ", ", sizeof(r->ids));
+			g_strlcat(r->ids, id, sizeof(r->ids));
+		}
+	}
 }
 
 /* The design's holdings now; the run's peaks. */

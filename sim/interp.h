@@ -30,6 +30,7 @@ extern struct interp *I;
 struct run_result {
 	int			status;		/* the exit status */
 	char			first_id[24];	/* first invariant violated, or "" */
+	char			ids[96];	/* every invariant violated, ", "-joined */
 	int			first_line;	/* its scenario line (0: at the end) */
 	uint64_t		violations;
 	uint64_t		d1_errors;	/* reads that differed from the reference */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "memmap.h"
 #include "pmem.h"
 #include "scn.h"
@@ -17,6 +18,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: daxsim run [--model M] [--seed N] [--trace[=FILE]] [--check=full|incremental|off]\n"
 		"                  [--keep-going] [--stop-on-failure] FILE...   (FILE '-' reads stdin)\n"
+		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim help [COMMAND|models]\n");
@@ -250,6 +252,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
+	if (!strcmp(argv[1], "compare"))
+		return daxsim_compare(argc, argv);
 	if (!strcmp(argv[1], "expand"))
 		return cmd_expand(argc, argv);
 	if (!strcmp(argv[1], "info"))
