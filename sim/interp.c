@@ -208,7 +208,7 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 		c->posnum[k] = 0;
 		if (ci->argkinds && (int)strlen(ci->argkinds) > k && ci->argkinds[k] == 'n' &&
 		    cvtnum(ln->argv[i], &c->posnum[k]))
-			return cmd_usage_error(c, ln->cols[i], "%s: non-numeric argument '%s'",
+			return cmd_usage_error(c, ln->cols[i], "%s: non-numeric or out-of-range argument '%s'",
 					       ci->name, ln->argv[i]);
 		if (ci->argkinds && (int)strlen(ci->argkinds) > k && ci->argkinds[k] == 'n' &&
 		    c->posnum[k] < 0)

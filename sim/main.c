@@ -3,6 +3,7 @@
  * The daxsim CLI: run, info, help.
  *   daxsim run [--model M] [--seed N] [--trace[=F]] [--check=MODE] [--keep-going] FILE...
  */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -202,9 +203,12 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (trace_arg) {
-		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr : fopen(trace_arg, "w");
+		/* "x": never overwrite a file daxsim did not create */
+		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr : fopen(trace_arg, "wx");
 		if (!tf) {
-			fprintf(stderr, "daxsim: cannot write trace file %s\n", trace_arg);
+			fprintf(stderr, "daxsim: cannot create trace file %s: %s\n", trace_arg,
+				g_file_test(trace_arg, G_FILE_TEST_EXISTS) ? "it exists (not overwritten)" :
+				g_strerror(errno));
 			status = 2;
 			goto out;
 		}

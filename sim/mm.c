@@ -430,7 +430,9 @@ static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool wri
 		raise_signal(t, SIG_SEGV, SIM_SEGV_MAPERR);
 		return NULL;
 	}
-	if ((write && !(vma->vm_flags & VM_WRITE)) || (!write && !(vma->vm_flags & VM_READ))) {
+	/* x86: PROT_WRITE implies PROT_READ */
+	if ((write && !(vma->vm_flags & VM_WRITE)) ||
+	    (!write && !(vma->vm_flags & (VM_READ | VM_WRITE)))) {
 		raise_signal(t, SIG_SEGV, SIM_SEGV_ACCERR);
 		return NULL;
 	}

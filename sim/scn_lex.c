@@ -4,6 +4,7 @@
  * quotes and escapes, $NAME / ${NAME} / $((EXPR)), and `set NAME=VALUE`.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +51,8 @@ int cvtnum(const char *s, long long *val)
 		default: return -1;
 		}
 	}
-	if (v && (v * mul) / mul != v)
-		return -1;
-	*val = v * mul;
+	if (__builtin_mul_overflow(v, mul, val))
+		return -1;	/* 9e and the like do not fit in 64 bits */
 	return 0;
 }
 

@@ -252,6 +252,8 @@ static bool remount_one(struct xfs_inode *ip, void *arg)
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	ip->i_incore = false;
 	ip->i_remapping = false;
+	/* read back in: FS_XFLAG_DAX set by chattr takes effect now */
+	ip->i_sdax = xfs_inode_dax_effective(ip->i_mount, ip);
 	return true;
 }
 
