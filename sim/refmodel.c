@@ -84,24 +84,62 @@ void ref_set_size(struct refmodel *rm, uint64_t ino, uint64_t size)
 	get(rm, ino)->size = size;
 }
 
-/* buf NULL: store zeros (dropping whole chunks). */
+/* Zero [off, off + len): whole chunks are dropped, O(log n + chunks). */
+static void store_zero(struct ref_file *f, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len, first = ALIGN_UP(off, PAGE_SIZE) >> PAGE_SHIFT;
+	uint64_t last = end >> PAGE_SHIFT;	/* whole chunks are [first, last) */
+	GArray *keys;
+	GTreeNode *n;
+
+	if (!len)
+		return;
+	if (first > last) {			/* inside one chunk */
+		unsigned char *c = chunk(f, off >> PAGE_SHIFT, false);
+
+		if (c)
+			memset(c + (off & (PAGE_SIZE - 1)), 0, len);
+		return;
+	}
+	if (off & (PAGE_SIZE - 1)) {
+		unsigned char *c = chunk(f, off >> PAGE_SHIFT, false);
+
+		if (c)
+			memset(c + (off & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (off & (PAGE_SIZE - 1)));
+	}
+	if (end & (PAGE_SIZE - 1)) {
+		unsigned char *c = chunk(f, last, false);
+
+		if (c)
+			memset(c, 0, end & (PAGE_SIZE - 1));
+	}
+	keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	for (n = g_tree_lower_bound(f->chunks, &first); n; n = g_tree_node_next(n)) {
+		uint64_t k = *(uint64_t *)g_tree_node_key(n);
+
+		if (k >= last)
+			break;
+		g_array_append_val(keys, k);
+	}
+	for (guint i = 0; i < keys->len; i++)
+		g_tree_remove(f->chunks, &g_array_index(keys, uint64_t, i));
+	g_array_free(keys, TRUE);
+}
+
+/* buf NULL: store zeros. */
 static void store(struct ref_file *f, uint64_t off, const unsigned char *buf, uint64_t len)
 {
 	uint64_t done = 0;
 
+	if (!buf) {
+		store_zero(f, off, len);
+		return;
+	}
 	while (done < len) {
 		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
 		uint64_t n = MIN(len - done, PAGE_SIZE - o);
-		unsigned char *c;
 
-		if (!buf && n == PAGE_SIZE) {
-			g_tree_remove(f->chunks, &idx);
-		} else if ((c = chunk(f, idx, buf != NULL))) {
-			if (buf)
-				memcpy(c + o, buf + done, n);
-			else
-				memset(c + o, 0, n);
-		}
+		memcpy(chunk(f, idx, true) + o, buf + done, n);
 		done += n;
 	}
 }
@@ -174,20 +212,37 @@ void ref_truncate(struct refmodel *rm, uint64_t ino, uint64_t newsize)
 	f->size = newsize;
 }
 
+/* Value semantics of a clone: dst[doff..] = src[soff..], holes included. */
 void ref_copy(struct refmodel *rm, uint64_t src, uint64_t soff, uint64_t dst,
 	      uint64_t doff, uint64_t len)
 {
-	unsigned char *buf = g_malloc(PAGE_SIZE);
-	uint64_t done = 0;
+	struct ref_file *sf = get(rm, src), *df = get(rm, dst);
+	uint64_t first = soff >> PAGE_SHIFT, endc = (soff + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	GPtrArray *pieces = g_ptr_array_new_with_free_func(g_free);
+	GArray *at = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 
-	while (done < len) {
-		uint64_t n = MIN(len - done, PAGE_SIZE);
+	/* snapshot the source's data chunks first: src may be dst */
+	for (GTreeNode *n = g_tree_lower_bound(sf->chunks, &first); n; n = g_tree_node_next(n)) {
+		uint64_t k = *(uint64_t *)g_tree_node_key(n);
+		uint64_t s0 = MAX(k << PAGE_SHIFT, soff), s1 = MIN((k + 1) << PAGE_SHIFT, soff + len);
 
-		ref_read(rm, src, soff + done, buf, n);
-		ref_store(rm, dst, doff + done, buf, n);
-		done += n;
+		if (k >= endc)
+			break;
+		if (s0 >= s1)
+			continue;
+		g_ptr_array_add(pieces, g_memdup2((unsigned char *)g_tree_node_value(n) +
+						  (s0 & (PAGE_SIZE - 1)), s1 - s0));
+		g_array_append_val(at, s0);
 	}
-	g_free(buf);
+	store_zero(df, doff, len);
+	for (guint i = 0; i < pieces->len; i++) {
+		uint64_t s0 = g_array_index(at, uint64_t, i);
+		uint64_t s1 = MIN(ALIGN_DOWN(s0, PAGE_SIZE) + PAGE_SIZE, soff + len);
+
+		store(df, doff + (s0 - soff), g_ptr_array_index(pieces, i), s1 - s0);
+	}
+	g_ptr_array_free(pieces, TRUE);
+	g_array_free(at, TRUE);
 }
 
 void ref_delete(struct refmodel *rm, uint64_t ino)
