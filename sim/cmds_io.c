@@ -69,49 +69,116 @@ static int open_file(struct task_struct *t, const char *path, bool creat, bool t
 	return 0;
 }
 
+/*
+ * xfs_io's init_check_command(): a command that needs an open file or a
+ * current mapping says so without naming itself.
+ */
+static int no_file(struct cmdctx *c)
+{
+	out("no files are open, try 'help open'\n");
+	if (c->t)
+		c->t->last_errno = EBADF;
+	return 0;
+}
+
+static int no_map(struct cmdctx *c)
+{
+	out("no mapped regions, try 'help mmap'\n");
+	if (c->t)
+		c->t->last_errno = EINVAL;
+	return 0;
+}
+
+/* perror(PATH), as xfs_io's openfile() reports a failed open(2) */
+static int path_error(struct cmdctx *c, const char *path, int err)
+{
+	if (err < 0)
+		err = -err;
+	out("%s: %s\n", path, strerror(err));
+	if (c->t)
+		c->t->last_errno = err;
+	return 0;
+}
+
+/* perror(CALL): xfs_io names the failing system call, not the command */
+static int call_error(struct cmdctx *c, const char *call, int err)
+{
+	if (err < 0)
+		err = -err;
+	out("%s: %s\n", call, err == EFSCORRUPTED_ ? "Structure needs cleaning" : strerror(err));
+	if (c->t)
+		c->t->last_errno = err;
+	return 0;
+}
+
 static int do_open(struct cmdctx *c)
 {
 	struct sim_file *f;
 	int err = open_file(c->t, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
 
-	return err ? io_error(c, err) : 0;
+	return err ? path_error(c, c->pos[0], err) : 0;
+}
+
+/* xfs_io's filelist_f(): "[NNN]" marks the current file. */
+static void filelist(struct task_struct *t)
+{
+	for (guint i = 0; i < t->files->len; i++) {
+		struct sim_file *f = g_ptr_array_index(t->files, i);
+		bool cur = (int)i == t->curfile;
+
+		out("%c%03d%c %-14s (%s,%s,%s,%s)\n", cur ? '[' : ' ', i, cur ? ']' : ' ',
+		    f->name, "xfs", "non-sync", "non-direct",
+		    f->readonly ? "read-only" : "read-write");
+	}
 }
 
 static int do_file(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
 
+	if (!cur_file(c))
+		return no_file(c);
 	if (!c->npos) {
-		for (guint i = 0; i < t->files->len; i++) {
-			struct sim_file *f = g_ptr_array_index(t->files, i);
-
-			out("%c%03d%c %-14s (%s)\n", (int)i == t->curfile ? '[' : ' ', i,
-			    (int)i == t->curfile ? ']' : ' ', f->name,
-			    f->readonly ? "read-only" : "non-sync,non-direct,read-write");
-		}
+		filelist(t);
 		return 0;
 	}
 	if (c->posnum[0] >= t->files->len) {
-		out("value %lld is out of range (0-%u)\n", c->posnum[0], t->files->len ? t->files->len - 1 : 0);
+		out("value %lld is out of range (0-%u)\n", c->posnum[0], t->files->len - 1);
 		t->last_errno = EINVAL;
 		return 0;
 	}
 	t->curfile = (int)c->posnum[0];
+	filelist(t);
 	return 0;
 }
 
+/*
+ * xfs_io's close_f(): the entries above slide down over the closed one,
+ * the same slot stays current (the previous one if the last was closed),
+ * and the remaining table is printed.
+ */
 static int do_close(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
 	struct sim_file *f = cur_file(c);
+	int slot = t->curfile;
 
-	g_ptr_array_remove_index(t->files, (guint)t->curfile);
+	if (!f)
+		return no_file(c);
+	g_ptr_array_remove_index(t->files, (guint)slot);
 	if (--f->refs == 0) {
 		xfs_irele(f->ip);
 		g_free(f->name);
 		g_free(f);
 	}
-	t->curfile = t->files->len ? 0 : -1;
+	if (t->files->len) {
+		if (slot == (int)t->files->len)
+			slot--;
+		t->curfile = slot;
+	} else {
+		t->curfile = -1;
+	}
+	filelist(t);
 	return 0;
 }
 
@@ -191,11 +258,12 @@ static int remap(struct cmdctx *c, bool dedupe)
 	struct sim_file *f = cur_file(c);
 	struct xfs_inode *src = xfs_lookup(sim->mp, c->pos[0]);
 	uint64_t soff = 0, doff = 0, len = 0, bcount;
+	const char *ioc;
 	bool same = true;
 	int err;
 
 	if (!src)
-		return io_error(c, ENOENT);
+		return path_error(c, c->pos[0], ENOENT);
 	if (c->npos == 4) {
 		soff = (uint64_t)c->posnum[1];
 		doff = (uint64_t)c->posnum[2];
@@ -204,22 +272,24 @@ static int remap(struct cmdctx *c, bool dedupe)
 		return cmd_usage_error(c, c->poscol[c->npos - 1], "%s: usage: %s %s",
 				       c->ci->name, c->ci->name, c->ci->args);
 	}
-	if (f->readonly)
-		return io_error(c, EBADF);
+	/* xfs_io names the ioctl: FICLONE / FICLONERANGE / FIDEDUPERANGE */
+	ioc = dedupe ? "XFS_IOC_FILE_EXTENT_SAME" :
+	      c->npos == 4 ? "XFS_IOC_CLONE_RANGE" : "XFS_IOC_CLONE";
+	/*
+	 * A read-only destination is EBADF for a clone; dedupe only needs
+	 * allow_file_dedupe(), which CAP_SYS_ADMIN (the simulated user,
+	 * like the root-run real-XFS replay) always passes.
+	 */
+	if (f->readonly && !dedupe)
+		return call_error(c, ioc, EBADF);
 	{
 		uint64_t req = len;
 
 		err = xfs_reflink_remap_range(src, soff, f->ip, doff, &len, dedupe, &same);
 		touch_inode(src);
 		touch_inode(f->ip);
-		if (err) {
-			if (dedupe) {
-				out("XFS_IOC_FILE_EXTENT_SAME: %s\n", strerror(-err));
-				c->t->last_errno = -err;
-				return 0;
-			}
-			return io_error(c, err);
-		}
+		if (err)
+			return call_error(c, ioc, err);
 		if (dedupe && !same) {
 			out("dedupe: Extents did not match.\n");
 			c->t->last_errno = 0;
@@ -240,8 +310,13 @@ static int remap(struct cmdctx *c, bool dedupe)
 			}
 		}
 		if (!c->opt['q']) {
+			/*
+			 * FIDEDUPERANGE's bytes_deduped is the requested length even
+			 * when remap_checks rounded an unaligned tail down to whole
+			 * blocks (real XFS: "deduped 5000/5000").
+			 */
 			if (dedupe)
-				out("deduped %llu/%llu bytes at offset %llu\n", (unsigned long long)len,
+				out("deduped %llu/%llu bytes at offset %llu\n", (unsigned long long)req,
 				    (unsigned long long)req, (unsigned long long)doff);
 			else
 				out("linked %llu/%llu bytes at offset %llu\n", (unsigned long long)req,
@@ -260,11 +335,11 @@ static int do_truncate(struct cmdctx *c)
 	int err;
 
 	if (f->readonly)
-		return io_error(c, EINVAL);
+		return call_error(c, "ftruncate", EINVAL);
 	err = xfs_setattr_size(f->ip, (uint64_t)c->posnum[0]);
 	touch_inode(f->ip);
 	if (err)
-		return io_error(c, err);
+		return call_error(c, "ftruncate", err);
 	ref_truncate(sim->ref, f->ip->i_ino, (uint64_t)c->posnum[0]);
 	return 0;
 }
@@ -278,11 +353,11 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	int err;
 
 	if (f->readonly)
-		return io_error(c, EBADF);
+		return call_error(c, "fallocate", EBADF);
 	err = xfs_file_fallocate(ip, mode, off, len);
 	touch_inode(ip);
 	if (err)
-		return io_error(c, err);
+		return call_error(c, "fallocate", err);
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
 		ref_zero(sim->ref, ip->i_ino, off, len);
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && off + len > size)
@@ -313,23 +388,76 @@ static int do_fsync(struct cmdctx *c)
 	return err ? io_error(c, err) : 0;
 }
 
-/* fiemap -v: xfs_io's table, 512-byte units */
+/* fiemap: xfs_io 6.1's fiemap_f() over FS_IOC_FIEMAP, 512-byte units */
 struct fiemap_ext { uint64_t logical, physical, len; unsigned int flags; };
+
+#define FIEMAP_BATCH	32	/* xfs_io's EXTENT_BATCH */
+
+static bool last_extent_end(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	uint64_t *end = arg;
+
+	*end = MAX(*end, XFS_FSB_TO_B(irec->br_startoff + irec->br_blockcount));
+	return true;
+}
+
+/* xfsprogs' numlen(): digits of @val in @base, at least 1 */
+static int numlen(uint64_t val, unsigned int base)
+{
+	int len = 0;
+
+	for (; val; val /= base)
+		len++;
+	return len ? len : 1;
+}
+
+static void fiemap_hole(bool verbose, int foff_w, int boff_w, int tot_w, int n,
+			uint64_t llast, uint64_t lstart)
+{
+	char lbuf[48];
+
+	if (!verbose) {
+		out("\t%d: [%llu..%llu]: hole\n", n, (unsigned long long)llast,
+		    (unsigned long long)(lstart - 1));
+		return;
+	}
+	snprintf(lbuf, sizeof(lbuf), "[%llu..%llu]:", (unsigned long long)llast,
+		 (unsigned long long)(lstart - 1));
+	out("%4d: %-*s %-*s %*llu\n", n, foff_w, lbuf, boff_w, "hole", tot_w,
+	    (unsigned long long)(lstart - llast));
+}
 
 static int do_fiemap(struct cmdctx *c)
 {
-	struct xfs_inode *ip = cur_file(c)->ip;
+	struct sim_file *f = cur_file(c);
+	struct xfs_inode *ip = f->ip;
+	bool verbose = c->opt['v'];
 	uint64_t start = c->npos > 0 ? (uint64_t)c->posnum[0] : 0;
-	uint64_t end = c->npos > 1 ? start + (uint64_t)c->posnum[1] : UINT64_MAX;
-	uint64_t pos = ALIGN_DOWN(start, PAGE_SIZE), last_end = 0;
+	uint64_t range_end = c->npos > 1 ? start + (uint64_t)c->posnum[1] : UINT64_MAX;
+	uint64_t pos = ALIGN_DOWN(start, PAGE_SIZE), last_logical = start, limit = 0;
 	GArray *ex = g_array_new(FALSE, FALSE, sizeof(struct fiemap_ext));
-	int n = 0;
+	int foff_w = 16, boff_w = 16, tot_w = 5, flg_w = 5, n = 0;
 
-	while (pos < end && pos < ALIGN_UP(ip->i_size, PAGE_SIZE)) {
+	out("%s:\n", f->name);
+	if (c->npos > 1 && !c->posnum[1]) {
+		/* fiemap_prep(): a zero-length request is EINVAL */
+		out("xfs_io: ioctl(FS_IOC_FIEMAP) [\"%s\"]: %s\n", f->name, strerror(EINVAL));
+		c->t->last_errno = EINVAL;
+		g_array_free(ex, TRUE);
+		return 0;
+	}
+	/*
+	 * iomap_fiemap() over xfs_read_iomap_ops: every mapping that overlaps
+	 * the range, past EOF too (falloc -k), holes skipped; the last one
+	 * reported carries FIEMAP_EXTENT_LAST.
+	 */
+	xfs_iext_walk(ip->i_df, 0, XFS_MAX_FILEOFF, last_extent_end, &limit);
+	limit = MIN(limit, range_end);
+	while (pos < limit) {
 		struct iomap iomap, srcmap;
 
-		if (xfs_read_iomap_ops.iomap_begin(ip, pos, MIN(end, ALIGN_UP(ip->i_size, PAGE_SIZE)) - pos,
-						   IOMAP_REPORT, &iomap, &srcmap))
+		if (xfs_read_iomap_ops.iomap_begin(ip, pos, limit - pos, IOMAP_REPORT,
+						   &iomap, &srcmap))
 			break;
 		if (iomap.type != IOMAP_HOLE) {
 			struct fiemap_ext e = { iomap.offset, iomap.addr, iomap.length,
@@ -343,37 +471,57 @@ static int do_fiemap(struct cmdctx *c)
 			else
 				g_array_append_val(ex, e);
 		}
+		if (!iomap.length)
+			break;
 		pos = iomap.offset + iomap.length;
 	}
 	if (ex->len)
 		g_array_index(ex, struct fiemap_ext, ex->len - 1).flags |= 0x1;
-	out("%s:\n", cur_file(c)->name);
-	if (c->opt['v'])
-		out(" EXT: FILE-OFFSET      BLOCK-RANGE      TOTAL FLAGS\n");
+	/* calc_print_format(): column widths from the first batch only */
+	for (guint i = 0; verbose && i < ex->len && i < FIEMAP_BATCH; i++) {
+		struct fiemap_ext *e = &g_array_index(ex, struct fiemap_ext, i);
+		char a[64];
+		int w;
+
+		w = snprintf(a, sizeof(a), "[%llu..%llu]", (unsigned long long)(e->logical >> 9),
+			     (unsigned long long)((e->logical >> 9) + (e->len >> 9) - 1));
+		foff_w = MAX(foff_w, w);
+		w = snprintf(a, sizeof(a), "%llu..%llu", (unsigned long long)(e->physical >> 9),
+			     (unsigned long long)((e->physical >> 9) + (e->len >> 9) - 1));
+		boff_w = MAX(boff_w, w);
+		tot_w = MAX(tot_w, numlen(e->len >> 9, 10));
+		flg_w = MAX(flg_w, numlen(e->flags, 16));
+	}
 	for (guint i = 0; i < ex->len; i++) {
 		struct fiemap_ext *e = &g_array_index(ex, struct fiemap_ext, i);
-		char a[64], b[64];
+		uint64_t llast = last_logical >> 9, lstart = e->logical >> 9, len = e->len >> 9;
+		uint64_t block = e->physical >> 9;
+		char a[48], b[48], fl[16];
 
-		if (e->logical > last_end) {
-			snprintf(a, sizeof(a), "[%llu..%llu]:", (unsigned long long)(last_end >> 9),
-				 (unsigned long long)((e->logical >> 9) - 1));
-			if (c->opt['v'])
-				out("%4d: %-16s %-16s %5llu\n", n++, a, "hole",
-				    (unsigned long long)((e->logical - last_end) >> 9));
-			else
-				out("\t%d: %s hole\n", n++, a);
+		if (verbose && n == 0)
+			out("%4s: %-*s %-*s %*s %*s\n", "EXT", foff_w, "FILE-OFFSET", boff_w,
+			    "BLOCK-RANGE", tot_w, "TOTAL", flg_w, "FLAGS");
+		if (lstart > llast)
+			fiemap_hole(verbose, foff_w, boff_w, tot_w, n++, llast, lstart);
+		if (verbose) {
+			snprintf(a, sizeof(a), "[%llu..%llu]:", (unsigned long long)lstart,
+				 (unsigned long long)(lstart + len - 1));
+			snprintf(b, sizeof(b), "%llu..%llu", (unsigned long long)block,
+				 (unsigned long long)(block + len - 1));
+			snprintf(fl, sizeof(fl), "0x%x", e->flags);
+			out("%4d: %-*s %-*s %*llu %*s\n", n++, foff_w, a, boff_w, b, tot_w,
+			    (unsigned long long)len, flg_w, fl);
+		} else {
+			out("\t%d: [%llu..%llu]: %llu..%llu\n", n++, (unsigned long long)lstart,
+			    (unsigned long long)(lstart + len - 1), (unsigned long long)block,
+			    (unsigned long long)(block + len - 1));
 		}
-		snprintf(a, sizeof(a), "[%llu..%llu]:", (unsigned long long)(e->logical >> 9),
-			 (unsigned long long)(((e->logical + e->len) >> 9) - 1));
-		snprintf(b, sizeof(b), "%llu..%llu", (unsigned long long)(e->physical >> 9),
-			 (unsigned long long)(((e->physical + e->len) >> 9) - 1));
-		if (c->opt['v'])
-			out("%4d: %-16s %-16s %5llu 0x%x\n", n++, a, b,
-			    (unsigned long long)(e->len >> 9), e->flags);
-		else
-			out("\t%d: %s %s\n", n++, a, b);
-		last_end = e->logical + e->len;
+		last_logical = e->logical + e->len;
 	}
+	/* the last hole, to EOF or to the end of the requested range */
+	range_end = MIN(range_end, ip->i_size);
+	if (n && last_logical < range_end)
+		fiemap_hole(verbose, foff_w, boff_w, tot_w, n, last_logical >> 9, range_end >> 9);
 	g_array_free(ex, TRUE);
 	return 0;
 }
@@ -386,7 +534,12 @@ static int do_chattr(struct cmdctx *c)
 	if (strcmp(a, "+x") && strcmp(a, "-x"))
 		return cmd_usage_error(c, c->poscol[0], "chattr: only +x / -x (FS_XFLAG_DAX) are simulated, not '%s'", a);
 	err = xfs_fileattr_set_dax(cur_file(c)->ip, a[0] == '+');
-	return err ? io_error(c, err) : 0;
+	if (err) {
+		/* chattr_f: "%s: cannot set flags on %s: %s", progname, name */
+		out("xfs_io: cannot set flags on %s: %s\n", cur_file(c)->name, strerror(err < 0 ? -err : err));
+		c->t->last_errno = err < 0 ? -err : err;
+	}
+	return 0;
 }
 
 static int do_statx(struct cmdctx *c)
@@ -425,13 +578,16 @@ static int cmd_mmap(struct cmdctx *c)
 	unsigned long flags = 0;
 	int err = 0;
 
+	if (c->npos < 2 && !cur_map(c))
+		return cur_file(c) ? no_map(c) : no_file(c);
 	if (c->npos == 0) {
 		maplist(t);
 		return 0;
 	}
 	if (c->npos == 1) {
+		/* mapset_f(): the bound printed is mapcount itself */
 		if (c->posnum[0] >= t->maps->len) {
-			out("value %lld is out of range (0-%d)\n", c->posnum[0], (int)t->maps->len - 1);
+			out("value %lld is out of range (0-%u)\n", c->posnum[0], t->maps->len);
 			t->last_errno = EINVAL;
 			return 0;
 		}
@@ -443,11 +599,8 @@ static int cmd_mmap(struct cmdctx *c)
 	if (need_fs(c))
 		return -2;
 	f = cur_file(c);
-	if (!f) {
-		out("mmap: no open file\n");
-		t->last_errno = EBADF;
-		return 0;
-	}
+	if (!f)
+		return no_file(c);
 	if (c->opt['r'])
 		flags |= VM_READ;
 	if (c->opt['w'])
@@ -468,10 +621,19 @@ static int cmd_mmap(struct cmdctx *c)
 	return 0;
 }
 
-/* Resolve [off, off+len) (file offsets) inside the current mapping. */
-static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off, uint64_t *len)
+/*
+ * Resolve [off, off+len) (file offsets) inside the current mapping, with
+ * xfs_io's check_mapping_range() messages.  xfs_io's own range test adds
+ * the mapping's file offset to its length (so it lets some ranges run off
+ * the end of the mapping into whatever lies next); the simulator refuses
+ * every range that leaves the mapping, with the same message.  @pagealign:
+ * msync and madvise need a page-aligned start, reported with the simulated
+ * address.
+ */
+static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off, uint64_t *len,
+		     bool pagealign)
 {
-	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, mlen = vma->vm_end - vma->vm_start;
+	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, mlen = vma->vm_end - vma->vm_start, rel;
 
 	if (c->npos < 2) {
 		*off = mstart;
@@ -486,9 +648,22 @@ static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off
 		c->t->last_errno = EINVAL;
 		return -1;
 	}
-	if (*off - mstart + *len > mlen) {
+	rel = *off - mstart;
+	if (rel > mlen) {
+		out("offset (%llu) is beyond end of mapping (%llu)\n", (unsigned long long)rel,
+		    (unsigned long long)mstart);
+		c->t->last_errno = EINVAL;
+		return -1;
+	}
+	if (rel + *len > mlen) {
 		out("range (%llu:%llu) is beyond mapping (%llu:%llu)\n", (unsigned long long)*off,
-		    (unsigned long long)*len, (unsigned long long)mstart, (unsigned long long)mlen);
+		    (unsigned long long)rel, (unsigned long long)mstart, (unsigned long long)mlen);
+		c->t->last_errno = EINVAL;
+		return -1;
+	}
+	if (pagealign && (vma->vm_start + rel) % PAGE_SIZE) {
+		out("offset address (0x%llx) is not page aligned\n",
+		    (unsigned long long)(vma->vm_start + rel));
 		c->t->last_errno = EINVAL;
 		return -1;
 	}
@@ -516,21 +691,12 @@ static void expected_map_bytes(struct vm_area_struct *vma, uint64_t off, unsigne
 	}
 }
 
-static int do_mread(struct cmdctx *c)
+/* Check @len bytes read through @vma at file offset @off (D1). */
+static void check_map_read(struct cmdctx *c, struct vm_area_struct *vma, uint64_t off,
+			   const unsigned char *buf, uint64_t len)
 {
-	struct vm_area_struct *vma = cur_map(c);
-	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
-	unsigned char *buf, *want;
+	unsigned char *want = g_malloc(MAX(len, 1));
 
-	if (map_range(c, vma, &off, &len))
-		return 0;
-	va = vma->vm_start + (off - mstart);
-	buf = g_malloc(MAX(len, 1));
-	if (mm_access(c->t, va, buf, len, false)) {
-		g_free(buf);
-		return 0;	/* the signal is reported by the caller */
-	}
-	want = g_malloc(MAX(len, 1));
 	expected_map_bytes(vma, off, want, len);
 	for (uint64_t i = 0; i < len; i++) {
 		if (buf[i] != want[i]) {
@@ -542,6 +708,71 @@ static int do_mread(struct cmdctx *c)
 			break;
 		}
 	}
+	g_free(want);
+}
+
+/*
+ * mread -r: xfs_io's mread_f() loads the range from its last byte down
+ * into its buffer, so the buffer holds the bytes reversed; it dumps the
+ * buffer each time a chunk fills (the first chunk is len % pagesize
+ * bytes, then whole pages), at dump offsets counting up from the start.
+ * A fault kills the task before the chunk it hit is dumped.
+ */
+static int mread_reverse(struct cmdctx *c, struct vm_area_struct *vma, uint64_t off,
+			 uint64_t len, unsigned char *buf)
+{
+	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, va = vma->vm_start + (off - mstart);
+	uint64_t printoff = c->opt['f'] ? off : off - mstart, hi = len, chunk;
+	unsigned char *rev = g_malloc(PAGE_SIZE);
+
+	chunk = len % PAGE_SIZE ? len % PAGE_SIZE : PAGE_SIZE;
+	while (hi > 0) {
+		uint64_t lo = hi > chunk ? hi - chunk : 0, end = hi;
+
+		/* the loads go downwards: fault the pages in that order */
+		while (end > lo) {
+			uint64_t page = (va + end - 1) & PAGE_MASK;
+			uint64_t start = page > va + lo ? page - va : lo;
+
+			if (mm_access(c->t, va + start, buf + start, end - start, false)) {
+				g_free(rev);
+				g_free(buf);
+				return 0;	/* the signal is reported by the caller */
+			}
+			end = start;
+		}
+		check_map_read(c, vma, off + lo, buf + lo, hi - lo);
+		for (uint64_t i = 0; i < hi - lo; i++)
+			rev[i] = buf[hi - 1 - i];
+		if (c->opt['v'] || c->opt['f']) {
+			dump_buffer(printoff, rev, hi - lo);
+			printoff += hi - lo;
+		}
+		hi = lo;
+		chunk = PAGE_SIZE;
+	}
+	g_free(rev);
+	g_free(buf);
+	return 0;
+}
+
+static int do_mread(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+	unsigned char *buf;
+
+	if (map_range(c, vma, &off, &len, false))
+		return 0;
+	va = vma->vm_start + (off - mstart);
+	buf = g_malloc(MAX(len, 1));
+	if (c->opt['r'])
+		return mread_reverse(c, vma, off, len, buf);
+	if (mm_access(c->t, va, buf, len, false)) {
+		g_free(buf);
+		return 0;	/* the signal is reported by the caller */
+	}
+	check_map_read(c, vma, off, buf, len);
 	if (c->opt['v'] || c->opt['f']) {
 		uint64_t base = c->opt['f'] ? off : off - mstart, done = 0;
 		uint64_t first = len % PAGE_SIZE ? len % PAGE_SIZE : MIN(len, PAGE_SIZE);
@@ -553,7 +784,6 @@ static int do_mread(struct cmdctx *c)
 			done += n;
 		}
 	}
-	g_free(want);
 	g_free(buf);
 	return 0;
 }
@@ -566,17 +796,29 @@ static int do_mwrite(struct cmdctx *c)
 	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 'X';
 	uint64_t done = 0;
 
-	if (map_range(c, vma, &off, &len))
+	if (map_range(c, vma, &off, &len, false))
 		return 0;
 	va = vma->vm_start + (off - mstart);
-	/* page by page, so the reference follows exactly what landed */
+	/*
+	 * page by page, so the reference follows exactly what landed; -r
+	 * stores from the end of the range backwards (xfs_io's rflag), so a
+	 * range ending past the EOF page faults on its first store.
+	 */
 	while (done < len) {
-		uint64_t o = off + done, n = MIN(len - done, PAGE_SIZE - (o & (PAGE_SIZE - 1)));
+		uint64_t o, n, eof_page_end = ALIGN_UP(ip->i_size, PAGE_SIZE);
 		unsigned char buf[PAGE_SIZE];
-		uint64_t eof_page_end = ALIGN_UP(ip->i_size, PAGE_SIZE);
 
+		if (c->opt['r']) {
+			uint64_t e = off + len - done;
+
+			o = MAX(ALIGN_DOWN(e - 1, PAGE_SIZE), off);
+			n = e - o;
+		} else {
+			o = off + done;
+			n = MIN(len - done, PAGE_SIZE - (o & (PAGE_SIZE - 1)));
+		}
 		memset(buf, seed, n);
-		if (mm_access(c->t, va + done, buf, n, true))
+		if (mm_access(c->t, va + (o - off), buf, n, true))
 			break;
 		touch_inode(ip);
 		if ((vma->vm_flags & VM_SHARED) && o < eof_page_end)
@@ -591,10 +833,8 @@ static int do_msync(struct cmdctx *c)
 	struct vm_area_struct *vma = cur_map(c);
 	uint64_t off, len;
 
-	if (map_range(c, vma, &off, &len))
+	if (map_range(c, vma, &off, &len, true))
 		return 0;
-	if (off % PAGE_SIZE)
-		return io_error(c, EINVAL);
 	if (!c->opt['a'])
 		xfs_file_fsync(vma->vm_file->ip, off, off + len - 1);
 	return 0;
@@ -604,8 +844,14 @@ static int cmd_munmap(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
 
+	int slot = t->curmap;
+
+	/* munmap_f(): the same slot stays current, or the previous one if the last went */
 	do_munmap(t, cur_map(c));
-	t->curmap = t->maps->len ? (int)t->maps->len - 1 : -1;
+	if (t->maps->len)
+		t->curmap = slot < (int)t->maps->len ? slot : (int)t->maps->len - 1;
+	else
+		t->curmap = -1;
 	return 0;
 }
 
@@ -614,10 +860,8 @@ static int do_madvise(struct cmdctx *c)
 	struct vm_area_struct *vma = cur_map(c);
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
 
-	if (map_range(c, vma, &off, &len))
+	if (map_range(c, vma, &off, &len, true))
 		return 0;
-	if (off % PAGE_SIZE)
-		return io_error(c, EINVAL);
 	va = vma->vm_start + (off - mstart);
 	if (c->opt['d'])
 		mm_zap_range(vma, va, va + ALIGN_UP(len, PAGE_SIZE));
@@ -644,30 +888,58 @@ static int do_spawn(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * xfs_io checks for an open file / a current mapping before a command runs
+ * and prints its own message (see no_file()); the simulator does the same
+ * here rather than through CMD_FILE / CMD_MAP.
+ */
+#define NEEDS_FILE(fn) \
+	static int fn##_chk(struct cmdctx *c) { return cur_file(c) ? fn(c) : no_file(c); }
+#define NEEDS_MAP(fn) \
+	static int fn##_chk(struct cmdctx *c) { return cur_map(c) ? fn(c) : no_map(c); }
+NEEDS_FILE(do_pwrite)
+NEEDS_FILE(do_pread)
+NEEDS_FILE(do_reflink)
+NEEDS_FILE(do_dedupe)
+NEEDS_FILE(do_truncate)
+NEEDS_FILE(do_falloc)
+NEEDS_FILE(do_fpunch)
+NEEDS_FILE(do_fzero)
+NEEDS_FILE(do_funshare)
+NEEDS_FILE(do_fsync)
+NEEDS_FILE(do_fiemap)
+NEEDS_FILE(do_chattr)
+NEEDS_FILE(do_statx)
+NEEDS_MAP(do_mread)
+NEEDS_MAP(do_mwrite)
+NEEDS_MAP(do_msync)
+NEEDS_MAP(cmd_munmap)
+NEEDS_MAP(do_madvise)
+
 const struct cmdinfo io_cmds[] = {
 	{ "open", "o", do_open, 1, 1, "frt", NULL, "s", CMD_FS, "[-f] [-t] [-r] PATH", "open a file; it becomes the current file" },
 	{ "file", "f", do_file, 0, 1, NULL, NULL, "n", 0, "[N]", "list open files, or select file N" },
-	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FILE, "", "close the current file" },
-	{ "pwrite", "w", do_pwrite, 2, 2, "qS:b:wW", "Sb", "nn", CMD_FILE, "[-q] [-S seed] [-b bsize] off len", "write a byte pattern (the low byte of seed, default 0xcd)" },
-	{ "pread", "r", do_pread, 2, 2, "qvb:", "b", "nn", CMD_FILE, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
-	{ "reflink", NULL, do_reflink, 1, 4, "q", NULL, "snnn", CMD_FILE, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
-	{ "dedupe", NULL, do_dedupe, 4, 4, "q", NULL, "snnn", CMD_FILE, "[-q] SRC soff doff len", "share identical ranges (FIDEDUPERANGE)" },
-	{ "truncate", "t", do_truncate, 1, 1, NULL, NULL, "n", CMD_FILE, "off", "ftruncate the current file" },
-	{ "falloc", NULL, do_falloc, 2, 2, "kpu", NULL, "nn", CMD_FILE, "[-k|-p|-u] off len", "fallocate: preallocate unwritten extents" },
-	{ "fpunch", NULL, do_fpunch, 2, 2, NULL, NULL, "nn", CMD_FILE, "off len", "punch a hole (PUNCH_HOLE|KEEP_SIZE)" },
-	{ "fzero", NULL, do_fzero, 2, 2, "k", NULL, "nn", CMD_FILE, "[-k] off len", "zero a range (ZERO_RANGE)" },
-	{ "funshare", NULL, do_funshare, 2, 2, NULL, NULL, "nn", CMD_FILE, "off len", "unshare shared blocks (UNSHARE_RANGE)" },
-	{ "fsync", "s", do_fsync, 0, 0, NULL, NULL, "", CMD_FILE, "", "fsync: write back dirty DAX entries" },
-	{ "fdatasync", "ds", do_fsync, 0, 0, NULL, NULL, "", CMD_FILE, "", "fdatasync" },
-	{ "fiemap", NULL, do_fiemap, 0, 2, "v", NULL, "nn", CMD_FILE, "[-v] [off [len]]", "print the file's extents (SHARED 0x2000, UNWRITTEN 0x800, LAST 0x1)" },
-	{ "chattr", NULL, do_chattr, 1, 1, NULL, NULL, "s", CMD_FILE, "+x|-x", "set or clear FS_XFLAG_DAX" },
-	{ "statx", NULL, do_statx, 0, 0, "r", NULL, "", CMD_FILE, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
+	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FS, "", "close the current file" },
+	{ "pwrite", "w", do_pwrite_chk, 2, 2, "qS:b:wW", "Sb", "nn", CMD_FS, "[-q] [-S seed] [-b bsize] off len", "write a byte pattern (the low byte of seed, default 0xcd)" },
+	{ "pread", "r", do_pread_chk, 2, 2, "qvb:", "b", "nn", CMD_FS, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
+	{ "reflink", NULL, do_reflink_chk, 1, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
+	{ "dedupe", NULL, do_dedupe_chk, 4, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC soff doff len", "share identical ranges (FIDEDUPERANGE)" },
+	{ "truncate", "t", do_truncate_chk, 1, 1, NULL, NULL, "n", CMD_FS, "off", "ftruncate the current file" },
+	{ "falloc", NULL, do_falloc_chk, 2, 2, "kpu", NULL, "nn", CMD_FS, "[-k|-p|-u] off len", "fallocate: preallocate unwritten extents" },
+	{ "fpunch", NULL, do_fpunch_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "punch a hole (PUNCH_HOLE|KEEP_SIZE)" },
+	{ "fzero", NULL, do_fzero_chk, 2, 2, "k", NULL, "nn", CMD_FS, "[-k] off len", "zero a range (ZERO_RANGE)" },
+	{ "funshare", NULL, do_funshare_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "unshare shared blocks (UNSHARE_RANGE)" },
+	{ "fsync", "s", do_fsync_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "fsync: write back dirty DAX entries" },
+	{ "fdatasync", "ds", do_fsync_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "fdatasync" },
+	{ "fiemap", NULL, do_fiemap_chk, 0, 2, "v", NULL, "nn", CMD_FS, "[-v] [off [len]]", "print the file's extents (SHARED 0x2000, UNWRITTEN 0x800, LAST 0x1)" },
+	{ "chattr", NULL, do_chattr_chk, 1, 1, NULL, NULL, "s", CMD_FS, "+x|-x", "set or clear FS_XFLAG_DAX" },
+	{ "statx", NULL, do_statx_chk, 0, 0, "r", NULL, "", CMD_FS, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
 	{ "mmap", "mm", cmd_mmap, 0, 2, "rwxSps:", "s", "nn", 0, "[-r] [-w] [-x] [-S] [-p] off len | N", "map the current file (MAP_SHARED; -S MAP_SYNC; -p MAP_PRIVATE)" },
-	{ "mread", "mr", do_mread, 0, 2, "vfr", NULL, "nn", CMD_MAP, "[-v] [-f] [-r] [off len]", "read through the current mapping" },
-	{ "mwrite", "mw", do_mwrite, 0, 2, "rS:", "S", "nn", CMD_MAP, "[-r] [-S seed] [off len]", "store through the current mapping (default 'X')" },
-	{ "msync", "ms", do_msync, 0, 2, "asi", NULL, "nn", CMD_MAP, "[-a|-s] [-i] [off len]", "msync the current mapping" },
-	{ "munmap", "mu", cmd_munmap, 0, 0, NULL, NULL, "", CMD_MAP, "", "unmap the current mapping" },
-	{ "madvise", "ma", do_madvise, 0, 2, "dRWP", NULL, "nn", CMD_MAP, "[-d|-R|-W] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE" },
+	{ "mread", "mr", do_mread_chk, 0, 2, "vfr", NULL, "nn", CMD_FS, "[-v] [-f] [-r] [off len]", "read through the current mapping" },
+	{ "mwrite", "mw", do_mwrite_chk, 0, 2, "rS:", "S", "nn", CMD_FS, "[-r] [-S seed] [off len]", "store through the current mapping (default 'X')" },
+	{ "msync", "ms", do_msync_chk, 0, 2, "asi", NULL, "nn", CMD_FS, "[-a|-s] [-i] [off len]", "msync the current mapping" },
+	{ "munmap", "mu", cmd_munmap_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "unmap the current mapping" },
+	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE" },
 	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file" },
 	{ "spawn", NULL, do_spawn, 0, 0, NULL, NULL, "", 0, "", "re-create a killed task as a fresh process" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },

@@ -61,7 +61,8 @@ struct cmdinfo {
 	const char	*oneline;
 };
 
-#define MAX_POS 12
+/* positional words per command; md5sum/echo/rm take up to this many */
+#define MAX_POS 256
 
 struct cmdctx {
 	struct scn		*scn;

@@ -67,3 +67,35 @@ def test_expand_prints_lexed_words(daxsim):
     r = daxsim(["expand", "-"], stdin='set N=2\n@p1 pwrite -S 0x41 0 $((N * 4))k\nxfs_io -c "pread 0 1" a\n')
     assert r.returncode == 0, r.stderr
     assert r.stdout == "2\tp1\tpwrite\t-S\t0x41\t0\t8k\n3\t-\txfs_io\t-c\tpread 0 1\ta\n"
+
+
+def test_echo_and_md5sum_take_many_words(daxsim):
+    words = " ".join(str(i) for i in range(40))
+    files = " ".join(["a"] * 20)
+    r = daxsim(["run", "-"], stdin=f"pmem size=64m\necho {words}\nxfs_io -f -c 'pwrite -q 0 1' a\nmd5sum {files}\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == words and len(lines) == 21 and all(l.endswith("  a") for l in lines[1:])
+
+
+def test_no_file_no_mapping_messages(daxsim):
+    r = daxsim(["run", "-"], stdin="pmem size=64m\npread 0 1\nexpect error EBADF\nfile\nmmap\n"
+                                   "mread\nopen -f a\nmmap\nmmap 0\nmwrite\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ("no files are open, try 'help open'\n" * 3 +
+                        "no mapped regions, try 'help mmap'\n" * 4)
+
+
+def test_close_keeps_slot_current(daxsim):
+    """xfs_io's close_f(): the entry sliding into the closed slot becomes current."""
+    import hashlib
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nopen -f a\nopen -f b\nopen -f c\nfile 1\n"
+                                   "close\npwrite -q -S 0x41 0 1\nclose\npwrite -q -S 0x42 0 1\nexit\nmd5sum a c\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == [hashlib.md5(b"B").hexdigest() + "  a",
+                                          hashlib.md5(b"A").hexdigest() + "  c"]
+
+
+def test_mmap_select_out_of_range_bound_is_mapcount(daxsim):
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nopen -f a\npwrite -q 0 8k\nmmap -r 0 4k\nmmap 3\n")
+    assert r.returncode == 0 and r.stdout == "value 3 is out of range (0-1)\n", r.stdout
