@@ -125,105 +125,172 @@ static int do_model(struct cmdctx *c)
 }
 
 /* Read a whole file through the read path, checked against the reference. */
-static unsigned char *read_whole(struct cmdctx *c, const char *path, uint64_t *size,
-				 struct xfs_inode **ipp, int *errp)
+/*
+ * Read a file through the read path in 1 MiB pieces, each checked against
+ * the reference model (D1), handing each piece to @fn.  Nothing is
+ * allocated in proportion to the file size.  Returns 0 or an errno.
+ */
+#define READ_PIECE	(1UL << 20)
+
+static int read_file_range(struct cmdctx *c, const char *path, uint64_t start, uint64_t len,
+			   struct xfs_inode **ipp,
+			   void (*fn)(const unsigned char *buf, uint64_t off, uint64_t len, void *arg),
+			   void *arg)
 {
 	struct xfs_inode *ip = xfs_lookup(sim->mp, path);
-	unsigned char *buf;
-	int64_t r = 0;
+	unsigned char *buf, *want;
+	bool reported = false;
+	uint64_t size;
+	int err = 0;
 
-	*errp = 0;
-	if (!ip) {
-		*errp = ENOENT;
-		return NULL;
-	}
-	*size = ip->i_size;
-	buf = g_malloc(MAX(*size, 1));
+	if (!ip)
+		return ENOENT;
+	size = MIN(ip->i_size, start + MIN(len, UINT64_MAX - start));
+	buf = g_malloc(READ_PIECE);
+	want = g_malloc(READ_PIECE);
 	lock_current = &sim->kthread->lockctx;
-	if (*size)
-		r = xfs_file_read(ip, 0, *size, buf);
-	if (r < 0 || (uint64_t)r != *size) {
-		*errp = r < 0 ? (int)-r : EIO;
-		g_free(buf);
-		return NULL;
-	}
-	{
-		unsigned char *want = g_malloc(MAX(*size, 1));
+	for (uint64_t off = start; off < size; off += READ_PIECE) {
+		uint64_t n = MIN(READ_PIECE, size - off);
+		int64_t r = xfs_file_read(ip, off, n, buf);
 
-		ref_read(sim->ref, ip->i_ino, 0, want, *size);
-		for (uint64_t i = 0; i < *size; i++)
+		if (r < 0 || (uint64_t)r != n) {
+			err = r < 0 ? (int)-r : EIO;
+			break;
+		}
+		ref_read(sim->ref, ip->i_ino, off, want, n);
+		for (uint64_t i = 0; i < n && !reported; i++)
 			if (buf[i] != want[i]) {
 				interp_note_violation("D1");
 				out("INVARIANT D1 violated at %s:%d (%s): %s offset %llu: read 0x%02x, reference model has 0x%02x\n",
 				    c->scn->file, c->ln->lineno, c->ci->name, path,
-				    (unsigned long long)i, buf[i], want[i]);
+				    (unsigned long long)(off + i), buf[i], want[i]);
 				I->status = 1;
-				break;
+				reported = true;
 			}
-		g_free(want);
+		fn(buf, off, n, arg);
 	}
+	g_free(buf);
+	g_free(want);
 	*ipp = ip;
-	return buf;
+	return err;
+}
+
+static int read_file_pieces(struct cmdctx *c, const char *path, struct xfs_inode **ipp,
+			    void (*fn)(const unsigned char *buf, uint64_t off, uint64_t len, void *arg),
+			    void *arg)
+{
+	return read_file_range(c, path, 0, UINT64_MAX, ipp, fn, arg);
+}
+
+/* expect data: the first offset whose byte differs, or that is missing */
+struct data_check {
+	unsigned char	byte;
+	uint64_t	bad;		/* UINT64_MAX: all equal */
+	uint64_t	seen_end;
+};
+
+static void data_piece(const unsigned char *buf, uint64_t off, uint64_t len, void *arg)
+{
+	struct data_check *d = arg;
+
+	for (uint64_t i = 0; i < len && d->bad == UINT64_MAX; i++)
+		if (buf[i] != d->byte)
+			d->bad = off + i;
+	d->seen_end = off + len;
+}
+
+static void md5_piece(const unsigned char *buf, uint64_t off, uint64_t len, void *arg)
+{
+	g_checksum_update(arg, buf, (gssize)len);
+}
+
+/* The md5 of @path through the read path, or NULL with *errp set. */
+static gchar *file_md5(struct cmdctx *c, const char *path, int *errp)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+	struct xfs_inode *ip;
+	gchar *sum = NULL;
+
+	*errp = read_file_pieces(c, path, &ip, md5_piece, ck);
+	if (!*errp)
+		sum = g_strdup(g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return sum;
 }
 
 static int do_md5sum(struct cmdctx *c)
 {
 	for (int i = 0; i < c->npos; i++) {
-		uint64_t size;
-		struct xfs_inode *ip;
 		int err;
-		unsigned char *buf = read_whole(c, c->pos[i], &size, &ip, &err);
+		gchar *sum = file_md5(c, c->pos[i], &err);
 
-		if (!buf) {
+		if (!sum)
 			out("md5sum: %s: %s\n", c->pos[i], strerror(err));
-			continue;
-		}
-		{
-			gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, buf, size);
-
+		else
 			out("%s  %s\n", sum, c->pos[i]);
-			g_free(sum);
-		}
-		g_free(buf);
+		g_free(sum);
 	}
 	return 0;
 }
 
-/* od -Ax -t x1z */
+/* od -Ax -t x1z: lines of 16 bytes, "*" for repeats of the previous line. */
+struct od_state {
+	unsigned char	prev[16], line[16];
+	unsigned int	fill;
+	uint64_t	off;		/* offset of line[0] */
+	bool		star, any;
+};
+
+static void od_line(struct od_state *st)
+{
+	unsigned int n = st->fill;
+
+	if (st->any && n == 16 && !memcmp(st->line, st->prev, 16)) {
+		if (!st->star)
+			out("*\n");
+		st->star = true;
+	} else {
+		st->star = false;
+		out("%06llx", (unsigned long long)st->off);
+		for (unsigned int j = 0; j < n; j++)
+			out(" %02x", st->line[j]);
+		for (unsigned int j = n; j < 16; j++)
+			out("   ");
+		out("  >");
+		for (unsigned int j = 0; j < n; j++)
+			out("%c", st->line[j] >= 0x20 && st->line[j] < 0x7f ? st->line[j] : '.');
+		out("<\n");
+	}
+	memcpy(st->prev, st->line, 16);
+	st->any = true;
+	st->off += n;
+	st->fill = 0;
+}
+
+static void od_piece(const unsigned char *buf, uint64_t off, uint64_t len, void *arg)
+{
+	struct od_state *st = arg;
+
+	for (uint64_t i = 0; i < len; i++) {
+		st->line[st->fill++] = buf[i];
+		if (st->fill == 16)
+			od_line(st);
+	}
+}
+
 static int do_od(struct cmdctx *c)
 {
-	uint64_t size;
+	struct od_state st = { .fill = 0 };
 	struct xfs_inode *ip;
-	int err;
-	unsigned char *buf = read_whole(c, c->pos[0], &size, &ip, &err);
-	bool star = false;
+	int err = read_file_pieces(c, c->pos[0], &ip, od_piece, &st);
 
-	if (!buf) {
+	if (err) {
 		out("od: %s: %s\n", c->pos[0], strerror(err));
 		return 0;
 	}
-	for (uint64_t off = 0; off < size; off += 16) {
-		uint64_t n = MIN(16, size - off);
-
-		if (off && n == 16 && !memcmp(buf + off, buf + off - 16, 16)) {
-			if (!star)
-				out("*\n");
-			star = true;
-			continue;
-		}
-		star = false;
-		out("%06llx", (unsigned long long)off);
-		for (uint64_t j = 0; j < n; j++)
-			out(" %02x", buf[off + j]);
-		for (uint64_t j = n; j < 16; j++)
-			out("   ");
-		out("  >");
-		for (uint64_t j = 0; j < n; j++)
-			out("%c", buf[off + j] >= 0x20 && buf[off + j] < 0x7f ? buf[off + j] : '.');
-		out("<\n");
-	}
-	out("%06llx\n", (unsigned long long)size);
-	g_free(buf);
+	if (st.fill)
+		od_line(&st);
+	out("%06llx\n", (unsigned long long)st.off);
 	return 0;
 }
 
@@ -345,14 +412,18 @@ static void expect_failed(struct cmdctx *c, const char *fmt, ...)
 	I->status = 1;
 }
 
-static struct task_struct *last_task;	/* the task of the previous command */
+/* The previous command's outcome (its task may be gone: xfs_io -c). */
+static struct {
+	bool	valid;
+	int	last_errno;
+} last_cmd;
 
 static int do_expect(struct cmdctx *c)
 {
 	const char *what = c->pos[0];
-	struct task_struct *t = c->t ? c->t : last_task;
-
 	if (!strcmp(what, "ok") || !strcmp(what, "error")) {
+		bool have = c->t ? true : last_cmd.valid;
+		int got = c->t ? c->t->last_errno : last_cmd.last_errno;
 		int want = 0;
 
 		if (!strcmp(what, "error")) {
@@ -360,10 +431,12 @@ static int do_expect(struct cmdctx *c)
 				return cmd_usage_error(c, c->npos > 1 ? c->poscol[1] : c->poscol[0],
 						       "expect error: unknown errno name");
 		}
-		if (!t || t->last_errno != want)
+		if (!have)
+			expect_failed(c, "expected %s, but no command ran in a task before it",
+				      want ? c->pos[1] : "success");
+		else if (got != want)
 			expect_failed(c, "expected %s, the previous command %s%s", want ? c->pos[1] : "success",
-				      t && t->last_errno ? "failed with " : "succeeded",
-				      t && t->last_errno ? errno_name(t->last_errno) : "");
+				      got ? "failed with " : "succeeded", got ? errno_name(got) : "");
 		return 0;
 	}
 	if (!strcmp(what, "killed") || !strcmp(what, "alive")) {
@@ -377,14 +450,20 @@ static int do_expect(struct cmdctx *c)
 				expect_failed(c, "task %s is not alive", c->pos[1]);
 		} else if (!k || !k->dead) {
 			expect_failed(c, "task %s was not killed", c->pos[1]);
+		} else {
+			const char *sig = k->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS";
+
+			if (c->npos >= 3 && strcmp(c->pos[2], sig))
+				expect_failed(c, "task %s was killed by %s, not %s", c->pos[1], sig, c->pos[2]);
+			else if (c->npos >= 4 && strcmp(c->pos[3], sicode_name(k->sicode)))
+				expect_failed(c, "task %s was killed by %s (%s), not %s", c->pos[1], sig,
+					      sicode_name(k->sicode), c->pos[3]);
 		}
 		return 0;
 	}
 	if (!strcmp(what, "md5") || !strcmp(what, "data") || !strcmp(what, "shared")) {
 		struct xfs_inode *ip;
-		uint64_t size;
 		int err;
-		unsigned char *buf;
 
 		if (need_fs(c))
 			return -2;
@@ -405,34 +484,36 @@ static int do_expect(struct cmdctx *c)
 				expect_failed(c, "%s [%lld, +%lld) is %sshared", c->pos[1], off, len, any ? "" : "not ");
 			return 0;
 		}
-		buf = read_whole(c, c->pos[1], &size, &ip, &err);
 		if (!strcmp(what, "md5")) {
 			gchar *sum;
 
 			if (c->npos != 3)
 				return cmd_usage_error(c, c->poscol[0], "usage: expect md5 PATH HEX");
-			sum = buf ? g_compute_checksum_for_data(G_CHECKSUM_MD5, buf, size) : g_strdup("(unreadable)");
-			if (strcmp(sum, c->pos[2]))
-				expect_failed(c, "md5 of %s is %s, expected %s", c->pos[1], sum, c->pos[2]);
+			sum = file_md5(c, c->pos[1], &err);
+			if (!sum || strcmp(sum, c->pos[2]))
+				expect_failed(c, "md5 of %s is %s, expected %s", c->pos[1],
+					      sum ? sum : "(unreadable)", c->pos[2]);
 			g_free(sum);
 		} else {
 			long long off, len, byte;
+			struct data_check d = { .bad = UINT64_MAX };
 
 			if (c->npos != 5 || cvtnum(c->pos[2], &off) || cvtnum(c->pos[3], &len) ||
-			    cvtnum(c->pos[4], &byte)) {
-				g_free(buf);
+			    cvtnum(c->pos[4], &byte) || off < 0 || len < 0)
 				return cmd_usage_error(c, c->poscol[0], "usage: expect data PATH off len BYTE");
-			}
-			for (long long i = off; i < off + len; i++) {
-				if (!buf || (uint64_t)i >= size || buf[i] != (unsigned char)byte) {
-					expect_failed(c, "%s offset %lld: %s, expected 0x%02llx", c->pos[1], i,
-						      !buf ? "unreadable" : (uint64_t)i >= size ? "beyond EOF" : "differs",
-						      byte & 0xff);
-					break;
-				}
-			}
+			d.byte = (unsigned char)byte;
+			d.seen_end = (uint64_t)off;
+			err = read_file_range(c, c->pos[1], (uint64_t)off, (uint64_t)len, &ip, data_piece, &d);
+			if (err)
+				expect_failed(c, "%s offset %lld: unreadable (%s), expected 0x%02llx", c->pos[1],
+					      off, strerror(err), byte & 0xff);
+			else if (d.bad != UINT64_MAX)
+				expect_failed(c, "%s offset %llu: differs, expected 0x%02llx", c->pos[1],
+					      (unsigned long long)d.bad, byte & 0xff);
+			else if (d.seen_end < (uint64_t)(off + len))
+				expect_failed(c, "%s offset %llu: beyond EOF, expected 0x%02llx", c->pos[1],
+					      (unsigned long long)d.seen_end, byte & 0xff);
 		}
-		g_free(buf);
 		return 0;
 	}
 	if (!strcmp(what, "violation")) {
@@ -535,7 +616,7 @@ static int do_xfs_io(struct cmdctx *c)
 			struct cmdctx sc = { .scn = c->scn, .err = c->err };
 
 			ret = run_command(&sc, &sub, 0, t);
-			last_task = t;
+			interp_note_task(t);
 		}
 		g_strfreev(words);
 		g_free(cols);
@@ -607,5 +688,6 @@ const struct cmdinfo *cmd_table(int *n)
 
 void interp_note_task(struct task_struct *t)
 {
-	last_task = t;
+	last_cmd.valid = t != NULL;
+	last_cmd.last_errno = t ? t->last_errno : 0;
 }

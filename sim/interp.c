@@ -111,7 +111,7 @@ struct vm_area_struct *cur_map(struct cmdctx *c)
 	return t && t->curmap >= 0 ? g_ptr_array_index(t->maps, t->curmap) : NULL;
 }
 
-static const char *sicode_name(enum sim_sicode code)
+const char *sicode_name(enum sim_sicode code)
 {
 	switch (code) {
 	case SIM_BUS_ADRERR:	return "BUS_ADRERR";
@@ -377,6 +377,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		return 2;
 	}
 	sim_world_init(&world, outf);
+	interp_note_task(NULL);		/* no previous command yet */
 	share_ops = share_find(in.model);
 	if (!share_ops)
 		share_ops = share_find(SHARE_DEFAULT);

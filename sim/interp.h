@@ -38,6 +38,9 @@ struct run_result {
 	struct share_stats	peak, end;	/* the design's holdings */
 };
 
+/* BUS_ADRERR, BUS_MCEERR_AR, ... as `expect killed` and the kill line spell them. */
+const char *sicode_name(enum sim_sicode code);
+
 /* Every invariant report goes through here (counts for `compare`). */
 void interp_note_violation(const char *id);
 

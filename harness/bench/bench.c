@@ -5,8 +5,9 @@
  * to the real kernel's on this machine, with the design.md budget ratios.
  * Output is not deterministic (it is a measurement) and is not a test.
  *
- *   bench [--reps N] [--pages N]
+ *   bench [--reps N] [--pages N] [--share-mib N] [--only-sharing]
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,113 @@ static void print_bulk(const struct sim_bulk *sb)
 	report_value("sim truncate 1 GiB mapped file to 0", sb->truncate_pte.median_ns / 1e6, "ms", d);
 }
 
+static void fmt_bytes(char *buf, size_t len, double b)
+{
+	if (b >= 10 * 1048576.0)
+		snprintf(buf, len, "%.1f MiB", b / 1048576);
+	else if (b >= 10 * 1024.0)
+		snprintf(buf, len, "%.1f KiB", b / 1024);
+	else
+		snprintf(buf, len, "%.0f B", b);
+}
+
+static void print_sharing_table(const struct sim_sharing *ss, int huge)
+{
+	printf("   %-9s %5s %9s %10s %9s %9s %11s %11s %9s %8s %8s %8s %8s %8s %7s\n",
+	       "design", "files", "faults", "faults/s", "ns/fault", "last-file", "st.bytes",
+	       "B/sharer", "B/shr/pg", "masters", "shadows", "nodes", "shared", "refs", "WARNs");
+	for (int d = 0; d < ss->ndesigns; d++)
+		for (int n = 0; n < SHARE_NS; n++) {
+			const struct share_result *r = &ss->r[d][n][huge];
+			char tot[32], per[32];
+
+			fmt_bytes(tot, sizeof(tot), (double)r->st.bytes);
+			fmt_bytes(per, sizeof(per), (double)r->st.bytes / r->nfiles);
+			printf("   %-9s %5u %9llu %10.0f %9.0f %9.0f %11s %11s %9.1f %8llu %8llu %8llu %8llu %8llu %7llu%s\n",
+			       ss->design[d], r->nfiles, (unsigned long long)r->faults,
+			       r->faults_per_s, r->ns_per_fault, r->last_ns_per_fault, tot, per,
+			       (double)r->st.bytes / ((double)r->nfiles * (double)r->pages),
+			       (unsigned long long)r->st.masters, (unsigned long long)r->st.shadows,
+			       (unsigned long long)r->st.list_nodes,
+			       (unsigned long long)r->st.shared_pages,
+			       (unsigned long long)r->st.share_refs,
+			       (unsigned long long)r->warnings,
+			       r->residue ? "  LEAK: ->stats not 0 after teardown" : "");
+		}
+}
+
+static void print_sharing(const struct sim_sharing *ss)
+{
+	const uint64_t full = 1ULL << 30;
+	uint64_t pte_pages = ss->bytes[0] >> PAGE_SHIFT;
+
+	report_header("page sharing per design: N files share one extent, every file mapped and every page read once");
+	report_note("the source file is written once and reflinked (FICLONE) into N-1 new files; all N are mmapped");
+	report_note("MAP_SHARED, then read front to back file by file; every fault is a first touch (creates the DAX");
+	report_note("entry, calls the design's associate).  N = 1 and 16: the median of 5 passes (set up and torn down");
+	report_note("each time); N = 256: one pass.  faults/s and ns/fault over all N files; last-file: ns per fault of the Nth file,");
+	report_note("which finds N-1 sharers already associated.  st.bytes: the design's ->stats() with all N mapped");
+	report_note("(its own accounting: sizeof of its records + nominal tree nodes; page tables and DAX entries");
+	report_note("excluded); B/sharer = st.bytes / N files; B/shr/pg = st.bytes / (N x pages in the extent).");
+	if (ss->bytes[0] != full)
+		report_note("PTE (4 KiB faults, VM_HUGEPAGE cleared): the extent is SCALED DOWN to %llu MiB (%llu pages), not 1 GiB:",
+			    (unsigned long long)(ss->bytes[0] >> 20), (unsigned long long)pte_pages);
+	else
+		report_note("PTE (4 KiB faults, VM_HUGEPAGE cleared): a 1 GiB extent (%llu pages):",
+			    (unsigned long long)pte_pages);
+	if (ss->bytes[0] != full)
+		report_note("256 files x 1 GiB x 4 KiB is 67M faults per design (maplist ~15 min; shadow ~10 GiB of shadows + 7 GiB of entries)");
+	report_note("source file: %llu extent(s)", (unsigned long long)ss->extents[0]);
+	print_sharing_table(ss, 0);
+	report_note("PMD (2 MiB faults, the DAX default; every design allows a shared PMD read fault): the full 1 GiB extent,");
+	report_note("one touch per 2 MiB (the fault maps all 512 pages; later loads in it take no fault); source: %llu extent(s)",
+		    (unsigned long long)ss->extents[1]);
+	print_sharing_table(ss, 1);
+	report_note("WARNs: share_warn()s drained after each file, untimed.  The registry keeps at most 32 pending, so");
+	report_note("this is min(32, fired) per file.  rfc's are its P-rfc WARN_ON_ONCE(page->mapping), expected for N > 1:");
+	report_note("it fires on every association of an already-owned page, (N-1) x pages in all; the fault still maps.");
+}
+
+static void print_buflookup(const struct sim_buflookup *bl)
+{
+	const int last = LOOKUP_SIZES - 1;
+	char what[64], base[64], d[160];
+	double r = bl->st[last].median_ns / bl->st[0].median_ns;
+	double rs = bl->hot[last].median_ns / bl->hot[0].median_ns;
+	double lr = log2((double)bl->n[last]) / log2((double)bl->n[0]);
+
+	report_header("shadow design: master lookup by LBA (xfs_buf_incore: the buffer cache GTree keyed by daddr)");
+	report_note("n masters inserted with xfs_buf_get (one 8-sector buffer per 4 KiB block 0..n-1), then %llu lookups",
+		    (unsigned long long)bl->nlookups);
+	report_note("per pass of existing daddrs drawn at random (splitmix64, fixed seed); 1 warm-up + median of %d passes",
+		    bl->st[0].reps);
+	for (int s = 0; s < LOOKUP_SIZES; s++) {
+		snprintf(what, sizeof(what), "xfs_buf_incore, %llu masters", (unsigned long long)bl->n[s]);
+		snprintf(d, sizeof(d), "random keys; tree height %d (log2 n = %.1f), %.1f ns per level; spread %.0f..%.0f",
+			 bl->height[s], log2((double)bl->n[s]), bl->st[s].median_ns / bl->height[s],
+			 bl->st[s].min_ns, bl->st[s].max_ns);
+		report_value(what, bl->st[s].median_ns, "ns", d);
+	}
+	for (int s = 0; s < LOOKUP_SIZES; s++) {
+		snprintf(what, sizeof(what), "xfs_buf_incore, %llu masters", (unsigned long long)bl->n[s]);
+		snprintf(d, sizeof(d), "64 of the keys, cycled (their paths stay cached): %.1f ns per level",
+			 bl->hot[s].median_ns / bl->height[s]);
+		report_value(what, bl->hot[s].median_ns, "ns", d);
+	}
+	snprintf(what, sizeof(what), "lookup, %llu masters, random", (unsigned long long)bl->n[last]);
+	snprintf(base, sizeof(base), "lookup, %llu masters, random", (unsigned long long)bl->n[0]);
+	report_row(what, bl->st[last].median_ns, "ns", base, bl->st[0].median_ns, 0);
+	snprintf(what, sizeof(what), "lookup, %llu masters, 64 hot keys", (unsigned long long)bl->n[last]);
+	snprintf(base, sizeof(base), "lookup, %llu masters, 64 hot keys", (unsigned long long)bl->n[0]);
+	report_row(what, bl->hot[last].median_ns, "ns", base, bl->hot[0].median_ns, 0);
+	report_note("O(log n) expects 1M/1k = log(1e6)/log(1e3) = %.2fx; tree height %d/%d = %.2fx (comparisons: O(log n) holds);",
+		    lr, bl->height[last], bl->height[0], (double)bl->height[last] / bl->height[0]);
+	report_note("time: %.2fx with random keys, %.2fx with cached paths.  Random lookups in 1M masters miss the caches",
+		    r, rs);
+	report_note("and TLB at most levels (each level reads a GTree node, then the xfs_buf its key points into): the");
+	report_note("excess over %.2fx is memory latency per level, not extra comparisons", lr);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t npages = 16384;	/* 64 MiB per pass */
@@ -167,6 +275,10 @@ int main(int argc, char **argv)
 	struct sim_faults sf;
 	struct sim_memory sm;
 	struct sim_bulk sb;
+	struct sim_sharing ss;
+	struct sim_buflookup bl;
+	uint64_t share_mib = 32;	/* the PTE case's extent: see print_sharing */
+	bool only_sharing = false;
 	struct bench_world bw;
 	char backing[32];
 	uint64_t t0 = bench_now_ns();
@@ -178,18 +290,25 @@ int main(int argc, char **argv)
 			reps = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
 			npages = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--share-mib") && i + 1 < argc)
+			share_mib = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--only-sharing"))
+			only_sharing = true;
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing]\n");
 			return 2;
 		}
 	}
-	if (reps < 1 || npages < PG_PMD_NR || npages % PG_PMD_NR) {
-		fprintf(stderr, "bench: --reps >= 1, --pages a multiple of 512\n");
+	if (reps < 1 || npages < PG_PMD_NR || npages % PG_PMD_NR || share_mib < 2 ||
+	    share_mib > 1024 || share_mib % 2) {
+		fprintf(stderr, "bench: --reps >= 1, --pages a multiple of 512, --share-mib even, 2..1024\n");
 		return 2;
 	}
 	bulk_reps = reps < bulk_reps ? reps : bulk_reps;
 	read_loadavg(loadavg_start, sizeof(loadavg_start));
 
+	if (only_sharing)
+		goto sharing;
 	host_measure(&hb, npages, reps);
 
 	/* faults: a device small enough to pre-fault its host backing */
@@ -206,11 +325,19 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: metadata...\n");
 	sim_memory_measure_exact(&sm, npages, "/proc/self/exe");
 
+sharing:
+	sim_sharing_measure(&ss, share_mib << 20);
+	sim_buflookup_measure(&bl, 1ULL << 16, reps < 7 ? reps : 7);
+
 	printf("daxsim bench (not deterministic; a measurement, never a test)\n");
-	print_host(&hb, backing, npages, reps);
-	print_faults(&hb, &sf);
-	print_memory(&sm);
-	print_bulk(&sb);
+	if (!only_sharing) {
+		print_host(&hb, backing, npages, reps);
+		print_faults(&hb, &sf);
+		print_memory(&sm);
+		print_bulk(&sb);
+	}
+	print_sharing(&ss);
+	print_buflookup(&bl);
 	report_budgets_summary();
 	printf("\n   total bench time %.1f s\n", (double)(bench_now_ns() - t0) / 1e9);
 	return 0;

@@ -11,6 +11,7 @@
  *   faults.c    simulated read / write / CoW faults
  *   bulk.c      reflink and truncate of a 1 GiB file
  *   memory.c    metadata bytes per pmem page / per mapped page, sparse 1 TiB
+ *   sharing.c   N files sharing one extent, per design; xfs_buf_incore lookups
  */
 #ifndef DAXSIM_BENCH_H
 #define DAXSIM_BENCH_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "sim.h"
+#include "share.h"
 #include "xfs_mount.h"
 
 /* ---- harness.c ---------------------------------------------------------- */
@@ -158,6 +160,46 @@ struct sim_memory {
 	char sparse_backing[32];
 	bool exact;			/* G_SLICE=always-malloc was in force */
 };
+
+/* ---- sharing.c ---------------------------------------------------------- */
+
+#define SHARE_DESIGNS	4	/* shadow, mainline, maplist, rfc */
+#define SHARE_NS	3	/* 1, 16, 256 files sharing one extent */
+
+struct share_result {
+	unsigned	nfiles;
+	uint64_t	pages;			/* 4 KiB pages in the extent */
+	uint64_t	faults;			/* over all files (PTE or PMD) */
+	double		ns_per_fault;		/* all files */
+	double		faults_per_s;
+	double		last_ns_per_fault;	/* the last file: N-1 sharers present */
+	struct share_stats st;			/* ->stats with all N files mapped */
+	uint64_t	warnings;		/* share_warn()s drained (rfc: P-rfc) */
+	uint64_t	residue;		/* ->stats left after teardown (0 = clean) */
+	int		reps;			/* timed passes; this is the median one */
+};
+
+struct sim_sharing {
+	int		ndesigns;
+	const char	*design[SHARE_DESIGNS];
+	uint64_t	bytes[2];		/* [0] PTE extent, [1] PMD extent */
+	uint64_t	extents[2];		/* extents in the shared source file */
+	struct share_result r[SHARE_DESIGNS][SHARE_NS][2];	/* [..][..][huge] */
+};
+
+void sim_sharing_measure(struct sim_sharing *ss, uint64_t pte_bytes);
+
+#define LOOKUP_SIZES	3	/* 1k, 100k, 1M buffers */
+
+struct sim_buflookup {
+	uint64_t	n[LOOKUP_SIZES];
+	struct bench_stat st[LOOKUP_SIZES];	/* ns per xfs_buf_incore, random keys */
+	struct bench_stat hot[LOOKUP_SIZES];	/* 64 of those keys, cycled (cache-warm) */
+	int		height[LOOKUP_SIZES];	/* g_tree_height of the cache */
+	uint64_t	nlookups;
+};
+
+void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps);
 
 void sim_memory_measure(struct sim_memory *sm, uint64_t npages);
 /* Run sim_memory_measure in a re-executed child with G_SLICE=always-malloc

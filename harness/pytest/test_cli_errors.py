@@ -99,3 +99,22 @@ def test_close_keeps_slot_current(daxsim):
 def test_mmap_select_out_of_range_bound_is_mapcount(daxsim):
     r = daxsim(["run", "-"], stdin="pmem size=64m\nopen -f a\npwrite -q 0 8k\nmmap -r 0 4k\nmmap 3\n")
     assert r.returncode == 0 and r.stdout == "value 3 is out of range (0-1)\n", r.stdout
+
+
+@pytest.mark.parametrize("expect,ok", [
+    ("expect killed p SIGBUS BUS_ADRERR", True),
+    ("expect killed p SIGBUS", True),
+    ("expect killed p SIGSEGV", False),
+    ("expect killed p SIGBUS BUS_MCEERR_AR", False),
+])
+def test_expect_killed_checks_signal_and_code(daxsim, expect, ok):
+    text = ("pmem size=64m\n@p open -f a\n@p pwrite -q 0 100\n@p mmap -r 0 8k\n"
+            f"@p mread 4096 1\n{expect}\n")
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == (0 if ok else 1), r.stdout
+    assert ("EXPECT FAILED" in r.stdout) != ok
+
+
+def test_expect_ok_with_no_previous_command(daxsim):
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nexpect ok\n")
+    assert r.returncode == 1 and "no command ran in a task" in r.stdout
