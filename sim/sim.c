@@ -45,9 +45,10 @@ void sim_world_destroy(struct sim_world *w)
 {
 	g_tree_foreach(w->tasks, free_task, NULL);
 	g_tree_destroy(w->tasks);
-	task_free(w->kthread);
+	lock_current = &w->kthread->lockctx;	/* unmount runs as the kworker */
 	xfs_unmount(w->mp);
 	share_designs_destroy();
+	task_free(w->kthread);
 	if (w->have_pmem) {
 		memmap_destroy(&w->memmap);
 		pmem_destroy(&w->pmem);

@@ -107,10 +107,18 @@ static gboolean free_inode_cb(gpointer k, gpointer v, gpointer d)
 	return FALSE;
 }
 
+static bool drop_entries(struct xfs_inode *ip, void *arg)
+{
+	/* evict: the DAX entries go first, so sharing designs let go too */
+	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	return true;
+}
+
 void xfs_unmount(struct xfs_mount *mp)
 {
 	if (!mp)
 		return;
+	xfs_inode_walk(mp, drop_entries, NULL);
 	g_tree_foreach(mp->m_inodes, free_inode_cb, NULL);
 	g_tree_destroy(mp->m_inodes);
 	xfs_buf_cache_destroy(mp);
