@@ -27,6 +27,8 @@ static void verdict(const struct run_result *r, char *buf, size_t n)
 {
 	if (r->status == 2)
 		snprintf(buf, n, "usage error");
+	else if (!r->status && r->violations)
+		snprintf(buf, n, "held; %s as expected (line %d)", r->ids, r->first_line);
 	else if (r->violations && r->first_line)
 		snprintf(buf, n, "failed %s (first at line %d)", r->ids, r->first_line);
 	else if (r->violations)
