@@ -65,6 +65,8 @@ void mapping_init(struct address_space *mapping, struct xfs_inode *host, uint64_
 void mapping_destroy(struct address_space *mapping);
 
 /* The slot covering @index (a PTE entry at it, or a PMD entry over it). */
+/* The head pfn of the folio @pfn belongs to (a PMD folio's tail → its head). */
+pfn_t dax_folio_pfn(pfn_t pfn);
 struct dax_slot *dax_lookup_slot(struct address_space *mapping, pgoff_t index,
 				 pgoff_t *base);
 /* Walk entries with base index in [start, end], in order. */

@@ -101,6 +101,23 @@ void dax_walk_entries(struct address_space *mapping, pgoff_t start, pgoff_t end,
 	}
 }
 
+/*
+ * dax_to_folio(): the folio a real entry's pfn belongs to.  A PTE entry on
+ * a tail page of a 2 MiB folio that a PMD entry set up (kernel-notes H3)
+ * resolves to the head, as page_folio() does; daxsim keeps no
+ * compound_head, so it looks at the PMD-aligned page.
+ */
+pfn_t dax_folio_pfn(pfn_t pfn)
+{
+	pfn_t head = PMEM_PFN_BASE + ((pfn - PMEM_PFN_BASE) & ~(pfn_t)PG_PMD_COLOUR);
+	struct page *hp;
+
+	if (head == pfn)
+		return pfn;
+	hp = pfn_to_page_noalloc(&sim->memmap, head);
+	return hp && (hp->flags & PG_head) && hp->order == PMD_ORDER ? head : pfn;
+}
+
 /* dax_associate_entry / dax_disassociate_entry: hand over to the design. */
 void dax_associate_entry(unsigned long entry, struct address_space *mapping,
 			 pgoff_t index, bool shared)
@@ -109,7 +126,7 @@ void dax_associate_entry(unsigned long entry, struct address_space *mapping,
 
 	if (!dax_is_real_entry(entry))
 		return;
-	pfn = dax_to_pfn(entry);
+	pfn = dax_folio_pfn(dax_to_pfn(entry));
 	share_ops->associate(pfn_to_page(&sim->memmap, pfn), pfn,
 			     dax_entry_order(entry), mapping, index, shared);
 }
@@ -122,7 +139,7 @@ void dax_disassociate_entry(unsigned long entry, struct address_space *mapping,
 	/* "fs/dax: don't disassociate zero page entries" */
 	if (!dax_is_real_entry(entry))
 		return;
-	pfn = dax_to_pfn(entry);
+	pfn = dax_folio_pfn(dax_to_pfn(entry));
 	share_ops->disassociate(pfn_to_page(&sim->memmap, pfn), pfn,
 				dax_entry_order(entry), mapping, index, trunc);
 }

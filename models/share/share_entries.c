@@ -52,7 +52,7 @@ static bool collect_entry(struct address_space *mapping, pgoff_t index,
 
 	if (!dax_is_real_entry(slot->entry))
 		return true;
-	pfn = dax_to_pfn(slot->entry);
+	pfn = dax_folio_pfn(dax_to_pfn(slot->entry));
 	owners = g_tree_lookup(t, &pfn);
 	if (!owners) {
 		pfn_t *k = g_new(pfn_t, 1);

@@ -20,10 +20,12 @@ static bool dax_folio_is_shared(const struct page *folio)
 }
 
 static struct share_stats ml;	/* kept as associations come and go */
+static int order_warned;	/* the WARN_ON_ONCE of the order check */
 
 static void mainline_init(void)
 {
 	ml = (struct share_stats){ 0 };
+	order_warned = 0;
 }
 
 static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order,
@@ -37,7 +39,7 @@ static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order
 			ml.shared_pages++;
 			ml.share_refs++;
 		}
-		if (folio->order != order)
+		if (folio->order != order && !order_warned++)	/* WARN_ON_ONCE */
 			share_warn("P-mainline",
 				   "dax_associate_entry: pfn 0x%llx: entry order %u != folio order %u (ino %llu index %llu)",
 				   (unsigned long long)pfn, order, folio->order,

@@ -245,6 +245,8 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 		return;
 	}
 	s = shadow_lookup(mapping, index);
+	if (!s && bp->b_length != (PAGE_SIZE << order) >> 9)
+		return;		/* associate refused it (H3, reported then) */
 	if (!s || s->master != bp) {
 		share_warn("P-shadow", "disassociate: pfn 0x%llx: ino %llu index %llu has no shadow on its master",
 			   (unsigned long long)pfn, (unsigned long long)mapping->id,
