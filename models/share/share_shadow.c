@@ -467,7 +467,13 @@ static gboolean check_entries(gpointer key, gpointer value, gpointer data)
 	for (guint i = 0; i < owners->len; i++) {
 		struct share_owner *o = &g_array_index(owners, struct share_owner, i);
 		struct shadow_page *s = shadow_lookup(o->mapping, o->index);
+		struct xfs_buf *bp = page->private;
+		pgoff_t base;
+		struct dax_slot *slot = dax_lookup_slot(o->mapping, o->index, &base);
 
+		/* an entry of the other size was refused at associate (H3), reported then */
+		if (!s && slot && bp->b_length != (PAGE_SIZE << dax_entry_order(slot->entry)) >> 9)
+			continue;
 		if (!s || s->master != page->private)
 			preport(c, "pfn 0x%llx: the entry of ino %llu index %llu has no shadow on the master",
 				(unsigned long long)pfn, (unsigned long long)o->mapping->id,
