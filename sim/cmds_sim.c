@@ -597,18 +597,34 @@ static int do_xfs_io(struct cmdctx *c)
 		struct scn_line sub = *orig;
 		int *cols, nw;
 
-		if (strcmp(orig->argv[i], "-c") || i + 1 >= orig->argc)
+		const char *cmd = NULL, *w = orig->argv[i];
+		int col = orig->cols[i];
+
+		/* getopt "ftrc:": -c CMD, -cCMD, -fc CMD, -fcCMD */
+		if (w[0] != '-' || w[1] == '-')
 			continue;
-		i++;
-		if (!g_shell_parse_argv(orig->argv[i], &nw, &words, NULL)) {
+		for (const char *p = w + 1; *p; p++) {
+			if (*p != 'c')
+				continue;
+			if (p[1]) {
+				cmd = p + 1;
+			} else if (i + 1 < orig->argc) {
+				cmd = orig->argv[++i];
+				col = orig->cols[i];
+			}
+			break;
+		}
+		if (!cmd)
+			continue;
+		if (!g_shell_parse_argv(cmd, &nw, &words, NULL)) {
 			c->ln = orig;
 			task_free(t);
 			lock_current = &sim->kthread->lockctx;
-			return cmd_usage_error(c, orig->cols[i], "xfs_io: cannot parse -c '%s'", orig->argv[i]);
+			return cmd_usage_error(c, col, "xfs_io: cannot parse -c '%s'", cmd);
 		}
 		cols = g_new(int, nw);
 		for (int k = 0; k < nw; k++)
-			cols[k] = orig->cols[i];
+			cols[k] = col;
 		sub.argc = nw;
 		sub.argv = words;
 		sub.cols = cols;
