@@ -34,6 +34,7 @@
 #include "sim.h"
 #include "xfs_mount.h"
 #include "unit_check.h"
+#include "unit_world.h"
 #include "unit_suites.h"
 
 #define SZ_4K		0x1000ULL
@@ -59,47 +60,16 @@
 #define S		PFN(4003)
 #define H		PFN(1024)	/* 2M aligned */
 
-/* The world ---------------------------------------------------------- */
-static struct sim_world world;
-static struct task_struct *tsk[2];
-static int held0;
-
-static void world_setup(void)
-{
-	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };
-	char err[600];
-
-	sim_world_init(&world, NULL);
-	ck_assert_msg(pmem_create(&world.pmem, 64ULL << 20, PMEM_BACKING_MEMFD, NULL,
-				  err, sizeof(err)) == 0, "%s", err);
-	memmap_init(&world.memmap, world.pmem.nr_pages);
-	world.have_pmem = true;
-	ck_assert_msg(xfs_mkfs(&world.pmem, &o, &world.mp, err, sizeof(err)) == 0, "%s", err);
-	share_ops = share_find("mainline");	/* asserts its folio encoding */
-	tsk[0] = task_create("p1", 101);
-	tsk[1] = task_create("p2", 102);
-	lock_current = &tsk[0]->lockctx;
-	held0 = lock_total_held();
-}
-
-static void world_teardown(void)
-{
-	lock_current = &world.kthread->lockctx;
-	for (size_t i = 0; i < ARRAY_SIZE(tsk); i++) {
-		task_free(tsk[i]);
-		tsk[i] = NULL;
-	}
-	sim_world_destroy(&world);
-}
+/* The ut_world ---------------------------------------------------------- */
 
 static struct page *pg(pfn_t pfn)
 {
-	return pfn_to_page(&world.memmap, pfn);
+	return pfn_to_page(&ut_world.memmap, pfn);
 }
 
 static int held(void)
 {
-	return lock_total_held() - held0;
+	return lock_total_held() - ut_held0;
 }
 
 /* Entry snapshots ----------------------------------------------------- */
@@ -623,7 +593,7 @@ static struct xfs_inode *create_file(const char *name, uint64_t size)
 {
 	struct xfs_inode *ip;
 
-	ut_assert_int_eq(xfs_create(world.mp, name, &ip), 0);
+	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
 	if (size)
 		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
 	return ip;
@@ -695,9 +665,9 @@ START_TEST(test_writeback_cleans)
 {
 	struct xfs_inode *ip = create_file("f", 0);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v = map(tsk[0], ip, 0, 4 * SZ_2M,
+	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
-	struct vm_area_struct *v2 = map(tsk[1], ip, 600 * SZ_4K, SZ_4K,
+	struct vm_area_struct *v2 = map(ut_tsk[1], ip, 600 * SZ_4K, SZ_4K,
 					VM_READ | VM_WRITE | VM_SHARED);
 	const uint64_t w = _PAGE_RW | _PAGE_DIRTY;
 
@@ -851,24 +821,24 @@ START_TEST(test_fault_hole_read_then_write)
 {
 	struct xfs_inode *ip = create_file("f", 4 * SZ_4K);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v = map(tsk[0], ip, 0, 4 * SZ_4K,
+	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_4K,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char buf[16];
 	unsigned long e;
 	pfn_t pfn;
 
-	mread(tsk[0], addr_of(v, 1), buf, sizeof(buf));
+	mread(ut_tsk[0], addr_of(v, 1), buf, sizeof(buf));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		ut_assert_uint_eq(buf[i], 0);
 	ut_assert_entries(m, { 1, E_ZERO, 0 });
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(ZERO_PFN, _PAGE_SPECIAL));
-	ut_assert_uint_eq(world.stats.zero_faults, 1);
+	ut_assert_uint_eq(ut_world.stats.zero_faults, 1);
 
-	mwrite(tsk[0], addr_of(v, 1) + 5, 0x5a, 3);
+	mwrite(ut_tsk[0], addr_of(v, 1) + 5, 0x5a, 3);
 	e = entry_at(m, 1);
 	pfn = dax_to_pfn(e);
 	ut_assert(dax_is_real_entry(e) && dax_is_pte_entry(e));
-	ut_assert(is_pmem_pfn(&world.memmap, pfn));
+	ut_assert(is_pmem_pfn(&ut_world.memmap, pfn));
 	ut_assert_entries(m, { 1, E_PTE(pfn), DIRTY });
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(pfn, _PAGE_RW | _PAGE_DIRTY));
 	ut_assert_owned(pfn, m, 1, 0);
@@ -876,9 +846,9 @@ START_TEST(test_fault_hole_read_then_write)
 	ut_assert_uint_eq(pfn_to_kaddr(pfn)[5], 0x5a);
 	ut_assert_uint_eq(pfn_to_kaddr(pfn)[4], 0);
 
-	mread(tsk[0], addr_of(v, 2), buf, 1);
+	mread(ut_tsk[0], addr_of(v, 2), buf, 1);
 	ut_assert_entries(m, { 1, E_PTE(pfn), DIRTY }, { 2, E_ZERO, 0 });
-	ut_assert_uint_eq(world.stats.pmd_faults, 0);
+	ut_assert_uint_eq(ut_world.stats.pmd_faults, 0);
 	ut_assert_int_eq(held(), 0);
 }
 END_TEST
@@ -897,19 +867,19 @@ START_TEST(test_fault_pmd_hole_read_then_write)
 {
 	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v = map(tsk[0], ip, 0, 2 * SZ_2M,
+	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char buf[8];
 	unsigned long e;
 	pfn_t h;
 
-	mread(tsk[0], addr_of(v, 514), buf, sizeof(buf));
+	mread(ut_tsk[0], addr_of(v, 514), buf, sizeof(buf));
 	ut_assert_entries(m, { 512, E_PMD_ZERO, 0 });
 	ut_assert_uint_eq(leaf_at(v, 512, true),
 			  leaf_val(ZERO_PFN, _PAGE_PSE | _PAGE_SPECIAL));
-	ut_assert(!pmd_has_pte_table(tsk[0]->mm, addr_of(v, 512)));
+	ut_assert(!pmd_has_pte_table(ut_tsk[0]->mm, addr_of(v, 512)));
 
-	mwrite(tsk[0], addr_of(v, 514), 0x77, 8);
+	mwrite(ut_tsk[0], addr_of(v, 514), 0x77, 8);
 	e = entry_at(m, 700);
 	h = dax_to_pfn(e);
 	ut_assert(dax_is_real_entry(e) && dax_is_pmd_entry(e));
@@ -921,8 +891,8 @@ START_TEST(test_fault_pmd_hole_read_then_write)
 	ut_assert_int_eq(pg(h)->_mapcount, 1);
 	ut_assert_uint_eq(pfn_to_kaddr(h + 2)[0], 0x77);
 	ut_assert_uint_eq(pfn_to_kaddr(h + 2)[8], 0);
-	ut_assert_uint_eq(world.stats.pmd_faults, 2);
-	ut_assert_uint_eq(world.stats.fallbacks, 0);
+	ut_assert_uint_eq(ut_world.stats.pmd_faults, 2);
+	ut_assert_uint_eq(ut_world.stats.fallbacks, 0);
 	ut_assert_int_eq(held(), 0);
 }
 END_TEST
@@ -944,7 +914,7 @@ START_TEST(test_fault_pmd_fallback_short_extent)
 {
 	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v = map(tsk[0], ip, 0, 2 * SZ_2M,
+	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char data[SZ_4K];
 	unsigned long e;
@@ -953,22 +923,22 @@ START_TEST(test_fault_pmd_fallback_short_extent)
 	ut_assert_int_eq(xfs_file_write(ip, 0, SZ_4K, data), (int64_t)SZ_4K);
 	ut_assert_no_entries(m);
 
-	ut_assert_uint_eq(fault(tsk[0], v, 0, false, PMD_ORDER), VM_FAULT_FALLBACK);
+	ut_assert_uint_eq(fault(ut_tsk[0], v, 0, false, PMD_ORDER), VM_FAULT_FALLBACK);
 	ut_assert_entries(m, { 0, E_PMD_EMPTY, 0 });
-	ut_assert_uint_eq(world.stats.fallbacks, 1);
+	ut_assert_uint_eq(ut_world.stats.fallbacks, 1);
 	ut_assert_uint_eq(leaf_at(v, 0, true), 0);
 	ut_assert_int_eq(held(), 0);
 
-	ut_assert_uint_eq(fault(tsk[0], v, 0, false, 0), VM_FAULT_NOPAGE);
+	ut_assert_uint_eq(fault(ut_tsk[0], v, 0, false, 0), VM_FAULT_NOPAGE);
 	e = entry_at(m, 0);
 	ut_assert(dax_is_real_entry(e) && dax_is_pte_entry(e));
 	ut_assert_entries(m, { 0, E_PTE(dax_to_pfn(e)), 0 });
 	ut_assert_uint_eq(leaf_at(v, 0, false), leaf_val(dax_to_pfn(e), 0));
 	ut_assert_uint_eq(pfn_to_kaddr(dax_to_pfn(e))[100], 0x33);
 
-	mread(tsk[0], addr_of(v, 5), data, 1);
+	mread(ut_tsk[0], addr_of(v, 5), data, 1);
 	ut_assert_entries(m, { 0, E_PTE(dax_to_pfn(e)), 0 }, { 5, E_ZERO, 0 });
-	ut_assert_uint_eq(world.stats.fallbacks, 1);	/* no second PMD try */
+	ut_assert_uint_eq(ut_world.stats.fallbacks, 1);	/* no second PMD try */
 	ut_assert_int_eq(held(), 0);
 }
 END_TEST
@@ -991,35 +961,35 @@ START_TEST(test_fault_zero_pmd_downgraded_by_pte_write)
 {
 	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v1 = map(tsk[0], ip, 0, 2 * SZ_2M,
+	struct vm_area_struct *v1 = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
-	struct vm_area_struct *v2 = map(tsk[1], ip, 0, SZ_2M / 2,
+	struct vm_area_struct *v2 = map(ut_tsk[1], ip, 0, SZ_2M / 2,
 					VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char buf[4];
 	pfn_t p;
 
-	mread(tsk[0], addr_of(v1, 2), buf, sizeof(buf));
+	mread(ut_tsk[0], addr_of(v1, 2), buf, sizeof(buf));
 	ut_assert_entries(m, { 0, E_PMD_ZERO, 0 });
 	ut_assert_uint_eq(leaf_at(v1, 0, true),
 			  leaf_val(ZERO_PFN, _PAGE_PSE | _PAGE_SPECIAL));
 
-	mwrite(tsk[1], addr_of(v2, 3), 0x42, 4);
+	mwrite(ut_tsk[1], addr_of(v2, 3), 0x42, 4);
 	p = dax_to_pfn(entry_at(m, 3));
 	ut_assert_entries(m, { 3, E_PTE(p), DIRTY });
 	ut_assert_uint_eq(leaf_at(v1, 0, true), 0);	/* huge zero page gone */
 	ut_assert_uint_eq(leaf_at(v2, 3, false), leaf_val(p, _PAGE_RW | _PAGE_DIRTY));
 
-	mread(tsk[0], addr_of(v1, 3), buf, sizeof(buf));
+	mread(ut_tsk[0], addr_of(v1, 3), buf, sizeof(buf));
 	ut_assert_uint_eq(buf[0], 0x42);
 	ut_assert_uint_eq(leaf_at(v1, 3, false), leaf_val(p, 0));
 	ut_assert_int_eq(pg(p)->_mapcount, 2);
 	ut_assert_uint_eq(leaf_at(v1, 0, true), 0);
 
-	mread(tsk[0], addr_of(v1, 7), buf, sizeof(buf));
+	mread(ut_tsk[0], addr_of(v1, 7), buf, sizeof(buf));
 	ut_assert_entries(m, { 3, E_PTE(p), DIRTY }, { 7, E_ZERO, 0 });
 	ut_assert_uint_eq(leaf_at(v1, 7, false), leaf_val(ZERO_PFN, _PAGE_SPECIAL));
 	/* p2's write (vma < 2M) and p1's read (PTE entry in range) fell back */
-	ut_assert_uint_eq(world.stats.fallbacks, 2);
+	ut_assert_uint_eq(ut_world.stats.fallbacks, 2);
 	ut_assert_int_eq(held(), 0);
 }
 END_TEST
@@ -1036,22 +1006,22 @@ START_TEST(test_fault_private_write_stays_empty)
 {
 	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
-	struct vm_area_struct *v = map(tsk[0], ip, 0, 2 * SZ_2M, VM_READ | VM_WRITE);
+	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M, VM_READ | VM_WRITE);
 	unsigned char buf[4];
 	uint64_t leaf;
 
-	mwrite(tsk[0], addr_of(v, 2) + 1, 0x99, 2);
+	mwrite(ut_tsk[0], addr_of(v, 2) + 1, 0x99, 2);
 	ut_assert_entries(m, { 2, E_EMPTY, 0 });
 	leaf = leaf_at(v, 2, false);
 	ut_assert_uint_eq(leaf & ~PAGE_MASK, _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ANON);
 	ut_assert_uint_eq(anon_pages_in_use(), 1);
-	ut_assert_uint_eq(world.stats.fallbacks, 1);
-	ut_assert_uint_eq(world.stats.pmd_faults, 0);
+	ut_assert_uint_eq(ut_world.stats.fallbacks, 1);
+	ut_assert_uint_eq(ut_world.stats.pmd_faults, 0);
 
-	mread(tsk[0], addr_of(v, 2), buf, 4);
+	mread(ut_tsk[0], addr_of(v, 2), buf, 4);
 	ut_assert_uint_eq(buf[0], 0);
 	ut_assert_uint_eq(buf[1], 0x99);
-	lock_current = &tsk[0]->lockctx;
+	lock_current = &ut_tsk[0]->lockctx;
 	ut_assert_int_eq(xfs_file_read(ip, 2 * SZ_4K, 4, buf), 4);
 	ut_assert_uint_eq(buf[1], 0);			/* still a hole */
 	ut_assert_int_eq(held(), 0);
@@ -1080,10 +1050,10 @@ START_TEST(test_fault_fsync_then_wp_fault)
 
 	memset(data, 0x11, sizeof(data));
 	ut_assert_int_eq(xfs_file_write(ip, 0, sizeof(data), data), (int64_t)sizeof(data));
-	v = map(tsk[0], ip, 0, sizeof(data), VM_READ | VM_WRITE | VM_SHARED);
+	v = map(ut_tsk[0], ip, 0, sizeof(data), VM_READ | VM_WRITE | VM_SHARED);
 
-	mwrite(tsk[0], addr_of(v, 1), 0x22, 1);
-	mread(tsk[0], addr_of(v, 2), data, 1);
+	mwrite(ut_tsk[0], addr_of(v, 1), 0x22, 1);
+	mread(ut_tsk[0], addr_of(v, 2), data, 1);
 	p = dax_to_pfn(entry_at(m, 1));
 	q = dax_to_pfn(entry_at(m, 2));
 	ut_assert_entries(m, { 1, E_PTE(p), DIRTY }, { 2, E_PTE(q), 0 });
@@ -1094,7 +1064,7 @@ START_TEST(test_fault_fsync_then_wp_fault)
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(p, 0));
 	ut_assert_uint_eq(leaf_at(v, 2, false), leaf_val(q, 0));
 
-	mwrite(tsk[0], addr_of(v, 1) + 1, 0x23, 1);
+	mwrite(ut_tsk[0], addr_of(v, 1) + 1, 0x23, 1);
 	ut_assert_entries(m, { 1, E_PTE(p), DIRTY }, { 2, E_PTE(q), 0 });
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(p, _PAGE_RW | _PAGE_DIRTY));
 	ut_assert_int_eq(pg(p)->_mapcount, 1);
@@ -1124,13 +1094,13 @@ START_TEST(test_fault_truncate_drops_entries)
 
 	memset(data, 0x44, sizeof(data));
 	ut_assert_int_eq(xfs_file_write(ip, 0, sizeof(data), data), (int64_t)sizeof(data));
-	v = map(tsk[0], ip, 0, sizeof(data), VM_READ | VM_SHARED);
-	mread(tsk[0], addr_of(v, 0), data, sizeof(data));
+	v = map(ut_tsk[0], ip, 0, sizeof(data), VM_READ | VM_SHARED);
+	mread(ut_tsk[0], addr_of(v, 0), data, sizeof(data));
 	ut_assert_uint_eq(m->nrentries, 4);
 	for (int i = 0; i < 4; i++)
 		pf[i] = dax_to_pfn(entry_at(m, i));
 
-	lock_current = &tsk[0]->lockctx;
+	lock_current = &ut_tsk[0]->lockctx;
 	ut_assert_int_eq(xfs_setattr_size(ip, 2 * SZ_4K), 0);
 	ut_assert_no_entries(m);
 	for (int i = 0; i < 4; i++) {
@@ -1139,12 +1109,12 @@ START_TEST(test_fault_truncate_drops_entries)
 		ut_assert_int_eq(pg(pf[i])->_mapcount, 0);
 	}
 
-	mread(tsk[0], addr_of(v, 1), data, 1);
+	mread(ut_tsk[0], addr_of(v, 1), data, 1);
 	ut_assert_uint_eq(data[0], 0x44);
 	ut_assert_entries(m, { 1, E_PTE(pf[1]), 0 });
-	ut_assert_int_eq(mm_access(tsk[0], addr_of(v, 2), data, 1, false), -1);
-	ut_assert_int_eq(tsk[0]->sig, SIG_BUS);
-	ut_assert_int_eq(tsk[0]->sicode, SIM_BUS_ADRERR);
+	ut_assert_int_eq(mm_access(ut_tsk[0], addr_of(v, 2), data, 1, false), -1);
+	ut_assert_int_eq(ut_tsk[0]->sig, SIG_BUS);
+	ut_assert_int_eq(ut_tsk[0]->sicode, SIM_BUS_ADRERR);
 	ut_assert_entries(m, { 1, E_PTE(pf[1]), 0 });
 	ut_assert_int_eq(held(), 0);
 }
@@ -1156,7 +1126,7 @@ Suite *dax_entry_suite(void)
 	TCase *tc = tcase_create("entry");
 	const char *fork = getenv("CK_FORK");
 
-	tcase_add_checked_fixture(tc, world_setup, world_teardown);
+	tcase_add_checked_fixture(tc, ut_world_setup, ut_world_teardown);
 	tcase_add_test(tc, test_grab_pte);
 	tcase_add_test(tc, test_grab_pmd);
 	tcase_add_test(tc, test_grab_pmd_conflicts);
@@ -1173,7 +1143,7 @@ Suite *dax_entry_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fault");
-	tcase_add_checked_fixture(tc, world_setup, world_teardown);
+	tcase_add_checked_fixture(tc, ut_world_setup, ut_world_teardown);
 	tcase_add_test(tc, test_fault_hole_read_then_write);
 	tcase_add_test(tc, test_fault_pmd_hole_read_then_write);
 	tcase_add_test(tc, test_fault_pmd_fallback_short_extent);

@@ -24,6 +24,7 @@
 #include "sim.h"
 #include "xfs_mount.h"
 #include "unit_check.h"
+#include "unit_world.h"
 #include "unit_suites.h"
 
 #define A		MMAP_BASE
@@ -93,7 +94,7 @@ static void set_pmd(struct mm_struct *mm, uint64_t addr, uint64_t val)
 	*pmd_lookup(mm, addr, true) = val | _PAGE_PSE;
 }
 
-/* Bare page tables (no world needed) ---------------------------------- */
+/* Bare page tables (no ut_world needed) ---------------------------------- */
 
 START_TEST(test_pgtable_empty)
 {
@@ -309,45 +310,14 @@ START_TEST(test_pgtable_walk_zap_keeps_tables)
 }
 END_TEST
 
-/* With a world: mmap layout, leaf insertion and reverse unmapping -------- */
+/* With a ut_world: mmap layout, leaf insertion and reverse unmapping -------- */
 
-static struct sim_world world;
-static struct task_struct *tsk[2];
-static int held0;
-
-static void world_setup(void)
-{
-	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };
-	char err[600];
-
-	sim_world_init(&world, NULL);
-	ck_assert_msg(pmem_create(&world.pmem, 64ULL << 20, PMEM_BACKING_MEMFD, NULL,
-				  err, sizeof(err)) == 0, "%s", err);
-	memmap_init(&world.memmap, world.pmem.nr_pages);
-	world.have_pmem = true;
-	ck_assert_msg(xfs_mkfs(&world.pmem, &o, &world.mp, err, sizeof(err)) == 0, "%s", err);
-	share_ops = share_find("mainline");	/* asserts its folio encoding */
-	tsk[0] = task_create("p1", 101);
-	tsk[1] = task_create("p2", 102);
-	lock_current = &tsk[0]->lockctx;
-	held0 = lock_total_held();
-}
-
-static void world_teardown(void)
-{
-	lock_current = &world.kthread->lockctx;
-	for (size_t i = 0; i < ARRAY_SIZE(tsk); i++) {
-		task_free(tsk[i]);
-		tsk[i] = NULL;
-	}
-	sim_world_destroy(&world);
-}
 
 static struct xfs_inode *create_file(const char *name, uint64_t size)
 {
 	struct xfs_inode *ip;
 
-	ut_assert_int_eq(xfs_create(world.mp, name, &ip), 0);
+	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
 	if (size)
 		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
 	return ip;
@@ -401,7 +371,7 @@ static uint64_t leaf_at(struct vm_area_struct *vma, pgoff_t pgoff, bool pmd)
 
 static struct page *pg(pfn_t pfn)
 {
-	return pfn_to_page(&world.memmap, pfn);
+	return pfn_to_page(&ut_world.memmap, pfn);
 }
 
 /*
@@ -412,13 +382,13 @@ static struct page *pg(pfn_t pfn)
 START_TEST(test_mmap_layout_and_find_vma)
 {
 	struct xfs_inode *ip = create_file("f", 8 * SZ_2M);
-	struct sim_file *f = open_file(tsk[0], ip);
+	struct sim_file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v1, *v2, *v3;
 	int err = 0;
 
-	v1 = map(tsk[0], f, 0, 2 * SZ_2M, VM_READ | VM_WRITE | VM_SHARED);
-	v2 = map(tsk[0], f, SZ_2M + 0x3000, 0x2000, VM_READ);
-	v3 = map(tsk[0], f, 0, 5000, VM_READ);
+	v1 = map(ut_tsk[0], f, 0, 2 * SZ_2M, VM_READ | VM_WRITE | VM_SHARED);
+	v2 = map(ut_tsk[0], f, SZ_2M + 0x3000, 0x2000, VM_READ);
+	v3 = map(ut_tsk[0], f, 0, 5000, VM_READ);
 
 	ut_assert_uint_eq(v1->vm_start, A);
 	ut_assert_uint_eq(v1->vm_end - v1->vm_start, 2 * SZ_2M);
@@ -432,23 +402,23 @@ START_TEST(test_mmap_layout_and_find_vma)
 	ut_assert_uint_eq(linear_page_index(v2, v2->vm_start + 0x1000), 516);
 	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 3);
 
-	ut_assert(find_vma(tsk[0]->mm, v1->vm_start) == v1);
-	ut_assert(find_vma(tsk[0]->mm, v1->vm_end - 1) == v1);
-	ut_assert(find_vma(tsk[0]->mm, v1->vm_end) == NULL);
-	ut_assert(find_vma(tsk[0]->mm, v2->vm_start - 1) == NULL);
-	ut_assert(find_vma(tsk[0]->mm, v2->vm_start + 0x1fff) == v2);
-	ut_assert(find_vma(tsk[0]->mm, v3->vm_end) == NULL);
-	ut_assert(find_vma(tsk[0]->mm, A - 1) == NULL);
-	ut_assert(find_vma(tsk[1]->mm, v1->vm_start) == NULL);
+	ut_assert(find_vma(ut_tsk[0]->mm, v1->vm_start) == v1);
+	ut_assert(find_vma(ut_tsk[0]->mm, v1->vm_end - 1) == v1);
+	ut_assert(find_vma(ut_tsk[0]->mm, v1->vm_end) == NULL);
+	ut_assert(find_vma(ut_tsk[0]->mm, v2->vm_start - 1) == NULL);
+	ut_assert(find_vma(ut_tsk[0]->mm, v2->vm_start + 0x1fff) == v2);
+	ut_assert(find_vma(ut_tsk[0]->mm, v3->vm_end) == NULL);
+	ut_assert(find_vma(ut_tsk[0]->mm, A - 1) == NULL);
+	ut_assert(find_vma(ut_tsk[1]->mm, v1->vm_start) == NULL);
 
-	ut_assert(do_mmap(tsk[0], f, 0x800, SZ_4K, VM_READ, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0x800, SZ_4K, VM_READ, &err) == NULL);
 	ut_assert_int_eq(err, -EINVAL);
-	ut_assert(do_mmap(tsk[0], f, 0, 0, VM_READ, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0, 0, VM_READ, &err) == NULL);
 	ut_assert_int_eq(err, -EINVAL);
-	ut_assert(do_mmap(tsk[0], f, 0, SZ_4K, VM_READ | VM_SYNC, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0, SZ_4K, VM_READ | VM_SYNC, &err) == NULL);
 	ut_assert_int_eq(err, -EOPNOTSUPP);
 	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 3);
-	ut_assert_int_eq(lock_total_held(), held0);
+	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
 
@@ -490,8 +460,8 @@ START_TEST(test_vmf_insert_pfn_leaves)
 		{ H, { 0, 0, 0, 0, 0, 1, 1 } },
 	};
 	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
-	struct sim_file *f = open_file(tsk[0], ip);
-	struct vm_area_struct *v = map(tsk[0], f, 0, 2 * SZ_2M,
+	struct sim_file *f = open_file(ut_tsk[0], ip);
+	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -504,16 +474,16 @@ START_TEST(test_vmf_insert_pfn_leaves)
 		}
 	}
 	ut_assert_uint_eq(anon_pages_in_use(), 1);
-	ut_assert(!pmd_has_pte_table(tsk[0]->mm, v->vm_start + SZ_2M));
+	ut_assert(!pmd_has_pte_table(ut_tsk[0]->mm, v->vm_start + SZ_2M));
 
 	/* munmap zaps every leaf and gives back every count and anon page */
-	do_munmap(tsk[0], v);
+	do_munmap(ut_tsk[0], v);
 	ut_assert_int_eq(pg(Q)->_mapcount, 0);
 	ut_assert_int_eq(pg(H)->_mapcount, 0);
 	ut_assert_int_eq(pg(H)->_refcount, 0);
 	ut_assert_uint_eq(anon_pages_in_use(), 0);
 	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 0);
-	ut_assert_int_eq(lock_total_held(), held0);
+	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
 
@@ -537,10 +507,10 @@ START_TEST(test_unmap_mapping_pages)
 {
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
 	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
-	struct sim_file *f1 = open_file(tsk[0], ip), *f2 = open_file(tsk[1], ip);
-	struct vm_area_struct *v1 = map(tsk[0], f1, 0, 2 * SZ_2M,
+	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
+	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
-	struct vm_area_struct *v2 = map(tsk[1], f2, SZ_4K, 4 * SZ_4K,
+	struct vm_area_struct *v2 = map(ut_tsk[1], f2, SZ_4K, 4 * SZ_4K,
 					VM_READ | VM_WRITE);
 	struct address_space *m = &ip->i_mapping;
 
@@ -579,7 +549,7 @@ START_TEST(test_unmap_mapping_pages)
 	ut_assert_uint_eq(leaf_at(v2, 4, false), leaf_val(PFN(4004), 0));
 	ut_assert_int_eq(pg(PFN(4001))->_mapcount, 0);
 	ut_assert_int_eq(pg(PFN(4004))->_mapcount, 1);
-	ut_assert_int_eq(lock_total_held(), held0);
+	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
 
@@ -595,8 +565,8 @@ END_TEST
 START_TEST(test_unmap_mapping_pages_nr0_to_eof)
 {
 	struct xfs_inode *ip = create_file("f", 4 * SZ_4K);
-	struct sim_file *f = open_file(tsk[0], ip);
-	struct vm_area_struct *v = map(tsk[0], f, 0, 4 * SZ_4K, VM_READ | VM_SHARED);
+	struct sim_file *f = open_file(ut_tsk[0], ip);
+	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 4 * SZ_4K, VM_READ | VM_SHARED);
 
 	for (pgoff_t i = 0; i < 4; i++)
 		insert_at(v, i, PFN(4000 + i), false, false);
@@ -622,10 +592,10 @@ START_TEST(test_mapping_mkclean)
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
 	const uint64_t wbits = _PAGE_RW | _PAGE_DIRTY;
 	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
-	struct sim_file *f1 = open_file(tsk[0], ip), *f2 = open_file(tsk[1], ip);
-	struct vm_area_struct *v1 = map(tsk[0], f1, 0, 2 * SZ_2M,
+	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
+	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
-	struct vm_area_struct *v2 = map(tsk[1], f2, 0, SZ_2M, VM_READ | VM_WRITE);
+	struct vm_area_struct *v2 = map(ut_tsk[1], f2, 0, SZ_2M, VM_READ | VM_WRITE);
 
 	insert_at(v1, 0, PFN(4000), true, false);
 	insert_at(v1, 1, PFN(4001), true, false);
@@ -640,7 +610,7 @@ START_TEST(test_mapping_mkclean)
 	/* still mapped: cleaning is not unmapping */
 	ut_assert_int_eq(pg(PFN(4001))->_mapcount, 1);
 	ut_assert_int_eq(pg(H)->_mapcount, 1);
-	ut_assert_int_eq(lock_total_held(), held0);
+	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
 
@@ -658,7 +628,7 @@ Suite *pgtable_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mm");
-	tcase_add_checked_fixture(tc, world_setup, world_teardown);
+	tcase_add_checked_fixture(tc, ut_world_setup, ut_world_teardown);
 	tcase_add_test(tc, test_mmap_layout_and_find_vma);
 	tcase_add_test(tc, test_vmf_insert_pfn_leaves);
 	tcase_add_test(tc, test_unmap_mapping_pages);

@@ -103,6 +103,8 @@ void share_unshared(pfn_t pfn, uint64_t nr);
  * owners in inode-number then index order).  Free with g_tree_destroy().
  */
 GTree *share_collect_entries(void);
+/* The one owner page->mapping/index names, for ->lookup_owners: 0 or 1. */
+int share_page_owner(const struct page *page, struct share_owner *owners, int max);
 /* Whether @pfn's block is shared in the filesystem's refcount tree. */
 bool share_block_is_shared(pfn_t pfn);
 

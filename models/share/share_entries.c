@@ -79,3 +79,14 @@ GTree *share_collect_entries(void)
 		xfs_inode_walk(sim->mp, collect_inode, t);
 	return t;
 }
+
+int share_page_owner(const struct page *page, struct share_owner *owners, int max)
+{
+	if (!page || !page->mapping)
+		return 0;
+	if (max > 0) {
+		owners[0].mapping = page->mapping;
+		owners[0].index = page->index;
+	}
+	return 1;
+}

@@ -80,13 +80,8 @@ static int mainline_lookup_owners(pfn_t pfn, struct share_owner *owners, int max
 {
 	struct page *folio = pfn_to_page_noalloc(&sim->memmap, pfn);
 
-	if (folio && folio->mapping) {
-		if (max > 0) {
-			owners[0].mapping = folio->mapping;
-			owners[0].index = folio->index;
-		}
-		return 1;
-	}
+	if (folio && folio->mapping)
+		return share_page_owner(folio, owners, max);
 	/* shared pages are answered by the filesystem rmap */
 	return folio && dax_folio_is_shared(folio) ? -EOPNOTSUPP : 0;
 }

@@ -43,15 +43,7 @@ static void rfc_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 
 static int rfc_lookup_owners(pfn_t pfn, struct share_owner *owners, int max)
 {
-	struct page *page = pfn_to_page_noalloc(&sim->memmap, pfn);
-
-	if (!page || !page->mapping)
-		return 0;
-	if (max > 0) {
-		owners[0].mapping = page->mapping;
-		owners[0].index = page->index;
-	}
-	return 1;
+	return share_page_owner(pfn_to_page_noalloc(&sim->memmap, pfn), owners, max);
 }
 
 struct check_ctx {

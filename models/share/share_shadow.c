@@ -340,13 +340,7 @@ static int shadow_lookup_owners(pfn_t pfn, struct share_owner *owners, int max)
 		g_tree_foreach(master_of(page->private)->shadows, list_owner, &a);
 		return a.nr;
 	}
-	if (!page->mapping)
-		return 0;
-	if (max > 0) {
-		owners[0].mapping = page->mapping;
-		owners[0].index = page->index;
-	}
-	return 1;
+	return share_page_owner(page, owners, max);
 }
 
 /* P-shadow ------------------------------------------------------------ */

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/* The unit tests' simulated world fixture (see unit_world.h). */
+#include <check.h>
+
+#include "lock.h"
+#include "memmap.h"
+#include "pmem.h"
+#include "share.h"
+#include "unit_world.h"
+#include "xfs_mount.h"
+
+struct sim_world ut_world;
+struct task_struct *ut_tsk[2];
+int ut_held0;
+
+void ut_world_setup(void)
+{
+	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };
+	char err[600];
+
+	sim_world_init(&ut_world, NULL);
+	ck_assert_msg(pmem_create(&ut_world.pmem, 64ULL << 20, PMEM_BACKING_MEMFD, NULL,
+				  err, sizeof(err)) == 0, "%s", err);
+	memmap_init(&ut_world.memmap, ut_world.pmem.nr_pages);
+	ut_world.have_pmem = true;
+	ck_assert_msg(xfs_mkfs(&ut_world.pmem, &o, &ut_world.mp, err, sizeof(err)) == 0, "%s", err);
+	share_ops = share_find("mainline");	/* the tests assert its folio encoding */
+	ut_tsk[0] = task_create("p1", 101);
+	ut_tsk[1] = task_create("p2", 102);
+	lock_current = &ut_tsk[0]->lockctx;
+	ut_held0 = lock_total_held();
+}
+
+void ut_world_teardown(void)
+{
+	lock_current = &ut_world.kthread->lockctx;
+	for (size_t i = 0; i < ARRAY_SIZE(ut_tsk); i++) {
+		task_free(ut_tsk[i]);
+		ut_tsk[i] = NULL;
+	}
+	sim_world_destroy(&ut_world);
+}
