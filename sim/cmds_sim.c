@@ -561,6 +561,8 @@ static int do_xfs_io(struct cmdctx *c)
 
 		if (!ip && !c->opt['f']) {
 			out("%s: No such file or directory\n", path);
+			t->last_errno = ENOENT;		/* for `expect error ENOENT` */
+			interp_note_task(t);
 			task_free(t);
 			return 0;
 		}

@@ -104,12 +104,14 @@ static gchar *growth_scenario(int n)
 static int plot(const char *svg)
 {
 	gchar *datname = g_strdup_printf("%s.dat", svg);
-	FILE *dat = fopen(datname, "w");
+	/* "x": never overwrite a file daxsim did not create */
+	FILE *dat = g_file_test(svg, G_FILE_TEST_EXISTS) ? NULL : fopen(datname, "wx");
 	gchar *cmd;
 	int rc, col = 2;
 
 	if (!dat) {
-		fprintf(stderr, "daxsim: compare: cannot write %s\n", datname);
+		fprintf(stderr, "daxsim: compare: cannot create %s and %s (they must not exist yet)\n",
+			svg, datname);
 		g_free(datname);
 		return 2;
 	}

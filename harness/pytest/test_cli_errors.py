@@ -118,3 +118,8 @@ def test_expect_killed_checks_signal_and_code(daxsim, expect, ok):
 def test_expect_ok_with_no_previous_command(daxsim):
     r = daxsim(["run", "-"], stdin="pmem size=64m\nexpect ok\n")
     assert r.returncode == 1 and "no command ran in a task" in r.stdout
+
+
+def test_expect_error_after_xfs_io_on_a_missing_file(daxsim):
+    r = daxsim(["run", "-"], stdin='pmem size=64m\nmkfs\nxfs_io -c "pread 0 1" nope\nexpect error ENOENT\n')
+    assert r.returncode == 0 and r.stdout == "nope: No such file or directory\n", r.stdout

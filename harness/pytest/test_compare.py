@@ -63,3 +63,11 @@ def test_plot(tmp_path):
     shadow = [int(r[1]) for r in rows]
     assert shadow == sorted(shadow) and shadow[-1] > shadow[1]   # grows with sharers
     assert all(int(r[2]) == 0 for r in rows)                      # mainline: struct page only
+
+
+def test_plot_never_overwrites(tmp_path):
+    svg = tmp_path / "mine.svg"
+    svg.write_text("user data")
+    r = run(["compare", f"--plot={svg}"])
+    assert r.returncode == 2 and "must not exist" in r.stderr
+    assert svg.read_text() == "user data" and not (tmp_path / "mine.svg.dat").exists()
