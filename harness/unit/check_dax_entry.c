@@ -588,16 +588,6 @@ START_TEST(test_invalidate_dirty_returns_ebusy)
 }
 END_TEST
 
-/* A new XFS file of @size bytes, all hole. */
-static struct xfs_inode *create_file(const char *name, uint64_t size)
-{
-	struct xfs_inode *ip;
-
-	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
-	if (size)
-		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
-	return ip;
-}
 
 /* Open @ip in task @t and mmap [off, off + len) of it, as xfs_io would. */
 static struct vm_area_struct *map(struct task_struct *t, struct xfs_inode *ip,
@@ -663,7 +653,7 @@ static void insert_at(struct vm_area_struct *vma, pgoff_t pgoff, pfn_t pfn,
  */
 START_TEST(test_writeback_cleans)
 {
-	struct xfs_inode *ip = create_file("f", 0);
+	struct xfs_inode *ip = ut_create_file("f", 0);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
@@ -819,7 +809,7 @@ static unsigned long entry_at(struct address_space *m, pgoff_t index)
  */
 START_TEST(test_fault_hole_read_then_write)
 {
-	struct xfs_inode *ip = create_file("f", 4 * SZ_4K);
+	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_4K);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_4K,
 				       VM_READ | VM_WRITE | VM_SHARED);
@@ -865,7 +855,7 @@ END_TEST
  */
 START_TEST(test_fault_pmd_hole_read_then_write)
 {
-	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
@@ -912,7 +902,7 @@ END_TEST
  */
 START_TEST(test_fault_pmd_fallback_short_extent)
 {
-	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
@@ -959,7 +949,7 @@ END_TEST
  */
 START_TEST(test_fault_zero_pmd_downgraded_by_pte_write)
 {
-	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v1 = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
@@ -1004,7 +994,7 @@ END_TEST
  */
 START_TEST(test_fault_private_write_stays_empty)
 {
-	struct xfs_inode *ip = create_file("f", 2 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
 	struct address_space *m = &ip->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M, VM_READ | VM_WRITE);
 	unsigned char buf[4];
@@ -1042,7 +1032,7 @@ END_TEST
  */
 START_TEST(test_fault_fsync_then_wp_fault)
 {
-	struct xfs_inode *ip = create_file("f", 0);
+	struct xfs_inode *ip = ut_create_file("f", 0);
 	struct address_space *m = &ip->i_mapping;
 	unsigned char data[4 * SZ_4K];
 	struct vm_area_struct *v;
@@ -1086,7 +1076,7 @@ END_TEST
  */
 START_TEST(test_fault_truncate_drops_entries)
 {
-	struct xfs_inode *ip = create_file("f", 0);
+	struct xfs_inode *ip = ut_create_file("f", 0);
 	struct address_space *m = &ip->i_mapping;
 	unsigned char data[4 * SZ_4K];
 	struct vm_area_struct *v;

@@ -310,18 +310,8 @@ START_TEST(test_pgtable_walk_zap_keeps_tables)
 }
 END_TEST
 
-/* With a ut_world: mmap layout, leaf insertion and reverse unmapping -------- */
+/* With a world: mmap layout, leaf insertion and reverse unmapping ------ */
 
-
-static struct xfs_inode *create_file(const char *name, uint64_t size)
-{
-	struct xfs_inode *ip;
-
-	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
-	if (size)
-		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
-	return ip;
-}
 
 static struct sim_file *open_file(struct task_struct *t, struct xfs_inode *ip)
 {
@@ -381,7 +371,7 @@ static struct page *pg(pfn_t pfn)
  */
 START_TEST(test_mmap_layout_and_find_vma)
 {
-	struct xfs_inode *ip = create_file("f", 8 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 8 * SZ_2M);
 	struct sim_file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v1, *v2, *v3;
 	int err = 0;
@@ -459,7 +449,7 @@ START_TEST(test_vmf_insert_pfn_leaves)
 		{ Q, { 0, 0, 0, 1, 1, 1, 1 } },
 		{ H, { 0, 0, 0, 0, 0, 1, 1 } },
 	};
-	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
 	struct sim_file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
@@ -506,7 +496,7 @@ END_TEST
 START_TEST(test_unmap_mapping_pages)
 {
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
-	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
 	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
 	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
@@ -564,7 +554,7 @@ END_TEST
  */
 START_TEST(test_unmap_mapping_pages_nr0_to_eof)
 {
-	struct xfs_inode *ip = create_file("f", 4 * SZ_4K);
+	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_4K);
 	struct sim_file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 4 * SZ_4K, VM_READ | VM_SHARED);
 
@@ -591,7 +581,7 @@ START_TEST(test_mapping_mkclean)
 {
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
 	const uint64_t wbits = _PAGE_RW | _PAGE_DIRTY;
-	struct xfs_inode *ip = create_file("f", 4 * SZ_2M);
+	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
 	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
 	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);

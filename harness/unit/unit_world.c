@@ -6,6 +6,7 @@
 #include "memmap.h"
 #include "pmem.h"
 #include "share.h"
+#include "unit_check.h"
 #include "unit_world.h"
 #include "xfs_mount.h"
 
@@ -39,4 +40,14 @@ void ut_world_teardown(void)
 		ut_tsk[i] = NULL;
 	}
 	sim_world_destroy(&ut_world);
+}
+
+struct xfs_inode *ut_create_file(const char *name, uint64_t size)
+{
+	struct xfs_inode *ip;
+
+	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
+	if (size)
+		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
+	return ip;
 }

@@ -17,5 +17,7 @@ extern int ut_held0;		/* locks held when the fixture finished */
 
 void ut_world_setup(void);
 void ut_world_teardown(void);
+/* A new file of @size bytes in the world, all hole. */
+struct xfs_inode *ut_create_file(const char *name, uint64_t size);
 
 #endif
