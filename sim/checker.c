@@ -9,6 +9,7 @@
 
 #include "interp.h"
 #include "lock.h"
+#include "memory_failure.h"
 #include "share.h"
 #include "trace.h"
 
@@ -418,6 +419,7 @@ int checker_run(bool full, struct cmdctx *c)
 	if (lock_total_held())
 		violation("M4", "%d locks still held between commands", lock_total_held());
 	share_drain_warnings(design_report, NULL);
+	mf_check_h1(design_report, NULL);
 	if (full) {
 		xfs_inode_walk(sim->mp, check_inode_cb, NULL);
 		check_fs(sim->mp);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "memory_failure.h"
 #include "lock.h"
 #include "trace.h"
 
@@ -855,6 +856,26 @@ static int cmd_munmap(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * madvise_inject_error(): per page, get_user_pages (fault it in, read) for
+ * its pfn, then memory_failure(pfn, MF_ACTION_REQUIRED) as this task.
+ */
+static void madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len)
+{
+	for (uint64_t a = va; a < va + len && !t->dead; a += PAGE_SIZE) {
+		pfn_t pfn;
+
+		if (t->sig == SIG_NONE)
+			mm_populate(t, a, 1, false);
+		pfn = follow_pfn(t->mm, a);
+		if (!pfn || pfn < PMEM_PFN_BASE)
+			continue;	/* a zero page or an anonymous copy: not pmem */
+		printk("Injecting memory failure for pfn 0x%llx at process virtual address 0x%llx\n",
+		       (unsigned long long)pfn, (unsigned long long)a);
+		memory_failure(pfn, MF_ACTION_REQUIRED, t);
+	}
+}
+
 static int do_madvise(struct cmdctx *c)
 {
 	struct vm_area_struct *vma = cur_map(c);
@@ -868,8 +889,7 @@ static int do_madvise(struct cmdctx *c)
 	else if (c->opt['R'] || c->opt['W'])
 		mm_populate(c->t, va, len, c->opt['W']);
 	else if (c->opt['P'])
-		return cmd_usage_error(c, c->ln->cols[c->word0],
-				       "madvise -P (MADV_HWPOISON) is not simulated yet (memory failure lands separately)");
+		madvise_inject_error(c->t, va, ALIGN_UP(len, PAGE_SIZE));
 	return 0;
 }
 

@@ -126,6 +126,9 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 			      unsigned int order, pgoff_t *base,
 			      unsigned long *entryp);
 void dax_unlock_entry(struct address_space *mapping, pgoff_t base);
+/* Memory failure: lock the real entry covering @index (false: none). */
+bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
+			    pgoff_t *base, unsigned long *entry);
 void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 		       unsigned long new_entry, bool shared);
 void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,

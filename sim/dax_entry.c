@@ -189,6 +189,22 @@ void dax_unlock_entry(struct address_space *mapping, pgoff_t base)
 }
 
 /*
+ * dax_lock_mapping_entry(): lock the real entry covering @index for memory
+ * failure; false (nothing locked) for an absent, zero or empty entry.
+ */
+bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
+			    pgoff_t *base, unsigned long *entry)
+{
+	struct dax_slot *slot = dax_lookup_slot(mapping, index, base);
+
+	if (!slot || !dax_is_real_entry(slot->entry))
+		return false;
+	dax_lock_slot(mapping, *base, slot, __func__);
+	*entry = slot->entry;
+	return true;
+}
+
+/*
  * grab_mapping_entry(): return the locked entry for @index at @order,
  * creating a locked empty one if absent.  *base gets the entry's index.
  * Returns 0 or VM_FAULT_FALLBACK (PMD request conflicting with PTE entries).

@@ -266,6 +266,15 @@ static int validate(struct scn *s, struct scn_error *err)
 	return 0;
 }
 
+static gboolean kill_signalled(gpointer k, gpointer v, gpointer cmd)
+{
+	struct task_struct *t = v;
+
+	if (t->sig != SIG_NONE && !t->dead)
+		task_kill(t, cmd);
+	return FALSE;
+}
+
 int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t)
 {
 	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
@@ -305,6 +314,8 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 	if (t && t->sig != SIG_NONE && !t->dead) {
 		task_kill(t, ci->name);
 	}
+	/* signals this command sent to other tasks (memory failure: AO) */
+	g_tree_foreach(sim->tasks, kill_signalled, (gpointer)ci->name);
 	return ret;
 }
 

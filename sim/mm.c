@@ -412,6 +412,13 @@ static vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, boo
 	return xfs_filemap_fault(&vmf, 0);
 }
 
+static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
+
+void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code)
+{
+	raise_signal(t, sig, code);
+}
+
 static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code)
 {
 	if (t->sig == SIG_NONE) {

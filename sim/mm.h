@@ -98,6 +98,8 @@ struct task_struct {
 };
 
 struct task_struct *task_create(const char *name, int pid);
+/* Post a signal to @t (the first one pending wins); the interpreter kills. */
+void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
 void task_exit(struct task_struct *t);	/* unmap everything, close files */
 void task_free(struct task_struct *t);
 
@@ -122,6 +124,8 @@ void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end);
 /* Page tables */
 uint64_t *pte_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
 uint64_t *pmd_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
+/* The pfn @addr translates to (PTE or PMD leaf), or 0. */
+pfn_t follow_pfn(struct mm_struct *mm, uint64_t addr);
 bool pmd_has_pte_table(struct mm_struct *mm, uint64_t addr);
 void pgtable_free(struct mm_struct *mm);
 /* Every present leaf in [start, end): fn(addr, entry, is_pmd). */

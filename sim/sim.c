@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory_failure.h"
 #include "refmodel.h"
 #include "share.h"
 #include "sim.h"
@@ -48,6 +49,7 @@ void sim_world_destroy(struct sim_world *w)
 	lock_current = &w->kthread->lockctx;	/* unmount runs as the kworker */
 	xfs_unmount(w->mp);
 	share_designs_destroy();
+	mf_reset();
 	task_free(w->kthread);
 	if (w->have_pmem) {
 		memmap_destroy(&w->memmap);

@@ -35,9 +35,17 @@ struct share_stats {
 /* The design's invariant report: called once per violation found. */
 typedef void (*share_report_fn)(const char *id, const char *msg, void *arg);
 
+/* How memory failure finds the owners of a poisoned page (kernel-notes §2). */
+enum share_mf_path {
+	MF_PATH_FS_RMAP,	/* dax_holder_notify_failure -> the fs rmap */
+	MF_PATH_DESIGN,		/* ->lookup_owners; the fs only for unowned blocks */
+	MF_PATH_GENERIC,	/* mf_generic_kill_procs through page->mapping */
+};
+
 struct dax_share_ops {
 	const char *name;
 	const char *origin;	/* one line: who, when, where */
+	enum share_mf_path mf_path;
 
 	void (*init)(void);
 	void (*destroy)(void);

@@ -137,6 +137,7 @@ static void mainline_stats(struct share_stats *st)
 const struct dax_share_ops share_mainline_ops = {
 	.name = "mainline",
 	.origin = "Linux 6.2+ page->share with fs-rmap memory failure (Ruan, fsdax,xfs v2.1, Dec 2022)",
+	.mf_path = MF_PATH_FS_RMAP,
 	.init = mainline_init,
 	.associate = mainline_associate,
 	.disassociate = mainline_disassociate,

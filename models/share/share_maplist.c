@@ -175,6 +175,7 @@ static void maplist_stats(struct share_stats *st)
 const struct dax_share_ops share_maplist_ops = {
 	.name = "maplist",
 	.origin = "LSFMM 2018: a list of (mapping, index) owners hanging off the page",
+	.mf_path = MF_PATH_DESIGN,
 	.init = maplist_init,
 	.associate = maplist_associate,
 	.disassociate = maplist_disassociate,

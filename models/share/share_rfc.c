@@ -99,6 +99,7 @@ static void rfc_stats(struct share_stats *st)
 const struct dax_share_ops share_rfc_ops = {
 	.name = "rfc",
 	.origin = "the July 2019 RFC as posted: CoW on write, 1:1 page->mapping/index (breaks on shared mappings)",
+	.mf_path = MF_PATH_GENERIC,
 	.associate = rfc_associate,
 	.disassociate = rfc_disassociate,
 	.lookup_owners = rfc_lookup_owners,

@@ -503,6 +503,7 @@ static void shadow_stats(struct share_stats *st)
 const struct dax_share_ops share_shadow_ops = {
 	.name = "shadow",
 	.origin = "Dave Chinner, linux-xfs, Oct 2019: master page in the buffer cache by LBA, a read-only shadow per (mapping, index)",
+	.mf_path = MF_PATH_DESIGN,
 	.init = shadow_init,
 	.destroy = shadow_destroy,
 	.associate = shadow_associate,

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xfs_dax_notify_failure() (fs/xfs/xfs_notify_failure.c, kernel-notes
+ * §2.1 step 4-5): an rmap query over the failed range under the AGF buffer
+ * lock; each inode owner in core gets mf_dax_kill_procs() at its own file
+ * offset; metadata, attr-fork and bmbt owners make the filesystem shut down
+ * after the whole scan ("only shut down fs after scanning all mappings").
+ * Without rmapbt it returns -EOPNOTSUPP and the caller takes the generic
+ * path.
+ *
+ * @metadata_only: a design that found the data owners itself (shadow,
+ * maplist) asks only "is this metadata?".
+ */
+#include <errno.h>
+
+#include "memory_failure.h"
+#include "sim.h"
+#include "trace.h"
+#include "xfs_mount.h"
+#include "xfs_rmap.h"
+
+struct failure_info {
+	struct xfs_mount	*mp;
+	uint64_t		start, end;	/* blocks, end exclusive */
+	unsigned int		flags;
+	bool			metadata_only;
+	bool			want_shutdown;
+};
+
+static bool xfs_dax_failure_fn(const struct xfs_rmap_irec *rec, void *arg)
+{
+	struct failure_info *fi = arg;
+	struct xfs_inode *ip;
+	uint64_t s, e;
+
+	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner) ||
+	    (rec->rm_flags & (XFS_RMAP_ATTR_FORK | XFS_RMAP_BMBT_BLOCK))) {
+		fi->want_shutdown = true;
+		return true;
+	}
+	if (fi->metadata_only)
+		return true;
+	ip = xfs_iget_incore(fi->mp, rec->rm_owner);
+	if (!ip || !ip->i_incore) {
+		/* -ENODATA: nobody can have it mapped; the poison stays */
+		trace("ino %llu not in core: skipped", (unsigned long long)rec->rm_owner);
+		return true;
+	}
+	s = MAX(fi->start, rec->rm_startblock);
+	e = MIN(fi->end, rec->rm_startblock + rec->rm_blockcount);
+	if (s < e)
+		mf_dax_kill_procs(&ip->i_mapping, rec->rm_offset + (s - rec->rm_startblock),
+				  e - s, fi->flags);
+	return true;
+}
+
+int xfs_dax_notify_failure(struct xfs_mount *mp, uint64_t bno, uint64_t len,
+			   unsigned int flags, bool metadata_only)
+{
+	struct failure_info fi = { mp, bno, bno + len, flags, metadata_only, false };
+
+	if (!mp->m_opts.rmapbt)
+		return -EOPNOTSUPP;
+	/* the empty transaction reads the AGF: its buffer lock is held throughout */
+	xfs_trans_agf_lock(mp, bno, __func__);
+	xfs_rmap_query_range(mp->m_rmap, bno, len, xfs_dax_failure_fn, &fi);
+	xfs_trans_agf_unlock(mp, bno, __func__);
+	if (fi.want_shutdown) {
+		if (!mp->m_shutdown)
+			printk("XFS (pmem0): Corruption of on-disk metadata detected.  Shutting down filesystem.\n"
+			       "XFS (pmem0): Please unmount the filesystem and rectify the problem(s)\n");
+		mp->m_shutdown = true;
+		return -EUCLEAN;	/* -EFSCORRUPTED */
+	}
+	return 0;
+}
