@@ -857,40 +857,49 @@ static int cmd_munmap(struct cmdctx *c)
 }
 
 /*
- * madvise_inject_error(): per page, get_user_pages (fault it in, read) for
- * its pfn, then memory_failure(pfn, MF_ACTION_REQUIRED) as this task.
+ * madvise_inject_error(): per page, get_user_pages_fast (fault it in) for
+ * its pfn, then memory_failure(pfn, MF_ACTION_REQUIRED) as this task.  A
+ * page that cannot be pinned (already poisoned: VM_FAULT_HWPOISON without
+ * FOLL_HWPOISON) fails the call with EFAULT; no signal comes from GUP.
  */
-static void madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len)
+static int madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len)
 {
-	for (uint64_t a = va; a < va + len && !t->dead; a += PAGE_SIZE) {
+	for (uint64_t a = va; a < va + len && !t->dead && t->sig == SIG_NONE; a += PAGE_SIZE) {
+		int err = mm_populate(t, a, 1, false);
 		pfn_t pfn;
 
-		if (t->sig == SIG_NONE)
-			mm_populate(t, a, 1, false);
+		if (err)
+			return -EFAULT;
 		pfn = follow_pfn(t->mm, a);
 		if (!pfn || pfn < PMEM_PFN_BASE)
 			continue;	/* a zero page or an anonymous copy: not pmem */
 		printk("Injecting memory failure for pfn 0x%llx at process virtual address 0x%llx\n",
 		       (unsigned long long)pfn, (unsigned long long)a);
-		memory_failure(pfn, MF_ACTION_REQUIRED, t);
+		err = memory_failure(pfn, MF_ACTION_REQUIRED, t);
+		if (err && err != -EOPNOTSUPP)
+			return err;	/* e.g. EBUSY: the generic path cannot handle it */
 	}
+	return 0;
 }
 
 static int do_madvise(struct cmdctx *c)
 {
 	struct vm_area_struct *vma = cur_map(c);
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+	int err = 0;
 
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
 	va = vma->vm_start + (off - mstart);
 	if (c->opt['d'])
 		mm_zap_range(vma, va, va + ALIGN_UP(len, PAGE_SIZE));
-	else if (c->opt['R'] || c->opt['W'])
-		mm_populate(c->t, va, len, c->opt['W']);
-	else if (c->opt['P'])
-		madvise_inject_error(c->t, va, ALIGN_UP(len, PAGE_SIZE));
-	return 0;
+	else if (c->opt['R'] || c->opt['W']) {
+		err = mm_populate(c->t, va, len, c->opt['W']);
+		if (err == -EACCES)
+			err = -EINVAL;	/* incompatible mapping / permissions */
+	} else if (c->opt['P'])
+		err = madvise_inject_error(c->t, va, ALIGN_UP(len, PAGE_SIZE));
+	return err ? io_error(c, -err) : 0;
 }
 
 static int do_exit(struct cmdctx *c)
@@ -959,7 +968,7 @@ const struct cmdinfo io_cmds[] = {
 	{ "mwrite", "mw", do_mwrite_chk, 0, 2, "rS:", "S", "nn", CMD_FS, "[-r] [-S seed] [off len]", "store through the current mapping (default 'X')" },
 	{ "msync", "ms", do_msync_chk, 0, 2, "asi", NULL, "nn", CMD_FS, "[-a|-s] [-i] [off len]", "msync the current mapping" },
 	{ "munmap", "mu", cmd_munmap_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "unmap the current mapping" },
-	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE" },
+	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W|-P] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE, HWPOISON (inject memory failure as this task)" },
 	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file" },
 	{ "spawn", NULL, do_spawn, 0, 0, NULL, NULL, "", 0, "", "re-create a killed task as a fresh process" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },

@@ -354,16 +354,35 @@ static gboolean busy_task(gpointer k, gpointer v, gpointer d)
 	return FALSE;
 }
 
-static int do_remount(struct cmdctx *c)
+struct task_struct *task_holding_files(void)
 {
 	struct task_struct *busy = NULL;
 
 	g_tree_foreach(sim->tasks, busy_task, &busy);
+	return busy;
+}
+
+/*
+ * A shut-down filesystem mounts again only if its metadata reads back: with
+ * a poisoned metadata block the mount fails (EFSCORRUPTED) until `repair`.
+ */
+static int do_remount(struct cmdctx *c)
+{
+	struct task_struct *busy = task_holding_files();
+	uint64_t bad;
+
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "remount: task '%s' still holds open files or mappings (run `@%s exit` first)",
 				       busy->name, busy->name);
+	if (xfs_metadata_poisoned(sim->mp, &bad)) {
+		out("remount: mount failed: metadata block %llu is poisoned: Structure needs cleaning (run `repair`)\n",
+		    (unsigned long long)bad);
+		interp_note_errno(EFSCORRUPTED_);
+		return 0;
+	}
 	xfs_remount(sim->mp);
+	interp_note_errno(0);
 	return 0;
 }
 
@@ -372,6 +391,12 @@ static int do_dmesg(struct cmdctx *c)
 	out("%s", sim->dmesg->str);
 	if (c->opt['c'])
 		g_string_truncate(sim->dmesg, 0);
+	return 0;
+}
+
+static int do_keep_going(struct cmdctx *c)
+{
+	I->keep_going = true;
 	return 0;
 }
 
@@ -588,12 +613,15 @@ static int do_xfs_io(struct cmdctx *c)
 		open_ln.argv = argv;
 		open_ln.cols = cols;
 		ret = run_command(c, &open_ln, 0, t);
-		f = cur_file(c);
-		(void)f;
+		f = t->files->len ? cur_file(c) : NULL;
 		c->ln = orig;
 		c->ci = self;
 		c->word0 = word0;
+		interp_note_task(t);
 	}
+	/* xfs_io exits when it cannot open its file: no -c command runs */
+	if (!f)
+		goto done;
 	for (int i = 1; ret == 0 && i < orig->argc && !t->dead; i++) {
 		gchar **words;
 		struct scn_line sub = *orig;
@@ -639,6 +667,7 @@ static int do_xfs_io(struct cmdctx *c)
 		g_strfreev(words);
 		g_free(cols);
 	}
+done:
 	err = ret;
 	lock_current = &sim->kthread->lockctx;
 	task_free(t);
@@ -651,6 +680,8 @@ static int do_help_stub(struct cmdctx *c)
 }
 
 int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
+int do_poison(struct cmdctx *c);	/* cmds_poison.c */
+int do_repair(struct cmdctx *c);
 
 static const struct cmdinfo sim_cmds[] = {
 	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },
@@ -661,8 +692,11 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "cp_reflink", NULL, do_cp_reflink, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM | CMD_FS, "SRC DST", "cp --reflink=always" },
 	{ "rm", NULL, do_rm, 1, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "unlink; blocks are freed with the last reference" },
 	{ "remount", NULL, do_remount, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "cycle mount (refused while any task holds files or mappings)" },
+	{ "poison", NULL, do_poison, 2, 3, "d", NULL, "sss", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH off len | -d DADDR len", "a media error under a file range / at device bytes (no current task: action optional)" },
+	{ "repair", NULL, do_repair, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "xfs_repair: rewrite poisoned metadata (clears its poison) and mount again" },
 	{ "dmesg", NULL, do_dmesg, 0, 0, "c", NULL, "", CMD_NOTASK | CMD_SIM, "[-c]", "print the simulated kernel log" },
 	{ "daxstat", NULL, do_daxstat, 0, 0, "r", NULL, "", CMD_NOTASK | CMD_SIM, "[-r]", "fault counters and the sharing design's holdings (-r: reset the counters)" },
+	{ "keep-going", NULL, do_keep_going, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM, "", "from here on an invariant violation is reported and the run goes on (exit 1 at the end)" },
 	{ "check", NULL, do_check, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "a full invariant sweep now" },
 	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
 	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
@@ -702,6 +736,12 @@ const struct cmdinfo *cmd_table(int *n)
 	}
 	*n = count;
 	return all;
+}
+
+void interp_note_errno(int err)
+{
+	last_cmd.valid = true;
+	last_cmd.last_errno = err;
 }
 
 void interp_note_task(struct task_struct *t)

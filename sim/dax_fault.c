@@ -145,8 +145,9 @@ static vm_fault_t dax_fault_cow_page(struct vm_fault *vmf, const struct iomap *i
 	} else {
 		if (dax_direct_access(iomap_sector_block(iomap, vmf->pgoff << PAGE_SHIFT),
 				      1, &src) < 0) {
+			/* copy_cow_page_dax(): dax_mem2blk_err() makes it EIO: SIGBUS */
 			anon_page_free(anon);
-			return VM_FAULT_HWPOISON;
+			return VM_FAULT_SIGBUS;
 		}
 		memcpy(dst, pfn_to_kaddr(src), PAGE_SIZE);
 	}
@@ -186,7 +187,14 @@ static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *map
 	if (iomap->type != IOMAP_MAPPED && !(iomap->flags & IOMAP_F_SHARED))
 		return VM_FAULT_SIGBUS;
 
+	/*
+	 * A poisoned page anywhere in the range fails the direct access: a
+	 * PMD fault falls back to PTEs (the good pages map one by one), a
+	 * PTE fault on the bad page is VM_FAULT_HWPOISON.
+	 */
 	err = dax_direct_access(iomap_sector_block(iomap, pos), size >> PAGE_SHIFT, &pfn);
+	if (err < 0 && pmd)
+		return VM_FAULT_FALLBACK;
 	if (err == -EIO)
 		return VM_FAULT_HWPOISON;
 	if (err < 0)
@@ -210,8 +218,7 @@ static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *map
 		*pfnp = pfn;
 		return VM_FAULT_NEEDDSYNC;
 	}
-	if (!pmd && dax_is_pmd_entry(e))
-		pfn += vmf->pgoff - *basep;	/* a PTE inside a PMD entry */
+	/* a PTE inside a PMD entry maps its own page: pfn is already exact */
 	vmf_insert_pfn(vmf, pfn, write, pmd);
 	return VM_FAULT_NOPAGE;
 }

@@ -65,18 +65,13 @@ static int64_t dax_iomap_iter(struct xfs_inode *ip, const struct iomap *iomap,
 			return (int64_t)length;
 		}
 		bno = iomap_block(iomap, start);
-		if (dax_direct_access(bno, nr, &pfn) < 0) {
-			/* copy up to the first poisoned page, like a short read */
-			uint64_t bad, ok;
-
-			badblocks_check(sim->pmem.bb, bno, nr, &bad);
-			ok = ((bad - bno) << PAGE_SHIFT) > (pos - start) ?
-			     ((bad - bno) << PAGE_SHIFT) - (pos - start) : 0;
-			if (!ok)
-				return -EIO;
-			memcpy(buf, pfn_to_kaddr(PMEM_PFN_BASE + bno) + (pos - start), ok);
-			return (int64_t)ok;
-		}
+		/*
+		 * pmem refuses a direct access whose range holds any poisoned
+		 * block (-EHWPOISON), so the whole iteration fails with EIO:
+		 * no partial copy up to the bad page.
+		 */
+		if (dax_direct_access(bno, nr, &pfn) < 0)
+			return -EIO;
 		memcpy(buf, pfn_to_kaddr(pfn) + (pos - start), length);
 		return (int64_t)length;
 	}

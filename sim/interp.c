@@ -28,8 +28,8 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EBUSY, "EBUSY" },
 	{ EEXIST, "EEXIST" }, { EXDEV, "EXDEV" }, { EINVAL, "EINVAL" },
 	{ EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" },
-	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" }, { EFSCORRUPTED_, "EUCLEAN" },
+	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" }, { EFAULT, "EFAULT" },
 };
 
 const char *errno_name(int err)
@@ -431,7 +431,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			in.force_full = false;
 			if (checker_run(full, &c) && !expected) {
 				in.status = 1;
-				ret = opts->keep_going ? 0 : -1;
+				ret = opts->keep_going || in.keep_going ? 0 : -1;
 			}
 		}
 		g_tree_destroy(in.touched);

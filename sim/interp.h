@@ -22,6 +22,7 @@ struct interp {
 	bool			violation_expected_pending;
 	bool			force_full;	/* `check`: the next check is full */
 	GTree			*touched;	/* inodes a command touched (ino set) */
+	bool			keep_going;	/* `keep-going`: violations do not stop the run */
 };
 
 extern struct interp *I;
@@ -58,6 +59,10 @@ int errno_from_name(const char *name);
 /* Kill a task (signal already recorded on it): report, unmap, close. */
 void task_kill(struct task_struct *t, const char *cmd);
 void interp_note_task(struct task_struct *t);
+/* The outcome of a simulator command (no task) for `expect ok|error`. */
+void interp_note_errno(int err);
+/* A task with open files or mappings (remount/repair refuse), or NULL. */
+struct task_struct *task_holding_files(void);
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 
 /* Checker (checker.c) */

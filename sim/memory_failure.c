@@ -22,9 +22,11 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
+#include "xfs_rmap.h"
 
 static struct task_struct *mf_current;	/* the injector, or NULL */
 static GArray *mf_pending;		/* pfns handled since the last H1 check */
+static GHashTable *mf_reached;		/* "ino:index" handed to mf_dax_kill_procs */
 
 struct mf_pending_pfn {
 	pfn_t	pfn;
@@ -37,6 +39,25 @@ void mf_reset(void)
 		g_array_free(mf_pending, TRUE);
 	mf_pending = NULL;
 	mf_current = NULL;
+	if (mf_reached)
+		g_hash_table_destroy(mf_reached);
+	mf_reached = NULL;
+}
+
+static void mf_note_reached(struct address_space *mapping, pgoff_t index)
+{
+	if (!mf_reached)
+		mf_reached = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_hash_table_add(mf_reached, g_strdup_printf("%llu:%llu", (unsigned long long)mapping->id,
+						     (unsigned long long)index));
+}
+
+static bool mf_was_reached(uint64_t ino, pgoff_t index)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)ino, (unsigned long long)index);
+	return mf_reached && g_hash_table_contains(mf_reached, key);
 }
 
 static bool task_early_kill(struct task_struct *t, unsigned int flags)
@@ -88,6 +109,8 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 		pgoff_t base;
 		pfn_t pfn;
 
+		mf_note_reached(mapping, i);
+
 		if (!dax_lock_mapping_entry(mapping, i, &base, &entry)) {
 			g_ptr_array_free(c.tasks, TRUE);
 			continue;	/* absent, zero or empty: nothing to kill */
@@ -113,37 +136,71 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 	}
 }
 
+/*
+ * The owners a design's page structure names for @pfn, as (mapping,
+ * index of @pfn itself).  A design may keep a PMD entry's owner on the
+ * head page only, so a tail page with no owner of its own asks its
+ * 2 MiB-aligned head.  Every candidate is checked against the mapping's
+ * DAX entry (it must map this very pfn), so a head page that happens to
+ * be mapped on its own never lends its owners to a neighbour.
+ */
+static int mf_page_owners(pfn_t pfn, int (*lookup)(pfn_t, struct share_owner *, int),
+			  struct share_owner *owners, int max)
+{
+	pfn_t head = PMEM_PFN_BASE + ((pfn - PMEM_PFN_BASE) & ~(pfn_t)PG_PMD_COLOUR);
+	pfn_t from = dax_folio_pfn(pfn);
+	int n = lookup(from, owners, max), kept = 0;
+
+	if (n <= 0 && from != head) {
+		from = head;
+		n = lookup(from, owners, max);
+	}
+	n = MIN(n, max);
+	for (int i = 0; i < n; i++) {
+		struct share_owner o = { owners[i].mapping, owners[i].index + (pfn - from) };
+		struct dax_slot *slot;
+		pgoff_t base;
+
+		slot = dax_lookup_slot(o.mapping, o.index, &base);
+		if (!slot || !dax_is_real_entry(slot->entry) ||
+		    dax_to_pfn(slot->entry) + (o.index - base) != pfn)
+			continue;
+		owners[kept++] = o;
+	}
+	return kept;
+}
+
+static int page_mapping_owner(pfn_t pfn, struct share_owner *owners, int max)
+{
+	return share_page_owner(pfn_to_page_noalloc(&sim->memmap, pfn), owners, max);
+}
+
 /* mf_generic_kill_procs(): only what page->mapping names; shared -> -EBUSY. */
 static int mf_generic_kill_procs(pfn_t pfn, unsigned int flags)
 {
-	pfn_t folio = dax_folio_pfn(pfn);
-	struct page *page = pfn_to_page(&sim->memmap, folio);
 	struct share_owner o;
 
-	if (!share_page_owner(page, &o, 1)) {
+	if (mf_page_owners(pfn, page_mapping_owner, &o, 1) != 1) {
 		printk("Memory failure: 0x%llx: dax_lock_folio failed (no page->mapping: shared or unmapped)\n",
 		       (unsigned long long)pfn);
 		return -EBUSY;
 	}
-	mf_dax_kill_procs(o.mapping, o.index + (pfn - folio), 1, flags);
+	mf_dax_kill_procs(o.mapping, o.index, 1, flags);
 	return 0;
 }
 
 /* The design's own owner discovery; the fs is asked only about metadata. */
 static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 {
-	pfn_t folio = dax_folio_pfn(pfn);
 	struct share_owner owners[256];
-	int n = share_ops->lookup_owners(folio, owners, (int)G_N_ELEMENTS(owners));
+	int n = mf_page_owners(pfn, share_ops->lookup_owners, owners, (int)G_N_ELEMENTS(owners));
 
-	if (n > (int)G_N_ELEMENTS(owners)) {
-		printk("Memory failure: 0x%llx: %d owners, only %zu reached\n",
-		       (unsigned long long)pfn, n, G_N_ELEMENTS(owners));
-		n = (int)G_N_ELEMENTS(owners);
-	}
+	int ret;
+
 	for (int i = 0; i < n; i++)
-		mf_dax_kill_procs(owners[i].mapping, owners[i].index + (pfn - folio), 1, flags);
-	return xfs_dax_notify_failure(sim->mp, pfn - PMEM_PFN_BASE, 1, flags, true);
+		mf_dax_kill_procs(owners[i].mapping, owners[i].index, 1, flags);
+	ret = xfs_dax_notify_failure(sim->mp, pfn - PMEM_PFN_BASE, 1, flags, true);
+	return ret == -EOPNOTSUPP ? 0 : ret;	/* no rmapbt: metadata cannot be told apart */
 }
 
 static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
@@ -167,21 +224,16 @@ static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
 
 int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 {
-	struct page *page;
 	struct mf_pending_pfn pp = { pfn, 0 };
 	int ret;
 
 	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages || !sim->mp)
 		return -ENXIO;
 	lock_acquire(&lc_mf_mutex, 0, LOCK_EXCL, 0, __func__);
-	page = pfn_to_page(&sim->memmap, pfn);
-	if (page->flags & PG_hwpoison) {
-		printk("Memory failure: 0x%llx: already hardware poisoned\n", (unsigned long long)pfn);
-		if ((flags & MF_ACTION_REQUIRED) && current)
-			task_signal(current, SIG_BUS, SIM_BUS_MCEERR_AR);	/* kill_accessing_process */
-		lock_release(&lc_mf_mutex, 0, __func__);
-		return -EHWPOISON;
-	}
+	/*
+	 * A ZONE_DEVICE page skips the TestSetPageHWPoison() shortcut: every
+	 * report goes down memory_failure_dev_pagemap() again.
+	 */
 	mf_current = current;
 	badblocks_set(sim->pmem.bb, pfn - PMEM_PFN_BASE, 1);
 	ret = memory_failure_dev_pagemap(pfn, flags);
@@ -200,9 +252,9 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 /* H1: no task maps the poisoned page any more. */
 struct h1_walk {
 	pfn_t		pfn;
-	const char	*task;
 	uint64_t	va;
-	bool		found;
+	bool		found;		/* in the task being walked */
+	GString		*tasks;		/* "t0 at 0x..., t1 at 0x..." */
 };
 
 static void h1_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
@@ -218,6 +270,14 @@ static void h1_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 	}
 }
 
+static gboolean h1_vma(gpointer k, gpointer v, gpointer data)
+{
+	struct vm_area_struct *vma = v;
+
+	pgtable_walk(vma->vm_mm, vma->vm_start, vma->vm_end, h1_leaf, data);
+	return ((struct h1_walk *)data)->found;
+}
+
 static gboolean h1_task(gpointer k, gpointer v, gpointer data)
 {
 	struct task_struct *t = v;
@@ -225,28 +285,100 @@ static gboolean h1_task(gpointer k, gpointer v, gpointer data)
 
 	if (t->dead || !t->mm)
 		return FALSE;
-	pgtable_walk(t->mm, 0, ~0ULL, h1_leaf, w);
+	w->found = false;
+	g_tree_foreach(t->mm->vmas, h1_vma, w);
 	if (w->found)
-		w->task = t->name;
-	return w->found;
+		g_string_append_printf(w->tasks, "%s%s at 0x%llx", w->tasks->len ? ", " : "", t->name,
+				       (unsigned long long)w->va);
+	return FALSE;
+}
+
+/*
+ * H1, owners: every (file, offset) owner of the block, by the rmap (the
+ * simulator's ground truth, whatever the design consults), that could have
+ * it mapped -- in core, with a DAX entry or a VMA at that offset -- was
+ * handed to mf_dax_kill_procs(), and its page is marked HWPoison.
+ */
+struct h1_owners {
+	pfn_t		pfn;
+	uint64_t	bno;
+	GString		*missed;	/* owners never reached */
+	bool		not_poisoned;	/* reached, but no PG_hwpoison */
+};
+
+static gboolean vma_covers(gpointer k, gpointer v, gpointer data)
+{
+	struct vm_area_struct *vma = v;
+	pgoff_t *index = data;
+	pgoff_t end = vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
+
+	if (*index >= vma->vm_pgoff && *index < end) {
+		*index = ~0ULL;		/* found */
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static bool h1_owner(const struct xfs_rmap_irec *rec, void *arg)
+{
+	struct h1_owners *h = arg;
+	struct xfs_inode *ip;
+	struct dax_slot *slot;
+	pgoff_t index, base, probe;
+
+	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
+		return true;
+	ip = xfs_iget_incore(sim->mp, rec->rm_owner);
+	if (!ip)
+		return true;	/* not in core: nothing can map it (skipped) */
+	index = rec->rm_offset + (h->bno - rec->rm_startblock);
+	slot = dax_lookup_slot(&ip->i_mapping, index, &base);
+	probe = index;
+	g_tree_foreach(ip->i_mapping.i_mmap, vma_covers, &probe);
+	if (!(slot && dax_is_real_entry(slot->entry)) && probe != ~0ULL)
+		return true;	/* no entry and no mapping: nothing to revoke */
+	if (!mf_was_reached(ip->i_ino, index))
+		g_string_append_printf(h->missed, "%sino %llu offset %llu (%s)", h->missed->len ? ", " : "",
+				       (unsigned long long)ip->i_ino, (unsigned long long)(index << PAGE_SHIFT),
+				       ip->i_name ? ip->i_name : "unlinked");
+	else if (!(pfn_to_page(&sim->memmap, h->pfn)->flags & PG_hwpoison))
+		h->not_poisoned = true;
+	return true;
 }
 
 void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg)
 {
-	char msg[200];
+	char msg[512];
 
 	for (guint i = 0; mf_pending && i < mf_pending->len; i++) {
 		struct mf_pending_pfn *pp = &g_array_index(mf_pending, struct mf_pending_pfn, i);
-		struct h1_walk w = { pp->pfn, NULL, 0, false };
+		struct h1_walk w = { pp->pfn, 0, false, g_string_new(NULL) };
+		struct h1_owners h = { pp->pfn, pp->pfn - PMEM_PFN_BASE, g_string_new(NULL), false };
 
+		if (sim->mp) {
+			xfs_rmap_query_range(sim->mp->m_rmap, h.bno, 1, h1_owner, &h);
+			if (h.missed->len) {
+				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx: owners the failure handling never reached: %s",
+					 (unsigned long long)pp->pfn, h.missed->str);
+				report("H1", msg, arg);
+			}
+			if (h.not_poisoned) {
+				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx was handled but the page is not HWPoison",
+					 (unsigned long long)pp->pfn);
+				report("H1", msg, arg);
+			}
+		}
+		g_string_free(h.missed, TRUE);
 		g_tree_foreach(sim->tasks, h1_task, &w);
-		if (w.found) {
-			snprintf(msg, sizeof(msg),
-				 "poisoned pfn 0x%llx is still mapped by task %s at 0x%llx (an owner the failure handling did not reach)",
-				 (unsigned long long)pp->pfn, w.task, (unsigned long long)w.va);
+		if (w.tasks->len) {
+			snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx is still mapped by %s",
+				 (unsigned long long)pp->pfn, w.tasks->str);
 			report("H1", msg, arg);
 		}
+		g_string_free(w.tasks, TRUE);
 	}
 	if (mf_pending)
 		g_array_set_size(mf_pending, 0);
+	if (mf_reached)
+		g_hash_table_remove_all(mf_reached);
 }

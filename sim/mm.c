@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "memmap.h"
+#include "memory_failure.h"
 #include "mm.h"
+#include "pmem.h"
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
@@ -427,20 +429,25 @@ static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_si
 	}
 }
 
-/* Resolve one page for access; returns the kernel address or NULL (signal). */
-static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool write)
+/*
+ * Resolve one page like get_user_pages(): fault it in and return its
+ * kernel address, or NULL with *err set (no signal is raised):
+ * -EFAULT no VMA or VM_FAULT_SIGBUS, -EACCES wrong protection,
+ * -EHWPOISON VM_FAULT_HWPOISON.
+ */
+static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write, int *err)
 {
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *vma = find_vma(mm, addr);
 
 	if (!vma) {
-		raise_signal(t, SIG_SEGV, SIM_SEGV_MAPERR);
+		*err = -EFAULT;
 		return NULL;
 	}
 	/* x86: PROT_WRITE implies PROT_READ */
 	if ((write && !(vma->vm_flags & VM_WRITE)) ||
 	    (!write && !(vma->vm_flags & (VM_READ | VM_WRITE)))) {
-		raise_signal(t, SIG_SEGV, SIM_SEGV_ACCERR);
+		*err = -EACCES;
 		return NULL;
 	}
 	for (int tries = 0; tries < 4; tries++) {
@@ -461,16 +468,58 @@ static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool wri
 		ret = handle_mm_fault(vma, addr, write);
 		sim_unlock(mmap_lock, (uint64_t)t->pid);
 		if (ret & VM_FAULT_HWPOISON) {
-			raise_signal(t, SIG_BUS, SIM_BUS_MCEERR_AR);
+			*err = -EHWPOISON;
 			return NULL;
 		}
 		if (ret & (VM_FAULT_SIGBUS | VM_FAULT_OOM)) {
 			sim->stats.sigbus++;
-			raise_signal(t, SIG_BUS, SIM_BUS_ADRERR);
+			*err = -EFAULT;
 			return NULL;
 		}
 	}
 	SIM_BUG("fault at 0x%llx made no progress", (unsigned long long)addr);
+}
+
+/*
+ * A load or store through a PTE that still maps a poisoned pmem page (an
+ * owner the failure handling never reached) consumes the poison: the CPU
+ * raises a machine check, and kill_me_maybe() runs memory_failure(pfn,
+ * MF_ACTION_REQUIRED) as this task.  If that did not signal the task (its
+ * mapping was not found), the load would fault again forever; the kernel
+ * ends it with SIGBUS, and so does the simulator.
+ */
+static bool consumes_poison(struct task_struct *t, uint64_t addr)
+{
+	pfn_t pfn = follow_pfn(t->mm, addr);
+	uint64_t bad;
+
+	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages ||
+	    !badblocks_check(sim->pmem.bb, pfn - PMEM_PFN_BASE, 1, &bad))
+		return false;
+	printk("mce: [Hardware Error]: %s:%d consumed poison at pfn 0x%llx (virtual address 0x%llx)\n",
+	       t->name, t->pid, (unsigned long long)pfn, (unsigned long long)addr);
+	memory_failure(pfn, MF_ACTION_REQUIRED, t);
+	raise_signal(t, SIG_BUS, SIM_BUS_MCEERR_AR);
+	return true;
+}
+
+/* A user access: as gup_page(), but a failure is a signal to the task. */
+static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool write)
+{
+	int err = 0;
+	unsigned char *k = gup_page(t, addr, write, &err);
+
+	if (k)
+		return consumes_poison(t, addr) ? NULL : k;
+	if (err == -EHWPOISON)
+		raise_signal(t, SIG_BUS, SIM_BUS_MCEERR_AR);
+	else if (err == -EACCES)
+		raise_signal(t, SIG_SEGV, SIM_SEGV_ACCERR);
+	else if (find_vma(t->mm, addr))
+		raise_signal(t, SIG_BUS, SIM_BUS_ADRERR);
+	else
+		raise_signal(t, SIG_SEGV, SIM_SEGV_MAPERR);
+	return NULL;
 }
 
 int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len, bool write)
@@ -495,8 +544,10 @@ int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len, boo
 
 int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write)
 {
+	int err = 0;
+
 	for (uint64_t a = addr & PAGE_MASK; a < addr + len; a += PAGE_SIZE)
-		if (!access_page(t, a, write))
-			return -1;
+		if (!gup_page(t, a, write, &err))
+			return err;
 	return 0;
 }

@@ -76,8 +76,14 @@ void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
 		unsigned int i;
 
 		if (!pmd) {
-			/* skip to the next PUD slot */
-			addr = (addr & ~((1ULL << 30) - 1)) + (1ULL << 30);
+			/* skip the absent level: the PGD slot if it has no PUD table */
+			uint64_t span = (mm->pgd && mm->pgd->pu[IDX(addr, 39)]) ?
+					1ULL << 30 : 1ULL << 39;
+			uint64_t next = (addr & ~(span - 1)) + span;
+
+			if (!mm->pgd || next <= addr)	/* no tables, or wrapped */
+				break;
+			addr = next;
 			continue;
 		}
 		i = IDX(addr, PMD_SHIFT);
@@ -91,6 +97,8 @@ void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
 					fn(a, pte, false, arg);
 			}
 		}
+		if (next_pmd <= addr)
+			break;
 		addr = next_pmd;
 	}
 }

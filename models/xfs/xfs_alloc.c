@@ -39,7 +39,15 @@ struct xfs_alloc {
 	xfs_agnumber_t		a_agcount;
 	uint64_t		a_freeblks;
 	struct xfs_agfree	*a_ags;
+	xfs_alloc_bad_fn	a_bad;		/* blocks never to hand out */
+	void			*a_bad_arg;
 };
+
+void xfs_alloc_set_bad(struct xfs_alloc *a, xfs_alloc_bad_fn fn, void *arg)
+{
+	a->a_bad = fn;
+	a->a_bad_arg = arg;
+}
 
 static inline int cmp_u64(uint64_t x, uint64_t y)
 {
@@ -261,33 +269,58 @@ struct xfs_alloc_req {
 	xfs_fsblock_t	rbno;		/* result */
 	xfs_filblks_t	rlen;
 	struct xfs_free_ext *rfe;	/* extent the result is carved from */
+	xfs_alloc_bad_fn bad;		/* trims candidates, like busy extents */
+	void		*bad_arg;
 };
 
-/* Can @fe, from block @from on, satisfy @req?  Fills in the result. */
+/* The first block of [bno, bno + len) that must not be handed out, or false. */
+static bool xfs_alloc_first_bad(const struct xfs_alloc_req *req, xfs_fsblock_t bno,
+				xfs_filblks_t len, xfs_fsblock_t *bad)
+{
+	return req->bad && len && req->bad(req->bad_arg, bno, len, bad);
+}
+
+/*
+ * Can @fe, from block @from on, satisfy @req?  Fills in the result.  Bad
+ * blocks are trimmed around the way xfs_extent_busy_trim() trims busy
+ * extents: the candidate moves past them, or ends before them.
+ */
 static bool xfs_alloc_try_ext(struct xfs_alloc_req *req,
 			      struct xfs_free_ext *fe, xfs_fsblock_t from)
 {
 	xfs_fsblock_t s = MAX(fe->fe_start, from);
-	xfs_fsblock_t e = fe_end(fe);
+	xfs_fsblock_t e = fe_end(fe), bad;
 
-	if (s >= e)
-		return false;
-	if (req->align > 1) {
-		xfs_fsblock_t as = (s + req->align - 1) / req->align *
-				   req->align;
+	while (s < e) {
+		if (req->align > 1) {
+			xfs_fsblock_t as = (s + req->align - 1) / req->align *
+					   req->align;
 
-		if (as < s || as >= e || e - as < req->maxlen)
-			return false;
-		req->rbno = as;
-		req->rlen = req->maxlen;
-	} else {
-		if (e - s < req->minlen)
-			return false;
-		req->rbno = s;
-		req->rlen = MIN(e - s, req->maxlen);
+			if (as < s || as >= e || e - as < req->maxlen)
+				return false;
+			if (xfs_alloc_first_bad(req, as, req->maxlen, &bad)) {
+				s = bad + 1;
+				continue;
+			}
+			req->rbno = as;
+			req->rlen = req->maxlen;
+		} else {
+			if (e - s < req->minlen)
+				return false;
+			req->rbno = s;
+			req->rlen = MIN(e - s, req->maxlen);
+			if (xfs_alloc_first_bad(req, s, req->rlen, &bad)) {
+				if (bad - s < req->minlen) {
+					s = bad + 1;
+					continue;
+				}
+				req->rlen = bad - s;
+			}
+		}
+		req->rfe = fe;
+		return true;
 	}
-	req->rfe = fe;
-	return true;
+	return false;
 }
 
 /*
@@ -346,6 +379,8 @@ int xfs_alloc_vextent(struct xfs_alloc *a, xfs_fsblock_t goal,
 		.minlen	= minlen,
 		.maxlen	= maxlen,
 		.align	= align,
+		.bad	= a->a_bad,
+		.bad_arg = a->a_bad_arg,
 	};
 	bool found = false;
 

@@ -41,6 +41,14 @@ int xfs_alloc_vextent(struct xfs_alloc *a, xfs_fsblock_t goal,
 		      xfs_filblks_t align, xfs_fsblock_t *bno,
 		      xfs_filblks_t *len);
 
+/*
+ * Blocks that stay free but are never handed out (poisoned media): @fn
+ * returns true and the first such block of [bno, bno + len), if any.
+ */
+typedef bool (*xfs_alloc_bad_fn)(void *arg, xfs_fsblock_t bno, xfs_filblks_t len,
+				 xfs_fsblock_t *first_bad);
+void xfs_alloc_set_bad(struct xfs_alloc *a, xfs_alloc_bad_fn fn, void *arg);
+
 /* Return [bno, bno + len) to free space, merging; it must be fully used. */
 void xfs_alloc_free(struct xfs_alloc *a, xfs_fsblock_t bno, xfs_filblks_t len);
 

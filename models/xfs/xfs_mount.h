@@ -73,6 +73,10 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 void xfs_unmount(struct xfs_mount *mp);
 /* Cycle mount: finish CoW, drop DAX entries and in-core state. */
 void xfs_remount(struct xfs_mount *mp);
+/* Poisoned metadata (xfs_notify_failure.c): the first bad block, if any. */
+bool xfs_metadata_poisoned(struct xfs_mount *mp, uint64_t *bno);
+/* xfs_repair: rewrite every poisoned metadata block; returns how many. */
+uint64_t xfs_repair_poisoned_metadata(struct xfs_mount *mp);
 
 /* Namespace */
 struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name);

@@ -14,6 +14,7 @@
 #include <errno.h>
 
 #include "memory_failure.h"
+#include "pmem.h"
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
@@ -73,4 +74,50 @@ int xfs_dax_notify_failure(struct xfs_mount *mp, uint64_t bno, uint64_t len,
 		return -EUCLEAN;	/* -EFSCORRUPTED */
 	}
 	return 0;
+}
+
+/* The first metadata block (a non-inode rmap owner) on the badblocks list. */
+struct meta_bad {
+	struct xfs_mount	*mp;
+	uint64_t		bad;
+	uint64_t		rewritten;
+	bool			found, repair;
+};
+
+static bool meta_bad_fn(const struct xfs_rmap_irec *rec, void *arg)
+{
+	struct meta_bad *mb = arg;
+	const struct badblocks *bb = mb->mp->m_pmem->bb;
+	uint64_t bad;
+
+	if (!XFS_RMAP_NON_INODE_OWNER(rec->rm_owner) || rec->rm_owner == XFS_RMAP_OWN_COW)
+		return true;
+	while (badblocks_check(bb, rec->rm_startblock, rec->rm_blockcount, &bad)) {
+		if (!mb->found)
+			mb->bad = bad;
+		mb->found = true;
+		if (!mb->repair)
+			return false;
+		/* xfs_repair rebuilds the structure; the pmem write clears the poison */
+		badblocks_clear(mb->mp->m_pmem->bb, bad, 1);
+		mb->rewritten++;
+	}
+	return true;
+}
+
+bool xfs_metadata_poisoned(struct xfs_mount *mp, uint64_t *bno)
+{
+	struct meta_bad mb = { mp, 0, 0, false, false };
+
+	xfs_rmap_walk(mp->m_rmap, meta_bad_fn, &mb);
+	*bno = mb.bad;
+	return mb.found;
+}
+
+uint64_t xfs_repair_poisoned_metadata(struct xfs_mount *mp)
+{
+	struct meta_bad mb = { mp, 0, 0, false, true };
+
+	xfs_rmap_walk(mp->m_rmap, meta_bad_fn, &mb);
+	return mb.rewritten;
 }

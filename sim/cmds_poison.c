@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Media errors from outside any task, and the repair that follows a
+ * metadata loss:
+ *
+ *   poison PATH off len   the blocks under that file range go bad
+ *   poison -d DADDR len   the device bytes [DADDR, DADDR + len) go bad
+ *   repair                xfs_repair: rewrite poisoned metadata, mount again
+ *
+ * A poison report is what the NVDIMM's address-range scrub delivers: each
+ * bad page goes on the pmem badblocks list and to memory_failure() with no
+ * current task and no MF_ACTION_REQUIRED (action optional), so only tasks
+ * that asked for early kill are signalled.  Offsets and lengths are bytes
+ * and are rounded out to whole pages, like the badblocks granularity the
+ * memory-failure path works in.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "interp.h"
+#include "memory_failure.h"
+#include "pmem.h"
+#include "xfs_iext.h"
+
+static int parse_range(struct cmdctx *c, int first, long long *off, long long *len)
+{
+	if (cvtnum(c->pos[first], off) || *off < 0)
+		return cmd_usage_error(c, c->poscol[first], "poison: bad offset '%s'", c->pos[first]);
+	if (cvtnum(c->pos[first + 1], len) || *len <= 0)
+		return cmd_usage_error(c, c->poscol[first + 1], "poison: bad length '%s'", c->pos[first + 1]);
+	return 0;
+}
+
+static void poison_blocks(uint64_t bno, uint64_t nr)
+{
+	for (uint64_t b = bno; b < bno + nr; b++)
+		memory_failure(PMEM_PFN_BASE + b, 0, NULL);
+}
+
+/* The inode by name without reading it in: the error comes from the media. */
+static struct xfs_inode *peek_inode(const char *path)
+{
+	xfs_ino_t *ino = g_tree_lookup(sim->mp->m_names, path);
+
+	return ino ? g_tree_lookup(sim->mp->m_inodes, ino) : NULL;
+}
+
+int do_poison(struct cmdctx *c)
+{
+	long long off, len;
+	uint64_t first, last;
+
+	if (c->opt['d']) {
+		if (c->npos != 2)
+			return cmd_usage_error(c, c->ln->cols[c->word0], "usage: poison -d DADDR len");
+		if (parse_range(c, 0, &off, &len))
+			return -2;
+		if (need_fs(c))
+			return -2;
+		first = (uint64_t)off >> PAGE_SHIFT;
+		last = ALIGN_UP((uint64_t)off + (uint64_t)len, PAGE_SIZE) >> PAGE_SHIFT;
+		if (last > sim->pmem.nr_pages) {
+			out("poison: [%lld, +%lld) is beyond the end of the device (%llu bytes)\n",
+			    off, len, (unsigned long long)sim->pmem.size);
+			return 0;
+		}
+		poison_blocks(first, last - first);
+		return 0;
+	}
+	if (c->npos != 3)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "usage: poison PATH off len");
+	if (parse_range(c, 1, &off, &len))
+		return -2;
+	if (need_fs(c))
+		return -2;
+	{
+		struct xfs_inode *ip = peek_inode(c->pos[0]);
+		uint64_t b;
+
+		if (!ip) {
+			out("poison: %s: %s\n", c->pos[0], strerror(ENOENT));
+			return 0;
+		}
+		first = (uint64_t)off >> PAGE_SHIFT;
+		last = ALIGN_UP((uint64_t)off + (uint64_t)len, PAGE_SIZE) >> PAGE_SHIFT;
+		/* the data fork's blocks under the range; holes hold no media */
+		for (b = first; b < last;) {
+			struct xfs_bmbt_irec irec;
+			uint64_t end;
+
+			if (!xfs_iext_lookup_extent(ip->i_df, b, &irec)) {
+				b = irec.br_startoff + irec.br_blockcount;
+				continue;
+			}
+			end = MIN(last, irec.br_startoff + irec.br_blockcount);
+			poison_blocks(irec.br_startblock + (b - irec.br_startoff), end - b);
+			b = end;
+		}
+	}
+	return 0;
+}
+
+/*
+ * xfs_repair on the unmounted filesystem: it rebuilds every metadata
+ * structure it finds damaged, and writing a pmem block clears its poison.
+ * File data is not read, so poisoned data blocks stay poisoned.
+ */
+int do_repair(struct cmdctx *c)
+{
+	struct task_struct *busy;
+	uint64_t n;
+
+	if (need_fs(c))
+		return -2;
+	busy = task_holding_files();
+	if (busy)
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "repair: task '%s' still holds open files or mappings (run `@%s exit` first)",
+				       busy->name, busy->name);
+	n = xfs_repair_poisoned_metadata(sim->mp);
+	out("repair: %llu poisoned metadata block%s rewritten\n", (unsigned long long)n,
+	    n == 1 ? "" : "s");
+	xfs_remount(sim->mp);
+	interp_note_errno(0);
+	return 0;
+}
