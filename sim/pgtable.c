@@ -70,6 +70,7 @@ void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
 {
 	uint64_t addr = start;
 
+	end = MIN(end, 1ULL << 48);	/* 4 levels: above this the indices alias */
 	while (addr < end) {
 		struct pmd_table *pmd = pmd_table_of(mm, addr, false);
 		uint64_t next_pmd = (addr & PMD_MASK) + PMD_SIZE;

@@ -242,6 +242,15 @@ START_TEST(test_pgtable_walk_all)
 	/* from address 0: the empty PGD slots below A are skipped */
 	walk(&mm, 0, ~0ULL >> 16, &ls);
 	ut_assert_leaves(&ls, exp, (int)ARRAY_SIZE(exp));
+	/*
+	 * To the top of the address space (H1's first version): the skip
+	 * past the last absent slot wraps to 0 and must end the walk, not
+	 * restart it.
+	 */
+	walk(&mm, 0, ~0ULL, &ls);
+	ut_assert_leaves(&ls, exp, (int)ARRAY_SIZE(exp));
+	walk(&mm, ~0ULL - SZ_1G, ~0ULL, &ls);
+	ut_assert_int_eq(ls.n, 0);
 	pgtable_free(&mm);
 }
 END_TEST
