@@ -12,4 +12,7 @@ echo
 echo "=== every design on the same scenarios (daxsim compare)"
 "$DAXSIM" compare scenarios/basic/seed-reflink-mmap.scn scenarios/models/eight-copies-mmap-write.scn \
 	scenarios/pmd/mixed-order-sharers.scn || status=1
+echo
+echo "=== memory failure on a block shared by 4 files: who each design reaches"
+"$DAXSIM" compare scenarios/poison/four-owners-one-early.scn scenarios/poison/rmapbt0-generic.scn || status=1
 exit $status
