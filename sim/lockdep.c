@@ -212,6 +212,9 @@ static int find_path(int start, bool start_r, int target, bool close_s, int *pat
 
 			if (!l || y == x)
 				continue;
+			/* an edge already reported as a violation closes no more cycles */
+			if (ld.edge[x][y] && ld.edge[x][y]->status == 2)
+				continue;
 			if (in_r)	/* entered as a reader: may not leave as one */
 				l &= DEP_EN | DEP_ER;
 			for (int r = 0; r < 2; r++) {
@@ -251,12 +254,15 @@ static void rule_report(struct lock_ctx *ctx, const struct held_lock *held,
 	GString *body = g_string_new(NULL);
 	char *summary;
 
-	g_string_append_printf(body, "%s\n\nrule %s: %s\n  (%s:%d)\n", what, rule->id, rule->text,
+	g_string_append_printf(body, "%s\n\nrule %s: %s\n  (%s:%d)", what, rule->id, rule->text,
 			       ld.rules.file, rule->line);
 	if (k)
-		g_string_append_printf(body, "\nknown issue %s: %s\n  shown by %s\n", k->id, k->text,
+		g_string_append_printf(body, "\n\nknown issue %s: %s\n  shown by %s", k->id, k->text,
 				       k->scenario);
-	summary = g_strdup_printf("lock order violates rule %s: %s%s%s", rule->id, what,
+	summary = g_strdup_printf("%s rule %s: %s%s%s",
+				  rule->kind == RULE_CONTEXT ? "invalid context," :
+				  rule->kind == RULE_RANK ? "lock order violates" : "violates",
+				  rule->id, what,
 				  k ? " [known issue " : "", k ? k->id : "");
 	if (k) {
 		char *t = g_strconcat(summary, "]", NULL);
@@ -305,7 +311,10 @@ static void check_new_edge(struct lock_ctx *ctx, const struct held_lock *held,
 		}
 		cycle = n > 0;
 	}
-	if (held->cls != next->cls && !cycle && hr->rank10 >= nr->rank10 &&
+	bool context = !held->cls->may_sleep && next->cls->may_sleep;
+
+	/* sleeping under a spinlock: the context report says it all */
+	if (held->cls != next->cls && !cycle && !context && hr->rank10 >= nr->rank10 &&
 	    !allowed(held->cls->id, next->cls->id) && report_once("rank", hn, nn)) {
 		char what[160];
 
@@ -313,7 +322,7 @@ static void check_new_edge(struct lock_ctx *ctx, const struct held_lock *held,
 			 next->cls->name, nr->rank10 / 10.0, held->cls->name, hr->rank10 / 10.0);
 		rule_report(ctx, held, next, ld.rules.rank_rule, what);
 	}
-	if (!held->cls->may_sleep && next->cls->may_sleep && report_once("context", hn, nn)) {
+	if (context && report_once("context", hn, nn)) {
 		char what[160];
 
 		snprintf(what, sizeof(what), "%s (%s) taken while holding %s, whose holders may not sleep",
@@ -358,9 +367,9 @@ static void check_instances(struct lock_ctx *ctx, const struct held_lock *held,
 			snprintf(key, sizeof(key), "order-%s", r->id);
 			if (report_once(key, hn, nn)) {
 				snprintf(what, sizeof(what),
-					 "%s of %s %llu taken while holding %s of %s %llu (ascending order required)",
-					 next->cls->name, r->by, (unsigned long long)next->inst,
-					 held->cls->name, r->by, (unsigned long long)held->inst);
+					 "%s %llu taken while holding %s %llu: instances nest in ascending order (by %s)",
+					 next->cls->name, (unsigned long long)next->inst,
+					 held->cls->name, (unsigned long long)held->inst, r->by);
 				rule_report(ctx, held, next, cr->order_rule, what);
 			}
 		}
@@ -409,7 +418,7 @@ static void lockdep_assert_failed(struct lock_ctx *ctx, const struct lock_class 
 		 mode == LOCK_EXCL ? "_write" : "", cls->name, (unsigned long long)inst, func);
 	lockdep_queue("L-assert", false, g_strdup(what),
 		      lockdep_format_simple(ctx, &want, "WARNING: lock held assertion failed",
-					    "the kernel path requires this lock to be held here"));
+					    "the kernel path requires this lock, which the task does not hold"));
 }
 
 static void lockdep_alloc(struct lock_ctx *ctx, unsigned int gfp, const char *func)
@@ -529,6 +538,7 @@ static const char *const inject_names[LDI_NR] = {
 	[LDI_ALLOC_UNDER_XA_LOCK]	= "alloc-under-xa-lock",
 	[LDI_TRUNCATE_NO_MMAPLOCK]	= "truncate-no-mmaplock",
 	[LDI_READ_EXTRA_EDGE]		= "read-extra-edge",
+	[LDI_REMAP_INODE_ORDER]		= "remap-inode-order",
 };
 
 int lockdep_inject_parse(const char *name)
@@ -543,5 +553,5 @@ int lockdep_inject_parse(const char *name)
 
 const char *lockdep_inject_names(void)
 {
-	return "off, fault-ilock-outer, alloc-under-xa-lock, truncate-no-mmaplock, read-extra-edge";
+	return "off, fault-ilock-outer, alloc-under-xa-lock, truncate-no-mmaplock, read-extra-edge, remap-inode-order";
 }

@@ -129,6 +129,7 @@ enum lockdep_inject {
 	LDI_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */
 	LDI_TRUNCATE_NO_MMAPLOCK,	/* xfs_setattr_size without MMAPLOCK */
 	LDI_READ_EXTRA_EDGE,		/* xfs_file_read: a new (rank-correct) edge */
+	LDI_REMAP_INODE_ORDER,		/* xfs_ilock2_io_mmap: higher inode first */
 	LDI_NR
 };
 extern enum lockdep_inject lockdep_inject;

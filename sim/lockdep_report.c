@@ -162,9 +162,10 @@ char *lockdep_format_simple(struct lock_ctx *ctx, const struct held_lock *next,
 	GString *s = g_string_new(NULL);
 
 	header(s, title);
-	g_string_append_printf(s, "task %s is trying to acquire lock at ", ctx->name);
+	g_string_append_printf(s, "task %s at ", ctx->name);
 	where_now(s);
-	g_string_append(s, ":\n  ");
+	g_string_append_printf(s, " %s:\n  ", strstr(title, "assertion") ? "requires lock" :
+			       "is trying to acquire lock");
 	lock_line(s, next);
 	g_string_append_printf(s, "\n%s\n\n", body);
 	held_locks(s, ctx, next);
