@@ -500,17 +500,25 @@ int lockdep_enable(const char *rules_file, char *err, size_t errlen)
 	gchar *text = NULL;
 	int ret;
 
-	if (lock_nr_classes() * LOCKDEP_MAX_SUBCLASS > LOCKDEP_MAX_NODES)
-		SIM_BUG("LOCKDEP_MAX_NODES too small for %d classes", lock_nr_classes());
-	lockdep_disable();
 	if (rules_file && !g_file_get_contents(rules_file, &text, NULL, NULL)) {
 		snprintf(err, errlen, "%s: cannot read the lock rules file", rules_file);
 		return 2;
 	}
-	lock_class_by_id(0);	/* ids assigned */
-	ret = lockdep_rules_parse(rules_file ? rules_file : "docs/locking.rules",
-				  text ? text : lockdep_builtin_rules, &ld.rules, err, errlen);
+	ret = lockdep_enable_text(rules_file ? rules_file : "docs/locking.rules",
+				  text ? text : lockdep_builtin_rules, err, errlen);
 	g_free(text);
+	return ret;
+}
+
+int lockdep_enable_text(const char *name, const char *text, char *err, size_t errlen)
+{
+	int ret;
+
+	if (lock_nr_classes() * LOCKDEP_MAX_SUBCLASS > LOCKDEP_MAX_NODES)
+		SIM_BUG("LOCKDEP_MAX_NODES too small for %d classes", lock_nr_classes());
+	lockdep_disable();
+	lock_class_by_id(0);	/* ids assigned */
+	ret = lockdep_rules_parse(name, text, &ld.rules, err, errlen);
 	if (ret)
 		return ret;
 	ld.on = true;

@@ -91,6 +91,8 @@ const struct lockdep_rules *lockdep_rules_get(void);
 
 /* Turn the validator on (NULL rules file: the built-in one); 0 or 2 + err. */
 int lockdep_enable(const char *rules_file, char *err, size_t errlen);
+/* The same with the rules given as text (unit tests); @name for messages. */
+int lockdep_enable_text(const char *name, const char *text, char *err, size_t errlen);
 void lockdep_disable(void);
 bool lockdep_enabled(void);
 /* Forget the observed graph (unit tests). */
