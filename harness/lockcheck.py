@@ -67,7 +67,7 @@ def parse(lines, design, graph, reports):
                 graph[key] = {"labels": w[3], "where": w[4], "cmd": w[5], "func": w[6],
                               "held_func": w[7], "task": w[8], "model": design}
         elif w[0] in ("report", "known"):
-            reports.append((w[0], design, line.split(" ", 2)[2]))
+            reports.append((w[0], design, line.split(" ", 1)[1]))
 
 
 def read_baseline(path):
