@@ -79,7 +79,7 @@ def test_graph_and_edges(tmp_path):
     assert '"ilock" -> "invalidate_lock" [color="red"' in text
     assert '"fs_reclaim" -> "ilock"' in text and "style=dashed" in text
     lines = edges.read_text().splitlines()
-    assert any(l.startswith("edge ilock invalidate_lock EN scenarios/locking/lrule-fault-ilock-outer.scn:10 mread")
+    assert any(l.startswith("edge ilock invalidate_lock EN scenarios/locking/lrule-fault-ilock-outer.scn:11 mread")
                for l in lines)
     assert any(l.startswith("report L-rule") for l in lines)
     # never overwrites a file daxsim did not create
