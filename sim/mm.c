@@ -168,6 +168,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
 		return NULL;
 	}
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
+	might_alloc(GFP_KERNEL);	/* vm_area_alloc */
 	/* thp_get_unmapped_area: PMD colour of the address = that of the offset */
 	va = ALIGN_UP(mm->next_va, PMD_SIZE) + (off & (PMD_SIZE - 1));
 	vma = g_new0(struct vm_area_struct, 1);
@@ -396,6 +397,7 @@ static vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, boo
 	vm_fault_t ret;
 
 	sim->stats.faults++;
+	might_alloc(GFP_KERNEL);	/* pmd_alloc/pte_alloc; do_cow_fault's cow_page */
 	if ((vma->vm_flags & VM_HUGEPAGE) && !pmd_has_pte_table(mm, addr)) {
 		ret = xfs_filemap_fault(&vmf, PMD_ORDER);
 		if (!(ret & VM_FAULT_FALLBACK))
