@@ -296,7 +296,7 @@ static gboolean h1_task(gpointer k, gpointer v, gpointer data)
 /*
  * H1, owners: every (file, offset) owner of the block, by the rmap (the
  * simulator's ground truth, whatever the design consults), that could have
- * it mapped -- in core, with a DAX entry or a VMA at that offset -- was
+ * it mapped -- in core, with a real DAX entry at that offset -- was
  * handed to mf_dax_kill_procs(), and its page is marked HWPoison.
  */
 struct h1_owners {
@@ -306,25 +306,12 @@ struct h1_owners {
 	bool		not_poisoned;	/* reached, but no PG_hwpoison */
 };
 
-static gboolean vma_covers(gpointer k, gpointer v, gpointer data)
-{
-	struct vm_area_struct *vma = v;
-	pgoff_t *index = data;
-	pgoff_t end = vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
-
-	if (*index >= vma->vm_pgoff && *index < end) {
-		*index = ~0ULL;		/* found */
-		return TRUE;
-	}
-	return FALSE;
-}
-
 static bool h1_owner(const struct xfs_rmap_irec *rec, void *arg)
 {
 	struct h1_owners *h = arg;
 	struct xfs_inode *ip;
 	struct dax_slot *slot;
-	pgoff_t index, base, probe;
+	pgoff_t index, base;
 
 	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
 		return true;
@@ -332,11 +319,13 @@ static bool h1_owner(const struct xfs_rmap_irec *rec, void *arg)
 	if (!ip)
 		return true;	/* not in core: nothing can map it (skipped) */
 	index = rec->rm_offset + (h->bno - rec->rm_startblock);
+	/*
+	 * Only a real DAX entry can be mapped: a VMA over the offset with no
+	 * entry has no PTE to revoke, and its first fault meets the poison.
+	 */
 	slot = dax_lookup_slot(&ip->i_mapping, index, &base);
-	probe = index;
-	g_tree_foreach(ip->i_mapping.i_mmap, vma_covers, &probe);
-	if (!(slot && dax_is_real_entry(slot->entry)) && probe != ~0ULL)
-		return true;	/* no entry and no mapping: nothing to revoke */
+	if (!(slot && dax_is_real_entry(slot->entry)))
+		return true;
 	if (!mf_was_reached(ip->i_ino, index))
 		g_string_append_printf(h->missed, "%sino %llu offset %llu (%s)", h->missed->len ? ", " : "",
 				       (unsigned long long)ip->i_ino, (unsigned long long)(index << PAGE_SHIFT),
