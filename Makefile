@@ -22,7 +22,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 PYTEST    := /usr/bin/python3 -m pytest
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo check unit pytest asan clean bench
+.PHONY: all deps demo check unit pytest asan clean bench lockcheck lockcheck-update lockgraph
 all: daxsim
 
 daxsim: $(O)/daxsim
@@ -41,6 +41,9 @@ $(O)/%.o: %.c
 
 $(O)/unit_tests: $(UNIT_OBJS) $(O)/libdaxsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# the lock rules file is built into daxsim (.incbin)
+$(O)/sim/lockdep_rules.o: docs/locking.rules
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(O)/sim/main.d
 
@@ -68,8 +71,26 @@ pytest: daxsim
 asan:
 	$(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" $(if $(findstring clang,$(CC)),,) build/asan/daxsim build/asan/unit_tests
 
+# Lock-order regression: every scenario x design vs harness/lockdep/baseline.txt
+lockcheck: daxsim
+	/usr/bin/python3 harness/lockcheck.py --daxsim $(CURDIR)/$(O)/daxsim
+
+lockcheck-update: daxsim
+	/usr/bin/python3 harness/lockcheck.py --daxsim $(CURDIR)/$(O)/daxsim --update
+
+# The observed lock graph of every scenario under DESIGN, drawn by graphviz.
+DESIGN ?= mainline
+lockgraph: deps daxsim
+	@mkdir -p build
+	rm -f build/lockgraph.dot
+	$(O)/daxsim run --model $(DESIGN) --keep-going --lockdep-graph=build/lockgraph.dot \
+	  $$(find scenarios -name '*.scn' | sort | xargs grep -L '^lockdep inject') >/dev/null; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	dot -Tsvg -o build/lockgraph.svg build/lockgraph.dot
+	@echo "build/lockgraph.svg"
+
 check: deps
-	$(MAKE) daxsim unit pytest
+	$(MAKE) daxsim unit pytest lockcheck
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest

@@ -10,6 +10,7 @@
 #include "interp.h"
 #include "lock.h"
 #include "memory_failure.h"
+#include "lockdep.h"
 #include "share.h"
 #include "trace.h"
 
@@ -409,6 +410,37 @@ static void check_rmap(struct xfs_mount *mp)
 	g_array_free(have.recs, TRUE);
 }
 
+/* A lock validator report: printed like an invariant violation, then the splat. */
+static void lock_report(const struct lockdep_report *r, void *arg)
+{
+	if (r->known) {
+		if (cur && cur->ln)
+			out("LOCKDEP known issue %s at %s:%d (%s): %s\n", r->id, cur->scn->file,
+			    cur->ln->lineno, cur->ln->argv[0], r->summary);
+		else
+			out("LOCKDEP known issue %s at end of scenario: %s\n", r->id, r->summary);
+		out("%s", r->block);
+		return;
+	}
+	if (nviol >= 8) {
+		violation(r->id, "%s", r->summary);
+		return;
+	}
+	violation(r->id, "%s", r->summary);
+	out("%s", r->block);
+}
+
+int checker_drain_locks(void)
+{
+	int n;
+
+	nviol = 0;
+	if (!checker_pending)
+		checker_pending = g_ptr_array_new_with_free_func(g_free);
+	n = lockdep_drain(lock_report, NULL);
+	return n;
+}
+
 int checker_run(bool full, struct cmdctx *c)
 {
 	nviol = 0;
@@ -418,6 +450,7 @@ int checker_run(bool full, struct cmdctx *c)
 	g_ptr_array_set_size(checker_pending, 0);
 	if (lock_total_held())
 		violation("M4", "%d locks still held between commands", lock_total_held());
+	lockdep_drain(lock_report, NULL);
 	share_drain_warnings(design_report, NULL);
 	mf_check_h1(design_report, NULL);
 	if (full) {

@@ -683,6 +683,8 @@ int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
 int do_poison(struct cmdctx *c);	/* cmds_poison.c */
 int do_repair(struct cmdctx *c);
 
+int do_lockdep(struct cmdctx *c);	/* cmds_lockdep.c */
+
 static const struct cmdinfo sim_cmds[] = {
 	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },
 	{ "mkfs", NULL, do_mkfs, 0, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "[blocksize=4096] [reflink=1] [rmapbt=1] [dax=always|inode|never] [agcount=N]", "make the filesystem" },
@@ -702,6 +704,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
 	{ "expect", NULL, do_expect, 1, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "ok | error ERRNO | killed TASK SIGBUS [CODE] | alive TASK | md5 PATH HEX | data PATH off len BYTE | shared PATH off len yes|no | violation ID", "check an expectation" },
 	{ "xfs_io", NULL, do_xfs_io, 1, 1, "ftrc:", NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[-f] [-t] [-r] -c CMD [-c CMD]... PATH", "run commands in a transient task on PATH" },
+	{ "lockdep", NULL, do_lockdep, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "inject NAME|off", "test only: a kernel path takes its locks in a broken order" },
 	{ "help", NULL, do_help_stub, 0, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "[COMMAND]", "use `daxsim help` on the command line" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
 };

@@ -7,6 +7,7 @@
 
 #include "dax.h"
 #include "lock.h"
+#include "lockdep.h"
 #include "memmap.h"
 #include "mm.h"
 #include "share.h"
@@ -264,6 +265,8 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 		}
 		b = index;
 	}
+	/* xas_nomem() with the mapping's gfp: XFS clears __GFP_FS (xfs_setup_inode) */
+	might_alloc(GFP_NOFS);
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	slot_store(mapping, b, DAX_EMPTY | (order ? DAX_PMD : 0));
 	sim_unlock(xa_lock, mapping->id);
@@ -284,7 +287,16 @@ void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
 
 	SIM_BUG_ON(!slot || !dax_is_locked(slot->entry));
+	/*
+	 * What a sharing design allocates at association (a shadow page, a
+	 * master buffer, an owner-list node) is preloaded here, outside the
+	 * xa_lock, as radix_tree_preload()/xas_nomem() do: dax_associate_entry
+	 * runs under the faulting file's xa_lock, where nothing may sleep.
+	 */
+	might_alloc(GFP_NOFS);
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	if (lockdep_inject == LDI_ALLOC_UNDER_XA_LOCK)
+		might_alloc(GFP_KERNEL);	/* test only: a sleeping allocation here */
 	dax_disassociate_entry(slot->entry, mapping, base, false);
 	dax_associate_entry(new_entry, mapping, base, shared);
 	mapping->nrpages -= 1UL << dax_entry_order(slot->entry);
@@ -393,6 +405,7 @@ void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, base);
 
 	SIM_BUG_ON(!slot || !dax_is_pmd_entry(slot->entry));
+	might_alloc(GFP_NOFS);		/* the design's preload, as in dax_replace_entry */
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	dax_disassociate_entry(slot->entry, mapping, *base, false);
 	slot_delete(mapping, *base);

@@ -109,6 +109,8 @@ int64_t dax_iomap_rw(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 	unsigned int flags = IOMAP_DAX | (write ? IOMAP_WRITE : 0);
 	uint64_t done = 0;
 
+	/* lockdep_assert_held{,_write}(&inode->i_rwsem) */
+	lock_assert_held(&lc_i_rwsem, ip->i_ino, write ? LOCK_EXCL : LOCK_SHARED, __func__);
 	while (done < len) {
 		struct iomap iomap, srcmap;
 		uint64_t p = pos + done, length;

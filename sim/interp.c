@@ -9,6 +9,7 @@
 
 #include "interp.h"
 #include "lock.h"
+#include "lockdep.h"
 #include "share.h"
 #include "trace.h"
 
@@ -303,6 +304,7 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 			t->last_errno = EINVAL;
 		return 0;
 	}
+	lockdep_where(c->scn->file, ci->name, share_ops ? share_ops->name : NULL);
 	if (t) {
 		t->last_errno = 0;
 		lock_current = &t->lockctx;
@@ -393,6 +395,8 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	if (!share_ops)
 		share_ops = share_find(SHARE_DEFAULT);
 	trace_open(opts->trace);
+	lockdep_inject = opts->lock_inject;
+	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
@@ -456,7 +460,12 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		opts->result->stats = sim->stats;
 		opts->result->status = ret == -2 ? 2 : in.status ? 1 : 0;
 	}
+	lockdep_where(s->file, NULL, NULL);
+	sim_cur_line = 0;
 	sim_world_destroy(&world);
+	/* what unmount (or a run without checks) reported */
+	if (ret != -2 && checker_drain_locks())
+		in.status = 1;
 	I = NULL;
 	if (ret == -2)
 		return 2;

@@ -68,6 +68,8 @@ void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 /* Checker (checker.c) */
 /* Returns the number of violations found (each already reported). */
 int checker_run(bool full, struct cmdctx *c);
+/* Print the lock validator's queued reports; the number of violations. */
+int checker_drain_locks(void);
 /* Violations of the last check awaiting `expect violation` (IDs). */
 extern GPtrArray *checker_pending;
 

@@ -113,8 +113,64 @@ void lock_assert_held(const struct lock_class *cls, uint64_t inst,
 		if (ctx->held[i].cls == cls && ctx->held[i].inst == inst &&
 		    (mode == LOCK_SHARED || ctx->held[i].mode == LOCK_EXCL))
 			return;
+	if (lock_hooks && lock_hooks->assert_failed) {
+		lock_hooks->assert_failed(ctx_or_bug(), cls, inst, mode, func);
+		return;
+	}
 	SIM_BUG("%s: lockdep_assert_held(%s/%llu) failed", func, cls->name,
 		(unsigned long long)inst);
+}
+
+void might_alloc_(unsigned int gfp, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+
+	if (lock_hooks && lock_hooks->alloc)
+		lock_hooks->alloc(ctx, gfp, func);
+}
+
+void lock_release_for_wait(const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+	int pos = -1;
+
+	if (ctx->waiting_pos)
+		SIM_BUG("%s: already waiting with %s dropped", func, ctx->waiting.cls->name);
+	for (int i = ctx->depth - 1; i >= 0 && pos < 0; i--)
+		if (ctx->held[i].cls == cls && ctx->held[i].inst == inst)
+			pos = i;
+	if (pos < 0)
+		SIM_BUG("%s: dropping %s/%llu for a wait, but it is not held", func,
+			cls->name, (unsigned long long)inst);
+	ctx->waiting = ctx->held[pos];
+	ctx->waiting_pos = pos + 1;
+	lock_release(cls, inst, func);
+}
+
+void lock_reacquire_after_wait(const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+	struct held_lock hl = ctx->waiting;
+	int pos = ctx->waiting_pos - 1;
+
+	if (!ctx->waiting_pos || hl.cls != cls || hl.inst != inst)
+		SIM_BUG("%s: retaking %s/%llu that was not dropped for a wait", func,
+			cls->name, (unsigned long long)inst);
+	if (ctx->depth >= MAX_HELD_LOCKS)
+		SIM_BUG("%s: held-lock stack overflow", func);
+	if (pos > ctx->depth)
+		pos = ctx->depth;
+	/* back at its old place: the locks below it are the ones it nests in */
+	for (int j = ctx->depth; j > pos; j--)
+		ctx->held[j] = ctx->held[j - 1];
+	hl.func = func;
+	hl.line = sim_cur_line;
+	ctx->held[pos] = hl;
+	ctx->depth++;
+	total_held++;
+	ctx->waiting_pos = 0;
+	if (lock_hooks && lock_hooks->acquire)
+		lock_hooks->acquire(ctx, &ctx->held[pos]);
 }
 
 int lock_total_held(void)

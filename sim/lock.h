@@ -31,6 +31,7 @@ struct lock_class {
 	X(sb_pagefaults,	4,  LK_PSEUDO,   true)		\
 	X(invalidate_lock,	5,  LK_RWSEM,    true)		\
 	X(dax_entry,		6,  LK_BITLOCK,  true)		\
+	X(fs_reclaim,		6,  LK_PSEUDO,   true)		\
 	X(ilock,		7,  LK_RWSEM,    true)		\
 	X(agf,			8,  LK_MUTEX,    true)		\
 	X(i_mmap_rwsem,		9,  LK_RWSEM,    true)		\
@@ -58,12 +59,20 @@ struct lock_ctx {
 	const char		*name;
 	int			depth;
 	struct held_lock	held[MAX_HELD_LOCKS];
+	/* a lock dropped by lock_release_for_wait(), and its stack slot */
+	struct held_lock	waiting;
+	int			waiting_pos;	/* its slot + 1; 0: none */
 };
 
 /* Validator hook (installed by the lock validator; NULL when off). */
 struct lock_hooks {
 	void (*acquire)(struct lock_ctx *ctx, const struct held_lock *hl);
 	void (*release)(struct lock_ctx *ctx, const struct held_lock *hl);
+	/* lockdep_assert_held() failed: report it (else a simulator bug) */
+	void (*assert_failed)(struct lock_ctx *ctx, const struct lock_class *cls,
+			      uint64_t inst, enum lock_mode mode, const char *func);
+	/* might_alloc(): an allocation that may sleep (and may reclaim) */
+	void (*alloc)(struct lock_ctx *ctx, unsigned int gfp, const char *func);
 };
 extern const struct lock_hooks *lock_hooks;
 
@@ -81,6 +90,30 @@ bool lock_is_held(const struct lock_class *cls, uint64_t inst);
 int lock_total_held(void);
 const struct lock_class *lock_class_by_id(int id);
 int lock_nr_classes(void);
+
+/*
+ * Allocation context (the gfp bits that matter to lock validation).
+ * GFP_KERNEL may sleep and enter filesystem reclaim (the fs_reclaim
+ * pseudo-lock: "allocate under X" becomes the edge X -> fs_reclaim);
+ * GFP_NOFS may sleep but never recurses into the filesystem (XFS
+ * transactions and XFS mappings' gfp mask); GFP_NOWAIT never sleeps.
+ */
+#define __GFP_DIRECT_RECLAIM	0x1u
+#define __GFP_FS		0x2u
+#define GFP_NOWAIT		0x0u
+#define GFP_NOFS		__GFP_DIRECT_RECLAIM
+#define GFP_KERNEL		(__GFP_DIRECT_RECLAIM | __GFP_FS)
+void might_alloc_(unsigned int gfp, const char *func);
+#define might_alloc(gfp)	might_alloc_(gfp, __func__)
+
+/*
+ * Release-and-reacquire while waiting (xfs_wait_dax_page drops MMAPLOCK
+ * around schedule()): the lock leaves the held stack and comes back at
+ * its old place, with its old mode and subclass.  The validator checks the
+ * reacquisition against the locks held below it, as the kernel's order is.
+ */
+void lock_release_for_wait(const struct lock_class *cls, uint64_t inst, const char *func);
+void lock_reacquire_after_wait(const struct lock_class *cls, uint64_t inst, const char *func);
 
 #define sim_lock(cls, inst, mode)	lock_acquire(&lc_##cls, inst, mode, 0, __func__)
 #define sim_lock_nested(cls, inst, mode, sub) lock_acquire(&lc_##cls, inst, mode, sub, __func__)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "lockdep.h"
 #include "memmap.h"
 #include "pmem.h"
 #include "scn.h"
@@ -18,7 +19,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: daxsim run [--model M] [--seed N] [--trace[=FILE]] [--check=full|incremental|off]\n"
-		"                  [--keep-going] [--stop-on-failure] FILE...   (FILE '-' reads stdin)\n"
+		"                  [--keep-going] [--stop-on-failure] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
+		"                  [--lockdep-graph=FILE.dot] [--lockdep-edges=FILE] FILE...   (FILE '-' reads stdin)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
@@ -150,9 +152,43 @@ static gboolean trace_cb(const gchar *name, const gchar *value, gpointer data, G
 	return TRUE;
 }
 
+/* A file daxsim creates: never one that exists ("x"), like --trace. */
+static FILE *create_output(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "wx");
+
+	if (!f)
+		fprintf(stderr, "daxsim: cannot create %s %s: %s\n", what, path,
+			g_file_test(path, G_FILE_TEST_EXISTS) ? "it exists (not overwritten)" :
+			g_strerror(errno));
+	return f;
+}
+
+/* --lockdep-graph / --lockdep-edges after the run; 0 or 2. */
+static int write_lockdep_outputs(const char *graph, const char *edges)
+{
+	FILE *f;
+
+	if (graph) {
+		if (!(f = create_output(graph, "lock graph")))
+			return 2;
+		lockdep_write_dot(f);
+		fclose(f);
+	}
+	if (edges) {
+		if (!(f = create_output(edges, "lock edge list")))
+			return 2;
+		lockdep_write_edges(f);
+		fclose(f);
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	gchar *model = NULL, *check = NULL;
+	gchar *lockdep = NULL, *lock_rules = NULL, *lock_graph = NULL, *lock_edges = NULL;
+	gchar *lock_inject = NULL;
 	gint64 seed = 0;
 	gboolean keep_going = FALSE, stop = FALSE;
 	GOptionEntry entries[] = {
@@ -162,6 +198,11 @@ static int cmd_run(int argc, char **argv)
 		{ "trace", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)trace_cb, "trace events (stderr or FILE)", "FILE" },
 		{ "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going, "do not stop at an invariant violation", NULL },
 		{ "stop-on-failure", 0, 0, G_OPTION_ARG_NONE, &stop, "stop at the first failed expectation", NULL },
+		{ "lockdep", 0, 0, G_OPTION_ARG_STRING, &lockdep, "the lock validator: on (default) or off", "on|off" },
+		{ "lockdep-rules", 0, 0, G_OPTION_ARG_FILENAME, &lock_rules, "declared locking rules (default: the built-in docs/locking.rules)", "FILE" },
+		{ "lockdep-graph", 0, 0, G_OPTION_ARG_FILENAME, &lock_graph, "write the observed lock graph (Graphviz dot)", "FILE.dot" },
+		{ "lockdep-edges", 0, 0, G_OPTION_ARG_FILENAME, &lock_edges, "write the observed lock edges (make lockcheck)", "FILE" },
+		{ "lockdep-inject", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &lock_inject, "test only: a path with a broken lock order", "NAME" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("FILE...");
@@ -202,6 +243,34 @@ static int cmd_run(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	if (lockdep && strcmp(lockdep, "on") && strcmp(lockdep, "off")) {
+		fprintf(stderr, "daxsim: --lockdep must be on or off\n");
+		status = 2;
+		goto out;
+	}
+	if ((lock_graph || lock_edges) && lockdep && !strcmp(lockdep, "off")) {
+		fprintf(stderr, "daxsim: --lockdep-graph and --lockdep-edges need --lockdep=on\n");
+		status = 2;
+		goto out;
+	}
+	if (lock_inject) {
+		if (lockdep_inject_parse(lock_inject)) {
+			fprintf(stderr, "daxsim: --lockdep-inject: unknown path '%s' (%s)\n",
+				lock_inject, lockdep_inject_names());
+			status = 2;
+			goto out;
+		}
+		opts.lock_inject = lockdep_inject;
+	}
+	if (!lockdep || !strcmp(lockdep, "on")) {
+		char err[512];
+
+		if (lockdep_enable(lock_rules, err, sizeof(err))) {
+			fprintf(stderr, "daxsim: %s\n", err);
+			status = 2;
+			goto out;
+		}
+	}
 	if (trace_arg) {
 		/* "x": never overwrite a file daxsim did not create */
 		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr : fopen(trace_arg, "wx");
@@ -240,11 +309,20 @@ static int cmd_run(int argc, char **argv)
 		if (rc == 2)
 			break;
 	}
+	if (status != 2 && lockdep_enabled() && write_lockdep_outputs(lock_graph, lock_edges))
+		status = 2;
 out:
+	lockdep_disable();
+	lockdep_reports_reset();
 	if (tf && tf != stderr)
 		fclose(tf);
 	g_free(model);
 	g_free(check);
+	g_free(lockdep);
+	g_free(lock_rules);
+	g_free(lock_graph);
+	g_free(lock_edges);
+	g_free(lock_inject);
 	g_free(trace_arg);
 	trace_arg = NULL;
 	return status;

@@ -168,6 +168,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
 		return NULL;
 	}
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
+	might_alloc(GFP_KERNEL);	/* vm_area_alloc */
 	/* thp_get_unmapped_area: PMD colour of the address = that of the offset */
 	va = ALIGN_UP(mm->next_va, PMD_SIZE) + (off & (PMD_SIZE - 1));
 	vma = g_new0(struct vm_area_struct, 1);
@@ -396,6 +397,7 @@ static vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, boo
 	vm_fault_t ret;
 
 	sim->stats.faults++;
+	might_alloc(GFP_KERNEL);	/* pmd_alloc/pte_alloc; do_cow_fault's cow_page */
 	if ((vma->vm_flags & VM_HUGEPAGE) && !pmd_has_pte_table(mm, addr)) {
 		ret = xfs_filemap_fault(&vmf, PMD_ORDER);
 		if (!(ret & VM_FAULT_FALLBACK))
@@ -435,7 +437,8 @@ static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_si
  * -EFAULT no VMA or VM_FAULT_SIGBUS, -EACCES wrong protection,
  * -EHWPOISON VM_FAULT_HWPOISON.
  */
-static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write, int *err)
+static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write, int *err,
+			       const char *who)
 {
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *vma = find_vma(mm, addr);
@@ -464,9 +467,10 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 			if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW)))
 				return pfn_to_kaddr(PTE_PFN(*pte));
 		}
-		sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_SHARED);
+		/* the user fault handler or GUP takes mmap_lock for the fault */
+		lock_acquire(&lc_mmap_lock, (uint64_t)t->pid, LOCK_SHARED, 0, who);
 		ret = handle_mm_fault(vma, addr, write);
-		sim_unlock(mmap_lock, (uint64_t)t->pid);
+		lock_release(&lc_mmap_lock, (uint64_t)t->pid, who);
 		if (ret & VM_FAULT_HWPOISON) {
 			*err = -EHWPOISON;
 			return NULL;
@@ -507,7 +511,7 @@ static bool consumes_poison(struct task_struct *t, uint64_t addr)
 static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool write)
 {
 	int err = 0;
-	unsigned char *k = gup_page(t, addr, write, &err);
+	unsigned char *k = gup_page(t, addr, write, &err, "do_user_addr_fault");
 
 	if (k)
 		return consumes_poison(t, addr) ? NULL : k;
@@ -547,7 +551,7 @@ int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write)
 	int err = 0;
 
 	for (uint64_t a = addr & PAGE_MASK; a < addr + len; a += PAGE_SIZE)
-		if (!gup_page(t, a, write, &err))
+		if (!gup_page(t, a, write, &err, "get_user_pages"))
 			return err;
 	return 0;
 }

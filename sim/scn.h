@@ -99,6 +99,7 @@ struct run_opts {
 	bool		stop_on_failure;
 	FILE		*trace;
 	struct run_result *result;	/* optional: filled for `compare` */
+	int		lock_inject;	/* test-only: enum lockdep_inject */
 };
 
 /* Runs one scenario; returns the exit status (0, 1, 2, 3). */

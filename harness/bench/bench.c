@@ -267,6 +267,19 @@ static void print_buflookup(const struct sim_buflookup *bl)
 	report_note("excess over %.2fx is memory latency per level, not extra comparisons", lr);
 }
 
+static void print_lockdep(const struct sim_lockdep *sl)
+{
+	char d[160];
+
+	report_header("lock validator: every bundled scenario run in-process, validator off vs on (interleaved)");
+	report_note("%u scenarios, default design, incremental checks; median of %d passes each", sl->nscenarios,
+		    sl->reps);
+	report_row("all scenarios, --lockdep=on", sl->run_on_ms, "ms", "--lockdep=off", sl->run_off_ms, 0);
+	snprintf(d, sizeof(d), "off: %.1f ns; +%.1f ns for the known-edge check of 4 held locks",
+		 sl->acquire_off_ns, sl->acquire_on_ns - sl->acquire_off_ns);
+	report_value("lock_acquire+release, 4 held, known edges, on", sl->acquire_on_ns, "ns", d);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t npages = 16384;	/* 64 MiB per pass */
@@ -277,6 +290,8 @@ int main(int argc, char **argv)
 	struct sim_bulk sb;
 	struct sim_sharing ss;
 	struct sim_buflookup bl;
+	struct sim_lockdep sl;
+	bool only_lockdep = false;
 	uint64_t share_mib = 32;	/* the PTE case's extent: see print_sharing */
 	bool only_sharing = false;
 	struct bench_world bw;
@@ -294,8 +309,10 @@ int main(int argc, char **argv)
 			share_mib = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--only-sharing"))
 			only_sharing = true;
+		else if (!strcmp(argv[i], "--only-lockdep"))
+			only_lockdep = true;
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-lockdep]\n");
 			return 2;
 		}
 	}
@@ -307,6 +324,11 @@ int main(int argc, char **argv)
 	bulk_reps = reps < bulk_reps ? reps : bulk_reps;
 	read_loadavg(loadavg_start, sizeof(loadavg_start));
 
+	sim_lockdep_measure(&sl, reps < 7 ? reps : 7);
+	if (only_lockdep) {
+		print_lockdep(&sl);
+		return 0;
+	}
 	if (only_sharing)
 		goto sharing;
 	host_measure(&hb, npages, reps);
@@ -336,6 +358,7 @@ sharing:
 		print_memory(&sm);
 		print_bulk(&sb);
 	}
+	print_lockdep(&sl);
 	print_sharing(&ss);
 	print_buflookup(&bl);
 	report_budgets_summary();

@@ -129,6 +129,17 @@ struct sim_faults {
 
 void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps);
 
+/* ---- lockdep.c: the lock validator on vs off ---------------------------- */
+
+struct sim_lockdep {
+	unsigned int	nscenarios;
+	int		reps;
+	double		run_off_ms, run_on_ms;		/* every scenario, once */
+	double		acquire_off_ns, acquire_on_ns;	/* one acquire+release, 4 held */
+};
+
+void sim_lockdep_measure(struct sim_lockdep *sl, int reps);
+
 /* ---- bulk.c ------------------------------------------------------------- */
 
 struct sim_bulk {

@@ -299,12 +299,12 @@ static bool collect_master(struct xfs_buf *bp, void *arg)
 
 static void shadow_unshared(pfn_t pfn, uint64_t nr)
 {
-	struct unshare_args a = { g_ptr_array_new() };
+	struct unshare_args a;
 
-	if (!sim->mp || !sh.masters) {
-		g_ptr_array_free(a.bufs, TRUE);
+	/* called after every refcount decrease (each CoW): no masters, no work */
+	if (!sim->mp || !sh.masters)
 		return;
-	}
+	a.bufs = g_ptr_array_new();
 	xfs_buf_walk_range(sim->mp, XFS_FSB_TO_DADDR(pfn - PMEM_PFN_BASE),
 			   XFS_FSB_TO_DADDR(nr), collect_master, &a);
 	for (guint i = 0; i < a.bufs->len; i++) {

@@ -41,12 +41,19 @@ struct xfs_alloc {
 	struct xfs_agfree	*a_ags;
 	xfs_alloc_bad_fn	a_bad;		/* blocks never to hand out */
 	void			*a_bad_arg;
+	/* the AGF buffer lock (xfs_alloc_read_agf), if the mount installed one */
+	void			(*a_agf_lock)(xfs_agnumber_t agno, bool lock);
 };
 
 void xfs_alloc_set_bad(struct xfs_alloc *a, xfs_alloc_bad_fn fn, void *arg)
 {
 	a->a_bad = fn;
 	a->a_bad_arg = arg;
+}
+
+void xfs_alloc_set_agf_lock(struct xfs_alloc *a, void (*fn)(xfs_agnumber_t agno, bool lock))
+{
+	a->a_agf_lock = fn;
 }
 
 static inline int cmp_u64(uint64_t x, uint64_t y)
@@ -363,8 +370,26 @@ static bool xfs_alloc_search(struct xfs_alloc *a, struct xfs_alloc_req *req,
 		xfs_agnumber_t agno = (start_agno + i) % a->a_agcount;
 		struct xfs_agfree *ag = &a->a_ags[agno];
 
-		if (i == 0 ? xfs_alloc_search_ag(ag, req, goal, true) :
-			     xfs_alloc_search_ag(ag, req, ag->ag_start, false))
+		bool found;
+
+		/*
+		 * xfs_alloc_fix_freelist(): pagf_longest is checked without
+		 * the AGF; an AG that may satisfy the request is searched with
+		 * its AGF buffer locked (xfs_alloc_read_agf), released again
+		 * if it could not.  The transaction keeps the winner's AGF
+		 * until commit; the simulator releases it here and the fork
+		 * update (xfs_bmap_map_extent) takes it again, which records
+		 * the same lock order.
+		 */
+		if (xfs_ag_longest(ag) < (req->align > 1 ? req->maxlen : req->minlen))
+			continue;
+		if (a->a_agf_lock)
+			a->a_agf_lock(agno, true);
+		found = i == 0 ? xfs_alloc_search_ag(ag, req, goal, true) :
+				 xfs_alloc_search_ag(ag, req, ag->ag_start, false);
+		if (a->a_agf_lock)
+			a->a_agf_lock(agno, false);
+		if (found)
 			return true;
 	}
 	return false;

@@ -25,6 +25,8 @@ struct xfs_alloc;
  * PMD needs); the aligned search runs over all AGs before the unaligned one.
  */
 struct xfs_alloc *xfs_alloc_create(uint64_t dblocks, xfs_agnumber_t agcount);
+/* The mount's AGF buffer lock, taken around each AG the allocator searches. */
+void xfs_alloc_set_agf_lock(struct xfs_alloc *a, void (*fn)(xfs_agnumber_t agno, bool lock));
 void xfs_alloc_destroy(struct xfs_alloc *a);
 
 xfs_agnumber_t xfs_alloc_agcount(const struct xfs_alloc *a);

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "lock.h"
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
@@ -29,6 +30,9 @@ void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
 	struct xfs_mount *mp = ip->i_mount;
 	uint64_t owner = fork_owner(ip, whichfork);
 
+	/* xfs_bmapi_write: ASSERT(xfs_isilocked(ip, XFS_ILOCK_EXCL)) */
+	lock_assert_held(&lc_ilock, ip->i_ino, LOCK_EXCL, __func__);
+	might_alloc(GFP_NOFS);	/* the iext tree node: transaction context is NOFS */
 	xfs_trans_agf_lock(mp, irec->br_startblock, __func__);
 	xfs_iext_insert(xfs_ifork_ptr(ip, whichfork), irec);
 	xfs_rmap_map(mp->m_rmap, irec->br_startblock, irec->br_blockcount, owner,

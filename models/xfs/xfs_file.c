@@ -5,6 +5,7 @@
  */
 #include "dax.h"
 #include "lock.h"
+#include "lockdep.h"
 #include "mm.h"
 #include "sim.h"
 #include "trace.h"
@@ -22,6 +23,11 @@ int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *bu
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
 	xfs_ilock(ip, XFS_IOLOCK_SHARED);
+	if (lockdep_inject == LDI_READ_EXTRA_EDGE) {
+		/* test only: an RCU/tasklist section under IOLOCK, a new edge */
+		sim_lock(tasklist, 0, LOCK_SHARED);
+		sim_unlock(tasklist, 0);
+	}
 	if (pos >= ip->i_size)
 		ret = 0;
 	else
@@ -82,8 +88,23 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 	return 0;
 }
 
+/*
+ * xfs_wait_dax_page(): the wait callback of xfs_break_dax_layouts drops
+ * MMAPLOCK_EXCL around schedule() and takes it again (kernel-notes §4.2 S3).
+ * The simulator has no DMA, so no page is ever busy and dax_break_layout()
+ * never waits; the unit tests call this to check the pattern is modelled
+ * as a release-and-reacquire, not as a violation.
+ */
+void xfs_wait_dax_page(struct xfs_inode *ip)
+{
+	lock_release_for_wait(&lc_invalidate_lock, ip->i_ino, __func__);
+	/* schedule(): faults on the file may run and take MMAPLOCK meanwhile */
+	lock_reacquire_after_wait(&lc_invalidate_lock, ip->i_ino, __func__);
+}
+
 static void xfs_break_layouts(struct xfs_inode *ip)
 {
+	/* xfs_break_dax_layouts: ASSERT(xfs_isilocked(ip, XFS_MMAPLOCK_EXCL)) */
 	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
 	dax_break_layout(ip, 0, XFS_MAX_FILEOFF);
 }
@@ -94,12 +115,15 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
+	bool no_mmaplock = lockdep_inject == LDI_TRUNCATE_NO_MMAPLOCK;	/* test only */
+
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
-	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
+	if (!no_mmaplock)
+		xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 	xfs_break_layouts(ip);
 	error = xfs_setattr_size_locked(ip, newsize);
-	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+	xfs_iunlock(ip, (no_mmaplock ? 0 : XFS_MMAPLOCK_EXCL) | XFS_IOLOCK_EXCL);
 	sim_unlock(sb_writers, 0);
 	return error;
 }
@@ -195,9 +219,15 @@ vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 
 	if (ip->i_mount->m_shutdown)
 		return VM_FAULT_SIGBUS;
+	bool ilock_outer = lockdep_inject == LDI_FAULT_ILOCK_OUTER;	/* test only */
+
 	if (write)
 		sim_lock(sb_pagefaults, 0, LOCK_SHARED);
+	if (ilock_outer)
+		xfs_ilock(ip, XFS_ILOCK_SHARED);
 	xfs_ilock(ip, lock);
+	if (ilock_outer)
+		xfs_iunlock(ip, XFS_ILOCK_SHARED);
 	ret = dax_iomap_fault(vmf, order, &pfn,
 			      write ? &xfs_dax_write_iomap_ops : &xfs_read_iomap_ops);
 	if (ret & VM_FAULT_NEEDDSYNC)

@@ -98,6 +98,7 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	mp->m_dblocks = dblocks;
 	mp->m_alloc = xfs_alloc_create(dblocks, opts->agcount);
 	xfs_alloc_set_bad(mp->m_alloc, xfs_alloc_poisoned, pd);
+	xfs_alloc_set_agf_lock(mp->m_alloc, xfs_alloc_read_agf);
 	mp->m_refc = xfs_refcount_tree_alloc();
 	mp->m_rmap = xfs_rmap_tree_alloc();
 	mp->m_inodes = g_tree_new_full(ino_cmp, NULL, NULL, NULL);
@@ -315,6 +316,15 @@ void xfs_iunlock_(struct xfs_inode *ip, unsigned int flags, const char *func)
 		lock_release(&lc_invalidate_lock, ip->i_ino, func);
 	if (flags & (XFS_IOLOCK_EXCL | XFS_IOLOCK_SHARED))
 		lock_release(&lc_i_rwsem, ip->i_ino, func);
+}
+
+/* The allocator's AGF lock: xfs_alloc_read_agf() / xfs_trans_brelse(). */
+void xfs_alloc_read_agf(xfs_agnumber_t agno, bool lock)
+{
+	if (lock)
+		lock_acquire(&lc_agf, agno, LOCK_EXCL, 0, "xfs_alloc_read_agf");
+	else
+		lock_release(&lc_agf, agno, "xfs_trans_brelse");
 }
 
 void xfs_trans_agf_lock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func)

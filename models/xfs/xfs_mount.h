@@ -112,6 +112,9 @@ static inline uint64_t XFS_FSB_TO_B(xfs_fileoff_t f) { return f << PAGE_SHIFT; }
 
 /* Transactions: take / release the AGF of the AG holding @bno. */
 void xfs_trans_agf_lock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func);
+void xfs_alloc_read_agf(xfs_agnumber_t agno, bool lock);
+/* xfs_break_dax_layouts' wait callback: drops and retakes MMAPLOCK_EXCL. */
+void xfs_wait_dax_page(struct xfs_inode *ip);
 void xfs_trans_agf_unlock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func);
 
 /* Fork mutations (xfs_bmap.c) — keep refcount, rmap and free space exact. */

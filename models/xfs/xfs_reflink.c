@@ -4,6 +4,7 @@
  * remap_range / dedupe entry point with the VFS checks, and unshare.
  */
 #include "dax.h"
+#include "lockdep.h"
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
@@ -169,7 +170,9 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 
 static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 {
-	struct xfs_inode *first = a->i_ino <= b->i_ino ? a : b;
+	/* test only (lockdep inject remap-inode-order): the higher inode first */
+	bool reverse = lockdep_inject == LDI_REMAP_INODE_ORDER;
+	struct xfs_inode *first = (a->i_ino <= b->i_ino) != reverse ? a : b;
 	struct xfs_inode *second = first == a ? b : a;
 
 	/* i_rwsem by "address" (creation order here), MMAPLOCK by inode number */

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `lockdep inject NAME|off`: test-only switch that makes one kernel path of
+ * the simulator take its locks in a broken order (scenarios/locking/), so
+ * that each lock validator report can be shown through a real path.
+ */
+#include <string.h>
+
+#include "interp.h"
+#include "lockdep.h"
+
+int do_lockdep(struct cmdctx *c)
+{
+	if (strcmp(c->pos[0], "inject") || c->npos != 2)
+		return cmd_usage_error(c, c->poscol[0], "usage: lockdep inject NAME|off");
+	if (lockdep_inject_parse(c->pos[1]))
+		return cmd_usage_error(c, c->poscol[1], "lockdep inject: unknown path '%s' (%s)",
+				       c->pos[1], lockdep_inject_names());
+	return 0;
+}
