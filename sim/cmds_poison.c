@@ -22,12 +22,26 @@
 #include "pmem.h"
 #include "xfs_iext.h"
 
-static int parse_range(struct cmdctx *c, int first, long long *off, long long *len)
+/*
+ * The arguments after the PATH (if any): @first is the offset's position;
+ * they are checked, the filesystem made, and the byte range rounded out
+ * to whole pages [*pg, *pg_end).  0, or -2 after a usage error.
+ */
+static int poison_args(struct cmdctx *c, int npos, const char *usage,
+		       uint64_t *pg, uint64_t *pg_end, long long *off, long long *len)
 {
+	int first = npos - 2;
+
+	if (c->npos != npos)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "usage: %s", usage);
 	if (cvtnum(c->pos[first], off) || *off < 0)
 		return cmd_usage_error(c, c->poscol[first], "poison: bad offset '%s'", c->pos[first]);
 	if (cvtnum(c->pos[first + 1], len) || *len <= 0)
 		return cmd_usage_error(c, c->poscol[first + 1], "poison: bad length '%s'", c->pos[first + 1]);
+	if (need_fs(c))
+		return -2;
+	*pg = (uint64_t)*off >> PAGE_SHIFT;
+	*pg_end = ALIGN_UP((uint64_t)*off + (uint64_t)*len, PAGE_SIZE) >> PAGE_SHIFT;
 	return 0;
 }
 
@@ -51,14 +65,8 @@ int do_poison(struct cmdctx *c)
 	uint64_t first, last;
 
 	if (c->opt['d']) {
-		if (c->npos != 2)
-			return cmd_usage_error(c, c->ln->cols[c->word0], "usage: poison -d DADDR len");
-		if (parse_range(c, 0, &off, &len))
+		if (poison_args(c, 2, "poison -d DADDR len", &first, &last, &off, &len))
 			return -2;
-		if (need_fs(c))
-			return -2;
-		first = (uint64_t)off >> PAGE_SHIFT;
-		last = ALIGN_UP((uint64_t)off + (uint64_t)len, PAGE_SIZE) >> PAGE_SHIFT;
 		if (last > sim->pmem.nr_pages) {
 			out("poison: [%lld, +%lld) is beyond the end of the device (%llu bytes)\n",
 			    off, len, (unsigned long long)sim->pmem.size);
@@ -67,11 +75,7 @@ int do_poison(struct cmdctx *c)
 		poison_blocks(first, last - first);
 		return 0;
 	}
-	if (c->npos != 3)
-		return cmd_usage_error(c, c->ln->cols[c->word0], "usage: poison PATH off len");
-	if (parse_range(c, 1, &off, &len))
-		return -2;
-	if (need_fs(c))
+	if (poison_args(c, 3, "poison PATH off len", &first, &last, &off, &len))
 		return -2;
 	{
 		struct xfs_inode *ip = peek_inode(c->pos[0]);
@@ -81,8 +85,6 @@ int do_poison(struct cmdctx *c)
 			out("poison: %s: %s\n", c->pos[0], strerror(ENOENT));
 			return 0;
 		}
-		first = (uint64_t)off >> PAGE_SHIFT;
-		last = ALIGN_UP((uint64_t)off + (uint64_t)len, PAGE_SIZE) >> PAGE_SHIFT;
 		/* the data fork's blocks under the range; holes hold no media */
 		for (b = first; b < last;) {
 			struct xfs_bmbt_irec irec;

@@ -15,6 +15,11 @@ CASES = [
     ("pmem size=64m\nmkfs blocksize=1024\nopen -f a\n", 2, 1, "blocksize"),
     ("pmem size=64m\n@p open -f a\n@p mmap -r 0 4k\n@p mwrite 0 1\n@p mread 0 1\n", 5, 1, "killed"),
     ("pmem size=64m\nopen -f a\nremount\n", 3, 1, "remount"),
+    ("pmem size=64m\npoison -d 0\n", 2, 11, "missing arguments"),
+    ("pmem size=64m\npoison a 0 4x\n", 2, 12, "bad length '4x'"),
+    ("pmem size=64m\npoison a -4k 4k\n", 2, 10, "bad offset '-4k'"),
+    ("pmem size=64m\npoison -d 0 4k 4k\n", 2, 1, "usage: poison -d DADDR len"),
+    ("pmem size=64m\nopen -f a\nrepair\n", 3, 1, "repair"),
 ]
 
 
