@@ -154,7 +154,7 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 
 	memset(c->opt, 0, sizeof(c->opt));
 	c->npos = 0;
-	while (i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
+	while (!(ci->flags & CMD_RAWARGS) && i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
 	       !isdigit((unsigned char)ln->argv[i][1])) {
 		const char *w = ln->argv[i];
 
