@@ -271,8 +271,10 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
 	int ret;
 
-	if (!ci)
+	if (!ci) {
+		c->ln = ln;	/* for the message: `xfs_io -c` lines are not validated */
 		return cmd_usage_error(c, ln->cols[first], "unknown command '%s'", ln->argv[first]);
+	}
 	c->ci = ci;
 	c->ln = ln;
 	c->t = t;

@@ -15,6 +15,8 @@ CASES = [
     ("pmem size=64m\nmkfs blocksize=1024\nopen -f a\n", 2, 1, "blocksize"),
     ("pmem size=64m\n@p open -f a\n@p mmap -r 0 4k\n@p mwrite 0 1\n@p mread 0 1\n", 5, 1, "killed"),
     ("pmem size=64m\nopen -f a\nremount\n", 3, 1, "remount"),
+    # found by fuzz_scenario: an unknown command inside xfs_io -c crashed (NULL line)
+    ("pmem size=64m\nxfs_io -f -c 'bogus 1' a\n", 2, 14, "unknown command 'bogus'"),
 ]
 
 
