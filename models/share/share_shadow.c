@@ -41,6 +41,7 @@
 #include "trace.h"
 #include "xfs_buf.h"
 #include "xfs_mount.h"
+#include "mutant.h"
 
 struct shadow_page {
 	struct address_space	*mapping;
@@ -230,6 +231,8 @@ static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 	shadow_add(bp, mapping, index, order);
 }
 
+static bool mutant_keep_shadow;	/* MUTANT(SHADOW_REUSE): set by the CoW hook */
+
 static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 				struct address_space *mapping, pgoff_t index, bool trunc)
 {
@@ -245,6 +248,10 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 		return;
 	}
 	s = shadow_lookup(mapping, index);
+	if (MUTANT(SHADOW_REUSE) && mutant_keep_shadow) {
+		mutant_keep_shadow = false;
+		return;		/* the bug: the old master keeps this shadow */
+	}
 	if (!s && bp->b_length != (PAGE_SIZE << order) >> 9)
 		return;		/* associate refused it (H3, reported then) */
 	if (!s || s->master != bp) {
@@ -263,6 +270,7 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 /* A CoW tosses the shadow: disassociate of the old entry follows. */
 static void shadow_cow(pfn_t old_pfn, struct address_space *mapping, pgoff_t index)
 {
+	mutant_keep_shadow = MUTANT(SHADOW_REUSE);
 	trace("ino %llu index %llu: shadow of pfn 0x%llx tossed by CoW",
 	      (unsigned long long)mapping->id, (unsigned long long)index,
 	      (unsigned long long)old_pfn);
