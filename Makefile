@@ -73,6 +73,10 @@ check: deps
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest
+	$(MAKE) fuzz-replay
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" fuzz-replay
+	$(MAKE) fuzz-smoke
+	$(MAKE) coverage
 
 # fuzzing, mutants and coverage (fuzz/fuzz.mk)
 include fuzz/fuzz.mk

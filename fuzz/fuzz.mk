@@ -41,7 +41,7 @@ fuzz-repro: daxsim
 
 fuzz-replay: $(O)/fuzz/replay_fuzz_ops $(O)/fuzz/replay_fuzz_scenario fuzz-seeds
 	$(O)/fuzz/replay_fuzz_ops build/seeds/fuzz_ops fuzz/corpus/fuzz_ops
-	$(O)/fuzz/replay_fuzz_scenario build/seeds/fuzz_scenario fuzz/corpus/fuzz_scenario scenarios/regressions
+	$(O)/fuzz/replay_fuzz_scenario build/seeds/fuzz_scenario fuzz/corpus/fuzz_scenario scenarios/regressions/*.scn
 
 fuzz-smoke: fuzz
 	@sh fuzz/run.sh fuzz_ops 60 1 smoke
