@@ -99,7 +99,8 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
-	xfs_break_layouts(ip);
+	if (!MUTANT(TRUNCATE_NO_UNMAP))
+		xfs_break_layouts(ip);
 	error = xfs_setattr_size_locked(ip, newsize);
 	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
 	sim_unlock(sb_writers, 0);
