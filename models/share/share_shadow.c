@@ -231,8 +231,6 @@ static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 	shadow_add(bp, mapping, index, order);
 }
 
-static bool mutant_keep_shadow;	/* MUTANT(SHADOW_REUSE): set by the CoW hook */
-
 static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 				struct address_space *mapping, pgoff_t index, bool trunc)
 {
@@ -248,10 +246,8 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 		return;
 	}
 	s = shadow_lookup(mapping, index);
-	if (MUTANT(SHADOW_REUSE) && mutant_keep_shadow) {
-		mutant_keep_shadow = false;
-		return;		/* the bug: the old master keeps this shadow */
-	}
+	if (MUTANT(SHADOW_REUSE) && !trunc)
+		return;		/* the bug: an entry replaced (CoW) leaves its shadow on the master */
 	if (!s && bp->b_length != (PAGE_SIZE << order) >> 9)
 		return;		/* associate refused it (H3, reported then) */
 	if (!s || s->master != bp) {
@@ -270,7 +266,6 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 /* A CoW tosses the shadow: disassociate of the old entry follows. */
 static void shadow_cow(pfn_t old_pfn, struct address_space *mapping, pgoff_t index)
 {
-	mutant_keep_shadow = MUTANT(SHADOW_REUSE);
 	trace("ino %llu index %llu: shadow of pfn 0x%llx tossed by CoW",
 	      (unsigned long long)mapping->id, (unsigned long long)index,
 	      (unsigned long long)old_pfn);
