@@ -39,7 +39,7 @@ for m in $MUTANTS; do
 		-dict="$out/fuzz_ops.dict" -artifact_prefix="$B/fuzz-crash/" "$B/fuzz-corpus" >"$B/fuzz.log" 2>&1
 	t1=$(date +%s)
 	if ls "$B/fuzz-crash"/crash-* >/dev/null 2>&1; then
-		execs=$(grep -o '^#[0-9]*' "$B/fuzz.log" | tail -1 | tr -d '#')
+		execs=$(grep -a -o '^#[0-9][0-9]*' "$B/fuzz.log" | tail -1 | tr -d '#')
 		inv=$(grep -o 'INVARIANT [A-Za-z0-9-]*\|EXPECT FAILED\|internal error' "$B/fuzz.log" | head -1)
 		fuzz="yes: $((t1 - t0)) s, ~${execs:-?} execs ($inv)"
 	else
