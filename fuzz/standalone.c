@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 
 		if (argv[i][0] == '-')
 			continue;	/* libFuzzer flags: ignored */
+		if (!g_file_test(argv[i], G_FILE_TEST_EXISTS))
+			continue;	/* an empty corpus directory is not in git */
 		d = g_dir_open(argv[i], 0, NULL);
 		if (!d) {
 			bad |= run_file(argv[i]);
