@@ -28,7 +28,7 @@ all: daxsim
 daxsim: $(O)/daxsim
 	@if [ "$(BUILD)" = default ]; then cp $< $@; fi
 
-$(O)/daxsim: $(O)/sim/main.o $(O)/libdaxsim.a
+$(O)/daxsim: $(O)/sim/main.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libdaxsim.a: $(LIB_OBJS)
@@ -94,6 +94,13 @@ check: deps
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest
+	$(MAKE) fuzz-replay
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" fuzz-replay
+	$(MAKE) fuzz-smoke
+	$(MAKE) coverage
+
+# fuzzing, mutants and coverage (fuzz/fuzz.mk)
+include fuzz/fuzz.mk
 
 bench: deps daxsim
 	@sh harness/bench.sh

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages daxsim needs, if missing (root), or print the line.
-PKGS="build-essential pkg-config libglib2.0-dev check lcov python3-pytest clang libclang-rt-14-dev xfsprogs gnuplot-nox graphviz"
+PKGS="build-essential pkg-config libglib2.0-dev check lcov python3-pytest clang libclang-rt-14-dev xfsprogs gnuplot-nox graphviz zip unzip"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -14,6 +14,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
+#include "mutant.h"
 
 static unsigned char zero_page[PAGE_SIZE];
 
@@ -203,7 +204,8 @@ static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *map
 		return VM_FAULT_FALLBACK;
 
 	if (write && (iomap->flags & IOMAP_F_SHARED)) {
-		if (dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn)))
+		if (!MUTANT(COW_NO_COPY) &&
+		    dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn)))
 			return VM_FAULT_SIGBUS;
 		sim->stats.cow_faults++;
 		trace("ino %llu index %llu: CoW %s copy to block %llu",

@@ -155,7 +155,7 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 
 	memset(c->opt, 0, sizeof(c->opt));
 	c->npos = 0;
-	while (i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
+	while (!(ci->flags & CMD_RAWARGS) && i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
 	       !isdigit((unsigned char)ln->argv[i][1])) {
 		const char *w = ln->argv[i];
 
@@ -281,8 +281,10 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
 	int ret;
 
-	if (!ci)
+	if (!ci) {
+		c->ln = ln;	/* for the message: `xfs_io -c` lines are not validated */
 		return cmd_usage_error(c, ln->cols[first], "unknown command '%s'", ln->argv[first]);
+	}
 	c->ci = ci;
 	c->ln = ln;
 	c->t = t;

@@ -10,6 +10,7 @@
 
 #include "compare.h"
 #include "lockdep.h"
+#include "fuzz/fuzz_cli.h"
 #include "memmap.h"
 #include "pmem.h"
 #include "scn.h"
@@ -24,6 +25,8 @@ static int usage(void)
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
+		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
+		"       daxsim shrink [--model M] SCENARIO   (the smallest scenario failing the same way)\n"
 		"       daxsim help [COMMAND|models]\n");
 	return 2;
 }
@@ -338,6 +341,14 @@ int main(int argc, char **argv)
 		return daxsim_compare(argc, argv);
 	if (!strcmp(argv[1], "expand"))
 		return cmd_expand(argc, argv);
+	if (!strcmp(argv[1], "fuzz-decode"))
+		return daxsim_fuzz_decode(argc, argv);
+	if (!strcmp(argv[1], "fuzz-encode"))
+		return daxsim_fuzz_encode(argc, argv);
+	if (!strcmp(argv[1], "fuzz-dict"))
+		return daxsim_fuzz_dict(argc, argv);
+	if (!strcmp(argv[1], "shrink"))
+		return daxsim_shrink(argc, argv);
 	if (!strcmp(argv[1], "info"))
 		return cmd_info();
 	if (!strcmp(argv[1], "help"))

@@ -41,6 +41,7 @@
 #include "trace.h"
 #include "xfs_buf.h"
 #include "xfs_mount.h"
+#include "mutant.h"
 
 struct shadow_page {
 	struct address_space	*mapping;
@@ -245,6 +246,8 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 		return;
 	}
 	s = shadow_lookup(mapping, index);
+	if (MUTANT(SHADOW_REUSE) && !trunc)
+		return;		/* the bug: an entry replaced (CoW) leaves its shadow on the master */
 	if (!s && bp->b_length != (PAGE_SIZE << order) >> 9)
 		return;		/* associate refused it (H3, reported then) */
 	if (!s || s->master != bp) {

@@ -10,6 +10,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
+#include "mutant.h"
 
 static int xfs_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len)
 {
@@ -75,7 +76,8 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 	ip->i_size = newsize;
 	ip->i_meta_dirty = true;
 	/* truncate_pagecache(): nothing may map beyond the new EOF page */
-	unmap_mapping_pages(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
+	if (!MUTANT(TRUNCATE_NO_UNMAP))
+		unmap_mapping_pages(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
 	dax_delete_mapping_range(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
 	if (newsize < oldsize) {
 		xfs_ilock(ip, XFS_ILOCK_EXCL);
@@ -121,7 +123,8 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	if (!no_mmaplock)
 		xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
-	xfs_break_layouts(ip);
+	if (!MUTANT(TRUNCATE_NO_UNMAP))
+		xfs_break_layouts(ip);
 	error = xfs_setattr_size_locked(ip, newsize);
 	xfs_iunlock(ip, (no_mmaplock ? 0 : XFS_MMAPLOCK_EXCL) | XFS_IOLOCK_EXCL);
 	sim_unlock(sb_writers, 0);

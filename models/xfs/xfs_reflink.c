@@ -8,6 +8,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
+#include "mutant.h"
 
 /*
  * Trim @irec at the shared/unshared boundary; true if its first block is
@@ -180,10 +181,12 @@ static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 	if (second != first)
 		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
 	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
-	dax_break_layout(first, 0, XFS_MAX_FILEOFF);
+	if (!MUTANT(REFLINK_NO_WRPROTECT))
+		dax_break_layout(first, 0, XFS_MAX_FILEOFF);
 	if (second != first) {
 		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
-		dax_break_layout(second, 0, XFS_MAX_FILEOFF);
+		if (!MUTANT(REFLINK_NO_WRPROTECT))
+			dax_break_layout(second, 0, XFS_MAX_FILEOFF);
 	}
 }
 
@@ -216,7 +219,8 @@ static void xfs_reflink_remap_blocks(struct xfs_inode *src, xfs_fileoff_t soff,
 				got.br_startblock + (soff + done - got.br_startoff), n,
 				XFS_EXT_NORM };
 			xfs_trans_agf_lock(mp, map.br_startblock, __func__);
-			xfs_refcount_increase(mp->m_refc, map.br_startblock, n);
+			if (!MUTANT(REFLINK_NO_REFCOUNT))
+				xfs_refcount_increase(mp->m_refc, map.br_startblock, n);
 			xfs_trans_agf_unlock(mp, map.br_startblock, __func__);
 			xfs_bmap_map_extent(dest, XFS_DATA_FORK, &map);
 		}

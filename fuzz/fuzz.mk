@@ -1,0 +1,61 @@
+# Fuzzing: included by the top-level Makefile.  See docs/fuzzing.md.
+#   make fuzz                     libFuzzer targets into fuzz/out/ (clang, ASan+UBSan)
+#   make fuzz-run TARGET=fuzz_ops SECONDS=600 JOBS=N
+#   make fuzz-repro CRASH=file    decode, shrink, write scenarios/regressions/NAME.scn, run it
+#   make fuzz-replay              corpus + regressions through the standalone (gcc) drivers
+#   make fuzz-smoke               each target 60 s from its seeds (part of make check)
+#   make fuzz-bench               exec/s with and without sanitizers, incremental vs full
+#   make mutants                  each injected bug against the suite and fuzz_ops
+#   make coverage                 gcov/lcov report; fails below COV_MIN% for sim/ models/
+FUZZ_TARGETS  := fuzz_ops fuzz_scenario
+FUZZ_LIB_SRCS := $(filter-out fuzz/fuzz_ops.c fuzz/fuzz_scenario.c fuzz/standalone.c fuzz/bench.c,$(sort $(wildcard fuzz/*.c)))
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(O)/%.o)
+TARGET  ?= fuzz_ops
+SECONDS ?= 600
+JOBS    ?= 1
+COV_MIN ?= 85
+
+$(O)/libdaxfuzz.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The standalone replay driver per target: any CC, no libFuzzer.
+$(O)/fuzz/replay_%: $(O)/fuzz/%.o $(O)/fuzz/standalone.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(O)/fuzz/fuzz_ops.d $(O)/fuzz/fuzz_scenario.d $(O)/fuzz/standalone.d
+
+.PHONY: fuzz fuzz-run fuzz-repro fuzz-replay fuzz-smoke fuzz-seeds fuzz-bench mutants coverage
+fuzz: daxsim
+	@OUT=$(CURDIR)/fuzz/out sh fuzz/build.sh
+
+fuzz-seeds: daxsim
+	@sh fuzz/make_seeds.sh ./daxsim build/seeds
+
+fuzz-run: fuzz
+	@sh fuzz/run.sh $(TARGET) $(SECONDS) $(JOBS)
+
+fuzz-repro: daxsim
+	@test -n "$(CRASH)" || { echo "usage: make fuzz-repro CRASH=file [NAME=name]"; exit 2; }
+	@sh fuzz/repro.sh ./daxsim "$(CRASH)" "$(NAME)"
+
+fuzz-replay: $(O)/fuzz/replay_fuzz_ops $(O)/fuzz/replay_fuzz_scenario fuzz-seeds
+	$(O)/fuzz/replay_fuzz_ops build/seeds/fuzz_ops fuzz/corpus/fuzz_ops
+	$(O)/fuzz/replay_fuzz_scenario build/seeds/fuzz_scenario fuzz/corpus/fuzz_scenario scenarios/regressions/*.scn
+
+fuzz-smoke: fuzz
+	@sh fuzz/run.sh fuzz_ops 60 1 smoke
+	@sh fuzz/run.sh fuzz_scenario 60 1 smoke
+
+fuzz-bench: daxsim
+	@sh fuzz/bench.sh
+
+mutants: daxsim
+	@sh harness/mutants.sh
+
+coverage: deps
+	@sh harness/coverage.sh $(COV_MIN)
+
+$(O)/fuzz/fuzz_bench: $(O)/fuzz/bench.o $(O)/fuzz/fuzz_ops.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+-include $(O)/fuzz/bench.d

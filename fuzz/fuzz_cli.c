@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fuzzing subcommands of the daxsim CLI:
+ *   daxsim fuzz-decode INPUT          a fuzz_ops input as the scenario it runs
+ *   daxsim fuzz-encode [--design N] SCENARIO OUT
+ *                                     the inverse (seed corpora): OUT must not exist
+ *   daxsim fuzz-dict fuzz_ops|fuzz_scenario
+ *                                     the libFuzzer dictionary, from the tables
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz_cli.h"
+#include "fuzz_decode.h"
+#include "scn.h"
+
+int daxsim_fuzz_decode(int argc, char **argv)
+{
+	gchar *buf;
+	gsize len;
+	char *text;
+	const char *design;
+	int nops;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: daxsim fuzz-decode INPUT\n");
+		return 2;
+	}
+	if (!g_file_get_contents(argv[2], &buf, &len, NULL)) {
+		fprintf(stderr, "daxsim: cannot read '%s'\n", argv[2]);
+		return 2;
+	}
+	text = fuzz_decode((const uint8_t *)buf, len, &nops, &design);
+	printf("# %s: a fuzz_ops input of %zu bytes, %d commands, design %s\n"
+	       "# (printed by `daxsim fuzz-decode`; replay with `daxsim run`)\n%s",
+	       argv[2], (size_t)len, nops, design, text);
+	g_free(text);
+	g_free(buf);
+	return 0;
+}
+
+int daxsim_fuzz_encode(int argc, char **argv)
+{
+	unsigned int design = 0;
+	struct scn_error err = { 0 };
+	struct scn *s;
+	GByteArray *bytes;
+	gchar *text;
+	int fd, a = 2;
+
+	if (argc == 6 && !strcmp(argv[2], "--design")) {
+		design = (unsigned int)strtoul(argv[3], NULL, 0);
+		a = 4;
+	}
+	if (argc != a + 2) {
+		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] SCENARIO OUT\n");
+		return 2;
+	}
+	if (!g_file_get_contents(argv[a], &text, NULL, NULL)) {
+		fprintf(stderr, "daxsim: cannot read '%s'\n", argv[a]);
+		return 2;
+	}
+	if (scn_parse(argv[a], text, &s, &err)) {
+		fprintf(stderr, "%s:%d:%d: %s\n", argv[a], err.line, err.col, err.msg);
+		g_free(text);
+		return 2;
+	}
+	g_free(text);
+	bytes = fuzz_encode(s, design);
+	scn_free(s);
+	if (!bytes) {
+		fprintf(stderr, "daxsim: %s: no line the fuzz_ops table can express\n", argv[a]);
+		return 1;
+	}
+	fd = open(argv[a + 1], O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 || write(fd, bytes->data, bytes->len) != (ssize_t)bytes->len) {
+		fprintf(stderr, "daxsim: cannot create '%s': %s\n", argv[a + 1],
+			errno == EEXIST ? "it exists (not overwritten)" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_byte_array_free(bytes, TRUE);
+		return 2;
+	}
+	close(fd);
+	g_byte_array_free(bytes, TRUE);
+	return 0;
+}
+
+static void dict_bytes(const char *name, const unsigned char *b, size_t n)
+{
+	printf("%s=\"", name);
+	for (size_t i = 0; i < n; i++)
+		printf("\\x%02x", b[i]);
+	printf("\"\n");
+}
+
+/*
+ * fuzz_ops: one entry per opcode row, and the argument bytes of the
+ * interesting sizes (offset/length categories, fuzz_decode.c) as they sit
+ * in the tail.  fuzz_scenario: command names, their flags, keywords and
+ * sizes as text.
+ */
+int daxsim_fuzz_dict(int argc, char **argv)
+{
+	static const char *const words[] = {
+		"4k", "2m", "4095", "4097", "2093056", "2101248", "1", "0", "64k", "1g", "0x61",
+		"size=", "backing=memfd", "reflink=1", "rmapbt=1", "dax=always", "dax=inode",
+		"agcount=", "mce_kill", "early", "late", "@p1 ", "$((", "))", "${", "set X=",
+		"SIGBUS", "BUS_ADRERR", "EINVAL", "ENOSPC", "yes", "no", "violation", "shared",
+		"data", "md5", "killed", "alive", "error", "ok", "\\\n", "\"", "'", "#",
+	};
+	int n;
+	const struct cmdinfo *t;
+
+	if (argc == 3 && !strcmp(argv[2], "fuzz_ops")) {
+		static const struct { const char *name; unsigned char b[3]; size_t n; } args[] = {
+			{ "off_0", { 0 }, 1 }, { "off_4k", { 1 }, 1 }, { "off_2m_minus_4k", { 2 }, 1 },
+			{ "off_2m", { 3 }, 1 }, { "off_2m_plus_4k", { 4 }, 1 }, { "off_4m", { 5 }, 1 },
+			{ "off_eof", { 6 }, 1 }, { "off_eof_minus_1", { 7 }, 1 },
+			{ "off_eof_plus_1", { 8 }, 1 },
+			{ "len_1", { 0 }, 1 }, { "len_4k", { 1 }, 1 }, { "len_2m", { 2 }, 1 },
+			{ "len_4k_minus_1", { 3 }, 1 }, { "len_4k_plus_1", { 4 }, 1 },
+			{ "len_to_eof", { 6 }, 1 }, { "len_2m_plus_4k", { 8 }, 1 },
+			/* random block offset 512 (2m) and 1024 (4m), tail order */
+			{ "off_block_512", { 0x00, 0x02, 10 }, 3 }, { "off_block_1024", { 0x00, 0x04, 10 }, 3 },
+		};
+
+		for (size_t i = 0; i < fuzz_op_count; i++) {
+			unsigned char b = (unsigned char)i;
+			gchar *name = g_strdup_printf("op_%s_%zu", fuzz_op_table[i].cmd, i);
+
+			dict_bytes(name, &b, 1);
+			g_free(name);
+		}
+		for (size_t i = 0; i < G_N_ELEMENTS(args); i++)
+			dict_bytes(args[i].name, args[i].b, args[i].n);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[2], "fuzz_scenario")) {
+		t = cmd_table(&n);
+		for (int i = 0; i < n; i++) {
+			printf("cmd_%s=\"%s \"\n", t[i].name, t[i].name);
+			for (const char *o = t[i].opts; o && *o; o++)
+				if (*o != ':')
+					printf("opt_%s_%c=\"-%c\"\n", t[i].name, *o, *o);
+		}
+		for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+			printf("w%zu=\"", i);
+			for (const char *c = words[i]; *c; c++)
+				printf(*c == '"' || *c == '\\' ? "\\%c" : g_ascii_isprint(*c) ? "%c" :
+				       "\\x%02x", *c);
+			printf("\"\n");
+		}
+		return 0;
+	}
+	fprintf(stderr, "usage: daxsim fuzz-dict fuzz_ops|fuzz_scenario\n");
+	return 2;
+}
