@@ -109,6 +109,8 @@ static unsigned long dax_insert_entry(struct vm_fault *vmf,
 			unmap_mapping_pages(mapping, vmf->pgoff, 1, false);
 	}
 	if (shared || dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) {
+		if (shared && write && dax_is_real_entry(entry) && dax_to_pfn(entry) != pfn)
+			share_cow(dax_folio_pfn(dax_to_pfn(entry)), mapping, *base);
 		if (dax_is_pmd_entry(entry) && !(flags & DAX_PMD)) {
 			/*
 			 * A PTE fault replacing a PMD entry (a shared extent
@@ -271,6 +273,8 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 	ret = grab_mapping_entry(mapping, index, pmd ? PMD_ORDER : 0, &base, &entry);
 	if (ret)
 		return ret;
+	if (MUTANT(FAULT_MMAPLOCK_INNER))
+		xfs_ilock(ip, XFS_MMAPLOCK_SHARED);
 
 	err = ops->iomap_begin(ip, pos, size, iflags, &iomap, &srcmap);
 	if (err) {
@@ -288,6 +292,8 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 			       (ret & (VM_FAULT_ERROR | VM_FAULT_FALLBACK)) ? 0 : size,
 			       iflags, &iomap);
 unlock:
+	if (MUTANT(FAULT_MMAPLOCK_INNER))
+		xfs_iunlock(ip, XFS_MMAPLOCK_SHARED);
 	dax_unlock_entry(mapping, base);
 	return ret;
 }

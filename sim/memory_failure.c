@@ -17,6 +17,7 @@
 
 #include "lock.h"
 #include "memory_failure.h"
+#include "mutant.h"
 #include "memmap.h"
 #include "share.h"
 #include "sim.h"
@@ -25,6 +26,7 @@
 #include "xfs_rmap.h"
 
 static struct task_struct *mf_current;	/* the injector, or NULL */
+static int mf_owner_calls;		/* mf_dax_kill_procs calls in this failure */
 static GArray *mf_pending;		/* pfns handled since the last H1 check */
 static GHashTable *mf_reached;		/* "ino:index" handed to mf_dax_kill_procs */
 
@@ -103,6 +105,8 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 {
 	/* mf_dax_kill_procs() adds MF_ACTION_REQUIRED | MF_MUST_KILL */
 	flags |= MF_ACTION_REQUIRED;
+	if (++mf_owner_calls == 2 && MUTANT(MF_SKIP_SECOND_OWNER))
+		return;
 	for (pgoff_t i = index; i < index + count; i++) {
 		struct collect c = { i, g_ptr_array_new() };
 		unsigned long entry;
@@ -235,6 +239,7 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 	 * report goes down memory_failure_dev_pagemap() again.
 	 */
 	mf_current = current;
+	mf_owner_calls = 0;
 	badblocks_set(sim->pmem.bb, pfn - PMEM_PFN_BASE, 1);
 	ret = memory_failure_dev_pagemap(pfn, flags);
 	/* action_result(MF_MSG_DAX, ...) */

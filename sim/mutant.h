@@ -17,9 +17,8 @@
 #define MUTANT_TRUNCATE_NO_UNMAP	3	/* truncate leaves PTEs beyond EOF */
 #define MUTANT_SHADOW_REUSE		4	/* shadow: the shadow survives its CoW */
 #define MUTANT_COW_NO_COPY		5	/* a CoW fault does not copy the old data */
-/* pending (land with memory failure / the lock validator):
- *	memory failure skips the second owner; the fault path takes MMAPLOCK
- *	after the entry lock */
+#define MUTANT_MF_SKIP_SECOND_OWNER	6	/* memory failure never reaches a 2nd owner */
+#define MUTANT_FAULT_MMAPLOCK_INNER	7	/* the fault takes MMAPLOCK after the entry lock */
 
 #define MUTANT(name)	(DAXSIM_MUTANT == MUTANT_##name)
 

@@ -61,8 +61,9 @@ struct dax_share_ops {
 			     struct address_space *mapping, pgoff_t index,
 			     bool trunc);
 	/*
-	 * Write-fault CoW hook: @mapping's entry at @index moves from @old_pfn
-	 * (shared) to a private copy.  Called before disassociate of the old.
+	 * Optional.  Write-fault CoW hook: @mapping's entry at @index moves
+	 * from @old_pfn (shared) to a private copy.  Called by the fault path
+	 * (dax_insert_entry) before the old entry is disassociated.
 	 */
 	void (*cow)(pfn_t old_pfn, struct address_space *mapping, pgoff_t index);
 	/*
@@ -103,6 +104,8 @@ void share_designs_destroy(void);
 
 /* Hooks the core calls; each is a no-op for a design without the op. */
 void share_mkwrite(pfn_t pfn, struct address_space *mapping, pgoff_t index);
+/* A CoW write fault is replacing (mapping, index)'s entry on @old_pfn. */
+void share_cow(pfn_t old_pfn, struct address_space *mapping, pgoff_t index);
 void share_unshared(pfn_t pfn, uint64_t nr);
 
 /*

@@ -18,6 +18,12 @@ void share_mkwrite(pfn_t pfn, struct address_space *mapping, pgoff_t index)
 		share_ops->mkwrite(pfn_to_page(&sim->memmap, pfn), pfn, mapping, index);
 }
 
+void share_cow(pfn_t old_pfn, struct address_space *mapping, pgoff_t index)
+{
+	if (share_ops->cow)
+		share_ops->cow(old_pfn, mapping, index);
+}
+
 void share_unshared(pfn_t pfn, uint64_t nr)
 {
 	if (share_ops->unshared)

@@ -228,14 +228,16 @@ vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 		sim_lock(sb_pagefaults, 0, LOCK_SHARED);
 	if (ilock_outer)
 		xfs_ilock(ip, XFS_ILOCK_SHARED);
-	xfs_ilock(ip, lock);
+	if (!MUTANT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
+		xfs_ilock(ip, lock);
 	if (ilock_outer)
 		xfs_iunlock(ip, XFS_ILOCK_SHARED);
 	ret = dax_iomap_fault(vmf, order, &pfn,
 			      write ? &xfs_dax_write_iomap_ops : &xfs_read_iomap_ops);
 	if (ret & VM_FAULT_NEEDDSYNC)
 		ret = dax_finish_sync_fault(vmf, order, pfn);
-	xfs_iunlock(ip, lock);
+	if (!MUTANT(FAULT_MMAPLOCK_INNER))
+		xfs_iunlock(ip, lock);
 	if (write)
 		sim_unlock(sb_pagefaults, 0);
 	return ret;
