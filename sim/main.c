@@ -331,27 +331,33 @@ out:
 	return status;
 }
 
+static int cmd_info_args(int argc, char **argv)
+{
+	return cmd_info();
+}
+
+/* The subcommands: `daxsim NAME ...`. */
+static const struct {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+} subcommands[] = {
+	{ "run",		cmd_run },
+	{ "compare",		daxsim_compare },
+	{ "expand",		cmd_expand },
+	{ "fuzz-decode",	daxsim_fuzz_decode },
+	{ "fuzz-encode",	daxsim_fuzz_encode },
+	{ "fuzz-dict",		daxsim_fuzz_dict },
+	{ "shrink",		daxsim_shrink },
+	{ "info",		cmd_info_args },
+	{ "help",		cmd_help },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc, argv);
-	if (!strcmp(argv[1], "compare"))
-		return daxsim_compare(argc, argv);
-	if (!strcmp(argv[1], "expand"))
-		return cmd_expand(argc, argv);
-	if (!strcmp(argv[1], "fuzz-decode"))
-		return daxsim_fuzz_decode(argc, argv);
-	if (!strcmp(argv[1], "fuzz-encode"))
-		return daxsim_fuzz_encode(argc, argv);
-	if (!strcmp(argv[1], "fuzz-dict"))
-		return daxsim_fuzz_dict(argc, argv);
-	if (!strcmp(argv[1], "shrink"))
-		return daxsim_shrink(argc, argv);
-	if (!strcmp(argv[1], "info"))
-		return cmd_info();
-	if (!strcmp(argv[1], "help"))
-		return cmd_help(argc, argv);
+	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc, argv);
 	return usage();
 }
