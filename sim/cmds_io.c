@@ -197,6 +197,8 @@ static int do_pwrite(struct cmdctx *c)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pwrite: -b must be positive");
 	if (f->readonly)
 		return io_error(c, EBADF);
+	if (io_budget(c, c->poscol[1], len))
+		return -2;
 	buf = g_malloc(MIN(bsize, MAX(len, 1)));
 	memset(buf, seed, MIN(bsize, MAX(len, 1)));
 	while (done < len) {
@@ -232,6 +234,8 @@ static int do_pread(struct cmdctx *c)
 
 	if (!bsize)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pread: -b must be positive");
+	if (io_budget(c, c->poscol[1], MIN(len, f->ip->i_size > off ? f->ip->i_size - off : 0)))
+		return -2;
 	buf = g_malloc(bsize);
 	while (done < len) {
 		uint64_t n = MIN(bsize, len - done);
@@ -285,6 +289,8 @@ static int remap(struct cmdctx *c, bool dedupe)
 	 */
 	if (f->readonly && !dedupe)
 		return call_error(c, ioc, EBADF);
+	if (dedupe && io_budget(c, c->poscol[3], 2 * MIN(len, src->i_size > soff ? src->i_size - soff : 0)))
+		return -2;	/* dedupe reads both ranges to compare them */
 	{
 		uint64_t req = len;
 
@@ -811,6 +817,8 @@ static int do_mread(struct cmdctx *c)
 
 	if (map_range(c, vma, &off, &len, false))
 		return 0;
+	if (io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
+		return -2;
 	va = vma->vm_start + (off - mstart);
 	buf = g_malloc(MAX(len, 1));
 	if (c->opt['r'])
@@ -845,6 +853,8 @@ static int do_mwrite(struct cmdctx *c)
 
 	if (map_range(c, vma, &off, &len, false))
 		return 0;
+	if (io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
+		return -2;
 	va = vma->vm_start + (off - mstart);
 	/*
 	 * page by page, so the reference follows exactly what landed; -r
@@ -936,6 +946,8 @@ static int do_madvise(struct cmdctx *c)
 
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
+	if (!c->opt['d'] && io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
+		return -2;	/* populate and inject fault in every page */
 	va = vma->vm_start + (off - mstart);
 	if (c->opt['d'])
 		mm_zap_range(vma, va, va + ALIGN_UP(len, PAGE_SIZE));

@@ -132,6 +132,15 @@ static int do_model(struct cmdctx *c)
  */
 #define READ_PIECE	(1UL << 20)
 
+/* The column of the word @path (one of the positionals), for errors. */
+static int path_col(struct cmdctx *c, const char *path)
+{
+	for (int i = 0; i < c->npos; i++)
+		if (c->pos[i] == path)
+			return c->poscol[i];
+	return c->ln->cols[c->word0];
+}
+
 static int read_file_range(struct cmdctx *c, const char *path, uint64_t start, uint64_t len,
 			   struct xfs_inode **ipp,
 			   void (*fn)(const unsigned char *buf, uint64_t off, uint64_t len, void *arg),
@@ -146,6 +155,8 @@ static int read_file_range(struct cmdctx *c, const char *path, uint64_t start, u
 	if (!ip)
 		return ENOENT;
 	size = MIN(ip->i_size, start + MIN(len, UINT64_MAX - start));
+	if (size > start && io_budget(c, path_col(c, path), size - start))
+		return -2;
 	/* no bigger than the range: a 1 MiB malloc is an mmap and page faults */
 	buf = g_malloc(size > start ? MIN(READ_PIECE, size - start) : 1);
 	want = g_malloc(size > start ? MIN(READ_PIECE, size - start) : 1);
@@ -225,6 +236,8 @@ static int do_md5sum(struct cmdctx *c)
 		int err;
 		gchar *sum = file_md5(c, c->pos[i], &err);
 
+		if (err == -2)
+			return -2;	/* over the io limit: a usage error */
 		if (!sum)
 			out("md5sum: %s: %s\n", c->pos[i], strerror(err));
 		else
@@ -285,6 +298,8 @@ static int do_od(struct cmdctx *c)
 	struct xfs_inode *ip;
 	int err = read_file_pieces(c, c->pos[0], &ip, od_piece, &st);
 
+	if (err == -2)
+		return -2;
 	if (err) {
 		out("od: %s: %s\n", c->pos[0], strerror(err));
 		return 0;
@@ -516,6 +531,8 @@ static int do_expect(struct cmdctx *c)
 			if (c->npos != 3)
 				return cmd_usage_error(c, c->poscol[0], "usage: expect md5 PATH HEX");
 			sum = file_md5(c, c->pos[1], &err);
+			if (err == -2)
+				return -2;
 			if (!sum || strcmp(sum, c->pos[2]))
 				expect_failed(c, "md5 of %s is %s, expected %s", c->pos[1],
 					      sum ? sum : "(unreadable)", c->pos[2]);
@@ -530,6 +547,8 @@ static int do_expect(struct cmdctx *c)
 			d.byte = (unsigned char)byte;
 			d.seen_end = (uint64_t)off;
 			err = read_file_range(c, c->pos[1], (uint64_t)off, (uint64_t)len, &ip, data_piece, &d);
+			if (err == -2)
+				return -2;
 			if (err)
 				expect_failed(c, "%s offset %lld: unreadable (%s), expected 0x%02llx", c->pos[1],
 					      off, strerror(err), byte & 0xff);

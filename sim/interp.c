@@ -82,6 +82,16 @@ int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
 	return -2;
 }
 
+int io_budget(struct cmdctx *c, int col, uint64_t bytes)
+{
+	uint64_t limit = I->opts->io_limit ? I->opts->io_limit : IO_LIMIT_DEFAULT;
+
+	if (bytes <= limit)
+		return 0;
+	return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
+			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+}
+
 int need_fs(struct cmdctx *c)
 {
 	char err[256];

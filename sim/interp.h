@@ -45,6 +45,12 @@ const char *sicode_name(enum sim_sicode code);
 /* Every invariant report goes through here (counts for `compare`). */
 void interp_note_violation(const char *id);
 
+/*
+ * A command about to move @bytes through the data path: 0, or -2 after a
+ * usage error at column @col when that is over the run's io limit.
+ */
+int io_budget(struct cmdctx *c, int col, uint64_t bytes);
+
 /* Print to the scenario's stdout. */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* xfs_io-style runtime error: "CMD: strerror", sets the task's errno. */

@@ -101,7 +101,12 @@ struct run_opts {
 	FILE		*trace;
 	struct run_result *result;	/* optional: filled for `compare` */
 	int		lock_inject;	/* test-only: enum lockdep_inject */
+	uint64_t	io_limit;	/* bytes one command may move; 0: IO_LIMIT_DEFAULT */
 };
+
+/* What one command may read, write or checksum (a sparse file can claim
+ * exabytes); more is a usage error naming the word, not an endless loop. */
+#define IO_LIMIT_DEFAULT	(1ULL << 30)
 
 /* Runs one scenario; returns the exit status (0, 1, 2, 3). */
 int scn_run(struct scn *s, const struct run_opts *opts, FILE *out);
