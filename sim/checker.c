@@ -458,15 +458,8 @@ int checker_run(bool full, struct cmdctx *c)
 		check_fs(sim->mp);
 		check_rmap(sim->mp);
 		share_ops->check(design_report, NULL);
-	} else if (I->touched && g_tree_nnodes(I->touched)) {
+	} else if (I->touched) {
 		g_tree_foreach(I->touched, check_touched, NULL);
-		/*
-		 * The design's own invariants after every command that touched
-		 * a file: its state (masters, shadows, lists, counters) changes
-		 * only through such commands, and an orphan it leaves behind
-		 * belongs to no touched inode.
-		 */
-		share_ops->check(design_report, NULL);
 	}
 	cur = NULL;
 	return nviol;

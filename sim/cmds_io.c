@@ -92,34 +92,12 @@ static int no_map(struct cmdctx *c)
 	return 0;
 }
 
-/* perror(PATH), as xfs_io's openfile() reports a failed open(2) */
-static int path_error(struct cmdctx *c, const char *path, int err)
-{
-	if (err < 0)
-		err = -err;
-	out("%s: %s\n", path, strerror(err));
-	if (c->t)
-		c->t->last_errno = err;
-	return 0;
-}
-
-/* perror(CALL): xfs_io names the failing system call, not the command */
-static int call_error(struct cmdctx *c, const char *call, int err)
-{
-	if (err < 0)
-		err = -err;
-	out("%s: %s\n", call, err == EFSCORRUPTED_ ? "Structure needs cleaning" : strerror(err));
-	if (c->t)
-		c->t->last_errno = err;
-	return 0;
-}
-
 static int do_open(struct cmdctx *c)
 {
 	struct sim_file *f;
 	int err = open_file(c->t, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
 
-	return err ? path_error(c, c->pos[0], err) : 0;
+	return err ? errno_report(c, c->pos[0], err) : 0;
 }
 
 /* xfs_io's filelist_f(): "[NNN]" marks the current file. */
@@ -270,7 +248,7 @@ static int remap(struct cmdctx *c, bool dedupe)
 	int err;
 
 	if (!src)
-		return path_error(c, c->pos[0], ENOENT);
+		return errno_report(c, c->pos[0], ENOENT);
 	if (c->npos == 4) {
 		soff = (uint64_t)c->posnum[1];
 		doff = (uint64_t)c->posnum[2];
@@ -288,7 +266,7 @@ static int remap(struct cmdctx *c, bool dedupe)
 	 * like the root-run real-XFS replay) always passes.
 	 */
 	if (f->readonly && !dedupe)
-		return call_error(c, ioc, EBADF);
+		return errno_report(c, ioc, EBADF);
 	if (dedupe && io_budget(c, c->poscol[3], 2 * MIN(len, src->i_size > soff ? src->i_size - soff : 0)))
 		return -2;	/* dedupe reads both ranges to compare them */
 	{
@@ -298,7 +276,7 @@ static int remap(struct cmdctx *c, bool dedupe)
 		touch_inode(src);
 		touch_inode(f->ip);
 		if (err)
-			return call_error(c, ioc, err);
+			return errno_report(c, ioc, err);
 		if (dedupe && !same) {
 			out("dedupe: Extents did not match.\n");
 			c->t->last_errno = 0;
@@ -344,11 +322,11 @@ static int do_truncate(struct cmdctx *c)
 	int err;
 
 	if (f->readonly)
-		return call_error(c, "ftruncate", EINVAL);
+		return errno_report(c, "ftruncate", EINVAL);
 	err = xfs_setattr_size(f->ip, (uint64_t)c->posnum[0]);
 	touch_inode(f->ip);
 	if (err)
-		return call_error(c, "ftruncate", err);
+		return errno_report(c, "ftruncate", err);
 	ref_truncate(sim->ref, f->ip->i_ino, (uint64_t)c->posnum[0]);
 	return 0;
 }
@@ -401,7 +379,7 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	bool head_bad, tail_bad;
 
 	if (f->readonly)
-		return call_error(c, "fallocate", EBADF);
+		return errno_report(c, "fallocate", EBADF);
 	head_bad = (off & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off);
 	tail_bad = ((off + len) & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off + len);
 	err = xfs_file_fallocate(ip, mode, off, len);
@@ -410,7 +388,7 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	    (head_bad || tail_bad) && !sim->mp->m_shutdown)
 		ref_zero_partial(ip, off, MIN(len, size > off ? size - off : 0), head_bad, tail_bad);
 	if (err)
-		return call_error(c, "fallocate", err);
+		return errno_report(c, "fallocate", err);
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
 		ref_zero(sim->ref, ip->i_ino, off, len);
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && off + len > size)
@@ -876,8 +854,7 @@ static int do_mwrite(struct cmdctx *c)
 		}
 		memset(buf, seed, n);
 		if (mm_access(c->t, va + (o - off), buf, n, true))
-			break;
-		touch_inode(ip);
+			break;	/* a fault touches the inode for the checker */
 		if ((vma->vm_flags & VM_SHARED) && o < eof_page_end)
 			ref_store(sim->ref, ip->i_ino, o, buf, MIN(n, eof_page_end - o));
 		done += n;
@@ -921,13 +898,12 @@ static int cmd_munmap(struct cmdctx *c)
 static int madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len)
 {
 	for (uint64_t a = va; a < va + len && !t->dead && t->sig == SIG_NONE; a += PAGE_SIZE) {
-		int err = mm_populate(t, a, 1, false);
 		pfn_t pfn;
+		int err = get_user_pfn(t, a, false, &pfn);
 
 		if (err)
 			return -EFAULT;
-		pfn = follow_pfn(t->mm, a);
-		if (!pfn || pfn < PMEM_PFN_BASE)
+		if (pfn < PMEM_PFN_BASE)
 			continue;	/* a zero page or an anonymous copy: not pmem */
 		printk("Injecting memory failure for pfn 0x%llx at process virtual address 0x%llx\n",
 		       (unsigned long long)pfn, (unsigned long long)a);

@@ -51,14 +51,6 @@ static void poison_blocks(uint64_t bno, uint64_t nr)
 		memory_failure(PMEM_PFN_BASE + b, 0, NULL);
 }
 
-/* The inode by name without reading it in: the error comes from the media. */
-static struct xfs_inode *peek_inode(const char *path)
-{
-	xfs_ino_t *ino = g_tree_lookup(sim->mp->m_names, path);
-
-	return ino ? g_tree_lookup(sim->mp->m_inodes, ino) : NULL;
-}
-
 int do_poison(struct cmdctx *c)
 {
 	long long off, len;
@@ -78,7 +70,7 @@ int do_poison(struct cmdctx *c)
 	if (poison_args(c, 3, "poison PATH off len", &first, &last, &off, &len))
 		return -2;
 	{
-		struct xfs_inode *ip = peek_inode(c->pos[0]);
+		struct xfs_inode *ip = xfs_find_inode(sim->mp, c->pos[0]);	/* not read in */
 		uint64_t b;
 
 		if (!ip) {

@@ -516,7 +516,7 @@ static int do_expect(struct cmdctx *c)
 			if (c->npos != 5 || cvtnum(c->pos[2], &off) || cvtnum(c->pos[3], &len) ||
 			    (strcmp(c->pos[4], "yes") && strcmp(c->pos[4], "no")))
 				return cmd_usage_error(c, c->poscol[0], "usage: expect shared PATH off len yes|no");
-			ip = xfs_lookup(sim->mp, c->pos[1]);
+			ip = xfs_find_inode(sim->mp, c->pos[1]);	/* an observer: not read in */
 			for (uint64_t b = (uint64_t)off >> PAGE_SHIFT; ip && b < ALIGN_UP((uint64_t)(off + len), PAGE_SIZE) >> PAGE_SHIFT; b++)
 				if (xfs_iext_lookup_extent(ip->i_df, b, &irec) &&
 				    xfs_refcount_lookup(sim->mp->m_refc, irec.br_startblock + (b - irec.br_startoff)) > 1)

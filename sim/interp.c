@@ -49,14 +49,19 @@ int errno_from_name(const char *name)
 	return 0;
 }
 
-int io_error(struct cmdctx *c, int err)
+int errno_report(struct cmdctx *c, const char *what, int err)
 {
 	if (err < 0)
 		err = -err;
-	out("%s: %s\n", c->ci->name, err == EFSCORRUPTED_ ? "Structure needs cleaning" : strerror(err));
+	out("%s: %s\n", what, strerror(err));
 	if (c->t)
 		c->t->last_errno = err;
 	return 0;
+}
+
+int io_error(struct cmdctx *c, int err)
+{
+	return errno_report(c, c->ci->name, err);
 }
 
 void touch_inode(struct xfs_inode *ip)
@@ -410,6 +415,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	lockdep_inject = opts->lock_inject;
 	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+	mm_fault_hook = touch_inode;
 	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
 		struct cmdctx c = { .scn = s, .err = &err };
@@ -466,6 +472,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			in.status = 1;
 	}
 	trace_close();
+	mm_fault_hook = NULL;
 	g_tree_destroy(in.touched);
 	if (opts->result) {
 		note_share_stats(opts);

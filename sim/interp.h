@@ -53,7 +53,12 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes);
 
 /* Print to the scenario's stdout. */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* xfs_io-style runtime error: "CMD: strerror", sets the task's errno. */
+/*
+ * xfs_io-style runtime error: "WHAT: strerror" (perror), sets the task's
+ * errno.  io_error names the command; xfs_io names the failing call or
+ * path where it does (`ftruncate:`, `PATH:`).
+ */
+int errno_report(struct cmdctx *c, const char *what, int err);
 int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
 /* Ensure pmem + fs exist (the implicit mkfs); usage error otherwise. */

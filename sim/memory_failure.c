@@ -27,39 +27,43 @@
 
 static struct task_struct *mf_current;	/* the injector, or NULL */
 static int mf_owner_calls;		/* mf_dax_kill_procs calls in this failure */
-static GArray *mf_pending;		/* pfns handled since the last H1 check */
-static GHashTable *mf_reached;		/* "ino:index" handed to mf_dax_kill_procs */
+static GArray *mf_pending;		/* pfn_t: handled since the last H1 check */
+static GArray *mf_reached;		/* struct mf_owner: handed to mf_dax_kill_procs */
 
-struct mf_pending_pfn {
-	pfn_t	pfn;
-	int	result;
+struct mf_owner {
+	uint64_t	ino;
+	pgoff_t		index;
 };
 
 void mf_reset(void)
 {
 	if (mf_pending)
 		g_array_free(mf_pending, TRUE);
-	mf_pending = NULL;
-	mf_current = NULL;
 	if (mf_reached)
-		g_hash_table_destroy(mf_reached);
-	mf_reached = NULL;
+		g_array_free(mf_reached, TRUE);
+	mf_pending = mf_reached = NULL;
+	mf_current = NULL;
 }
 
 static void mf_note_reached(struct address_space *mapping, pgoff_t index)
 {
+	struct mf_owner o = { mapping->id, index };
+
 	if (!mf_reached)
-		mf_reached = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_hash_table_add(mf_reached, g_strdup_printf("%llu:%llu", (unsigned long long)mapping->id,
-						     (unsigned long long)index));
+		mf_reached = g_array_new(FALSE, FALSE, sizeof(struct mf_owner));
+	g_array_append_val(mf_reached, o);
 }
 
+/* A handful of owners per failure: a linear search is enough. */
 static bool mf_was_reached(uint64_t ino, pgoff_t index)
 {
-	char key[48];
+	for (guint i = 0; mf_reached && i < mf_reached->len; i++) {
+		const struct mf_owner *o = &g_array_index(mf_reached, struct mf_owner, i);
 
-	snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)ino, (unsigned long long)index);
-	return mf_reached && g_hash_table_contains(mf_reached, key);
+		if (o->ino == ino && o->index == index)
+			return true;
+	}
+	return false;
 }
 
 static bool task_early_kill(struct task_struct *t, unsigned int flags)
@@ -198,7 +202,6 @@ static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 {
 	struct share_owner owners[256];
 	int n = mf_page_owners(pfn, share_ops->lookup_owners, owners, (int)G_N_ELEMENTS(owners));
-
 	int ret;
 
 	for (int i = 0; i < n; i++)
@@ -228,7 +231,6 @@ static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
 
 int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 {
-	struct mf_pending_pfn pp = { pfn, 0 };
 	int ret;
 
 	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages || !sim->mp)
@@ -247,9 +249,8 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 	       (unsigned long long)pfn, ret ? "Failed" : "Recovered");
 	mf_current = NULL;
 	if (!mf_pending)
-		mf_pending = g_array_new(FALSE, FALSE, sizeof(struct mf_pending_pfn));
-	pp.result = ret;
-	g_array_append_val(mf_pending, pp);
+		mf_pending = g_array_new(FALSE, FALSE, sizeof(pfn_t));
+	g_array_append_val(mf_pending, pfn);
 	lock_release(&lc_mf_mutex, 0, __func__);
 	return ret;
 }
@@ -345,20 +346,20 @@ void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), voi
 	char msg[512];
 
 	for (guint i = 0; mf_pending && i < mf_pending->len; i++) {
-		struct mf_pending_pfn *pp = &g_array_index(mf_pending, struct mf_pending_pfn, i);
-		struct h1_walk w = { pp->pfn, 0, false, g_string_new(NULL) };
-		struct h1_owners h = { pp->pfn, pp->pfn - PMEM_PFN_BASE, g_string_new(NULL), false };
+		pfn_t pfn = g_array_index(mf_pending, pfn_t, i);
+		struct h1_walk w = { pfn, 0, false, g_string_new(NULL) };
+		struct h1_owners h = { pfn, pfn - PMEM_PFN_BASE, g_string_new(NULL), false };
 
 		if (sim->mp) {
 			xfs_rmap_query_range(sim->mp->m_rmap, h.bno, 1, h1_owner, &h);
 			if (h.missed->len) {
 				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx: owners the failure handling never reached: %s",
-					 (unsigned long long)pp->pfn, h.missed->str);
+					 (unsigned long long)pfn, h.missed->str);
 				report("H1", msg, arg);
 			}
 			if (h.not_poisoned) {
 				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx was handled but the page is not HWPoison",
-					 (unsigned long long)pp->pfn);
+					 (unsigned long long)pfn);
 				report("H1", msg, arg);
 			}
 		}
@@ -366,7 +367,7 @@ void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), voi
 		g_tree_foreach(sim->tasks, h1_task, &w);
 		if (w.tasks->len) {
 			snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx is still mapped by %s",
-				 (unsigned long long)pp->pfn, w.tasks->str);
+				 (unsigned long long)pfn, w.tasks->str);
 			report("H1", msg, arg);
 		}
 		g_string_free(w.tasks, TRUE);
@@ -374,5 +375,5 @@ void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), voi
 	if (mf_pending)
 		g_array_set_size(mf_pending, 0);
 	if (mf_reached)
-		g_hash_table_remove_all(mf_reached);
+		g_array_set_size(mf_reached, 0);
 }

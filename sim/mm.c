@@ -431,6 +431,8 @@ static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_si
 	}
 }
 
+void (*mm_fault_hook)(struct xfs_inode *ip);
+
 /*
  * Resolve one page like get_user_pages(): fault it in and return its
  * kernel address, or NULL with *err set (no signal is raised):
@@ -438,7 +440,7 @@ static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_si
  * -EHWPOISON VM_FAULT_HWPOISON.
  */
 static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write, int *err,
-			       const char *who)
+			       const char *who, pfn_t *pfnp)
 {
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *vma = find_vma(mm, addr);
@@ -458,19 +460,24 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 		vm_fault_t ret;
 
 		if (pmd && (*pmd & _PAGE_PRESENT)) {
-			if (!write || (*pmd & _PAGE_RW))
-				return pfn_to_kaddr(PTE_PFN(*pmd) +
-						    (*pmd & _PAGE_SPECIAL ? 0 :
-						     ((addr & ~PMD_MASK) >> PAGE_SHIFT)));
+			if (!write || (*pmd & _PAGE_RW)) {
+				*pfnp = PTE_PFN(*pmd) + (*pmd & _PAGE_SPECIAL ? 0 :
+							 ((addr & ~PMD_MASK) >> PAGE_SHIFT));
+				return pfn_to_kaddr(*pfnp);
+			}
 		} else {
 			pte = pte_lookup(mm, addr, false);
-			if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW)))
-				return pfn_to_kaddr(PTE_PFN(*pte));
+			if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW))) {
+				*pfnp = PTE_PFN(*pte);
+				return pfn_to_kaddr(*pfnp);
+			}
 		}
 		/* the user fault handler or GUP takes mmap_lock for the fault */
 		lock_acquire(&lc_mmap_lock, (uint64_t)t->pid, LOCK_SHARED, 0, who);
 		ret = handle_mm_fault(vma, addr, write);
 		lock_release(&lc_mmap_lock, (uint64_t)t->pid, who);
+		if (mm_fault_hook)
+			mm_fault_hook(vma->vm_file->ip);	/* the inode's mapping state changed */
 		if (ret & VM_FAULT_HWPOISON) {
 			*err = -EHWPOISON;
 			return NULL;
@@ -492,9 +499,8 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
  * mapping was not found), the load would fault again forever; the kernel
  * ends it with SIGBUS, and so does the simulator.
  */
-static bool consumes_poison(struct task_struct *t, uint64_t addr)
+static bool consumes_poison(struct task_struct *t, uint64_t addr, pfn_t pfn)
 {
-	pfn_t pfn = follow_pfn(t->mm, addr);
 	uint64_t bad;
 
 	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages ||
@@ -511,10 +517,11 @@ static bool consumes_poison(struct task_struct *t, uint64_t addr)
 static unsigned char *access_page(struct task_struct *t, uint64_t addr, bool write)
 {
 	int err = 0;
-	unsigned char *k = gup_page(t, addr, write, &err, "do_user_addr_fault");
+	pfn_t pfn;
+	unsigned char *k = gup_page(t, addr, write, &err, "do_user_addr_fault", &pfn);
 
 	if (k)
-		return consumes_poison(t, addr) ? NULL : k;
+		return consumes_poison(t, addr, pfn) ? NULL : k;
 	if (err == -EHWPOISON)
 		raise_signal(t, SIG_BUS, SIM_BUS_MCEERR_AR);
 	else if (err == -EACCES)
@@ -546,12 +553,22 @@ int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len, boo
 	return 0;
 }
 
-int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write)
+int get_user_pfn(struct task_struct *t, uint64_t addr, bool write, pfn_t *pfnp)
 {
 	int err = 0;
 
-	for (uint64_t a = addr & PAGE_MASK; a < addr + len; a += PAGE_SIZE)
-		if (!gup_page(t, a, write, &err, "get_user_pages"))
+	return gup_page(t, addr, write, &err, "get_user_pages", pfnp) ? 0 : err;
+}
+
+int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write)
+{
+	pfn_t pfn;
+	int err;
+
+	for (uint64_t a = addr & PAGE_MASK; a < addr + len; a += PAGE_SIZE) {
+		err = get_user_pfn(t, a, write, &pfn);
+		if (err)
 			return err;
+	}
 	return 0;
 }

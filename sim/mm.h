@@ -116,6 +116,16 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
  */
 int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len,
 	      bool write);
+/*
+ * Called after every fault a task takes (the interpreter's incremental
+ * checker looks at that inode after the command); NULL when unused.
+ */
+extern void (*mm_fault_hook)(struct xfs_inode *ip);
+/*
+ * get_user_pages() for one page: fault it in and give its pfn; 0, or
+ * -EFAULT / -EACCES / -EHWPOISON (no signal is sent).
+ */
+int get_user_pfn(struct task_struct *t, uint64_t addr, bool write, pfn_t *pfnp);
 /* MADV_POPULATE_READ/WRITE: fault every page without copying. */
 int mm_populate(struct task_struct *t, uint64_t addr, uint64_t len, bool write);
 /* MADV_DONTNEED: zap the range's PTEs. */
@@ -124,8 +134,6 @@ void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end);
 /* Page tables */
 uint64_t *pte_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
 uint64_t *pmd_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
-/* The pfn @addr translates to (PTE or PMD leaf), or 0. */
-pfn_t follow_pfn(struct mm_struct *mm, uint64_t addr);
 bool pmd_has_pte_table(struct mm_struct *mm, uint64_t addr);
 void pgtable_free(struct mm_struct *mm);
 /* Every present leaf in [start, end): fn(addr, entry, is_pmd). */

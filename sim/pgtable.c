@@ -128,14 +128,3 @@ void pgtable_free(struct mm_struct *mm)
 	mm->pgd = NULL;
 	mm->pgtable_bytes = 0;
 }
-
-/* follow_pfn(): the pfn @addr translates to, or 0 when not present. */
-pfn_t follow_pfn(struct mm_struct *mm, uint64_t addr)
-{
-	uint64_t *pmd = pmd_lookup(mm, addr, false), *pte;
-
-	if (pmd && (*pmd & _PAGE_PRESENT) && (*pmd & _PAGE_PSE))
-		return PTE_PFN(*pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
-	pte = pte_lookup(mm, addr, false);
-	return pte && (*pte & _PAGE_PRESENT) ? PTE_PFN(*pte) : 0;
-}

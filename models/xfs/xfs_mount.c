@@ -155,14 +155,17 @@ struct xfs_inode *xfs_iget_incore(struct xfs_mount *mp, xfs_ino_t ino)
 	return ip && ip->i_incore ? ip : NULL;
 }
 
-struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name)
+struct xfs_inode *xfs_find_inode(struct xfs_mount *mp, const char *name)
 {
 	xfs_ino_t *ino = g_tree_lookup(mp->m_names, name);
-	struct xfs_inode *ip;
 
-	if (!ino)
-		return NULL;
-	ip = g_tree_lookup(mp->m_inodes, ino);
+	return ino ? g_tree_lookup(mp->m_inodes, ino) : NULL;
+}
+
+struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name)
+{
+	struct xfs_inode *ip = xfs_find_inode(mp, name);
+
 	if (ip)
 		ip->i_incore = true;	/* xfs_iget reads it in */
 	return ip;

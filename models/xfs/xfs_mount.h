@@ -80,6 +80,12 @@ uint64_t xfs_repair_poisoned_metadata(struct xfs_mount *mp);
 
 /* Namespace */
 struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name);
+/*
+ * The inode by name without reading it in (an observer's view, like
+ * xfs_db): for media errors and expectations, which must not change
+ * whether an inode is in core.
+ */
+struct xfs_inode *xfs_find_inode(struct xfs_mount *mp, const char *name);
 int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp);
 int xfs_remove(struct xfs_mount *mp, const char *name);
 /* Drop an open reference; frees an unlinked inode's blocks on the last. */
