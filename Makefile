@@ -1,20 +1,37 @@
 # daxsim — see README.md.  `make` builds ./daxsim; `make demo`, `make check`.
 CC        ?= gcc
 PKGS      := glib-2.0
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# Recursively expanded on purpose: pkg-config is asked when a recipe runs,
+# after `make deps` has installed GLib and check on a fresh machine.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Isim -Imodels/xfs -Imodels/share -I. $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS)
+
+# Layers (docs/architecture.md): each compiles with only the include paths
+# of itself and the layers below it; harness/layering.py checks the same.
+INC_kernel := -Isim/kernel/include
+INC_xfs    := $(INC_kernel) -Imodels/xfs
+INC_share  := $(INC_kernel) -Imodels/share
+INC_check  := $(INC_kernel) -Imodels/xfs -Imodels/share -Isim/check
+INC_scn    := $(INC_check) -Isim/scn
+INC_top    := $(INC_scn) -Isim/cli -I.
+layer_inc = $(strip $(if $(filter sim/kernel/%,$1),$(INC_kernel) -Imodels/xfs -Imodels/share -Isim/check,\
+	$(if $(filter models/xfs/%,$1),$(INC_xfs) -Imodels/share,\
+	$(if $(filter models/share/%,$1),$(INC_share) -Imodels/xfs,\
+	$(if $(filter sim/check/%,$1),$(INC_check) -Isim/scn,\
+	$(if $(filter sim/scn/%,$1),$(INC_scn),$(INC_top)))))))
 LDLIBS    = $(PKG_LIBS) -lm
 
 # BUILD selects an output tree: build/default, build/asan, build/cov ...
 BUILD     ?= default
 O         := build/$(BUILD)
 
-LIB_SRCS  := $(sort $(wildcard sim/*.c models/xfs/*.c models/share/*.c))
-LIB_SRCS  := $(filter-out sim/main.c,$(LIB_SRCS))
+LIB_SRCS  := $(sort $(wildcard sim/kernel/*/*.c sim/check/*.c sim/scn/*.c sim/cli/*.c \
+		models/xfs/*.c models/share/*.c))
+LIB_SRCS  := $(filter-out sim/cli/main.c,$(LIB_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS := $(sort $(wildcard harness/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
@@ -28,7 +45,7 @@ all: daxsim
 daxsim: $(O)/daxsim
 	@if [ "$(BUILD)" = default ]; then cp $< $@; fi
 
-$(O)/daxsim: $(O)/sim/main.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
+$(O)/daxsim: $(O)/sim/cli/main.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libdaxsim.a: $(LIB_OBJS)
@@ -37,15 +54,15 @@ $(O)/libdaxsim.a: $(LIB_OBJS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(call layer_inc,$<) -MMD -MP -c -o $@ $<
 
 $(O)/unit_tests: $(UNIT_OBJS) $(O)/libdaxsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # the lock rules file is built into daxsim (.incbin)
-$(O)/sim/lockdep_rules.o: docs/locking.rules
+$(O)/sim/kernel/locking/lockdep_rules.o: docs/locking.rules
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(O)/sim/main.d
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(O)/sim/cli/main.d
 
 # `make bench`: the benchmark binary (harness/bench.sh builds and runs it).
 BENCH_SRCS := $(sort $(wildcard harness/bench/*.c))
@@ -60,7 +77,9 @@ deps:
 unit: $(O)/unit_tests
 	CK_FORK=yes $(O)/unit_tests
 
-demo: deps daxsim
+# deps first, then a fresh make: its pkg-config calls see the installed packages
+demo: deps
+	@$(MAKE) --no-print-directory daxsim
 	@sh harness/demo.sh ./daxsim
 
 pytest: daxsim
@@ -80,7 +99,8 @@ lockcheck-update: daxsim
 
 # The observed lock graph of every scenario under DESIGN, drawn by graphviz.
 DESIGN ?= mainline
-lockgraph: deps daxsim
+lockgraph: deps
+	@$(MAKE) --no-print-directory daxsim
 	@mkdir -p build
 	rm -f build/lockgraph.dot
 	$(O)/daxsim run --model $(DESIGN) --keep-going --lockdep-graph=build/lockgraph.dot \
@@ -102,7 +122,8 @@ check: deps
 # fuzzing, mutants and coverage (fuzz/fuzz.mk)
 include fuzz/fuzz.mk
 
-bench: deps daxsim
+bench: deps
+	@$(MAKE) --no-print-directory daxsim
 	@sh harness/bench.sh
 
 clean:

@@ -1,12 +1,12 @@
 #!/bin/sh
-# make mutants: build each injected bug (sim/mutant.h), then show whether
+# make mutants: build each injected bug (sim/kernel/include/inject.h), then show whether
 # the scenario suite catches it (every scenario x design against its
 # golden, first difference) and how long fuzz_ops needs from an empty
 # corpus (libFuzzer, ASan+UBSan, budget FUZZ_BUDGET seconds, default 120).
 # Exit 1 if some mutant is caught by nothing.  MUTANT_ONLY="3 5" picks some.
 set -u
 BUDGET=${FUZZ_BUDGET:-120}
-MUTANTS=$(sed -n 's/^#define MUTANT_\([A-Z_]*\)[[:space:]]*\([0-9][0-9]*\).*/\2:\1/p' sim/mutant.h)
+MUTANTS=$(sed -n 's/^#define MUTANT_\([A-Z_]*\)[[:space:]]*\([0-9][0-9]*\).*/\2:\1/p' sim/kernel/include/inject.h)
 designs=$(./daxsim help models | awk '{print $1}')
 missed=0
 printf '| mutant | scenario suite | fuzz_ops (empty corpus, %ss budget) |\n|---|---|---|\n' "$BUDGET"

@@ -41,7 +41,7 @@
 #include "trace.h"
 #include "xfs_buf.h"
 #include "xfs_mount.h"
-#include "mutant.h"
+#include "inject.h"
 
 struct shadow_page {
 	struct address_space	*mapping;

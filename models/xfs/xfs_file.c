@@ -10,7 +10,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
-#include "mutant.h"
+#include "inject.h"
 
 static int xfs_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len)
 {

@@ -8,7 +8,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
-#include "mutant.h"
+#include "inject.h"
 
 /*
  * Trim @irec at the shared/unshared boundary; true if its first block is

@@ -17,7 +17,7 @@
 
 #include "lock.h"
 #include "memory_failure.h"
-#include "mutant.h"
+#include "inject.h"
 #include "memmap.h"
 #include "share.h"
 #include "sim.h"

@@ -14,7 +14,7 @@
 #include "sim.h"
 #include "trace.h"
 #include "xfs_mount.h"
-#include "mutant.h"
+#include "inject.h"
 
 static unsigned char zero_page[PAGE_SIZE];
 
