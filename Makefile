@@ -18,10 +18,10 @@ INC_share  := $(INC_kernel) -Imodels/share
 INC_check  := $(INC_kernel) -Imodels/xfs -Imodels/share -Isim/check
 INC_scn    := $(INC_check) -Isim/scn
 INC_top    := $(INC_scn) -Isim/cli -I.
-layer_inc = $(strip $(if $(filter sim/kernel/%,$1),$(INC_kernel) -Imodels/xfs -Imodels/share -Isim/check,\
-	$(if $(filter models/xfs/%,$1),$(INC_xfs) -Imodels/share,\
-	$(if $(filter models/share/%,$1),$(INC_share) -Imodels/xfs,\
-	$(if $(filter sim/check/%,$1),$(INC_check) -Isim/scn,\
+layer_inc = $(strip $(if $(filter sim/kernel/%,$1),$(INC_kernel),\
+	$(if $(filter models/xfs/%,$1),$(INC_xfs),\
+	$(if $(filter models/share/%,$1),$(INC_share),\
+	$(if $(filter sim/check/%,$1),$(INC_check),\
 	$(if $(filter sim/scn/%,$1),$(INC_scn),$(INC_top)))))))
 LDLIBS    = $(PKG_LIBS) -lm
 

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "share_registry.h"
 #include "scn.h"
 
 #define FUZZ_MAX_OPS	256

@@ -91,20 +91,20 @@ struct bench_world {
 
 void world_create(struct bench_world *bw, uint64_t pmem_bytes);
 void world_destroy(struct bench_world *bw);
-/* A new file of @bytes written through xfs_file_write in @chunk pieces. */
+/* A new file of @bytes written through vfs_write in @chunk pieces. */
 struct xfs_inode *world_file(const char *name, uint64_t bytes, uint64_t chunk,
 			     unsigned char fill);
 void world_fill(struct xfs_inode *ip, uint64_t bytes, uint64_t chunk,
 		unsigned char fill);
 /* An open file description holding @ip (as xfs_io's open). */
-struct sim_file *world_open(struct xfs_inode *ip);
-void world_close(struct sim_file *f);
+struct file *world_open(struct xfs_inode *ip);
+void world_close(struct file *f);
 void world_unlink(const char *name);
 /*
  * MAP_SHARED read-write mapping of [0, len).  @huge false clears VM_HUGEPAGE
  * after do_mmap, the effect of madvise(MADV_NOHUGEPAGE): 4 KiB PTE faults.
  */
-struct vm_area_struct *world_mmap(struct sim_file *f, uint64_t len, bool huge);
+struct vm_area_struct *world_mmap(struct file *f, uint64_t len, bool huge);
 void world_munmap(struct vm_area_struct *vma);
 /* One user load/store of one byte at @addr (faults if unmapped). */
 void world_touch(uint64_t addr, bool write);

@@ -22,7 +22,7 @@ struct reflink_arg {
 static void reflink_setup(void *arg)
 {
 	struct reflink_arg *a = arg;
-	int err = xfs_create(sim->mp, "clone", &a->dst);
+	int err = xfs_create(XFS_M(sim->sb), "clone", &a->dst);
 
 	if (err)
 		die("xfs_create clone: %d", err);
@@ -44,9 +44,9 @@ static void reflink_teardown(void *arg)
 {
 	struct reflink_arg *a = arg;
 
-	if (a->dst->i_size != a->src->i_size)
-		die("reflink copied %llu of %llu bytes", (unsigned long long)a->dst->i_size,
-		    (unsigned long long)a->src->i_size);
+	if (VFS_I(a->dst)->i_size != VFS_I(a->src)->i_size)
+		die("reflink copied %llu of %llu bytes", (unsigned long long)VFS_I(a->dst)->i_size,
+		    (unsigned long long)VFS_I(a->src)->i_size);
 	world_unlink("clone");
 }
 
@@ -55,7 +55,7 @@ static const struct bench_case reflink_case = { reflink_setup, reflink_pass, ref
 struct trunc_arg {
 	struct xfs_inode	*ip;
 	bool			huge;
-	struct sim_file		*f;
+	struct file		*f;
 	struct vm_area_struct	*vma;
 	uint64_t		entries;
 };
@@ -65,13 +65,13 @@ static void trunc_setup(void *arg)
 	struct trunc_arg *a = arg;
 	uint64_t step = a->huge ? PMD_SIZE : PAGE_SIZE;
 
-	if (a->ip->i_size != GIB)
+	if (VFS_I(a->ip)->i_size != GIB)
 		world_fill(a->ip, GIB, PMD_SIZE, 0xab);
 	a->f = world_open(a->ip);
 	a->vma = world_mmap(a->f, GIB, a->huge);
 	for (uint64_t off = 0; off < GIB; off += step)
 		world_touch(a->vma->vm_start + off, false);
-	a->entries = a->ip->i_mapping.nrentries;
+	a->entries = VFS_I(a->ip)->i_mapping->nrentries;
 }
 
 static uint64_t trunc_pass(void *arg)
@@ -88,8 +88,8 @@ static void trunc_teardown(void *arg)
 {
 	struct trunc_arg *a = arg;
 
-	if (a->ip->i_mapping.nrentries)
-		die("truncate left %llu entries", (unsigned long long)a->ip->i_mapping.nrentries);
+	if (VFS_I(a->ip)->i_mapping->nrentries)
+		die("truncate left %llu entries", (unsigned long long)VFS_I(a->ip)->i_mapping->nrentries);
 	world_munmap(a->vma);
 	world_close(a->f);
 }
@@ -106,15 +106,18 @@ static struct xfs_inode *fragmented_file(uint64_t extents)
 {
 	struct xfs_inode *ip;
 	unsigned char buf[PAGE_SIZE];
+	struct file *f;
 	char name[32];
 
 	snprintf(name, sizeof(name), "frag.%llu", (unsigned long long)extents);
-	if (xfs_create(sim->mp, name, &ip))
+	if (xfs_create(XFS_M(sim->sb), name, &ip))
 		die("xfs_create %s", name);
 	memset(buf, 0x3c, sizeof(buf));
+	f = world_open(ip);
 	for (uint64_t i = 0; i < extents; i++)
-		if (xfs_file_write(ip, 2 * i * PAGE_SIZE, PAGE_SIZE, buf) != PAGE_SIZE)
+		if (vfs_write(f, buf, PAGE_SIZE, 2 * i * PAGE_SIZE) != PAGE_SIZE)
 			die("fragmented write");
+	world_close(f);
 	if (xfs_iext_count(ip->i_df) != extents)
 		die("%s has %llu extents, wanted %llu", name,
 		    (unsigned long long)xfs_iext_count(ip->i_df), (unsigned long long)extents);
@@ -134,12 +137,12 @@ void sim_bulk_measure(struct sim_bulk *sb, int reps)
 	for (int i = 0; i < FRAG_SIZES; i++) {
 		ra.src = fragmented_file(1024ULL << (2 * i));
 		sb->reflink_frag_extents[i] = xfs_iext_count(ra.src->i_df);
-		sb->reflink_frag_bytes[i] = ra.src->i_size;
+		sb->reflink_frag_bytes[i] = VFS_I(ra.src)->i_size;
 		sb->reflink_frag[i] = bench_run(&reflink_case, &ra, reps);
 	}
 
 	fprintf(stderr, "bench: truncate 1 GiB mapped...\n");
-	ta.ip = xfs_lookup(sim->mp, "big");
+	ta.ip = xfs_lookup(XFS_M(sim->sb), "big");
 	ta.huge = true;
 	sb->truncate_pmd = bench_run(&trunc_case, &ta, reps);
 	sb->truncate_pmd_entries = ta.entries;

@@ -21,13 +21,13 @@ struct fault_arg {
 	struct xfs_inode	*src;		/* CoW: the reflink source */
 	uint64_t		npages;
 	bool			write, huge, cold, cow;
-	struct sim_file		*f;
+	struct file		*f;
 	struct vm_area_struct	*vma;
 };
 
 static void drop_entries(struct xfs_inode *ip)
 {
-	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
 }
 
 static void fault_setup(void *arg)
@@ -37,7 +37,7 @@ static void fault_setup(void *arg)
 	if (a->cow) {
 		uint64_t len = a->npages * PAGE_SIZE;
 		bool same;
-		int err = xfs_create(sim->mp, "cow", &a->ip);
+		int err = xfs_create(XFS_M(sim->sb), "cow", &a->ip);
 
 		if (err)
 			die("xfs_create cow: %d", err);

@@ -33,7 +33,7 @@ static void sparse_device(struct sim_memory *sm)
 	uint64_t rss0, m0, rss1, m1;
 	char err[600];
 
-	sim_world_init(&w, stdout);
+	sim_world_init(&w);
 	rss0 = rss_bytes();
 	m0 = malloc_bytes();
 	if (pmem_create(&sim->pmem, TIB, PMEM_BACKING_AUTO, NULL, err, sizeof(err)))
@@ -49,7 +49,7 @@ static void sparse_device(struct sim_memory *sm)
 		 pmem_backing_name(sim->pmem.backing));
 	if (xfs_mkfs(&sim->pmem, &o, &mp, err, sizeof(err)))
 		die("1 TiB mkfs: %s", err);
-	sim->mp = mp;
+	sim->sb = &mp->m_super;
 	sm->sparse_mkfs_rss = rss_bytes() - rss1;
 	sm->sparse_mkfs_malloc = malloc_bytes() - m1;
 	if (sim->memmap.sections_populated)
@@ -62,7 +62,7 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 {
 	struct bench_world bw;
 	struct xfs_inode *ip;
-	struct sim_file *f;
+	struct file *f;
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	uint64_t m0, pg0, used0, pages;
@@ -97,9 +97,9 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 	for (uint64_t i = 0; i < npages; i++)
 		world_touch(vma->vm_start + i * PAGE_SIZE, false);
 	pages = npages;
-	if (ip->i_mapping.nrentries != npages)
+	if (VFS_I(ip)->i_mapping->nrentries != npages)
 		die("expected %llu PTE entries, have %llu", (unsigned long long)npages,
-		    (unsigned long long)ip->i_mapping.nrentries);
+		    (unsigned long long)VFS_I(ip)->i_mapping->nrentries);
 	sm->mapped_pte_total = (double)(malloc_bytes() - m0) / (double)pages;
 	sm->mapped_pte_pgtable = (double)(mm->pgtable_bytes - pg0) / (double)pages;
 	share_ops->stats(&st);
@@ -109,7 +109,7 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 	world_munmap(vma);
 
 	/* per mapped page, 2 MiB PMDs */
-	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
 	vma = world_mmap(f, npages * PAGE_SIZE, true);
 	m0 = malloc_bytes();
 	for (uint64_t off = 0; off < npages * PAGE_SIZE; off += PMD_SIZE)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "share_registry.h"
 #include "bench.h"
 #include "share.h"
 #include "xfs_buf.h"
@@ -47,7 +48,7 @@ static void share_one(struct share_result *r, struct xfs_inode *src, unsigned nf
 		      uint64_t bytes, bool huge)
 {
 	struct xfs_inode **ip = g_new0(struct xfs_inode *, nfiles);
-	struct sim_file **f = g_new0(struct sim_file *, nfiles);
+	struct file **f = g_new0(struct file *, nfiles);
 	struct vm_area_struct **vma = g_new0(struct vm_area_struct *, nfiles);
 	uint64_t step = huge ? PMD_SIZE : PAGE_SIZE, per_file = bytes / step;
 	const uint64_t *counter = huge ? &sim->stats.pmd_faults : &sim->stats.faults;
@@ -62,7 +63,7 @@ static void share_one(struct share_result *r, struct xfs_inode *src, unsigned nf
 		int err;
 
 		snprintf(name, sizeof(name), "share.%u", i);
-		err = xfs_create(sim->mp, name, &ip[i]);
+		err = xfs_create(XFS_M(sim->sb), name, &ip[i]);
 		if (err)
 			die("xfs_create %s: %d", name, err);
 		err = xfs_reflink_remap_range(src, 0, ip[i], 0, &len, false, &same);
@@ -114,7 +115,7 @@ static void share_one(struct share_result *r, struct xfs_inode *src, unsigned nf
 		snprintf(name, sizeof(name), "share.%u", i);
 		world_unlink(name);
 	}
-	dax_delete_mapping_range(&src->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(src)->i_mapping, 0, XFS_MAX_FILEOFF);
 	world_close(f[0]);
 	share_drain_warnings(count_warning, &r->warnings);
 	share_ops->stats(&st);
@@ -131,13 +132,13 @@ static void share_one(struct share_result *r, struct xfs_inode *src, unsigned nf
  */
 static void share_warmup(struct xfs_inode *src, uint64_t bytes, bool huge)
 {
-	struct sim_file *f = world_open(src);
+	struct file *f = world_open(src);
 	struct vm_area_struct *vma = world_mmap(f, bytes, huge);
 
 	for (uint64_t off = 0; off < bytes; off += huge ? PMD_SIZE : PAGE_SIZE)
 		world_touch(vma->vm_start + off, false);
 	world_munmap(vma);
-	dax_delete_mapping_range(&src->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(src)->i_mapping, 0, XFS_MAX_FILEOFF);
 	world_close(f);
 }
 
@@ -247,7 +248,7 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 	fprintf(stderr, "bench: xfs_buf_incore lookups...\n");
 	/* 1M 4 KiB blocks: a 4 GiB filesystem at least (sparse backing) */
 	world_create(&bw, 8ULL << 30);
-	a.mp = sim->mp;
+	a.mp = XFS_M(sim->sb);
 	a.keys = keys;
 	a.nkeys = nlookups;
 	bl->nlookups = nlookups;
@@ -256,11 +257,11 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 
 		/* one master per 4 KiB block, blocks 0..n-1 (order does not matter to a tree) */
 		for (; have < sizes[s]; have++)
-			if (xfs_buf_get(sim->mp, XFS_FSB_TO_DADDR(have), 8, &bufs[have]))
+			if (xfs_buf_get(XFS_M(sim->sb), XFS_FSB_TO_DADDR(have), 8, &bufs[have]))
 				die("xfs_buf_get block %llu", (unsigned long long)have);
-		if (xfs_buf_count(sim->mp) != sizes[s])
+		if (xfs_buf_count(XFS_M(sim->sb)) != sizes[s])
 			die("buffer cache holds %llu buffers, wanted %llu",
-			    (unsigned long long)xfs_buf_count(sim->mp), (unsigned long long)sizes[s]);
+			    (unsigned long long)xfs_buf_count(XFS_M(sim->sb)), (unsigned long long)sizes[s]);
 		for (uint64_t i = 0; i < nlookups; i++)
 			keys[i] = XFS_FSB_TO_DADDR(splitmix64(&seed) % sizes[s]);
 		a.found = 0;
@@ -279,10 +280,10 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 		bl->hot[s] = bench_run(&lookup_case, &a, reps);
 		if (a.found != (uint64_t)(reps + 1) * nlookups)
 			die("xfs_buf_incore missed hot lookups");
-		bl->height[s] = g_tree_height(sim->mp->m_bufs);
+		bl->height[s] = g_tree_height(XFS_M(sim->sb)->m_bufs);
 	}
 	for (uint64_t i = 0; i < have; i++)
-		xfs_buf_rele(sim->mp, bufs[i]);
+		xfs_buf_rele(XFS_M(sim->sb), bufs[i]);
 	world_destroy(&bw);
 	g_free(bufs);
 	g_free(keys);

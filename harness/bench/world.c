@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "share_registry.h"
 #include "bench.h"
 #include "lock.h"
 #include "share.h"
@@ -20,17 +21,20 @@ static struct bench_world *cur;
 void world_create(struct bench_world *bw, uint64_t pmem_bytes)
 {
 	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };	/* the CLI default */
+	struct xfs_mount *mp;
 	char err[600];
 
 	memset(bw, 0, sizeof(*bw));
-	sim_world_init(&bw->world, stdout);
+	sim_world_init(&bw->world);
 	share_ops = share_find(SHARE_DEFAULT);
+	share_designs_init();
 	if (pmem_create(&sim->pmem, pmem_bytes, PMEM_BACKING_AUTO, NULL, err, sizeof(err)))
 		die("%s", err);
 	memmap_init(&sim->memmap, sim->pmem.nr_pages);
 	sim->have_pmem = true;
-	if (xfs_mkfs(&sim->pmem, &o, &sim->mp, err, sizeof(err)))
+	if (xfs_mkfs(&sim->pmem, &o, &mp, err, sizeof(err)))
 		die("%s", err);
+	sim->sb = &mp->m_super;
 	bw->task = task_create("bench", sim->next_pid++);
 	lock_current = &bw->task->lockctx;	/* every call below runs as the task */
 	cur = bw;
@@ -41,6 +45,7 @@ void world_destroy(struct bench_world *bw)
 	lock_current = &sim->kthread->lockctx;
 	task_free(bw->task);
 	sim_world_destroy(&bw->world);
+	share_designs_destroy();
 	cur = NULL;
 }
 
@@ -52,14 +57,16 @@ const char *world_backing(void)
 void world_fill(struct xfs_inode *ip, uint64_t bytes, uint64_t chunk, unsigned char fill)
 {
 	unsigned char *buf = g_malloc(chunk);
+	struct file *f = alloc_file(VFS_I(ip), "fill", false);
 
 	memset(buf, fill, chunk);
 	for (uint64_t off = 0; off < bytes; off += chunk) {
-		int64_t w = xfs_file_write(ip, off, MIN(chunk, bytes - off), buf);
+		int64_t w = vfs_write(f, buf, MIN(chunk, bytes - off), off);
 
 		if (w != (int64_t)MIN(chunk, bytes - off))
-			die("xfs_file_write at %llu: %lld", (unsigned long long)off, (long long)w);
+			die("vfs_write at %llu: %lld", (unsigned long long)off, (long long)w);
 	}
+	fput(f);
 	g_free(buf);
 }
 
@@ -67,7 +74,7 @@ struct xfs_inode *world_file(const char *name, uint64_t bytes, uint64_t chunk,
 			     unsigned char fill)
 {
 	struct xfs_inode *ip;
-	int err = xfs_create(sim->mp, name, &ip);
+	int err = xfs_create(XFS_M(sim->sb), name, &ip);
 
 	if (err)
 		die("xfs_create %s: %d", name, err);
@@ -75,39 +82,31 @@ struct xfs_inode *world_file(const char *name, uint64_t bytes, uint64_t chunk,
 	return ip;
 }
 
-struct sim_file *world_open(struct xfs_inode *ip)
+struct file *world_open(struct xfs_inode *ip)
 {
-	struct sim_file *f = g_new0(struct sim_file, 1);
-
-	xfs_ihold(ip);
-	f->ip = ip;
-	f->name = g_strdup(ip->i_name ? ip->i_name : "?");
-	f->refs = 1;
-	return f;
+	return alloc_file(VFS_I(ip), ip->i_name ? ip->i_name : "?", false);
 }
 
-void world_close(struct sim_file *f)
+void world_close(struct file *f)
 {
-	if (--f->refs)
+	if (f->f_count != 1)
 		die("world_close: file still mapped");
-	xfs_irele(f->ip);
-	g_free(f->name);
-	g_free(f);
+	fput(f);
 }
 
 void world_unlink(const char *name)
 {
-	int err = xfs_remove(sim->mp, name);
+	int err = xfs_remove(XFS_M(sim->sb), name);
 
 	if (err)
 		die("xfs_remove %s: %d", name, err);
 }
 
-struct vm_area_struct *world_mmap(struct sim_file *f, uint64_t len, bool huge)
+struct vm_area_struct *world_mmap(struct file *f, uint64_t len, bool huge)
 {
 	int err = 0;
 	struct vm_area_struct *vma = do_mmap(cur->task, f, 0, len,
-					     VM_READ | VM_WRITE | VM_SHARED, &err);
+					     VM_READ | VM_WRITE | VM_SHARED, 0, &err);
 
 	if (!vma)
 		die("do_mmap: %d", err);

@@ -593,16 +593,12 @@ END_TEST
 static struct vm_area_struct *map(struct task_struct *t, struct xfs_inode *ip,
 				  uint64_t off, uint64_t len, unsigned long flags)
 {
-	struct sim_file *f = g_new0(struct sim_file, 1);
+	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
 	struct vm_area_struct *vma;
 	int err = 0;
 
-	xfs_ihold(ip);
-	f->ip = ip;
-	f->name = g_strdup(ip->i_name);
-	f->refs = 1;
 	g_ptr_array_add(t->files, f);
-	vma = do_mmap(t, f, off, len, flags, &err);
+	vma = do_mmap(t, f, off, len, flags, 0, &err);
 	ck_assert_msg(vma != NULL, "do_mmap: %d", err);
 	g_ptr_array_add(t->maps, vma);
 	return vma;
@@ -654,7 +650,7 @@ static void insert_at(struct vm_area_struct *vma, pgoff_t pgoff, pfn_t pfn,
 START_TEST(test_writeback_cleans)
 {
 	struct xfs_inode *ip = ut_create_file("f", 0);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	struct vm_area_struct *v2 = map(ut_tsk[1], ip, 600 * SZ_4K, SZ_4K,
@@ -783,7 +779,8 @@ static vm_fault_t fault(struct task_struct *t, struct vm_area_struct *vma,
 
 	lock_current = &t->lockctx;
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_SHARED);
-	ret = xfs_filemap_fault(&vmf, order);
+	/* the fs's vm_ops, as handle_mm_fault() reaches them */
+	ret = order ? vma->vm_ops->huge_fault(&vmf, order) : vma->vm_ops->fault(&vmf);
 	sim_unlock(mmap_lock, (uint64_t)t->pid);
 	return ret;
 }
@@ -810,7 +807,7 @@ static unsigned long entry_at(struct address_space *m, pgoff_t index)
 START_TEST(test_fault_hole_read_then_write)
 {
 	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_4K);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 4 * SZ_4K,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char buf[16];
@@ -856,7 +853,7 @@ END_TEST
 START_TEST(test_fault_pmd_hole_read_then_write)
 {
 	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char buf[8];
@@ -903,14 +900,14 @@ END_TEST
 START_TEST(test_fault_pmd_fallback_short_extent)
 {
 	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 	unsigned char data[SZ_4K];
 	unsigned long e;
 
 	memset(data, 0x33, sizeof(data));
-	ut_assert_int_eq(xfs_file_write(ip, 0, SZ_4K, data), (int64_t)SZ_4K);
+	ut_assert_int_eq(ut_pwrite(ip, data, SZ_4K, 0), (int64_t)SZ_4K);
 	ut_assert_no_entries(m);
 
 	ut_assert_uint_eq(fault(ut_tsk[0], v, 0, false, PMD_ORDER), VM_FAULT_FALLBACK);
@@ -950,7 +947,7 @@ END_TEST
 START_TEST(test_fault_zero_pmd_downgraded_by_pte_write)
 {
 	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v1 = map(ut_tsk[0], ip, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
 	struct vm_area_struct *v2 = map(ut_tsk[1], ip, 0, SZ_2M / 2,
@@ -995,7 +992,7 @@ END_TEST
 START_TEST(test_fault_private_write_stays_empty)
 {
 	struct xfs_inode *ip = ut_create_file("f", 2 * SZ_2M);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	struct vm_area_struct *v = map(ut_tsk[0], ip, 0, 2 * SZ_2M, VM_READ | VM_WRITE);
 	unsigned char buf[4];
 	uint64_t leaf;
@@ -1012,7 +1009,7 @@ START_TEST(test_fault_private_write_stays_empty)
 	ut_assert_uint_eq(buf[0], 0);
 	ut_assert_uint_eq(buf[1], 0x99);
 	lock_current = &ut_tsk[0]->lockctx;
-	ut_assert_int_eq(xfs_file_read(ip, 2 * SZ_4K, 4, buf), 4);
+	ut_assert_int_eq(ut_pread(ip, buf, 4, 2 * SZ_4K), 4);
 	ut_assert_uint_eq(buf[1], 0);			/* still a hole */
 	ut_assert_int_eq(held(), 0);
 }
@@ -1033,13 +1030,13 @@ END_TEST
 START_TEST(test_fault_fsync_then_wp_fault)
 {
 	struct xfs_inode *ip = ut_create_file("f", 0);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	unsigned char data[4 * SZ_4K];
 	struct vm_area_struct *v;
 	pfn_t p, q;
 
 	memset(data, 0x11, sizeof(data));
-	ut_assert_int_eq(xfs_file_write(ip, 0, sizeof(data), data), (int64_t)sizeof(data));
+	ut_assert_int_eq(ut_pwrite(ip, data, sizeof(data), 0), (int64_t)sizeof(data));
 	v = map(ut_tsk[0], ip, 0, sizeof(data), VM_READ | VM_WRITE | VM_SHARED);
 
 	mwrite(ut_tsk[0], addr_of(v, 1), 0x22, 1);
@@ -1049,7 +1046,7 @@ START_TEST(test_fault_fsync_then_wp_fault)
 	ut_assert_entries(m, { 1, E_PTE(p), DIRTY }, { 2, E_PTE(q), 0 });
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(p, _PAGE_RW | _PAGE_DIRTY));
 
-	ut_assert_int_eq(xfs_file_fsync(ip, 0, sizeof(data) - 1), 0);
+	ut_assert_int_eq(ut_fsync(ip, 0, sizeof(data) - 1), 0);
 	ut_assert_entries(m, { 1, E_PTE(p), 0 }, { 2, E_PTE(q), 0 });
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(p, 0));
 	ut_assert_uint_eq(leaf_at(v, 2, false), leaf_val(q, 0));
@@ -1077,13 +1074,13 @@ END_TEST
 START_TEST(test_fault_truncate_drops_entries)
 {
 	struct xfs_inode *ip = ut_create_file("f", 0);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 	unsigned char data[4 * SZ_4K];
 	struct vm_area_struct *v;
 	pfn_t pf[4];
 
 	memset(data, 0x44, sizeof(data));
-	ut_assert_int_eq(xfs_file_write(ip, 0, sizeof(data), data), (int64_t)sizeof(data));
+	ut_assert_int_eq(ut_pwrite(ip, data, sizeof(data), 0), (int64_t)sizeof(data));
 	v = map(ut_tsk[0], ip, 0, sizeof(data), VM_READ | VM_SHARED);
 	mread(ut_tsk[0], addr_of(v, 0), data, sizeof(data));
 	ut_assert_uint_eq(m->nrentries, 4);

@@ -322,23 +322,19 @@ END_TEST
 /* With a world: mmap layout, leaf insertion and reverse unmapping ------ */
 
 
-static struct sim_file *open_file(struct task_struct *t, struct xfs_inode *ip)
+static struct file *open_file(struct task_struct *t, struct xfs_inode *ip)
 {
-	struct sim_file *f = g_new0(struct sim_file, 1);
+	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
 
-	xfs_ihold(ip);
-	f->ip = ip;
-	f->name = g_strdup(ip->i_name);
-	f->refs = 1;
 	g_ptr_array_add(t->files, f);
 	return f;
 }
 
-static struct vm_area_struct *map(struct task_struct *t, struct sim_file *f,
+static struct vm_area_struct *map(struct task_struct *t, struct file *f,
 				  uint64_t off, uint64_t len, unsigned long flags)
 {
 	int err = 0;
-	struct vm_area_struct *vma = do_mmap(t, f, off, len, flags, &err);
+	struct vm_area_struct *vma = do_mmap(t, f, off, len, flags, 0, &err);
 
 	ck_assert_msg(vma != NULL, "do_mmap: %d", err);
 	g_ptr_array_add(t->maps, vma);
@@ -381,7 +377,7 @@ static struct page *pg(pfn_t pfn)
 START_TEST(test_mmap_layout_and_find_vma)
 {
 	struct xfs_inode *ip = ut_create_file("f", 8 * SZ_2M);
-	struct sim_file *f = open_file(ut_tsk[0], ip);
+	struct file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v1, *v2, *v3;
 	int err = 0;
 
@@ -399,7 +395,7 @@ START_TEST(test_mmap_layout_and_find_vma)
 	ut_assert_uint_eq(v3->vm_end - v3->vm_start, 0x2000);	/* page-rounded */
 	ut_assert_uint_ge(v3->vm_start, v2->vm_end + SZ_2M);
 	ut_assert_uint_eq(linear_page_index(v2, v2->vm_start + 0x1000), 516);
-	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 3);
+	ut_assert_int_eq(g_tree_nnodes(VFS_I(ip)->i_mapping->i_mmap), 3);
 
 	ut_assert(find_vma(ut_tsk[0]->mm, v1->vm_start) == v1);
 	ut_assert(find_vma(ut_tsk[0]->mm, v1->vm_end - 1) == v1);
@@ -410,13 +406,13 @@ START_TEST(test_mmap_layout_and_find_vma)
 	ut_assert(find_vma(ut_tsk[0]->mm, A - 1) == NULL);
 	ut_assert(find_vma(ut_tsk[1]->mm, v1->vm_start) == NULL);
 
-	ut_assert(do_mmap(ut_tsk[0], f, 0x800, SZ_4K, VM_READ, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0x800, SZ_4K, VM_READ, 0, &err) == NULL);
 	ut_assert_int_eq(err, -EINVAL);
-	ut_assert(do_mmap(ut_tsk[0], f, 0, 0, VM_READ, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0, 0, VM_READ, 0, &err) == NULL);
 	ut_assert_int_eq(err, -EINVAL);
-	ut_assert(do_mmap(ut_tsk[0], f, 0, SZ_4K, VM_READ | VM_SYNC, &err) == NULL);
+	ut_assert(do_mmap(ut_tsk[0], f, 0, SZ_4K, VM_READ, MAP_SYNC_, &err) == NULL);
 	ut_assert_int_eq(err, -EOPNOTSUPP);
-	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 3);
+	ut_assert_int_eq(g_tree_nnodes(VFS_I(ip)->i_mapping->i_mmap), 3);
 	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
@@ -459,7 +455,7 @@ START_TEST(test_vmf_insert_pfn_leaves)
 		{ H, { 0, 0, 0, 0, 0, 1, 1 } },
 	};
 	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
-	struct sim_file *f = open_file(ut_tsk[0], ip);
+	struct file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 2 * SZ_2M,
 				       VM_READ | VM_WRITE | VM_SHARED);
 
@@ -481,7 +477,7 @@ START_TEST(test_vmf_insert_pfn_leaves)
 	ut_assert_int_eq(pg(H)->_mapcount, 0);
 	ut_assert_int_eq(pg(H)->_refcount, 0);
 	ut_assert_uint_eq(anon_pages_in_use(), 0);
-	ut_assert_int_eq(g_tree_nnodes(ip->i_mapping.i_mmap), 0);
+	ut_assert_int_eq(g_tree_nnodes(VFS_I(ip)->i_mapping->i_mmap), 0);
 	ut_assert_int_eq(lock_total_held(), ut_held0);
 }
 END_TEST
@@ -506,12 +502,12 @@ START_TEST(test_unmap_mapping_pages)
 {
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
 	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
-	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
+	struct file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
 	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
 	struct vm_area_struct *v2 = map(ut_tsk[1], f2, SZ_4K, 4 * SZ_4K,
 					VM_READ | VM_WRITE);
-	struct address_space *m = &ip->i_mapping;
+	struct address_space *m = VFS_I(ip)->i_mapping;
 
 	for (pgoff_t i = 0; i < 4; i++)
 		insert_at(v1, i, PFN(4000 + i), true, false);
@@ -564,12 +560,12 @@ END_TEST
 START_TEST(test_unmap_mapping_pages_nr0_to_eof)
 {
 	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_4K);
-	struct sim_file *f = open_file(ut_tsk[0], ip);
+	struct file *f = open_file(ut_tsk[0], ip);
 	struct vm_area_struct *v = map(ut_tsk[0], f, 0, 4 * SZ_4K, VM_READ | VM_SHARED);
 
 	for (pgoff_t i = 0; i < 4; i++)
 		insert_at(v, i, PFN(4000 + i), false, false);
-	unmap_mapping_pages(&ip->i_mapping, 2, 0, false);
+	unmap_mapping_pages(VFS_I(ip)->i_mapping, 2, 0, false);
 	ut_assert_uint_eq(leaf_at(v, 0, false), leaf_val(PFN(4000), 0));
 	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(PFN(4001), 0));
 	ut_assert_uint_eq(leaf_at(v, 2, false), 0);
@@ -591,7 +587,7 @@ START_TEST(test_mapping_mkclean)
 	const pfn_t H = PFN(1024), anon = anon_page_alloc();
 	const uint64_t wbits = _PAGE_RW | _PAGE_DIRTY;
 	struct xfs_inode *ip = ut_create_file("f", 4 * SZ_2M);
-	struct sim_file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
+	struct file *f1 = open_file(ut_tsk[0], ip), *f2 = open_file(ut_tsk[1], ip);
 	struct vm_area_struct *v1 = map(ut_tsk[0], f1, 0, 2 * SZ_2M,
 					VM_READ | VM_WRITE | VM_SHARED);
 	struct vm_area_struct *v2 = map(ut_tsk[1], f2, 0, SZ_2M, VM_READ | VM_WRITE);
@@ -601,7 +597,7 @@ START_TEST(test_mapping_mkclean)
 	insert_at(v1, 512, H, true, true);
 	insert_at(v2, 1, anon, true, false);
 
-	mapping_mkclean(&ip->i_mapping, 1, 600);
+	mapping_mkclean(VFS_I(ip)->i_mapping, 1, 600);
 	ut_assert_uint_eq(leaf_at(v1, 0, false), leaf_val(PFN(4000), wbits));
 	ut_assert_uint_eq(leaf_at(v1, 1, false), leaf_val(PFN(4001), 0));
 	ut_assert_uint_eq(leaf_at(v1, 512, true), leaf_val(H, _PAGE_PSE));

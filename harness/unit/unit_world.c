@@ -2,6 +2,7 @@
 /* The unit tests' simulated world fixture (see unit_world.h). */
 #include <check.h>
 
+#include "share_registry.h"
 #include "lock.h"
 #include "memmap.h"
 #include "pmem.h"
@@ -17,14 +18,17 @@ int ut_held0;
 void ut_world_setup(void)
 {
 	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };
+	struct xfs_mount *mp;
 	char err[600];
 
-	sim_world_init(&ut_world, NULL);
+	sim_world_init(&ut_world);
+	share_designs_init();
 	ck_assert_msg(pmem_create(&ut_world.pmem, 64ULL << 20, PMEM_BACKING_MEMFD, NULL,
 				  err, sizeof(err)) == 0, "%s", err);
 	memmap_init(&ut_world.memmap, ut_world.pmem.nr_pages);
 	ut_world.have_pmem = true;
-	ck_assert_msg(xfs_mkfs(&ut_world.pmem, &o, &ut_world.mp, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(xfs_mkfs(&ut_world.pmem, &o, &mp, err, sizeof(err)) == 0, "%s", err);
+	ut_world.sb = &mp->m_super;
 	share_ops = share_find("mainline");	/* the tests assert its folio encoding */
 	ut_tsk[0] = task_create("p1", 101);
 	ut_tsk[1] = task_create("p2", 102);
@@ -40,14 +44,43 @@ void ut_world_teardown(void)
 		ut_tsk[i] = NULL;
 	}
 	sim_world_destroy(&ut_world);
+	share_designs_destroy();
 }
 
 struct xfs_inode *ut_create_file(const char *name, uint64_t size)
 {
 	struct xfs_inode *ip;
 
-	ut_assert_int_eq(xfs_create(ut_world.mp, name, &ip), 0);
+	ut_assert_int_eq(xfs_create(XFS_M(ut_world.sb), name, &ip), 0);
 	if (size)
 		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
 	return ip;
+}
+
+/* pwrite/pread/fsync as a task does them: through a file and its f_op. */
+int64_t ut_pwrite(struct xfs_inode *ip, const void *buf, uint64_t len, uint64_t pos)
+{
+	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
+	int64_t ret = vfs_write(f, buf, len, pos);
+
+	fput(f);
+	return ret;
+}
+
+int64_t ut_pread(struct xfs_inode *ip, void *buf, uint64_t len, uint64_t pos)
+{
+	struct file *f = alloc_file(VFS_I(ip), ip->i_name, true);
+	int64_t ret = vfs_read(f, buf, len, pos);
+
+	fput(f);
+	return ret;
+}
+
+int ut_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end)
+{
+	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
+	int ret = vfs_fsync_range(f, start, end, 0);
+
+	fput(f);
+	return ret;
 }

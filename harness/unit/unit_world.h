@@ -19,5 +19,8 @@ void ut_world_setup(void);
 void ut_world_teardown(void);
 /* A new file of @size bytes in the world, all hole. */
 struct xfs_inode *ut_create_file(const char *name, uint64_t size);
+int64_t ut_pwrite(struct xfs_inode *ip, const void *buf, uint64_t len, uint64_t pos);
+int64_t ut_pread(struct xfs_inode *ip, void *buf, uint64_t len, uint64_t pos);
+int ut_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "share.h"
+#include "share_registry.h"
 #include "sim.h"
 
 extern const struct dax_share_ops share_shadow_ops;
@@ -20,7 +20,6 @@ static const struct dax_share_ops *const designs[] = {
 	NULL,
 };
 
-const struct dax_share_ops *share_ops = &share_shadow_ops;
 
 const struct dax_share_ops *const *share_designs(void)
 {
@@ -29,6 +28,8 @@ const struct dax_share_ops *const *share_designs(void)
 
 void share_designs_init(void)
 {
+	if (!share_ops)
+		share_ops = share_find(SHARE_DEFAULT);
 	for (int i = 0; designs[i]; i++)
 		if (designs[i]->init)
 			designs[i]->init();
@@ -47,36 +48,4 @@ const struct dax_share_ops *share_find(const char *name)
 		if (!strcmp(designs[i]->name, name))
 			return designs[i];
 	return NULL;
-}
-
-struct pending_warning {
-	char id[24];
-	char msg[200];
-};
-static struct pending_warning pending[32];
-static int npending;
-
-void share_warn(const char *id, const char *fmt, ...)
-{
-	struct pending_warning *w;
-	va_list ap;
-
-	if (npending >= (int)ARRAY_SIZE(pending))
-		return;
-	w = &pending[npending++];
-	snprintf(w->id, sizeof(w->id), "%s", id);
-	va_start(ap, fmt);
-	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
-	va_end(ap);
-	printk("WARNING: %s\n", w->msg);
-}
-
-int share_drain_warnings(share_report_fn report, void *arg)
-{
-	int n = npending;
-
-	for (int i = 0; i < npending; i++)
-		report(pending[i].id, pending[i].msg, arg);
-	npending = 0;
-	return n;
 }

@@ -39,15 +39,13 @@
 #include "share.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_buf.h"
-#include "xfs_mount.h"
 #include "inject.h"
 
 struct shadow_page {
 	struct address_space	*mapping;
 	pgoff_t			index;
 	unsigned int		order;
-	struct xfs_buf		*master;
+	struct share_buf		*master;
 };
 
 /* A master: the xfs_buf's private data. */
@@ -103,12 +101,12 @@ static struct shadow_page *shadow_lookup(struct address_space *mapping, pgoff_t 
 	return shadow_slots ? g_tree_lookup(shadow_slots, &k) : NULL;
 }
 
-static struct shadow_master *master_of(struct xfs_buf *bp)
+static struct shadow_master *master_of(struct share_buf *bp)
 {
 	return bp->b_private;
 }
 
-static void master_free(struct page *page, struct xfs_buf *bp)
+static void master_free(struct page *page, struct share_buf *bp)
 {
 	struct shadow_master *m = master_of(bp);
 
@@ -116,11 +114,11 @@ static void master_free(struct page *page, struct xfs_buf *bp)
 	g_free(m);
 	bp->b_private = NULL;
 	page->private = NULL;
-	xfs_buf_rele(sim->mp, bp);
+	sim->sb->s_share_ops->buf_rele(sim->sb, bp);
 	sh.masters--;
 }
 
-static void shadow_add(struct xfs_buf *bp, struct address_space *mapping, pgoff_t index,
+static void shadow_add(struct share_buf *bp, struct address_space *mapping, pgoff_t index,
 		       unsigned int order)
 {
 	struct shadow_master *m = master_of(bp);
@@ -154,7 +152,7 @@ static gboolean first_shadow(gpointer k, gpointer v, gpointer data)
 }
 
 /* The block stopped being shared with one shadow left: it owns the page. */
-static void shadow_promote(struct page *page, struct xfs_buf *bp)
+static void shadow_promote(struct page *page, struct share_buf *bp)
 {
 	struct shadow_master *m = master_of(bp);
 	struct shadow_page *s = NULL;
@@ -172,7 +170,7 @@ static void shadow_promote(struct page *page, struct xfs_buf *bp)
 static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 			     struct address_space *mapping, pgoff_t index, bool shared)
 {
-	struct xfs_buf *bp = page->private;
+	struct share_buf *bp = page->private;
 	int err;
 
 	page->order = (uint8_t)order;
@@ -194,7 +192,7 @@ static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 	}
 	if (!bp) {
 		/* find or insert the master by LBA */
-		err = xfs_buf_get(sim->mp, XFS_FSB_TO_DADDR(pfn - PMEM_PFN_BASE),
+		err = sim->sb->s_share_ops->buf_get(sim->sb, SHARE_FSB_TO_DADDR(pfn - PMEM_PFN_BASE),
 				  (uint32_t)((PAGE_SIZE << order) >> 9), &bp);
 		if (err) {
 			share_warn("P-shadow",
@@ -234,7 +232,7 @@ static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 				struct address_space *mapping, pgoff_t index, bool trunc)
 {
-	struct xfs_buf *bp = page->private;
+	struct share_buf *bp = page->private;
 	struct shadow_page *s;
 
 	if (!bp) {
@@ -275,7 +273,7 @@ static void shadow_cow(pfn_t old_pfn, struct address_space *mapping, pgoff_t ind
 static void shadow_mkwrite(struct page *page, pfn_t pfn, struct address_space *mapping,
 			   pgoff_t index)
 {
-	struct xfs_buf *bp = page->private;
+	struct share_buf *bp = page->private;
 	struct shadow_page *s = shadow_lookup(mapping, index);
 
 	if (!bp || !s)
@@ -293,7 +291,7 @@ struct unshare_args {
 	GPtrArray *bufs;
 };
 
-static bool collect_master(struct xfs_buf *bp, void *arg)
+static bool collect_master(struct share_buf *bp, void *arg)
 {
 	if (bp->b_private)
 		g_ptr_array_add(((struct unshare_args *)arg)->bufs, bp);
@@ -305,13 +303,13 @@ static void shadow_unshared(pfn_t pfn, uint64_t nr)
 	struct unshare_args a;
 
 	/* called after every refcount decrease (each CoW): no masters, no work */
-	if (!sim->mp || !sh.masters)
+	if (!sim->sb || !sh.masters)
 		return;
 	a.bufs = g_ptr_array_new();
-	xfs_buf_walk_range(sim->mp, XFS_FSB_TO_DADDR(pfn - PMEM_PFN_BASE),
-			   XFS_FSB_TO_DADDR(nr), collect_master, &a);
+	sim->sb->s_share_ops->buf_walk_range(sim->sb, SHARE_FSB_TO_DADDR(pfn - PMEM_PFN_BASE),
+					     (uint64_t)SHARE_FSB_TO_DADDR(nr), collect_master, &a);
 	for (guint i = 0; i < a.bufs->len; i++) {
-		struct xfs_buf *bp = g_ptr_array_index(a.bufs, i);
+		struct share_buf *bp = g_ptr_array_index(a.bufs, i);
 
 		if (master_of(bp)->nr_shadows == 1 && !share_block_is_shared(bp->b_pfn))
 			shadow_promote(pfn_to_page(&sim->memmap, bp->b_pfn), bp);
@@ -397,18 +395,16 @@ static gboolean check_shadow(gpointer k, gpointer v, gpointer data)
 {
 	struct check_ctx *c = data;
 	struct shadow_page *s = v;
-	struct xfs_inode *ip = s->mapping->host;
-	struct xfs_bmbt_irec irec;
+	const struct share_fs_ops *fs = sim->sb->s_share_ops;
 	struct dax_slot *slot;
 	pgoff_t base;
-	uint64_t want = XFS_DADDR_TO_FSB(s->master->b_daddr);
+	uint64_t want = SHARE_DADDR_TO_FSB(s->master->b_daddr), bno;
 
-	if (xfs_buf_incore(sim->mp, s->master->b_daddr, s->master->b_length) != s->master)
+	if (fs->buf_incore(sim->sb, s->master->b_daddr, s->master->b_length) != s->master)
 		preport(c, "shadow ino %llu index %llu: its master (daddr %lld) is not in the buffer cache",
 			(unsigned long long)s->mapping->id, (unsigned long long)s->index,
 			(long long)s->master->b_daddr);
-	if (!xfs_iext_lookup_extent(ip->i_df, s->index, &irec) || xfs_bmap_is_hole(&irec) ||
-	    irec.br_startblock + (s->index - irec.br_startoff) != want)
+	if (!s->mapping->a_ops->bmap(s->mapping, s->index, &bno) || bno != want)
 		preport(c, "shadow ino %llu index %llu: the file no longer maps block %llu (its master)",
 			(unsigned long long)s->mapping->id, (unsigned long long)s->index,
 			(unsigned long long)want);
@@ -426,7 +422,7 @@ static gboolean check_shadow(gpointer k, gpointer v, gpointer data)
 	return FALSE;
 }
 
-static bool check_master(struct xfs_buf *bp, void *arg)
+static bool check_master(struct share_buf *bp, void *arg)
 {
 	struct check_ctx *c = arg;
 	struct shadow_master *m = bp->b_private;
@@ -464,7 +460,7 @@ static gboolean check_entries(gpointer key, gpointer value, gpointer data)
 	for (guint i = 0; i < owners->len; i++) {
 		struct share_owner *o = &g_array_index(owners, struct share_owner, i);
 		struct shadow_page *s = shadow_lookup(o->mapping, o->index);
-		struct xfs_buf *bp = page->private;
+		struct share_buf *bp = page->private;
 		pgoff_t base;
 		struct dax_slot *slot = dax_lookup_slot(o->mapping, o->index, &base);
 
@@ -483,10 +479,10 @@ static void shadow_check(share_report_fn report, void *arg)
 {
 	struct check_ctx c = { report, arg, NULL, 0 };
 
-	if (!sim->mp)
+	if (!sim->sb)
 		return;
 	g_tree_foreach(shadow_slots, check_shadow, &c);
-	xfs_buf_walk_range(sim->mp, 0, INT64_MAX, check_master, &c);
+	sim->sb->s_share_ops->buf_walk_range(sim->sb, 0, INT64_MAX, check_master, &c);
 	c.refs = share_collect_entries();
 	g_tree_foreach(c.refs, check_entries, &c);
 	g_tree_destroy(c.refs);
@@ -499,7 +495,8 @@ static void shadow_stats(struct share_stats *st)
 {
 	*st = sh;
 	st->shared_pages = sh.masters;
-	st->bytes = sh.masters * (sizeof(struct xfs_buf) + sizeof(struct shadow_master) + TREE_NODE_BYTES) +
+	st->bytes = sh.masters * ((sim->sb ? sim->sb->s_share_ops->buf_bytes : 0) +
+				  sizeof(struct shadow_master) + TREE_NODE_BYTES) +
 		    sh.shadows * (sizeof(struct shadow_page) + 2 * (sizeof(struct slot_key) + TREE_NODE_BYTES));
 }
 

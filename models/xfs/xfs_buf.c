@@ -34,7 +34,7 @@ struct xfs_buf *xfs_buf_incore(struct xfs_mount *mp, xfs_daddr_t daddr, uint32_t
 {
 	struct xfs_buf *bp = g_tree_lookup(mp->m_bufs, &daddr);
 
-	return bp && bp->b_length == length ? bp : NULL;
+	return bp && bp->b_share.b_length == length ? bp : NULL;
 }
 
 void xfs_buf_walk_range(struct xfs_mount *mp, xfs_daddr_t daddr, uint64_t length,
@@ -47,9 +47,9 @@ void xfs_buf_walk_range(struct xfs_mount *mp, xfs_daddr_t daddr, uint64_t length
 		struct xfs_buf *bp = g_tree_node_value(n);
 		GTreeNode *next = g_tree_node_next(n);	/* fn may release bp */
 
-		if (bp->b_daddr >= daddr + (xfs_daddr_t)length)
+		if (bp->b_share.b_daddr >= daddr + (xfs_daddr_t)length)
 			break;
-		if (bp->b_daddr + bp->b_length > daddr && !fn(bp, arg))
+		if (bp->b_share.b_daddr + bp->b_share.b_length > daddr && !fn(bp, arg))
 			break;
 		n = next;
 	}
@@ -71,10 +71,10 @@ int xfs_buf_get(struct xfs_mount *mp, xfs_daddr_t daddr, uint32_t length,
 		if (other)
 			return -EUCLEAN;
 		bp = g_new0(struct xfs_buf, 1);
-		bp->b_daddr = daddr;
-		bp->b_length = length;
-		bp->b_pfn = PMEM_PFN_BASE + XFS_DADDR_TO_FSB(daddr);
-		g_tree_insert(mp->m_bufs, &bp->b_daddr, bp);
+		bp->b_share.b_daddr = daddr;
+		bp->b_share.b_length = length;
+		bp->b_share.b_pfn = PMEM_PFN_BASE + XFS_DADDR_TO_FSB(daddr);
+		g_tree_insert(mp->m_bufs, &bp->b_share.b_daddr, bp);
 	}
 	bp->b_hold++;
 	*bpp = bp;
@@ -85,7 +85,7 @@ void xfs_buf_rele(struct xfs_mount *mp, struct xfs_buf *bp)
 {
 	if (--bp->b_hold > 0)
 		return;
-	g_tree_remove(mp->m_bufs, &bp->b_daddr);
+	g_tree_remove(mp->m_bufs, &bp->b_share.b_daddr);
 }
 
 uint64_t xfs_buf_count(struct xfs_mount *mp)

@@ -14,6 +14,7 @@
 #ifndef DAXSIM_XFS_BUF_H
 #define DAXSIM_XFS_BUF_H
 
+#include "share.h"
 #include "types.h"
 #include "xfs_types.h"
 
@@ -21,12 +22,14 @@ typedef int64_t xfs_daddr_t;
 
 struct xfs_mount;
 
+/*
+ * b_share: the disk address (first sector), length (sectors), the pmem page
+ * at b_daddr and the user's private data -- all that a sharing design sees
+ * of the buffer (xfs_share.c).
+ */
 struct xfs_buf {
-	xfs_daddr_t	b_daddr;	/* first sector */
-	uint32_t	b_length;	/* sectors */
-	pfn_t		b_pfn;		/* the pmem page at b_daddr */
+	struct share_buf b_share;
 	int		b_hold;		/* references; freed at 0 */
-	void		*b_private;	/* the user's data (e.g. a master's shadows) */
 };
 
 #define XFS_FSB_TO_DADDR(fsb)	((xfs_daddr_t)(fsb) << (PAGE_SHIFT - 9))

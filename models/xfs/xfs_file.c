@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * File operations: read/write through DAX, truncate (xfs_setattr_size),
- * fallocate modes, fsync, the DAX flag, and the page-fault handlers.
+ * fallocate modes, fsync, the DAX flag, and the page-fault handlers, and
+ * the tables the kernel reaches them by: xfs_file_operations (->mmap
+ * installs xfs_file_vm_ops) and xfs_address_space_operations.
  */
 #include "dax.h"
 #include "lock.h"
@@ -12,13 +14,17 @@
 #include "xfs_mount.h"
 #include "inject.h"
 
+/* lockdep names a fault's locks by the ->fault entry point */
+#define FAULT_FN	"xfs_filemap_fault"
+
 static int xfs_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len)
 {
-	return len ? dax_zero_range(ip, pos, len, &xfs_dax_write_iomap_ops) : 0;
+	return len ? dax_zero_range(VFS_I(ip), pos, len, &xfs_dax_write_iomap_ops) : 0;
 }
 
-int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *buf)
+static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_t pos)
 {
+	struct xfs_inode *ip = XFS_I(file_inode(file));
 	int64_t ret;
 
 	if (ip->i_mount->m_shutdown)
@@ -29,17 +35,18 @@ int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *bu
 		sim_lock(tasklist, 0, LOCK_SHARED);
 		sim_unlock(tasklist, 0);
 	}
-	if (pos >= ip->i_size)
+	if (pos >= VFS_I(ip)->i_size)
 		ret = 0;
 	else
-		ret = dax_iomap_rw(ip, pos, MIN(len, ip->i_size - pos), buf, false,
+		ret = dax_iomap_rw(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf, false,
 				   &xfs_read_iomap_ops);
 	xfs_iunlock(ip, XFS_IOLOCK_SHARED);
 	return ret;
 }
 
-int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const void *buf)
+static int64_t xfs_file_write(struct file *file, const void *buf, uint64_t len, uint64_t pos)
 {
+	struct xfs_inode *ip = XFS_I(file_inode(file));
 	int64_t ret;
 
 	if (ip->i_mount->m_shutdown)
@@ -47,11 +54,11 @@ int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const v
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	/* xfs_file_write_zero_eof(): zero the gap after the old EOF */
-	ret = pos > ip->i_size ? xfs_zero_range(ip, ip->i_size, pos - ip->i_size) : 0;
+	ret = pos > VFS_I(ip)->i_size ? xfs_zero_range(ip, VFS_I(ip)->i_size, pos - VFS_I(ip)->i_size) : 0;
 	if (ret == 0)
-		ret = dax_iomap_rw(ip, pos, len, (void *)buf, true, &xfs_dax_write_iomap_ops);
-	if (ret > 0 && pos + (uint64_t)ret > ip->i_size) {
-		ip->i_size = pos + (uint64_t)ret;
+		ret = dax_iomap_rw(VFS_I(ip), pos, len, (void *)buf, true, &xfs_dax_write_iomap_ops);
+	if (ret > 0 && pos + (uint64_t)ret > VFS_I(ip)->i_size) {
+		VFS_I(ip)->i_size = pos + (uint64_t)ret;
 		ip->i_meta_dirty = true;
 	}
 	xfs_iunlock(ip, XFS_IOLOCK_EXCL);
@@ -62,7 +69,7 @@ int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const v
 /* Called with IOLOCK_EXCL and MMAPLOCK_EXCL held, layouts broken. */
 static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 {
-	uint64_t oldsize = ip->i_size;
+	uint64_t oldsize = VFS_I(ip)->i_size;
 	int error = 0;
 
 	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
@@ -73,12 +80,12 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 		error = xfs_zero_range(ip, newsize, ALIGN_UP(newsize, PAGE_SIZE) - newsize);
 	if (error)
 		return error;
-	ip->i_size = newsize;
+	VFS_I(ip)->i_size = newsize;
 	ip->i_meta_dirty = true;
 	/* truncate_pagecache(): nothing may map beyond the new EOF page */
 	if (!MUTANT(TRUNCATE_NO_UNMAP))
-		unmap_mapping_pages(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
-	dax_delete_mapping_range(&ip->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
+		unmap_mapping_pages(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
 	if (newsize < oldsize) {
 		xfs_ilock(ip, XFS_ILOCK_EXCL);
 		xfs_bmap_unmap_range(ip, XFS_COW_FORK, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
@@ -108,7 +115,7 @@ static void xfs_break_layouts(struct xfs_inode *ip)
 {
 	/* xfs_break_dax_layouts: ASSERT(xfs_isilocked(ip, XFS_MMAPLOCK_EXCL)) */
 	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
-	dax_break_layout(ip, 0, XFS_MAX_FILEOFF);
+	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
 }
 
 int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
@@ -142,15 +149,16 @@ static int xfs_free_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t l
 		xfs_bmap_unmap_range(ip, XFS_DATA_FORK, start, end - start);
 		xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	}
-	if (offset >= ip->i_size)
+	if (offset >= VFS_I(ip)->i_size)
 		return 0;
-	if (offset + len > ip->i_size)
-		len = ip->i_size - offset;
+	if (offset + len > VFS_I(ip)->i_size)
+		len = VFS_I(ip)->i_size - offset;
 	return xfs_zero_range(ip, offset, len);
 }
 
-int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t len)
+static int xfs_file_fallocate(struct file *file, int mode, uint64_t offset, uint64_t len)
 {
+	struct xfs_inode *ip = XFS_I(file_inode(file));
 	uint64_t new_size = 0;
 	int error = 0;
 
@@ -165,7 +173,7 @@ int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 	xfs_break_layouts(ip);
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) &&
-	    offset + len > ip->i_size)
+	    offset + len > VFS_I(ip)->i_size)
 		new_size = offset + len;
 
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
@@ -190,11 +198,13 @@ int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t
 	return error;
 }
 
-int xfs_file_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end)
+static int xfs_file_fsync(struct file *file, uint64_t start, uint64_t end, int datasync)
 {
+	struct xfs_inode *ip = XFS_I(file_inode(file));
+
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
-	dax_writeback_mapping_range(&ip->i_mapping, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
+	dax_writeback_mapping_range(VFS_I(ip)->i_mapping, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
 	ip->i_meta_dirty = false;
 	return 0;
 }
@@ -211,10 +221,14 @@ int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on)
 	return 0;
 }
 
-/* xfs_filemap_fault / xfs_filemap_huge_fault / __xfs_write_fault */
-vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
+/*
+ * __xfs_filemap_fault(): the fault for every entry of xfs_file_vm_ops.  Its
+ * locks are named for the ->fault entry point, xfs_filemap_fault, as lock
+ * reports have always named them.
+ */
+static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 {
-	struct xfs_inode *ip = vmf->vma->vm_file->ip;
+	struct xfs_inode *ip = XFS_I(file_inode(vmf->vma->vm_file));
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) && (vmf->vma->vm_flags & VM_SHARED);
 	unsigned int lock = write && ip->i_remapping ? XFS_MMAPLOCK_EXCL : XFS_MMAPLOCK_SHARED;
 	vm_fault_t ret;
@@ -225,20 +239,81 @@ vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 	bool ilock_outer = lockdep_inject == LDI_FAULT_ILOCK_OUTER;	/* test only */
 
 	if (write)
-		sim_lock(sb_pagefaults, 0, LOCK_SHARED);
+		lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, FAULT_FN);
 	if (ilock_outer)
-		xfs_ilock(ip, XFS_ILOCK_SHARED);
+		xfs_ilock_(ip, XFS_ILOCK_SHARED, 0, FAULT_FN);
 	if (!MUTANT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
-		xfs_ilock(ip, lock);
+		xfs_ilock_(ip, lock, 0, FAULT_FN);
 	if (ilock_outer)
-		xfs_iunlock(ip, XFS_ILOCK_SHARED);
+		xfs_iunlock_(ip, XFS_ILOCK_SHARED, FAULT_FN);
 	ret = dax_iomap_fault(vmf, order, &pfn,
 			      write ? &xfs_dax_write_iomap_ops : &xfs_read_iomap_ops);
 	if (ret & VM_FAULT_NEEDDSYNC)
 		ret = dax_finish_sync_fault(vmf, order, pfn);
 	if (!MUTANT(FAULT_MMAPLOCK_INNER))
-		xfs_iunlock(ip, lock);
+		xfs_iunlock_(ip, lock, FAULT_FN);
 	if (write)
-		sim_unlock(sb_pagefaults, 0);
+		lock_release(&lc_sb_pagefaults, 0, FAULT_FN);
 	return ret;
 }
+
+static vm_fault_t xfs_filemap_fault(struct vm_fault *vmf)
+{
+	return __xfs_filemap_fault(vmf, 0);
+}
+
+static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	return __xfs_filemap_fault(vmf, order);
+}
+
+/* A write to a present, read-only PTE: the write fault of a page. */
+static vm_fault_t xfs_filemap_pfn_mkwrite(struct vm_fault *vmf)
+{
+	return __xfs_filemap_fault(vmf, 0);
+}
+
+static const struct vm_operations_struct xfs_file_vm_ops = {
+	.fault		= xfs_filemap_fault,
+	.huge_fault	= xfs_filemap_huge_fault,
+	.pfn_mkwrite	= xfs_filemap_pfn_mkwrite,
+};
+
+/* xfs_file_mmap(): MAP_SYNC needs DAX; DAX mappings may use PMD leaves. */
+static int xfs_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct inode *inode = file_inode(file);
+
+	if ((vma->vm_flags & VM_SYNC) && !IS_DAX(inode))
+		return -EOPNOTSUPP;	/* daxdev_mapping_supported() */
+	vma->vm_ops = &xfs_file_vm_ops;
+	if (IS_DAX(inode))
+		vma->vm_flags |= VM_HUGEPAGE;
+	return 0;
+}
+
+const struct file_operations xfs_file_operations = {
+	.mmap			= xfs_file_mmap,
+	.mmap_supported_flags	= MAP_SYNC_,
+	.read			= xfs_file_read,
+	.write			= xfs_file_write,
+	.fsync			= xfs_file_fsync,
+	.fallocate		= xfs_file_fallocate,
+};
+
+/* xfs_vm_bmap(): an observer's block map (no locks, as the ioctl's FIBMAP). */
+static bool xfs_vm_bmap(struct address_space *mapping, pgoff_t index, uint64_t *bno)
+{
+	struct xfs_inode *ip = XFS_I(mapping->host);
+	struct xfs_bmbt_irec irec;
+
+	if (!xfs_iext_lookup_extent(ip->i_df, index, &irec) || xfs_bmap_is_hole(&irec) ||
+	    index < irec.br_startoff)
+		return false;
+	*bno = irec.br_startblock + (index - irec.br_startoff);
+	return true;
+}
+
+const struct address_space_operations xfs_address_space_operations = {
+	.bmap	= xfs_vm_bmap,
+};

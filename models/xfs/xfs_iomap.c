@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "pmem.h"
 #include "xfs_mount.h"
 
 static void xfs_bmbt_to_iomap(const struct xfs_bmbt_irec *imap, struct iomap *iomap,
@@ -39,10 +40,11 @@ static void xfs_lookup_trimmed(struct xfs_inode *ip, uint64_t pos, uint64_t leng
 		imap->br_blockcount = end - imap->br_startoff;
 }
 
-static int xfs_read_iomap_begin(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+static int xfs_read_iomap_begin(struct inode *inode, uint64_t pos, uint64_t length,
 				unsigned int flags, struct iomap *iomap,
 				struct iomap *srcmap)
 {
+	struct xfs_inode *ip = XFS_I(inode);
 	struct xfs_bmbt_irec imap;
 	bool shared = false;
 
@@ -50,7 +52,7 @@ static int xfs_read_iomap_begin(struct xfs_inode *ip, uint64_t pos, uint64_t len
 		return -EIO;
 	xfs_ilock(ip, XFS_ILOCK_SHARED);
 	xfs_lookup_trimmed(ip, pos, length, &imap);
-	if (ip->i_sdax || (flags & IOMAP_REPORT))
+	if (IS_DAX(VFS_I(ip)) || (flags & IOMAP_REPORT))
 		shared = xfs_reflink_trim_around_shared(ip, &imap);
 	xfs_iunlock(ip, XFS_ILOCK_SHARED);
 	xfs_bmbt_to_iomap(&imap, iomap, shared ? IOMAP_F_SHARED : 0);
@@ -59,10 +61,11 @@ static int xfs_read_iomap_begin(struct xfs_inode *ip, uint64_t pos, uint64_t len
 	return 0;
 }
 
-static int xfs_direct_write_iomap_begin(struct xfs_inode *ip, uint64_t pos,
+static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 					uint64_t length, unsigned int flags,
 					struct iomap *iomap, struct iomap *srcmap)
 {
+	struct xfs_inode *ip = XFS_I(inode);
 	struct xfs_bmbt_irec imap, cmap;
 	unsigned int iomap_flags = 0;
 	bool shared = false;
@@ -114,10 +117,11 @@ out:
 	return error;
 }
 
-static int xfs_dax_write_iomap_end(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+static int xfs_dax_write_iomap_end(struct inode *inode, uint64_t pos, uint64_t length,
 				   uint64_t written, unsigned int flags,
 				   struct iomap *iomap)
 {
+	struct xfs_inode *ip = XFS_I(inode);
 	if (!(iomap->flags & IOMAP_F_SHARED))
 		return 0;
 	if (!written) {

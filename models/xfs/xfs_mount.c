@@ -70,6 +70,8 @@ static bool xfs_alloc_poisoned(void *arg, xfs_fsblock_t bno, xfs_filblks_t len,
 	return true;
 }
 
+static const struct super_operations xfs_super_operations;
+
 int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	     struct xfs_mount **mpp, char *err, size_t errlen)
 {
@@ -93,6 +95,11 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 		return -EINVAL;
 	}
 	mp = g_new0(struct xfs_mount, 1);
+	init_super(&mp->m_super, &xfs_super_operations, mp);
+	mp->m_super.s_share_ops = &xfs_share_fs_ops;
+	/* the mount holds the dax_device: memory failure finds it through the holder */
+	if (fs_dax_get(pd->dax_dev, mp, &xfs_dax_holder_operations) == 0)
+		mp->m_super.s_daxdev = pd->dax_dev;
 	mp->m_opts = *opts;
 	mp->m_pmem = pd;
 	mp->m_dblocks = dblocks;
@@ -113,7 +120,8 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 
 static void xfs_inode_free(struct xfs_inode *ip)
 {
-	mapping_destroy(&ip->i_mapping);
+	inode_sb_list_del(VFS_I(ip));
+	mapping_destroy(VFS_I(ip)->i_mapping);
 	xfs_ifork_free(ip->i_df);
 	xfs_ifork_free(ip->i_cowfp);
 	g_free(ip->i_name);
@@ -129,7 +137,7 @@ static gboolean free_inode_cb(gpointer k, gpointer v, gpointer d)
 static bool drop_entries(struct xfs_inode *ip, void *arg)
 {
 	/* evict: the DAX entries go first, so sharing designs let go too */
-	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
 	return true;
 }
 
@@ -139,6 +147,8 @@ void xfs_unmount(struct xfs_mount *mp)
 		return;
 	xfs_inode_walk(mp, drop_entries, NULL);
 	g_tree_foreach(mp->m_inodes, free_inode_cb, NULL);
+	fs_put_dax(mp->m_super.s_daxdev, mp);
+	generic_shutdown_super(&mp->m_super);
 	g_tree_destroy(mp->m_inodes);
 	xfs_buf_cache_destroy(mp);
 	g_tree_destroy(mp->m_names);
@@ -171,7 +181,7 @@ struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name)
 	return ip;
 }
 
-static bool xfs_inode_dax_effective(const struct xfs_mount *mp, const struct xfs_inode *ip)
+static bool xfs_inode_should_enable_dax(const struct xfs_mount *mp, const struct xfs_inode *ip)
 {
 	switch (mp->m_opts.dax) {
 	case XFS_DAX_ALWAYS:	return true;
@@ -179,6 +189,14 @@ static bool xfs_inode_dax_effective(const struct xfs_mount *mp, const struct xfs
 	case XFS_DAX_INODE:	return ip->i_diflags & XFS_DIFLAG2_DAX;
 	}
 	return false;
+}
+
+void xfs_diflags_to_iflags(struct xfs_inode *ip)
+{
+	if (xfs_inode_should_enable_dax(ip->i_mount, ip))
+		VFS_I(ip)->i_flags |= S_DAX;
+	else
+		VFS_I(ip)->i_flags &= ~S_DAX;
 }
 
 int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp)
@@ -195,11 +213,12 @@ int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp)
 	ip->i_mount = mp;
 	ip->i_df = xfs_ifork_alloc();
 	ip->i_cowfp = xfs_ifork_alloc();
-	ip->i_nlink = 1;
+	inode_init_always(&mp->m_super, VFS_I(ip), ip->i_ino, &xfs_file_operations,
+			  &xfs_address_space_operations);
+	VFS_I(ip)->i_nlink = 1;
 	ip->i_incore = true;
 	ip->i_name = g_strdup(name);
-	ip->i_sdax = xfs_inode_dax_effective(mp, ip);
-	mapping_init(&ip->i_mapping, ip, ip->i_ino);
+	xfs_diflags_to_iflags(ip);
 	g_tree_insert(mp->m_inodes, &ip->i_ino, ip);
 	key = g_new(xfs_ino_t, 1);
 	*key = ip->i_ino;
@@ -214,7 +233,7 @@ static void xfs_inactive(struct xfs_inode *ip)
 {
 	struct xfs_mount *mp = ip->i_mount;
 
-	dax_break_layout(ip, 0, XFS_MAX_FILEOFF);
+	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
 	xfs_bmap_unmap_range(ip, XFS_DATA_FORK, 0, XFS_MAX_FILEOFF);
@@ -233,26 +252,29 @@ int xfs_remove(struct xfs_mount *mp, const char *name)
 	if (mp->m_shutdown)
 		return -EIO;
 	g_tree_remove(mp->m_names, name);
-	ip->i_nlink = 0;
+	VFS_I(ip)->i_nlink = 0;
 	g_free(ip->i_name);
 	ip->i_name = NULL;
-	if (!ip->i_opencount)
+	if (!VFS_I(ip)->i_count)
 		xfs_inactive(ip);
 	return 0;
 }
 
-void xfs_ihold(struct xfs_inode *ip)
+/* ->evict_inode: the last iput() of an unlinked inode. */
+static void xfs_fs_evict_inode(struct inode *inode)
 {
-	ip->i_opencount++;
-	ip->i_incore = true;
+	xfs_inactive(XFS_I(inode));
 }
 
-void xfs_irele(struct xfs_inode *ip)
+static void xfs_fs_put_super(struct super_block *sb)
 {
-	SIM_BUG_ON(!ip->i_opencount);
-	if (--ip->i_opencount == 0 && ip->i_nlink == 0)
-		xfs_inactive(ip);
+	xfs_unmount(XFS_M(sb));
 }
+
+static const struct super_operations xfs_super_operations = {
+	.evict_inode	= xfs_fs_evict_inode,
+	.put_super	= xfs_fs_put_super,
+};
 
 struct walk_args {
 	bool (*fn)(struct xfs_inode *, void *);
@@ -276,14 +298,14 @@ void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *)
 static bool remount_one(struct xfs_inode *ip, void *arg)
 {
 	/* Unmount: drop entries, free CoW staging; mount: nothing in core. */
-	dax_delete_mapping_range(&ip->i_mapping, 0, XFS_MAX_FILEOFF);
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	ip->i_incore = false;
 	ip->i_remapping = false;
 	/* read back in: FS_XFLAG_DAX set by chattr takes effect now */
-	ip->i_sdax = xfs_inode_dax_effective(ip->i_mount, ip);
+	xfs_diflags_to_iflags(ip);
 	return true;
 }
 

@@ -10,7 +10,9 @@
 #include <glib.h>
 
 #include "dax.h"
+#include "fs.h"
 #include "iomap.h"
+#include "mm.h"
 #include "xfs_alloc.h"
 #include "xfs_iext.h"
 #include "xfs_refcount.h"
@@ -39,21 +41,28 @@ struct xfs_mkfs_opts {
 struct xfs_inode {
 	xfs_ino_t		i_ino;
 	struct xfs_mount	*i_mount;
-	uint64_t		i_size;
 	struct xfs_ifork	*i_df;
 	struct xfs_ifork	*i_cowfp;
 	unsigned int		i_diflags;
-	bool			i_sdax;		/* effective S_DAX */
 	bool			i_remapping;	/* XFS_IREMAPPING */
 	bool			i_meta_dirty;	/* unsynced metadata (MAP_SYNC) */
-	unsigned int		i_nlink;
-	unsigned int		i_opencount;	/* open files + mappings */
 	bool			i_incore;
 	char			*i_name;	/* for messages; NULL once unlinked */
-	struct address_space	i_mapping;
+	struct inode		i_vnode;	/* the VFS inode: size, S_DAX, mapping */
 };
 
+static inline struct inode *VFS_I(struct xfs_inode *ip)
+{
+	return &ip->i_vnode;
+}
+
+static inline struct xfs_inode *XFS_I(struct inode *inode)
+{
+	return container_of(inode, struct xfs_inode, i_vnode);
+}
+
 struct xfs_mount {
+	struct super_block	m_super;	/* s_fs_info = this mount */
 	struct xfs_mkfs_opts	m_opts;
 	struct pmem_device	*m_pmem;
 	uint64_t		m_dblocks;
@@ -67,6 +76,11 @@ struct xfs_mount {
 	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
 	GTree			*m_bufs;	/* the buffer cache: daddr -> xfs_buf */
 };
+
+static inline struct xfs_mount *XFS_M(struct super_block *sb)
+{
+	return sb ? sb->s_fs_info : NULL;
+}
 
 int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	     struct xfs_mount **mpp, char *err, size_t errlen);
@@ -88,9 +102,6 @@ struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name);
 struct xfs_inode *xfs_find_inode(struct xfs_mount *mp, const char *name);
 int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp);
 int xfs_remove(struct xfs_mount *mp, const char *name);
-/* Drop an open reference; frees an unlinked inode's blocks on the last. */
-void xfs_irele(struct xfs_inode *ip);
-void xfs_ihold(struct xfs_inode *ip);
 struct xfs_inode *xfs_iget_incore(struct xfs_mount *mp, xfs_ino_t ino);
 void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *), void *arg);
 
@@ -152,19 +163,21 @@ int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 extern const struct iomap_ops xfs_read_iomap_ops;
 extern const struct iomap_ops xfs_dax_write_iomap_ops;
 
-/* File operations (xfs_file.c); return bytes or a negative errno. */
-int64_t xfs_file_read(struct xfs_inode *ip, uint64_t pos, uint64_t len, void *buf);
-int64_t xfs_file_write(struct xfs_inode *ip, uint64_t pos, uint64_t len, const void *buf);
+/*
+ * File operations (xfs_file.c): the kernel calls them through
+ * xfs_file_operations / xfs_file_vm_ops; the scenario front end calls the
+ * ones with no VFS entry here (truncate, the DAX flag).
+ */
+extern const struct file_operations xfs_file_operations;
+extern const struct address_space_operations xfs_address_space_operations;
 int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize);
-int xfs_file_fallocate(struct xfs_inode *ip, int mode, uint64_t offset, uint64_t len);
-int xfs_file_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end);
 int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on);
-vm_fault_t xfs_filemap_fault(struct vm_fault *vmf, unsigned int order);
+/* S_DAX from the mount option and FS_XFLAG_DAX (xfs_inode_should_enable_dax) */
+void xfs_diflags_to_iflags(struct xfs_inode *ip);
 
-/* fallocate modes (linux/falloc.h) */
-#define FALLOC_FL_KEEP_SIZE	0x01
-#define FALLOC_FL_PUNCH_HOLE	0x02
-#define FALLOC_FL_ZERO_RANGE	0x10
-#define FALLOC_FL_UNSHARE_RANGE	0x40
+/* The sharing designs' view of the fs (xfs_share.c), set at mount. */
+extern const struct share_fs_ops xfs_share_fs_ops;
+/* Memory failure's way in (xfs_notify_failure.c), claimed at mount. */
+extern const struct dax_holder_operations xfs_dax_holder_operations;
 
 #endif

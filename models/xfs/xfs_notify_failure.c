@@ -8,8 +8,11 @@
  * Without rmapbt it returns -EOPNOTSUPP and the caller takes the generic
  * path.
  *
- * @metadata_only: a design that found the data owners itself (shadow,
- * maplist) asks only "is this metadata?".
+ * It is static: the kernel reaches it only as the ->notify_failure of
+ * xfs_dax_holder_operations, which the mount registers on its dax_device
+ * (memory failure -> pgmap->ops->memory_failure -> dax_holder_notify_failure),
+ * and it finds its mount through dax_holder().  MF_META_ONLY: a design that
+ * found the data owners itself (shadow, maplist) asks only "is this metadata?".
  */
 #include <errno.h>
 
@@ -50,15 +53,18 @@ static bool xfs_dax_failure_fn(const struct xfs_rmap_irec *rec, void *arg)
 	s = MAX(fi->start, rec->rm_startblock);
 	e = MIN(fi->end, rec->rm_startblock + rec->rm_blockcount);
 	if (s < e)
-		mf_dax_kill_procs(&ip->i_mapping, rec->rm_offset + (s - rec->rm_startblock),
+		mf_dax_kill_procs(VFS_I(ip)->i_mapping, rec->rm_offset + (s - rec->rm_startblock),
 				  e - s, fi->flags);
 	return true;
 }
 
-int xfs_dax_notify_failure(struct xfs_mount *mp, uint64_t bno, uint64_t len,
-			   unsigned int flags, bool metadata_only)
+static int xfs_dax_notify_failure(struct dax_device *dax_dev, uint64_t offset,
+				  uint64_t length, unsigned int mf_flags)
 {
-	struct failure_info fi = { mp, bno, bno + len, flags, metadata_only, false };
+	struct xfs_mount *mp = dax_holder(dax_dev);
+	uint64_t bno = offset >> PAGE_SHIFT, len = length >> PAGE_SHIFT;
+	struct failure_info fi = { mp, bno, bno + len, mf_flags & ~MF_META_ONLY,
+				   (mf_flags & MF_META_ONLY) != 0, false };
 
 	if (!mp->m_opts.rmapbt)
 		return -EOPNOTSUPP;
@@ -75,6 +81,10 @@ int xfs_dax_notify_failure(struct xfs_mount *mp, uint64_t bno, uint64_t len,
 	}
 	return 0;
 }
+
+const struct dax_holder_operations xfs_dax_holder_operations = {
+	.notify_failure	= xfs_dax_notify_failure,
+};
 
 /* The first metadata block (a non-inode rmap owner) on the badblocks list. */
 struct meta_bad {

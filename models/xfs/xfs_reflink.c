@@ -128,7 +128,7 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 			    struct xfs_inode *dest, uint64_t pos_out,
 			    uint64_t *len, bool dedupe, uint64_t *bcount)
 {
-	uint64_t size_in = src->i_size, size_out = dest->i_size, count = *len;
+	uint64_t size_in = VFS_I(src)->i_size, size_out = VFS_I(dest)->i_size, count = *len;
 
 	if (count == 0) {
 		if (dedupe || pos_in == size_in)
@@ -182,11 +182,11 @@ static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
 	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
 	if (!MUTANT(REFLINK_NO_WRPROTECT))
-		dax_break_layout(first, 0, XFS_MAX_FILEOFF);
+		dax_break_layout(VFS_I(first), 0, XFS_MAX_FILEOFF);
 	if (second != first) {
 		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
 		if (!MUTANT(REFLINK_NO_WRPROTECT))
-			dax_break_layout(second, 0, XFS_MAX_FILEOFF);
+			dax_break_layout(VFS_I(second), 0, XFS_MAX_FILEOFF);
 	}
 }
 
@@ -244,20 +244,20 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 		return -EOPNOTSUPP;
 	xfs_ilock2_io_mmap(src, dest);
 	ret = -EINVAL;
-	if (src->i_sdax != dest->i_sdax)	/* "Don't share DAX file data with non-DAX file" */
+	if (IS_DAX(VFS_I(src)) != IS_DAX(VFS_I(dest)))	/* "Don't share DAX file data with non-DAX file" */
 		goto out;
 	ret = xfs_remap_checks(src, pos_in, dest, pos_out, len, dedupe, &bcount);
 	if (ret)
 		goto out;
 	if (dedupe) {
-		ret = dax_dedupe_file_range_compare(src, pos_in, dest, pos_out, *len, same,
+		ret = dax_dedupe_file_range_compare(VFS_I(src), pos_in, VFS_I(dest), pos_out, *len, same,
 						    &xfs_read_iomap_ops);
 		if (ret || !*same)
 			goto out;
 	}
 	/* xfs_reflink_zero_posteof */
-	if (pos_out > dest->i_size) {
-		ret = dax_zero_range(dest, dest->i_size, pos_out - dest->i_size,
+	if (pos_out > VFS_I(dest)->i_size) {
+		ret = dax_zero_range(VFS_I(dest), VFS_I(dest)->i_size, pos_out - VFS_I(dest)->i_size,
 				     &xfs_dax_write_iomap_ops);
 		if (ret)
 			goto out;
@@ -268,8 +268,8 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	xfs_reflink_remap_blocks(src, pos_in >> PAGE_SHIFT, dest, pos_out >> PAGE_SHIFT,
 				 bcount >> PAGE_SHIFT);
 	src->i_remapping = false;
-	if (pos_out + *len > dest->i_size)
-		dest->i_size = pos_out + *len;
+	if (pos_out + *len > VFS_I(dest)->i_size)
+		VFS_I(dest)->i_size = pos_out + *len;
 	dest->i_meta_dirty = true;
 	trace("ino %llu @%llu -> ino %llu @%llu: %llu bytes%s",
 	      (unsigned long long)src->i_ino, (unsigned long long)pos_in,
@@ -283,8 +283,8 @@ out:
 
 int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len)
 {
-	if (!xfs_is_reflink_inode(ip) || offset >= ip->i_size)
+	if (!xfs_is_reflink_inode(ip) || offset >= VFS_I(ip)->i_size)
 		return 0;
-	len = MIN(len, ip->i_size - offset);
-	return dax_file_unshare(ip, offset, len, &xfs_dax_write_iomap_ops);
+	len = MIN(len, VFS_I(ip)->i_size - offset);
+	return dax_file_unshare(VFS_I(ip), offset, len, &xfs_dax_write_iomap_ops);
 }

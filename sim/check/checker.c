@@ -7,35 +7,57 @@
  */
 #include <string.h>
 
-#include "interp.h"
+#include <stdarg.h>
+
+#include "checker.h"
 #include "lock.h"
-#include "memory_failure.h"
 #include "lockdep.h"
+#include "memmap.h"
 #include "share.h"
+#include "sim.h"
 #include "trace.h"
+#include "xfs_mount.h"
 
 GPtrArray *checker_pending;
 static int nviol;
-static struct cmdctx *cur;
+static const struct check_where *cur;
+static FILE *sink_out;
+static void (*sink_note)(const char *id);
+
+void checker_set_sink(FILE *out, void (*note_violation)(const char *id))
+{
+	sink_out = out;
+	sink_note = note_violation;
+}
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(sink_out ? sink_out : stdout, fmt, ap);
+	va_end(ap);
+}
 
 static void violation(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void violation(const char *id, const char *fmt, ...)
 {
 	va_list ap;
 
-	interp_note_violation(id);
+	if (sink_note)
+		sink_note(id);
 	if (nviol++ >= 8)
 		return;
-	if (cur && cur->ln)
-		out("INVARIANT %s violated at %s:%d (%s): ", id, cur->scn->file, cur->ln->lineno,
-		    cur->ln->argv[0]);
+	if (cur && cur->file)
+		out("INVARIANT %s violated at %s:%d (%s): ", id, cur->file, cur->line, cur->cmd);
 	else
 		out("INVARIANT %s violated at end of scenario: ", id);
 	va_start(ap, fmt);
-	vfprintf(I->out, fmt, ap);
+	vfprintf(sink_out ? sink_out : stdout, fmt, ap);
 	va_end(ap);
 	out("\n");
-	trace_dump_ring(I->out, "  | ");
+	trace_dump_ring(sink_out ? sink_out : stdout, "  | ");
 	g_ptr_array_add(checker_pending, g_strdup(id));
 }
 
@@ -56,7 +78,7 @@ static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 	struct xfs_inode *ip = vc->ip;
 	struct xfs_mount *mp = ip->i_mount;
 	pgoff_t index = linear_page_index(vc->vma, addr);
-	uint64_t eof_pages = (ip->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t eof_pages = (VFS_I(ip)->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	pfn_t pfn = PTE_PFN(*entry);
 	struct xfs_bmbt_irec irec;
 	struct dax_slot *slot;
@@ -68,7 +90,7 @@ static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 	if (index >= eof_pages)
 		violation("M6", "ino %llu: %s maps index %llu beyond the EOF page (size %llu)",
 			  (unsigned long long)ip->i_ino, is_pmd ? "PMD" : "PTE",
-			  (unsigned long long)index, (unsigned long long)ip->i_size);
+			  (unsigned long long)index, (unsigned long long)VFS_I(ip)->i_size);
 	if (is_pmd && ((addr & ~PMD_MASK) || ((pfn - PMEM_PFN_BASE) & PG_PMD_COLOUR && pfn != ZERO_PFN)))
 		violation("M5", "ino %llu: PMD at index %llu is not 2 MiB aligned",
 			  (unsigned long long)ip->i_ino, (unsigned long long)index);
@@ -100,7 +122,7 @@ static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 				  (unsigned long long)ip->i_ino, (unsigned long long)index,
 				  (unsigned long long)bno);
 	}
-	slot = dax_lookup_slot(&ip->i_mapping, index, &base);
+	slot = dax_lookup_slot(VFS_I(ip)->i_mapping, index, &base);
 	if (!slot || (pfn == ZERO_PFN ? !dax_is_zero_entry(slot->entry) :
 		      !dax_is_real_entry(slot->entry) ||
 		      dax_to_pfn(slot->entry) + (dax_is_pmd_entry(slot->entry) && !is_pmd ? index - base : 0) != pfn))
@@ -120,7 +142,7 @@ static gboolean check_vma(gpointer k, gpointer v, gpointer d)
 static bool check_entry(struct address_space *mapping, pgoff_t index, struct dax_slot *slot,
 			void *arg)
 {
-	struct xfs_inode *ip = mapping->host;
+	struct xfs_inode *ip = XFS_I(mapping->host);
 
 	if (dax_is_locked(slot->entry))
 		violation("M4", "ino %llu index %llu: DAX entry still locked between commands",
@@ -141,13 +163,13 @@ static bool check_entry(struct address_space *mapping, pgoff_t index, struct dax
 
 static void check_inode(struct xfs_inode *ip)
 {
-	g_tree_foreach(ip->i_mapping.i_mmap, check_vma, ip);
-	dax_walk_entries(&ip->i_mapping, 0, XFS_MAX_FILEOFF, check_entry, NULL);
+	g_tree_foreach(VFS_I(ip)->i_mapping->i_mmap, check_vma, ip);
+	dax_walk_entries(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF, check_entry, NULL);
 }
 
 static gboolean check_touched(gpointer k, gpointer v, gpointer d)
 {
-	struct xfs_inode *ip = g_tree_lookup(sim->mp->m_inodes, k);
+	struct xfs_inode *ip = g_tree_lookup(XFS_M(sim->sb)->m_inodes, k);
 
 	if (ip)
 		check_inode(ip);
@@ -414,9 +436,9 @@ static void check_rmap(struct xfs_mount *mp)
 static void lock_report(const struct lockdep_report *r, void *arg)
 {
 	if (r->known) {
-		if (cur && cur->ln)
-			out("LOCKDEP known issue %s at %s:%d (%s): %s\n", r->id, cur->scn->file,
-			    cur->ln->lineno, cur->ln->argv[0], r->summary);
+		if (cur && cur->file)
+			out("LOCKDEP known issue %s at %s:%d (%s): %s\n", r->id, cur->file,
+			    cur->line, cur->cmd, r->summary);
 		else
 			out("LOCKDEP known issue %s at end of scenario: %s\n", r->id, r->summary);
 		out("%s", r->block);
@@ -441,10 +463,10 @@ int checker_drain_locks(void)
 	return n;
 }
 
-int checker_run(bool full, struct cmdctx *c)
+int checker_run(bool full, const struct check_where *where, GTree *touched)
 {
 	nviol = 0;
-	cur = c;
+	cur = where;
 	if (!checker_pending)
 		checker_pending = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(checker_pending, 0);
@@ -452,14 +474,14 @@ int checker_run(bool full, struct cmdctx *c)
 		violation("M4", "%d locks still held between commands", lock_total_held());
 	lockdep_drain(lock_report, NULL);
 	share_drain_warnings(design_report, NULL);
-	mf_check_h1(design_report, NULL);
+	check_h1(design_report, NULL);
 	if (full) {
-		xfs_inode_walk(sim->mp, check_inode_cb, NULL);
-		check_fs(sim->mp);
-		check_rmap(sim->mp);
+		xfs_inode_walk(XFS_M(sim->sb), check_inode_cb, NULL);
+		check_fs(XFS_M(sim->sb));
+		check_rmap(XFS_M(sim->sb));
 		share_ops->check(design_report, NULL);
-	} else if (I->touched) {
-		g_tree_foreach(I->touched, check_touched, NULL);
+	} else if (touched) {
+		g_tree_foreach(touched, check_touched, NULL);
 	}
 	cur = NULL;
 	return nviol;

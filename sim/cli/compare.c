@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "share_registry.h"
 #include "compare.h"
 #include "interp.h"
 #include "scn.h"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "share_registry.h"
 #include "compare.h"
 #include "lockdep.h"
 #include "fuzz/fuzz_cli.h"

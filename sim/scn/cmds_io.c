@@ -20,7 +20,7 @@ static void check_read(struct cmdctx *c, const char *what, uint64_t ino, uint64_
 {
 	unsigned char *want = g_malloc(len ? len : 1);
 
-	ref_read(sim->ref, ino, off, want, len);
+	ref_read(I->ref, ino, off, want, len);
 	for (uint64_t i = memcmp(got, want, len) ? 0 : len; i < len; i++) {
 		if (got[i] != want[i]) {
 			interp_note_violation("D1");
@@ -35,37 +35,32 @@ static void check_read(struct cmdctx *c, const char *what, uint64_t ino, uint64_
 }
 
 static int open_file(struct task_struct *t, const char *path, bool creat, bool trunc,
-		     bool rdonly, struct sim_file **fp)
+		     bool rdonly, struct file **fp)
 {
-	struct xfs_inode *ip = xfs_lookup(sim->mp, path);
-	struct sim_file *f;
+	struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
+	struct file *f;
 	int err;
 
 	if (!ip) {
 		if (!creat)
 			return -ENOENT;
-		err = xfs_create(sim->mp, path, &ip);
+		err = xfs_create(XFS_M(sim->sb), path, &ip);
 		if (err)
 			return err;
-		ref_set_size(sim->ref, ip->i_ino, 0);
+		ref_set_size(I->ref, ip->i_ino, 0);
 	}
-	if (sim->mp->m_shutdown)
+	if (XFS_M(sim->sb)->m_shutdown)
 		return -EIO;
-	xfs_ihold(ip);
+	f = alloc_file(VFS_I(ip), path, rdonly);
 	if (trunc && !rdonly) {
 		err = xfs_setattr_size(ip, 0);
 		if (err) {
-			xfs_irele(ip);
+			fput(f);
 			return err;
 		}
-		ref_truncate(sim->ref, ip->i_ino, 0);
+		ref_truncate(I->ref, ip->i_ino, 0);
 		touch_inode(ip);
 	}
-	f = g_new0(struct sim_file, 1);
-	f->ip = ip;
-	f->name = g_strdup(path);
-	f->readonly = rdonly;
-	f->refs = 1;
 	g_ptr_array_add(t->files, f);
 	t->curfile = (int)t->files->len - 1;
 	*fp = f;
@@ -94,7 +89,7 @@ static int no_map(struct cmdctx *c)
 
 static int do_open(struct cmdctx *c)
 {
-	struct sim_file *f;
+	struct file *f;
 	int err = open_file(c->t, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
 
 	return err ? errno_report(c, c->pos[0], err) : 0;
@@ -104,12 +99,12 @@ static int do_open(struct cmdctx *c)
 static void filelist(struct task_struct *t)
 {
 	for (guint i = 0; i < t->files->len; i++) {
-		struct sim_file *f = g_ptr_array_index(t->files, i);
+		struct file *f = g_ptr_array_index(t->files, i);
 		bool cur = (int)i == t->curfile;
 
 		out("%c%03d%c %-14s (%s,%s,%s,%s)\n", cur ? '[' : ' ', i, cur ? ']' : ' ',
-		    f->name, "xfs", "non-sync", "non-direct",
-		    f->readonly ? "read-only" : "read-write");
+		    f->f_path, "xfs", "non-sync", "non-direct",
+		    f->f_readonly ? "read-only" : "read-write");
 	}
 }
 
@@ -141,17 +136,13 @@ static int do_file(struct cmdctx *c)
 static int do_close(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
-	struct sim_file *f = cur_file(c);
+	struct file *f = cur_file(c);
 	int slot = t->curfile;
 
 	if (!f)
 		return no_file(c);
 	g_ptr_array_remove_index(t->files, (guint)slot);
-	if (--f->refs == 0) {
-		xfs_irele(f->ip);
-		g_free(f->name);
-		g_free(f);
-	}
+	fput(f);
 	if (t->files->len) {
 		if (slot == (int)t->files->len)
 			slot--;
@@ -165,7 +156,7 @@ static int do_close(struct cmdctx *c)
 
 static int do_pwrite(struct cmdctx *c)
 {
-	struct sim_file *f = cur_file(c);
+	struct file *f = cur_file(c);
 	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
 	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
 	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 0xcd;
@@ -173,7 +164,7 @@ static int do_pwrite(struct cmdctx *c)
 
 	if (!bsize)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pwrite: -b must be positive");
-	if (f->readonly)
+	if (f->f_readonly)
 		return io_error(c, EBADF);
 	if (io_budget(c, c->poscol[1], len))
 		return -2;
@@ -181,11 +172,11 @@ static int do_pwrite(struct cmdctx *c)
 	memset(buf, seed, MIN(bsize, MAX(len, 1)));
 	while (done < len) {
 		uint64_t n = MIN(bsize, len - done);
-		int64_t w = xfs_file_write(f->ip, off + done, n, buf);
+		int64_t w = vfs_write(f, buf, n, off + done);
 
-		touch_inode(f->ip);
+		touch_inode(XFS_I(file_inode(f)));
 		if (w > 0)
-			ref_write(sim->ref, f->ip->i_ino, off + done, buf, (uint64_t)w);
+			ref_write(I->ref, XFS_I(file_inode(f))->i_ino, off + done, buf, (uint64_t)w);
 		if (w < 0) {
 			g_free(buf);
 			return io_error(c, (int)-w);
@@ -196,7 +187,7 @@ static int do_pwrite(struct cmdctx *c)
 	}
 	g_free(buf);
 	if (c->opt['w'] || c->opt['W'])
-		xfs_file_fsync(f->ip, 0, UINT64_MAX);
+		vfs_fsync_range(f, 0, UINT64_MAX, 0);
 	if (!c->opt['q'])
 		out("wrote %llu/%llu bytes at offset %llu\n", (unsigned long long)done,
 		    (unsigned long long)len, (unsigned long long)off);
@@ -205,19 +196,19 @@ static int do_pwrite(struct cmdctx *c)
 
 static int do_pread(struct cmdctx *c)
 {
-	struct sim_file *f = cur_file(c);
+	struct file *f = cur_file(c);
 	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
 	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
 	unsigned char *buf;
 
 	if (!bsize)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pread: -b must be positive");
-	if (io_budget(c, c->poscol[1], MIN(len, f->ip->i_size > off ? f->ip->i_size - off : 0)))
+	if (io_budget(c, c->poscol[1], MIN(len, VFS_I(XFS_I(file_inode(f)))->i_size > off ? VFS_I(XFS_I(file_inode(f)))->i_size - off : 0)))
 		return -2;
 	buf = g_malloc(bsize);
 	while (done < len) {
 		uint64_t n = MIN(bsize, len - done);
-		int64_t r = xfs_file_read(f->ip, off + done, n, buf);
+		int64_t r = vfs_read(f, buf, n, off + done);
 
 		if (r < 0) {
 			g_free(buf);
@@ -225,7 +216,7 @@ static int do_pread(struct cmdctx *c)
 		}
 		if (r == 0)
 			break;
-		check_read(c, "pread", f->ip->i_ino, off + done, buf, (uint64_t)r);
+		check_read(c, "pread", XFS_I(file_inode(f))->i_ino, off + done, buf, (uint64_t)r);
 		if (c->opt['v'])
 			dump_buffer(off + done, buf, (uint64_t)r);
 		done += (uint64_t)r;
@@ -240,8 +231,8 @@ static int do_pread(struct cmdctx *c)
 /* reflink / dedupe: the shared remap entry */
 static int remap(struct cmdctx *c, bool dedupe)
 {
-	struct sim_file *f = cur_file(c);
-	struct xfs_inode *src = xfs_lookup(sim->mp, c->pos[0]);
+	struct file *f = cur_file(c);
+	struct xfs_inode *src = xfs_lookup(XFS_M(sim->sb), c->pos[0]);
 	uint64_t soff = 0, doff = 0, len = 0, bcount;
 	const char *ioc;
 	bool same = true;
@@ -265,16 +256,16 @@ static int remap(struct cmdctx *c, bool dedupe)
 	 * allow_file_dedupe(), which CAP_SYS_ADMIN (the simulated user,
 	 * like the root-run real-XFS replay) always passes.
 	 */
-	if (f->readonly && !dedupe)
+	if (f->f_readonly && !dedupe)
 		return errno_report(c, ioc, EBADF);
-	if (dedupe && io_budget(c, c->poscol[3], 2 * MIN(len, src->i_size > soff ? src->i_size - soff : 0)))
+	if (dedupe && io_budget(c, c->poscol[3], 2 * MIN(len, VFS_I(src)->i_size > soff ? VFS_I(src)->i_size - soff : 0)))
 		return -2;	/* dedupe reads both ranges to compare them */
 	{
 		uint64_t req = len;
 
-		err = xfs_reflink_remap_range(src, soff, f->ip, doff, &len, dedupe, &same);
+		err = xfs_reflink_remap_range(src, soff, XFS_I(file_inode(f)), doff, &len, dedupe, &same);
 		touch_inode(src);
-		touch_inode(f->ip);
+		touch_inode(XFS_I(file_inode(f)));
 		if (err)
 			return errno_report(c, ioc, err);
 		if (dedupe && !same) {
@@ -284,16 +275,16 @@ static int remap(struct cmdctx *c, bool dedupe)
 		}
 		if (len) {
 			/* value semantics: copy the bytes, whole blocks at the source EOF */
-			bcount = soff + len == ref_size(sim->ref, src->i_ino) ?
+			bcount = soff + len == ref_size(I->ref, src->i_ino) ?
 				 ALIGN_UP(len, PAGE_SIZE) : len;
 			if (!dedupe) {
-				uint64_t dsize = ref_size(sim->ref, f->ip->i_ino);
+				uint64_t dsize = ref_size(I->ref, XFS_I(file_inode(f))->i_ino);
 
 				if (doff > dsize)
-					ref_zero(sim->ref, f->ip->i_ino, dsize, doff - dsize);
-				ref_copy(sim->ref, src->i_ino, soff, f->ip->i_ino, doff, bcount);
+					ref_zero(I->ref, XFS_I(file_inode(f))->i_ino, dsize, doff - dsize);
+				ref_copy(I->ref, src->i_ino, soff, XFS_I(file_inode(f))->i_ino, doff, bcount);
 				if (doff + len > dsize)
-					ref_set_size(sim->ref, f->ip->i_ino, doff + len);
+					ref_set_size(I->ref, XFS_I(file_inode(f))->i_ino, doff + len);
 			}
 		}
 		if (!c->opt['q']) {
@@ -318,16 +309,16 @@ static int do_dedupe(struct cmdctx *c) { return remap(c, true); }
 
 static int do_truncate(struct cmdctx *c)
 {
-	struct sim_file *f = cur_file(c);
+	struct file *f = cur_file(c);
 	int err;
 
-	if (f->readonly)
+	if (f->f_readonly)
 		return errno_report(c, "ftruncate", EINVAL);
-	err = xfs_setattr_size(f->ip, (uint64_t)c->posnum[0]);
-	touch_inode(f->ip);
+	err = xfs_setattr_size(XFS_I(file_inode(f)), (uint64_t)c->posnum[0]);
+	touch_inode(XFS_I(file_inode(f)));
 	if (err)
 		return errno_report(c, "ftruncate", err);
-	ref_truncate(sim->ref, f->ip->i_ino, (uint64_t)c->posnum[0]);
+	ref_truncate(I->ref, XFS_I(file_inode(f))->i_ino, (uint64_t)c->posnum[0]);
 	return 0;
 }
 
@@ -357,42 +348,42 @@ static void ref_zero_partial(struct xfs_inode *ip, uint64_t off, uint64_t len,
 
 	if (bs >= be) {			/* within one block: one edge */
 		if (!head_bad)
-			ref_zero(sim->ref, ip->i_ino, off, len);
+			ref_zero(I->ref, ip->i_ino, off, len);
 		return;
 	}
-	ref_zero(sim->ref, ip->i_ino, bs, be - bs);
+	ref_zero(I->ref, ip->i_ino, bs, be - bs);
 	if (head_bad)
 		return;
-	ref_zero(sim->ref, ip->i_ino, off, bs - off);
+	ref_zero(I->ref, ip->i_ino, off, bs - off);
 	if (!tail_bad)
-		ref_zero(sim->ref, ip->i_ino, be, end - be);
+		ref_zero(I->ref, ip->i_ino, be, end - be);
 }
 
 static int fallocate_cmd(struct cmdctx *c, int mode)
 {
-	struct sim_file *f = cur_file(c);
-	struct xfs_inode *ip = f->ip;
+	struct file *f = cur_file(c);
+	struct xfs_inode *ip = XFS_I(file_inode(f));
 	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
-	uint64_t size = ref_size(sim->ref, ip->i_ino);
+	uint64_t size = ref_size(I->ref, ip->i_ino);
 	int err;
 
 	bool head_bad, tail_bad;
 
-	if (f->readonly)
+	if (f->f_readonly)
 		return errno_report(c, "fallocate", EBADF);
 	head_bad = (off & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off);
 	tail_bad = ((off + len) & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off + len);
-	err = xfs_file_fallocate(ip, mode, off, len);
+	err = vfs_fallocate(f, mode, off, len);
 	touch_inode(ip);
 	if (err == -EIO && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
-	    (head_bad || tail_bad) && !sim->mp->m_shutdown)
+	    (head_bad || tail_bad) && !XFS_M(sim->sb)->m_shutdown)
 		ref_zero_partial(ip, off, MIN(len, size > off ? size - off : 0), head_bad, tail_bad);
 	if (err)
 		return errno_report(c, "fallocate", err);
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
-		ref_zero(sim->ref, ip->i_ino, off, len);
+		ref_zero(I->ref, ip->i_ino, off, len);
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && off + len > size)
-		ref_truncate(sim->ref, ip->i_ino, off + len);
+		ref_truncate(I->ref, ip->i_ino, off + len);
 	return 0;
 }
 
@@ -414,7 +405,7 @@ static int do_funshare(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_UNS
 
 static int do_fsync(struct cmdctx *c)
 {
-	int err = xfs_file_fsync(cur_file(c)->ip, 0, UINT64_MAX);
+	int err = vfs_fsync_range(cur_file(c), 0, UINT64_MAX, 0);
 
 	return err ? io_error(c, err) : 0;
 }
@@ -460,8 +451,8 @@ static void fiemap_hole(bool verbose, int foff_w, int boff_w, int tot_w, int n,
 
 static int do_fiemap(struct cmdctx *c)
 {
-	struct sim_file *f = cur_file(c);
-	struct xfs_inode *ip = f->ip;
+	struct file *f = cur_file(c);
+	struct xfs_inode *ip = XFS_I(file_inode(f));
 	bool verbose = c->opt['v'];
 	uint64_t start = c->npos > 0 ? (uint64_t)c->posnum[0] : 0;
 	uint64_t range_end = c->npos > 1 ? start + (uint64_t)c->posnum[1] : UINT64_MAX;
@@ -469,10 +460,10 @@ static int do_fiemap(struct cmdctx *c)
 	GArray *ex = g_array_new(FALSE, FALSE, sizeof(struct fiemap_ext));
 	int foff_w = 16, boff_w = 16, tot_w = 5, flg_w = 5, n = 0;
 
-	out("%s:\n", f->name);
+	out("%s:\n", f->f_path);
 	if (c->npos > 1 && !c->posnum[1]) {
 		/* fiemap_prep(): a zero-length request is EINVAL */
-		out("xfs_io: ioctl(FS_IOC_FIEMAP) [\"%s\"]: %s\n", f->name, strerror(EINVAL));
+		out("xfs_io: ioctl(FS_IOC_FIEMAP) [\"%s\"]: %s\n", f->f_path, strerror(EINVAL));
 		c->t->last_errno = EINVAL;
 		g_array_free(ex, TRUE);
 		return 0;
@@ -487,7 +478,7 @@ static int do_fiemap(struct cmdctx *c)
 	while (pos < limit) {
 		struct iomap iomap, srcmap;
 
-		if (xfs_read_iomap_ops.iomap_begin(ip, pos, limit - pos, IOMAP_REPORT,
+		if (xfs_read_iomap_ops.iomap_begin(VFS_I(ip), pos, limit - pos, IOMAP_REPORT,
 						   &iomap, &srcmap))
 			break;
 		if (iomap.type != IOMAP_HOLE) {
@@ -550,7 +541,7 @@ static int do_fiemap(struct cmdctx *c)
 		last_logical = e->logical + e->len;
 	}
 	/* the last hole, to EOF or to the end of the requested range */
-	range_end = MIN(range_end, ip->i_size);
+	range_end = MIN(range_end, VFS_I(ip)->i_size);
 	if (n && last_logical < range_end)
 		fiemap_hole(verbose, foff_w, boff_w, tot_w, n, last_logical >> 9, range_end >> 9);
 	g_array_free(ex, TRUE);
@@ -564,10 +555,10 @@ static int do_chattr(struct cmdctx *c)
 
 	if (strcmp(a, "+x") && strcmp(a, "-x"))
 		return cmd_usage_error(c, c->poscol[0], "chattr: only +x / -x (FS_XFLAG_DAX) are simulated, not '%s'", a);
-	err = xfs_fileattr_set_dax(cur_file(c)->ip, a[0] == '+');
+	err = xfs_fileattr_set_dax(XFS_I(file_inode(cur_file(c))), a[0] == '+');
 	if (err) {
 		/* chattr_f: "%s: cannot set flags on %s: %s", progname, name */
-		out("xfs_io: cannot set flags on %s: %s\n", cur_file(c)->name, strerror(err < 0 ? -err : err));
+		out("xfs_io: cannot set flags on %s: %s\n", cur_file(c)->f_path, strerror(err < 0 ? -err : err));
 		c->t->last_errno = err < 0 ? -err : err;
 	}
 	return 0;
@@ -575,12 +566,12 @@ static int do_chattr(struct cmdctx *c)
 
 static int do_statx(struct cmdctx *c)
 {
-	struct xfs_inode *ip = cur_file(c)->ip;
+	struct xfs_inode *ip = XFS_I(file_inode(cur_file(c)));
 
 	if (c->opt['r'])
-		out("stat.attributes = 0x%x\n", ip->i_sdax ? 0x00200000 : 0);
+		out("stat.attributes = 0x%x\n", IS_DAX(VFS_I(ip)) ? 0x00200000 : 0);
 	else
-		out("stat.size = %llu\n", (unsigned long long)ip->i_size);
+		out("stat.size = %llu\n", (unsigned long long)VFS_I(ip)->i_size);
 	return 0;
 }
 
@@ -595,7 +586,7 @@ static void maplist(struct task_struct *t)
 		    (int)i == t->curmap ? '[' : ' ', i, (int)i == t->curmap ? ']' : ' ',
 		    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
 		    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
-		    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->name,
+		    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->f_path,
 		    (unsigned long long)(v->vm_pgoff << PAGE_SHIFT),
 		    (unsigned long long)(v->vm_end - v->vm_start));
 	}
@@ -604,7 +595,7 @@ static void maplist(struct task_struct *t)
 static int cmd_mmap(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
-	struct sim_file *f;
+	struct file *f;
 	struct vm_area_struct *vma;
 	unsigned long flags = 0;
 	int err = 0;
@@ -642,9 +633,8 @@ static int cmd_mmap(struct cmdctx *c)
 		flags = VM_READ | VM_WRITE | VM_EXEC;
 	if (!c->opt['p'])
 		flags |= VM_SHARED;
-	if (c->opt['S'])
-		flags |= VM_SYNC;
-	vma = do_mmap(t, f, (uint64_t)c->posnum[0], (uint64_t)c->posnum[1], flags, &err);
+	vma = do_mmap(t, f, (uint64_t)c->posnum[0], (uint64_t)c->posnum[1], flags,
+		      c->opt['S'] ? MAP_SYNC_ : 0, &err);
 	if (!vma)
 		return io_error(c, err);
 	g_ptr_array_add(t->maps, vma);
@@ -705,7 +695,7 @@ static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off
 static void expected_map_bytes(struct vm_area_struct *vma, uint64_t off, unsigned char *buf,
 			       uint64_t len)
 {
-	ref_read(sim->ref, vma->vm_file->ip->i_ino, off, buf, len);
+	ref_read(I->ref, XFS_I(file_inode(vma->vm_file))->i_ino, off, buf, len);
 	if (vma->vm_flags & VM_SHARED)
 		return;
 	/* private: pages this vma copied hold their own bytes */
@@ -733,7 +723,7 @@ static void check_map_read(struct cmdctx *c, struct vm_area_struct *vma, uint64_
 		if (buf[i] != want[i]) {
 			interp_note_violation("D1");
 			out("INVARIANT D1 violated at %s:%d (mread): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
-			    c->scn->file, c->ln->lineno, (unsigned long long)vma->vm_file->ip->i_ino,
+			    c->scn->file, c->ln->lineno, (unsigned long long)XFS_I(file_inode(vma->vm_file))->i_ino,
 			    (unsigned long long)(off + i), buf[i], want[i]);
 			I->status = 1;
 			break;
@@ -824,7 +814,7 @@ static int do_mread(struct cmdctx *c)
 static int do_mwrite(struct cmdctx *c)
 {
 	struct vm_area_struct *vma = cur_map(c);
-	struct xfs_inode *ip = vma->vm_file->ip;
+	struct xfs_inode *ip = XFS_I(file_inode(vma->vm_file));
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
 	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 'X';
 	uint64_t done = 0;
@@ -840,7 +830,7 @@ static int do_mwrite(struct cmdctx *c)
 	 * range ending past the EOF page faults on its first store.
 	 */
 	while (done < len) {
-		uint64_t o, n, eof_page_end = ALIGN_UP(ip->i_size, PAGE_SIZE);
+		uint64_t o, n, eof_page_end = ALIGN_UP(VFS_I(ip)->i_size, PAGE_SIZE);
 		unsigned char buf[PAGE_SIZE];
 
 		if (c->opt['r']) {
@@ -856,7 +846,7 @@ static int do_mwrite(struct cmdctx *c)
 		if (mm_access(c->t, va + (o - off), buf, n, true))
 			break;	/* a fault touches the inode for the checker */
 		if ((vma->vm_flags & VM_SHARED) && o < eof_page_end)
-			ref_store(sim->ref, ip->i_ino, o, buf, MIN(n, eof_page_end - o));
+			ref_store(I->ref, ip->i_ino, o, buf, MIN(n, eof_page_end - o));
 		done += n;
 	}
 	return 0;
@@ -870,7 +860,7 @@ static int do_msync(struct cmdctx *c)
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
 	if (!c->opt['a'])
-		xfs_file_fsync(vma->vm_file->ip, off, off + len - 1);
+		vfs_fsync_range(vma->vm_file, off, off + len - 1, 0);
 	return 0;
 }
 

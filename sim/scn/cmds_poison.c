@@ -70,7 +70,7 @@ int do_poison(struct cmdctx *c)
 	if (poison_args(c, 3, "poison PATH off len", &first, &last, &off, &len))
 		return -2;
 	{
-		struct xfs_inode *ip = xfs_find_inode(sim->mp, c->pos[0]);	/* not read in */
+		struct xfs_inode *ip = xfs_find_inode(XFS_M(sim->sb), c->pos[0]);	/* not read in */
 		uint64_t b;
 
 		if (!ip) {
@@ -111,10 +111,10 @@ int do_repair(struct cmdctx *c)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "repair: task '%s' still holds open files or mappings (run `@%s exit` first)",
 				       busy->name, busy->name);
-	n = xfs_repair_poisoned_metadata(sim->mp);
+	n = xfs_repair_poisoned_metadata(XFS_M(sim->sb));
 	out("repair: %llu poisoned metadata block%s rewritten\n", (unsigned long long)n,
 	    n == 1 ? "" : "s");
-	xfs_remount(sim->mp);
+	xfs_remount(XFS_M(sim->sb));
 	interp_note_errno(0);
 	return 0;
 }

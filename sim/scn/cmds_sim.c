@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "share_registry.h"
 #include "interp.h"
 #include "share.h"
 #include "trace.h"
@@ -70,9 +71,10 @@ static int do_pmem(struct cmdctx *c)
 static int do_mkfs(struct cmdctx *c)
 {
 	struct xfs_mkfs_opts o = I->mkfs;
+	struct xfs_mount *mp;
 	char err[256];
 
-	if (sim->mp)
+	if (XFS_M(sim->sb))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: the filesystem already exists");
 	if (!sim->have_pmem)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: no `pmem size=...` line came before it");
@@ -103,8 +105,9 @@ static int do_mkfs(struct cmdctx *c)
 		else
 			return cmd_usage_error(c, c->poscol[i], "mkfs: bad option '%s'", c->pos[i]);
 	}
-	if (xfs_mkfs(&sim->pmem, &o, &sim->mp, err, sizeof(err)))
+	if (xfs_mkfs(&sim->pmem, &o, &mp, err, sizeof(err)))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	sim->sb = &mp->m_super;		/* mounted */
 	I->mkfs = o;
 	I->have_mkfs = true;
 	return 0;
@@ -117,7 +120,7 @@ static int do_model(struct cmdctx *c)
 	if (!ops)
 		return cmd_usage_error(c, c->poscol[0], "model: unknown design '%s' (see `daxsim help models`)",
 				       c->pos[0]);
-	if (sim->mp)
+	if (XFS_M(sim->sb))
 		return cmd_usage_error(c, c->poscol[0], "model: must come before the filesystem is used");
 	if (!I->opts->model)	/* the CLI flag wins */
 		share_ops = ops;
@@ -146,30 +149,32 @@ static int read_file_range(struct cmdctx *c, const char *path, uint64_t start, u
 			   void (*fn)(const unsigned char *buf, uint64_t off, uint64_t len, void *arg),
 			   void *arg)
 {
-	struct xfs_inode *ip = xfs_lookup(sim->mp, path);
+	struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
 	unsigned char *buf, *want;
+	struct file *file;
 	bool reported = false;
 	uint64_t size;
 	int err = 0;
 
 	if (!ip)
 		return ENOENT;
-	size = MIN(ip->i_size, start + MIN(len, UINT64_MAX - start));
+	size = MIN(VFS_I(ip)->i_size, start + MIN(len, UINT64_MAX - start));
 	if (size > start && io_budget(c, path_col(c, path), size - start))
 		return -2;
 	/* no bigger than the range: a 1 MiB malloc is an mmap and page faults */
 	buf = g_malloc(size > start ? MIN(READ_PIECE, size - start) : 1);
 	want = g_malloc(size > start ? MIN(READ_PIECE, size - start) : 1);
 	lock_current = &sim->kthread->lockctx;
+	file = alloc_file(VFS_I(ip), path, true);	/* md5sum/od open it read-only */
 	for (uint64_t off = start; off < size; off += READ_PIECE) {
 		uint64_t n = MIN(READ_PIECE, size - off);
-		int64_t r = xfs_file_read(ip, off, n, buf);
+		int64_t r = vfs_read(file, buf, n, off);
 
 		if (r < 0 || (uint64_t)r != n) {
 			err = r < 0 ? (int)-r : EIO;
 			break;
 		}
-		ref_read(sim->ref, ip->i_ino, off, want, n);
+		ref_read(I->ref, ip->i_ino, off, want, n);
 		for (uint64_t i = memcmp(buf, want, n) ? 0 : n; i < n && !reported; i++)
 			if (buf[i] != want[i]) {
 				interp_note_violation("D1");
@@ -181,6 +186,7 @@ static int read_file_range(struct cmdctx *c, const char *path, uint64_t start, u
 			}
 		fn(buf, off, n, arg);
 	}
+	fput(file);
 	g_free(buf);
 	g_free(want);
 	*ipp = ip;
@@ -312,7 +318,7 @@ static int do_od(struct cmdctx *c)
 
 static int do_cp_reflink(struct cmdctx *c)
 {
-	struct xfs_inode *src = xfs_lookup(sim->mp, c->pos[0]), *dst;
+	struct xfs_inode *src = xfs_lookup(XFS_M(sim->sb), c->pos[0]), *dst;
 	uint64_t len = 0;
 	bool same;
 	int err;
@@ -321,24 +327,24 @@ static int do_cp_reflink(struct cmdctx *c)
 		out("cp: cannot stat '%s': No such file or directory\n", c->pos[0]);
 		return 0;
 	}
-	dst = xfs_lookup(sim->mp, c->pos[1]);
+	dst = xfs_lookup(XFS_M(sim->sb), c->pos[1]);
 	if (!dst) {
-		err = xfs_create(sim->mp, c->pos[1], &dst);
+		err = xfs_create(XFS_M(sim->sb), c->pos[1], &dst);
 		if (err)
 			return io_error(c, err);
 	}
-	xfs_ihold(dst);
+	ihold(VFS_I(dst));
 	err = xfs_setattr_size(dst, 0);
-	ref_truncate(sim->ref, dst->i_ino, 0);
-	if (!err && src->i_size)
+	ref_truncate(I->ref, dst->i_ino, 0);
+	if (!err && VFS_I(src)->i_size)
 		err = xfs_reflink_remap_range(src, 0, dst, 0, &len, false, &same);
 	if (!err) {
-		ref_copy(sim->ref, src->i_ino, 0, dst->i_ino, 0, ALIGN_UP(src->i_size, PAGE_SIZE));
-		ref_set_size(sim->ref, dst->i_ino, src->i_size);
+		ref_copy(I->ref, src->i_ino, 0, dst->i_ino, 0, ALIGN_UP(VFS_I(src)->i_size, PAGE_SIZE));
+		ref_set_size(I->ref, dst->i_ino, VFS_I(src)->i_size);
 	}
 	touch_inode(src);
 	touch_inode(dst);
-	xfs_irele(dst);
+	iput(VFS_I(dst));
 	if (err)
 		out("cp: failed to clone '%s' from '%s': %s\n", c->pos[1], c->pos[0], strerror(-err));
 	return 0;
@@ -347,14 +353,14 @@ static int do_cp_reflink(struct cmdctx *c)
 static int do_rm(struct cmdctx *c)
 {
 	for (int i = 0; i < c->npos; i++) {
-		struct xfs_inode *ip = xfs_lookup(sim->mp, c->pos[i]);
+		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), c->pos[i]);
 		uint64_t ino = ip ? ip->i_ino : 0;
-		int err = xfs_remove(sim->mp, c->pos[i]);
+		int err = xfs_remove(XFS_M(sim->sb), c->pos[i]);
 
 		if (err)
 			out("rm: cannot remove '%s': %s\n", c->pos[i], strerror(-err));
-		else if (!xfs_iget_incore(sim->mp, ino) && !g_tree_lookup(sim->mp->m_inodes, &ino))
-			ref_delete(sim->ref, ino);
+		else if (!xfs_iget_incore(XFS_M(sim->sb), ino) && !g_tree_lookup(XFS_M(sim->sb)->m_inodes, &ino))
+			ref_delete(I->ref, ino);
 	}
 	return 0;
 }
@@ -391,13 +397,13 @@ static int do_remount(struct cmdctx *c)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "remount: task '%s' still holds open files or mappings (run `@%s exit` first)",
 				       busy->name, busy->name);
-	if (xfs_metadata_poisoned(sim->mp, &bad)) {
+	if (xfs_metadata_poisoned(XFS_M(sim->sb), &bad)) {
 		out("remount: mount failed: metadata block %llu is poisoned: Structure needs cleaning (run `repair`)\n",
 		    (unsigned long long)bad);
 		interp_note_errno(EFSCORRUPTED_);
 		return 0;
 	}
-	xfs_remount(sim->mp);
+	xfs_remount(XFS_M(sim->sb));
 	interp_note_errno(0);
 	return 0;
 }
@@ -516,10 +522,10 @@ static int do_expect(struct cmdctx *c)
 			if (c->npos != 5 || cvtnum(c->pos[2], &off) || cvtnum(c->pos[3], &len) ||
 			    (strcmp(c->pos[4], "yes") && strcmp(c->pos[4], "no")))
 				return cmd_usage_error(c, c->poscol[0], "usage: expect shared PATH off len yes|no");
-			ip = xfs_find_inode(sim->mp, c->pos[1]);	/* an observer: not read in */
+			ip = xfs_find_inode(XFS_M(sim->sb), c->pos[1]);	/* an observer: not read in */
 			for (uint64_t b = (uint64_t)off >> PAGE_SHIFT; ip && b < ALIGN_UP((uint64_t)(off + len), PAGE_SIZE) >> PAGE_SHIFT; b++)
 				if (xfs_iext_lookup_extent(ip->i_df, b, &irec) &&
-				    xfs_refcount_lookup(sim->mp->m_refc, irec.br_startblock + (b - irec.br_startoff)) > 1)
+				    xfs_refcount_lookup(XFS_M(sim->sb)->m_refc, irec.br_startblock + (b - irec.br_startoff)) > 1)
 					any = true;
 			if (any != !strcmp(c->pos[4], "yes"))
 				expect_failed(c, "%s [%lld, +%lld) is %sshared", c->pos[1], off, len, any ? "" : "not ");
@@ -587,7 +593,7 @@ static int do_expect(struct cmdctx *c)
 static int do_xfs_io(struct cmdctx *c)
 {
 	struct task_struct *t;
-	struct sim_file *f = NULL;
+	struct file *f = NULL;
 	struct scn_line *orig = c->ln;
 	const struct cmdinfo *self = c->ci;
 	const char *path;
@@ -602,7 +608,7 @@ static int do_xfs_io(struct cmdctx *c)
 	t->transient = true;
 	lock_current = &t->lockctx;
 	{
-		struct xfs_inode *ip = xfs_lookup(sim->mp, path);
+		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
 
 		if (!ip && !c->opt['f']) {
 			out("%s: No such file or directory\n", path);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "share_registry.h"
 #include "interp.h"
 #include "lock.h"
 #include "lockdep.h"
@@ -64,6 +65,12 @@ int io_error(struct cmdctx *c, int err)
 	return errno_report(c, c->ci->name, err);
 }
 
+/* mm_fault_hook: a fault changed that inode's mapping state. */
+static void touch_vfs_inode(struct inode *inode)
+{
+	touch_inode(XFS_I(inode));
+}
+
 void touch_inode(struct xfs_inode *ip)
 {
 	uint64_t *k;
@@ -99,21 +106,23 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 
 int need_fs(struct cmdctx *c)
 {
+	struct xfs_mount *mp;
 	char err[256];
 
-	if (sim->mp)
+	if (XFS_M(sim->sb))
 		return 0;
 	if (!sim->have_pmem)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "'%s' needs the filesystem, but no `pmem size=...` line came before it",
 				       c->ci->name);
-	if (xfs_mkfs(&sim->pmem, &I->mkfs, &sim->mp, err, sizeof(err)))
+	if (xfs_mkfs(&sim->pmem, &I->mkfs, &mp, err, sizeof(err)))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	sim->sb = &mp->m_super;		/* mounted */
 	I->have_mkfs = true;
 	return 0;
 }
 
-struct sim_file *cur_file(struct cmdctx *c)
+struct file *cur_file(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
 
@@ -406,16 +415,19 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		I = NULL;
 		return 2;
 	}
-	sim_world_init(&world, outf);
+	sim_world_init(&world);
+	in.ref = refmodel_create();
+	checker_set_sink(outf, interp_note_violation);
 	interp_note_task(NULL);		/* no previous command yet */
 	share_ops = share_find(in.model);
 	if (!share_ops)
 		share_ops = share_find(SHARE_DEFAULT);
+	share_designs_init();
 	trace_open(opts->trace);
 	lockdep_inject = opts->lock_inject;
 	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
-	mm_fault_hook = touch_inode;
+	mm_fault_hook = touch_vfs_inode;
 	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
 		struct cmdctx c = { .scn = s, .err = &err };
@@ -442,7 +454,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
 			break;
 		}
-		if (ret == 0 && opts->check != CHECK_OFF && sim->mp) {
+		if (ret == 0 && opts->check != CHECK_OFF && XFS_M(sim->sb)) {
 			struct scn_line *next = i + 1 < s->lines->len ?
 				g_ptr_array_index(s->lines, i + 1) : NULL;
 			bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
@@ -451,7 +463,9 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			bool full = opts->check == CHECK_FULL || in.force_full;
 
 			in.force_full = false;
-			if (checker_run(full, &c) && !expected) {
+			struct check_where where = { s->file, ln->lineno, ln->argv[0] };
+
+			if (checker_run(full, &where, in.touched) && !expected) {
 				in.status = 1;
 				ret = opts->keep_going || in.keep_going ? 0 : -1;
 			}
@@ -464,11 +478,11 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		if (in.status && opts->stop_on_failure)
 			break;
 	}
-	if (ret >= 0 && sim->mp && opts->check != CHECK_OFF) {
-		struct cmdctx c = { .scn = s, .err = &err, .ln = NULL };
+	if (ret >= 0 && XFS_M(sim->sb) && opts->check != CHECK_OFF) {
+		struct check_where end = { NULL, 0, NULL };
 
 		sim_cur_line = 0;
-		if (checker_run(true, &c))
+		if (checker_run(true, &end, NULL))
 			in.status = 1;
 	}
 	trace_close();
@@ -482,6 +496,8 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	lockdep_where(s->file, NULL, NULL);
 	sim_cur_line = 0;
 	sim_world_destroy(&world);
+	share_designs_destroy();
+	refmodel_destroy(in.ref);
 	/* what unmount (or a run without checks) reported */
 	if (ret != -2 && checker_drain_locks())
 		in.status = 1;

@@ -3,14 +3,17 @@
 #ifndef DAXSIM_INTERP_H
 #define DAXSIM_INTERP_H
 
+#include "checker.h"
 #include "refmodel.h"
 #include "scn.h"
 #include "share.h"
+#include "share_registry.h"
 #include "sim.h"
 #include "xfs_mount.h"
 
 struct interp {
 	struct scn		*scn;
+	struct refmodel		*ref;		/* what every read must return (D1) */
 	const struct run_opts	*opts;
 	FILE			*out;
 	int			status;		/* 0, or 1 after a failed expectation */
@@ -63,7 +66,7 @@ int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
 /* Ensure pmem + fs exist (the implicit mkfs); usage error otherwise. */
 int need_fs(struct cmdctx *c);
-struct sim_file *cur_file(struct cmdctx *c);
+struct file *cur_file(struct cmdctx *c);
 struct vm_area_struct *cur_map(struct cmdctx *c);
 const char *errno_name(int err);
 int errno_from_name(const char *name);
@@ -76,12 +79,5 @@ void interp_note_errno(int err);
 struct task_struct *task_holding_files(void);
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 
-/* Checker (checker.c) */
-/* Returns the number of violations found (each already reported). */
-int checker_run(bool full, struct cmdctx *c);
-/* Print the lock validator's queued reports; the number of violations. */
-int checker_drain_locks(void);
-/* Violations of the last check awaiting `expect violation` (IDs). */
-extern GPtrArray *checker_pending;
 
 #endif

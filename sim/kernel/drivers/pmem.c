@@ -215,6 +215,23 @@ static int try_file(struct pmem_device *pd, const char *path, char *err,
 	return 0;
 }
 
+/*
+ * pmem_pagemap_memory_failure(): a failure on the device's pages goes to
+ * whoever holds the dax_device (the filesystem), in device bytes.
+ */
+static int pmem_pagemap_memory_failure(struct dev_pagemap *pgmap, pfn_t pfn,
+				       uint64_t nr_pages, unsigned int mf_flags)
+{
+	struct pmem_device *pd = pgmap->owner;
+
+	return dax_holder_notify_failure(pd->dax_dev, (pfn - PMEM_PFN_BASE) << PAGE_SHIFT,
+					 nr_pages << PAGE_SHIFT, mf_flags);
+}
+
+static const struct dev_pagemap_ops fsdax_pagemap_ops = {
+	.memory_failure	= pmem_pagemap_memory_failure,
+};
+
 int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 		const char *path, char *err, size_t errlen)
 {
@@ -265,6 +282,9 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 	pd->backing = PMEM_BACKING_MEMFD;
 out:
 	pd->bb = badblocks_create();
+	pd->dax_dev = alloc_dax();
+	pd->pgmap.ops = &fsdax_pagemap_ops;
+	pd->pgmap.owner = pd;
 	return 0;
 }
 
@@ -275,6 +295,7 @@ void pmem_destroy(struct pmem_device *pd)
 	if (pd->fd >= 0)
 		close(pd->fd);
 	badblocks_destroy(pd->bb);
+	put_dax(pd->dax_dev);
 	g_free(pd->path);
 	memset(pd, 0, sizeof(*pd));
 	pd->fd = -1;

@@ -26,7 +26,7 @@ static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return pgoff_cmp(a, b, u);
 }
 
-void mapping_init(struct address_space *mapping, struct xfs_inode *host, uint64_t id)
+void mapping_init(struct address_space *mapping, struct inode *host, uint64_t id)
 {
 	memset(mapping, 0, sizeof(*mapping));
 	mapping->host = host;

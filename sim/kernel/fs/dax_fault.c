@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "dax.h"
+#include "fs.h"
 #include "share.h"
 #include "lock.h"
 #include "mm.h"
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_mount.h"
 #include "inject.h"
 
 static unsigned char zero_page[PAGE_SIZE];
@@ -155,7 +155,7 @@ static vm_fault_t dax_fault_cow_page(struct vm_fault *vmf, const struct iomap *i
 		memcpy(dst, pfn_to_kaddr(src), PAGE_SIZE);
 	}
 	trace("ino %llu index %llu: private CoW into anon pfn 0x%llx",
-	      (unsigned long long)vmf->vma->vm_file->ip->i_ino,
+	      (unsigned long long)file_inode(vmf->vma->vm_file)->i_ino,
 	      (unsigned long long)vmf->pgoff, (unsigned long long)anon);
 	vmf_insert_pfn(vmf, anon, true, false);
 	return VM_FAULT_NOPAGE;
@@ -239,8 +239,8 @@ static vm_fault_t dax_fault_return(int err)
 static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfnp,
 				      const struct iomap_ops *ops)
 {
-	struct xfs_inode *ip = vmf->vma->vm_file->ip;
-	struct address_space *mapping = &ip->i_mapping;
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	struct address_space *mapping = inode->i_mapping;
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) && !vmf->cow;
 	unsigned int iflags = IOMAP_FAULT | IOMAP_DAX | (write ? IOMAP_WRITE : 0);
 	uint64_t size = pmd ? PMD_SIZE : PAGE_SIZE;
@@ -253,7 +253,7 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 	int err;
 
 	if (pmd) {
-		uint64_t max_pgoff = (ip->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		uint64_t max_pgoff = (i_size_read(inode) + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		uint64_t pmd_addr = vmf->address & PMD_MASK;
 
 		if (index >= max_pgoff)
@@ -266,17 +266,17 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 		    (index | PG_PMD_COLOUR) >= max_pgoff ||
 		    pmd_has_pte_table(vmf->vma->vm_mm, vmf->address))
 			return VM_FAULT_FALLBACK;
-	} else if (pos >= ip->i_size) {
+	} else if (pos >= i_size_read(inode)) {
 		return VM_FAULT_SIGBUS;
 	}
 
 	ret = grab_mapping_entry(mapping, index, pmd ? PMD_ORDER : 0, &base, &entry);
 	if (ret)
 		return ret;
-	if (MUTANT(FAULT_MMAPLOCK_INNER))
-		xfs_ilock(ip, XFS_MMAPLOCK_SHARED);
+	if (MUTANT(FAULT_MMAPLOCK_INNER))	/* filemap_invalidate_lock_shared() */
+		lock_acquire(&lc_invalidate_lock, inode->i_ino, LOCK_SHARED, 0, __func__);
 
-	err = ops->iomap_begin(ip, pos, size, iflags, &iomap, &srcmap);
+	err = ops->iomap_begin(inode, pos, size, iflags, &iomap, &srcmap);
 	if (err) {
 		ret = dax_fault_return(err);
 		goto unlock;
@@ -288,12 +288,12 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 				     pmd, write, pfnp);
 	}
 	if (ops->iomap_end)
-		ops->iomap_end(ip, pos, size,
+		ops->iomap_end(inode, pos, size,
 			       (ret & (VM_FAULT_ERROR | VM_FAULT_FALLBACK)) ? 0 : size,
 			       iflags, &iomap);
 unlock:
 	if (MUTANT(FAULT_MMAPLOCK_INNER))
-		xfs_iunlock(ip, XFS_MMAPLOCK_SHARED);
+		lock_release(&lc_invalidate_lock, inode->i_ino, __func__);
 	dax_unlock_entry(mapping, base);
 	return ret;
 }
@@ -317,13 +317,13 @@ vm_fault_t dax_iomap_fault(struct vm_fault *vmf, unsigned int order,
 /* MAP_SYNC: make the metadata durable, then map the pfn writable. */
 vm_fault_t dax_finish_sync_fault(struct vm_fault *vmf, unsigned int order, pfn_t pfn)
 {
-	struct xfs_inode *ip = vmf->vma->vm_file->ip;
-	struct address_space *mapping = &ip->i_mapping;
+	struct file *file = vmf->vma->vm_file;
+	struct address_space *mapping = file->f_mapping;
 	unsigned long entry;
 	pgoff_t base;
 	uint64_t start = vmf->pgoff << PAGE_SHIFT;
 
-	xfs_file_fsync(ip, start, start + (PAGE_SIZE << order) - 1);
+	vfs_fsync_range(file, start, start + (PAGE_SIZE << order) - 1, 1);
 	if (grab_mapping_entry(mapping, vmf->pgoff, order, &base, &entry))
 		return VM_FAULT_NOPAGE;
 	{
@@ -336,6 +336,6 @@ vm_fault_t dax_finish_sync_fault(struct vm_fault *vmf, unsigned int order, pfn_t
 	vmf_insert_pfn(vmf, pfn, true, order == PMD_ORDER);
 	dax_unlock_entry(mapping, base);
 	trace("ino %llu index %llu: MAP_SYNC fault finished after fsync",
-	      (unsigned long long)ip->i_ino, (unsigned long long)vmf->pgoff);
+	      (unsigned long long)file_inode(file)->i_ino, (unsigned long long)vmf->pgoff);
 	return VM_FAULT_NOPAGE;
 }

@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "dax.h"
+#include "fs.h"
 #include "lock.h"
 #include "mm.h"
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_mount.h"
 
 int dax_iomap_copy_around(uint64_t pos, uint64_t length, uint64_t align,
 			  const struct iomap *iomap, const struct iomap *srcmap,
@@ -47,11 +47,11 @@ static int dax_recovery_write(uint64_t pos, uint64_t len, uint64_t bno, uint64_t
 	return 0;
 }
 
-static int64_t dax_iomap_iter(struct xfs_inode *ip, const struct iomap *iomap,
+static int64_t dax_iomap_iter(struct inode *inode, const struct iomap *iomap,
 			      const struct iomap *srcmap, uint64_t pos,
 			      uint64_t length, unsigned char *buf, bool write)
 {
-	struct address_space *mapping = &ip->i_mapping;
+	struct address_space *mapping = inode->i_mapping;
 	bool cow = write && (iomap->flags & IOMAP_F_SHARED);
 	uint64_t start = ALIGN_DOWN(pos, PAGE_SIZE), end = ALIGN_UP(pos + length, PAGE_SIZE);
 	uint64_t bno, nr = (end - start) >> PAGE_SHIFT;
@@ -103,28 +103,28 @@ static int64_t dax_iomap_iter(struct xfs_inode *ip, const struct iomap *iomap,
 	return (int64_t)length;
 }
 
-int64_t dax_iomap_rw(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int64_t dax_iomap_rw(struct inode *inode, uint64_t pos, uint64_t len,
 		     void *buf, bool write, const struct iomap_ops *ops)
 {
 	unsigned int flags = IOMAP_DAX | (write ? IOMAP_WRITE : 0);
 	uint64_t done = 0;
 
 	/* lockdep_assert_held{,_write}(&inode->i_rwsem) */
-	lock_assert_held(&lc_i_rwsem, ip->i_ino, write ? LOCK_EXCL : LOCK_SHARED, __func__);
+	lock_assert_held(&lc_i_rwsem, inode->i_ino, write ? LOCK_EXCL : LOCK_SHARED, __func__);
 	while (done < len) {
 		struct iomap iomap, srcmap;
 		uint64_t p = pos + done, length;
 		int64_t n;
 		int err;
 
-		err = ops->iomap_begin(ip, p, len - done, flags, &iomap, &srcmap);
+		err = ops->iomap_begin(inode, p, len - done, flags, &iomap, &srcmap);
 		if (err)
 			return done ? (int64_t)done : err;
 		length = MIN(iomap_end_pos(&iomap), pos + len) - p;
-		n = dax_iomap_iter(ip, &iomap, &srcmap, p, length,
+		n = dax_iomap_iter(inode, &iomap, &srcmap, p, length,
 				   buf ? (unsigned char *)buf + done : NULL, write);
 		if (ops->iomap_end)
-			ops->iomap_end(ip, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
+			ops->iomap_end(inode, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
 		if (n < 0)
 			return done ? (int64_t)done : n;
 		done += (uint64_t)n;
@@ -135,7 +135,7 @@ int64_t dax_iomap_rw(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 }
 
 /* iomap_zero_range() on DAX: holes and unwritten extents are skipped. */
-int dax_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int dax_zero_range(struct inode *inode, uint64_t pos, uint64_t len,
 		   const struct iomap_ops *ops)
 {
 	unsigned int flags = IOMAP_DAX | IOMAP_WRITE | IOMAP_ZERO;
@@ -147,16 +147,16 @@ int dax_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 		int64_t n = 0;
 		int err;
 
-		err = ops->iomap_begin(ip, p, len - done, flags, &iomap, &srcmap);
+		err = ops->iomap_begin(inode, p, len - done, flags, &iomap, &srcmap);
 		if (err)
 			return err;
 		length = MIN(iomap_end_pos(&iomap), pos + len) - p;
 		if (iomap.type == IOMAP_HOLE || iomap.type == IOMAP_UNWRITTEN)
 			n = (int64_t)length;
 		else
-			n = dax_iomap_iter(ip, &iomap, &srcmap, p, length, NULL, true);
+			n = dax_iomap_iter(inode, &iomap, &srcmap, p, length, NULL, true);
 		if (ops->iomap_end)
-			ops->iomap_end(ip, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
+			ops->iomap_end(inode, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
 		if (n < 0)
 			return (int)n;
 		done += length;
@@ -165,7 +165,7 @@ int dax_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 }
 
 /* dax_file_unshare(): copy every shared page of the range to a new block. */
-int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int dax_file_unshare(struct inode *inode, uint64_t pos, uint64_t len,
 		     const struct iomap_ops *ops)
 {
 	unsigned int flags = IOMAP_DAX | IOMAP_WRITE | IOMAP_UNSHARE;
@@ -178,12 +178,12 @@ int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 		int64_t n = 0;
 		int err;
 
-		err = ops->iomap_begin(ip, p, end - p, flags, &iomap, &srcmap);
+		err = ops->iomap_begin(inode, p, end - p, flags, &iomap, &srcmap);
 		if (err)
 			return err;
 		length = MIN(iomap_end_pos(&iomap), end) - p;
 		if (iomap.flags & IOMAP_F_SHARED) {
-			struct address_space *mapping = &ip->i_mapping;
+			struct address_space *mapping = inode->i_mapping;
 			pfn_t pfn, spfn;
 
 			/* dax_unshare_iter(): copy the source blocks whole */
@@ -202,7 +202,7 @@ int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
 			n = (int64_t)length;
 		}
 		if (ops->iomap_end)
-			ops->iomap_end(ip, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
+			ops->iomap_end(inode, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
 		if (n < 0)
 			return (int)n;
 		done += length;
@@ -214,8 +214,8 @@ int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
  * dax_dedupe_file_range_compare(): walk both files' read mappings in
  * lockstep; two holes are the same, one hole differs, else memcmp.
  */
-int dax_dedupe_file_range_compare(struct xfs_inode *src, uint64_t srcoff,
-				  struct xfs_inode *dst, uint64_t dstoff,
+int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
+				  struct inode *dst, uint64_t dstoff,
 				  uint64_t len, bool *same,
 				  const struct iomap_ops *ops)
 {
@@ -266,13 +266,13 @@ int dax_dedupe_file_range_compare(struct xfs_inode *src, uint64_t srcoff,
  * dax_break_layout() (6.15+): unmap the range from every task, then delete
  * the entries — there is no DMA in the simulator, so no page is ever busy.
  */
-int dax_break_layout(struct xfs_inode *ip, pgoff_t start, pgoff_t end)
+int dax_break_layout(struct inode *inode, pgoff_t start, pgoff_t end)
 {
-	struct address_space *mapping = &ip->i_mapping;
+	struct address_space *mapping = inode->i_mapping;
 
 	unmap_mapping_pages(mapping, start, end - start + 1, true);
 	dax_delete_mapping_range(mapping, start, end);
-	trace("ino %llu [%llu, %llu]", (unsigned long long)ip->i_ino,
+	trace("ino %llu [%llu, %llu]", (unsigned long long)inode->i_ino,
 	      (unsigned long long)start, (unsigned long long)end);
 	return 0;
 }

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * What every design's checks need from the core: the real DAX entries
- * grouped by pfn, whether a block is shared in the refcount tree, and the
- * optional-hook dispatch.  Nothing design-specific lives here.
+ * The kernel's side of the page-sharing designs: the selected design
+ * (share_ops), the optional-hook dispatch, what every design's checks need
+ * (the real DAX entries grouped by pfn, whether a block is shared, asked
+ * of the filesystem through sb->s_share_ops), and the WARN queue a design
+ * reports through.  Nothing design- or filesystem-specific lives here.
  */
 #include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "dax.h"
+#include "fs.h"
 #include "share.h"
 #include "sim.h"
-#include "xfs_mount.h"
-#include "xfs_refcount.h"
+
+const struct dax_share_ops *share_ops;
 
 void share_mkwrite(pfn_t pfn, struct address_space *mapping, pgoff_t index)
 {
@@ -32,8 +37,10 @@ void share_unshared(pfn_t pfn, uint64_t nr)
 
 bool share_block_is_shared(pfn_t pfn)
 {
-	return sim->mp && pfn >= PMEM_PFN_BASE &&
-	       xfs_refcount_lookup(sim->mp->m_refc, pfn - PMEM_PFN_BASE) > 1;
+	struct super_block *sb = sim->sb;
+
+	return sb && sb->s_share_ops && pfn >= PMEM_PFN_BASE &&
+	       sb->s_share_ops->block_shared(sb, pfn - PMEM_PFN_BASE);
 }
 
 static gint pfn_cmp(gconstpointer a, gconstpointer b, gpointer unused)
@@ -71,9 +78,9 @@ static bool collect_entry(struct address_space *mapping, pgoff_t index,
 	return true;
 }
 
-static bool collect_inode(struct xfs_inode *ip, void *arg)
+static bool collect_inode(struct inode *inode, void *arg)
 {
-	dax_walk_entries(&ip->i_mapping, 0, XFS_MAX_FILEOFF, collect_entry, arg);
+	dax_walk_entries(inode->i_mapping, 0, MAX_LFS_FILESIZE >> PAGE_SHIFT, collect_entry, arg);
 	return true;
 }
 
@@ -81,8 +88,8 @@ GTree *share_collect_entries(void)
 {
 	GTree *t = g_tree_new_full(pfn_cmp, NULL, g_free, owners_free);
 
-	if (sim->mp)
-		xfs_inode_walk(sim->mp, collect_inode, t);
+	if (sim->sb)
+		sb_for_each_inode(sim->sb, collect_inode, t);
 	return t;
 }
 
@@ -95,4 +102,36 @@ int share_page_owner(const struct page *page, struct share_owner *owners, int ma
 		owners[0].index = page->index;
 	}
 	return 1;
+}
+
+struct pending_warning {
+	char id[24];
+	char msg[200];
+};
+static struct pending_warning pending[32];
+static int npending;
+
+void share_warn(const char *id, const char *fmt, ...)
+{
+	struct pending_warning *w;
+	va_list ap;
+
+	if (npending >= (int)ARRAY_SIZE(pending))
+		return;
+	w = &pending[npending++];
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+	printk("WARNING: %s\n", w->msg);
+}
+
+int share_drain_warnings(share_report_fn report, void *arg)
+{
+	int n = npending;
+
+	for (int i = 0; i < npending; i++)
+		report(pending[i].id, pending[i].msg, arg);
+	npending = 0;
+	return n;
 }

@@ -12,7 +12,7 @@
 #include "iomap.h"
 #include "types.h"
 
-struct xfs_inode;
+struct inode;
 struct vm_area_struct;
 struct page;
 
@@ -33,8 +33,11 @@ struct dax_slot {
 	unsigned int	marks;
 };
 
+struct address_space_operations;
+
 struct address_space {
-	struct xfs_inode	*host;
+	struct inode		*host;
+	const struct address_space_operations *a_ops;
 	uint64_t		id;		/* = inode number */
 	GTree			*i_pages;	/* pgoff -> struct dax_slot */
 	GTree			*i_mmap;	/* vma seq -> vma */
@@ -61,7 +64,7 @@ static inline unsigned int dax_entry_order(unsigned long e)
 	return dax_is_pmd_entry(e) ? PMD_ORDER : 0;
 }
 
-void mapping_init(struct address_space *mapping, struct xfs_inode *host, uint64_t id);
+void mapping_init(struct address_space *mapping, struct inode *host, uint64_t id);
 void mapping_destroy(struct address_space *mapping);
 
 /* The slot covering @index (a PTE entry at it, or a PMD entry over it). */
@@ -93,20 +96,20 @@ vm_fault_t dax_finish_sync_fault(struct vm_fault *vmf, unsigned int order,
 				 pfn_t pfn);
 
 /* Syscall-side DAX helpers ---------------------------------------------- */
-int64_t dax_iomap_rw(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int64_t dax_iomap_rw(struct inode *ip, uint64_t pos, uint64_t len,
 		     void *buf, bool write, const struct iomap_ops *ops);
-int dax_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int dax_zero_range(struct inode *ip, uint64_t pos, uint64_t len,
 		   const struct iomap_ops *ops);
-int dax_file_unshare(struct xfs_inode *ip, uint64_t pos, uint64_t len,
+int dax_file_unshare(struct inode *ip, uint64_t pos, uint64_t len,
 		     const struct iomap_ops *ops);
-int dax_dedupe_file_range_compare(struct xfs_inode *src, uint64_t srcoff,
-				  struct xfs_inode *dst, uint64_t dstoff,
+int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
+				  struct inode *dst, uint64_t dstoff,
 				  uint64_t len, bool *same,
 				  const struct iomap_ops *ops);
 int dax_writeback_mapping_range(struct address_space *mapping, pgoff_t start,
 				pgoff_t end);
 /* Break layouts: unmap every PTE and delete every entry in [start, end]. */
-int dax_break_layout(struct xfs_inode *ip, pgoff_t start, pgoff_t end);
+int dax_break_layout(struct inode *ip, pgoff_t start, pgoff_t end);
 /* invalidate_inode_pages2_range(): drop clean entries, then unmap. */
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
 				  pgoff_t end);

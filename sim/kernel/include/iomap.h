@@ -5,7 +5,7 @@
 
 #include "types.h"
 
-struct xfs_inode;
+struct inode;
 
 #define IOMAP_NULL_ADDR	((uint64_t)-1)
 
@@ -34,10 +34,10 @@ struct iomap {
 };
 
 struct iomap_ops {
-	int (*iomap_begin)(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+	int (*iomap_begin)(struct inode *ip, uint64_t pos, uint64_t length,
 			   unsigned int flags, struct iomap *iomap,
 			   struct iomap *srcmap);
-	int (*iomap_end)(struct xfs_inode *ip, uint64_t pos, uint64_t length,
+	int (*iomap_end)(struct inode *ip, uint64_t pos, uint64_t length,
 			 uint64_t written, unsigned int flags,
 			 struct iomap *iomap);
 };

@@ -12,9 +12,7 @@
 #include "dax.h"
 #include "mm.h"
 
-struct xfs_mount;
-
-#define MF_ACTION_REQUIRED	(1U << 0)	/* madvise(MADV_HWPOISON) by a task */
+#include "dax_device.h"
 
 /*
  * A hardware error on @pfn.  @current is the injecting task (action
@@ -27,13 +25,15 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current);
 void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t count,
 		       unsigned int flags);
 
-/* H1 for every page handled since the last call: report through @report. */
-void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg);
+/*
+ * For the H1 check (sim/check): the pfns handled since the last call to
+ * mf_drain_handled(), and whether (ino, index) was handed to
+ * mf_dax_kill_procs() meanwhile.  Draining forgets both.
+ */
+const pfn_t *mf_handled(unsigned int *nr);
+bool mf_was_reached(uint64_t ino, pgoff_t index);
+void mf_drain_handled(void);
 /* Forget pending H1 checks (world teardown). */
 void mf_reset(void);
-
-/* The filesystem side: xfs_dax_notify_failure() (models/xfs). */
-int xfs_dax_notify_failure(struct xfs_mount *mp, uint64_t bno, uint64_t len,
-			   unsigned int flags, bool metadata_only);
 
 #endif

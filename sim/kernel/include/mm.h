@@ -11,10 +11,11 @@
 #include <glib.h>
 
 #include "dax.h"
+#include "fs.h"
 #include "lock.h"
 #include "types.h"
 
-struct xfs_inode;
+struct inode;
 
 #define MMAP_BASE	0x7f0000000000ULL
 
@@ -35,21 +36,27 @@ struct xfs_inode;
 #define _PAGE_ANON	(1ULL << 10)	/* anonymous DRAM page (private CoW) */
 #define PTE_PFN(p)	((p) >> PAGE_SHIFT)
 
-/* An open file description. */
-struct sim_file {
-	struct xfs_inode	*ip;
-	char			*name;
-	bool			readonly;
-	int			refs;
-};
-
 struct mm_struct;
+struct file;
+
+/*
+ * What a file's ->mmap installs (include/linux/mm.h).  handle_mm_fault()
+ * calls ->huge_fault for a PMD-sized fault of a VM_HUGEPAGE vma, ->fault
+ * for a page, and ->pfn_mkwrite (else ->fault) for a write to a present,
+ * read-only PTE of a shared mapping.
+ */
+struct vm_operations_struct {
+	vm_fault_t (*fault)(struct vm_fault *vmf);
+	vm_fault_t (*huge_fault)(struct vm_fault *vmf, unsigned int order);
+	vm_fault_t (*pfn_mkwrite)(struct vm_fault *vmf);
+};
 
 struct vm_area_struct {
 	uint64_t		vm_start, vm_end;
 	pgoff_t			vm_pgoff;
 	unsigned long		vm_flags;
-	struct sim_file		*vm_file;
+	const struct vm_operations_struct *vm_ops;
+	struct file		*vm_file;
 	struct mm_struct	*vm_mm;
 	uint64_t		seq;		/* global creation order */
 };
@@ -104,9 +111,10 @@ void task_exit(struct task_struct *t);	/* unmap everything, close files */
 void task_free(struct task_struct *t);
 
 /* Memory management */
-struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
+/* mmap(2): @map_flags are MAP_SYNC_ ...; the file's ->mmap sets vm_ops. */
+struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 			       uint64_t off, uint64_t len, unsigned long vm_flags,
-			       int *err);
+			       unsigned long map_flags, int *err);
 void do_munmap(struct task_struct *t, struct vm_area_struct *vma);
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 
@@ -120,7 +128,7 @@ int mm_access(struct task_struct *t, uint64_t addr, void *buf, uint64_t len,
  * Called after every fault a task takes (the interpreter's incremental
  * checker looks at that inode after the command); NULL when unused.
  */
-extern void (*mm_fault_hook)(struct xfs_inode *ip);
+extern void (*mm_fault_hook)(struct inode *inode);
 /*
  * get_user_pages() for one page: fault it in and give its pfn; 0, or
  * -EFAULT / -EACCES / -EHWPOISON (no signal is sent).

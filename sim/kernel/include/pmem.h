@@ -7,6 +7,7 @@
 #ifndef DAXSIM_PMEM_H
 #define DAXSIM_PMEM_H
 
+#include "dax_device.h"
 #include "types.h"
 
 enum pmem_backing {
@@ -27,6 +28,8 @@ struct pmem_device {
 	char		why[512];	/* why the better backings were not */
 	char		*path;		/* file: backing, else NULL */
 	struct badblocks *bb;
+	struct dax_device *dax_dev;	/* what a filesystem claims at mount */
+	struct dev_pagemap pgmap;	/* ops->memory_failure: pmem_pagemap_memory_failure */
 };
 
 /* Parse "auto", "hugetlbfs", "memfd", "file:PATH".  Returns 0 or -EINVAL. */

@@ -15,6 +15,43 @@
 
 struct address_space;
 struct page;
+struct super_block;
+
+/*
+ * What a design sees of a filesystem buffer (the fs buffer cache indexed by
+ * disk address, where Chinner's proposal keeps the master pages).  The
+ * filesystem embeds it in its own buffer (XFS: struct xfs_buf).
+ */
+struct share_buf {
+	int64_t		b_daddr;	/* first 512-byte sector */
+	uint32_t	b_length;	/* sectors */
+	pfn_t		b_pfn;		/* the pmem page at b_daddr */
+	void		*b_private;	/* the design's data (a master's shadows) */
+};
+
+/*
+ * The filesystem's side of the designs (sb->s_share_ops, set at mount): the
+ * designs reach the filesystem only through this and a_ops->bmap.
+ */
+struct share_fs_ops {
+	/* Is block @bno shared in the filesystem's refcount tree? */
+	bool (*block_shared)(struct super_block *sb, uint64_t bno);
+	/* Find or insert the buffer at exactly (daddr, length), with a reference;
+	 * -EUCLEAN when an overlapping buffer of another length is cached. */
+	int (*buf_get)(struct super_block *sb, int64_t daddr, uint32_t length,
+		       struct share_buf **bpp);
+	/* The cached buffer at exactly (daddr, length), or NULL; no reference. */
+	struct share_buf *(*buf_incore)(struct super_block *sb, int64_t daddr,
+					uint32_t length);
+	void (*buf_rele)(struct super_block *sb, struct share_buf *bp);
+	/* Every cached buffer overlapping [daddr, daddr + length), in daddr order. */
+	void (*buf_walk_range)(struct super_block *sb, int64_t daddr, uint64_t length,
+			       bool (*fn)(struct share_buf *bp, void *arg), void *arg);
+	size_t buf_bytes;	/* what one cached buffer costs the fs */
+};
+
+#define SHARE_FSB_TO_DADDR(fsb)	((int64_t)(fsb) << (PAGE_SHIFT - 9))
+#define SHARE_DADDR_TO_FSB(d)	((uint64_t)(d) >> (PAGE_SHIFT - 9))
 
 /* One (mapping, index) owner of a page, as a design reports it. */
 struct share_owner {
@@ -93,14 +130,6 @@ struct dax_share_ops {
 
 extern const struct dax_share_ops *share_ops;	/* the selected design */
 
-const struct dax_share_ops *share_find(const char *name);
-/* Every registered design, NULL-terminated, in registration order. */
-const struct dax_share_ops *const *share_designs(void);
-#define SHARE_DEFAULT "shadow"
-
-/* Every design's ->init / ->destroy: around each simulated world. */
-void share_designs_init(void);
-void share_designs_destroy(void);
 
 /* Hooks the core calls; each is a no-op for a design without the op. */
 void share_mkwrite(pfn_t pfn, struct address_space *mapping, pgoff_t index);

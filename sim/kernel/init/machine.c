@@ -5,12 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "memory_failure.h"
-#include "refmodel.h"
-#include "share.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_mount.h"
 
 struct sim_world *sim;
 
@@ -19,19 +17,16 @@ static gint name_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return strcmp(a, b);
 }
 
-void sim_world_init(struct sim_world *w, FILE *out)
+void sim_world_init(struct sim_world *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->tasks = g_tree_new_full(name_cmp, NULL, g_free, NULL);
 	w->next_pid = 100;
 	w->dmesg = g_string_new(NULL);
-	w->out = out;
-	w->ref = refmodel_create();
 	w->kthread = task_create("kworker", 2);
 	sim = w;
 	lock_current = &w->kthread->lockctx;
 	trace_reset();
-	share_designs_init();
 }
 
 static gboolean free_task(gpointer k, gpointer v, gpointer d)
@@ -47,15 +42,15 @@ void sim_world_destroy(struct sim_world *w)
 	g_tree_foreach(w->tasks, free_task, NULL);
 	g_tree_destroy(w->tasks);
 	lock_current = &w->kthread->lockctx;	/* unmount runs as the kworker */
-	xfs_unmount(w->mp);
-	share_designs_destroy();
+	if (w->sb)
+		w->sb->s_op->put_super(w->sb);	/* unmount */
+	w->sb = NULL;
 	mf_reset();
 	task_free(w->kthread);
 	if (w->have_pmem) {
 		memmap_destroy(&w->memmap);
 		pmem_destroy(&w->pmem);
 	}
-	refmodel_destroy(w->ref);
 	anon_pages_reset();
 	g_string_free(w->dmesg, TRUE);
 	lock_current = NULL;

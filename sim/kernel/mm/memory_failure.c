@@ -22,8 +22,7 @@
 #include "share.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_mount.h"
-#include "xfs_rmap.h"
+#include "pmem.h"
 
 static struct task_struct *mf_current;	/* the injector, or NULL */
 static int mf_owner_calls;		/* mf_dax_kill_procs calls in this failure */
@@ -55,7 +54,7 @@ static void mf_note_reached(struct address_space *mapping, pgoff_t index)
 }
 
 /* A handful of owners per failure: a linear search is enough. */
-static bool mf_was_reached(uint64_t ino, pgoff_t index)
+bool mf_was_reached(uint64_t ino, pgoff_t index)
 {
 	for (guint i = 0; mf_reached && i < mf_reached->len; i++) {
 		const struct mf_owner *o = &g_array_index(mf_reached, struct mf_owner, i);
@@ -206,7 +205,8 @@ static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 
 	for (int i = 0; i < n; i++)
 		mf_dax_kill_procs(owners[i].mapping, owners[i].index, 1, flags);
-	ret = xfs_dax_notify_failure(sim->mp, pfn - PMEM_PFN_BASE, 1, flags, true);
+	ret = dax_holder_notify_failure(sim->pmem.dax_dev, (pfn - PMEM_PFN_BASE) << PAGE_SHIFT,
+					PAGE_SIZE, flags | MF_META_ONLY);
 	return ret == -EOPNOTSUPP ? 0 : ret;	/* no rmapbt: metadata cannot be told apart */
 }
 
@@ -216,8 +216,10 @@ static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
 
 	switch (share_ops->mf_path) {
 	case MF_PATH_FS_RMAP:
-		/* pmem_pagemap_memory_failure -> dax_holder_notify_failure */
-		ret = xfs_dax_notify_failure(sim->mp, pfn - PMEM_PFN_BASE, 1, flags, false);
+		/* pgmap->ops->memory_failure: pmem -> dax_holder_notify_failure */
+		ret = sim->pmem.pgmap.ops && sim->pmem.pgmap.ops->memory_failure ?
+		      sim->pmem.pgmap.ops->memory_failure(&sim->pmem.pgmap, pfn, 1, flags) :
+		      -EOPNOTSUPP;
 		if (ret == -EOPNOTSUPP)
 			ret = mf_generic_kill_procs(pfn, flags);	/* no rmapbt */
 		return ret;
@@ -233,7 +235,7 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 {
 	int ret;
 
-	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages || !sim->mp)
+	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages || !sim->sb)
 		return -ENXIO;
 	lock_acquire(&lc_mf_mutex, 0, LOCK_EXCL, 0, __func__);
 	/*
@@ -255,123 +257,14 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 	return ret;
 }
 
-/* H1: no task maps the poisoned page any more. */
-struct h1_walk {
-	pfn_t		pfn;
-	uint64_t	va;
-	bool		found;		/* in the task being walked */
-	GString		*tasks;		/* "t0 at 0x..., t1 at 0x..." */
-};
-
-static void h1_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
+const pfn_t *mf_handled(unsigned int *nr)
 {
-	struct h1_walk *w = arg;
-	pfn_t p = PTE_PFN(*entry);
-	uint64_t n = is_pmd ? PG_PMD_NR : 1;
-
-	if (!w->found && (*entry & _PAGE_PRESENT) && !(*entry & _PAGE_ANON) &&
-	    w->pfn >= p && w->pfn < p + n) {
-		w->found = true;
-		w->va = addr + ((w->pfn - p) << PAGE_SHIFT);
-	}
+	*nr = mf_pending ? mf_pending->len : 0;
+	return mf_pending ? (const pfn_t *)(void *)mf_pending->data : NULL;
 }
 
-static gboolean h1_vma(gpointer k, gpointer v, gpointer data)
+void mf_drain_handled(void)
 {
-	struct vm_area_struct *vma = v;
-
-	pgtable_walk(vma->vm_mm, vma->vm_start, vma->vm_end, h1_leaf, data);
-	return ((struct h1_walk *)data)->found;
-}
-
-static gboolean h1_task(gpointer k, gpointer v, gpointer data)
-{
-	struct task_struct *t = v;
-	struct h1_walk *w = data;
-
-	if (t->dead || !t->mm)
-		return FALSE;
-	w->found = false;
-	g_tree_foreach(t->mm->vmas, h1_vma, w);
-	if (w->found)
-		g_string_append_printf(w->tasks, "%s%s at 0x%llx", w->tasks->len ? ", " : "", t->name,
-				       (unsigned long long)w->va);
-	return FALSE;
-}
-
-/*
- * H1, owners: every (file, offset) owner of the block, by the rmap (the
- * simulator's ground truth, whatever the design consults), that could have
- * it mapped -- in core, with a real DAX entry at that offset -- was
- * handed to mf_dax_kill_procs(), and its page is marked HWPoison.
- */
-struct h1_owners {
-	pfn_t		pfn;
-	uint64_t	bno;
-	GString		*missed;	/* owners never reached */
-	bool		not_poisoned;	/* reached, but no PG_hwpoison */
-};
-
-static bool h1_owner(const struct xfs_rmap_irec *rec, void *arg)
-{
-	struct h1_owners *h = arg;
-	struct xfs_inode *ip;
-	struct dax_slot *slot;
-	pgoff_t index, base;
-
-	if (XFS_RMAP_NON_INODE_OWNER(rec->rm_owner))
-		return true;
-	ip = xfs_iget_incore(sim->mp, rec->rm_owner);
-	if (!ip)
-		return true;	/* not in core: nothing can map it (skipped) */
-	index = rec->rm_offset + (h->bno - rec->rm_startblock);
-	/*
-	 * Only a real DAX entry can be mapped: a VMA over the offset with no
-	 * entry has no PTE to revoke, and its first fault meets the poison.
-	 */
-	slot = dax_lookup_slot(&ip->i_mapping, index, &base);
-	if (!(slot && dax_is_real_entry(slot->entry)))
-		return true;
-	if (!mf_was_reached(ip->i_ino, index))
-		g_string_append_printf(h->missed, "%sino %llu offset %llu (%s)", h->missed->len ? ", " : "",
-				       (unsigned long long)ip->i_ino, (unsigned long long)(index << PAGE_SHIFT),
-				       ip->i_name ? ip->i_name : "unlinked");
-	else if (!(pfn_to_page(&sim->memmap, h->pfn)->flags & PG_hwpoison))
-		h->not_poisoned = true;
-	return true;
-}
-
-void mf_check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg)
-{
-	char msg[512];
-
-	for (guint i = 0; mf_pending && i < mf_pending->len; i++) {
-		pfn_t pfn = g_array_index(mf_pending, pfn_t, i);
-		struct h1_walk w = { pfn, 0, false, g_string_new(NULL) };
-		struct h1_owners h = { pfn, pfn - PMEM_PFN_BASE, g_string_new(NULL), false };
-
-		if (sim->mp) {
-			xfs_rmap_query_range(sim->mp->m_rmap, h.bno, 1, h1_owner, &h);
-			if (h.missed->len) {
-				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx: owners the failure handling never reached: %s",
-					 (unsigned long long)pfn, h.missed->str);
-				report("H1", msg, arg);
-			}
-			if (h.not_poisoned) {
-				snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx was handled but the page is not HWPoison",
-					 (unsigned long long)pfn);
-				report("H1", msg, arg);
-			}
-		}
-		g_string_free(h.missed, TRUE);
-		g_tree_foreach(sim->tasks, h1_task, &w);
-		if (w.tasks->len) {
-			snprintf(msg, sizeof(msg), "poisoned pfn 0x%llx is still mapped by %s",
-				 (unsigned long long)pfn, w.tasks->str);
-			report("H1", msg, arg);
-		}
-		g_string_free(w.tasks, TRUE);
-	}
 	if (mf_pending)
 		g_array_set_size(mf_pending, 0);
 	if (mf_reached)

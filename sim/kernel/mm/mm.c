@@ -11,7 +11,6 @@
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
-#include "xfs_mount.h"
 
 /* Anonymous DRAM pages ---------------------------------------------------- */
 static GPtrArray *anon_pages;	/* index -> 4 KiB buffer, NULL when free */
@@ -99,15 +98,6 @@ struct task_struct *task_create(const char *name, int pid)
 	return t;
 }
 
-static void file_put(struct sim_file *f)
-{
-	if (--f->refs)
-		return;
-	xfs_irele(f->ip);
-	g_free(f->name);
-	g_free(f);
-}
-
 void task_exit(struct task_struct *t)
 {
 	struct lock_ctx *saved = lock_current;
@@ -116,7 +106,7 @@ void task_exit(struct task_struct *t)
 	while (t->maps->len)
 		do_munmap(t, g_ptr_array_index(t->maps, t->maps->len - 1));
 	for (guint i = 0; i < t->files->len; i++)
-		file_put(g_ptr_array_index(t->files, i));
+		fput(g_ptr_array_index(t->files, i));
 	g_ptr_array_set_size(t->files, 0);
 	t->curfile = t->curmap = -1;
 	lock_current = saved;
@@ -147,26 +137,36 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 	return addr >= vma->vm_start && addr < vma->vm_end ? vma : NULL;
 }
 
-struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
+struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 			       uint64_t off, uint64_t len, unsigned long vm_flags,
-			       int *err)
+			       unsigned long map_flags, int *err)
 {
 	struct mm_struct *mm = t->mm;
+	struct inode *inode = file_inode(f);
 	struct vm_area_struct *vma;
 	uint64_t va, *key;
+	int error;
 
 	if (!len || off % PAGE_SIZE || off + len < off) {
 		*err = -EINVAL;
 		return NULL;
 	}
-	if (f->readonly && (vm_flags & VM_SHARED) && (vm_flags & VM_WRITE)) {
+	if (!f->f_op->mmap) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	if (f->f_readonly && (vm_flags & VM_SHARED) && (vm_flags & VM_WRITE)) {
 		*err = -EACCES;
 		return NULL;
 	}
-	if ((vm_flags & VM_SYNC) && (!(vm_flags & VM_SHARED) || !f->ip->i_sdax)) {
+	/* MAP_SHARED_VALIDATE: flags the file does not support are refused */
+	if ((map_flags & MAP_SYNC_) &&
+	    (!(vm_flags & VM_SHARED) || !(f->f_op->mmap_supported_flags & MAP_SYNC_))) {
 		*err = -EOPNOTSUPP;
 		return NULL;
 	}
+	if (map_flags & MAP_SYNC_)
+		vm_flags |= VM_SYNC;
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
 	might_alloc(GFP_KERNEL);	/* vm_area_alloc */
 	/* thp_get_unmapped_area: PMD colour of the address = that of the offset */
@@ -175,21 +175,28 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct sim_file *f,
 	vma->vm_start = va;
 	vma->vm_end = va + ALIGN_UP(len, PAGE_SIZE);
 	vma->vm_pgoff = off >> PAGE_SHIFT;
-	vma->vm_flags = vm_flags | (f->ip->i_sdax ? VM_HUGEPAGE : 0);
+	vma->vm_flags = vm_flags;
 	vma->vm_file = f;
 	vma->vm_mm = mm;
+	/* call_mmap(): the file sets vm_ops and may refuse (VM_SYNC on !DAX) */
+	error = f->f_op->mmap(f, vma);
+	if (error) {
+		sim_unlock(mmap_lock, (uint64_t)t->pid);
+		g_free(vma);
+		*err = error;
+		return NULL;
+	}
 	vma->seq = sim->next_vma_seq++;
 	mm->next_va = vma->vm_end + PMD_SIZE;	/* a guard gap */
-	f->refs++;
-	xfs_ihold(f->ip);
+	get_file(f);
 	g_tree_insert(mm->vmas, &vma->vm_start, vma);
-	sim_lock(i_mmap_rwsem, f->ip->i_ino, LOCK_EXCL);
+	sim_lock(i_mmap_rwsem, inode->i_ino, LOCK_EXCL);
 	key = g_new(uint64_t, 1);
 	*key = vma->seq;
-	g_tree_insert(f->ip->i_mapping.i_mmap, key, vma);
-	sim_unlock(i_mmap_rwsem, f->ip->i_ino);
+	g_tree_insert(f->f_mapping->i_mmap, key, vma);
+	sim_unlock(i_mmap_rwsem, inode->i_ino);
 	sim_unlock(mmap_lock, (uint64_t)t->pid);
-	trace("%s ino %llu off %llu len %llu", t->name, (unsigned long long)f->ip->i_ino,
+	trace("%s ino %llu off %llu len %llu", t->name, (unsigned long long)inode->i_ino,
 	      (unsigned long long)off, (unsigned long long)len);
 	return vma;
 }
@@ -240,13 +247,13 @@ void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end)
 
 void do_munmap(struct task_struct *t, struct vm_area_struct *vma)
 {
-	struct sim_file *f = vma->vm_file;
+	struct file *f = vma->vm_file;
 
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
 	zap_vma_range(vma, vma->vm_start, vma->vm_end, true);
-	sim_lock(i_mmap_rwsem, f->ip->i_ino, LOCK_EXCL);
-	g_tree_remove(f->ip->i_mapping.i_mmap, &vma->seq);
-	sim_unlock(i_mmap_rwsem, f->ip->i_ino);
+	sim_lock(i_mmap_rwsem, file_inode(f)->i_ino, LOCK_EXCL);
+	g_tree_remove(f->f_mapping->i_mmap, &vma->seq);
+	sim_unlock(i_mmap_rwsem, file_inode(f)->i_ino);
 	g_tree_remove(t->mm->vmas, &vma->vm_start);
 	sim_unlock(mmap_lock, (uint64_t)t->pid);
 	for (guint i = 0; i < t->maps->len; i++) {
@@ -257,8 +264,7 @@ void do_munmap(struct task_struct *t, struct vm_area_struct *vma)
 			break;
 		}
 	}
-	xfs_irele(f->ip);
-	file_put(f);
+	fput(f);
 	g_free(vma);
 }
 
@@ -398,8 +404,9 @@ static vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, boo
 
 	sim->stats.faults++;
 	might_alloc(GFP_KERNEL);	/* pmd_alloc/pte_alloc; do_cow_fault's cow_page */
-	if ((vma->vm_flags & VM_HUGEPAGE) && !pmd_has_pte_table(mm, addr)) {
-		ret = xfs_filemap_fault(&vmf, PMD_ORDER);
+	if ((vma->vm_flags & VM_HUGEPAGE) && vma->vm_ops->huge_fault &&
+	    !pmd_has_pte_table(mm, addr)) {
+		ret = vma->vm_ops->huge_fault(&vmf, PMD_ORDER);
 		if (!(ret & VM_FAULT_FALLBACK))
 			return ret;
 		/* split_huge_pmd(): for DAX the huge leaf is simply zapped */
@@ -413,7 +420,14 @@ static vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, boo
 		trace("%s: PMD fault fell back to PTE at pgoff %llu", mm->owner->name,
 		      (unsigned long long)vmf.pgoff);
 	}
-	return xfs_filemap_fault(&vmf, 0);
+	/* do_wp_page -> wp_pfn_shared: a write to a present read-only PTE */
+	if (write && (vma->vm_flags & VM_SHARED) && vma->vm_ops->pfn_mkwrite) {
+		uint64_t *pte = pte_lookup(mm, addr, false);
+
+		if (pte && (*pte & _PAGE_PRESENT))
+			return vma->vm_ops->pfn_mkwrite(&vmf);
+	}
+	return vma->vm_ops->fault(&vmf);
 }
 
 static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
@@ -431,7 +445,7 @@ static void raise_signal(struct task_struct *t, enum sim_signal sig, enum sim_si
 	}
 }
 
-void (*mm_fault_hook)(struct xfs_inode *ip);
+void (*mm_fault_hook)(struct inode *inode);
 
 /*
  * Resolve one page like get_user_pages(): fault it in and return its
@@ -477,7 +491,7 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 		ret = handle_mm_fault(vma, addr, write);
 		lock_release(&lc_mmap_lock, (uint64_t)t->pid, who);
 		if (mm_fault_hook)
-			mm_fault_hook(vma->vm_file->ip);	/* the inode's mapping state changed */
+			mm_fault_hook(file_inode(vma->vm_file));	/* the inode's mapping state changed */
 		if (ret & VM_FAULT_HWPOISON) {
 			*err = -EHWPOISON;
 			return NULL;

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The invariant checker (docs/invariants.md): an observer of the kernel's
+ * and the filesystem's state.  It reports to a sink the front end gives it
+ * (the scenario's stdout and a counter of violations) and never changes
+ * what it checks.
+ */
+#ifndef DAXSIM_CHECKER_H
+#define DAXSIM_CHECKER_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Where a check runs: a scenario line, or (file == NULL) the end of the scenario. */
+struct check_where {
+	const char	*file;
+	int		line;
+	const char	*cmd;
+};
+
+/* Where reports go: the stream, and a note of each violation's ID (compare counts them). */
+void checker_set_sink(FILE *out, void (*note_violation)(const char *id));
+
+/*
+ * A check after a command at @where: M4, the lock validator's reports, the
+ * design's WARNs and H1 always; the mappings of @touched inodes (a GTree
+ * of inode numbers, may be NULL); with @full every inode, F1-F3 and the
+ * design's P-* invariants.  Returns the number of violations reported.
+ */
+int checker_run(bool full, const struct check_where *where, GTree *touched);
+/* Print the lock validator's queued reports; the number of violations. */
+int checker_drain_locks(void);
+/* Violations of the last check awaiting `expect violation` (IDs). */
+extern GPtrArray *checker_pending;
+
+/* H1 (h1.c): every memory failure handled since the last check. */
+void check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg);
+
+#endif

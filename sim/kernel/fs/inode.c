@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inode references and the per-superblock inode list (fs/inode.c).  A
+ * filesystem initialises the struct inode embedded in its own inode with
+ * inode_init_always(); ihold()/iput() count open files and mappings, and the
+ * last iput() of an unlinked inode hands it to s_op->evict_inode.
+ */
+#include <glib.h>
+
+#include "dax.h"
+#include "fs.h"
+#include "types.h"
+
+void inode_init_always(struct super_block *sb, struct inode *inode, uint64_t ino,
+		       const struct file_operations *fop,
+		       const struct address_space_operations *aops)
+{
+	inode->i_ino = ino;
+	inode->i_sb = sb;
+	inode->i_fop = fop;
+	inode->i_mapping = &inode->i_data;
+	mapping_init(&inode->i_data, inode, ino);
+	inode->i_data.a_ops = aops;
+	g_tree_insert(sb->s_inodes, &inode->i_ino, inode);
+}
+
+void inode_sb_list_del(struct inode *inode)
+{
+	g_tree_remove(inode->i_sb->s_inodes, &inode->i_ino);
+}
+
+void ihold(struct inode *inode)
+{
+	inode->i_count++;
+}
+
+void iput(struct inode *inode)
+{
+	SIM_BUG_ON(!inode->i_count);
+	if (--inode->i_count == 0 && inode->i_nlink == 0 && inode->i_sb->s_op->evict_inode)
+		inode->i_sb->s_op->evict_inode(inode);
+}
+
+struct sb_walk {
+	bool (*fn)(struct inode *inode, void *arg);
+	void *arg;
+};
+
+static gboolean sb_walk_one(gpointer key, gpointer value, gpointer data)
+{
+	struct sb_walk *w = data;
+
+	return !w->fn(value, w->arg);
+}
+
+void sb_for_each_inode(struct super_block *sb, bool (*fn)(struct inode *, void *), void *arg)
+{
+	struct sb_walk w = { fn, arg };
+
+	g_tree_foreach(sb->s_inodes, sb_walk_one, &w);
+}
