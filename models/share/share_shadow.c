@@ -244,7 +244,7 @@ static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order
 		return;
 	}
 	s = shadow_lookup(mapping, index);
-	if (MUTANT(SHADOW_REUSE) && !trunc)
+	if (INJECT(SHADOW_REUSE) && !trunc)
 		return;		/* the bug: an entry replaced (CoW) leaves its shadow on the master */
 	if (!s && bp->b_length != (PAGE_SIZE << order) >> 9)
 		return;		/* associate refused it (H3, reported then) */

@@ -15,10 +15,10 @@
  * mapping needs; with agblocks a multiple of @align this equals XFS's
  * AG-relative alignment.
  */
-#include <assert.h>
 #include <errno.h>
 #include <glib.h>
 
+#include "bug.h"
 #include "xfs_alloc.h"
 
 struct xfs_free_ext {
@@ -89,7 +89,7 @@ struct xfs_alloc *xfs_alloc_create(uint64_t dblocks, xfs_agnumber_t agcount)
 	struct xfs_alloc *a;
 	xfs_agnumber_t agno;
 
-	assert(dblocks > 0 && agcount > 0);
+	BUG_ON(dblocks == 0 || agcount == 0);
 	a = g_new0(struct xfs_alloc, 1);
 	a->a_dblocks = dblocks;
 	a->a_agblocks = (dblocks + agcount - 1) / agcount;
@@ -153,7 +153,7 @@ static struct xfs_agfree *xfs_alloc_ag(const struct xfs_alloc *a,
 {
 	xfs_agnumber_t agno = xfs_alloc_agno(a, bno);
 
-	assert(agno < a->a_agcount);
+	BUG_ON(agno >= a->a_agcount);
 	return &a->a_ags[agno];
 }
 
@@ -235,7 +235,7 @@ static void xfs_ag_carve(struct xfs_agfree *ag, struct xfs_free_ext *fe,
 	xfs_fsblock_t start = fe->fe_start, end = fe_end(fe);
 	xfs_fsblock_t cend = bno + len;
 
-	assert(bno >= start && cend <= end && len > 0);
+	BUG_ON(bno < start || cend > end || len == 0);
 	if (bno == start && cend == end) {
 		xfs_ag_ext_delete(ag, fe);
 	} else if (bno == start) {
@@ -253,13 +253,13 @@ void xfs_alloc_mark_used(struct xfs_alloc *a, xfs_fsblock_t bno,
 	xfs_fsblock_t end = bno + len;
 	xfs_fsblock_t cur = bno;
 
-	assert(len > 0 && end > bno && end <= a->a_dblocks);
+	BUG_ON(len == 0 || end <= bno || end > a->a_dblocks);
 	while (cur < end) {
 		struct xfs_agfree *ag = xfs_alloc_ag(a, cur);
 		struct xfs_free_ext *fe = xfs_ag_containing(ag, cur);
 		xfs_fsblock_t pend;
 
-		assert(fe);	/* the range must be free */
+		BUG_ON(!fe);	/* the range must be free */
 		pend = MIN(end, fe_end(fe));
 		xfs_ag_carve(ag, fe, cur, pend - cur);
 		a->a_freeblks -= pend - cur;
@@ -409,8 +409,8 @@ int xfs_alloc_vextent(struct xfs_alloc *a, xfs_fsblock_t goal,
 	};
 	bool found = false;
 
-	assert(minlen > 0 && maxlen >= minlen);
-	assert(goal == NULLFSBLOCK || goal < a->a_dblocks);
+	BUG_ON(minlen == 0 || maxlen < minlen);
+	BUG_ON(goal != NULLFSBLOCK && goal >= a->a_dblocks);
 	if (goal == NULLFSBLOCK)
 		goal = 0;
 
@@ -443,8 +443,8 @@ static void xfs_ag_free(struct xfs_agfree *ag, xfs_fsblock_t bno,
 				   g_tree_node_first(ag->ag_bno);
 	struct xfs_free_ext *left = node_fe(lnode), *right = node_fe(rnode);
 
-	assert(!left || fe_end(left) <= bno);	/* not already free */
-	assert(!right || right->fe_start >= end);
+	BUG_ON(left && fe_end(left) > bno);	/* not already free */
+	BUG_ON(right && right->fe_start < end);
 	if (left && fe_end(left) != bno)
 		left = NULL;
 	if (right && right->fe_start != end)
@@ -471,7 +471,7 @@ void xfs_alloc_free(struct xfs_alloc *a, xfs_fsblock_t bno, xfs_filblks_t len)
 	xfs_fsblock_t end = bno + len;
 	xfs_fsblock_t cur = bno;
 
-	assert(len > 0 && end > bno && end <= a->a_dblocks);
+	BUG_ON(len == 0 || end <= bno || end > a->a_dblocks);
 	while (cur < end) {
 		struct xfs_agfree *ag = xfs_alloc_ag(a, cur);
 		xfs_fsblock_t pend = MIN(end, ag->ag_end);

@@ -101,7 +101,7 @@ static void unmap_piece(const struct xfs_bmbt_irec *p, void *arg)
 			     XFS_RMAP_NON_INODE_OWNER(owner) ? 0 : p->br_startoff,
 			     p->br_state == XFS_EXT_UNWRITTEN ? XFS_RMAP_UNWRITTEN : 0);
 	if (err)
-		SIM_BUG("rmap unmap of ino %llu [%llu,+%llu) failed: %d",
+		panic("rmap unmap of ino %llu [%llu,+%llu) failed: %d",
 			(unsigned long long)c->ip->i_ino, (unsigned long long)p->br_startoff,
 			(unsigned long long)p->br_blockcount, err);
 	if (c->whichfork == XFS_COW_FORK) {
@@ -135,7 +135,7 @@ static void convert_piece(const struct xfs_bmbt_irec *p, void *arg)
 	xfs_trans_agf_lock(mp, p->br_startblock, __func__);
 	if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount, ip->i_ino,
 			   p->br_startoff, XFS_RMAP_UNWRITTEN))
-		SIM_BUG("rmap convert of ino %llu failed", (unsigned long long)ip->i_ino);
+		panic("rmap convert of ino %llu failed", (unsigned long long)ip->i_ino);
 	xfs_rmap_map(mp->m_rmap, p->br_startblock, p->br_blockcount, ip->i_ino,
 		     p->br_startoff, 0);
 	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);

@@ -30,7 +30,7 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
 	xfs_ilock(ip, XFS_IOLOCK_SHARED);
-	if (lockdep_inject == LDI_READ_EXTRA_EDGE) {
+	if (INJECT(READ_EXTRA_EDGE)) {
 		/* test only: an RCU/tasklist section under IOLOCK, a new edge */
 		sim_lock(tasklist, 0, LOCK_SHARED);
 		sim_unlock(tasklist, 0);
@@ -83,7 +83,7 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 	VFS_I(ip)->i_size = newsize;
 	ip->i_meta_dirty = true;
 	/* truncate_pagecache(): nothing may map beyond the new EOF page */
-	if (!MUTANT(TRUNCATE_NO_UNMAP))
+	if (!INJECT(TRUNCATE_NO_UNMAP))
 		unmap_mapping_pages(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
 	dax_delete_mapping_range(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
 	if (newsize < oldsize) {
@@ -124,13 +124,13 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
-	bool no_mmaplock = lockdep_inject == LDI_TRUNCATE_NO_MMAPLOCK;	/* test only */
+	bool no_mmaplock = INJECT(TRUNCATE_NO_MMAPLOCK);	/* test only */
 
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	if (!no_mmaplock)
 		xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
-	if (!MUTANT(TRUNCATE_NO_UNMAP))
+	if (!INJECT(TRUNCATE_NO_UNMAP))
 		xfs_break_layouts(ip);
 	error = xfs_setattr_size_locked(ip, newsize);
 	xfs_iunlock(ip, (no_mmaplock ? 0 : XFS_MMAPLOCK_EXCL) | XFS_IOLOCK_EXCL);
@@ -236,13 +236,13 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 
 	if (ip->i_mount->m_shutdown)
 		return VM_FAULT_SIGBUS;
-	bool ilock_outer = lockdep_inject == LDI_FAULT_ILOCK_OUTER;	/* test only */
+	bool ilock_outer = INJECT(FAULT_ILOCK_OUTER);	/* test only */
 
 	if (write)
 		lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, FAULT_FN);
 	if (ilock_outer)
 		xfs_ilock_(ip, XFS_ILOCK_SHARED, 0, FAULT_FN);
-	if (!MUTANT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
+	if (!INJECT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
 		xfs_ilock_(ip, lock, 0, FAULT_FN);
 	if (ilock_outer)
 		xfs_iunlock_(ip, XFS_ILOCK_SHARED, FAULT_FN);
@@ -250,7 +250,7 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 			      write ? &xfs_dax_write_iomap_ops : &xfs_read_iomap_ops);
 	if (ret & VM_FAULT_NEEDDSYNC)
 		ret = dax_finish_sync_fault(vmf, order, pfn);
-	if (!MUTANT(FAULT_MMAPLOCK_INNER))
+	if (!INJECT(FAULT_MMAPLOCK_INNER))
 		xfs_iunlock_(ip, lock, FAULT_FN);
 	if (write)
 		lock_release(&lc_sb_pagefaults, 0, FAULT_FN);

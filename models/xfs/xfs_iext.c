@@ -8,9 +8,9 @@
  * mergeable (contiguous in file and disk space with the same state).  Every
  * operation is O(log n) plus O(log n) per extent it touches.
  */
-#include <assert.h>
 #include <glib.h>
 
+#include "bug.h"
 #include "xfs_iext.h"
 
 struct xfs_ifork {
@@ -127,10 +127,10 @@ void xfs_iext_insert(struct xfs_ifork *ifp, const struct xfs_bmbt_irec *irec)
 	struct xfs_bmbt_irec *left = NULL, *right = NULL;
 	xfs_fileoff_t start = irec->br_startoff;
 
-	assert(irec->br_blockcount > 0);
-	assert(!xfs_bmap_is_hole(irec));
-	assert(irec->br_startblock != NULLFSBLOCK);
-	assert(irec_end(irec) > start);
+	BUG_ON(irec->br_blockcount == 0);
+	BUG_ON(xfs_bmap_is_hole(irec));
+	BUG_ON(irec->br_startblock == NULLFSBLOCK);
+	BUG_ON(irec_end(irec) <= start);
 
 	lnode = xfs_iext_node_at_or_before(ifp, start);
 	rnode = lnode ? g_tree_node_next(lnode) :
@@ -138,8 +138,8 @@ void xfs_iext_insert(struct xfs_ifork *ifp, const struct xfs_bmbt_irec *irec)
 	left = node_rec(lnode);
 	right = node_rec(rnode);
 	/* Must be a hole: no overlap with either neighbour. */
-	assert(!left || irec_end(left) <= start);
-	assert(!right || right->br_startoff >= irec_end(irec));
+	BUG_ON(left && irec_end(left) > start);
+	BUG_ON(right && right->br_startoff < irec_end(irec));
 
 	if (left && !xfs_iext_mergeable(left, irec))
 		left = NULL;
@@ -209,7 +209,7 @@ static void xfs_iext_cut(struct xfs_ifork *ifp,
 	bool removed;
 
 	removed = g_tree_remove(ifp->if_tree, &irec->br_startoff);
-	assert(removed);
+	BUG_ON(!removed);
 	(void)removed;
 	if (has_left) {
 		left.br_blockcount = off - irec->br_startoff;

@@ -12,9 +12,9 @@
  * pairs cannot become mergeable: both sides of an interior boundary change by
  * the same amount, or one side was a gap (count 1) next to a record (>= 2).
  */
-#include <assert.h>
 #include <glib.h>
 
+#include "bug.h"
 #include "xfs_refcount.h"
 
 struct xfs_refcount_tree {
@@ -87,7 +87,7 @@ xfs_refcount_insert_rec(struct xfs_refcount_tree *tree, xfs_fsblock_t bno,
 {
 	struct xfs_refcount_irec *rec = g_new(struct xfs_refcount_irec, 1);
 
-	assert(refcount >= 2 && len > 0);
+	BUG_ON(refcount < 2 || len == 0);
 	rec->rc_startblock = bno;
 	rec->rc_blockcount = len;
 	rec->rc_refcount = refcount;
@@ -151,7 +151,7 @@ void xfs_refcount_increase(struct xfs_refcount_tree *tree, xfs_fsblock_t bno,
 	xfs_fsblock_t cur = bno;
 	GTreeNode *node;
 
-	assert(len > 0 && end > bno);
+	BUG_ON(len == 0 || end <= bno);
 	xfs_refcount_split_at(tree, bno);
 	xfs_refcount_split_at(tree, end);
 
@@ -172,7 +172,7 @@ void xfs_refcount_increase(struct xfs_refcount_tree *tree, xfs_fsblock_t bno,
 			xfs_refcount_insert_rec(tree, cur,
 					rec->rc_startblock - cur, 2);
 		}
-		assert(rec->rc_refcount < UINT32_MAX);
+		BUG_ON(rec->rc_refcount == UINT32_MAX);
 		rec->rc_refcount++;
 		cur = rec_end(rec);
 		node = g_tree_node_next(node);
@@ -198,7 +198,7 @@ void xfs_refcount_decrease(struct xfs_refcount_tree *tree, xfs_fsblock_t bno,
 	GTreeNode *node, *next;
 	guint i;
 
-	assert(len > 0 && end > bno);
+	BUG_ON(len == 0 || end <= bno);
 	xfs_refcount_split_at(tree, bno);
 	xfs_refcount_split_at(tree, end);
 

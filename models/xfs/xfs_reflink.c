@@ -75,7 +75,7 @@ static void collect_piece(const struct xfs_bmbt_irec *p, void *arg)
 {
 	struct cow_pieces *c = arg;
 
-	SIM_BUG_ON(c->n >= (int)ARRAY_SIZE(c->p));
+	BUG_ON(c->n >= (int)ARRAY_SIZE(c->p));
 	c->p[c->n++] = *p;
 }
 
@@ -97,7 +97,7 @@ int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 			xfs_trans_agf_lock(mp, p->br_startblock, __func__);
 			if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount,
 					   XFS_RMAP_OWN_COW, 0, 0))
-				SIM_BUG("end_cow: CoW staging rmap missing");
+				panic("end_cow: CoW staging rmap missing");
 			mp->m_cow_blocks -= p->br_blockcount;
 			xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
 			xfs_bmap_unmap_range(ip, XFS_DATA_FORK, p->br_startoff, p->br_blockcount);
@@ -172,7 +172,7 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 {
 	/* test only (lockdep inject remap-inode-order): the higher inode first */
-	bool reverse = lockdep_inject == LDI_REMAP_INODE_ORDER;
+	bool reverse = INJECT(REMAP_INODE_ORDER);
 	struct xfs_inode *first = (a->i_ino <= b->i_ino) != reverse ? a : b;
 	struct xfs_inode *second = first == a ? b : a;
 
@@ -181,11 +181,11 @@ static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 	if (second != first)
 		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
 	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
-	if (!MUTANT(REFLINK_NO_WRPROTECT))
+	if (!INJECT(REFLINK_NO_WRPROTECT))
 		dax_break_layout(VFS_I(first), 0, XFS_MAX_FILEOFF);
 	if (second != first) {
 		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
-		if (!MUTANT(REFLINK_NO_WRPROTECT))
+		if (!INJECT(REFLINK_NO_WRPROTECT))
 			dax_break_layout(VFS_I(second), 0, XFS_MAX_FILEOFF);
 	}
 }
@@ -219,7 +219,7 @@ static void xfs_reflink_remap_blocks(struct xfs_inode *src, xfs_fileoff_t soff,
 				got.br_startblock + (soff + done - got.br_startoff), n,
 				XFS_EXT_NORM };
 			xfs_trans_agf_lock(mp, map.br_startblock, __func__);
-			if (!MUTANT(REFLINK_NO_REFCOUNT))
+			if (!INJECT(REFLINK_NO_REFCOUNT))
 				xfs_refcount_increase(mp->m_refc, map.br_startblock, n);
 			xfs_trans_agf_unlock(mp, map.br_startblock, __func__);
 			xfs_bmap_map_extent(dest, XFS_DATA_FORK, &map);

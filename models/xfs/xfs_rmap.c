@@ -25,11 +25,11 @@
  * The key of neither index uses the block count, so a record can be resized
  * in place; its max ends are then refreshed along both root paths.
  */
-#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <glib.h>
 
+#include "bug.h"
 #include "xfs_rmap.h"
 
 struct xfs_rmap_node {
@@ -214,7 +214,7 @@ static struct xfs_rmap_node *node_insert(const struct xfs_rmap_index *idx,
 	}
 	c = idx->cmp(&node_rec(idx, new)->irec, &node_rec(idx, node)->irec);
 	/* A duplicate key would be the same mapping recorded twice. */
-	assert(c != 0);
+	BUG_ON(c == 0);
 	if (c < 0)
 		node->left = node_insert(idx, node->left, new);
 	else
@@ -243,7 +243,7 @@ static struct xfs_rmap_node *node_remove(const struct xfs_rmap_index *idx,
 	struct xfs_rmap_node *min;
 	int c;
 
-	assert(node);
+	BUG_ON(!node);
 	if (node != victim) {
 		c = idx->cmp(&node_rec(idx, victim)->irec,
 			     &node_rec(idx, node)->irec);
@@ -268,7 +268,7 @@ static void node_refresh(const struct xfs_rmap_index *idx,
 			 struct xfs_rmap_node *node,
 			 struct xfs_rmap_node *target)
 {
-	assert(node);
+	BUG_ON(!node);
 	if (node != target) {
 		int c = idx->cmp(&node_rec(idx, target)->irec,
 				 &node_rec(idx, node)->irec);
@@ -329,7 +329,7 @@ static void xfs_rmap_insert_rec(struct xfs_rmap_tree *tree,
 {
 	struct xfs_rmap_rec *rec = g_new0(struct xfs_rmap_rec, 1);
 
-	assert(irec->rm_blockcount > 0);
+	BUG_ON(irec->rm_blockcount == 0);
 	rec->irec = *irec;
 	index_insert(&tree->rt_bno, rec);
 	index_insert(&tree->rt_owner, rec);
@@ -450,8 +450,8 @@ void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	struct xfs_rmap_rec *left = NULL, *right;
 	struct xfs_rmap_irec rkey;
 
-	assert(len > 0 && bno + len > bno);
-	assert(owner != XFS_RMAP_OWN_NULL);
+	BUG_ON(len == 0 || bno + len <= bno);
+	BUG_ON(owner == XFS_RMAP_OWN_NULL);
 
 	/* Left neighbour: same owner/flags, ending at bno, offset-contiguous. */
 	if (bno > 0 && (!inode || offset > 0)) {
@@ -494,7 +494,7 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	struct xfs_rmap_irec old, part;
 	struct xfs_rmap_rec *rec;
 
-	assert(len > 0 && end > bno);
+	BUG_ON(len == 0 || end <= bno);
 	rec = xfs_rmap_find_cover(tree, bno, end, owner, inode ? offset : 0,
 				  flags);
 	if (!rec)

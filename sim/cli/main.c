@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inject.h"
 #include "share_registry.h"
 #include "compare.h"
 #include "lockdep.h"
@@ -192,7 +193,7 @@ static int cmd_run(int argc, char **argv)
 {
 	gchar *model = NULL, *check = NULL;
 	gchar *lockdep = NULL, *lock_rules = NULL, *lock_graph = NULL, *lock_edges = NULL;
-	gchar *lock_inject = NULL;
+	gchar *lock_inject = NULL, *inject = NULL;
 	gint64 seed = 0;
 	gboolean keep_going = FALSE, stop = FALSE;
 	GOptionEntry entries[] = {
@@ -207,6 +208,7 @@ static int cmd_run(int argc, char **argv)
 		{ "lockdep-graph", 0, 0, G_OPTION_ARG_FILENAME, &lock_graph, "write the observed lock graph (Graphviz dot)", "FILE.dot" },
 		{ "lockdep-edges", 0, 0, G_OPTION_ARG_FILENAME, &lock_edges, "write the observed lock edges (make lockcheck)", "FILE" },
 		{ "lockdep-inject", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &lock_inject, "test only: a path with a broken lock order", "NAME" },
+		{ "inject", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &inject, "test only: a mutant (make mutants)", "NAME" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("FILE...");
@@ -258,13 +260,26 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (lock_inject) {
-		if (lockdep_inject_parse(lock_inject)) {
+		int tag = inject_lookup(lock_inject, INJECT_KIND_LOCK);
+
+		if (tag < 0) {
 			fprintf(stderr, "daxsim: --lockdep-inject: unknown path '%s' (%s)\n",
-				lock_inject, lockdep_inject_names());
+				lock_inject, inject_names(INJECT_KIND_LOCK));
 			status = 2;
 			goto out;
 		}
-		opts.lock_inject = lockdep_inject;
+		opts.inject = tag;
+	}
+	if (inject) {
+		int tag = inject_lookup(inject, INJECT_KIND_MUTANT);
+
+		if (tag < 0) {
+			fprintf(stderr, "daxsim: --inject: unknown mutant '%s' (%s)\n",
+				inject, inject_names(INJECT_KIND_MUTANT));
+			status = 2;
+			goto out;
+		}
+		opts.inject = tag;
 	}
 	if (!lockdep || !strcmp(lockdep, "on")) {
 		char err[512];
@@ -327,6 +342,7 @@ out:
 	g_free(lock_graph);
 	g_free(lock_edges);
 	g_free(lock_inject);
+	g_free(inject);
 	g_free(trace_arg);
 	trace_arg = NULL;
 	return status;

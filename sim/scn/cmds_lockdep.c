@@ -7,14 +7,18 @@
 #include <string.h>
 
 #include "interp.h"
-#include "lockdep.h"
+#include "inject.h"
 
 int do_lockdep(struct cmdctx *c)
 {
+	int tag;
+
 	if (strcmp(c->pos[0], "inject") || c->npos != 2)
 		return cmd_usage_error(c, c->poscol[0], "usage: lockdep inject NAME|off");
-	if (lockdep_inject_parse(c->pos[1]))
+	tag = inject_lookup(c->pos[1], INJECT_KIND_LOCK);
+	if (tag < 0)
 		return cmd_usage_error(c, c->poscol[1], "lockdep inject: unknown path '%s' (%s)",
-				       c->pos[1], lockdep_inject_names());
+				       c->pos[1], inject_names(INJECT_KIND_LOCK));
+	inject_active = (enum inject_tag)tag;
 	return 0;
 }

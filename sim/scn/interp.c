@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "inject.h"
 #include "share_registry.h"
 #include "interp.h"
 #include "lock.h"
@@ -424,7 +425,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		share_ops = share_find(SHARE_DEFAULT);
 	share_designs_init();
 	trace_open(opts->trace);
-	lockdep_inject = opts->lock_inject;
+	inject_active = opts->inject ? (enum inject_tag)opts->inject : inject_from_env();
 	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	mm_fault_hook = touch_vfs_inode;

@@ -100,7 +100,7 @@ struct run_opts {
 	bool		stop_on_failure;
 	FILE		*trace;
 	struct run_result *result;	/* optional: filled for `compare` */
-	int		lock_inject;	/* test-only: enum lockdep_inject */
+	int		inject;	/* test-only: enum inject_tag (0: DAXSIM_INJECT's) */
 	uint64_t	io_limit;	/* bytes one command may move; 0: IO_LIMIT_DEFAULT */
 };
 

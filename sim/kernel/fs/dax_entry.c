@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "inject.h"
 #include "dax.h"
 #include "lock.h"
 #include "lockdep.h"
@@ -162,7 +163,7 @@ static void slot_delete(struct address_space *mapping, pgoff_t index)
 {
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &index);
 
-	SIM_BUG_ON(!slot);
+	BUG_ON(!slot);
 	mapping->nrpages -= 1UL << dax_entry_order(slot->entry);
 	mapping->nrentries--;
 	g_tree_remove(mapping->i_pages, &index);
@@ -173,7 +174,7 @@ static void dax_lock_slot(struct address_space *mapping, pgoff_t base,
 			  struct dax_slot *slot, const char *func)
 {
 	if (dax_is_locked(slot->entry))
-		SIM_BUG("%s: entry %llu:%llu already locked (would sleep forever)",
+		panic("%s: entry %llu:%llu already locked (would sleep forever)",
 			func, (unsigned long long)mapping->id,
 			(unsigned long long)base);
 	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, base), LOCK_EXCL, 0, func);
@@ -286,7 +287,7 @@ void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 {
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
 
-	SIM_BUG_ON(!slot || !dax_is_locked(slot->entry));
+	BUG_ON(!slot || !dax_is_locked(slot->entry));
 	/*
 	 * What a sharing design allocates at association (a shadow page, a
 	 * master buffer, an owner-list node) is preloaded here, outside the
@@ -295,7 +296,7 @@ void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 	 */
 	might_alloc(GFP_NOFS);
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
-	if (lockdep_inject == LDI_ALLOC_UNDER_XA_LOCK)
+	if (INJECT(ALLOC_UNDER_XA_LOCK))
 		might_alloc(GFP_KERNEL);	/* test only: a sleeping allocation here */
 	dax_disassociate_entry(slot->entry, mapping, base, false);
 	dax_associate_entry(new_entry, mapping, base, shared);
@@ -404,7 +405,7 @@ void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 {
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, base);
 
-	SIM_BUG_ON(!slot || !dax_is_pmd_entry(slot->entry));
+	BUG_ON(!slot || !dax_is_pmd_entry(slot->entry));
 	might_alloc(GFP_NOFS);		/* the design's preload, as in dax_replace_entry */
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	dax_disassociate_entry(slot->entry, mapping, *base, false);

@@ -206,7 +206,7 @@ static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *map
 		return VM_FAULT_FALLBACK;
 
 	if (write && (iomap->flags & IOMAP_F_SHARED)) {
-		if (!MUTANT(COW_NO_COPY) &&
+		if (!INJECT(COW_NO_COPY) &&
 		    dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn)))
 			return VM_FAULT_SIGBUS;
 		sim->stats.cow_faults++;
@@ -273,7 +273,7 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 	ret = grab_mapping_entry(mapping, index, pmd ? PMD_ORDER : 0, &base, &entry);
 	if (ret)
 		return ret;
-	if (MUTANT(FAULT_MMAPLOCK_INNER))	/* filemap_invalidate_lock_shared() */
+	if (INJECT(FAULT_MMAPLOCK_INNER))	/* filemap_invalidate_lock_shared() */
 		lock_acquire(&lc_invalidate_lock, inode->i_ino, LOCK_SHARED, 0, __func__);
 
 	err = ops->iomap_begin(inode, pos, size, iflags, &iomap, &srcmap);
@@ -292,7 +292,7 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 			       (ret & (VM_FAULT_ERROR | VM_FAULT_FALLBACK)) ? 0 : size,
 			       iflags, &iomap);
 unlock:
-	if (MUTANT(FAULT_MMAPLOCK_INNER))
+	if (INJECT(FAULT_MMAPLOCK_INNER))
 		lock_release(&lc_invalidate_lock, inode->i_ino, __func__);
 	dax_unlock_entry(mapping, base);
 	return ret;

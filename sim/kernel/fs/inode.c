@@ -36,7 +36,7 @@ void ihold(struct inode *inode)
 
 void iput(struct inode *inode)
 {
-	SIM_BUG_ON(!inode->i_count);
+	BUG_ON(!inode->i_count);
 	if (--inode->i_count == 0 && inode->i_nlink == 0 && inode->i_sb->s_op->evict_inode)
 		inode->i_sb->s_op->evict_inode(inode);
 }

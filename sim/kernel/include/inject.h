@@ -1,25 +1,62 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Build-time bug injection for `make mutants` (harness/mutants.sh): each
- * mutant is one known bug, compiled in with -DDAXSIM_MUTANT=N.  A normal
- * build has DAXSIM_MUTANT 0 and every MUTANT() test folds to false.  The
- * table of what catches each is in docs/testing.md.
+ * Bug injection, after XFS's error tags (fs/xfs/libxfs/xfs_errortag.h,
+ * XFS_TEST_ERROR): one table of named points, each a known bug put back on
+ * purpose so a test can show that some check catches it.  Two kinds:
+ *   - lock:   a path takes its locks in a broken order, for the lock
+ *             validator's scenarios (`lockdep inject NAME`, --lockdep-inject);
+ *   - mutant: a data or mapping bug for `make mutants` and the fuzzers
+ *             (--inject=NAME, or DAXSIM_INJECT=NAME in the environment).
+ * At most one point is active; a normal run has none, and every test of a
+ * point is one load and compare.  The table (names, kinds, what each
+ * re-creates) is in sim/kernel/lib/inject.c; docs/testing.md lists which
+ * check catches each.  A new injected bug -- e.g. a race for the scheduler
+ * -- is one enum value, one table row, and an INJECT() at its site.
  */
-#ifndef DAXSIM_MUTANT_H
-#define DAXSIM_MUTANT_H
+#ifndef DAXSIM_INJECT_H
+#define DAXSIM_INJECT_H
 
-#ifndef DAXSIM_MUTANT
-#define DAXSIM_MUTANT 0
-#endif
+#include <stdbool.h>
 
-#define MUTANT_REFLINK_NO_WRPROTECT	1	/* reflink leaves the files' PTEs writable */
-#define MUTANT_REFLINK_NO_REFCOUNT	2	/* reflink does not bump the refcount */
-#define MUTANT_TRUNCATE_NO_UNMAP	3	/* truncate leaves PTEs beyond EOF */
-#define MUTANT_SHADOW_REUSE		4	/* shadow: the shadow survives its CoW */
-#define MUTANT_COW_NO_COPY		5	/* a CoW fault does not copy the old data */
-#define MUTANT_MF_SKIP_SECOND_OWNER	6	/* memory failure never reaches a 2nd owner */
-#define MUTANT_FAULT_MMAPLOCK_INNER	7	/* the fault takes MMAPLOCK after the entry lock */
+enum inject_tag {
+	INJECT_NONE,
+	/* mutants */
+	INJECT_REFLINK_NO_WRPROTECT,	/* reflink leaves the files' PTEs writable */
+	INJECT_REFLINK_NO_REFCOUNT,	/* reflink does not bump the refcount */
+	INJECT_TRUNCATE_NO_UNMAP,	/* truncate leaves PTEs beyond EOF */
+	INJECT_SHADOW_REUSE,		/* shadow: the shadow survives its CoW */
+	INJECT_COW_NO_COPY,		/* a CoW fault does not copy the old data */
+	INJECT_MF_SKIP_SECOND_OWNER,	/* memory failure never reaches a 2nd owner */
+	INJECT_FAULT_MMAPLOCK_INNER,	/* the fault takes MMAPLOCK after the entry lock */
+	/* lock orders */
+	INJECT_FAULT_ILOCK_OUTER,	/* xfs_filemap_fault: ILOCK before MMAPLOCK */
+	INJECT_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */
+	INJECT_TRUNCATE_NO_MMAPLOCK,	/* xfs_setattr_size without MMAPLOCK */
+	INJECT_READ_EXTRA_EDGE,		/* xfs_file_read: a new (rank-correct) edge */
+	INJECT_REMAP_INODE_ORDER,	/* xfs_ilock2_io_mmap: higher inode first */
+	INJECT_NR
+};
 
-#define MUTANT(name)	(DAXSIM_MUTANT == MUTANT_##name)
+enum inject_kind { INJECT_KIND_NONE, INJECT_KIND_MUTANT, INJECT_KIND_LOCK };
+
+struct inject_point {
+	const char		*name;		/* as the CLI and scenarios spell it */
+	enum inject_kind	kind;
+	const char		*what;		/* the bug, one line */
+};
+
+extern enum inject_tag inject_active;
+
+/* XFS_TEST_ERROR's shape: is the injected bug at this site switched on? */
+#define INJECT(tag)	(inject_active == INJECT_##tag)
+
+/* The table, INJECT_NR rows indexed by enum inject_tag ("off" at 0). */
+const struct inject_point *inject_table(void);
+/* The point named @name of @kind ("off": INJECT_NONE); -1 if there is none. */
+int inject_lookup(const char *name, enum inject_kind kind);
+/* ", "-joined names of @kind, "off" first, for messages. */
+const char *inject_names(enum inject_kind kind);
+/* What DAXSIM_INJECT names (a mutant), read once; INJECT_NONE if unset. */
+enum inject_tag inject_from_env(void);
 
 #endif

@@ -124,20 +124,6 @@ const char *lockdep_node_name(int node, char *buf, size_t len);
 /* The observed edges in node order, or NULL. */
 const struct lockdep_edge *lockdep_edge_get(int from, int to);
 
-/* ---- test-only fault injection (a path with a broken lock order) -------- */
-enum lockdep_inject {
-	LDI_NONE,
-	LDI_FAULT_ILOCK_OUTER,		/* xfs_filemap_fault: ILOCK before MMAPLOCK */
-	LDI_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */
-	LDI_TRUNCATE_NO_MMAPLOCK,	/* xfs_setattr_size without MMAPLOCK */
-	LDI_READ_EXTRA_EDGE,		/* xfs_file_read: a new (rank-correct) edge */
-	LDI_REMAP_INODE_ORDER,		/* xfs_ilock2_io_mmap: higher inode first */
-	LDI_NR
-};
-extern enum lockdep_inject lockdep_inject;
-/* 0, or -1 for an unknown name. */
-int lockdep_inject_parse(const char *name);
-const char *lockdep_inject_names(void);
 
 /* ---- reports (lockdep_report.c) ----------------------------------------- */
 

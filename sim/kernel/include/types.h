@@ -56,7 +56,7 @@ typedef unsigned int vm_fault_t;
 /* An internal simulator bug: prints and exits 3 (never a scenario's fault). */
 void sim_bug(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
-#define SIM_BUG(...)		sim_bug(__FILE__, __LINE__, __VA_ARGS__)
-#define SIM_BUG_ON(c)		do { if (c) SIM_BUG("BUG_ON(%s)", #c); } while (0)
+#define panic(...)		sim_bug(__FILE__, __LINE__, __VA_ARGS__)
+#define BUG_ON(c)		do { if (c) panic("BUG_ON(%s)", #c); } while (0)
 
 #endif

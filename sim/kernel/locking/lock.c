@@ -45,7 +45,7 @@ int lock_nr_classes(void)
 static struct lock_ctx *ctx_or_bug(void)
 {
 	if (!lock_current)
-		SIM_BUG("lock taken with no current context");
+		panic("lock taken with no current context");
 	return lock_current;
 }
 
@@ -61,11 +61,11 @@ void lock_acquire(const struct lock_class *cls, uint64_t inst,
 		/* Recursive acquisition of one instance would self-deadlock. */
 		if (hl->cls == cls && hl->inst == inst &&
 		    (mode == LOCK_EXCL || hl->mode == LOCK_EXCL))
-			SIM_BUG("%s: recursive acquisition of %s/%llu (held from %s)",
+			panic("%s: recursive acquisition of %s/%llu (held from %s)",
 				func, cls->name, (unsigned long long)inst, hl->func);
 	}
 	if (ctx->depth >= MAX_HELD_LOCKS)
-		SIM_BUG("%s: held-lock stack overflow", func);
+		panic("%s: held-lock stack overflow", func);
 	hl = &ctx->held[ctx->depth++];
 	*hl = (struct held_lock){ cls, inst, mode, subclass, func, sim_cur_line };
 	total_held++;
@@ -90,7 +90,7 @@ void lock_release(const struct lock_class *cls, uint64_t inst, const char *func)
 			lock_hooks->release(ctx, &hl);
 		return;
 	}
-	SIM_BUG("%s: releasing %s/%llu which is not held", func, cls->name,
+	panic("%s: releasing %s/%llu which is not held", func, cls->name,
 		(unsigned long long)inst);
 }
 
@@ -117,7 +117,7 @@ void lock_assert_held(const struct lock_class *cls, uint64_t inst,
 		lock_hooks->assert_failed(ctx_or_bug(), cls, inst, mode, func);
 		return;
 	}
-	SIM_BUG("%s: lockdep_assert_held(%s/%llu) failed", func, cls->name,
+	panic("%s: lockdep_assert_held(%s/%llu) failed", func, cls->name,
 		(unsigned long long)inst);
 }
 
@@ -135,12 +135,12 @@ void lock_release_for_wait(const struct lock_class *cls, uint64_t inst, const ch
 	int pos = -1;
 
 	if (ctx->waiting_pos)
-		SIM_BUG("%s: already waiting with %s dropped", func, ctx->waiting.cls->name);
+		panic("%s: already waiting with %s dropped", func, ctx->waiting.cls->name);
 	for (int i = ctx->depth - 1; i >= 0 && pos < 0; i--)
 		if (ctx->held[i].cls == cls && ctx->held[i].inst == inst)
 			pos = i;
 	if (pos < 0)
-		SIM_BUG("%s: dropping %s/%llu for a wait, but it is not held", func,
+		panic("%s: dropping %s/%llu for a wait, but it is not held", func,
 			cls->name, (unsigned long long)inst);
 	ctx->waiting = ctx->held[pos];
 	ctx->waiting_pos = pos + 1;
@@ -154,10 +154,10 @@ void lock_reacquire_after_wait(const struct lock_class *cls, uint64_t inst, cons
 	int pos = ctx->waiting_pos - 1;
 
 	if (!ctx->waiting_pos || hl.cls != cls || hl.inst != inst)
-		SIM_BUG("%s: retaking %s/%llu that was not dropped for a wait", func,
+		panic("%s: retaking %s/%llu that was not dropped for a wait", func,
 			cls->name, (unsigned long long)inst);
 	if (ctx->depth >= MAX_HELD_LOCKS)
-		SIM_BUG("%s: held-lock stack overflow", func);
+		panic("%s: held-lock stack overflow", func);
 	if (pos > ctx->depth)
 		pos = ctx->depth;
 	/* back at its old place: the locks below it are the ones it nests in */

@@ -26,7 +26,6 @@
 #include "lockdep.h"
 #include "sim.h"
 
-enum lockdep_inject lockdep_inject;
 
 static struct {
 	bool			on;
@@ -54,7 +53,7 @@ static inline void bit_set(uint64_t *b, int n)
 int lockdep_node(const struct lock_class *cls, int subclass)
 {
 	if (subclass < 0 || subclass >= LOCKDEP_MAX_SUBCLASS)
-		SIM_BUG("lock %s: subclass %d out of range", cls->name, subclass);
+		panic("lock %s: subclass %d out of range", cls->name, subclass);
 	return cls->id * LOCKDEP_MAX_SUBCLASS + subclass;
 }
 
@@ -515,7 +514,7 @@ int lockdep_enable_text(const char *name, const char *text, char *err, size_t er
 	int ret;
 
 	if (lock_nr_classes() * LOCKDEP_MAX_SUBCLASS > LOCKDEP_MAX_NODES)
-		SIM_BUG("LOCKDEP_MAX_NODES too small for %d classes", lock_nr_classes());
+		panic("LOCKDEP_MAX_NODES too small for %d classes", lock_nr_classes());
 	lockdep_disable();
 	lock_class_by_id(0);	/* ids assigned */
 	ret = lockdep_rules_parse(name, text, &ld.rules, err, errlen);
@@ -540,26 +539,3 @@ void lockdep_disable(void)
 	lockdep_rules_free(&ld.rules);
 }
 
-static const char *const inject_names[LDI_NR] = {
-	[LDI_NONE]			= "off",
-	[LDI_FAULT_ILOCK_OUTER]		= "fault-ilock-outer",
-	[LDI_ALLOC_UNDER_XA_LOCK]	= "alloc-under-xa-lock",
-	[LDI_TRUNCATE_NO_MMAPLOCK]	= "truncate-no-mmaplock",
-	[LDI_READ_EXTRA_EDGE]		= "read-extra-edge",
-	[LDI_REMAP_INODE_ORDER]		= "remap-inode-order",
-};
-
-int lockdep_inject_parse(const char *name)
-{
-	for (int i = 0; i < LDI_NR; i++)
-		if (!strcmp(name, inject_names[i])) {
-			lockdep_inject = i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *lockdep_inject_names(void)
-{
-	return "off, fault-ilock-outer, alloc-under-xa-lock, truncate-no-mmaplock, read-extra-edge, remap-inode-order";
-}

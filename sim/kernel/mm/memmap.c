@@ -26,7 +26,7 @@ struct page *pfn_to_page(struct memmap *mm, pfn_t pfn)
 {
 	uint64_t off = pfn - PMEM_PFN_BASE, sec;
 
-	SIM_BUG_ON(!is_pmem_pfn(mm, pfn));
+	BUG_ON(!is_pmem_pfn(mm, pfn));
 	sec = off >> PAGES_PER_SECTION_SHIFT;
 	if (!mm->sections[sec]) {
 		mm->sections[sec] = g_new0(struct page, PAGES_PER_SECTION);
@@ -56,7 +56,7 @@ pfn_t page_to_pfn(const struct memmap *mm, const struct page *page)
 			return PMEM_PFN_BASE + s * PAGES_PER_SECTION +
 			       (uint64_t)(page - base);
 	}
-	SIM_BUG("page_to_pfn: page not in memmap");
+	panic("page_to_pfn: page not in memmap");
 }
 
 uint64_t memmap_bytes(const struct memmap *mm)

@@ -108,7 +108,7 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 {
 	/* mf_dax_kill_procs() adds MF_ACTION_REQUIRED | MF_MUST_KILL */
 	flags |= MF_ACTION_REQUIRED;
-	if (++mf_owner_calls == 2 && MUTANT(MF_SKIP_SECOND_OWNER))
+	if (++mf_owner_calls == 2 && INJECT(MF_SKIP_SECOND_OWNER))
 		return;
 	for (pgoff_t i = index; i < index + count; i++) {
 		struct collect c = { i, g_ptr_array_new() };

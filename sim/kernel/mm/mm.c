@@ -51,7 +51,7 @@ unsigned char *anon_page_kaddr(pfn_t pfn)
 {
 	guint idx = (guint)(pfn - ANON_PFN_BASE);
 
-	SIM_BUG_ON(!anon_pages || idx >= anon_pages->len || !anon_pages->pdata[idx]);
+	BUG_ON(!anon_pages || idx >= anon_pages->len || !anon_pages->pdata[idx]);
 	return anon_pages->pdata[idx];
 }
 
@@ -502,7 +502,7 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 			return NULL;
 		}
 	}
-	SIM_BUG("fault at 0x%llx made no progress", (unsigned long long)addr);
+	panic("fault at 0x%llx made no progress", (unsigned long long)addr);
 }
 
 /*
