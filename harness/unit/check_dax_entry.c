@@ -600,7 +600,6 @@ static struct vm_area_struct *map(struct task_struct *t, struct xfs_inode *ip,
 	g_ptr_array_add(t->files, f);
 	vma = do_mmap(t, f, off, len, flags, 0, &err);
 	ck_assert_msg(vma != NULL, "do_mmap: %d", err);
-	g_ptr_array_add(t->maps, vma);
 	return vma;
 }
 

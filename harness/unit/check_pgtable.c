@@ -337,7 +337,6 @@ static struct vm_area_struct *map(struct task_struct *t, struct file *f,
 	struct vm_area_struct *vma = do_mmap(t, f, off, len, flags, 0, &err);
 
 	ck_assert_msg(vma != NULL, "do_mmap: %d", err);
-	g_ptr_array_add(t->maps, vma);
 	return vma;
 }
 

@@ -34,9 +34,10 @@ static void check_read(struct cmdctx *c, const char *what, uint64_t ino, uint64_
 	g_free(want);
 }
 
-static int open_file(struct task_struct *t, const char *path, bool creat, bool trunc,
+static int open_file(struct io_task *io, const char *path, bool creat, bool trunc,
 		     bool rdonly, struct file **fp)
 {
+	struct task_struct *t = io->task;
 	struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
 	struct file *f;
 	int err;
@@ -62,7 +63,7 @@ static int open_file(struct task_struct *t, const char *path, bool creat, bool t
 		touch_inode(ip);
 	}
 	g_ptr_array_add(t->files, f);
-	t->curfile = (int)t->files->len - 1;
+	io->curfile = (int)t->files->len - 1;
 	*fp = f;
 	return 0;
 }
@@ -75,7 +76,7 @@ static int no_file(struct cmdctx *c)
 {
 	out("no files are open, try 'help open'\n");
 	if (c->t)
-		c->t->last_errno = EBADF;
+		c->io->last_errno = EBADF;
 	return 0;
 }
 
@@ -83,24 +84,26 @@ static int no_map(struct cmdctx *c)
 {
 	out("no mapped regions, try 'help mmap'\n");
 	if (c->t)
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 	return 0;
 }
 
 static int do_open(struct cmdctx *c)
 {
 	struct file *f;
-	int err = open_file(c->t, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
+	int err = open_file(c->io, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
 
 	return err ? errno_report(c, c->pos[0], err) : 0;
 }
 
 /* xfs_io's filelist_f(): "[NNN]" marks the current file. */
-static void filelist(struct task_struct *t)
+static void filelist(struct io_task *io)
 {
+	struct task_struct *t = io->task;
+
 	for (guint i = 0; i < t->files->len; i++) {
 		struct file *f = g_ptr_array_index(t->files, i);
-		bool cur = (int)i == t->curfile;
+		bool cur = (int)i == io->curfile;
 
 		out("%c%03d%c %-14s (%s,%s,%s,%s)\n", cur ? '[' : ' ', i, cur ? ']' : ' ',
 		    f->f_path, "xfs", "non-sync", "non-direct",
@@ -111,20 +114,21 @@ static void filelist(struct task_struct *t)
 static int do_file(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
+	struct io_task *io = c->io;
 
 	if (!cur_file(c))
 		return no_file(c);
 	if (!c->npos) {
-		filelist(t);
+		filelist(c->io);
 		return 0;
 	}
 	if (c->posnum[0] >= t->files->len) {
 		out("value %lld is out of range (0-%u)\n", c->posnum[0], t->files->len - 1);
-		t->last_errno = EINVAL;
+		io->last_errno = EINVAL;
 		return 0;
 	}
-	t->curfile = (int)c->posnum[0];
-	filelist(t);
+	io->curfile = (int)c->posnum[0];
+	filelist(c->io);
 	return 0;
 }
 
@@ -136,8 +140,9 @@ static int do_file(struct cmdctx *c)
 static int do_close(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
+	struct io_task *io = c->io;
 	struct file *f = cur_file(c);
-	int slot = t->curfile;
+	int slot = io->curfile;
 
 	if (!f)
 		return no_file(c);
@@ -146,11 +151,11 @@ static int do_close(struct cmdctx *c)
 	if (t->files->len) {
 		if (slot == (int)t->files->len)
 			slot--;
-		t->curfile = slot;
+		io->curfile = slot;
 	} else {
-		t->curfile = -1;
+		io->curfile = -1;
 	}
-	filelist(t);
+	filelist(c->io);
 	return 0;
 }
 
@@ -270,7 +275,7 @@ static int remap(struct cmdctx *c, bool dedupe)
 			return errno_report(c, ioc, err);
 		if (dedupe && !same) {
 			out("dedupe: Extents did not match.\n");
-			c->t->last_errno = 0;
+			c->io->last_errno = 0;
 			return 0;
 		}
 		if (len) {
@@ -464,7 +469,7 @@ static int do_fiemap(struct cmdctx *c)
 	if (c->npos > 1 && !c->posnum[1]) {
 		/* fiemap_prep(): a zero-length request is EINVAL */
 		out("xfs_io: ioctl(FS_IOC_FIEMAP) [\"%s\"]: %s\n", f->f_path, strerror(EINVAL));
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 		g_array_free(ex, TRUE);
 		return 0;
 	}
@@ -559,7 +564,7 @@ static int do_chattr(struct cmdctx *c)
 	if (err) {
 		/* chattr_f: "%s: cannot set flags on %s: %s", progname, name */
 		out("xfs_io: cannot set flags on %s: %s\n", cur_file(c)->f_path, strerror(err < 0 ? -err : err));
-		c->t->last_errno = err < 0 ? -err : err;
+		c->io->last_errno = err < 0 ? -err : err;
 	}
 	return 0;
 }
@@ -577,13 +582,13 @@ static int do_statx(struct cmdctx *c)
 
 /* Mappings ---------------------------------------------------------------- */
 /* xfs_io's mapping table: "[NNN]" marks the current mapping. */
-static void maplist(struct task_struct *t)
+static void maplist(struct io_task *io)
 {
-	for (guint i = 0; i < t->maps->len; i++) {
-		struct vm_area_struct *v = g_ptr_array_index(t->maps, i);
+	for (guint i = 0; i < io->maps->len; i++) {
+		struct vm_area_struct *v = g_ptr_array_index(io->maps, i);
 
 		out("%c%03d%c 0x%llx - 0x%llx %c%c%c  %14s (%llu : %llu)\n",
-		    (int)i == t->curmap ? '[' : ' ', i, (int)i == t->curmap ? ']' : ' ',
+		    (int)i == io->curmap ? '[' : ' ', i, (int)i == io->curmap ? ']' : ' ',
 		    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
 		    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
 		    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->f_path,
@@ -595,6 +600,7 @@ static void maplist(struct task_struct *t)
 static int cmd_mmap(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
+	struct io_task *io = c->io;
 	struct file *f;
 	struct vm_area_struct *vma;
 	unsigned long flags = 0;
@@ -603,19 +609,19 @@ static int cmd_mmap(struct cmdctx *c)
 	if (c->npos < 2 && !cur_map(c))
 		return cur_file(c) ? no_map(c) : no_file(c);
 	if (c->npos == 0) {
-		maplist(t);
+		maplist(c->io);
 		return 0;
 	}
 	if (c->npos == 1) {
 		/* mapset_f(): the bound printed is mapcount itself */
-		if (c->posnum[0] >= t->maps->len) {
-			out("value %lld is out of range (0-%u)\n", c->posnum[0], t->maps->len);
-			t->last_errno = EINVAL;
+		if (c->posnum[0] >= io->maps->len) {
+			out("value %lld is out of range (0-%u)\n", c->posnum[0], io->maps->len);
+			io->last_errno = EINVAL;
 			return 0;
 		}
 		/* xfs_io: selecting a mapping prints the table with it marked */
-		t->curmap = (int)c->posnum[0];
-		maplist(t);
+		io->curmap = (int)c->posnum[0];
+		maplist(c->io);
 		return 0;
 	}
 	if (need_fs(c))
@@ -637,8 +643,8 @@ static int cmd_mmap(struct cmdctx *c)
 		      c->opt['S'] ? MAP_SYNC_ : 0, &err);
 	if (!vma)
 		return io_error(c, err);
-	g_ptr_array_add(t->maps, vma);
-	t->curmap = (int)t->maps->len - 1;
+	g_ptr_array_add(io->maps, vma);
+	io->curmap = (int)io->maps->len - 1;
 	return 0;
 }
 
@@ -666,26 +672,26 @@ static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off
 	if (*off < mstart) {
 		out("offset (%llu) is before start of mapping (%llu)\n", (unsigned long long)*off,
 		    (unsigned long long)mstart);
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 		return -1;
 	}
 	rel = *off - mstart;
 	if (rel > mlen) {
 		out("offset (%llu) is beyond end of mapping (%llu)\n", (unsigned long long)rel,
 		    (unsigned long long)mstart);
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 		return -1;
 	}
 	if (rel + *len > mlen) {
 		out("range (%llu:%llu) is beyond mapping (%llu:%llu)\n", (unsigned long long)*off,
 		    (unsigned long long)rel, (unsigned long long)mstart, (unsigned long long)mlen);
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 		return -1;
 	}
 	if (pagealign && (vma->vm_start + rel) % PAGE_SIZE) {
 		out("offset address (0x%llx) is not page aligned\n",
 		    (unsigned long long)(vma->vm_start + rel));
-		c->t->last_errno = EINVAL;
+		c->io->last_errno = EINVAL;
 		return -1;
 	}
 	return 0;
@@ -867,15 +873,17 @@ static int do_msync(struct cmdctx *c)
 static int cmd_munmap(struct cmdctx *c)
 {
 	struct task_struct *t = c->t;
-
-	int slot = t->curmap;
+	struct io_task *io = c->io;
+	struct vm_area_struct *vma = cur_map(c);
+	int slot = io->curmap;
 
 	/* munmap_f(): the same slot stays current, or the previous one if the last went */
-	do_munmap(t, cur_map(c));
-	if (t->maps->len)
-		t->curmap = slot < (int)t->maps->len ? slot : (int)t->maps->len - 1;
+	io_task_forget_map(io, vma);
+	do_munmap(t, vma);
+	if (io->maps->len)
+		io->curmap = slot < (int)io->maps->len ? slot : (int)io->maps->len - 1;
 	else
-		t->curmap = -1;
+		io->curmap = -1;
 	return 0;
 }
 
@@ -928,7 +936,7 @@ static int do_madvise(struct cmdctx *c)
 
 static int do_exit(struct cmdctx *c)
 {
-	task_exit(c->t);
+	io_task_exit(c->io);
 	return 0;
 }
 
@@ -936,7 +944,7 @@ static int do_spawn(struct cmdctx *c)
 {
 	if (c->opt['i'] && !c->t->dead)
 		return 0;	/* -i: only if it was killed (fuzz_ops writes this) */
-	task_exit(c->t);
+	io_task_exit(c->io);
 	c->t->dead = false;
 	c->t->sig = SIG_NONE;
 	c->t->mce_kill = MCE_KILL_DEFAULT;

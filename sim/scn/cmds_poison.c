@@ -101,7 +101,7 @@ int do_poison(struct cmdctx *c)
  */
 int do_repair(struct cmdctx *c)
 {
-	struct task_struct *busy;
+	struct io_task *busy;
 	uint64_t n;
 
 	if (need_fs(c))
@@ -110,7 +110,7 @@ int do_repair(struct cmdctx *c)
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "repair: task '%s' still holds open files or mappings (run `@%s exit` first)",
-				       busy->name, busy->name);
+				       busy->task->name, busy->task->name);
 	n = xfs_repair_poisoned_metadata(XFS_M(sim->sb));
 	out("repair: %llu poisoned metadata block%s rewritten\n", (unsigned long long)n,
 	    n == 1 ? "" : "s");

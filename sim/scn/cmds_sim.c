@@ -13,7 +13,7 @@
 #include "trace.h"
 
 extern const struct cmdinfo io_cmds[];
-int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t);
+int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io);
 
 static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t vlen)
 {
@@ -367,20 +367,20 @@ static int do_rm(struct cmdctx *c)
 
 static gboolean busy_task(gpointer k, gpointer v, gpointer d)
 {
-	struct task_struct *t = v;
+	struct io_task *io = v;
 
-	if (t->files->len || t->maps->len) {
-		*(struct task_struct **)d = t;
+	if (io->task->files->len || io->maps->len) {
+		*(struct io_task **)d = io;
 		return TRUE;
 	}
 	return FALSE;
 }
 
-struct task_struct *task_holding_files(void)
+struct io_task *task_holding_files(void)
 {
-	struct task_struct *busy = NULL;
+	struct io_task *busy = NULL;
 
-	g_tree_foreach(sim->tasks, busy_task, &busy);
+	g_tree_foreach(I->io_tasks, busy_task, &busy);
 	return busy;
 }
 
@@ -390,13 +390,13 @@ struct task_struct *task_holding_files(void)
  */
 static int do_remount(struct cmdctx *c)
 {
-	struct task_struct *busy = task_holding_files();
+	struct io_task *busy = task_holding_files();
 	uint64_t bad;
 
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
 				       "remount: task '%s' still holds open files or mappings (run `@%s exit` first)",
-				       busy->name, busy->name);
+				       busy->task->name, busy->task->name);
 	if (xfs_metadata_poisoned(XFS_M(sim->sb), &bad)) {
 		out("remount: mount failed: metadata block %llu is poisoned: Structure needs cleaning (run `repair`)\n",
 		    (unsigned long long)bad);
@@ -470,7 +470,7 @@ static int do_expect(struct cmdctx *c)
 	const char *what = c->pos[0];
 	if (!strcmp(what, "ok") || !strcmp(what, "error")) {
 		bool have = c->t ? true : last_cmd.valid;
-		int got = c->t ? c->t->last_errno : last_cmd.last_errno;
+		int got = c->t ? c->io->last_errno : last_cmd.last_errno;
 		int want = 0;
 
 		if (!strcmp(what, "error")) {
@@ -593,6 +593,7 @@ static int do_expect(struct cmdctx *c)
 static int do_xfs_io(struct cmdctx *c)
 {
 	struct task_struct *t;
+	struct io_task *io;
 	struct file *f = NULL;
 	struct scn_line *orig = c->ln;
 	const struct cmdinfo *self = c->ci;
@@ -605,15 +606,17 @@ static int do_xfs_io(struct cmdctx *c)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "xfs_io: a file is required");
 	path = c->pos[c->npos - 1];
 	t = task_create("xfs_io", sim->next_pid++);
-	t->transient = true;
+	io = io_task_create(t);
+	io->transient = true;
 	lock_current = &t->lockctx;
 	{
 		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
 
 		if (!ip && !c->opt['f']) {
 			out("%s: No such file or directory\n", path);
-			t->last_errno = ENOENT;		/* for `expect error ENOENT` */
-			interp_note_task(t);
+			io->last_errno = ENOENT;		/* for `expect error ENOENT` */
+			interp_note_task(io);
+			io_task_free(io);
 			task_free(t);
 			return 0;
 		}
@@ -638,12 +641,12 @@ static int do_xfs_io(struct cmdctx *c)
 		open_ln.argc = n;
 		open_ln.argv = argv;
 		open_ln.cols = cols;
-		ret = run_command(c, &open_ln, 0, t);
+		ret = run_command(c, &open_ln, 0, io);
 		f = t->files->len ? cur_file(c) : NULL;
 		c->ln = orig;
 		c->ci = self;
 		c->word0 = word0;
-		interp_note_task(t);
+		interp_note_task(io);
 	}
 	/* xfs_io exits when it cannot open its file: no -c command runs */
 	if (!f)
@@ -674,6 +677,8 @@ static int do_xfs_io(struct cmdctx *c)
 			continue;
 		if (!g_shell_parse_argv(cmd, &nw, &words, NULL)) {
 			c->ln = orig;
+			io_task_exit(io);
+			io_task_free(io);
 			task_free(t);
 			lock_current = &sim->kthread->lockctx;
 			return cmd_usage_error(c, col, "xfs_io: cannot parse -c '%s'", cmd);
@@ -687,8 +692,8 @@ static int do_xfs_io(struct cmdctx *c)
 		{
 			struct cmdctx sc = { .scn = c->scn, .err = c->err };
 
-			ret = run_command(&sc, &sub, 0, t);
-			interp_note_task(t);
+			ret = run_command(&sc, &sub, 0, io);
+			interp_note_task(io);
 		}
 		g_strfreev(words);
 		g_free(cols);
@@ -696,6 +701,8 @@ static int do_xfs_io(struct cmdctx *c)
 done:
 	err = ret;
 	lock_current = &sim->kthread->lockctx;
+	io_task_exit(io);
+	io_task_free(io);
 	task_free(t);
 	return err;
 }
@@ -773,8 +780,8 @@ void interp_note_errno(int err)
 	last_cmd.last_errno = err;
 }
 
-void interp_note_task(struct task_struct *t)
+void interp_note_task(struct io_task *io)
 {
-	last_cmd.valid = t != NULL;
-	last_cmd.last_errno = t ? t->last_errno : 0;
+	last_cmd.valid = io != NULL;
+	last_cmd.last_errno = io ? io->last_errno : 0;
 }

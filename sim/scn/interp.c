@@ -57,7 +57,7 @@ int errno_report(struct cmdctx *c, const char *what, int err)
 		err = -err;
 	out("%s: %s\n", what, strerror(err));
 	if (c->t)
-		c->t->last_errno = err;
+		c->io->last_errno = err;
 	return 0;
 }
 
@@ -125,16 +125,16 @@ int need_fs(struct cmdctx *c)
 
 struct file *cur_file(struct cmdctx *c)
 {
-	struct task_struct *t = c->t;
+	struct io_task *io = c->io;
 
-	return t && t->curfile >= 0 ? g_ptr_array_index(t->files, t->curfile) : NULL;
+	return io && io->curfile >= 0 ? g_ptr_array_index(io->task->files, io->curfile) : NULL;
 }
 
 struct vm_area_struct *cur_map(struct cmdctx *c)
 {
-	struct task_struct *t = c->t;
+	struct io_task *io = c->io;
 
-	return t && t->curmap >= 0 ? g_ptr_array_index(t->maps, t->curmap) : NULL;
+	return io && io->curmap >= 0 ? g_ptr_array_index(io->maps, io->curmap) : NULL;
 }
 
 const char *sicode_name(enum sim_sicode code)
@@ -149,13 +149,15 @@ const char *sicode_name(enum sim_sicode code)
 	}
 }
 
-void task_kill(struct task_struct *t, const char *cmd)
+void task_kill(struct io_task *io, const char *cmd)
 {
+	struct task_struct *t = io->task;
+
 	out("@%s: killed by %s (%s) at %s\n", t->name, t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS",
 	    sicode_name(t->sicode), cmd);
 	printk("%s[%d]: killed by %s (%s)\n", t->name, t->pid,
 	       t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS", sicode_name(t->sicode));
-	task_exit(t);
+	io_task_exit(io);
 	t->dead = true;
 }
 
@@ -250,15 +252,28 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 }
 
 /* The run loop ----------------------------------------------------------- */
-static struct task_struct *get_task(const char *name, bool create)
+static gint strcmp_data(gconstpointer a, gconstpointer b, gpointer unused)
 {
-	struct task_struct *t = g_tree_lookup(sim->tasks, name);
+	return strcmp(a, b);
+}
 
-	if (!t && create) {
+struct io_task *io_task_find(const char *name)
+{
+	return g_tree_lookup(I->io_tasks, name);
+}
+
+static struct io_task *get_task(const char *name, bool create)
+{
+	struct io_task *io = io_task_find(name);
+	struct task_struct *t;
+
+	if (!io && create) {
 		t = task_create(name, sim->next_pid++);
 		g_tree_insert(sim->tasks, g_strdup(name), t);
+		io = io_task_create(t);
+		g_tree_insert(I->io_tasks, g_strdup(name), io);
 	}
-	return t;
+	return io;
 }
 
 /* Validate every line's command and arguments before running anything. */
@@ -294,15 +309,16 @@ static int validate(struct scn *s, struct scn_error *err)
 
 static gboolean kill_signalled(gpointer k, gpointer v, gpointer cmd)
 {
-	struct task_struct *t = v;
+	struct io_task *io = v;
 
-	if (t->sig != SIG_NONE && !t->dead)
-		task_kill(t, cmd);
+	if (io->task->sig != SIG_NONE && !io->task->dead)
+		task_kill(io, cmd);
 	return FALSE;
 }
 
-int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t)
+int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io)
 {
+	struct task_struct *t = io ? io->task : NULL;
 	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
 	int ret;
 
@@ -313,6 +329,7 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 	c->ci = ci;
 	c->ln = ln;
 	c->t = t;
+	c->io = io;
 	c->word0 = first;
 	ret = cmd_parse_args(c, ci, ln, first + 1);
 	if (ret)
@@ -321,19 +338,19 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 		return ret;
 	if ((ci->flags & CMD_FILE) && !cur_file(c)) {
 		out("%s: no open file\n", ci->name);
-		if (t)
-			t->last_errno = EBADF;
+		if (io)
+			io->last_errno = EBADF;
 		return 0;
 	}
 	if ((ci->flags & CMD_MAP) && !cur_map(c)) {
 		out("%s: no mapped regions, try 'help mmap'\n", ci->name);
-		if (t)
-			t->last_errno = EINVAL;
+		if (io)
+			io->last_errno = EINVAL;
 		return 0;
 	}
 	lockdep_where(c->scn->file, ci->name, share_ops ? share_ops->name : NULL);
-	if (t) {
-		t->last_errno = 0;
+	if (io) {
+		io->last_errno = 0;
 		lock_current = &t->lockctx;
 	} else {
 		lock_current = &sim->kthread->lockctx;
@@ -341,10 +358,10 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_st
 	ret = ci->cfunc(c);
 	lock_current = &sim->kthread->lockctx;
 	if (t && t->sig != SIG_NONE && !t->dead) {
-		task_kill(t, ci->name);
+		task_kill(io, ci->name);
 	}
 	/* signals this command sent to other tasks (memory failure: AO) */
-	g_tree_foreach(sim->tasks, kill_signalled, (gpointer)ci->name);
+	g_tree_foreach(I->io_tasks, kill_signalled, (gpointer)ci->name);
 	return ret;
 }
 
@@ -418,6 +435,8 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	}
 	sim_world_init(&world);
 	in.ref = refmodel_create();
+	in.io_tasks = g_tree_new_full((GCompareDataFunc)strcmp_data, NULL, g_free,
+				      (GDestroyNotify)io_task_free);
 	checker_set_sink(outf, interp_note_violation);
 	interp_note_task(NULL);		/* no previous command yet */
 	share_ops = share_find(in.model);
@@ -432,15 +451,15 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
 		struct cmdctx c = { .scn = s, .err = &err };
-		struct task_struct *t = NULL;
+		struct io_task *io = NULL;
 		const struct cmdinfo *ci = cmd_lookup(ln->argv[0]);
 
 		sim_cur_line = ln->lineno;
 		if (!(ci->flags & CMD_NOTASK) || ln->task) {
 			const char *tname = ln->task ? ln->task : "main";
 
-			t = get_task(tname, true);
-			if (t->dead && strcmp(ln->argv[0], "spawn")) {
+			io = get_task(tname, true);
+			if (io->task->dead && strcmp(ln->argv[0], "spawn")) {
 				fprintf(stderr, "%s:%d:%d: task '%s' was killed; re-create it with `@%s spawn`\n",
 					s->file, ln->lineno, ln->task ? ln->task_col : ln->cols[0],
 					tname, tname);
@@ -448,9 +467,9 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 				break;
 			}
 		}
-		ret = run_command(&c, ln, 0, t);
-		if (t && strcmp(ln->argv[0], "expect"))
-			interp_note_task(t);
+		ret = run_command(&c, ln, 0, io);
+		if (io && strcmp(ln->argv[0], "expect"))
+			interp_note_task(io);
 		if (ret == -2) {
 			fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
 			break;
@@ -496,6 +515,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	}
 	lockdep_where(s->file, NULL, NULL);
 	sim_cur_line = 0;
+	g_tree_destroy(in.io_tasks);	/* the kernel tasks go with the machine */
 	sim_world_destroy(&world);
 	share_designs_destroy();
 	refmodel_destroy(in.ref);

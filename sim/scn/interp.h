@@ -4,6 +4,7 @@
 #define DAXSIM_INTERP_H
 
 #include "checker.h"
+#include "io_task.h"
 #include "refmodel.h"
 #include "scn.h"
 #include "share.h"
@@ -25,6 +26,7 @@ struct interp {
 	bool			violation_expected_pending;
 	bool			force_full;	/* `check`: the next check is full */
 	GTree			*touched;	/* inodes a command touched (ino set) */
+	GTree			*io_tasks;	/* task name -> struct io_task */
 	bool			keep_going;	/* `keep-going`: violations do not stop the run */
 };
 
@@ -71,12 +73,14 @@ struct vm_area_struct *cur_map(struct cmdctx *c);
 const char *errno_name(int err);
 int errno_from_name(const char *name);
 /* Kill a task (signal already recorded on it): report, unmap, close. */
-void task_kill(struct task_struct *t, const char *cmd);
-void interp_note_task(struct task_struct *t);
+void task_kill(struct io_task *io, const char *cmd);
+/* The xfs_io state of task @name, or NULL. */
+struct io_task *io_task_find(const char *name);
+void interp_note_task(struct io_task *io);
 /* The outcome of a simulator command (no task) for `expect ok|error`. */
 void interp_note_errno(int err);
 /* A task with open files or mappings (remount/repair refuse), or NULL. */
-struct task_struct *task_holding_files(void);
+struct io_task *task_holding_files(void);
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 
 

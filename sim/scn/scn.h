@@ -69,7 +69,8 @@ struct cmdctx {
 	struct scn		*scn;
 	struct scn_line		*ln;
 	const struct cmdinfo	*ci;
-	struct task_struct	*t;
+	struct task_struct	*t;		/* the task it runs in, or NULL */
+	struct io_task		*io;		/* that task's xfs_io state */
 	int			word0;		/* index of the command word */
 	bool			opt[128];
 	const char		*optarg[128];

@@ -92,13 +92,7 @@ struct task_struct {
 	struct lock_ctx		lockctx;
 	enum mce_kill_policy	mce_kill;
 	bool			dead;
-	bool			transient;	/* an `xfs_io -c` line's task */
-	int			last_errno;	/* of the previous command */
-	/* xfs_io state: open files and mappings, each with a current one */
-	GPtrArray		*files;		/* struct sim_file * */
-	int			curfile;
-	GPtrArray		*maps;		/* struct vm_area_struct * */
-	int			curmap;
+	GPtrArray		*files;		/* struct file *: the open files */
 	/* a pending signal raised during the command */
 	enum sim_signal		sig;
 	enum sim_sicode		sicode;

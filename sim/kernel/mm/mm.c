@@ -93,8 +93,6 @@ struct task_struct *task_create(const char *name, int pid)
 	t->mm->vmas = g_tree_new_full(u64_cmp, NULL, NULL, NULL);
 	t->mm->next_va = MMAP_BASE;
 	t->files = g_ptr_array_new();
-	t->maps = g_ptr_array_new();
-	t->curfile = t->curmap = -1;
 	return t;
 }
 
@@ -103,12 +101,13 @@ void task_exit(struct task_struct *t)
 	struct lock_ctx *saved = lock_current;
 
 	lock_current = &t->lockctx;
-	while (t->maps->len)
-		do_munmap(t, g_ptr_array_index(t->maps, t->maps->len - 1));
+	/* exit_mmap(): the newest mapping first */
+	while (g_tree_nnodes(t->mm->vmas))
+		do_munmap(t, g_tree_node_value(g_tree_node_last(t->mm->vmas)));
+	/* exit_files() */
 	for (guint i = 0; i < t->files->len; i++)
 		fput(g_ptr_array_index(t->files, i));
 	g_ptr_array_set_size(t->files, 0);
-	t->curfile = t->curmap = -1;
 	lock_current = saved;
 }
 
@@ -119,7 +118,6 @@ void task_free(struct task_struct *t)
 	g_tree_destroy(t->mm->vmas);
 	g_free(t->mm);
 	g_ptr_array_free(t->files, TRUE);
-	g_ptr_array_free(t->maps, TRUE);
 	g_free(t->name);
 	g_free(t);
 }
@@ -256,14 +254,6 @@ void do_munmap(struct task_struct *t, struct vm_area_struct *vma)
 	sim_unlock(i_mmap_rwsem, file_inode(f)->i_ino);
 	g_tree_remove(t->mm->vmas, &vma->vm_start);
 	sim_unlock(mmap_lock, (uint64_t)t->pid);
-	for (guint i = 0; i < t->maps->len; i++) {
-		if (g_ptr_array_index(t->maps, i) == vma) {
-			g_ptr_array_remove_index(t->maps, i);
-			if (t->curmap >= (int)t->maps->len)
-				t->curmap = (int)t->maps->len - 1;
-			break;
-		}
-	}
 	fput(f);
 	g_free(vma);
 }

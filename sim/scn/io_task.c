@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/* xfs_io's per-process state for a simulated task (see io_task.h). */
+#include "io_task.h"
+#include "lock.h"
+#include "mm.h"
+
+struct io_task *io_task_create(struct task_struct *t)
+{
+	struct io_task *io = g_new0(struct io_task, 1);
+
+	io->task = t;
+	io->maps = g_ptr_array_new();
+	io->curfile = io->curmap = -1;
+	return io;
+}
+
+void io_task_forget_map(struct io_task *io, void *vma)
+{
+	for (guint i = 0; i < io->maps->len; i++) {
+		if (g_ptr_array_index(io->maps, i) == vma) {
+			g_ptr_array_remove_index(io->maps, i);
+			if (io->curmap >= (int)io->maps->len)
+				io->curmap = (int)io->maps->len - 1;
+			break;
+		}
+	}
+}
+
+void io_task_exit(struct io_task *io)
+{
+	struct lock_ctx *saved = lock_current;
+
+	lock_current = &io->task->lockctx;
+	while (io->maps->len) {
+		struct vm_area_struct *vma = g_ptr_array_index(io->maps, io->maps->len - 1);
+
+		g_ptr_array_set_size(io->maps, io->maps->len - 1);
+		do_munmap(io->task, vma);
+	}
+	lock_current = saved;
+	task_exit(io->task);	/* what is left: no mappings, the open files */
+	io->curfile = io->curmap = -1;
+}
+
+void io_task_free(struct io_task *io)
+{
+	g_ptr_array_free(io->maps, TRUE);
+	g_free(io);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What one xfs_io process keeps in the tool, not the kernel (xfs_io's
+ * io/io.h: the current file of its filetable, its maptable with the
+ * current mapping, the errno of its last command), for one simulated task.
+ * The open files themselves are the kernel task's file table (t->files).
+ */
+#ifndef DAXSIM_IO_TASK_H
+#define DAXSIM_IO_TASK_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct task_struct;
+
+struct io_task {
+	struct task_struct	*task;
+	int			curfile;	/* index in task->files, or -1 */
+	GPtrArray		*maps;		/* struct vm_area_struct *: the maptable */
+	int			curmap;		/* index in maps, or -1 */
+	int			last_errno;	/* of the previous command */
+	bool			transient;	/* an `xfs_io -c` line's task */
+};
+
+struct io_task *io_task_create(struct task_struct *t);
+/* `exit` / a kill: unmap the maptable (newest first), close every file. */
+void io_task_exit(struct io_task *io);
+void io_task_free(struct io_task *io);
+/* munmap: drop @vma from the maptable, keeping the current slot. */
+void io_task_forget_map(struct io_task *io, void *vma);
+
+#endif
