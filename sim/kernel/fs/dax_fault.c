@@ -24,7 +24,6 @@ unsigned char *pfn_to_kaddr(pfn_t pfn)
 		return zero_page;
 	if (pfn >= PMEM_PFN_BASE)
 		return pmem_block_kaddr(&sim->pmem, pfn - PMEM_PFN_BASE);
-	extern unsigned char *anon_page_kaddr(pfn_t pfn);
 	return anon_page_kaddr(pfn);
 }
 

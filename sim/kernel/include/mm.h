@@ -161,6 +161,9 @@ static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 /* Anonymous DRAM pages (private CoW copies). */
 pfn_t anon_page_alloc(void);
 void anon_page_free(pfn_t pfn);
+unsigned char *anon_page_kaddr(pfn_t pfn);
 uint64_t anon_pages_in_use(void);
+/* Power-off: every anonymous page goes. */
+void anon_pages_reset(void);
 
 #endif

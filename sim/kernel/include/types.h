@@ -49,14 +49,6 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_NEEDDSYNC	0x2000
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_HWPOISON)
 
-/* Defensive checks in the style of SQLite: true in release builds too. */
-#define ALWAYS(x)	(x)
-#define NEVER(x)	(x)
-
-/* An internal simulator bug: prints and exits 3 (never a scenario's fault). */
-void sim_bug(const char *file, int line, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4)));
-#define panic(...)		sim_bug(__FILE__, __LINE__, __VA_ARGS__)
-#define BUG_ON(c)		do { if (c) panic("BUG_ON(%s)", #c); } while (0)
+#include "bug.h"
 
 #endif

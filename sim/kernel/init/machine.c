@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The simulated world's lifetime, the kernel log, and internal-bug exits. */
+/* The simulated machine's lifetime: boot (sim_world_init) and power-off. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +35,6 @@ static gboolean free_task(gpointer k, gpointer v, gpointer d)
 	return FALSE;
 }
 
-void anon_pages_reset(void);
-
 void sim_world_destroy(struct sim_world *w)
 {
 	g_tree_foreach(w->tasks, free_task, NULL);
@@ -55,30 +53,4 @@ void sim_world_destroy(struct sim_world *w)
 	g_string_free(w->dmesg, TRUE);
 	lock_current = NULL;
 	sim = NULL;
-}
-
-void printk(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!sim)
-		return;
-	va_start(ap, fmt);
-	g_string_append_vprintf(sim->dmesg, fmt, ap);
-	va_end(ap);
-}
-
-void sim_bug(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "daxsim: internal error at %s:%d (scenario line %d): ", file, line,
-		sim_cur_line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	trace_dump_ring(stderr, "  trace: ");
-	exit(3);
 }

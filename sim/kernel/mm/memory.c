@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page-table leaves by mapping (mm/memory.c): inserting a fault's leaf,
+ * zapping ranges, unmap_mapping_pages() over the i_mmap tree, and the fault
+ * entry, handle_mm_fault(), which calls the vma's vm_ops.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "memmap.h"
+#include "memory_failure.h"
+#include "mm.h"
+#include "pmem.h"
+#include "sim.h"
+#include "trace.h"
+
+void put_leaf(uint64_t entry, bool is_pmd)
+{
+	pfn_t pfn = PTE_PFN(entry);
+
+	if (entry & _PAGE_ANON) {
+		anon_page_free(pfn);
+	} else if (!(entry & _PAGE_SPECIAL) && is_pmem_pfn(&sim->memmap, pfn)) {
+		struct page *page = pfn_to_page(&sim->memmap, pfn);
+
+		page->_mapcount--;
+		page->_refcount--;
+	}
+}
+
+struct zap_args {
+	bool even_cows;
+	uint64_t start, end;
+};
+
+static void zap_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
+{
+	struct zap_args *za = arg;
+
+	if ((*entry & _PAGE_ANON) && !za->even_cows)
+		return;
+	put_leaf(*entry, is_pmd);
+	*entry = 0;
+}
+
+void zap_vma_range(struct vm_area_struct *vma, uint64_t start, uint64_t end,
+			  bool even_cows)
+{
+	struct zap_args za = { even_cows, start, end };
+
+	sim_lock(ptl, vma->vm_mm->owner->pid, LOCK_EXCL);
+	pgtable_walk(vma->vm_mm, start, end, zap_leaf, &za);
+	sim_unlock(ptl, vma->vm_mm->owner->pid);
+}
+
+void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	zap_vma_range(vma, start, end, true);
+}
+
+/* The rmap side: every vma of @mapping overlapping [start, start+nr). */
+struct vma_range_args {
+	pgoff_t start, last;
+	void (*fn)(struct vm_area_struct *vma, uint64_t s, uint64_t e, void *arg);
+	void *arg;
+};
+
+static gboolean vma_range_one(gpointer key, gpointer value, gpointer data)
+{
+	struct vma_range_args *a = data;
+	struct vm_area_struct *vma = value;
+	pgoff_t vlast = vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT) - 1;
+	pgoff_t s, e;
+
+	if (a->last < vma->vm_pgoff || a->start > vlast)
+		return FALSE;
+	s = MAX(a->start, vma->vm_pgoff);
+	e = MIN(a->last, vlast);
+	a->fn(vma, vma->vm_start + ((s - vma->vm_pgoff) << PAGE_SHIFT),
+	      vma->vm_start + ((e - vma->vm_pgoff + 1) << PAGE_SHIFT), a->arg);
+	return FALSE;
+}
+
+void for_each_mapping_vma(struct address_space *mapping, pgoff_t start,
+				 pgoff_t nr, void (*fn)(struct vm_area_struct *, uint64_t,
+							uint64_t, void *), void *arg)
+{
+	struct vma_range_args a = { start, nr ? start + nr - 1 : start, fn, arg };
+
+	/* unmap_mapping_pages(): nr 0 means "to the end of the file" */
+	if (!nr || a.last < start)
+		a.last = (pgoff_t)-1;
+	g_tree_foreach(mapping->i_mmap, vma_range_one, &a);
+}
+
+static void unmap_one(struct vm_area_struct *vma, uint64_t s, uint64_t e, void *arg)
+{
+	bool even_cows = *(bool *)arg;
+
+	/* A PMD leaf straddling the range is zapped whole (DAX split). */
+	{
+		uint64_t *pmd = pmd_lookup(vma->vm_mm, s, false);
+
+		if (pmd && (*pmd & _PAGE_PRESENT)) {
+			put_leaf(*pmd, true);
+			*pmd = 0;
+		}
+		pmd = pmd_lookup(vma->vm_mm, e - 1, false);
+		if (pmd && (*pmd & _PAGE_PRESENT)) {
+			put_leaf(*pmd, true);
+			*pmd = 0;
+		}
+	}
+	zap_vma_range(vma, s, e, even_cows);
+}
+
+void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
+			 pgoff_t nr, bool even_cows)
+{
+	sim_lock(i_mmap_rwsem, mapping->id, LOCK_SHARED);
+	for_each_mapping_vma(mapping, start, nr, unmap_one, &even_cows);
+	sim_unlock(i_mmap_rwsem, mapping->id);
+}
+
+void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	uint64_t *slot, val = (pfn << PAGE_SHIFT) | _PAGE_PRESENT;
+
+	if (write)
+		val |= _PAGE_RW | _PAGE_DIRTY;
+	if (pfn == ZERO_PFN)
+		val |= _PAGE_SPECIAL;
+	else if (pfn < PMEM_PFN_BASE)
+		val |= _PAGE_ANON;
+	sim_lock(ptl, mm->owner->pid, LOCK_EXCL);
+	if (pmd) {
+		slot = pmd_lookup(mm, vmf->address, true);
+		val |= _PAGE_PSE;
+	} else {
+		slot = pte_lookup(mm, vmf->address, true);
+	}
+	if (*slot & _PAGE_PRESENT) {
+		if (PTE_PFN(*slot) == pfn) {
+			/* wp fault on the same page: just upgrade */
+			*slot |= val & (_PAGE_RW | _PAGE_DIRTY);
+			sim_unlock(ptl, mm->owner->pid);
+			return;
+		}
+		put_leaf(*slot, pmd);
+	}
+	if (!(val & (_PAGE_SPECIAL | _PAGE_ANON))) {
+		struct page *page = pfn_to_page(&sim->memmap, pfn);
+
+		page->_mapcount++;
+		page->_refcount++;
+	}
+	*slot = val;
+	sim_unlock(ptl, mm->owner->pid);
+}
+
+/* The fault entry ------------------------------------------------------- */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, bool write)
+{
+	struct vm_fault vmf = {
+		.vma = vma, .address = addr,
+		.pgoff = linear_page_index(vma, addr),
+		.flags = write ? FAULT_FLAG_WRITE : 0,
+		.cow = write && !(vma->vm_flags & VM_SHARED),
+	};
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t *pmd = pmd_lookup(mm, addr, false);
+	vm_fault_t ret;
+
+	sim->stats.faults++;
+	might_alloc(GFP_KERNEL);	/* pmd_alloc/pte_alloc; do_cow_fault's cow_page */
+	if ((vma->vm_flags & VM_HUGEPAGE) && vma->vm_ops->huge_fault &&
+	    !pmd_has_pte_table(mm, addr)) {
+		ret = vma->vm_ops->huge_fault(&vmf, PMD_ORDER);
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+		/* split_huge_pmd(): for DAX the huge leaf is simply zapped */
+		pmd = pmd_lookup(mm, addr, false);
+		if (pmd && (*pmd & _PAGE_PRESENT)) {
+			sim_lock(ptl, mm->owner->pid, LOCK_EXCL);
+			put_leaf(*pmd, true);
+			*pmd = 0;
+			sim_unlock(ptl, mm->owner->pid);
+		}
+		trace("%s: PMD fault fell back to PTE at pgoff %llu", mm->owner->name,
+		      (unsigned long long)vmf.pgoff);
+	}
+	/* do_wp_page -> wp_pfn_shared: a write to a present read-only PTE */
+	if (write && (vma->vm_flags & VM_SHARED) && vma->vm_ops->pfn_mkwrite) {
+		uint64_t *pte = pte_lookup(mm, addr, false);
+
+		if (pte && (*pte & _PAGE_PRESENT))
+			return vma->vm_ops->pfn_mkwrite(&vmf);
+	}
+	return vma->vm_ops->fault(&vmf);
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tasks (kernel/fork.c, kernel/exit.c, kernel/signal.c): a task is its mm
+ * and its open files; exit unmaps the mm (newest mapping first) and closes
+ * the files; a signal is posted for the front end to deliver.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "fs.h"
+#include "lock.h"
+#include "internal.h"
+#include "mm.h"
+
+static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct task_struct *task_create(const char *name, int pid)
+{
+	struct task_struct *t = g_new0(struct task_struct, 1);
+
+	t->name = g_strdup(name);
+	t->pid = pid;
+	t->lockctx.name = t->name;
+	t->mm = g_new0(struct mm_struct, 1);
+	t->mm->owner = t;
+	t->mm->vmas = g_tree_new_full(u64_cmp, NULL, NULL, NULL);
+	t->mm->next_va = MMAP_BASE;
+	t->files = g_ptr_array_new();
+	return t;
+}
+
+void task_exit(struct task_struct *t)
+{
+	struct lock_ctx *saved = lock_current;
+
+	lock_current = &t->lockctx;
+	/* exit_mmap(): the newest mapping first */
+	while (g_tree_nnodes(t->mm->vmas))
+		do_munmap(t, g_tree_node_value(g_tree_node_last(t->mm->vmas)));
+	/* exit_files() */
+	for (guint i = 0; i < t->files->len; i++)
+		fput(g_ptr_array_index(t->files, i));
+	g_ptr_array_set_size(t->files, 0);
+	lock_current = saved;
+}
+
+void task_free(struct task_struct *t)
+{
+	task_exit(t);
+	pgtable_free(t->mm);
+	g_tree_destroy(t->mm->vmas);
+	g_free(t->mm);
+	g_ptr_array_free(t->files, TRUE);
+	g_free(t->name);
+	g_free(t);
+}
+
+void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code)
+{
+	if (t->sig == SIG_NONE) {
+		t->sig = sig;
+		t->sicode = code;
+	}
+}
