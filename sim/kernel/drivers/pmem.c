@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The simulated pmem device and its backing selection. */
 #include "pmem.h"
+#include "sim.h"
 
 #include <fcntl.h>
 #include <glib.h>
@@ -299,4 +300,20 @@ void pmem_destroy(struct pmem_device *pd)
 	g_free(pd->path);
 	memset(pd, 0, sizeof(*pd));
 	pd->fd = -1;
+}
+
+/*
+ * dax_direct_access() (drivers/dax/super.c -> pmem_dax_direct_access): the
+ * pfn of [bno, bno + nr); a range holding a bad block is refused (-EIO).
+ */
+int dax_direct_access(uint64_t bno, uint64_t nr, pfn_t *pfn)
+{
+	uint64_t bad;
+
+	if (bno + nr > sim->pmem.nr_pages)
+		return -ERANGE;
+	*pfn = PMEM_PFN_BASE + bno;
+	if (badblocks_check(sim->pmem.bb, bno, nr, &bad))
+		return -EIO;
+	return 0;
 }

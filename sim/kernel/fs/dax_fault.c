@@ -16,29 +16,6 @@
 #include "trace.h"
 #include "inject.h"
 
-static unsigned char zero_page[PAGE_SIZE];
-
-unsigned char *pfn_to_kaddr(pfn_t pfn)
-{
-	if (pfn == ZERO_PFN)
-		return zero_page;
-	if (pfn >= PMEM_PFN_BASE)
-		return pmem_block_kaddr(&sim->pmem, pfn - PMEM_PFN_BASE);
-	return anon_page_kaddr(pfn);
-}
-
-int dax_direct_access(uint64_t bno, uint64_t nr, pfn_t *pfn)
-{
-	uint64_t bad;
-
-	if (bno + nr > sim->pmem.nr_pages)
-		return -ERANGE;
-	*pfn = PMEM_PFN_BASE + bno;
-	if (badblocks_check(sim->pmem.bb, bno, nr, &bad))
-		return -EIO;
-	return 0;
-}
-
 static uint64_t iomap_sector_block(const struct iomap *iomap, uint64_t pos)
 {
 	return (iomap->addr + (pos - iomap->offset)) >> PAGE_SHIFT;

@@ -3,6 +3,9 @@
 #include <glib.h>
 
 #include "memmap.h"
+#include "mm.h"
+#include "pmem.h"
+#include "sim.h"
 
 _Static_assert(sizeof(struct page) <= 64, "struct page budget is 64 bytes");
 
@@ -63,4 +66,16 @@ uint64_t memmap_bytes(const struct memmap *mm)
 {
 	return mm->nr_sections * sizeof(struct page *) +
 	       mm->sections_populated * PAGES_PER_SECTION * sizeof(struct page);
+}
+
+/* The kernel address of a pfn: the zero page, a pmem block, or an anon page. */
+static unsigned char zero_page[PAGE_SIZE];
+
+unsigned char *pfn_to_kaddr(pfn_t pfn)
+{
+	if (pfn == ZERO_PFN)
+		return zero_page;
+	if (pfn >= PMEM_PFN_BASE)
+		return pmem_block_kaddr(&sim->pmem, pfn - PMEM_PFN_BASE);
+	return anon_page_kaddr(pfn);
 }
