@@ -568,7 +568,7 @@ START_TEST(test_invalidate_keeps_dirty)
 END_TEST
 
 /*
- * BUG (sim/dax_entry.c, invalidate_inode_pages2_range): in mm/truncate.c
+ * BUG (sim/kernel/fs/dax_entry.c, invalidate_inode_pages2_range): in mm/truncate.c
  * a DAX entry that dax_invalidate_mapping_entry_sync() has to keep (DIRTY
  * or TOWRITE) makes the call return -EBUSY; the simulator returns 0.
  *
@@ -698,7 +698,7 @@ START_TEST(test_writeback_cleans)
 END_TEST
 
 /*
- * BUG (sim/dax_entry.c, writeback_one): the kernel tags TOWRITE from DIRTY
+ * BUG (sim/kernel/fs/dax_entry.c, writeback_one): the kernel tags TOWRITE from DIRTY
  * and then writes back every TOWRITE entry (dax_writeback_one clears
  * TOWRITE and DIRTY).  An entry marked TOWRITE but not DIRTY - which
  * dax_insert_entry() leaves after a shared write fault on a MAP_SYNC
@@ -845,6 +845,46 @@ START_TEST(test_fault_hole_read_then_write)
 	mread(stub_tsk[0], addr_of(v, 2), buf, 1);
 	ut_assert_entries(m, { 1, E_PTE(pfn), DIRTY }, { 2, E_ZERO, 0 });
 	ut_assert_uint_eq(stub_world.stats.pmd_faults, 0);
+	ut_assert_int_eq(held(), 0);
+}
+END_TEST
+
+/*
+ * An unwritten block reads as a hole (zero entry, zero page); a shared write
+ * fault has the filesystem zero and convert it in place (IOMAP_F_NEW), and
+ * the real entry replaces the zero entry on that very block.
+ *
+ *   file f: 16K; block 1 unwritten on device block 400 (stale bytes 0xee)
+ *
+ *   index        0    1    2    3        p1 PTEs     block 1
+ *   mread 4K     .    Z    .    .        . z . .     400 unwritten
+ *   mwrite 4K    .    Pd   .    .        . w . .     400 written, P = 400
+ */
+START_TEST(test_fault_unwritten_read_then_write)
+{
+	struct inode *inode = create_file("f", 4 * SZ_4K);
+	struct address_space *m = inode->i_mapping;
+	struct vm_area_struct *v = map(stub_tsk[0], inode, 0, 4 * SZ_4K,
+				       VM_READ | VM_WRITE | VM_SHARED);
+	unsigned char buf[16];
+
+	stub_map(inode, 1, 400, 1, true);
+	memset(pfn_to_kaddr(PFN(400)), 0xee, SZ_4K);
+	mread(stub_tsk[0], addr_of(v, 1), buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ut_assert_uint_eq(buf[i], 0);
+	ut_assert_entries(m, { 1, E_ZERO, 0 });
+	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(ZERO_PFN, _PAGE_SPECIAL));
+	ut_assert(stub_lookup(inode, 1)->unwritten);
+
+	mwrite(stub_tsk[0], addr_of(v, 1) + 5, 0x5a, 3);
+	ut_assert_entries(m, { 1, E_PTE(PFN(400)), DIRTY });
+	ut_assert_uint_eq(leaf_at(v, 1, false), leaf_val(PFN(400), _PAGE_RW | _PAGE_DIRTY));
+	ut_assert(!stub_lookup(inode, 1)->unwritten);
+	ut_assert_owned(PFN(400), m, 1, 0);
+	ut_assert_uint_eq(pfn_to_kaddr(PFN(400))[5], 0x5a);
+	ut_assert_uint_eq(pfn_to_kaddr(PFN(400))[4], 0);	/* zeroed, not stale */
+	ut_assert_uint_eq(pfn_to_kaddr(PFN(400))[SZ_4K - 1], 0);
 	ut_assert_int_eq(held(), 0);
 }
 END_TEST
@@ -1112,6 +1152,7 @@ START_TEST(test_fault_truncate_drops_entries)
 	lock_current = &stub_tsk[0]->lockctx;
 	ut_assert_int_eq(stub_setattr_size(inode, 2 * SZ_4K), 0);
 	ut_assert_no_entries(m);
+	ut_assert(stub_lookup(inode, 1) != NULL && stub_lookup(inode, 2) == NULL);
 	for (int i = 0; i < 4; i++) {
 		ut_assert_uint_eq(leaf_at(v, i, false), 0);
 		ut_assert_unowned(pf[i]);
@@ -1154,6 +1195,7 @@ Suite *dax_entry_suite(void)
 	tc = tcase_create("fault");
 	tcase_add_checked_fixture(tc, stub_world_setup, stub_world_teardown);
 	tcase_add_test(tc, test_fault_hole_read_then_write);
+	tcase_add_test(tc, test_fault_unwritten_read_then_write);
 	tcase_add_test(tc, test_fault_pmd_hole_read_then_write);
 	tcase_add_test(tc, test_fault_pmd_fallback_short_extent);
 	tcase_add_test(tc, test_fault_zero_pmd_downgraded_by_pte_write);
