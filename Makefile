@@ -18,11 +18,16 @@ INC_share  := $(INC_kernel) -Imodels/share
 INC_check  := $(INC_kernel) -Imodels/xfs -Imodels/share -Isim/check
 INC_scn    := $(INC_check) -Isim/scn
 INC_top    := $(INC_scn) -Isim/cli -I.
-layer_inc = $(strip $(if $(filter sim/kernel/%,$1),$(INC_kernel),\
+# The DAX core's unit tests run on stubfs (harness/unit/stub_fs.c), not XFS:
+# they see the kernel, the design registry and their own folder only.
+STUBFS_SRCS := $(addprefix harness/unit/,check_dax_entry.c stub_fs.c stub_world.c)
+INC_stubfs := $(INC_share) -Iharness/unit
+layer_inc = $(strip $(if $(filter $(STUBFS_SRCS),$1),$(INC_stubfs),\
+	$(if $(filter sim/kernel/%,$1),$(INC_kernel),\
 	$(if $(filter models/xfs/%,$1),$(INC_xfs),\
 	$(if $(filter models/share/%,$1),$(INC_share),\
 	$(if $(filter sim/check/%,$1),$(INC_check),\
-	$(if $(filter sim/scn/%,$1),$(INC_scn),$(INC_top)))))))
+	$(if $(filter sim/scn/%,$1),$(INC_scn),$(INC_top))))))))
 LDLIBS    = $(PKG_LIBS) -lm
 
 # BUILD selects an output tree: build/default, build/asan, build/cov ...

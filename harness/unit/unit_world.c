@@ -56,31 +56,3 @@ struct xfs_inode *ut_create_file(const char *name, uint64_t size)
 		ut_assert_int_eq(xfs_setattr_size(ip, size), 0);
 	return ip;
 }
-
-/* pwrite/pread/fsync as a task does them: through a file and its f_op. */
-int64_t ut_pwrite(struct xfs_inode *ip, const void *buf, uint64_t len, uint64_t pos)
-{
-	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
-	int64_t ret = vfs_write(f, buf, len, pos);
-
-	fput(f);
-	return ret;
-}
-
-int64_t ut_pread(struct xfs_inode *ip, void *buf, uint64_t len, uint64_t pos)
-{
-	struct file *f = alloc_file(VFS_I(ip), ip->i_name, true);
-	int64_t ret = vfs_read(f, buf, len, pos);
-
-	fput(f);
-	return ret;
-}
-
-int ut_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end)
-{
-	struct file *f = alloc_file(VFS_I(ip), ip->i_name, false);
-	int ret = vfs_fsync_range(f, start, end, 0);
-
-	fput(f);
-	return ret;
-}

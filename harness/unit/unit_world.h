@@ -3,7 +3,8 @@
  * A whole simulated world for unit tests that need one: a 64 MiB memfd pmem
  * device, its memmap, a fresh XFS (reflink, rmapbt, dax=always), the
  * `mainline` design (the tests assert its folio encoding) and two tasks,
- * p1 and p2, with p1 current.  Use as a checked fixture.
+ * p1 and p2, with p1 current.  Use as a checked fixture.  Tests of the
+ * kernel alone use stub_world.h (stubfs, no XFS) instead.
  */
 #ifndef DAXSIM_UNIT_WORLD_H
 #define DAXSIM_UNIT_WORLD_H
@@ -19,8 +20,5 @@ void ut_world_setup(void);
 void ut_world_teardown(void);
 /* A new file of @size bytes in the world, all hole. */
 struct xfs_inode *ut_create_file(const char *name, uint64_t size);
-int64_t ut_pwrite(struct xfs_inode *ip, const void *buf, uint64_t len, uint64_t pos);
-int64_t ut_pread(struct xfs_inode *ip, void *buf, uint64_t len, uint64_t pos);
-int ut_fsync(struct xfs_inode *ip, uint64_t start, uint64_t end);
 
 #endif
