@@ -905,7 +905,7 @@ static int madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len
 			continue;	/* a zero page or an anonymous copy: not pmem */
 		printk("Injecting memory failure for pfn 0x%llx at process virtual address 0x%llx\n",
 		       (unsigned long long)pfn, (unsigned long long)a);
-		err = memory_failure(pfn, MF_ACTION_REQUIRED, t);
+		err = memory_failure(pfn, MF_ACTION_REQUIRED | MF_SW_SIMULATED, t);
 		if (err && err != -EOPNOTSUPP)
 			return err;	/* e.g. EBUSY: the generic path cannot handle it */
 	}

@@ -45,10 +45,13 @@ static int poison_args(struct cmdctx *c, int npos, const char *usage,
 	return 0;
 }
 
+/* The media error: the driver's badblocks first, then memory failure. */
 static void poison_blocks(uint64_t bno, uint64_t nr)
 {
-	for (uint64_t b = bno; b < bno + nr; b++)
+	for (uint64_t b = bno; b < bno + nr; b++) {
+		badblocks_set(sim->pmem.bb, b, 1);
 		memory_failure(PMEM_PFN_BASE + b, 0, NULL);
+	}
 }
 
 int do_poison(struct cmdctx *c)

@@ -17,7 +17,14 @@
 struct dax_device;
 
 /* mf_flags (include/linux/mm.h) */
-#define MF_ACTION_REQUIRED	(1U << 0)	/* madvise(MADV_HWPOISON) by a task */
+#define MF_ACTION_REQUIRED	(1U << 0)	/* a task touched it (MCE) or injected it */
+/*
+ * madvise(MADV_HWPOISON): a software injection.  The page is marked
+ * HWPoison and its mappers handled, but the media is fine: nothing goes on
+ * the pmem badblocks list, so a later fault maps the block again
+ * (dax_direct_access() consults badblocks, not the page flag).
+ */
+#define MF_SW_SIMULATED		(1U << 1)
 /*
  * daxsim: the sharing design already found and handled the data owners;
  * the holder is asked only whether the range holds its metadata.

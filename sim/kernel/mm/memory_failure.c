@@ -6,11 +6,14 @@
  *     page: SIGBUS BUS_MCEERR_AR now;
  *   - a task with `prctl mce_kill early`: SIGBUS BUS_MCEERR_AO now;
  *   - any other mapper (late kill, the default): nothing now; its PTE is
- *     gone, and its next access faults on a poisoned block and gets
- *     SIGBUS BUS_MCEERR_AR from the fault path (VM_FAULT_HWPOISON).
- * Every poisoned block goes on the pmem badblocks list (it survives
- * remount); reads of it fail with EIO until a write covering whole blocks
- * clears it.
+ *     gone.  Its next access faults: on a media error (the block is on the
+ *     pmem badblocks list, which survives remount) the fault path gives
+ *     SIGBUS BUS_MCEERR_AR (VM_FAULT_HWPOISON) and reads fail with EIO
+ *     until a write covering whole blocks clears it; after a software
+ *     injection (MF_SW_SIMULATED, madvise(MADV_HWPOISON)) the media is
+ *     fine, so the fault maps the block again and the data reads back.
+ * The caller reports media errors to the badblocks list first (the NVDIMM
+ * driver's job); memory_failure() itself only handles the page.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -244,7 +247,6 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 	 */
 	mf_current = current;
 	mf_owner_calls = 0;
-	badblocks_set(sim->pmem.bb, pfn - PMEM_PFN_BASE, 1);
 	ret = memory_failure_dev_pagemap(pfn, flags);
 	/* action_result(MF_MSG_DAX, ...) */
 	printk("Memory failure: 0x%llx: recovery action for dax page: %s\n",
