@@ -8,7 +8,8 @@ CASES = [
     ("pmem size=64m\nopen -f a\npwrite -Z 0 4k\n", 3, 8, "unknown option"),
     ("pmem size=64m\nopen -f a\npwrite 0 12q\n", 3, 10, "non-numeric"),
     ("pmem size=64m\nopen -f a\npwrite 0\n", 3, 8, "missing arguments"),
-    ("open -f a\n", 1, 1, "pmem"),
+    # no pmem line: the first file command made the default device
+    ("open -f a\npmem size=64m\n", 2, 1, "pmem: the device already exists"),
     ("pmem size=64m\necho $NOPE\n", 2, 6, "unknown variable"),
     ("pmem size=64m\necho 'abc\n", 2, 6, "unterminated"),
     ("pmem size=3m\n", 1, 1, "2 MiB"),

@@ -73,6 +73,8 @@ static int cmd_info(void)
 	printf("pmem backing: %s\n", pmem_backing_name(pd.backing));
 	printf("not chosen: %s\n", pd.why[0] ? pd.why : "-");
 	printf("struct page: %zu bytes per pmem page\n", sizeof(struct page));
+	printf("default device: %llu GiB, sparse (a scenario without a `pmem` line)\n",
+	       (unsigned long long)(PMEM_DEFAULT_SIZE >> 30));
 	printf("designs:");
 	for (const struct dax_share_ops *const *d = share_designs(); *d; d++)
 		printf(" %s", (*d)->name);

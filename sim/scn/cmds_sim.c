@@ -27,11 +27,25 @@ static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t
 	return (int)(eq - c->pos[i]);
 }
 
+/* Create the device and its memmap; takes @path.  0, or -2 after a usage error. */
+static int pmem_setup(struct cmdctx *c, uint64_t size, enum pmem_backing b, char *path)
+{
+	char err[600];
+	int ret = pmem_create(&sim->pmem, size, b, path, err, sizeof(err));
+
+	g_free(path);
+	if (ret)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+	memmap_init(&sim->memmap, sim->pmem.nr_pages);
+	sim->have_pmem = true;
+	return 0;
+}
+
 static int do_pmem(struct cmdctx *c)
 {
 	long long size = -1;
 	enum pmem_backing b = PMEM_BACKING_AUTO;
-	char *path = NULL, err[600];
+	char *path = NULL;
 
 	if (sim->have_pmem)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: the device already exists");
@@ -58,14 +72,13 @@ static int do_pmem(struct cmdctx *c)
 		g_free(path);
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: size=SIZE is required");
 	}
-	if (pmem_create(&sim->pmem, (uint64_t)size, b, path, err, sizeof(err))) {
-		g_free(path);
-		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
-	}
-	g_free(path);
-	memmap_init(&sim->memmap, sim->pmem.nr_pages);
-	sim->have_pmem = true;
-	return 0;
+	return pmem_setup(c, (uint64_t)size, b, path);
+}
+
+/* The device of a scenario without a `pmem` line (PMEM_DEFAULT_SIZE, sparse). */
+int pmem_default(struct cmdctx *c)
+{
+	return pmem_setup(c, PMEM_DEFAULT_SIZE, PMEM_BACKING_AUTO, NULL);
 }
 
 static int do_mkfs(struct cmdctx *c)
@@ -76,8 +89,8 @@ static int do_mkfs(struct cmdctx *c)
 
 	if (XFS_M(sim->sb))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: the filesystem already exists");
-	if (!sim->have_pmem)
-		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: no `pmem size=...` line came before it");
+	if (!sim->have_pmem && pmem_default(c))
+		return -2;
 	for (int i = 0; i < c->npos; i++) {
 		const char *key;
 		char val[64];

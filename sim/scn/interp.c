@@ -112,10 +112,8 @@ int need_fs(struct cmdctx *c)
 
 	if (XFS_M(sim->sb))
 		return 0;
-	if (!sim->have_pmem)
-		return cmd_usage_error(c, c->ln->cols[c->word0],
-				       "'%s' needs the filesystem, but no `pmem size=...` line came before it",
-				       c->ci->name);
+	if (!sim->have_pmem && pmem_default(c))
+		return -2;
 	if (xfs_mkfs(&sim->pmem, &I->mkfs, &mp, err, sizeof(err)))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
 	sim->sb = &mp->m_super;		/* mounted */

@@ -66,8 +66,10 @@ void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int errno_report(struct cmdctx *c, const char *what, int err);
 int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
-/* Ensure pmem + fs exist (the implicit mkfs); usage error otherwise. */
+/* Ensure pmem + fs exist (the implicit device and mkfs); usage error otherwise. */
 int need_fs(struct cmdctx *c);
+/* The implicit device (PMEM_DEFAULT_SIZE): 0, or -2 after a usage error. */
+int pmem_default(struct cmdctx *c);
 struct file *cur_file(struct cmdctx *c);
 struct vm_area_struct *cur_map(struct cmdctx *c);
 const char *errno_name(int err);

@@ -105,6 +105,13 @@ struct run_opts {
 	uint64_t	io_limit;	/* bytes one command may move; 0: IO_LIMIT_DEFAULT */
 };
 
+/*
+ * The device a scenario gets when no `pmem` line comes before its first
+ * filesystem command: large enough for the fstests workloads (generic/162,
+ * 164, 165 write hundreds of MiB), sparse, so it costs nothing until touched.
+ */
+#define PMEM_DEFAULT_SIZE	(8ULL << 30)
+
 /* What one command may read, write or checksum (a sparse file can claim
  * exabytes); more is a usage error naming the word, not an endless loop. */
 #define IO_LIMIT_DEFAULT	(1ULL << 30)
