@@ -8,6 +8,9 @@ CASES = [
     ("pmem size=64m\nopen -f a\npwrite -Z 0 4k\n", 3, 8, "unknown option"),
     ("pmem size=64m\nopen -f a\npwrite 0 12q\n", 3, 10, "non-numeric"),
     ("pmem size=64m\nopen -f a\npwrite 0\n", 3, 8, "missing arguments"),
+    # @T expect needs a task that ran something
+    ("pmem size=64m\n@zz expect ok\n", 2, 1, "task 'zz' has run no command"),
+    ("pmem size=64m\n@zz expect md5 a 00\n", 2, 1, "does not run in a task"),
     # no pmem line: the first file command made the default device
     ("open -f a\npmem size=64m\n", 2, 1, "pmem: the device already exists"),
     ("pmem size=64m\necho $NOPE\n", 2, 6, "unknown variable"),

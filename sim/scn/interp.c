@@ -274,6 +274,13 @@ static struct io_task *get_task(const char *name, bool create)
 	return io;
 }
 
+/* `@T expect ok|error ERRNO`: task T's last completed command. */
+static bool is_task_expect(const struct scn_line *ln)
+{
+	return ln->task && !strcmp(ln->argv[0], "expect") && ln->argc >= 2 &&
+	       (!strcmp(ln->argv[1], "ok") || !strcmp(ln->argv[1], "error"));
+}
+
 /* Validate every line's command and arguments before running anything. */
 static int validate(struct scn *s, struct scn_error *err)
 {
@@ -290,7 +297,8 @@ static int validate(struct scn *s, struct scn_error *err)
 			return -2;
 		}
 		c.ci = ci;
-		if (ln->task && (ci->flags & CMD_NOTASK) && strcmp(ln->argv[0], "prctl")) {
+		if (ln->task && (ci->flags & CMD_NOTASK) && strcmp(ln->argv[0], "prctl") &&
+		    !is_task_expect(ln)) {
 			err->line = ln->lineno;
 			err->col = ln->task_col;
 			snprintf(err->msg, sizeof(err->msg),
@@ -348,7 +356,8 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 	}
 	lockdep_where(c->scn->file, ci->name, share_ops ? share_ops->name : NULL);
 	if (io) {
-		io->last_errno = 0;
+		if (strcmp(ci->name, "expect"))
+			io->last_errno = 0;
 		lock_current = &t->lockctx;
 	} else {
 		lock_current = &sim->kthread->lockctx;
@@ -456,8 +465,14 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		if (!(ci->flags & CMD_NOTASK) || ln->task) {
 			const char *tname = ln->task ? ln->task : "main";
 
-			io = get_task(tname, true);
-			if (io->task->dead && strcmp(ln->argv[0], "spawn")) {
+			io = get_task(tname, !is_task_expect(ln));
+			if (!io) {
+				fprintf(stderr, "%s:%d:%d: task '%s' has run no command to expect anything of\n",
+					s->file, ln->lineno, ln->task_col, tname);
+				ret = -2;
+				break;
+			}
+			if (io->task->dead && strcmp(ln->argv[0], "spawn") && !is_task_expect(ln)) {
 				fprintf(stderr, "%s:%d:%d: task '%s' was killed; re-create it with `@%s spawn`\n",
 					s->file, ln->lineno, ln->task ? ln->task_col : ln->cols[0],
 					tname, tname);
