@@ -2,7 +2,7 @@
 /*
  * fuzz_ops: bytes -> a scenario (fuzz_decode) -> the real parser and
  * interpreter, in-process, with the incremental checker and the reference
- * model after every command.  Any failed invariant, D1 mismatch, SIM_BUG
+ * model after every command.  Any failed invariant, D1 mismatch, BUG_ON/panic
  * (exit 3) or sanitizer report is a crash; exit 2 is a decoder bug and a
  * crash too.  The crash report prints the scenario that ran.
  *
@@ -31,7 +31,7 @@ static void report(const char *why)
 static void at_exit(void)
 {
 	if (current)
-		report("the simulator exited (SIM_BUG, exit 3)");
+		report("the simulator exited (BUG_ON/panic, exit 3)");
 }
 
 int fuzz_ops_one(const uint8_t *data, size_t size, enum check_mode mode, bool crash)

@@ -2,7 +2,7 @@
 /*
  * fuzz_scenario: arbitrary text into the parser and interpreter.  Exit 0,
  * 1 (an expectation or invariant failed) and 2 (usage error) are all fine;
- * a crash, a hang, unbounded allocation, SIM_BUG (exit 3) or a sanitizer
+ * a crash, a hang, unbounded allocation, BUG_ON/panic (exit 3) or a sanitizer
  * report is not.
  *
  * Budget: the harness refuses devices above FUZZ_SCN_MAX_PMEM (the

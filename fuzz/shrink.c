@@ -5,8 +5,8 @@
  * drop chunks of lines, halving the chunk down to single lines; then lower
  * every number (0, 1, 4k, half, ...); then drop option words; repeat until
  * nothing changes.  "The same way" is the failure signature: the first
- * invariant violated, a failed expectation, SIM_BUG (exit 3) or a crash
- * signal.  Each candidate runs in a forked child, so SIM_BUG and sanitizer
+ * invariant violated, a failed expectation, BUG_ON/panic (exit 3) or a crash
+ * signal.  Each candidate runs in a forked child, so BUG_ON/panic and sanitizer
  * aborts cannot take the shrinker down.  The result goes to stdout.
  */
 #include <signal.h>

@@ -2,7 +2,7 @@
 /*
  * Simulated page faults, one per 4 KiB page, through mm_access(): the user
  * load/store path of `mread` / `mwrite` (find_vma, the page-table walk,
- * handle_mm_fault -> xfs_filemap_fault -> dax_iomap_fault, the sharing
+ * handle_mm_fault -> vm_ops->fault (XFS) -> dax_iomap_fault, the sharing
  * design's associate, vmf_insert_pfn), with one byte copied per fault —
  * the same one-byte touch the kernel baseline does.
  *

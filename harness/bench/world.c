@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * A simulated world built the way `daxsim run` builds one for
- * `pmem size=... ; mkfs` (sim/cmds_sim.c do_pmem/do_mkfs) and driven
+ * `pmem size=... ; mkfs` (sim/scn/cmds_sim.c do_pmem/do_mkfs) and driven
  * through the same public functions the xfs_io commands call
- * (sim/cmds_io.c): xfs_create, xfs_file_write, do_mmap, mm_access,
+ * (sim/scn/cmds_io.c): xfs_create, vfs_write, do_mmap, mm_access,
  * do_munmap, xfs_remove.  No checker runs and no reference model is kept:
  * the figures are the simulated kernel paths alone.
  */

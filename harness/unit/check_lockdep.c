@@ -340,14 +340,14 @@ START_TEST(test_rules_file_errors)
 
 	ck_assert_int_eq(lockdep_rules_parse("x.rules", "class bogus rank 1 kind mutex sleep yes\n",
 					     &r, err, sizeof(err)), 2);
-	ck_assert_str_eq(err, "x.rules:1: 'bogus': unknown lock class (sim/lock.h LOCK_CLASSES)");
+	ck_assert_str_eq(err, "x.rules:1: 'bogus': unknown lock class (sim/kernel/include/lock.h LOCK_CLASSES)");
 	ck_assert_int_eq(lockdep_rules_parse("x.rules", "# c\n\nclass ptl rank 1 kind mutex sleep no\n",
 					     &r, err, sizeof(err)), 2);
-	ck_assert_str_eq(err, "x.rules:3: 'mutex': sim/lock.h declares ptl a spinlock");
+	ck_assert_str_eq(err, "x.rules:3: 'mutex': sim/kernel/include/lock.h declares ptl a spinlock");
 	ck_assert_int_eq(lockdep_rules_parse("x.rules", "frobnicate\n", &r, err, sizeof(err)), 2);
 	ck_assert_str_eq(err, "x.rules:1: 'frobnicate': unknown statement (class, rule, known)");
 	ck_assert_int_eq(lockdep_rules_parse("x.rules", "", &r, err, sizeof(err)), 2);
-	ck_assert_str_eq(err, "x.rules: 'mf_mutex': class not declared (every class of sim/lock.h needs a rank)");
+	ck_assert_str_eq(err, "x.rules: 'mf_mutex': class not declared (every class of sim/kernel/include/lock.h needs a rank)");
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for sim/pgtable.c and the page-table side of sim/mm.h: lazy
+ * Unit tests for sim/kernel/mm/pgtable.c and the page-table side of sim/kernel/include/mm.h: lazy
  * 4-level tables, the leaf walk, vmf_insert_pfn() leaf bits and struct
  * page accounting, unmap_mapping_pages() and mapping_mkclean() by file
  * offset across several tasks.
@@ -548,7 +548,7 @@ START_TEST(test_unmap_mapping_pages)
 END_TEST
 
 /*
- * BUG (sim/mm.c, unmap_mapping_pages -> for_each_mapping_vma): the kernel
+ * BUG (sim/kernel/mm/memory.c, unmap_mapping_pages -> for_each_mapping_vma): the kernel
  * documents "@nr: Number of pages to be unmapped.  0 to unmap to end of
  * file" (last_index = start + nr - 1 wraps, so it becomes ULONG_MAX).  The
  * simulator returns without unmapping anything when nr == 0.

@@ -1136,14 +1136,24 @@ static double rmap_op_ns(uint64_t n, uint64_t *found)
  */
 START_TEST(test_scaling_under_long_record)
 {
-	uint64_t found_small = 0, found_large = 0;
-	double small = rmap_op_ns(1024, &found_small);
-	double large = rmap_op_ns(16384, &found_large);
+	double small = 0, large = 0;
 
-	ut_assert_uint_eq(found_small, 3 * 2048 * 3);
-	ut_assert_uint_eq(found_large, 3 * 2048 * 3);
+	/*
+	 * A complexity check, not a speed target: a loaded machine can stall
+	 * one measurement, so up to three attempts; a scan fails all three.
+	 */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint64_t found_small = 0, found_large = 0;
+
+		small = rmap_op_ns(1024, &found_small);
+		large = rmap_op_ns(16384, &found_large);
+		ut_assert_uint_eq(found_small, 3 * 2048 * 3);
+		ut_assert_uint_eq(found_large, 3 * 2048 * 3);
+		if (large < 6 * small + 200)
+			break;
+	}
 	ck_assert_msg(large < 6 * small + 200,
-		      "per-op cost %.0f ns at 16384 records vs %.0f ns at 1024",
+		      "per-op cost %.0f ns at 16384 records vs %.0f ns at 1024 (three attempts)",
 		      large, small);
 }
 END_TEST

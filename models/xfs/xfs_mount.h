@@ -85,7 +85,7 @@ static inline struct xfs_mount *XFS_M(struct super_block *sb)
 int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	     struct xfs_mount **mpp, char *err, size_t errlen);
 void xfs_unmount(struct xfs_mount *mp);
-/* Cycle mount: finish CoW, drop DAX entries and in-core state. */
+/* Cycle mount: drop DAX entries, leftover CoW staging (as mount-time recovery frees it) and in-core state. */
 void xfs_remount(struct xfs_mount *mp);
 /* Poisoned metadata (xfs_notify_failure.c): the first bad block, if any. */
 bool xfs_metadata_poisoned(struct xfs_mount *mp, uint64_t *bno);

@@ -275,6 +275,12 @@ static int cmd_run(int argc, char **argv)
 	if (inject) {
 		int tag = inject_lookup(inject, INJECT_KIND_MUTANT);
 
+		if (lock_inject) {
+			fprintf(stderr, "daxsim: --inject and --lockdep-inject: one injected bug at a time\n");
+			status = 2;
+			goto out;
+		}
+
 		if (tag < 0) {
 			fprintf(stderr, "daxsim: --inject: unknown mutant '%s' (%s)\n",
 				inject, inject_names(INJECT_KIND_MUTANT));

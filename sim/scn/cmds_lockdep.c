@@ -19,6 +19,10 @@ int do_lockdep(struct cmdctx *c)
 	if (tag < 0)
 		return cmd_usage_error(c, c->poscol[1], "lockdep inject: unknown path '%s' (%s)",
 				       c->pos[1], inject_names(INJECT_KIND_LOCK));
+	if (tag != INJECT_NONE && inject_active != INJECT_NONE &&
+	    inject_table()[inject_active].kind == INJECT_KIND_MUTANT)
+		return cmd_usage_error(c, c->poscol[1], "lockdep inject: the mutant '%s' is injected already (one at a time)",
+				       inject_table()[inject_active].name);
 	inject_active = (enum inject_tag)tag;
 	return 0;
 }

@@ -12,8 +12,6 @@
 #include "share.h"
 #include "trace.h"
 
-extern const struct cmdinfo io_cmds[];
-int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io);
 
 static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t vlen)
 {
@@ -725,11 +723,7 @@ static int do_help_stub(struct cmdctx *c)
 	return 0;
 }
 
-int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
-int do_poison(struct cmdctx *c);	/* cmds_poison.c */
-int do_repair(struct cmdctx *c);
 
-int do_lockdep(struct cmdctx *c);	/* cmds_lockdep.c */
 
 static const struct cmdinfo sim_cmds[] = {
 	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },

@@ -85,5 +85,13 @@ void interp_note_errno(int err);
 struct io_task *task_holding_files(void);
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 
+/* The command table's rows, per file (cmds_*.c) */
+extern const struct cmdinfo io_cmds[];
+int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
+int do_poison(struct cmdctx *c);	/* cmds_poison.c */
+int do_repair(struct cmdctx *c);	/* cmds_poison.c */
+int do_lockdep(struct cmdctx *c);	/* cmds_lockdep.c */
+/* Run the command of @ln from word @first in @io's task (NULL: no task). */
+int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io);
 
 #endif

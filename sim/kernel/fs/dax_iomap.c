@@ -13,10 +13,6 @@
 #include "sim.h"
 #include "trace.h"
 
-int dax_iomap_copy_around(uint64_t pos, uint64_t length, uint64_t align,
-			  const struct iomap *iomap, const struct iomap *srcmap,
-			  unsigned char *daddr);
-
 static uint64_t iomap_block(const struct iomap *iomap, uint64_t pos)
 {
 	return (iomap->addr + (pos - iomap->offset)) >> PAGE_SHIFT;

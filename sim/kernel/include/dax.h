@@ -67,9 +67,9 @@ static inline unsigned int dax_entry_order(unsigned long e)
 void mapping_init(struct address_space *mapping, struct inode *host, uint64_t id);
 void mapping_destroy(struct address_space *mapping);
 
-/* The slot covering @index (a PTE entry at it, or a PMD entry over it). */
 /* The head pfn of the folio @pfn belongs to (a PMD folio's tail → its head). */
 pfn_t dax_folio_pfn(pfn_t pfn);
+/* The slot covering @index (a PTE entry at it, or a PMD entry over it). */
 struct dax_slot *dax_lookup_slot(struct address_space *mapping, pgoff_t index,
 				 pgoff_t *base);
 /* Walk entries with base index in [start, end], in order. */
@@ -124,7 +124,15 @@ unsigned char *pfn_to_kaddr(pfn_t pfn);
 /* -EIO if any block of [bno, bno+nr) is poisoned. */
 int dax_direct_access(uint64_t bno, uint64_t nr, pfn_t *pfn);
 
-/* Internal to the DAX core (dax_entry.c), used by the fault paths. */
+/* Internal to the DAX core (dax_entry.c, dax_fault.c), used by the fault and rw paths. */
+/*
+ * Fill the new block(s) at @dst from the srcmap around [pos, pos + len)
+ * inside the @align-aligned range (zeroes where the source is a hole or
+ * unwritten): the CoW copy of fs/dax.c.
+ */
+int dax_iomap_copy_around(uint64_t pos, uint64_t length, uint64_t align,
+			  const struct iomap *iomap, const struct iomap *srcmap,
+			  unsigned char *dst);
 vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 			      unsigned int order, pgoff_t *base,
 			      unsigned long *entryp);

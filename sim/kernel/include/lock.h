@@ -10,6 +10,7 @@
 #ifndef DAXSIM_LOCK_H
 #define DAXSIM_LOCK_H
 
+#include "trace.h"
 #include "types.h"
 
 enum lock_kind { LK_MUTEX, LK_RWSEM, LK_SPINLOCK, LK_BITLOCK, LK_PSEUDO };
@@ -77,7 +78,6 @@ struct lock_hooks {
 extern const struct lock_hooks *lock_hooks;
 
 extern struct lock_ctx *lock_current;	/* set by the scheduler/interpreter */
-extern int sim_cur_line;		/* scenario line being executed */
 
 void lock_acquire(const struct lock_class *cls, uint64_t inst,
 		  enum lock_mode mode, int subclass, const char *func);

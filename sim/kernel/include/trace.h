@@ -20,6 +20,9 @@ void trace_event(const char *func, const char *fmt, ...)
 void trace_dump_ring(FILE *out, const char *prefix);
 void trace_reset(void);
 
+/* The scenario line being executed (0: none), for traces, lock and bug reports. */
+extern int sim_cur_line;
+
 #define trace(...) trace_event(__func__, __VA_ARGS__)
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include "bug.h"
-#include "lock.h"
 #include "trace.h"
 
 void sim_bug(const char *file, int line, const char *fmt, ...)

@@ -6,6 +6,8 @@
 #include "lock.h"
 #include "trace.h"
 
+int sim_cur_line;
+
 static FILE *trace_out;
 static char ring[TRACE_RING][192];
 static unsigned int ring_head, ring_len;

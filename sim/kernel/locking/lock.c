@@ -17,7 +17,6 @@ static struct lock_class *const all_classes[] = {
 
 const struct lock_hooks *lock_hooks;
 struct lock_ctx *lock_current;
-int sim_cur_line;
 static int total_held;
 
 static void ensure_ids(void)

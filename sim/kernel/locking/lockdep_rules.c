@@ -14,8 +14,8 @@
  *   rule ID allow FROM -> TO "reason"
  *   known ID breaks RULE FROM -> TO scenario PATH "reason"
  *
- * Every class of sim/lock.h must be declared, with the kind and sleep of
- * sim/lock.h.  Errors name FILE:LINE and the offending word (exit 2).
+ * Every class of sim/kernel/include/lock.h must be declared, with the kind and sleep of
+ * sim/kernel/include/lock.h.  Errors name FILE:LINE and the offending word (exit 2).
  */
 #include <glib.h>
 #include <stdarg.h>
@@ -72,7 +72,7 @@ static int need_class(struct parse *p, const char *name, int *id)
 {
 	*id = class_id(name);
 	if (*id < 0)
-		return perr(p, name, "unknown lock class (sim/lock.h LOCK_CLASSES)");
+		return perr(p, name, "unknown lock class (sim/kernel/include/lock.h LOCK_CLASSES)");
 	return 0;
 }
 
@@ -104,11 +104,11 @@ static int parse_class(struct parse *p, char **w, int n)
 	if (i == (int)G_N_ELEMENTS(kind_names))
 		return perr(p, w[5], "kind must be mutex, rwsem, spinlock, bitlock or pseudo");
 	if ((int)lc->kind != i)
-		return perr(p, w[5], "sim/lock.h declares %s a %s", lc->name, kind_names[lc->kind]);
+		return perr(p, w[5], "sim/kernel/include/lock.h declares %s a %s", lc->name, kind_names[lc->kind]);
 	if (strcmp(w[7], "yes") && strcmp(w[7], "no"))
 		return perr(p, w[7], "sleep must be yes or no");
 	if (lc->may_sleep != !strcmp(w[7], "yes"))
-		return perr(p, w[7], "sim/lock.h says holders of %s %s", lc->name,
+		return perr(p, w[7], "sim/kernel/include/lock.h says holders of %s %s", lc->name,
 			    lc->may_sleep ? "may sleep" : "may not sleep");
 	if (n == 10 && !strcmp(w[8], "reader") && !strcmp(w[9], "recursive"))
 		cr->recursive_reader = true;
@@ -304,7 +304,7 @@ int lockdep_rules_parse(const char *file, const char *text, struct lockdep_rules
 		for (int i = 0; i < lock_nr_classes() && !ret; i++)
 			if (!r->cls[i].declared)
 				ret = perr(&p, lock_class_by_id(i)->name,
-					   "class not declared (every class of sim/lock.h needs a rank)");
+					   "class not declared (every class of sim/kernel/include/lock.h needs a rank)");
 		if (!ret && (r->rank_rule < 0 || r->context_rule < 0 || r->nesting_rule < 0))
 			ret = perr(&p, "rule", "the rank, context and nesting rules are required");
 	}

@@ -29,8 +29,7 @@ void put_leaf(uint64_t entry, bool is_pmd)
 }
 
 struct zap_args {
-	bool even_cows;
-	uint64_t start, end;
+	bool even_cows;		/* anonymous CoW copies go too */
 };
 
 static void zap_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
@@ -46,7 +45,7 @@ static void zap_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 void zap_vma_range(struct vm_area_struct *vma, uint64_t start, uint64_t end,
 			  bool even_cows)
 {
-	struct zap_args za = { even_cows, start, end };
+	struct zap_args za = { even_cows };
 
 	sim_lock(ptl, vma->vm_mm->owner->pid, LOCK_EXCL);
 	pgtable_walk(vma->vm_mm, start, end, zap_leaf, &za);

@@ -199,6 +199,16 @@ static int mf_generic_kill_procs(pfn_t pfn, unsigned int flags)
 	return 0;
 }
 
+/* The driver's page map first (pmem: to the dax_device's holder), as the kernel does. */
+static int pgmap_memory_failure(pfn_t pfn, unsigned int flags)
+{
+	struct dev_pagemap *pgmap = &sim->pmem.pgmap;
+
+	if (!pgmap->ops || !pgmap->ops->memory_failure)
+		return -EOPNOTSUPP;
+	return pgmap->ops->memory_failure(pgmap, pfn, 1, flags);
+}
+
 /* The design's own owner discovery; the fs is asked only about metadata. */
 static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 {
@@ -208,8 +218,7 @@ static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 
 	for (int i = 0; i < n; i++)
 		mf_dax_kill_procs(owners[i].mapping, owners[i].index, 1, flags);
-	ret = dax_holder_notify_failure(sim->pmem.dax_dev, (pfn - PMEM_PFN_BASE) << PAGE_SHIFT,
-					PAGE_SIZE, flags | MF_META_ONLY);
+	ret = pgmap_memory_failure(pfn, flags | MF_META_ONLY);
 	return ret == -EOPNOTSUPP ? 0 : ret;	/* no rmapbt: metadata cannot be told apart */
 }
 
@@ -220,9 +229,7 @@ static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
 	switch (share_ops->mf_path) {
 	case MF_PATH_FS_RMAP:
 		/* pgmap->ops->memory_failure: pmem -> dax_holder_notify_failure */
-		ret = sim->pmem.pgmap.ops && sim->pmem.pgmap.ops->memory_failure ?
-		      sim->pmem.pgmap.ops->memory_failure(&sim->pmem.pgmap, pfn, 1, flags) :
-		      -EOPNOTSUPP;
+		ret = pgmap_memory_failure(pfn, flags);
 		if (ret == -EOPNOTSUPP)
 			ret = mf_generic_kill_procs(pfn, flags);	/* no rmapbt */
 		return ret;
