@@ -203,6 +203,7 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 							       ci->name, o);
 				}
 				c->optarg[o] = arg;
+				c->optcol[o] = col;
 				if (ci->numopts && strchr(ci->numopts, o) &&
 				    cvtnum(arg, &c->optnum[o]))
 					return cmd_usage_error(c, col,

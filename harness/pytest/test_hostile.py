@@ -1,0 +1,255 @@
+"""Hostile input (issue 15): every case exits 2 with FILE:LINE:COL naming
+the problem, or does the safe thing; never a crash, a hang, a shell, or a
+file daxsim did not create overwritten.  docs/testing.md, "hostile input",
+lists each check with its cap and message."""
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import DAXSIM, ROOT, run
+
+# the caps of sim/scn/scn.h
+MAX_BYTES = 16 << 20
+MAX_LINE = 64 << 10
+MAX_WORDS = 1024
+MAX_VAR = 64 << 10
+MAX_NEST = 256
+
+
+def usage_error(r, line, col=None):
+    """Exit 2, one FILE:LINE:COL message; returns the message."""
+    assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
+    m = re.match(r"[^:\n]+:(\d+):(\d+): (.*)\n\Z", r.stderr)
+    assert m, r.stderr[-500:]
+    assert int(m.group(1)) == line, r.stderr
+    if col is not None:
+        assert int(m.group(2)) == col, r.stderr
+    return m.group(3)
+
+
+_ASAN = None
+
+
+def bounded(args, stdin=""):
+    """Run daxsim in a child that reports its peak RSS (KiB).  Outside ASan
+    (which reserves terabytes of address space) the address space is
+    limited to 4 GiB, so an unfixed binary fails the test instead of
+    eating the machine."""
+    global _ASAN
+    if _ASAN is None:
+        with open(DAXSIM, "rb") as f:
+            _ASAN = b"__asan_init" in f.read()
+    limit = "" if _ASAN else "resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30)); "
+    prog = ("import resource, subprocess, sys; " + limit +
+            "r = subprocess.run(sys.argv[1:], stdin=sys.stdin, timeout=60); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(r.returncode)")
+    r = subprocess.run(["/usr/bin/python3", "-c", prog, DAXSIM] + args, input=stdin,
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    err, _, rss = r.stderr.rstrip("\n").rpartition("\n")
+    r.stderr = err + "\n" if err else ""
+    return r, int(rss) if rss.isdigit() else 1 << 30
+
+
+def run_bytes(args, stdin=b"", cwd=ROOT, env=None):
+    return subprocess.run([DAXSIM] + args, input=stdin, capture_output=True,
+                          cwd=cwd, timeout=120, env=env)
+
+
+# --- 5: arithmetic -----------------------------------------------------------
+
+@pytest.mark.parametrize("expr,word", [
+    ("(-0x7fffffffffffffff-1) / -1", "overflow"),
+    ("9223372036854775807+1", "overflow"),
+    ("-9223372036854775807-2", "overflow"),
+    ("0x7fffffffffffffff*2", "overflow"),
+    ("-(-0x7fffffffffffffff-1)", "overflow"),
+    ("4e*4", "overflow"),
+    ("8e", "out of the 64-bit range"),
+    ("99999999999999999999", "out of the 64-bit range"),
+    ("1/0", "division by zero"),
+    ("5%0", "division by zero"),
+    ("5%(3-3)", "division by zero"),
+    ("1 +", "bad arithmetic expression"),
+    ("12q", "bad number '12q'"),
+])
+def test_arith_errors(expr, word):
+    msg = usage_error(run(["run", "-"], stdin=f"echo x $(({expr}))\n"), 1, 8)
+    assert word in msg and f"$(({expr}))" in msg, msg
+
+
+def test_arith_error_column_inside_quotes_and_nesting():
+    # the column is that of the failing $((, also inside an outer $(( ))
+    msg = usage_error(run(["run", "-"], stdin='echo "ab $((1 + $((2/0))))"\n'), 1, 17)
+    assert "division by zero in $((2/0))" in msg
+
+
+def test_arith_edges_that_hold():
+    r = run(["run", "-"], stdin="echo $(( (-0x7fffffffffffffff-1) % -1 )) "
+                                "$(( (-0x7fffffffffffffff-1) / 1 )) $((- - -3)) "
+                                "$(( $((1+2)) * $((4k/1k)) ))\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0 -9223372036854775808 -3 12\n"
+
+
+def test_paren_nesting_has_its_own_message():
+    deep = "(" * 1000 + "1" + ")" * 1000
+    msg = usage_error(run(["run", "-"], stdin=f"echo $(({deep}))\n"), 1, 6)
+    assert f"nested deeper than {MAX_NEST}" in msg
+    # 50,000 parentheses through variables (the line cap does not apply to values)
+    text = f"set P={'(' * 50000}\nset Q={')' * 50000}\necho $(($P 1 $Q))\n"
+    msg = usage_error(run(["run", "-"], stdin=text), 3, 6)
+    assert f"parentheses nested deeper than {MAX_NEST}" in msg
+    # at the limit it still works
+    ok = "(" * MAX_NEST + "7" + ")" * MAX_NEST
+    r = run(["run", "-"], stdin=f"echo $(({ok}))\n")
+    assert r.returncode == 0 and r.stdout == "7\n", r.stderr[-300:]
+
+
+def test_dollar_paren_nesting_is_limited_and_linear():
+    text = "echo " + "$((" * 10000 + "1" + "))" * 10000 + "\n"
+    r, rss = bounded(["run", "-"], stdin=text)
+    msg = usage_error(r, 1)
+    assert f"$(( )) nested deeper than {MAX_NEST} levels" in msg
+    ok = "echo " + "$((1+" * MAX_NEST + "1" + "))" * MAX_NEST + "\n"
+    r = run(["run", "-"], stdin=ok)
+    assert r.returncode == 0 and r.stdout == f"{MAX_NEST + 1}\n", r.stderr[-300:]
+    # quadratic lexing took 965 MB at depth 20k; linear lexing a few MB
+    assert rss < 400 * 1024
+
+
+# --- 8: NUL bytes, mkfs and pwrite numbers ------------------------------------
+
+def test_nul_byte_is_an_error():
+    r = run_bytes(["run", "-"], b"echo a\n\x00expect alive nobody\n")
+    msg = usage_error(type(r)(r.args, r.returncode, r.stdout.decode(), r.stderr.decode()), 2, 1)
+    assert "NUL byte" in msg
+    r = run_bytes(["run", "-"], b"echo ab\x00c\n")
+    assert r.returncode == 2 and r.stderr.startswith(b"<stdin>:1:8: NUL byte")
+
+
+@pytest.mark.parametrize("opt,col", [
+    ("blocksize=4294971392", 16),
+    ("agcount=4294967297", 14),
+    ("agcount=0", 14),
+    ("agcount=-1", 14),
+    ("reflink=-1", 14),
+    ("reflink=2", 14),
+    ("rmapbt=-1", 13),
+    ("blocksize=-4096", 16),
+    ("blocksize=" + "0" * 70 + "4096", 16),
+])
+def test_mkfs_numbers_out_of_range(opt, col):
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m\nmkfs {opt}\n"), 2, col)
+    assert "mkfs" in msg and opt.split("=")[0] in msg, msg
+
+
+@pytest.mark.parametrize("cmd,col", [
+    ("pwrite -b -1 0 4k", 11),
+    ("pwrite -b 0 0 4k", 11),
+    ("pwrite -b2e 0 4k", 10),
+    ("pread -b -1 0 4k", 10),
+    ("pread -b 1e 0 4k", 10),
+])
+def test_bsize_out_of_range(cmd, col):
+    text = f"pmem size=64m\nopen -f a\npwrite -q 0 4k\n{cmd}\n"
+    msg = usage_error(run(["run", "-"], stdin=text), 4, col)
+    assert "-b" in msg, msg
+
+
+def test_bsize_in_xfs_io_c():
+    msg = usage_error(run(["run", "-"], stdin="pmem size=64m\nxfs_io -f -c 'pwrite -b -1 0 4k' a\n"), 2)
+    assert "-b" in msg
+
+
+def test_long_key_value_is_not_truncated():
+    # a value longer than the parser's buffer was cut silently
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m backing=file:/tmp/{'x' * 600}\n"), 1)
+    assert "too long" in msg
+
+
+def test_lockdep_graph_existing_is_refused_before_the_run(tmp_path):
+    dot = tmp_path / "mine.dot"
+    dot.write_text("user data")
+    # the scenario fails an expectation: that exit 1 must not hide the refusal
+    r = run(["run", f"--lockdep-graph={dot}", "-"], stdin="echo ran\nexpect alive nobody\n")
+    assert r.returncode == 2 and "exists" in r.stderr, r.stderr
+    assert r.stdout == "" and dot.read_text() == "user data"
+    edges = tmp_path / "edges"
+    edges.write_text("user data")
+    r = run(["run", f"--lockdep-edges={edges}", "-"], stdin="echo ran\n")
+    assert r.returncode == 2 and r.stdout == "" and edges.read_text() == "user data"
+
+
+def test_lockdep_outputs_not_left_behind_on_usage_error(tmp_path):
+    dot = tmp_path / "g.dot"
+    r = run(["run", f"--lockdep-graph={dot}", "-"], stdin="frobnicate\n")
+    assert r.returncode == 2 and not dot.exists()
+    r = run(["run", f"--lockdep-graph={dot}", "-"], stdin="echo ok\n")
+    assert r.returncode == 0 and dot.read_text().startswith("digraph")
+
+
+# --- 7: caps on the scenario ---------------------------------------------------
+
+def test_variable_doubling_stops_at_the_cap():
+    # 16 doublings (31 MB unchecked) are enough to pass the 64 KiB cap
+    text = "set A=" + "x" * 473 + "\n" + "set A=$A$A\n" * 16 + "echo done\n"
+    r, rss = bounded(["run", "-"], stdin=text)
+    msg = usage_error(r, 9, 5)
+    assert f"over the limit of {MAX_VAR}" in msg and "A" in msg
+
+
+def test_line_length_cap():
+    msg = usage_error(run(["run", "-"], stdin="echo " + "x" * (MAX_LINE + 10) + "\n"), 1, MAX_LINE + 1)
+    assert "line longer than the limit" in msg
+    # continuation lines count together, reported at the first line
+    text = "echo a\n" + ("echo " + "y" * 40000 + " \\\n") * 2 + "\n"
+    msg = usage_error(run(["run", "-"], stdin=text), 2)
+    assert "line longer than the limit" in msg
+
+
+def test_words_per_line_cap():
+    msg = usage_error(run(["run", "-"], stdin="echo" + " a" * 2000 + "\n"), 1, 4 + 2 * MAX_WORDS)
+    assert f"more than {MAX_WORDS} words" in msg
+
+
+def test_expanded_line_cap():
+    text = "set A=" + "x" * 60000 + "\necho " + "$A" * 20 + "\n"
+    msg = usage_error(run(["run", "-"], stdin=text), 2)
+    assert "after expansion" in msg and "$A" in msg
+
+
+def test_expanded_scenario_cap():
+    text = "set A=" + "x" * 60000 + "\n" + ("echo " + "$A" * 16 + "\n") * 200
+    r, rss = bounded(["run", "-"], stdin=text)
+    msg = usage_error(r, 71)
+    assert "larger than the limit of 67108864 bytes after expansion" in msg
+
+
+def test_scenario_size_cap(tmp_path):
+    big = tmp_path / "big.scn"
+    with open(big, "w") as f:
+        f.write(("# " + "c" * 1000 + "\n") * (MAX_BYTES // 1003 + 2))
+    msg = usage_error(run(["run", str(big)]), MAX_BYTES // 1003 + 1)
+    assert f"larger than the limit of {MAX_BYTES} bytes" in msg
+
+
+def test_dev_zero_is_bounded():
+    r, rss = bounded(["run", "/dev/zero"])
+    assert r.returncode == 2 and r.stderr.startswith("/dev/zero:1:"), r.stderr
+    assert "larger than the limit" in r.stderr and rss < 400 * 1024
+    r, rss = bounded(["expand", "/dev/zero"])
+    assert r.returncode == 2 and "larger than the limit" in r.stderr and rss < 400 * 1024
+
+
+def test_real_scenarios_are_far_below_the_caps():
+    for scn in sorted((ROOT / "scenarios").rglob("*.scn")):
+        text = scn.read_text()
+        assert len(text) < MAX_BYTES // 100
+        assert max(len(l) for l in text.splitlines() or [""]) < MAX_LINE // 10
