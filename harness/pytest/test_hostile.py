@@ -253,3 +253,100 @@ def test_real_scenarios_are_far_below_the_caps():
         text = scn.read_text()
         assert len(text) < MAX_BYTES // 100
         assert max(len(l) for l in text.splitlines() or [""]) < MAX_LINE // 10
+
+
+# --- 1: compare --plot ---------------------------------------------------------
+
+def fake_gnuplot(tmp_path):
+    """A gnuplot that records its argv and script and prints a tiny SVG."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    log = tmp_path / "gnuplot.log"
+    g = bindir / "gnuplot"
+    g.write_text("#!/bin/sh\n"
+                 f"printf '%s\\n' \"$0\" \"$@\" > '{log}'\n"
+                 f"cat \"$1\" >> '{log}'\n"
+                 "printf '<?xml version=\"1.0\"?><svg/>\\n'\n")
+    g.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bindir}:/usr/bin:/bin")
+    return env, log
+
+
+def plot_in(tmp_path, name, env=None):
+    return run_bytes(["compare", f"--plot={name}"], cwd=tmp_path, env=env)
+
+
+@pytest.mark.parametrize("name", [
+    "x$(touch PWNED).svg", "x`touch PWNED`.svg", "x;touch PWNED;.svg",
+    "|touch PWNED", "<touch PWNED", "x'; system 'touch PWNED'; '.svg",
+    "x\"; system \"touch PWNED\"; \".svg", "x\nsystem 'touch PWNED'\n.svg",
+])
+def test_plot_runs_no_command(tmp_path, name):
+    work = tmp_path / "w"
+    work.mkdir()
+    env, log = fake_gnuplot(tmp_path)
+    r = plot_in(work, name, env)
+    assert r.returncode == 0, r.stderr
+    assert not list(tmp_path.rglob("PWNED")) and not (ROOT / "PWNED").exists()
+    # the file has exactly the name asked for; nothing else is left behind
+    assert sorted(p.name for p in work.iterdir()) == sorted([name, name + ".dat"])
+    assert (work / name).read_bytes().startswith(b"<?xml")
+    # gnuplot got an argv (its script, by absolute name) and never the user's name
+    argv_and_script = log.read_text()
+    lines = argv_and_script.split("\n")
+    assert lines[0].endswith("/gnuplot") and lines[1].startswith("/") and lines[1].endswith(".gp")
+    assert "PWNED" not in argv_and_script and "$growth << EOD" in argv_and_script
+    assert not os.path.exists(lines[1])        # the script is removed
+
+
+def test_plot_with_real_gnuplot_and_hostile_name(tmp_path):
+    if not shutil.which("gnuplot"):
+        pytest.skip("gnuplot-nox is not installed (make deps)")
+    r = plot_in(tmp_path, "x$(touch PWNED).svg")
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "PWNED").exists() and not (ROOT / "PWNED").exists()
+    assert (tmp_path / "x$(touch PWNED).svg").read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize("name", ["victim.svg", "victim$(true).svg", "victim`true`.svg"])
+def test_plot_never_truncates_an_existing_file(tmp_path, name):
+    env, log = fake_gnuplot(tmp_path)
+    victim = tmp_path / "victim.svg"
+    victim.write_text("user data")
+    r = plot_in(tmp_path, name, env)
+    assert victim.read_text() == "user data"
+    if name == "victim.svg":
+        # refused before anything ran: no scenario, no gnuplot, no files
+        assert r.returncode == 2 and b"must not exist" in r.stderr and r.stdout == b""
+        assert not log.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "victim.svg"]
+    else:
+        assert r.returncode == 0 and (tmp_path / name).exists()
+
+
+def test_plot_refuses_symlinks_and_existing_data(tmp_path):
+    env, log = fake_gnuplot(tmp_path)
+    (tmp_path / "target").write_text("user data")
+    os.symlink(tmp_path / "target", tmp_path / "link.svg")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling.svg")
+    (tmp_path / "d.svg.dat").write_text("user data")
+    for name in ["link.svg", "dangling.svg", "d.svg"]:
+        r = plot_in(tmp_path, name, env)
+        assert r.returncode == 2 and b"must not exist" in r.stderr, r.stderr
+    assert not log.exists() and not (tmp_path / "nowhere").exists()
+    assert (tmp_path / "target").read_text() == "user data"
+    assert (tmp_path / "d.svg.dat").read_text() == "user data"
+    assert not (tmp_path / "d.svg").exists()
+
+
+def test_plot_without_gnuplot_keeps_the_data_only(tmp_path):
+    bindir = tmp_path / "empty"
+    bindir.mkdir()
+    r = plot_in(tmp_path, "p.svg", dict(os.environ, PATH=str(bindir)))
+    assert r.returncode == 2 and b"gnuplot" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "p.svg.dat"]
+
+
+def test_plot_unwritable_directory_fails_before_running(tmp_path):
+    r = plot_in(tmp_path, "no/such/dir/p.svg")
+    assert r.returncode == 2 and b"no/such/dir/p.svg" in r.stderr and r.stdout == b""
