@@ -350,3 +350,110 @@ def test_plot_without_gnuplot_keeps_the_data_only(tmp_path):
 def test_plot_unwritable_directory_fails_before_running(tmp_path):
     r = plot_in(tmp_path, "no/such/dir/p.svg")
     assert r.returncode == 2 and b"no/such/dir/p.svg" in r.stderr and r.stdout == b""
+
+
+# --- 10: output formats and escaping -------------------------------------------
+
+HOSTILE = b'a,b"c\nd\re\x1b[31m\x7f\xff\xc2\x85\xc3(\xc3\xa9 \t\\x.scn'
+
+
+def display(b):
+    """What daxsim prints for the name @b (scn_escape)."""
+    out = []
+    for ch in b.decode("utf-8", "surrogateescape"):
+        o = ord(ch)
+        if 0xdc80 <= o <= 0xdcff:
+            out.append("\\x%02x" % (o - 0xdc00))
+        elif o < 0x20 or 0x7f <= o < 0xa0:
+            out.extend("\\x%02x" % x for x in ch.encode())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean(b):
+    """No raw control byte but newline, valid UTF-8, no C1 control."""
+    text = b.decode("utf-8")
+    assert not [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0], text
+    return text
+
+
+@pytest.fixture
+def hostile_scn(tmp_path):
+    path = os.fsencode(tmp_path) + b"/" + HOSTILE
+    with open(path, "wb") as f:
+        f.write((ROOT / "scenarios/basic/seed-reflink-mmap.scn").read_bytes())
+    return path
+
+
+def test_json_is_valid_for_any_name(hostile_scn):
+    r = run_bytes(["compare", "--format=json", hostile_scn, "scenarios/cow/many-sharers.scn"])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(clean(r.stdout))
+    assert len(rows) == 8
+    # control characters are exact (JSON escapes); a byte that is not UTF-8 is the text \xNN
+    expect = hostile_scn.decode("utf-8", "surrogateescape")
+    expect = expect.replace("\udcff", "\\xff").replace("\udcc3", "\\xc3")
+    assert rows[0]["scenario"] == expect and rows[4]["scenario"] == "scenarios/cow/many-sharers.scn"
+    assert [x["design"] for x in rows[:4]] == [x["design"] for x in rows[4:]]
+
+
+def test_json_every_byte_value_in_a_name(tmp_path):
+    every = os.fsencode(tmp_path) + b"/" + bytes(b for b in range(1, 256) if b != ord("/"))
+    with open(every, "wb") as f:
+        f.write(b"echo hello\n")
+    r = run_bytes(["compare", "--format=json", every])
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(clean(r.stdout))
+    assert len(rows) == 4 and all(x["verdict"] == "held" for x in rows)
+    name = rows[0]["scenario"]
+    assert name.startswith(os.fsdecode(tmp_path) + "/\x01\x02"[:0] + "\u0001"[:0])
+    assert name[len(str(tmp_path)) + 1:][:31] == "".join(chr(c) for c in range(1, 32))
+    assert "\\x80" in name and "\\xff" in name
+    r = run_bytes(["compare", "--format=csv", every])
+    assert r.returncode == 0 and len(list(csv.reader(io.StringIO(clean(r.stdout))))) == 5
+
+
+def test_csv_quotes_per_rfc4180(hostile_scn, tmp_path):
+    plain = tmp_path / "x,y.scn"
+    plain.write_bytes((ROOT / "scenarios/basic/seed-reflink-mmap.scn").read_bytes())
+    r = run_bytes(["compare", "--format=csv", hostile_scn, str(plain)])
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(clean(r.stdout), newline="")))
+    assert len(rows) == 8 and len(clean(r.stdout).splitlines()) == 9
+    assert {x["scenario"] for x in rows[:4]} == {display(hostile_scn)}
+    assert {x["scenario"] for x in rows[4:]} == {str(plain)}
+    assert all(x["data_errors"] == "0" for x in rows)
+
+
+def test_text_table_escapes_the_name(hostile_scn):
+    r = run_bytes(["compare", hostile_scn])
+    assert r.returncode == 0, r.stderr
+    assert clean(r.stdout).splitlines()[0] == display(hostile_scn)
+
+
+def test_scenario_output_and_messages_are_escaped(tmp_path):
+    name = b"s\x1b]0;title\x07\r.scn"
+    path = os.fsencode(tmp_path) + b"/" + name
+    with open(path, "wb") as f:
+        f.write(b"pmem size=64m\n"
+                b"echo 'esc \x1b[2J cr \r bad \xff c1 \xc2\x9b ok \xc3\xa9 tab\t.'\n"
+                b"xfs_io -f -c 'pwrite -q 0 4k' 'f\x1b[31m\xfe'\n"
+                b"md5sum 'f\x1b[31m\xfe' 'no\rsuch'\n"
+                b"expect md5 'f\x1b[31m\xfe' 00000000000000000000000000000000\n")
+    r = run_bytes(["run", path])
+    assert r.returncode == 1, r.stderr
+    out = clean(r.stdout).splitlines()
+    assert out[0] == "esc \\x1b[2J cr \\x0d bad \\xff c1 \\xc2\\x9b ok \xe9 tab\t."
+    assert out[1].endswith("  f\\x1b[31m\\xfe")
+    assert out[2] == "md5sum: no\\x0dsuch: No such file or directory"
+    assert out[3].startswith("EXPECT FAILED " + display(path) + ":5: ")
+    assert "f\\x1b[31m\\xfe" in out[3]
+    # usage errors on stderr
+    with open(path, "wb") as f:
+        f.write(b"echo ok\n\x1b[31mfrob\xff x\n")
+    r = run_bytes(["run", path])
+    assert r.returncode == 2
+    assert clean(r.stderr) == display(path) + ":2:1: unknown command '\\x1b[31mfrob\\xff' (see `daxsim help`)\n"
+    r = run_bytes(["run", b"no\x1bsuch\xff.scn"])
+    assert r.returncode == 2 and "no\\x1bsuch\\xff.scn" in clean(r.stderr)

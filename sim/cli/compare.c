@@ -58,6 +58,72 @@ static int run_one(struct scn *s, const char *design, struct run_result *r)
 	return rc;
 }
 
+/*
+ * A CSV field (RFC 4180): the name escaped for display first (no control
+ * byte or invalid UTF-8 reaches stdout), then quoted when it holds a
+ * comma, a quote or a space at either end (or when @always), with each
+ * quote doubled.
+ */
+static void csv_field(GString *g, const char *s, bool always)
+{
+	GString *e = g_string_new(NULL);
+
+	scn_escape_append(e, s, strlen(s), NULL);
+	if (always || strpbrk(e->str, ",\"\r\n") || (e->len && (e->str[0] == ' ' ||
+							      e->str[e->len - 1] == ' '))) {
+		g_string_append_c(g, '"');
+		for (const char *p = e->str; *p; p++) {
+			if (*p == '"')
+				g_string_append_c(g, '"');
+			g_string_append_c(g, *p);
+		}
+		g_string_append_c(g, '"');
+	} else {
+		g_string_append(g, e->str);
+	}
+	g_string_free(e, TRUE);
+}
+
+/*
+ * A JSON string (RFC 8259) for any bytes: quote, backslash and every
+ * control character (C0, DEL, C1) escaped as JSON escapes; valid UTF-8
+ * copied; a byte that is not UTF-8 appears as the text \xNN, as in every
+ * other daxsim output.
+ */
+static void json_string(GString *g, const char *s)
+{
+	const char *p = s, *end = s + strlen(s);
+
+	g_string_append_c(g, '"');
+	while (p < end) {
+		unsigned char ch = (unsigned char)*p;
+		gunichar u;
+
+		if (ch == '"' || ch == '\\') {
+			g_string_append_c(g, '\\');
+			g_string_append_c(g, (char)ch);
+			p++;
+		} else if (ch < 0x20 || ch == 0x7f) {
+			g_string_append_printf(g, "\\u%04x", ch);
+			p++;
+		} else if (ch < 0x80) {
+			g_string_append_c(g, (char)ch);
+			p++;
+		} else if ((u = g_utf8_get_char_validated(p, (gssize)(end - p))) == (gunichar)-1 ||
+			   u == (gunichar)-2) {
+			g_string_append_printf(g, "\\\\x%02x", ch);
+			p++;
+		} else {
+			if (u < 0xa0)
+				g_string_append_printf(g, "\\u%04x", (unsigned)u);
+			else
+				g_string_append_len(g, p, g_utf8_skip[ch]);
+			p += g_utf8_skip[ch];
+		}
+	}
+	g_string_append_c(g, '"');
+}
+
 static void print_row(enum cmp_format fmt, const char *scn, const char *design,
 		      const struct run_result *r, bool first)
 {
@@ -70,25 +136,38 @@ static void print_row(enum cmp_format fmt, const char *scn, const char *design,
 
 	verdict(r, v, sizeof(v));
 	switch (fmt) {
-	case FMT_TEXT:
+	case FMT_TEXT:	/* the scenario is in the header, escaped */
 		printf("%-9s %-44s %5llu %7llu %5llu %7llu %7llu %6llu %6llu %9llu %9llu\n",
 		       design, v, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
 		break;
-	case FMT_CSV:
-		printf("%s,%s,\"%s\",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-		       scn, design, v, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
-		break;
-	case FMT_JSON: {
-		gchar *es = g_strescape(scn, NULL), *ev = g_strescape(v, NULL);
+	case FMT_CSV: {
+		GString *g = g_string_new(NULL);
 
-		printf("%s    {\"scenario\": \"%s\", \"design\": \"%s\", \"verdict\": \"%s\", "
+		csv_field(g, scn, false);
+		g_string_append_c(g, ',');
+		csv_field(g, design, false);
+		g_string_append_c(g, ',');
+		csv_field(g, v, true);
+		printf("%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+		       g->str, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
+		g_string_free(g, TRUE);
+		break;
+	}
+	case FMT_JSON: {
+		GString *es = g_string_new(NULL), *ed = g_string_new(NULL), *ev = g_string_new(NULL);
+
+		json_string(es, scn);
+		json_string(ed, design);
+		json_string(ev, v);
+		printf("%s    {\"scenario\": %s, \"design\": %s, \"verdict\": %s, "
 		       "\"held\": %s, \"data_errors\": %llu, \"faults\": %llu, \"cow_copies\": %llu, "
 		       "\"peak_masters\": %llu, \"peak_shadows\": %llu, \"peak_list_nodes\": %llu, "
 		       "\"peak_shared_pages\": %llu, \"peak_bytes\": %llu, \"end_bytes\": %llu}",
-		       first ? "" : ",\n", es, design, ev, r->status == 0 ? "true" : "false",
+		       first ? "" : ",\n", es->str, ed->str, ev->str, r->status == 0 ? "true" : "false",
 		       q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
-		g_free(es);
-		g_free(ev);
+		g_string_free(es, TRUE);
+		g_string_free(ed, TRUE);
+		g_string_free(ev, TRUE);
 		break;
 	}
 	}
@@ -400,26 +479,34 @@ int daxsim_compare(int argc, char **argv)
 	if (fmt == FMT_JSON)
 		printf("[\n");
 	for (int i = 2; i < argc; i++) {
-		gchar *text = NULL;
+		gchar *text = NULL, *name = scn_escape(argv[i]);
 		struct scn *s;
 		struct scn_error err = { 0 };
+		const char *why;
+		size_t len;
 
-		if (!g_file_get_contents(argv[i], &text, NULL, NULL)) {
-			fprintf(stderr, "daxsim: cannot read scenario '%s'\n", argv[i]);
+		/* '-' is a file name here: compare runs each scenario four times */
+		text = strcmp(argv[i], "-") ? scn_read_file(argv[i], &len, &why) : NULL;
+		if (!text) {
+			fprintf(stderr, "daxsim: cannot read scenario '%s': %s\n", name,
+				strcmp(argv[i], "-") ? why : "stdin is not supported by compare");
+			g_free(name);
 			status = 2;
 			break;
 		}
-		if (scn_parse(argv[i], text, &s, &err)) {
-			fprintf(stderr, "%s:%d:%d: %s\n", argv[i], err.line, err.col, err.msg);
+		if (scn_parse_len(argv[i], text, len, &s, &err)) {
+			fprintf(stderr, "%s:%d:%d: %s\n", name, err.line, err.col, err.msg);
 			g_free(text);
+			g_free(name);
 			status = 2;
 			break;
 		}
 		g_free(text);
 		if (fmt == FMT_TEXT)
 			printf("%s%s\n%-9s %-44s %5s %7s %5s %7s %7s %6s %6s %9s %9s\n", i > 2 ? "\n" : "",
-			       argv[i], "design", "verdict", "d1err", "faults", "cow", "masters",
+			       name, "design", "verdict", "d1err", "faults", "cow", "masters",
 			       "shadows", "nodes", "shares", "peak_B", "end_B");
+		g_free(name);
 		for (const struct dax_share_ops *const *d = share_designs(); *d; d++) {
 			struct run_result r;
 

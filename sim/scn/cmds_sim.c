@@ -458,11 +458,13 @@ static void expect_failed(struct cmdctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	out("EXPECT FAILED %s:%d: ", c->scn->file, c->ln->lineno);
+	gchar *msg;
+
 	va_start(ap, fmt);
-	vfprintf(I->out, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	out("\n");
+	out("EXPECT FAILED %s:%d: %s\n", c->scn->file, c->ln->lineno, msg);	/* out() escapes */
+	g_free(msg);
 	I->status = 1;
 }
 
