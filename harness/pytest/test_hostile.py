@@ -407,7 +407,7 @@ def test_json_every_byte_value_in_a_name(tmp_path):
     rows = json.loads(clean(r.stdout))
     assert len(rows) == 4 and all(x["verdict"] == "held" for x in rows)
     name = rows[0]["scenario"]
-    assert name.startswith(os.fsdecode(tmp_path) + "/\x01\x02"[:0] + "\u0001"[:0])
+    assert name.startswith(str(tmp_path) + "/")
     assert name[len(str(tmp_path)) + 1:][:31] == "".join(chr(c) for c in range(1, 32))
     assert "\\x80" in name and "\\xff" in name
     r = run_bytes(["compare", "--format=csv", every])
