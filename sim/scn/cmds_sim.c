@@ -457,7 +457,6 @@ static void expect_failed(struct cmdctx *c, const char *fmt, ...) __attribute__(
 static void expect_failed(struct cmdctx *c, const char *fmt, ...)
 {
 	va_list ap;
-
 	gchar *msg;
 
 	va_start(ap, fmt);

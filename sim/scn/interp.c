@@ -293,7 +293,7 @@ static struct task_struct *get_task(const char *name, bool create)
 	return t;
 }
 
-/* Validate every line's command and arguments before running anything. */
+/* A validation message, escaped like every usage message. */
 static void validate_err(struct scn_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void validate_err(struct scn_error *err, const char *fmt, ...)
@@ -305,6 +305,7 @@ static void validate_err(struct scn_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Validate every line's command and arguments before running anything. */
 static int validate(struct scn *s, struct scn_error *err)
 {
 	for (guint i = 0; i < s->lines->len; i++) {
