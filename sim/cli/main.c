@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inject.h"
 #include "share_registry.h"
@@ -83,24 +84,18 @@ static int cmd_info(void)
 	return 0;
 }
 
-/* The text of scenario @path ('-' is stdin), or NULL with a message. */
-static gchar *read_scenario(const char *path)
+/* The text of scenario @path ('-' is stdin), at most SCN_MAX_BYTES + 1
+ * bytes of it (scn_parse_len reports more), or NULL with a message. */
+static gchar *read_scenario(const char *path, size_t *len)
 {
-	gchar *text = NULL;
-	gsize len;
+	const char *why;
+	gchar *text = scn_read_file(path, len, &why);
 
-	if (!strcmp(path, "-")) {
-		GString *buf = g_string_new(NULL);
-		char chunk[4096];
-		size_t n;
+	if (!text) {
+		gchar *e = scn_escape(path);
 
-		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-			g_string_append_len(buf, chunk, (gssize)n);
-		return g_string_free(buf, FALSE);
-	}
-	if (!g_file_get_contents(path, &text, &len, NULL)) {
-		fprintf(stderr, "daxsim: cannot read scenario '%s'\n", path);
-		return NULL;
+		fprintf(stderr, "daxsim: cannot read scenario '%s': %s\n", e, why);
+		g_free(e);
 	}
 	return text;
 }
@@ -108,6 +103,15 @@ static gchar *read_scenario(const char *path)
 static const char *scenario_name(const char *path)
 {
 	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+/* FILE:LINE:COL: message, the file name escaped like the message */
+static void print_parse_error(const char *file, const struct scn_error *err)
+{
+	gchar *e = scn_escape(file);
+
+	fprintf(stderr, "%s:%d:%d: %s\n", e, err->line, err->col, err->msg);
+	g_free(e);
 }
 
 /*
@@ -122,14 +126,15 @@ static int cmd_expand(int argc, char **argv)
 	struct scn_error err = { 0 };
 	struct scn *s;
 	gchar *text;
+	size_t len;
 
 	if (argc != 3)
 		return usage();
-	text = read_scenario(argv[2]);
+	text = read_scenario(argv[2], &len);
 	if (!text)
 		return 2;
-	if (scn_parse(scenario_name(argv[2]), text, &s, &err)) {
-		fprintf(stderr, "%s:%d:%d: %s\n", scenario_name(argv[2]), err.line, err.col, err.msg);
+	if (scn_parse_len(scenario_name(argv[2]), text, len, &s, &err)) {
+		print_parse_error(scenario_name(argv[2]), &err);
 		g_free(text);
 		return 2;
 	}
@@ -164,31 +169,54 @@ static FILE *create_output(const char *path, const char *what)
 {
 	FILE *f = fopen(path, "wx");
 
-	if (!f)
-		fprintf(stderr, "daxsim: cannot create %s %s: %s\n", what, path,
+	if (!f) {
+		gchar *e = scn_escape(path);
+
+		fprintf(stderr, "daxsim: cannot create %s %s: %s\n", what, e,
 			g_file_test(path, G_FILE_TEST_EXISTS) ? "it exists (not overwritten)" :
 			g_strerror(errno));
+		g_free(e);
+	}
 	return f;
 }
 
-/* --lockdep-graph / --lockdep-edges after the run; 0 or 2. */
-static int write_lockdep_outputs(const char *graph, const char *edges)
+/*
+ * --lockdep-graph / --lockdep-edges: created before the run (so an
+ * existing file is refused before anything runs), written after it; on a
+ * usage error the files this run created are removed again.
+ */
+static int open_lockdep_outputs(const char *graph, const char *edges, FILE **gf, FILE **ef)
 {
-	FILE *f;
-
-	if (graph) {
-		if (!(f = create_output(graph, "lock graph")))
-			return 2;
-		lockdep_write_dot(f);
-		fclose(f);
-	}
-	if (edges) {
-		if (!(f = create_output(edges, "lock edge list")))
-			return 2;
-		lockdep_write_edges(f);
-		fclose(f);
+	if (graph && !(*gf = create_output(graph, "lock graph")))
+		return 2;
+	if (edges && !(*ef = create_output(edges, "lock edge list"))) {
+		if (*gf) {
+			fclose(*gf);
+			*gf = NULL;
+			unlink(graph);
+		}
+		return 2;
 	}
 	return 0;
+}
+
+static void close_lockdep_outputs(const char *graph, const char *edges, FILE *gf, FILE *ef,
+				  bool write)
+{
+	if (gf) {
+		if (write)
+			lockdep_write_dot(gf);
+		fclose(gf);
+		if (!write)
+			unlink(graph);
+	}
+	if (ef) {
+		if (write)
+			lockdep_write_edges(ef);
+		fclose(ef);
+		if (!write)
+			unlink(edges);
+	}
 }
 
 static int cmd_run(int argc, char **argv)
@@ -217,7 +245,7 @@ static int cmd_run(int argc, char **argv)
 	GError *gerr = NULL;
 	struct run_opts opts = { 0 };
 	int status = 0;
-	FILE *tf = NULL;
+	FILE *tf = NULL, *graph_f = NULL, *edges_f = NULL;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
@@ -298,13 +326,15 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (open_lockdep_outputs(lock_graph, lock_edges, &graph_f, &edges_f)) {
+		status = 2;
+		goto out;
+	}
 	if (trace_arg) {
 		/* "x": never overwrite a file daxsim did not create */
-		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr : fopen(trace_arg, "wx");
+		tf = (!strcmp(trace_arg, "") || !strcmp(trace_arg, "-")) ? stderr :
+		     create_output(trace_arg, "trace file");
 		if (!tf) {
-			fprintf(stderr, "daxsim: cannot create trace file %s: %s\n", trace_arg,
-				g_file_test(trace_arg, G_FILE_TEST_EXISTS) ? "it exists (not overwritten)" :
-				g_strerror(errno));
 			status = 2;
 			goto out;
 		}
@@ -313,16 +343,16 @@ static int cmd_run(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		struct scn *s;
 		struct scn_error err = { 0 };
-		gchar *text = read_scenario(argv[i]);
+		size_t len;
+		gchar *text = read_scenario(argv[i], &len);
 		int rc;
 
 		if (!text) {
 			status = 2;
 			break;
 		}
-		if (scn_parse(scenario_name(argv[i]), text, &s, &err)) {
-			fprintf(stderr, "%s:%d:%d: %s\n", scenario_name(argv[i]),
-				err.line, err.col, err.msg);
+		if (scn_parse_len(scenario_name(argv[i]), text, len, &s, &err)) {
+			print_parse_error(scenario_name(argv[i]), &err);
 			g_free(text);
 			status = 2;
 			break;
@@ -336,9 +366,9 @@ static int cmd_run(int argc, char **argv)
 		if (rc == 2)
 			break;
 	}
-	if (status != 2 && lockdep_enabled() && write_lockdep_outputs(lock_graph, lock_edges))
-		status = 2;
 out:
+	close_lockdep_outputs(lock_graph, lock_edges, graph_f, edges_f,
+			      status != 2 && lockdep_enabled());
 	lockdep_disable();
 	lockdep_reports_reset();
 	if (tf && tf != stderr)

@@ -159,6 +159,17 @@ static int do_close(struct cmdctx *c)
 	return 0;
 }
 
+/* -b BSIZE: 1 .. the per-command io limit (the buffer is allocated) */
+static int bsize_check(struct cmdctx *c)
+{
+	uint64_t limit = I->opts->io_limit ? I->opts->io_limit : IO_LIMIT_DEFAULT;
+
+	if (c->opt['b'] && (c->optnum['b'] < 1 || (uint64_t)c->optnum['b'] > limit))
+		return cmd_usage_error(c, c->optcol['b'], "%s: -b %s is out of range (1..%llu)",
+				       c->ci->name, c->optarg['b'], (unsigned long long)limit);
+	return 0;
+}
+
 static int do_pwrite(struct cmdctx *c)
 {
 	struct file *f = cur_file(c);
@@ -167,8 +178,8 @@ static int do_pwrite(struct cmdctx *c)
 	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 0xcd;
 	unsigned char *buf;
 
-	if (!bsize)
-		return cmd_usage_error(c, c->ln->cols[c->word0], "pwrite: -b must be positive");
+	if (bsize_check(c))
+		return -2;
 	if (f->f_readonly)
 		return io_error(c, EBADF);
 	if (io_budget(c, c->poscol[1], len))
@@ -206,10 +217,11 @@ static int do_pread(struct cmdctx *c)
 	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
 	unsigned char *buf;
 
-	if (!bsize)
-		return cmd_usage_error(c, c->ln->cols[c->word0], "pread: -b must be positive");
-	if (io_budget(c, c->poscol[1], MIN(len, VFS_I(XFS_I(file_inode(f)))->i_size > off ? VFS_I(XFS_I(file_inode(f)))->i_size - off : 0)))
+	if (bsize_check(c))
 		return -2;
+	if (io_budget(c, c->poscol[1], MIN(len, i_size_read(file_inode(f)) > off ? i_size_read(file_inode(f)) - off : 0)))
+		return -2;
+	bsize = MIN(bsize, MAX(len, 1));
 	buf = g_malloc(bsize);
 	while (done < len) {
 		uint64_t n = MIN(bsize, len - done);

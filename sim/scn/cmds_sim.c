@@ -5,6 +5,7 @@
  * `xfs_io -c` form, and the command-table lookup.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "share_registry.h"
@@ -21,6 +22,11 @@ static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t
 		return cmd_usage_error(c, c->poscol[i], "%s: expected KEY=VALUE, got '%s'",
 				       c->ci->name, c->pos[i]);
 	*key = c->pos[i];
+	if (strlen(eq + 1) >= vlen)	/* never cut silently: a shorter value means something else */
+		return cmd_usage_error(c, c->poscol[i] + (int)(eq - c->pos[i]) + 1,
+				       "%s: value of '%.*s' too long (%zu bytes, at most %zu)",
+				       c->ci->name, (int)MIN(eq - c->pos[i], 32), c->pos[i],
+				       strlen(eq + 1), vlen - 1);
 	g_strlcpy(val, eq + 1, vlen);
 	return (int)(eq - c->pos[i]);
 }
@@ -99,11 +105,18 @@ static int do_mkfs(struct cmdctx *c)
 		if (klen < 0)
 			return klen;
 		num = !cvtnum(val, &n);
+		/* numbers are range-checked before they are narrowed */
+		if (num && ((klen == 9 && !strncmp(key, "blocksize", 9) && (n < 1 || n > 1 << 30)) ||
+			    (klen == 7 && !strncmp(key, "agcount", 7) && (n < 1 || n > UINT32_MAX)) ||
+			    (klen == 7 && !strncmp(key, "reflink", 7) && (n < 0 || n > 1)) ||
+			    (klen == 6 && !strncmp(key, "rmapbt", 6) && (n < 0 || n > 1))))
+			return cmd_usage_error(c, c->poscol[i] + klen + 1, "mkfs: %.*s=%s is out of range%s",
+					       klen, key, val, key[0] == 'r' ? " (0 or 1)" : "");
 		if (klen == 9 && !strncmp(key, "blocksize", 9) && num)
 			o.blocksize = (unsigned int)n;
-		else if (klen == 7 && !strncmp(key, "reflink", 7) && num && n <= 1)
+		else if (klen == 7 && !strncmp(key, "reflink", 7) && num)
 			o.reflink = n;
-		else if (klen == 6 && !strncmp(key, "rmapbt", 6) && num && n <= 1)
+		else if (klen == 6 && !strncmp(key, "rmapbt", 6) && num)
 			o.rmapbt = n;
 		else if (klen == 7 && !strncmp(key, "agcount", 7) && num)
 			o.agcount = (xfs_agnumber_t)n;
@@ -461,12 +474,13 @@ static void expect_failed(struct cmdctx *c, const char *fmt, ...) __attribute__(
 static void expect_failed(struct cmdctx *c, const char *fmt, ...)
 {
 	va_list ap;
+	gchar *msg;
 
-	out("EXPECT FAILED %s:%d: ", c->scn->file, c->ln->lineno);
 	va_start(ap, fmt);
-	vfprintf(I->out, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	out("\n");
+	out("EXPECT FAILED %s:%d: %s\n", c->scn->file, c->ln->lineno, msg);	/* out() escapes */
+	g_free(msg);
 	I->status = 1;
 }
 

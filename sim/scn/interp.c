@@ -17,13 +17,54 @@
 
 struct interp *I;
 
+/*
+ * Everything a scenario prints goes through here: names and words reach
+ * stdout with control bytes (other than newline and tab), C1 controls and
+ * invalid UTF-8 escaped as \xNN (scn_escape_append), never raw.
+ */
+static void out_bytes(const char *s, size_t n)
+{
+	bool plain = true;
+	GString *g;
+
+	for (size_t i = 0; i < n && plain; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		plain = (ch >= 0x20 || ch == '\n' || ch == '\t') && ch != 0x7f;
+	}
+	if (plain && !g_utf8_validate(s, (gssize)n, NULL))
+		plain = false;
+	for (size_t i = 0; i + 1 < n && plain; i++)	/* C1 controls: U+0080..U+009F */
+		plain = !((unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] < 0xa0);
+	if (plain) {
+		fwrite(s, 1, n, I->out);
+		return;
+	}
+	g = g_string_new(NULL);
+	scn_escape_append(g, s, n, "\n\t");
+	fwrite(g->str, 1, g->len, I->out);
+	g_string_free(g, TRUE);
+}
+
 void out(const char *fmt, ...)
 {
+	char buf[512];
+	gchar *big = NULL;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vfprintf(I->out, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) {
+		va_start(ap, fmt);
+		big = g_strdup_vprintf(fmt, ap);
+		va_end(ap);
+	}
+	out_bytes(big ? big : buf, (size_t)n);
+	g_free(big);
 }
 
 static const struct { int err; const char *name; } errnames[] = {
@@ -90,7 +131,7 @@ int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
 	c->err->line = c->ln->lineno;
 	c->err->col = col;
 	va_start(ap, fmt);
-	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+	scn_format_msg(c->err->msg, sizeof(c->err->msg), fmt, ap);
 	va_end(ap);
 	return -2;
 }
@@ -213,6 +254,7 @@ int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *
 							       ci->name, o);
 				}
 				c->optarg[o] = arg;
+				c->optcol[o] = col;
 				if (ci->numopts && strchr(ci->numopts, o) &&
 				    cvtnum(arg, &c->optnum[o]))
 					return cmd_usage_error(c, col,
@@ -281,6 +323,18 @@ static bool is_task_expect(const struct scn_line *ln)
 	       (!strcmp(ln->argv[1], "ok") || !strcmp(ln->argv[1], "error"));
 }
 
+/* A validation message, escaped like every usage message. */
+static void validate_err(struct scn_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void validate_err(struct scn_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	scn_format_msg(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
 /* Validate every line's command and arguments before running anything. */
 static int validate(struct scn *s, struct scn_error *err)
 {
@@ -292,8 +346,7 @@ static int validate(struct scn *s, struct scn_error *err)
 		if (!ci) {
 			err->line = ln->lineno;
 			err->col = ln->cols[0];
-			snprintf(err->msg, sizeof(err->msg),
-				 "unknown command '%s' (see `daxsim help`)", ln->argv[0]);
+			validate_err(err, "unknown command '%s' (see `daxsim help`)", ln->argv[0]);
 			return -2;
 		}
 		c.ci = ci;
@@ -301,8 +354,7 @@ static int validate(struct scn *s, struct scn_error *err)
 		    !is_task_expect(ln)) {
 			err->line = ln->lineno;
 			err->col = ln->task_col;
-			snprintf(err->msg, sizeof(err->msg),
-				 "'%s' is a simulator command and does not run in a task", ci->name);
+			validate_err(err, "'%s' is a simulator command and does not run in a task", ci->name);
 			return -2;
 		}
 		if (!strcmp(ci->name, "xfs_io"))

@@ -7,6 +7,7 @@
 #define DAXSIM_SCN_H
 
 #include <glib.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "mm.h"
@@ -34,6 +35,45 @@ struct scn_error {
 
 int scn_parse(const char *name, const char *text, struct scn **out, struct scn_error *err);
 void scn_free(struct scn *s);
+
+/*
+ * Hostile input (docs/testing.md, "hostile input"): what one scenario may
+ * be.  Each cap is a usage error naming FILE:LINE:COL, checked before the
+ * memory is spent.
+ */
+#define SCN_MAX_BYTES		(16U << 20)	/* scenario text */
+#define SCN_MAX_LINE		(64U << 10)	/* one logical line (continuations joined) */
+#define SCN_MAX_WORDS		1024		/* words on one line */
+#define SCN_MAX_VAR		(64U << 10)	/* one variable's value */
+#define SCN_MAX_EXPANDED	(1U << 20)	/* one line's words after expansion */
+#define SCN_MAX_TOTAL		(64U << 20)	/* the parsed scenario: words + 48 B each, 160 B a line */
+#define SCN_MAX_NEST		256		/* $(( )) and parentheses inside it */
+
+/*
+ * scn_parse for text of known length: a NUL byte is an error naming its
+ * line and column (scn_parse stops at the first NUL by construction).
+ */
+int scn_parse_len(const char *name, const char *text, size_t len, struct scn **out,
+		  struct scn_error *err);
+
+/*
+ * Read scenario @path ('-' is stdin) reading at most SCN_MAX_BYTES + 1
+ * bytes (so /dev/zero ends); *len is what was read.  NULL with @why set
+ * (an errno string) when it cannot be read.
+ */
+gchar *scn_read_file(const char *path, size_t *len, const char **why);
+
+/*
+ * @s[0..len) made safe for a terminal or a log: C0 controls other than the
+ * bytes in @keep, DEL, C1 controls and bytes that are not UTF-8 become
+ * \xNN; everything else (printable ASCII, valid UTF-8) is copied.
+ */
+void scn_escape_append(GString *g, const char *s, size_t len, const char *keep);
+/* The same for a NUL-terminated name; g_free the result. */
+gchar *scn_escape(const char *s);
+/* vsnprintf into @dst[@n], escaped, truncated at a character with "..." */
+void scn_format_msg(char *dst, size_t n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* xfs_io's cvtnum: 0 on success. */
 int cvtnum(const char *s, long long *val);
@@ -75,6 +115,7 @@ struct cmdctx {
 	bool			opt[128];
 	const char		*optarg[128];
 	long long		optnum[128];
+	int			optcol[128];	/* column of each option's argument */
 	int			npos;
 	const char		*pos[MAX_POS];
 	long long		posnum[MAX_POS];
