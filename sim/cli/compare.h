@@ -4,5 +4,7 @@
 #define DAXSIM_COMPARE_H
 
 int daxsim_compare(int argc, char **argv);
+/* `daxsim explore` (explore.c) */
+int daxsim_explore(int argc, char **argv);
 
 #endif

@@ -223,12 +223,13 @@ static int cmd_run(int argc, char **argv)
 {
 	gchar *model = NULL, *check = NULL;
 	gchar *lockdep = NULL, *lock_rules = NULL, *lock_graph = NULL, *lock_edges = NULL;
-	gchar *lock_inject = NULL, *inject = NULL;
+	gchar *lock_inject = NULL, *inject = NULL, *schedule = NULL;
 	gint64 seed = 0;
 	gboolean keep_going = FALSE, stop = FALSE;
 	GOptionEntry entries[] = {
 		{ "model", 0, 0, G_OPTION_ARG_STRING, &model, "page-sharing design", "M" },
-		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "the seed of every random choice", "N" },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "the seed of every random choice (0: the default schedule)", "N" },
+		{ "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, "replay a schedule (as explore prints it)", "STRING" },
 		{ "check", 0, 0, G_OPTION_ARG_STRING, &check, "full|incremental|off", "MODE" },
 		{ "trace", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)trace_cb, "trace events (stderr or FILE)", "FILE" },
 		{ "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going, "do not stop at an invariant violation", NULL },
@@ -267,6 +268,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	opts.model = model;
 	opts.seed = (uint64_t)seed;
+	opts.schedule = schedule;
 	opts.keep_going = keep_going;
 	opts.stop_on_failure = stop;
 	opts.check = CHECK_INCREMENTAL;
@@ -381,6 +383,7 @@ out:
 	g_free(lock_edges);
 	g_free(lock_inject);
 	g_free(inject);
+	g_free(schedule);
 	g_free(trace_arg);
 	trace_arg = NULL;
 	return status;
@@ -398,6 +401,7 @@ static const struct {
 } subcommands[] = {
 	{ "run",		cmd_run },
 	{ "compare",		daxsim_compare },
+	{ "explore",		daxsim_explore },
 	{ "expand",		cmd_expand },
 	{ "fuzz-decode",	daxsim_fuzz_decode },
 	{ "fuzz-encode",	daxsim_fuzz_encode },

@@ -453,6 +453,15 @@ static int do_check(struct cmdctx *c)
 	return 0;
 }
 
+/* `wait [@T...]`: the waiting itself is the run loop's (conc.c). */
+static int do_wait(struct cmdctx *c)
+{
+	for (int i = 0; i < c->npos; i++)
+		if (c->pos[i][0] != '@' || !c->pos[i][1])
+			return cmd_usage_error(c, c->poscol[i], "wait: '%s' is not @TASK", c->pos[i]);
+	return 0;
+}
+
 static int do_echo(struct cmdctx *c)
 {
 	for (int i = 0; i < c->npos; i++)
@@ -754,6 +763,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "daxstat", NULL, do_daxstat, 0, 0, "r", NULL, "", CMD_NOTASK | CMD_SIM, "[-r]", "fault counters and the sharing design's holdings (-r: reset the counters)" },
 	{ "keep-going", NULL, do_keep_going, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM, "", "from here on an invariant violation is reported and the run goes on (exit 1 at the end)" },
 	{ "check", NULL, do_check, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "a full invariant sweep now" },
+	{ "wait", NULL, do_wait, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "[@TASK...]", "wait for the background commands (of those tasks)" },
 	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
 	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
 	{ "expect", NULL, do_expect, 1, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "ok | error ERRNO | killed TASK SIGBUS [CODE] | alive TASK | md5 PATH HEX | data PATH off len BYTE | shared PATH off len yes|no | violation ID", "check an expectation" },

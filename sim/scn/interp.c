@@ -302,7 +302,7 @@ struct io_task *io_task_find(const char *name)
 	return g_tree_lookup(I->io_tasks, name);
 }
 
-static struct io_task *get_task(const char *name, bool create)
+struct io_task *get_task(const char *name, bool create)
 {
 	struct io_task *io = io_task_find(name);
 	struct task_struct *t;
@@ -317,7 +317,7 @@ static struct io_task *get_task(const char *name, bool create)
 }
 
 /* `@T expect ok|error ERRNO`: task T's last completed command. */
-static bool is_task_expect(const struct scn_line *ln)
+bool interp_is_task_expect(const struct scn_line *ln)
 {
 	return ln->task && !strcmp(ln->argv[0], "expect") && ln->argc >= 2 &&
 	       (!strcmp(ln->argv[1], "ok") || !strcmp(ln->argv[1], "error"));
@@ -351,7 +351,7 @@ static int validate(struct scn *s, struct scn_error *err)
 		}
 		c.ci = ci;
 		if (ln->task && (ci->flags & CMD_NOTASK) && strcmp(ln->argv[0], "prctl") &&
-		    !is_task_expect(ln)) {
+		    !interp_is_task_expect(ln)) {
 			err->line = ln->lineno;
 			err->col = ln->task_col;
 			validate_err(err, "'%s' is a simulator command and does not run in a task", ci->name);
@@ -369,7 +369,8 @@ static gboolean kill_signalled(gpointer k, gpointer v, gpointer cmd)
 {
 	struct io_task *io = v;
 
-	if (io->task->sig != SIG_NONE && !io->task->dead)
+	/* a task with a command in flight is killed when that command ends */
+	if (io->task->sig != SIG_NONE && !io->task->dead && !io->busy)
 		task_kill(io, cmd);
 	return FALSE;
 }
@@ -412,7 +413,7 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 			io->last_errno = 0;
 		lock_current = &t->lockctx;
 	} else {
-		lock_current = &sim->kthread->lockctx;
+		lock_current = c->kctx ? c->kctx : &sim->kthread->lockctx;
 	}
 	ret = ci->cfunc(c);
 	lock_current = &sim->kthread->lockctx;
@@ -477,6 +478,74 @@ static void note_share_stats(const struct run_opts *opts)
 	r->end = st;
 }
 
+/* The task a line runs in (created on first use), or NULL; -2 after a usage error. */
+int line_task(struct scn *s, struct scn_line *ln, struct io_task **iop)
+{
+	const struct cmdinfo *ci = cmd_lookup(ln->argv[0]);
+	struct io_task *io;
+	const char *tname;
+
+	*iop = NULL;
+	if ((ci->flags & CMD_NOTASK) && !ln->task)
+		return 0;
+	tname = ln->task ? ln->task : "main";
+	io = get_task(tname, !interp_is_task_expect(ln));
+	if (!io) {
+		fprintf(stderr, "%s:%d:%d: task '%s' has run no command to expect anything of\n",
+			s->file, ln->lineno, ln->task_col, tname);
+		return -2;
+	}
+	if (io->task->dead && strcmp(ln->argv[0], "spawn") && !interp_is_task_expect(ln)) {
+		fprintf(stderr, "%s:%d:%d: task '%s' was killed; re-create it with `@%s spawn`\n",
+			s->file, ln->lineno, ln->task ? ln->task_col : ln->cols[0],
+			tname, tname);
+		return -2;
+	}
+	*iop = io;
+	return 0;
+}
+
+/*
+ * After line @i ran (@ret from run_command): its task's outcome, a usage
+ * error's message, the checker.  Returns the run's new state: 0 go on,
+ * -1 stop (an invariant violation), -2 usage error, -3 stop-on-failure.
+ */
+int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
+		      struct scn_error *err)
+{
+	struct scn *s = I->scn;
+	const struct run_opts *opts = I->opts;
+
+	if (io && strcmp(ln->argv[0], "expect"))
+		interp_note_task(io);
+	if (ret == -2) {
+		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err->line, err->col, err->msg);
+		return -2;
+	}
+	if (ret == 0 && opts->check != CHECK_OFF && XFS_M(sim->sb)) {
+		struct scn_line *next = i + 1 < s->lines->len ?
+			g_ptr_array_index(s->lines, i + 1) : NULL;
+		bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
+				!strcmp(next->argv[1], "violation");
+		bool full = opts->check == CHECK_FULL || I->force_full;
+		struct check_where where = { s->file, ln->lineno, ln->argv[0] };
+
+		I->force_full = false;
+		if (checker_run(full, &where, I->touched) && !expected) {
+			I->status = 1;
+			ret = opts->keep_going || I->keep_going ? 0 : -1;
+		}
+	}
+	g_tree_destroy(I->touched);
+	I->touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
+	note_share_stats(opts);
+	if (ret == -1)
+		return -1;	/* an invariant violation stops the run */
+	if (I->status && opts->stop_on_failure)
+		return -3;
+	return ret;
+}
+
 int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 {
 	struct sim_world world;
@@ -485,6 +554,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	int ret = 0;
 
 	in.mkfs = (struct xfs_mkfs_opts){ 4096, true, true, XFS_DAX_ALWAYS, 4 };
+	in.conc = scn_needs_scheduler(s, opts);
 	snprintf(in.model, sizeof(in.model), "%s", opts->model ? opts->model : SHARE_DEFAULT);
 	I = &in;
 	if (validate(s, &err)) {
@@ -507,61 +577,23 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	mm_fault_hook = touch_vfs_inode;
-	for (guint i = 0; i < s->lines->len && ret >= 0; i++) {
+	if (in.conc)
+		ret = scn_run_concurrent(s, &err);
+	for (guint i = 0; !in.conc && i < s->lines->len && ret >= 0; i++) {
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
 		struct cmdctx c = { .scn = s, .err = &err };
 		struct io_task *io = NULL;
-		const struct cmdinfo *ci = cmd_lookup(ln->argv[0]);
 
 		sim_cur_line = ln->lineno;
-		if (!(ci->flags & CMD_NOTASK) || ln->task) {
-			const char *tname = ln->task ? ln->task : "main";
-
-			io = get_task(tname, !is_task_expect(ln));
-			if (!io) {
-				fprintf(stderr, "%s:%d:%d: task '%s' has run no command to expect anything of\n",
-					s->file, ln->lineno, ln->task_col, tname);
-				ret = -2;
-				break;
-			}
-			if (io->task->dead && strcmp(ln->argv[0], "spawn") && !is_task_expect(ln)) {
-				fprintf(stderr, "%s:%d:%d: task '%s' was killed; re-create it with `@%s spawn`\n",
-					s->file, ln->lineno, ln->task ? ln->task_col : ln->cols[0],
-					tname, tname);
-				ret = -2;
-				break;
-			}
-		}
+		ret = line_task(s, ln, &io);
+		if (ret == -2)
+			break;
 		ret = run_command(&c, ln, 0, io);
-		if (io && strcmp(ln->argv[0], "expect"))
-			interp_note_task(io);
-		if (ret == -2) {
-			fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
+		ret = interp_after_line(i, ln, io, ret, &err);
+		if (ret == -3) {
+			ret = 0;	/* --stop-on-failure: the end check still runs */
 			break;
 		}
-		if (ret == 0 && opts->check != CHECK_OFF && XFS_M(sim->sb)) {
-			struct scn_line *next = i + 1 < s->lines->len ?
-				g_ptr_array_index(s->lines, i + 1) : NULL;
-			bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
-					!strcmp(next->argv[1], "violation");
-
-			bool full = opts->check == CHECK_FULL || in.force_full;
-
-			in.force_full = false;
-			struct check_where where = { s->file, ln->lineno, ln->argv[0] };
-
-			if (checker_run(full, &where, in.touched) && !expected) {
-				in.status = 1;
-				ret = opts->keep_going || in.keep_going ? 0 : -1;
-			}
-		}
-		g_tree_destroy(in.touched);
-		in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
-		note_share_stats(opts);
-		if (ret == -1)
-			break;	/* an invariant violation stops the run */
-		if (in.status && opts->stop_on_failure)
-			break;
 	}
 	if (ret >= 0 && XFS_M(sim->sb) && opts->check != CHECK_OFF) {
 		struct check_where end = { NULL, 0, NULL };

@@ -27,6 +27,8 @@ struct interp {
 	bool			force_full;	/* `check`: the next check is full */
 	GTree			*touched;	/* inodes a command touched (ino set) */
 	GTree			*io_tasks;	/* task name -> struct io_task */
+	bool			conc;		/* the scheduler runs this scenario (conc.c) */
+	int			inflight;	/* commands started and not finished */
 	bool			keep_going;	/* `keep-going`: violations do not stop the run */
 };
 
@@ -91,6 +93,18 @@ int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
 int do_poison(struct cmdctx *c);	/* cmds_poison.c */
 int do_repair(struct cmdctx *c);	/* cmds_poison.c */
 int do_lockdep(struct cmdctx *c);	/* cmds_lockdep.c */
+/* The run loop's steps (interp.c), shared with the concurrent loop (conc.c). */
+struct io_task *get_task(const char *name, bool create);
+bool interp_is_task_expect(const struct scn_line *ln);
+int line_task(struct scn *s, struct scn_line *ln, struct io_task **iop);
+int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
+		      struct scn_error *err);
+/* Concurrency v2 (conc.c): whether the scenario needs the scheduler, and its loop. */
+bool scn_needs_scheduler(const struct scn *s, const struct run_opts *opts);
+int scn_run_concurrent(struct scn *s, struct scn_error *err);
+/* D1 applies to a read only when no other command is in flight (POSIX). */
+bool interp_d1_applies(void);
+
 /* Run the command of @ln from word @first in @io's task (NULL: no task). */
 int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io);
 

@@ -20,6 +20,7 @@ struct io_task {
 	int			curmap;		/* index in maps, or -1 */
 	int			last_errno;	/* of the previous command */
 	bool			transient;	/* an `xfs_io -c` line's task */
+	bool			busy;		/* a command of it is in flight (conc.c) */
 };
 
 struct io_task *io_task_create(struct task_struct *t);

@@ -19,6 +19,8 @@ struct scn_line {
 	int		argc;
 	char		**argv;
 	int		*cols;		/* 1-based column of each word */
+	bool		background;	/* ended in `&` */
+	int		bg_col;		/* the `&`'s column */
 };
 
 struct scn {
@@ -111,6 +113,7 @@ struct cmdctx {
 	const struct cmdinfo	*ci;
 	struct task_struct	*t;		/* the task it runs in, or NULL */
 	struct io_task		*io;		/* that task's xfs_io state */
+	struct lock_ctx		*kctx;		/* no task: its kernel context (NULL: kworker) */
 	int			word0;		/* index of the command word */
 	bool			opt[128];
 	const char		*optarg[128];
@@ -144,6 +147,17 @@ struct run_opts {
 	struct run_result *result;	/* optional: filled for `compare` */
 	int		inject;	/* test-only: enum inject_tag (0: DAXSIM_INJECT's) */
 	uint64_t	io_limit;	/* bytes one command may move; 0: IO_LIMIT_DEFAULT */
+	/* the scheduler (Concurrency v2): a schedule to replay, explore's hooks */
+	const char	*schedule;
+	int		sched_policy;		/* enum sched_policy */
+	int		pct_depth;
+	const int	*sched_prefix;
+	int		sched_nprefix;
+	void		(*sched_log)(int decision, int chosen, int current, int nrunnable,
+				     const int *runnable, void *arg);
+	void		*sched_log_arg;
+	bool		force_scheduler;	/* explore: even without `&` */
+	int		sched_fd;		/* > 0: the run's schedule is written here */
 };
 
 /*

@@ -712,6 +712,16 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			g_array_free(cols, TRUE);
 			continue;
 		}
+		/* `LINE &`: the command runs in the background (Concurrency v2) */
+		if ((int)words->len - first >= 2 &&
+		    !strcmp(words->pdata[words->len - 1], "&")) {
+			ln->background = true;
+			ln->bg_col = g_array_index(cols, int, (int)words->len - 1);
+			g_free(words->pdata[words->len - 1]);
+			words->pdata[words->len - 1] = NULL;
+			g_ptr_array_set_size(words, words->len - 1);
+			g_array_set_size(cols, cols->len - 1);
+		}
 		ln->argc = (int)words->len - first;
 		ln->argv = g_new0(char *, ln->argc + 1);
 		ln->cols = g_new0(int, ln->argc + 1);

@@ -11,6 +11,7 @@
 #include "lockdep.h"
 #include "memmap.h"
 #include "mm.h"
+#include "scheduler.h"
 #include "share.h"
 #include "sim.h"
 #include "trace.h"
@@ -169,16 +170,54 @@ static void slot_delete(struct address_space *mapping, pgoff_t index)
 	g_tree_remove(mapping->i_pages, &index);
 }
 
-/* Take the entry lock (a bit in the value, under xa_lock). */
-static void dax_lock_slot(struct address_space *mapping, pgoff_t base,
+struct entry_wait {
+	struct address_space	*mapping;
+	pgoff_t			base;
+};
+
+/* wait_entry_unlocked()'s condition: the entry at base is gone or unlocked. */
+static bool entry_unlocked(void *arg)
+{
+	const struct entry_wait *w = arg;
+	struct dax_slot *slot = g_tree_lookup(w->mapping->i_pages, &w->base);
+
+	return !slot || !dax_is_locked(slot->entry);
+}
+
+/*
+ * Take the entry lock (a bit in the value, under xa_lock).  A locked entry
+ * means another task holds it: sleep until it is unlocked (the scheduler;
+ * without one nobody could unlock it) and return false -- the entry may be
+ * another one by then, so the caller looks it up again, as
+ * get_unlocked_entry() does.
+ */
+static bool dax_lock_slot(struct address_space *mapping, pgoff_t base,
 			  struct dax_slot *slot, const char *func)
 {
-	if (dax_is_locked(slot->entry))
-		panic("%s: entry %llu:%llu already locked (would sleep forever)",
-			func, (unsigned long long)mapping->id,
-			(unsigned long long)base);
+	if (dax_is_locked(slot->entry)) {
+		struct entry_wait w = { mapping, base };
+
+		sched_sleep_until(entry_unlocked, &w, &lc_dax_entry,
+				  entry_lock_inst(mapping, base), func);
+		return false;
+	}
 	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, base), LOCK_EXCL, 0, func);
 	slot->entry |= DAX_LOCKED;
+	return true;
+}
+
+/* Lock the entry stored at @base, waiting for it; NULL once it is gone. */
+static struct dax_slot *dax_lock_index(struct address_space *mapping, pgoff_t base,
+				       const char *func)
+{
+	for (;;) {
+		struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+
+		if (!slot)
+			return NULL;
+		if (dax_lock_slot(mapping, base, slot, func))
+			return slot;
+	}
 }
 
 void dax_unlock_entry(struct address_space *mapping, pgoff_t base)
@@ -197,11 +236,14 @@ void dax_unlock_entry(struct address_space *mapping, pgoff_t base)
 bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
 			    pgoff_t *base, unsigned long *entry)
 {
-	struct dax_slot *slot = dax_lookup_slot(mapping, index, base);
+	struct dax_slot *slot;
 
+retry:
+	slot = dax_lookup_slot(mapping, index, base);
 	if (!slot || !dax_is_real_entry(slot->entry))
 		return false;
-	dax_lock_slot(mapping, *base, slot, __func__);
+	if (!dax_lock_slot(mapping, *base, slot, __func__))
+		goto retry;
 	*entry = slot->entry;
 	return true;
 }
@@ -218,6 +260,7 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 	struct dax_slot *slot;
 	pgoff_t b;
 
+retry:
 	if (order == PMD_ORDER) {
 		pgoff_t start = index & ~PG_PMD_COLOUR, end = start + PG_PMD_COLOUR;
 		GTreeNode *n = g_tree_lower_bound(mapping->i_pages, &start);
@@ -231,7 +274,8 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 				      (unsigned long long)index);
 				return VM_FAULT_FALLBACK;
 			}
-			dax_lock_slot(mapping, start, slot, __func__);
+			if (!dax_lock_slot(mapping, start, slot, __func__))
+				goto retry;
 			*base = start;
 			*entryp = slot->entry;
 			return 0;
@@ -244,7 +288,8 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 			/* Downgrade a zero/empty PMD entry to PTEs. */
 			unsigned long old;
 
-			dax_lock_slot(mapping, b, slot, __func__);
+			if (!dax_lock_slot(mapping, b, slot, __func__))
+				goto retry;
 			old = slot->entry;
 			if (dax_is_zero_entry(old))
 				unmap_mapping_pages(mapping, b, PG_PMD_NR, false);
@@ -259,7 +304,8 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 			slot = NULL;
 		}
 		if (slot) {
-			dax_lock_slot(mapping, b, slot, __func__);
+			if (!dax_lock_slot(mapping, b, slot, __func__))
+				goto retry;
 			*base = b;
 			*entryp = slot->entry;
 			return 0;
@@ -272,7 +318,8 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 	slot_store(mapping, b, DAX_EMPTY | (order ? DAX_PMD : 0));
 	sim_unlock(xa_lock, mapping->id);
 	slot = g_tree_lookup(mapping->i_pages, &b);
-	dax_lock_slot(mapping, b, slot, __func__);
+	if (!dax_lock_slot(mapping, b, slot, __func__))
+		goto retry;	/* not reached: the empty entry was just stored */
 	*base = b;
 	*entryp = slot->entry;
 	return 0;
@@ -316,13 +363,16 @@ static bool delete_one(struct address_space *mapping, pgoff_t index,
 		       struct dax_slot *slot, void *arg)
 {
 	struct delete_args *d = arg;
-	unsigned long entry = slot->entry;
+	unsigned long entry;
 
 	if (d->only_clean && (slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE))) {
 		d->busy = true;
 		return true;
 	}
-	dax_lock_slot(mapping, index, slot, "__dax_invalidate_entry");
+	slot = dax_lock_index(mapping, index, "__dax_invalidate_entry");
+	if (!slot)
+		return true;	/* it went while we slept */
+	entry = slot->entry & ~DAX_LOCKED;
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	dax_disassociate_entry(entry, mapping, index, !d->only_clean);
 	slot_delete(mapping, index);
@@ -374,7 +424,9 @@ static bool writeback_one(struct address_space *mapping, pgoff_t index,
 	if (!(slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE)))
 		return true;
 	/* dax_writeback_one: lock, mkclean every vma, flush, clear DIRTY. */
-	dax_lock_slot(mapping, index, slot, "dax_writeback_one");
+	slot = dax_lock_index(mapping, index, "dax_writeback_one");
+	if (!slot)
+		return true;
 	slot->marks &= ~PAGECACHE_TAG_TOWRITE;
 	mapping_mkclean(mapping, index, 1UL << dax_entry_order(slot->entry));
 	slot->marks &= ~PAGECACHE_TAG_DIRTY;

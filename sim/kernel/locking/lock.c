@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "lock.h"
+#include "scheduler.h"
 
 #define X(n, r, k, s) struct lock_class lc_##n = { #n, r, k, s, 0 };
 LOCK_CLASSES(X)
@@ -65,6 +66,8 @@ void lock_acquire(const struct lock_class *cls, uint64_t inst,
 	}
 	if (ctx->depth >= MAX_HELD_LOCKS)
 		panic("%s: held-lock stack overflow", func);
+	if (sched_active())	/* a scheduling point; sleep while another task holds it */
+		sched_lock_acquire(cls, inst, mode, func);
 	hl = &ctx->held[ctx->depth++];
 	*hl = (struct held_lock){ cls, inst, mode, subclass, func, sim_cur_line };
 	total_held++;
@@ -85,6 +88,8 @@ void lock_release(const struct lock_class *cls, uint64_t inst, const char *func)
 			ctx->held[j] = ctx->held[j + 1];
 		ctx->depth--;
 		total_held--;
+		if (sched_active())
+			sched_lock_release(cls, inst);
 		if (lock_hooks && lock_hooks->release)
 			lock_hooks->release(ctx, &hl);
 		return;
@@ -159,6 +164,8 @@ void lock_reacquire_after_wait(const struct lock_class *cls, uint64_t inst, cons
 		panic("%s: held-lock stack overflow", func);
 	if (pos > ctx->depth)
 		pos = ctx->depth;
+	if (sched_active())	/* schedule(): others run; then take it again */
+		sched_lock_acquire(cls, inst, hl.mode, func);
 	/* back at its old place: the locks below it are the ones it nests in */
 	for (int j = ctx->depth; j > pos; j--)
 		ctx->held[j] = ctx->held[j - 1];

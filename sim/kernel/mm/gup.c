@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scheduler.h"
 #include "memmap.h"
 #include "memory_failure.h"
 #include "mm.h"
@@ -56,6 +57,7 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 			}
 		}
 		/* the user fault handler or GUP takes mmap_lock for the fault */
+		sched_point("fault", who);
 		lock_acquire(&lc_mmap_lock, (uint64_t)t->pid, LOCK_SHARED, 0, who);
 		ret = handle_mm_fault(vma, addr, write);
 		lock_release(&lc_mmap_lock, (uint64_t)t->pid, who);

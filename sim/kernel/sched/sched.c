@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The deterministic scheduler (see sched.h).  Every switch goes through
+ * the main context: a fiber that yields names the fiber to run next and
+ * switches to main, which resumes it.  A sleeping fiber is runnable again
+ * when its condition holds (a lock nobody else holds incompatibly, an
+ * unlocked DAX entry): the scheduler re-checks sleepers at every decision,
+ * so no wakeup is lost and none is needed.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bug.h"
+#include "fiber.h"
+#include "lockdep.h"
+#include "scheduler.h"
+#include "trace.h"
+
+struct fiber {
+	char			*name;
+	int			index;		/* creation order */
+	struct fiber_stack	*stack;
+	struct lock_ctx		*lctx;
+	void			(*fn)(void *arg);
+	void			*arg;
+	bool			done;
+	/* asleep: runnable again when ready(ready_arg) */
+	bool			asleep;
+	bool			(*ready)(void *arg);
+	void			*ready_arg;
+	struct sched_wait	wait;
+	int			prio;		/* PCT */
+	/* the globals it runs with, while it is switched out */
+	struct lock_ctx		*saved_lctx;
+	int			saved_line;
+	struct lockdep_here	saved_here;
+};
+
+/* A holder of a lock instance (the lock registry, for sleeping on locks). */
+struct holder {
+	const struct lock_ctx	*ctx;
+	enum lock_mode		mode;
+	int			count;
+};
+
+struct replay_item {
+	char	*name;
+	char	*point;
+	int	decision;
+};
+
+static struct {
+	bool			on;
+	struct sched_opts	opts;
+	GRand			*rand;
+	GPtrArray		*fibers;	/* alive, creation order */
+	int			next_index;
+	struct fiber		*current;	/* running, or NULL (main) */
+	struct fiber		*next;		/* chosen by a yielding fiber */
+	struct fiber_stack	*main;
+	int			decisions;
+	GString			*schedule;
+	GString			*report;
+	GArray			*replay;	/* struct replay_item */
+	guint			ri;
+	GHashTable		*holders;	/* lookups only: key -> GArray of holder */
+	int			pct_changes[8];
+	int			npct;
+	int			result;
+} S;
+
+bool sched_active(void)
+{
+	return S.on;
+}
+
+static void free_holders(gpointer p)
+{
+	g_array_free(p, TRUE);
+}
+
+static int parse_replay(const char *str)
+{
+	gchar **items = g_strsplit_set(str, " \t", -1);
+
+	for (int i = 0; items[i]; i++) {
+		struct replay_item it;
+		char *colon, *slash;
+
+		if (!*items[i])
+			continue;
+		colon = strchr(items[i], ':');
+		slash = strrchr(items[i], '/');
+		if (!colon || !slash || slash < colon) {
+			g_strfreev(items);
+			return -1;
+		}
+		it.name = g_strndup(items[i], (gsize)(colon - items[i]));
+		it.point = g_strndup(colon + 1, (gsize)(slash - colon - 1));
+		it.decision = atoi(slash + 1);
+		g_array_append_val(S.replay, it);
+	}
+	g_strfreev(items);
+	return 0;
+}
+
+void sched_start(const struct sched_opts *opts)
+{
+	memset(&S, 0, sizeof(S));
+	S.on = true;
+	S.opts = *opts;
+	S.rand = g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32)));
+	S.fibers = g_ptr_array_new();
+	S.main = fiber_stack_main();
+	S.schedule = g_string_new(NULL);
+	S.report = g_string_new(NULL);
+	S.replay = g_array_new(FALSE, FALSE, sizeof(struct replay_item));
+	S.holders = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, free_holders);
+	if (opts->replay && parse_replay(opts->replay))
+		g_string_printf(S.report, "schedule: cannot parse '%s' (want NAME:POINT/K ...)",
+				opts->replay);
+	S.npct = 0;
+	if (opts->policy == SCHED_PCT)
+		for (int i = 0; i < opts->pct_depth - 1 && i < (int)G_N_ELEMENTS(S.pct_changes); i++)
+			S.pct_changes[S.npct++] = g_rand_int_range(S.rand, 1, 64);
+}
+
+void sched_stop(void)
+{
+	if (!S.on)
+		return;
+	for (guint i = 0; i < S.fibers->len; i++) {
+		struct fiber *f = g_ptr_array_index(S.fibers, i);
+
+		fiber_stack_free(f->stack);
+		g_free(f->name);
+		g_free(f);
+	}
+	g_ptr_array_free(S.fibers, TRUE);
+	fiber_stack_free(S.main);
+	g_rand_free(S.rand);
+	g_string_free(S.schedule, TRUE);
+	g_string_free(S.report, TRUE);
+	for (guint i = 0; i < S.replay->len; i++) {
+		g_free(g_array_index(S.replay, struct replay_item, i).name);
+		g_free(g_array_index(S.replay, struct replay_item, i).point);
+	}
+	g_array_free(S.replay, TRUE);
+	g_hash_table_destroy(S.holders);
+	memset(&S, 0, sizeof(S));
+}
+
+int sched_replay_done(void)
+{
+	const struct replay_item *it;
+
+	if (!S.on || S.ri >= S.replay->len)
+		return SCHED_OK;
+	it = &g_array_index(S.replay, struct replay_item, S.ri);
+	g_string_printf(S.report, "schedule diverged at step %d: expected %s at %s, found the end of the run",
+			it->decision, it->name, it->point);
+	S.result = SCHED_DIVERGED;
+	return SCHED_DIVERGED;
+}
+
+const char *sched_report(void)
+{
+	return S.report ? S.report->str : "";
+}
+
+const char *sched_schedule(void)
+{
+	return S.schedule ? S.schedule->str : "";
+}
+
+const char *fiber_name(const struct fiber *f)
+{
+	return f->name;
+}
+
+bool fiber_done(const struct fiber *f)
+{
+	return f->done;
+}
+
+static void fiber_entry(void)
+{
+	struct fiber *f = S.current;
+
+	f->fn(f->arg);
+	f->done = true;
+	S.next = NULL;
+	fiber_switch(f->stack, S.main, true);
+}
+
+struct fiber *sched_spawn(const char *name, struct lock_ctx *ctx, int line,
+			  void (*fn)(void *arg), void *arg)
+{
+	struct fiber *f = g_new0(struct fiber, 1);
+
+	f->name = g_strdup(name);
+	f->index = S.next_index++;
+	f->stack = fiber_stack_new(fiber_entry);
+	f->lctx = ctx;
+	f->fn = fn;
+	f->arg = arg;
+	f->prio = g_rand_int_range(S.rand, 1000, 2000);
+	f->saved_lctx = ctx;
+	f->saved_line = line;
+	f->saved_here = lockdep_here;
+	g_ptr_array_add(S.fibers, f);
+	return f;
+}
+
+void fiber_free(struct fiber *f)
+{
+	if (!f)
+		return;
+	BUG_ON(!f->done);
+	g_ptr_array_remove(S.fibers, f);
+	fiber_stack_free(f->stack);
+	g_free(f->name);
+	g_free(f);
+}
+
+static bool runnable(struct fiber *f)
+{
+	if (f->done)
+		return false;
+	if (f->asleep && f->ready && f->ready(f->ready_arg))
+		f->asleep = false;
+	return !f->asleep;
+}
+
+/* The default: the current fiber while it can run, else the oldest runnable. */
+static struct fiber *default_choice(struct fiber *cur, struct fiber **run, int n)
+{
+	if (cur && runnable(cur))
+		return cur;
+	return n ? run[0] : NULL;
+}
+
+static struct fiber *by_name(struct fiber **run, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(run[i]->name, name))
+			return run[i];
+	return NULL;
+}
+
+static void diverged(const char *what, const char *point, struct fiber **run, int n)
+{
+	const struct replay_item *it = &g_array_index(S.replay, struct replay_item, S.ri);
+
+	g_string_printf(S.report, "schedule diverged at step %d: expected %s at %s, found %s (runnable:",
+			it->decision, it->name, it->point, what ? what : point);
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(S.report, " %s", run[i]->name);
+	g_string_append(S.report, ")");
+	S.result = SCHED_DIVERGED;
+}
+
+/*
+ * Choose the fiber to run at a point of @cur (NULL: from main, after a
+ * fiber ended or fell asleep).  NULL when nothing can run.
+ */
+static struct fiber *choose(struct fiber *cur, const char *point)
+{
+	struct fiber *run[64], *pick, *def;
+	int n = 0, idx[64], running;
+
+	for (guint i = 0; i < S.fibers->len && n < (int)G_N_ELEMENTS(run); i++) {
+		struct fiber *f = g_ptr_array_index(S.fibers, i);
+
+		if (runnable(f)) {
+			idx[n] = f->index;
+			run[n++] = f;
+		}
+	}
+	def = default_choice(cur, run, n);
+	if (n < 2)
+		return def;
+	pick = def;
+	if (S.ri < S.replay->len) {
+		const struct replay_item *it = &g_array_index(S.replay, struct replay_item, S.ri);
+
+		if (it->decision == S.decisions) {
+			pick = by_name(run, n, it->name);
+			if (!pick || strcmp(it->point, point)) {
+				diverged(pick ? point : NULL, point, run, n);
+				pick = def;
+			}
+			S.ri++;
+		}
+	} else if (S.decisions < S.opts.nprefix) {
+		pick = NULL;
+		for (int i = 0; i < n; i++)
+			if (run[i]->index == S.opts.prefix[S.decisions])
+				pick = run[i];
+		if (!pick) {
+			g_string_printf(S.report, "explore: prefix diverged at decision %d", S.decisions);
+			S.result = SCHED_DIVERGED;
+			pick = def;
+		}
+	} else if (S.opts.policy == SCHED_RANDOM) {
+		pick = run[g_rand_int_range(S.rand, 0, n)];
+	} else if (S.opts.policy == SCHED_PCT) {
+		for (int i = 0; i < S.npct; i++)
+			if (S.pct_changes[i] == S.decisions && cur)
+				cur->prio = i;	/* below every initial priority */
+		pick = run[0];
+		for (int i = 1; i < n; i++)
+			if (run[i]->prio > pick->prio)
+				pick = run[i];
+	}
+	running = cur && runnable(cur) ? cur->index : -1;
+	if (S.opts.log)
+		S.opts.log(S.decisions, pick->index, running, n, idx, S.opts.log_arg);
+	if (pick != def)
+		g_string_append_printf(S.schedule, "%s%s:%s/%d", S.schedule->len ? " " : "",
+				       pick->name, point, S.decisions);
+	S.decisions++;
+	return pick;
+}
+
+/* Resume @f from main until it yields, sleeps or ends. */
+static void resume(struct fiber *f)
+{
+	struct lock_ctx *m_lctx = lock_current;
+	int m_line = sim_cur_line;
+	struct lockdep_here m_here = lockdep_here;
+
+	lock_current = f->saved_lctx;
+	sim_cur_line = f->saved_line;
+	lockdep_here = f->saved_here;
+	S.current = f;
+	fiber_switch(S.main, f->stack, false);
+	S.current = NULL;
+	f->saved_lctx = lock_current;
+	f->saved_line = sim_cur_line;
+	f->saved_here = lockdep_here;
+	lock_current = m_lctx;
+	sim_cur_line = m_line;
+	lockdep_here = m_here;
+}
+
+/* In a fiber: give the CPU to S.next (or whoever main picks) and come back later. */
+static void yield_to_main(void)
+{
+	struct fiber *f = S.current;
+
+	fiber_switch(f->stack, S.main, false);
+}
+
+static void report_deadlock(void)
+{
+	g_string_printf(S.report, "every unfinished command is asleep\n");
+	for (guint i = 0; i < S.fibers->len; i++) {
+		struct fiber *f = g_ptr_array_index(S.fibers, i);
+
+		if (f->done)
+			continue;
+		g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on %s/%llu (%s)\n",
+				       f->name, f->saved_line, f->wait.func ? f->wait.func : "?",
+				       f->wait.cls ? f->wait.cls->name : "?",
+				       (unsigned long long)f->wait.inst,
+				       f->wait.mode == LOCK_SHARED ? "shared" : "exclusive");
+		for (int k = 0; k < f->lctx->depth; k++) {
+			const struct held_lock *hl = &f->lctx->held[k];
+
+			g_string_append_printf(S.report, "    holds %s/%llu (%s), taken in %s at line %d\n",
+					       hl->cls->name, (unsigned long long)hl->inst,
+					       hl->mode == LOCK_SHARED ? "shared" : "exclusive",
+					       hl->func, hl->line);
+		}
+	}
+	g_string_append_printf(S.report, "  schedule: %s", S.schedule->len ? S.schedule->str : "(default)");
+	S.result = SCHED_DEADLOCK;
+}
+
+int sched_run_until(struct fiber *target)
+{
+	BUG_ON(S.current);
+	while (S.result == SCHED_OK) {
+		struct fiber *f = S.next;
+		bool pending = false;
+
+		S.next = NULL;
+		if (target && target->done)
+			break;
+		for (guint i = 0; i < S.fibers->len; i++)
+			if (!((struct fiber *)g_ptr_array_index(S.fibers, i))->done)
+				pending = true;
+		if (!pending)
+			break;
+		if (!f || !runnable(f))
+			f = choose(NULL, "schedule");
+		if (S.result != SCHED_OK)
+			break;
+		if (!f) {
+			report_deadlock();
+			break;
+		}
+		resume(f);
+	}
+	return S.result;
+}
+
+void sched_point(const char *what, const char *func)
+{
+	struct fiber *cur = S.current, *pick;
+	char point[96];
+
+	if (!S.on || !cur || S.result != SCHED_OK)
+		return;
+	snprintf(point, sizeof(point), "%s@%s", what, func);
+	pick = choose(cur, point);
+	if (pick && pick != cur) {
+		S.next = pick;
+		yield_to_main();
+	}
+}
+
+void sched_sleep_until(bool (*ready)(void *arg), void *arg,
+		       const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	struct fiber *cur = S.current;
+
+	if (!S.on || !cur)
+		panic("%s: would sleep forever on %s/%llu (no other task can run)", func,
+		      cls ? cls->name : "?", (unsigned long long)inst);
+	while (!ready(arg)) {
+		cur->asleep = true;
+		cur->ready = ready;
+		cur->ready_arg = arg;
+		cur->wait = (struct sched_wait){ cls, inst, LOCK_EXCL, func };
+		trace("%s sleeps on %s/%llu", cur->name, cls ? cls->name : "?",
+		      (unsigned long long)inst);
+		S.next = NULL;
+		yield_to_main();
+		if (S.result != SCHED_OK)
+			yield_to_main();	/* the run is over: never resumed */
+	}
+	cur->asleep = false;
+	cur->ready = NULL;
+}
+
+/* The lock registry -------------------------------------------------------- */
+static int64_t holder_key(const struct lock_class *cls, uint64_t inst)
+{
+	return ((int64_t)cls->id << 56) ^ (int64_t)inst;
+}
+
+struct lock_want {
+	const struct lock_class	*cls;
+	uint64_t		inst;
+	enum lock_mode		mode;
+	const struct lock_ctx	*ctx;
+};
+
+static bool lock_free_for(void *arg)
+{
+	const struct lock_want *w = arg;
+	int64_t key = holder_key(w->cls, w->inst);
+	GArray *h = g_hash_table_lookup(S.holders, &key);
+
+	for (guint i = 0; h && i < h->len; i++) {
+		const struct holder *ho = &g_array_index(h, struct holder, i);
+
+		if (ho->ctx != w->ctx && (w->mode == LOCK_EXCL || ho->mode == LOCK_EXCL))
+			return false;
+	}
+	return true;
+}
+
+void sched_lock_acquire(const struct lock_class *cls, uint64_t inst,
+			enum lock_mode mode, const char *func)
+{
+	struct lock_want w = { cls, inst, mode, lock_current };
+	int64_t key;
+	GArray *h;
+	struct holder ho = { lock_current, mode, 1 };
+
+	if (!S.on || !S.current || cls->kind == LK_PSEUDO)
+		return;
+	sched_point(cls->name, func);
+	if (!lock_free_for(&w)) {
+		sched_sleep_until(lock_free_for, &w, cls, inst, func);
+		S.current->wait.mode = mode;
+	}
+	key = holder_key(cls, inst);
+	h = g_hash_table_lookup(S.holders, &key);
+	if (!h) {
+		int64_t *k = g_new(int64_t, 1);
+
+		*k = key;
+		h = g_array_new(FALSE, FALSE, sizeof(struct holder));
+		g_hash_table_insert(S.holders, k, h);
+	}
+	for (guint i = 0; i < h->len; i++) {
+		struct holder *x = &g_array_index(h, struct holder, i);
+
+		if (x->ctx == lock_current) {
+			x->count++;
+			return;
+		}
+	}
+	g_array_append_val(h, ho);
+}
+
+void sched_lock_release(const struct lock_class *cls, uint64_t inst)
+{
+	int64_t key;
+	GArray *h;
+
+	if (!S.on || cls->kind == LK_PSEUDO)
+		return;
+	key = holder_key(cls, inst);
+	h = g_hash_table_lookup(S.holders, &key);
+	for (guint i = 0; h && i < h->len; i++) {
+		struct holder *x = &g_array_index(h, struct holder, i);
+
+		if (x->ctx == lock_current) {
+			if (--x->count == 0)
+				g_array_remove_index(h, i);
+			return;
+		}
+	}
+}
