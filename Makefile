@@ -109,6 +109,12 @@ layercheck:
 layercheck-update:
 	/usr/bin/python3 harness/layering.py --update
 
+# Every file and C name docs/architecture.md cites exists (harness/doccheck.py;
+# DOCS=... for other documents).
+DOCS ?= docs/architecture.md
+doccheck:
+	/usr/bin/python3 harness/doccheck.py $(DOCS)
+
 # The observed lock graph of every scenario under DESIGN, drawn by graphviz.
 DESIGN ?= mainline
 lockgraph: deps
