@@ -260,8 +260,8 @@ static void print_buflookup(const struct sim_buflookup *bl)
 	report_row(what, bl->hot[last].median_ns, "ns", base, bl->hot[0].median_ns, 0);
 	report_note("O(1) expects 1M/1k = 1x in work: %.2fx with random keys, %.2fx with cached slots.  A random key in",
 		    r, rs);
-	report_note("1M masters misses the caches once (its slot; the buffer for the length check, when it is found);");
-	report_note("the lookups of a pass are independent, so those misses overlap");
+	report_note("1M masters misses the caches once (its slot holds daddr, length and buffer pointer: no buffer is");
+	report_note("read); at 1k every slot is in L1.  The lookups of a pass are independent, so their misses overlap");
 	report_target("lookup, 1M masters, random keys", bl->st[last].median_ns, "ns",
 		      LOOKUP_TARGET_NS, "(design.md: XFS hashes its buffer cache)");
 	report_target("lookup flatness, 1M / 1k masters, random", r, "x", LOOKUP_FLAT_X,
