@@ -259,16 +259,41 @@ def analyse(tree):
 
 
 def grants(tree, path, baseline):
-    """The extra -I dirs PATH's include closure needs for its baselined includes."""
+    """The extra -I dirs compiling PATH needs because of baselined includes.
+
+    Walks PATH's include closure with PATH's own search path (each header's
+    own directory first, then PATH's layer dirs plus the grants so far).  An
+    include that does not resolve there is granted the directory it
+    resolves in when it is baselined, or when the header holding it was
+    itself reached through a grant (it belongs to another layer and may use
+    that layer's dirs).  Anything else is a plain violation: no grant, so
+    --compile fails on it as the static check does."""
+    layer = tree.layer_of(path)
+    dirs = list(layer.dirs) if layer else []
     extra = []
-    for f in sorted(tree.closure(path)):
-        for _, x in tree.includes(f):
-            if (f, x) in baseline:
-                d, p = tree.find(x, tree.all_dirs)
-                if d is not None and d not in extra:
-                    layer = tree.layer_of(path)
-                    if layer is None or d not in layer.dirs:
-                        extra.append(d)
+    changed = True
+    while changed:
+        changed = False
+        seen, todo = set(), [path]
+        while todo:
+            f = todo.pop()
+            if f in seen:
+                continue
+            seen.add(f)
+            foreign = tree.layer_of(f) is not layer
+            for _, x in tree.includes(f):
+                d, p = tree.find(x, [os.path.dirname(f) or "."] + dirs + extra)
+                if p is None:
+                    d, p = tree.find(x, tree.all_dirs)
+                    if p is None:
+                        continue
+                    if (f, x) in baseline or foreign:
+                        if d not in extra:
+                            extra.append(d)
+                            changed = True
+                    else:
+                        continue
+                todo.append(p)
     return extra
 
 

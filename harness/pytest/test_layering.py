@@ -149,6 +149,36 @@ def test_compile_mode_enforces_the_rule(tree):
     assert re.search(r"layercheck --compile: \d+ files, \d+ failed: FAIL", r.stdout)
 
 
+def test_compile_grant_follows_the_baselined_header(tree):
+    """A baselined upward include of a header that itself includes from its
+    own layer's dirs: the includer compiles with both directories granted."""
+    t = layering.Tree(tree)
+    kernel = t.layer_of(next(f for f in t.files if f.startswith("sim/kernel/")))
+    upper = next(l for l in t.layers if l is not kernel and
+                 set(kernel.dirs) < set(l.dirs) and len(l.dirs) >= len(kernel.dirs) + 2)
+    own = [f for f in t.files if f.endswith(".h") and t.layer_of(f) is upper]
+    side = [f for f in t.files if f.endswith(".h") and t.layer_of(f) not in (kernel, upper)
+            and any(layering.under(f, d) for d in upper.dirs)]
+    assert own and side, "no headers to build the case from"
+    h_up, h_side = own[0], side[0]
+    x_up, x_side = h_up.rsplit("/", 1)[1], h_side.rsplit("/", 1)[1]
+    src = next(f for f in t.files if f.endswith(".c") and t.layer_of(f) is kernel
+               and all(x not in (tree / f).read_text() for x in (x_up, x_side)))
+    before = failed_compiles(run(tree, "--compile").stdout)
+    (tree / src).write_text(f'#include "{x_up}"\n' + (tree / src).read_text())
+    (tree / h_up).write_text(f'#include "{x_side}"\n' + (tree / h_up).read_text())
+    bl = tree / "harness/layering/baseline.txt"
+    bl.write_text(bl.read_text() + f'{src} "{x_up}" -- test: known\n')
+    r = run(tree)
+    assert f'note: {src}:1: includes "{x_up}" from {upper.name}' in r.stdout
+    assert f'{h_up}:1: includes' not in r.stdout      # allowed for its own layer
+    t = layering.Tree(tree)
+    granted = set(layering.grants(t, src, layering.read_baseline(t)))
+    assert granted >= {h_up.rsplit("/", 1)[0], h_side.rsplit("/", 1)[0]}, granted
+    r = run(tree, "--compile")
+    assert failed_compiles(r.stdout) == before, r.stdout
+
+
 def test_usage_errors(tree):
     bl = tree / "harness/layering/baseline.txt"
     bl.write_text(bl.read_text() + "no quotes here\n")
