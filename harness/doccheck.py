@@ -10,7 +10,9 @@ What is checked
       (or .[ch]).  It must match a file or directory of the tree: relative to
       the root, to the document's directory, or as the tail of a tree path
       (`xfs_buf.c`, `unit/`).  Globs must match at least one.  A trailing
-      :LINE is ignored; paths under build/ (make's outputs) are not checked.
+      :LINE is ignored; paths under build/ (make's outputs) are not checked,
+      nor templates with an all-capitals word (`scenarios/NAME.scn`, `DIR/**`)
+      that match nothing.
     - a call: NAME() or NAME(args) -> NAME must be defined.
     - `struct NAME ...` -> NAME must be defined (struct, union, enum, typedef).
     - a bare identifier that looks like a kernel name: snake_case or
@@ -22,6 +24,7 @@ What is checked
   under sim/, models/, fuzz/, harness/, comments left out: a function
   definition or prototype, a #define, a struct/union/enum tag or typedef
   name, an enumerator, a file-scope variable or ops table, a struct member,
+  a variable of the Makefile or a */*.mk file (`layer_inc`),
   the first argument of an X-macro table row (lock classes), a string
   literal that is exactly the name (lock and trace sites name the kernel
   path they model), or the stem of a source file (`xfs_rmap`).
@@ -87,6 +90,8 @@ DEF_RES = [
 ENUM_BODY_RE = re.compile(r"\benum\b[^{;()]*\{([^}]*)\}")
 ENUMERATOR_RE = re.compile(rf"^\s*({IDENT})")
 STRING_NAME_RE = re.compile(rf'"({IDENT})"')          # a kernel path named as a site string
+MAKE_VAR_RE = re.compile(rf"^(?:(?:override|export)[ \t]+)?({IDENT})[ \t]*[:?+!]?=|"
+                         rf"^define[ \t]+({IDENT})", re.M)
 PY_DEF_RE = re.compile(rf"^[ \t]*(?:def|class)[ \t]+({IDENT})", re.M)
 COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 C_KEYWORDS = {"if", "for", "while", "switch", "return", "sizeof", "else", "do", "case",
@@ -152,6 +157,10 @@ class Tree:
                     elif p.suffix == ".py" and p.is_file():
                         names.update(m.group(1) for m in
                                      PY_DEF_RE.finditer(p.read_text(errors="replace")))
+            for mk in [self.root / "Makefile"] + sorted(self.root.glob("*/*.mk")):
+                if mk.is_file():
+                    text = mk.read_text(errors="replace")
+                    names.update(m.group(1) or m.group(2) for m in MAKE_VAR_RE.finditer(text))
             self._defs = names - C_KEYWORDS
         return self._defs
 
@@ -186,7 +195,16 @@ def linux_spans(line):
 
 def is_path(tok):
     return PATH_RE.match(tok) is not None and (
-        "/" in tok or tok.endswith(PATH_EXT)) and not re.search(r"\[\]", tok)
+        "/" in tok or tok.endswith(PATH_EXT)) and not re.search(r"\[\]", tok) \
+        and not re.match(r"^\.\w+$", tok)                     # a bare extension
+
+
+PLACEHOLDER_RE = re.compile(r"(?:^|[/._-])[A-Z]{2,}(?=$|[/._-])")
+
+
+def is_template(tok):
+    """`scenarios/NAME.scn`, `DIR/**`: a path with an all-capitals word."""
+    return PLACEHOLDER_RE.search(tok) is not None
 
 
 def classify(tok):
@@ -273,7 +291,8 @@ def check(tree, doc, out):
     missing = checked = 0
     for n, kind, tok in tokens(docpath.read_text(errors="replace")):
         checked += 1
-        ok = tree.exists(tok, docdir) if kind == "path" else tok in tree.defs()
+        ok = tree.exists(tok, docdir) or is_template(tok) if kind == "path" \
+            else tok in tree.defs()
         if not ok:
             out.write(f"{shown}:{n}: '{tok}' not found\n")
             missing += 1
@@ -305,4 +324,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(1)

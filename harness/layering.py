@@ -446,7 +446,8 @@ def main(argv=None):
     ap.add_argument("--baseline", help="baseline (default ROOT/harness/layering/baseline.txt)")
     ap.add_argument("--compile", action="store_true", help="compile each file (see above)")
     ap.add_argument("--update", action="store_true", help="rewrite the baseline")
-    ap.add_argument("--cc", default=os.environ.get("CC") or "cc", help="compiler (default $CC or cc)")
+    ap.add_argument("--cc", default=os.environ.get("CC") or "cc",
+                    help="compiler (default $CC or cc)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel compiles (at most 2)")
     try:
         args = ap.parse_args(argv)

@@ -54,6 +54,7 @@ def tree(tmp_path):
     (tmp_path / "harness/tool.py").write_text("def read_baseline(x):\n    pass\n")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/other.md").write_text("x\n")
+    (tmp_path / "Makefile").write_text("layer_inc = $(x)\nLAYERS := a\ndefine make_rule\nendef\n")
     return tmp_path
 
 
@@ -100,6 +101,15 @@ def test_missing_names_and_paths_fail(tree):
         "docs/architecture.md:5: 'xfs_file_read/write' not found",
     ]
     assert r.stdout.rstrip().endswith("8 not found: FAIL")
+
+
+def test_templates_extensions_make_variables(tree):
+    r = doc(tree, """\
+        Each `.c` and `.h` under `DIR/**`, `scenarios/NAME.scn`, `build/x/y.svg`;
+        `layer_inc`, `LAYERS`, `make_rule()`, but `harness/NOPE/x.py` is a template
+        and `harness/nope.py` is missing.
+        """)
+    assert missing(r) == ["docs/architecture.md:3: 'harness/nope.py' not found"]
 
 
 def test_comment_is_not_a_definition(tree):
