@@ -18,8 +18,8 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLA
 # last layer's.
 LAYERS_TXT  := harness/layering/layers.txt
 # layer_field(LAYER,N): field N of LAYER's line ('|'-separated; comments skipped)
-layer_field  = $(shell awk -F'|' 'substr($$1,1,1) != "\043" && NF >= 3 { n = $$1; gsub(/[ \t]/, "", n); if (n == "$1") print $$$2 }' $(LAYERS_TXT))
-LAYERS      := $(shell awk -F'|' 'substr($$1,1,1) != "\043" && NF >= 3 { n = $$1; gsub(/[ \t]/, "", n); print n }' $(LAYERS_TXT))
+layer_field  = $(shell awk -F'|' 'NF >= 3 { n = $$1; gsub(/[ \t]/, "", n); if (substr(n, 1, 1) != "\043" && n == "$1") print $$$2 }' $(LAYERS_TXT))
+LAYERS      := $(shell awk -F'|' 'NF >= 3 { n = $$1; gsub(/[ \t]/, "", n); if (substr(n, 1, 1) != "\043") print n }' $(LAYERS_TXT))
 $(foreach l,$(LAYERS),$(eval INC_$l := $(addprefix -I,$(call layer_field,$l,3))) \
   $(eval BUILD_INC_$l := $(INC_$l) $(addprefix -I,$(call layer_field,$l,4))) \
   $(eval SRC_$l := $(patsubst %/**,%/%,$(call layer_field,$l,2))))

@@ -190,6 +190,32 @@ def test_usage_errors(tree):
     assert run(tree, "--baseline", str(tree / "none.txt")).returncode == 2
 
 
+def test_makefile_reads_the_same_table(tmp_path):
+    """make's INC_<layer>, BUILD_INC_<layer> and layer_of agree with layering.py."""
+    probe = tmp_path / "probe.mk"
+    probe.write_text(
+        "layers-probe:\n"
+        "\t@echo 'LAYERS $(LAYERS)'\n"
+        "\t@$(foreach l,$(LAYERS),echo 'INC $l $(INC_$l)';echo 'BUILD $l $(BUILD_INC_$l)';) true\n"
+        "\t@$(foreach f,$(PROBE_FILES),echo 'OF $f $(call layer_of,$f)';) true\n")
+    t = layering.Tree(ROOT)
+    files = [next(f for f in t.files if t.layer_of(f) is l) for l in t.layers
+             if any(t.layer_of(f) is l for f in t.files)]
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", str(probe),
+                        "layers-probe", "PROBE_FILES=" + " ".join(files)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[1:] == [l.name for l in t.layers]
+    for l in t.layers:
+        assert f"INC {l.name} {' '.join('-I' + d for d in l.dirs)}".split() in \
+            [x.split() for x in lines]
+        assert f"BUILD {l.name} {' '.join('-I' + d for d in l.dirs + l.transitional)}".split() \
+            in [x.split() for x in lines]
+    for f in files:
+        assert f"OF {f} {t.layer_of(f).name}" in lines
+
+
 def test_real_tree_runs_and_is_well_formed():
     r = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True,
                        timeout=600)
