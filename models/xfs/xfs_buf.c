@@ -6,9 +6,10 @@
  *   - a hash table keyed by daddr answers xfs_buf_incore() and the hit path
  *     of xfs_buf_get() in O(1): open addressing, linear probing, power-of-two
  *     size, a multiplicative hash and deletion by backward shift (no
- *     tombstones).  The slot holds the key beside the buffer pointer, so a
- *     probe reads one cache line.  The table is never iterated: no hash
- *     order can reach output or a decision.
+ *     tombstones).  A slot holds daddr and length beside the buffer
+ *     pointer, so a lookup reads one slot and no buffer.  The table is
+ *     allocated at the AG's first buffer and freed with its last.  It is
+ *     never iterated: no hash order can reach output or a decision.
  *   - an ordered index (a GTree by daddr) serves the only iteration,
  *     xfs_buf_walk_range(), in daddr order: AG by AG, each AG's tree in
  *     order.  A buffer is at most a PMD (4096 sectors) long, so the buffers
@@ -26,7 +27,7 @@
 #include "xfs_mount.h"
 
 #define XFS_BUF_MAX_SECTORS	((xfs_daddr_t)PMD_SIZE >> 9)
-#define XFS_BUF_HASH_MIN	64		/* slots per AG at mount */
+#define XFS_BUF_HASH_MIN	64		/* slots of an AG's first table */
 #define XFS_BUF_EMPTY		((xfs_daddr_t)-1)
 
 struct xfs_buf_slot {
@@ -36,7 +37,7 @@ struct xfs_buf_slot {
 };
 
 struct xfs_buf_ag {
-	struct xfs_buf_slot *slots;
+	struct xfs_buf_slot *slots;	/* NULL until the AG caches a buffer */
 	uint64_t	mask;		/* nslots - 1 */
 	unsigned int	shift;		/* 64 - log2(nslots) */
 	uint64_t	count;
@@ -155,8 +156,11 @@ static void hash_grow(struct xfs_buf_ag *ag)
 
 static struct xfs_buf_slot *hash_find(const struct xfs_buf_ag *ag, xfs_daddr_t daddr)
 {
-	uint64_t i = slot_of(ag, daddr);
+	uint64_t i;
 
+	if (!ag->slots)
+		return NULL;
+	i = slot_of(ag, daddr);
 	for (;;) {
 		struct xfs_buf_slot *s = &ag->slots[i];
 
@@ -201,7 +205,6 @@ void xfs_buf_cache_init(struct xfs_mount *mp)
 	if (!bc->agblocks)
 		bc->agblocks = UINT64_MAX;
 	for (uint32_t agno = 0; agno < agcount; agno++) {
-		slots_alloc(&bc->ag[agno], XFS_BUF_HASH_MIN);
 		bc->ag[agno].order = g_tree_new_full(daddr_cmp, NULL, NULL, g_free);
 	}
 	mp->m_bufs = bc;
@@ -238,7 +241,13 @@ void xfs_buf_walk_range(struct xfs_mount *mp, xfs_daddr_t daddr, uint64_t length
 			  daddr + (xfs_daddr_t)length;
 
 	for (uint32_t agno = buf_agno(bc, buf_ag(bc, from)); agno < bc->agcount; agno++) {
-		GTreeNode *n = g_tree_lower_bound(bc->ag[agno].order, &from);
+		GTreeNode *n;
+
+		/* an AG that starts at or after the end holds nothing in range */
+		if (agno && bc->agblocks <= (uint64_t)INT64_MAX >> 12 &&
+		    XFS_FSB_TO_DADDR((uint64_t)agno * bc->agblocks) >= end)
+			return;
+		n = g_tree_lower_bound(bc->ag[agno].order, &from);
 
 		while (n) {
 			struct xfs_buf *bp = g_tree_node_value(n);
@@ -275,7 +284,9 @@ int xfs_buf_get(struct xfs_mount *mp, xfs_daddr_t daddr, uint32_t length,
 		bp->b_daddr = daddr;
 		bp->b_length = length;
 		bp->b_pfn = PMEM_PFN_BASE + XFS_DADDR_TO_FSB(daddr);
-		if ((ag->count + 1) * 4 > (ag->mask + 1) * 3)
+		if (!ag->slots)
+			slots_alloc(ag, XFS_BUF_HASH_MIN);
+		else if ((ag->count + 1) * 4 > (ag->mask + 1) * 3)
 			hash_grow(ag);
 		hash_insert(ag, bp);
 		g_tree_insert(ag->order, &bp->b_daddr, bp);
@@ -294,6 +305,10 @@ void xfs_buf_rele(struct xfs_mount *mp, struct xfs_buf *bp)
 		return;
 	ag = buf_ag(mp->m_bufs, bp->b_daddr);
 	hash_remove(ag, hash_find(ag, bp->b_daddr));
+	if (!ag->count) {		/* the AG's last buffer: give the table back */
+		free(ag->slots);
+		ag->slots = NULL;
+	}
 	mp->m_bufs->count--;
 	g_tree_remove(ag->order, &bp->b_daddr);	/* frees bp */
 }
