@@ -228,15 +228,15 @@ def classify(tok):
 IGNORE_RE = re.compile(r"<!--\s*doccheck-ignore:(.*?)-->", re.S)
 
 
-def tokens(text):
-    """Yield (line, kind, token) for one markdown text."""
+def tokens(text, top=frozenset()):
+    """Yield (line, kind, token) for one markdown text; TOP: the tree's top-level names."""
     ignored = {w for m in IGNORE_RE.finditer(text) for w in m.group(1).split()}
-    for n, kind, tok in raw_tokens(text):
+    for n, kind, tok in raw_tokens(text, top):
         if tok not in ignored:
             yield n, kind, tok
 
 
-def raw_tokens(text):
+def raw_tokens(text, top):
     fence = None                 # (marker, exempt)
     for n, line in enumerate(text.splitlines(), 1):
         m = FENCE_RE.match(line)
@@ -255,7 +255,7 @@ def raw_tokens(text):
                 w = wm.group(0).rstrip(".,")
                 if any(a <= wm.start() < b for a, b in spans) or not is_path(w):
                     continue
-                if w.endswith(PATH_EXT) or w.split("/")[0] in TOP_HOLDER[0]:
+                if w.endswith(PATH_EXT) or w.split("/")[0] in top:
                     yield n, "path", w
             continue
         if m:
@@ -273,9 +273,6 @@ def raw_tokens(text):
                 yield n, c[0], c[1]
 
 
-TOP_HOLDER = [set()]
-
-
 def check(tree, doc, out):
     docpath = pathlib.Path(doc)
     if not docpath.is_absolute():
@@ -287,9 +284,8 @@ def check(tree, doc, out):
     except ValueError:
         shown = str(doc)
     docdir = os.path.relpath(docpath.resolve().parent, tree.root)
-    TOP_HOLDER[0] = tree.top
     missing = checked = 0
-    for n, kind, tok in tokens(docpath.read_text(errors="replace")):
+    for n, kind, tok in tokens(docpath.read_text(errors="replace"), tree.top):
         checked += 1
         ok = tree.exists(tok, docdir) or is_template(tok) if kind == "path" \
             else tok in tree.defs()
