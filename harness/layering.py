@@ -207,27 +207,6 @@ class Tree:
                 viol.append((n, x, d, p, self.dir_layer(d)))
         return viol, unres, []
 
-    def resolve_any(self, path, x):
-        """Where X included from PATH lands, searching every layer's dirs."""
-        layer = self.layer_of(path)
-        d, p = self.find(x, self.search_path(path, layer))
-        if p is None:
-            d, p = self.find(x, self.all_dirs)
-        return d, p
-
-    def closure(self, path):
-        seen, todo = set(), [path]
-        while todo:
-            f = todo.pop()
-            if f in seen:
-                continue
-            seen.add(f)
-            for _, x in self.includes(f):
-                _, p = self.resolve_any(f, x)
-                if p is not None and p not in seen:
-                    todo.append(p)
-        return seen
-
 
 def read_baseline(tree):
     """{(file, X): (lineno, reason)}"""
