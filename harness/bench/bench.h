@@ -64,6 +64,12 @@ void report_row(const char *what, double value, const char *unit,
 		const char *base_what, double base, double budget);
 void report_value(const char *what, double v, const char *unit,
 		  const char *detail);
+/*
+ * One line: a measurement against an absolute target (v <= target: met),
+ * also counted in the closing summary.  @detail may be NULL.
+ */
+void report_target(const char *what, double v, const char *unit, double target,
+		   const char *detail);
 /* The closing summary of budgets met / missed. */
 void report_budgets_summary(void);
 
@@ -206,7 +212,6 @@ struct sim_buflookup {
 	uint64_t	n[LOOKUP_SIZES];
 	struct bench_stat st[LOOKUP_SIZES];	/* ns per xfs_buf_incore, random keys */
 	struct bench_stat hot[LOOKUP_SIZES];	/* 64 of those keys, cycled (cache-warm) */
-	int		height[LOOKUP_SIZES];	/* g_tree_height of the cache */
 	uint64_t	nlookups;
 };
 

@@ -2,12 +2,14 @@
 /* The report: sim figure, its baseline, the ratio, the budget verdict. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bench.h"
 
 #define MAX_BUDGETS 16
 
-static struct { char what[64]; double ratio, budget; } budgets[MAX_BUDGETS];
+/* a ratio budget (unit "x") or an absolute target (e.g. "ns") */
+static struct { char what[64]; double ratio, budget; char unit[8]; } budgets[MAX_BUDGETS];
 static int nbudgets;
 
 void report_header(const char *title)
@@ -52,6 +54,7 @@ void report_row(const char *what, double value, const char *unit,
 			snprintf(budgets[nbudgets].what, sizeof(budgets[0].what), "%s", what);
 			budgets[nbudgets].ratio = ratio;
 			budgets[nbudgets].budget = budget;
+			snprintf(budgets[nbudgets].unit, sizeof(budgets[0].unit), "x");
 			nbudgets++;
 		}
 	}
@@ -66,6 +69,25 @@ void report_value(const char *what, double v, const char *unit, const char *deta
 	printf("   %-40s %9s %-4s %s\n", what, a, unit, detail ? detail : "");
 }
 
+void report_target(const char *what, double v, const char *unit, double target,
+		   const char *detail)
+{
+	char a[32], b[32];
+	bool ok = v <= target;
+
+	fmt_num(a, sizeof(a), v);
+	fmt_num(b, sizeof(b), target);
+	printf("   %-40s %9s %-4s target <= %s %s: %s%s%s\n", what, a, unit, b, unit,
+	       ok ? "met" : "MISSED", detail ? "  " : "", detail ? detail : "");
+	if (nbudgets < MAX_BUDGETS) {
+		snprintf(budgets[nbudgets].what, sizeof(budgets[0].what), "%s", what);
+		budgets[nbudgets].ratio = v;
+		budgets[nbudgets].budget = target;
+		snprintf(budgets[nbudgets].unit, sizeof(budgets[0].unit), "%s", unit);
+		nbudgets++;
+	}
+}
+
 void report_budgets_summary(void)
 {
 	int missed = 0;
@@ -75,8 +97,13 @@ void report_budgets_summary(void)
 		bool ok = budgets[i].ratio <= budgets[i].budget;
 
 		missed += !ok;
-		printf("   %-7s %-40s %6.2fx of baseline (budget %.2fx)\n", ok ? "met" : "MISSED",
-		       budgets[i].what, budgets[i].ratio, budgets[i].budget);
+		if (!strcmp(budgets[i].unit, "x"))
+			printf("   %-7s %-40s %6.2fx of baseline (budget %.2fx)\n", ok ? "met" : "MISSED",
+			       budgets[i].what, budgets[i].ratio, budgets[i].budget);
+		else
+			printf("   %-7s %-40s %6.0f %s (target <= %.0f %s)\n", ok ? "met" : "MISSED",
+			       budgets[i].what, budgets[i].ratio, budgets[i].unit, budgets[i].budget,
+			       budgets[i].unit);
 	}
 	printf("   %d of %d budgets met\n", nbudgets - missed, nbudgets);
 }

@@ -255,7 +255,7 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 	for (int s = 0; s < LOOKUP_SIZES; s++) {
 		uint64_t seed = 0x5eed0000ULL + (uint64_t)s;
 
-		/* one master per 4 KiB block, blocks 0..n-1 (order does not matter to a tree) */
+		/* one master per 4 KiB block, blocks 0..n-1 */
 		for (; have < sizes[s]; have++)
 			if (xfs_buf_get(XFS_M(sim->sb), XFS_FSB_TO_DADDR(have), 8, &bufs[have]))
 				die("xfs_buf_get block %llu", (unsigned long long)have);
@@ -271,8 +271,8 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 			die("xfs_buf_incore missed %llu lookups",
 			    (unsigned long long)((uint64_t)(reps + 1) * nlookups - a.found));
 		/*
-		 * The first HOT_KEYS of those keys, cycled: their root-to-leaf
-		 * paths stay in the CPU caches, so the time is the comparisons.
+		 * The first HOT_KEYS of those keys, cycled: their slots stay in
+		 * the CPU caches, so the time is the hash and the compare.
 		 */
 		for (uint64_t i = HOT_KEYS; i < nlookups; i++)
 			keys[i] = keys[i % HOT_KEYS];
@@ -280,7 +280,6 @@ void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps
 		bl->hot[s] = bench_run(&lookup_case, &a, reps);
 		if (a.found != (uint64_t)(reps + 1) * nlookups)
 			die("xfs_buf_incore missed hot lookups");
-		bl->height[s] = g_tree_height(XFS_M(sim->sb)->m_bufs);
 	}
 	for (uint64_t i = 0; i < have; i++)
 		xfs_buf_rele(XFS_M(sim->sb), bufs[i]);

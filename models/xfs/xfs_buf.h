@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The buffer cache: xfs_buf objects indexed by disk address (daddr, in
- * 512-byte sectors) in one tree per mount, as xfs_buf_find() indexes them
- * per AG.  Under DAX a buffer does not copy the block: b_pfn names the pmem
+ * 512-byte sectors) in a hash table per AG, as XFS indexes them
+ * (xfs_buf_cache: an rhashtable per xfs_perag; xfs_buf.c has the details).
+ * Under DAX a buffer does not copy the block: b_pfn names the pmem
  * page under it, so a design that keeps a "master page" per disk block (the
  * shadow design) finds it here by LBA.
  *

@@ -74,7 +74,7 @@ struct xfs_mount {
 	xfs_ino_t		m_next_ino;
 	bool			m_shutdown;
 	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
-	GTree			*m_bufs;	/* the buffer cache: daddr -> xfs_buf */
+	struct xfs_buf_cache	*m_bufs;	/* the buffer cache: per-AG daddr hash (xfs_buf.c) */
 };
 
 static inline struct xfs_mount *XFS_M(struct super_block *sb)
