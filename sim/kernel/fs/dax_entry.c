@@ -48,7 +48,7 @@ void mapping_destroy(struct address_space *mapping)
 
 static uint64_t entry_lock_inst(struct address_space *mapping, pgoff_t base)
 {
-	return (mapping->id << 40) ^ base;
+	return dax_entry_lock_inst(mapping->id, base);
 }
 
 struct dax_slot *dax_lookup_slot(struct address_space *mapping, pgoff_t index,

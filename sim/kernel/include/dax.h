@@ -45,6 +45,17 @@ struct address_space {
 	uint64_t		nrentries;
 };
 
+/* The lock instance of the entry at (mapping id, base index), and back. */
+static inline uint64_t dax_entry_lock_inst(uint64_t id, pgoff_t base)
+{
+	return (id << 40) ^ base;
+}
+static inline void dax_entry_lock_decode(uint64_t inst, uint64_t *id, pgoff_t *base)
+{
+	*id = inst >> 40;
+	*base = inst & ((1ULL << 40) - 1);
+}
+
 static inline unsigned long dax_make_entry(pfn_t pfn, unsigned long flags)
 {
 	return (unsigned long)(pfn << DAX_SHIFT) | flags;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bug.h"
+#include "dax.h"
 #include "fiber.h"
 #include "lockdep.h"
 #include "scheduler.h"
@@ -354,6 +355,21 @@ static void yield_to_main(void)
 	fiber_switch(f->stack, S.main, false);
 }
 
+/* "agf/0", or "dax_entry ino 131 index 0" for an entry lock. */
+static void append_lock(GString *s, const struct lock_class *cls, uint64_t inst)
+{
+	if (cls == &lc_dax_entry) {
+		uint64_t ino;
+		pgoff_t base;
+
+		dax_entry_lock_decode(inst, &ino, &base);
+		g_string_append_printf(s, "dax_entry ino %llu index %llu", (unsigned long long)ino,
+				       (unsigned long long)base);
+	} else {
+		g_string_append_printf(s, "%s/%llu", cls ? cls->name : "?", (unsigned long long)inst);
+	}
+}
+
 static void report_deadlock(void)
 {
 	g_string_printf(S.report, "every unfinished command is asleep\n");
@@ -362,16 +378,17 @@ static void report_deadlock(void)
 
 		if (f->done)
 			continue;
-		g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on %s/%llu (%s)\n",
-				       f->name, f->saved_line, f->wait.func ? f->wait.func : "?",
-				       f->wait.cls ? f->wait.cls->name : "?",
-				       (unsigned long long)f->wait.inst,
+		g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on ",
+				       f->name, f->saved_line, f->wait.func ? f->wait.func : "?");
+		append_lock(S.report, f->wait.cls, f->wait.inst);
+		g_string_append_printf(S.report, " (%s)\n",
 				       f->wait.mode == LOCK_SHARED ? "shared" : "exclusive");
 		for (int k = 0; k < f->lctx->depth; k++) {
 			const struct held_lock *hl = &f->lctx->held[k];
 
-			g_string_append_printf(S.report, "    holds %s/%llu (%s), taken in %s at line %d\n",
-					       hl->cls->name, (unsigned long long)hl->inst,
+			g_string_append(S.report, "    holds ");
+			append_lock(S.report, hl->cls, hl->inst);
+			g_string_append_printf(S.report, " (%s), taken in %s at line %d\n",
 					       hl->mode == LOCK_SHARED ? "shared" : "exclusive",
 					       hl->func, hl->line);
 		}

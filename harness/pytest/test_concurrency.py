@@ -1,0 +1,107 @@
+"""Concurrency v2: background commands, the scheduler, replay and explore.
+
+The race library is scenarios/races/: each .scn has its default-schedule
+golden (.out, run by test_scenarios.py); a NAME.explore file is the golden
+output of `daxsim explore` on it.
+"""
+import re
+
+import pytest
+
+from conftest import ROOT, run
+
+RACES = ROOT / "scenarios" / "races"
+EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
+CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow"]
+
+
+@pytest.mark.parametrize("golden", EXPLORE_GOLDENS, ids=lambda p: p.stem)
+def test_explore_golden(golden):
+    scn = golden.with_suffix(".scn")
+    r = run(["explore", str(scn.relative_to(ROOT))])
+    assert r.returncode in (0, 1), r.stderr
+    assert r.stdout == golden.read_text()
+
+
+def test_kh1_is_a_deadlock_and_replays():
+    r = run(["explore", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 1
+    assert "INVARIANT L-deadlock violated" in r.stdout
+    assert re.search(r"explored \d+ schedules \((complete|bounded)\): 1 failed\n$", r.stdout)
+    replay = re.search(r"^replay: daxsim run --schedule='([^']*)' (\S+)$", r.stdout, re.M)
+    assert replay, r.stdout
+    again = run(["run", f"--schedule={replay.group(1)}", replay.group(2)])
+    assert again.returncode == 1
+    report = r.stdout[:r.stdout.index("replay:")]
+    assert again.stdout == report
+
+
+@pytest.mark.parametrize("name", CONTROLS)
+def test_no_false_alarm(name):
+    """Race-free controls explore to the end with nothing failed."""
+    r = run(["explore", "--preempt=1", f"scenarios/races/{name}.scn"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith(": 0 failed\n"), r.stdout
+
+
+def test_explore_is_deterministic():
+    a = run(["explore", "--strategy=random", "--runs=20", "--keep-going",
+             "scenarios/races/kh1-deadlock.scn"])
+    b = run(["explore", "--strategy=random", "--runs=20", "--keep-going",
+             "scenarios/races/kh1-deadlock.scn"])
+    assert a.stdout == b.stdout and a.returncode == b.returncode
+    assert a.stdout.endswith("(sampled): %s failed\n" % a.stdout.count("replay:"))
+
+
+@pytest.mark.parametrize("strategy", ["dfs", "random", "pct"])
+def test_every_strategy_finds_kh1(strategy):
+    r = run(["explore", f"--strategy={strategy}", "--runs=200", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 1, r.stdout
+    assert "L-deadlock" in r.stdout
+
+
+def test_same_seed_same_bytes():
+    a = run(["run", "--seed", "7", "scenarios/races/different-files.scn"])
+    b = run(["run", "--seed", "7", "scenarios/races/different-files.scn"])
+    assert a.returncode == 0 and a.stdout == b.stdout
+
+
+def test_diverged_replay_is_exit_2():
+    r = run(["run", "--schedule=w:nowhere@nothing/1", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 2
+    assert "schedule diverged at step 1: expected w at nowhere@nothing" in r.stderr
+
+
+def test_unreached_replay_is_exit_2():
+    r = run(["run", "--schedule=w:agf@x/999", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 2
+    assert "found the end of the run" in r.stderr
+
+
+def test_bad_schedule_string_is_exit_2():
+    r = run(["run", "--schedule=garbage", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 2
+    assert "cannot parse" in r.stderr
+
+
+def test_expect_violation_l_deadlock(tmp_path):
+    """A deadlock that the next line expects is not a failure."""
+    text = (ROOT / "scenarios/races/kh1-deadlock.scn").read_text()
+    text = text.replace("poison b 0 4k\n", "poison b 0 4k\nexpect violation L-deadlock\n")
+    scn = tmp_path / "kh1-expected.scn"
+    scn.write_text(text)
+    replay = run(["run", "--schedule=k17:agf@unmap_piece/14", str(scn)])
+    assert "INVARIANT L-deadlock violated" in replay.stdout
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+
+
+def test_wait_usage_error():
+    r = run(["run", "-"], stdin="pmem size=64m\nwait main\n")
+    assert r.returncode == 2
+    assert "wait: 'main' is not @TASK" in r.stderr
+
+
+def test_explore_usage_errors():
+    assert run(["explore"]).returncode == 2
+    assert run(["explore", "--strategy=bogus", "scenarios/races/kh1-deadlock.scn"]).returncode == 2
+    assert run(["explore", "--model", "nope", "scenarios/races/kh1-deadlock.scn"]).returncode == 2
