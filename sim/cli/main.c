@@ -19,18 +19,26 @@
 #include "scn.h"
 #include "share.h"
 
-static int usage(void)
+static void print_usage(FILE *to)
 {
-	fprintf(stderr,
-		"usage: daxsim run [--model M] [--seed N] [--trace[=FILE]] [--check=full|incremental|off]\n"
+	fprintf(to,
+		"usage: daxsim run [--model M] [--seed N] [--schedule=STRING] [--trace[=FILE]] [--check=full|incremental|off]\n"
 		"                  [--keep-going] [--stop-on-failure] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
 		"                  [--lockdep-graph=FILE.dot] [--lockdep-edges=FILE] FILE...   (FILE '-' reads stdin)\n"
+		"       daxsim explore [--strategy=dfs|pct|random] [--preempt=N] [--depth=D] [--runs=N]\n"
+		"                      [--seed=N] [--model M] [--keep-going] FILE   (many schedules)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
 		"       daxsim shrink [--model M] SCENARIO   (the smallest scenario failing the same way)\n"
 		"       daxsim help [COMMAND|models]\n");
+}
+
+/* A usage error: the synopsis on stderr, exit 2. */
+static int usage(void)
+{
+	print_usage(stderr);
 	return 2;
 }
 
@@ -58,6 +66,14 @@ static int cmd_help(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		printf("%-11s %s\n", t[i].name, t[i].oneline);
+	printf("\nscenario lines (docs/language.md):\n"
+	       "  @TASK CMD ...     CMD in task TASK (made on first use; `main` without @)\n"
+	       "  CMD ... &         in the background: the next lines go on (`wait [@TASK...]`)\n"
+	       "  @TASK expect ok|error ERRNO   task TASK's last command\n"
+	       "  set NAME=VALUE    $NAME, ${NAME}; $((EXPR)) integer arithmetic (+ - * / %% and parentheses)\n"
+	       "  # a comment; a trailing \\ joins the next line; numbers take xfs_io's suffixes (4k, 2m, 1b)\n"
+	       "\ndaxsim commands: run, explore, compare, expand, info, shrink, fuzz-decode, help\n"
+	       "(`daxsim --help` for their options; `daxsim help COMMAND`, `daxsim help models`)\n");
 	return 0;
 }
 
@@ -415,6 +431,10 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_usage(stdout);	/* asked for: stdout, success */
+		return 0;
+	}
 	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].fn(argc, argv);
