@@ -90,7 +90,9 @@ def test_expect_violation_l_deadlock(tmp_path):
     text = text.replace("poison b 0 4k\n", "poison b 0 4k\nexpect violation L-deadlock\n")
     scn = tmp_path / "kh1-expected.scn"
     scn.write_text(text)
-    replay = run(["run", "--schedule=k17:agf@unmap_piece/14", str(scn)])
+    found = run(["explore", "scenarios/races/kh1-deadlock.scn"])
+    schedule = re.search(r"--schedule='([^']*)'", found.stdout).group(1)
+    replay = run(["run", f"--schedule={schedule}", str(scn)])
     assert "INVARIANT L-deadlock violated" in replay.stdout
     assert replay.returncode == 0, replay.stdout + replay.stderr
 

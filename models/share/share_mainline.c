@@ -31,10 +31,16 @@ static void mainline_init(void)
 static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order,
 			       struct address_space *mapping, pgoff_t index, bool shared)
 {
+	uint64_t share;
+
+	folio_access(pfn, "mapping", false, "dax_associate_entry");
+	folio_access(pfn, "share", false, "dax_associate_entry");
 	if (shared && (folio->mapping || dax_folio_is_shared(folio))) {
 		if (folio->mapping) {
 			/* dax_folio_make_shared() */
+			folio_access(pfn, "mapping", true, "dax_folio_make_shared");
 			folio->mapping = NULL;
+			folio_access(pfn, "share", true, "dax_folio_make_shared");
 			folio->share = 1;
 			ml.shared_pages++;
 			ml.share_refs++;
@@ -44,7 +50,11 @@ static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order
 				   "dax_associate_entry: pfn 0x%llx: entry order %u != folio order %u (ino %llu index %llu)",
 				   (unsigned long long)pfn, order, folio->order,
 				   (unsigned long long)mapping->id, (unsigned long long)index);
-		folio->share++;
+		/* folio->share++: a plain read-modify-write */
+		folio_access(pfn, "share", false, "dax_associate_entry");
+		share = folio->share;
+		folio_access(pfn, "share", true, "dax_associate_entry");
+		folio->share = share + 1;
 		ml.share_refs++;
 		return;
 	}
@@ -54,6 +64,7 @@ static void mainline_associate(struct page *folio, pfn_t pfn, unsigned int order
 			   (unsigned long long)pfn, (unsigned long long)folio->mapping->id,
 			   (unsigned long long)mapping->id, (unsigned long long)index);
 	/* dax_folio_init() */
+	folio_access(pfn, "mapping", true, "dax_associate_entry");
 	folio->order = (uint8_t)order;
 	folio->flags = order ? (folio->flags | PG_head) : (folio->flags & ~PG_head);
 	folio->mapping = mapping;
@@ -64,12 +75,18 @@ static void mainline_disassociate(struct page *folio, pfn_t pfn, unsigned int or
 				  struct address_space *mapping, pgoff_t index, bool trunc)
 {
 	/* dax_folio_put() */
+	folio_access(pfn, "share", false, "dax_folio_put");
 	if (dax_folio_is_shared(folio)) {
+		uint64_t share = folio->share;
+
 		ml.share_refs--;
-		if (--folio->share)
+		folio_access(pfn, "share", true, "dax_folio_put");
+		folio->share = share - 1;
+		if (folio->share)
 			return;
 		ml.shared_pages--;
 	}
+	folio_access(pfn, "mapping", true, "dax_disassociate_entry");
 	folio->mapping = NULL;
 	folio->share = 0;
 	folio->order = 0;

@@ -31,6 +31,7 @@ static void maplist_associate(struct page *page, pfn_t pfn, unsigned int order,
 {
 	struct maplist_node *n;
 
+	folio_access(pfn, "private", false, "dax_associate_entry");
 	for (n = page->private; n; n = n->next)
 		if (n->mapping == mapping && n->index == index) {
 			share_warn("P-maplist",
@@ -42,6 +43,7 @@ static void maplist_associate(struct page *page, pfn_t pfn, unsigned int order,
 	n = g_new(struct maplist_node, 1);
 	n->mapping = mapping;
 	n->index = index;
+	folio_access(pfn, "private", true, "dax_associate_entry");
 	n->next = page->private;
 	if (n->next && !n->next->next)
 		ml.shared_pages++;
@@ -62,6 +64,7 @@ static void maplist_disassociate(struct page *page, pfn_t pfn, unsigned int orde
 {
 	struct maplist_node **pp, *n;
 
+	folio_access(pfn, "private", true, "dax_disassociate_entry");
 	for (pp = (struct maplist_node **)&page->private; (n = *pp); pp = &n->next)
 		if (n->mapping == mapping && n->index == index)
 			break;

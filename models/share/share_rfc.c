@@ -28,6 +28,7 @@ static void rfc_associate(struct page *page, pfn_t pfn, unsigned int order,
 			   (unsigned long long)page->index, (unsigned long long)mapping->id,
 			   (unsigned long long)index);
 	page->order = (uint8_t)order;
+	folio_access(pfn, "mapping", true, "dax_associate_entry");
 	page->mapping = mapping;	/* the last association wins */
 	page->index = index;
 }
@@ -36,6 +37,7 @@ static void rfc_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 			     struct address_space *mapping, pgoff_t index, bool trunc)
 {
 	/* the other file's association, if it was this one, is lost too */
+	folio_access(pfn, "mapping", true, "dax_disassociate_entry");
 	page->mapping = NULL;
 	page->index = 0;
 	page->order = 0;

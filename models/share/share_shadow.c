@@ -170,9 +170,16 @@ static void shadow_promote(struct page *page, struct share_buf *bp)
 static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 			     struct address_space *mapping, pgoff_t index, bool shared)
 {
-	struct share_buf *bp = page->private;
+	struct share_buf *bp;
 	int err;
 
+	/*
+	 * The master link and the owner fields change here; nothing serialises
+	 * two files' faults of one block (the proposal's master buffer lock is
+	 * not modelled: docs/concurrency.md).
+	 */
+	folio_access(pfn, "private", true, "dax_associate_entry");
+	bp = page->private;
 	page->order = (uint8_t)order;
 	/*
 	 * IOMAP_F_SHARED is also set for the fresh block of a CoW (the
@@ -232,9 +239,11 @@ static void shadow_associate(struct page *page, pfn_t pfn, unsigned int order,
 static void shadow_disassociate(struct page *page, pfn_t pfn, unsigned int order,
 				struct address_space *mapping, pgoff_t index, bool trunc)
 {
-	struct share_buf *bp = page->private;
+	struct share_buf *bp;
 	struct shadow_page *s;
 
+	folio_access(pfn, "private", true, "dax_disassociate_entry");
+	bp = page->private;
 	if (!bp) {
 		if (page->mapping == mapping && page->index == index) {
 			page->mapping = NULL;

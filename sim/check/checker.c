@@ -13,6 +13,7 @@
 #include "lock.h"
 #include "lockdep.h"
 #include "memmap.h"
+#include "scheduler.h"
 #include "share.h"
 #include "sim.h"
 #include "trace.h"
@@ -452,6 +453,16 @@ static void lock_report(const struct lockdep_report *r, void *arg)
 	out("%s", r->block);
 }
 
+/* R-race: printed like an invariant violation, then both accesses. */
+static void race_report(const char *summary, const char *block, void *arg)
+{
+	bool full = nviol < 8;
+
+	violation("R-race", "%s", summary);
+	if (full)
+		out("%s", block);
+}
+
 int checker_drain_locks(void)
 {
 	int n;
@@ -473,6 +484,7 @@ int checker_run(bool full, const struct check_where *where, GTree *touched)
 	if (lock_total_held())
 		violation("M4", "%d locks still held between commands", lock_total_held());
 	lockdep_drain(lock_report, NULL);
+	sched_drain_races(race_report, NULL);
 	share_drain_warnings(design_report, NULL);
 	check_h1(design_report, NULL);
 	if (full) {

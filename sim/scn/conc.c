@@ -104,11 +104,22 @@ static struct job *job_start(struct scn *s, guint i, struct scn_line *ln, struct
 	return j;
 }
 
-/* The after-line handling of every finished job, in start order. */
+/*
+ * The after-line handling of every finished job, in start order.  At
+ * quiescence the checker runs once, for the latest line among them (so an
+ * `expect violation` after it holds what the interleaving produced).
+ */
 static int finish_jobs(void)
 {
+	struct job *last = NULL;
 	int ret = 0;
 
+	for (guint k = 0; k < jobs->len; k++) {
+		struct job *j = g_ptr_array_index(jobs, k);
+
+		if (fiber_done(j->fiber) && (!last || j->index > last->index))
+			last = j;
+	}
 	for (guint k = 0; k < jobs->len;) {
 		struct job *j = g_ptr_array_index(jobs, k);
 
@@ -121,7 +132,7 @@ static int finish_jobs(void)
 		sim_cur_line = j->ln->lineno;
 		if (j->io && j->io->task->sig != SIG_NONE && !j->io->task->dead)
 			task_kill(j->io, j->ln->argv[0]);	/* signalled while in flight */
-		if (!I->inflight || j->ret == -2) {
+		if (j->ret == -2 || (!I->inflight && j == last)) {
 			int r = interp_after_line(j->index, j->ln, j->io, j->ret, run_err);
 
 			if (r && !ret)

@@ -79,6 +79,16 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst);
 void sched_sleep_until(bool (*ready)(void *arg), void *arg,
 		       const struct lock_class *cls, uint64_t inst, const char *func);
 
+/*
+ * An access of a tracked field of the page at @pfn (folio->mapping, index,
+ * share, private): a scheduling point, then R-race if another task's access
+ * of it, one of them a write, is not ordered before this one by a lock
+ * release -> acquire (vector clocks).  No-op outside the scheduler.
+ */
+void sched_access(uint64_t pfn, const char *field, bool write, const char *func);
+/* Hand the R-race reports found so far to @fn (the checker prints them); how many. */
+int sched_drain_races(void (*fn)(const char *summary, const char *block, void *arg), void *arg);
+
 /* What sched_run_until() ended with */
 #define SCHED_OK		0
 #define SCHED_DEADLOCK		1	/* every unfinished fiber is asleep */

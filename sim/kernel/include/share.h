@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "scheduler.h"
 #include "types.h"
 
 struct address_space;
@@ -157,5 +158,16 @@ void share_warn(const char *id, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Pending warnings are drained by the checker. */
 int share_drain_warnings(share_report_fn report, void *arg);
+
+/*
+ * A design touches a tracked field of the page at @pfn (docs/concurrency.md):
+ * under the scheduler a scheduling point and the R-race check, else nothing.
+ * A read-modify-write is a read access, then a write access.
+ */
+static inline void folio_access(pfn_t pfn, const char *field, bool write, const char *func)
+{
+	if (sched_active())
+		sched_access(pfn, field, write, func);
+}
 
 #endif

@@ -19,9 +19,13 @@
 #include "scheduler.h"
 #include "trace.h"
 
+/* Vector clocks for R-race: slot 0 is the main context, fiber i is slot i + 1. */
+#define VC_N	256
+
 struct fiber {
 	char			*name;
 	int			index;		/* creation order */
+	uint32_t		vc[VC_N];	/* what it has seen happen before it */
 	struct fiber_stack	*stack;
 	struct lock_ctx		*lctx;
 	void			(*fn)(void *arg);
@@ -70,7 +74,26 @@ static struct {
 	int			pct_changes[8];
 	int			npct;
 	int			result;
+	uint32_t		main_vc[VC_N];
+	GHashTable		*lock_vc;	/* lookups only: holder key -> uint32_t[VC_N] */
+	GHashTable		*accesses;	/* lookups only: (pfn, field) -> struct access */
 } S;
+
+/* The last accesses of one tracked field (FastTrack's epochs, a few readers). */
+struct access {
+	int		wslot;			/* -1: never written */
+	uint32_t	wclk;
+	const char	*wfunc;
+	int		wline;
+	char		wname[24];
+	int		nread;
+	int		rslot[4];
+	uint32_t	rclk[4];
+	const char	*rfunc[4];
+	int		rline[4];
+	char		rname[4][24];
+	bool		reported;
+};
 
 bool sched_active(void)
 {
@@ -119,6 +142,9 @@ void sched_start(const struct sched_opts *opts)
 	S.report = g_string_new(NULL);
 	S.replay = g_array_new(FALSE, FALSE, sizeof(struct replay_item));
 	S.holders = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, free_holders);
+	S.lock_vc = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	S.accesses = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	S.main_vc[0] = 1;
 	if (opts->replay && parse_replay(opts->replay))
 		g_string_printf(S.report, "schedule: cannot parse '%s' (want NAME:POINT/K ...)",
 				opts->replay);
@@ -150,6 +176,8 @@ void sched_stop(void)
 	}
 	g_array_free(S.replay, TRUE);
 	g_hash_table_destroy(S.holders);
+	g_hash_table_destroy(S.lock_vc);
+	g_hash_table_destroy(S.accesses);
 	memset(&S, 0, sizeof(S));
 }
 
@@ -211,6 +239,11 @@ struct fiber *sched_spawn(const char *name, struct lock_ctx *ctx, int line,
 	f->saved_lctx = ctx;
 	f->saved_line = line;
 	f->saved_here = lockdep_here;
+	/* what main did before it started the command happens before it */
+	memcpy(f->vc, S.main_vc, sizeof(f->vc));
+	if (f->index + 1 < VC_N)
+		f->vc[f->index + 1] = 1;
+	S.main_vc[0]++;
 	g_ptr_array_add(S.fibers, f);
 	return f;
 }
@@ -421,6 +454,9 @@ int sched_run_until(struct fiber *target)
 			break;
 		}
 		resume(f);
+		if (f->done)	/* main learns of it: what it did happens before what main starts next */
+			for (int k = 0; k < VC_N; k++)
+				S.main_vc[k] = MAX(S.main_vc[k], f->vc[k]);
 	}
 	return S.result;
 }
@@ -508,6 +544,12 @@ void sched_lock_acquire(const struct lock_class *cls, uint64_t inst,
 		S.current->wait.mode = mode;
 	}
 	key = holder_key(cls, inst);
+	{
+		uint32_t *lvc = g_hash_table_lookup(S.lock_vc, &key);
+
+		for (int k = 0; lvc && k < VC_N; k++)	/* release -> acquire */
+			S.current->vc[k] = MAX(S.current->vc[k], lvc[k]);
+	}
 	h = g_hash_table_lookup(S.holders, &key);
 	if (!h) {
 		int64_t *k = g_new(int64_t, 1);
@@ -535,6 +577,22 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst)
 	if (!S.on || cls->kind == LK_PSEUDO)
 		return;
 	key = holder_key(cls, inst);
+	if (S.current) {
+		uint32_t *lvc = g_hash_table_lookup(S.lock_vc, &key);
+		struct fiber *cur = S.current;
+
+		if (!lvc) {
+			int64_t *k = g_new(int64_t, 1);
+
+			*k = key;
+			lvc = g_new0(uint32_t, VC_N);
+			g_hash_table_insert(S.lock_vc, k, lvc);
+		}
+		for (int q = 0; q < VC_N; q++)
+			lvc[q] = MAX(lvc[q], cur->vc[q]);
+		if (cur->index + 1 < VC_N)
+			cur->vc[cur->index + 1]++;
+	}
 	h = g_hash_table_lookup(S.holders, &key);
 	for (guint i = 0; h && i < h->len; i++) {
 		struct holder *x = &g_array_index(h, struct holder, i);
@@ -544,5 +602,107 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst)
 				g_array_remove_index(h, i);
 			return;
 		}
+	}
+}
+
+/* R-race (data races on tracked page state) --------------------------------- */
+static GPtrArray *races;	/* summary, block, summary, block, ... until drained */
+
+static const char *const tracked_fields[] = { "mapping", "index", "share", "private" };
+
+static int field_id(const char *field)
+{
+	for (int i = 0; i < (int)G_N_ELEMENTS(tracked_fields); i++)
+		if (!strcmp(tracked_fields[i], field))
+			return i;
+	return -1;
+}
+
+static void race_report(uint64_t pfn, const char *field, const char *kind1, const char *name1,
+			const char *func1, int line1, const char *kind2, const char *func2)
+{
+	struct fiber *cur = S.current;
+	GString *block = g_string_new(NULL);
+
+	g_string_append_printf(block, "  %s by task %s in %s at scenario line %d\n",
+			       kind1, name1, func1, line1);
+	g_string_append_printf(block, "  %s by task %s in %s at scenario line %d\n",
+			       kind2, cur->name, func2, sim_cur_line);
+	g_string_append(block, "  no lock release or wakeup orders the two\n");
+	if (!races)
+		races = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(races, g_strdup_printf("data race on folio->%s of pfn 0x%llx: %s by %s and %s by %s",
+					       field, (unsigned long long)pfn, kind1, name1, kind2,
+					       cur->name));
+	g_ptr_array_add(races, g_string_free(block, FALSE));
+}
+
+int sched_drain_races(void (*fn)(const char *summary, const char *block, void *arg), void *arg)
+{
+	int n = 0;
+
+	for (guint i = 0; races && i + 1 < races->len; i += 2, n++)
+		fn(g_ptr_array_index(races, i), g_ptr_array_index(races, i + 1), arg);
+	if (races)
+		g_ptr_array_set_size(races, 0);
+	return n;
+}
+
+void sched_access(uint64_t pfn, const char *field, bool write, const char *func)
+{
+	struct fiber *cur = S.current;
+	int fid = field_id(field), t;
+	int64_t key;
+	struct access *a;
+
+	if (!S.on || !cur || fid < 0 || S.result != SCHED_OK)
+		return;
+	sched_point(field, func);
+	t = cur->index + 1;
+	if (t >= VC_N)
+		return;
+	key = (int64_t)((pfn << 3) | (uint64_t)fid);
+	a = g_hash_table_lookup(S.accesses, &key);
+	if (!a) {
+		int64_t *k = g_new(int64_t, 1);
+
+		*k = key;
+		a = g_new0(struct access, 1);
+		a->wslot = -1;
+		g_hash_table_insert(S.accesses, k, a);
+	}
+	if (!a->reported && a->wslot >= 0 && a->wslot != t && a->wclk > cur->vc[a->wslot]) {
+		a->reported = true;
+		race_report(pfn, field, "write", a->wname, a->wfunc, a->wline,
+			    write ? "write" : "read", func);
+	}
+	if (write) {
+		for (int i = 0; i < a->nread && !a->reported; i++)
+			if (a->rslot[i] != t && a->rclk[i] > cur->vc[a->rslot[i]]) {
+				a->reported = true;
+				race_report(pfn, field, "read", a->rname[i], a->rfunc[i], a->rline[i],
+					    "write", func);
+			}
+		a->wslot = t;
+		a->wclk = cur->vc[t];
+		a->wfunc = func;
+		a->wline = sim_cur_line;
+		snprintf(a->wname, sizeof(a->wname), "%s", cur->name);
+		a->nread = 0;
+		return;
+	}
+	for (int i = 0; i < a->nread; i++)
+		if (a->rslot[i] == t) {
+			a->rclk[i] = cur->vc[t];
+			return;
+		}
+	if (a->nread < 4) {
+		int i = a->nread++;
+
+		a->rslot[i] = t;
+		a->rclk[i] = cur->vc[t];
+		a->rfunc[i] = func;
+		a->rline[i] = sim_cur_line;
+		snprintf(a->rname[i], sizeof(a->rname[i]), "%s", cur->name);
 	}
 }
