@@ -475,7 +475,8 @@ int checker_run(bool full, const struct check_where *where, GTree *touched)
 	lockdep_drain(lock_report, NULL);
 	share_drain_warnings(design_report, NULL);
 	check_h1(design_report, NULL);
-	if (full) {
+	check_devdax(design_report, NULL);
+	if (full && XFS_M(sim->sb)) {
 		xfs_inode_walk(XFS_M(sim->sb), check_inode_cb, NULL);
 		check_fs(XFS_M(sim->sb));
 		check_rmap(XFS_M(sim->sb));

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "dev_dax.h"
 #include "inject.h"
 #include "share_registry.h"
 #include "interp.h"
@@ -69,6 +70,8 @@ int io_error(struct cmdctx *c, int err)
 /* mm_fault_hook: a fault changed that inode's mapping state. */
 static void touch_vfs_inode(struct inode *inode)
 {
+	if (inode_is_dev_dax(inode))
+		return;		/* not the filesystem's: the devdax check covers it */
 	touch_inode(XFS_I(inode));
 }
 
@@ -105,6 +108,35 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
 }
 
+/*
+ * Device DAX (pmem mode=devdax) has no filesystem: these are the commands
+ * that need none (the device's file, its mappings, device poison, checks);
+ * every other filesystem command is a usage error naming it, and no
+ * implicit mkfs happens.
+ */
+static const char *const devdax_cmds[] = {
+	"open", "file", "close", "pread", "pwrite", "fsync", "fdatasync", "mmap", "mread",
+	"mwrite", "msync", "munmap", "madvise", "exit", "spawn", "poison", "check", "xfs_io",
+};
+
+int devdax_refuses(struct cmdctx *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devdax_cmds); i++)
+		if (!strcmp(c->ci->name, devdax_cmds[i]))
+			return 0;
+	return cmd_usage_error(c, c->ln->cols[c->word0],
+			       "%s: there is no filesystem: the pmem device is in devdax mode (only %s exists)",
+			       c->ci->name, DEV_DAX_PATH);
+}
+
+int devdax_path(struct cmdctx *c, const char *path, int col)
+{
+	if (!strcmp(path, DEV_DAX_PATH))
+		return 0;
+	return cmd_usage_error(c, col, "%s: '%s': there is no filesystem: the pmem device is in devdax mode (only %s exists)",
+			       c->ci->name, path, DEV_DAX_PATH);
+}
+
 int need_fs(struct cmdctx *c)
 {
 	struct xfs_mount *mp;
@@ -112,6 +144,8 @@ int need_fs(struct cmdctx *c)
 
 	if (XFS_M(sim->sb))
 		return 0;
+	if (sim->dev_dax)
+		return devdax_refuses(c);
 	if (!sim->have_pmem && pmem_default(c))
 		return -2;
 	if (xfs_mkfs(&sim->pmem, &I->mkfs, &mp, err, sizeof(err)))
@@ -487,7 +521,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
 			break;
 		}
-		if (ret == 0 && opts->check != CHECK_OFF && XFS_M(sim->sb)) {
+		if (ret == 0 && opts->check != CHECK_OFF && (XFS_M(sim->sb) || sim->dev_dax)) {
 			struct scn_line *next = i + 1 < s->lines->len ?
 				g_ptr_array_index(s->lines, i + 1) : NULL;
 			bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
@@ -511,7 +545,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		if (in.status && opts->stop_on_failure)
 			break;
 	}
-	if (ret >= 0 && XFS_M(sim->sb) && opts->check != CHECK_OFF) {
+	if (ret >= 0 && (XFS_M(sim->sb) || sim->dev_dax) && opts->check != CHECK_OFF) {
 		struct check_where end = { NULL, 0, NULL };
 
 		sim_cur_line = 0;
