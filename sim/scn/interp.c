@@ -124,6 +124,10 @@ int devdax_refuses(struct cmdctx *c)
 	for (size_t i = 0; i < ARRAY_SIZE(devdax_cmds); i++)
 		if (!strcmp(c->ci->name, devdax_cmds[i]))
 			return 0;
+	if (!strcmp(c->ci->name, "md5sum") || !strcmp(c->ci->name, "od"))
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "%s: there is no filesystem in devdax mode, and %s has no read(2) (the real %s gets EINVAL): read the device with mmap + mread",
+				       c->ci->name, DEV_DAX_PATH, c->ci->name);
 	return cmd_usage_error(c, c->ln->cols[c->word0],
 			       "%s: there is no filesystem: the pmem device is in devdax mode (only %s exists)",
 			       c->ci->name, DEV_DAX_PATH);
