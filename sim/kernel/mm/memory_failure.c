@@ -278,9 +278,7 @@ static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int 
 	/* Unlike System-RAM, ZONE_DEVICE pages cannot be swapped out from under a mapper */
 	flags |= MF_ACTION_REQUIRED;
 	lock_acquire(&lc_i_mmap_rwsem, mapping->id, LOCK_SHARED, 0, "collect_procs_file");
-	sim_lock(tasklist, 0, LOCK_SHARED);
-	g_tree_foreach(mapping->i_mmap, collect_one, &c);
-	sim_unlock(tasklist, 0);
+	g_tree_foreach(mapping->i_mmap, collect_one, &c);	/* as collect_procs_fsdax() */
 	lock_release(&lc_i_mmap_rwsem, mapping->id, "collect_procs_file");
 	for (guint k = 0; k < c.tasks->len; k++) {
 		struct task_struct *t = g_ptr_array_index(c.tasks, k);
