@@ -6,9 +6,9 @@
  *       offset (pfn = device offset: one range, 1:1), and that page's
  *       mapping/index name the device's address_space and that offset;
  *   M2  no writable leaf in a mapping without PROT_WRITE;
- *   M5  every leaf is the device's alignment: PTEs only on a 4 KiB
- *       device, PMD leaves (2 MiB aligned, virtual and physical) on a
- *       2 MiB or 1 GiB one (a GiB is 512 PMD leaves: dev_dax.h).
+ *   M5  every leaf is the device's alignment, aligned to it virtually
+ *       and physically: PTEs on a 4 KiB device, PMD leaves on a 2 MiB
+ *       one, PUD leaves on a 1 GiB one.
  * An observer: it changes nothing.
  */
 #include <stdio.h>
@@ -40,12 +40,13 @@ static void devdax_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 	pgoff_t index = linear_page_index(vma, addr);
 	pfn_t pfn = PTE_PFN(*entry);
 	const char *who = vma->vm_mm->owner->name;
+	const char *leaf = (*entry & _PAGE_PUD) ? "PUD" : is_pmd ? "PMD" : "PTE";
 	struct page *page;
 	char msg[256];
 
 	if (pfn != PMEM_PFN_BASE + index) {
 		snprintf(msg, sizeof(msg), "%s: %s at 0x%llx maps pfn 0x%llx, but device offset %llu is pfn 0x%llx",
-			 who, is_pmd ? "PMD" : "PTE", (unsigned long long)addr, (unsigned long long)pfn,
+			 who, leaf, (unsigned long long)addr, (unsigned long long)pfn,
 			 (unsigned long long)(index << PAGE_SHIFT), (unsigned long long)(PMEM_PFN_BASE + index));
 		devdax_report(w, "M1", msg);
 		return;
@@ -58,15 +59,13 @@ static void devdax_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 	}
 	if ((*entry & _PAGE_RW) && !(vma->vm_flags & VM_WRITE)) {
 		snprintf(msg, sizeof(msg), "%s: writable %s at 0x%llx in a mapping without PROT_WRITE",
-			 who, is_pmd ? "PMD" : "PTE", (unsigned long long)addr);
+			 who, leaf, (unsigned long long)addr);
 		devdax_report(w, "M2", msg);
 	}
-	if (is_pmd ? (w->dev_dax->align < PMD_SIZE || (addr & ~PMD_MASK) ||
-		      ((pfn - PMEM_PFN_BASE) & PG_PMD_COLOUR)) :
-		     w->dev_dax->align != PAGE_SIZE) {
+	if ((pgtable_leaf_pages(*entry, is_pmd) << PAGE_SHIFT) != w->dev_dax->align ||
+	    (addr & (w->dev_dax->align - 1)) || ((pfn - PMEM_PFN_BASE) << PAGE_SHIFT) & (w->dev_dax->align - 1)) {
 		snprintf(msg, sizeof(msg), "%s: %s at 0x%llx on a device aligned to %llu bytes",
-			 who, is_pmd ? "PMD" : "PTE", (unsigned long long)addr,
-			 (unsigned long long)w->dev_dax->align);
+			 who, leaf, (unsigned long long)addr, (unsigned long long)w->dev_dax->align);
 		devdax_report(w, "M5", msg);
 	}
 }

@@ -29,7 +29,7 @@ static void h1_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 {
 	struct h1_walk *w = arg;
 	pfn_t p = PTE_PFN(*entry);
-	uint64_t n = is_pmd ? PG_PMD_NR : 1;
+	uint64_t n = pgtable_leaf_pages(*entry, is_pmd);
 
 	if (!w->found && (*entry & _PAGE_PRESENT) && !(*entry & _PAGE_ANON) &&
 	    w->pfn >= p && w->pfn < p + n) {

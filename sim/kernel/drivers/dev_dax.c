@@ -2,7 +2,7 @@
 /*
  * Device DAX: the character device /dev/dax0.0 over a devdax namespace
  * (drivers/dax/device.c behaviour, written for the simulator; see
- * dev_dax.h for the model and its one shortcut, 1 GiB faults).
+ * dev_dax.h for the model).
  */
 #include <glib.h>
 
@@ -93,11 +93,6 @@ static vm_fault_t __dev_dax_pmd_fault(struct dev_dax *dev_dax, struct vm_fault *
 	return VM_FAULT_NOPAGE;
 }
 
-/*
- * The PUD fault, as 512 PMD leaves (no PUD leaves in the simulated page
- * tables; dev_dax.h).  The rules are the kernel's: the aligned GiB must
- * lie inside the vma and the device.
- */
 static vm_fault_t __dev_dax_pud_fault(struct dev_dax *dev_dax, struct vm_fault *vmf, pfn_t *pfn)
 {
 	uint64_t pud_addr = vmf->address & PUD_MASK;
@@ -106,15 +101,13 @@ static vm_fault_t __dev_dax_pud_fault(struct dev_dax *dev_dax, struct vm_fault *
 	if (check_vma(dev_dax, vmf->vma, __func__))
 		return VM_FAULT_SIGBUS;
 	if (dev_dax->align < PUD_SIZE)
-		return VM_FAULT_FALLBACK;
+		return VM_FAULT_FALLBACK;	/* fault size > alignment */
 	if (pud_addr < vmf->vma->vm_start || pud_addr + PUD_SIZE > vmf->vma->vm_end)
 		return VM_FAULT_SIGBUS;
 	if (!dax_pgoff_to_pfn(dev_dax, linear_page_index(vmf->vma, pud_addr), PUD_SIZE, pfn))
 		return VM_FAULT_SIGBUS;
-	for (uint64_t i = 0; i < PUD_SIZE / PMD_SIZE; i++) {
-		hvmf.address = pud_addr + i * PMD_SIZE;
-		vmf_insert_pfn(&hvmf, *pfn + i * PG_PMD_NR, dev_dax_writable(vmf), true);
-	}
+	hvmf.address = pud_addr;
+	vmf_insert_pfn_pud(&hvmf, *pfn, dev_dax_writable(vmf));
 	dev_dax->stats.pud_faults++;
 	return VM_FAULT_NOPAGE;
 }
@@ -150,12 +143,12 @@ static vm_fault_t dev_dax_huge_fault(struct vm_fault *vmf, unsigned int order)
 	if (order == 0) {
 		fault_size = PAGE_SIZE;
 		rc = __dev_dax_pte_fault(dev_dax, vmf, &pfn);
-	} else if (order == PMD_ORDER && dev_dax->align == PUD_SIZE) {
-		fault_size = PUD_SIZE;	/* the PUD fault, modelled (dev_dax.h) */
-		rc = __dev_dax_pud_fault(dev_dax, vmf, &pfn);
 	} else if (order == PMD_ORDER) {
 		fault_size = PMD_SIZE;
 		rc = __dev_dax_pmd_fault(dev_dax, vmf, &pfn);
+	} else if (order == PUD_ORDER) {
+		fault_size = PUD_SIZE;
+		rc = __dev_dax_pud_fault(dev_dax, vmf, &pfn);
 	} else {
 		fault_size = PAGE_SIZE;
 		rc = VM_FAULT_SIGBUS;

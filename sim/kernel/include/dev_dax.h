@@ -25,11 +25,8 @@
  * The pages' dev_pagemap is MEMORY_DEVICE_GENERIC with no
  * ->memory_failure, so memory failure takes mf_generic_kill_procs().
  *
- * 1 GiB alignment: the simulator's page tables have no PUD leaves, and
- * handle_mm_fault() asks ->huge_fault at PMD order only.  A 1 GiB device
- * therefore treats that call as the PUD fault the kernel makes first
- * (__dev_dax_pud_fault) and maps the aligned GiB as 512 PMD leaves in
- * that one fault; it is counted as a PUD fault.
+ * 1 GiB alignment: handle_mm_fault() asks ->huge_fault at PUD order first
+ * where a GiB fits the vma, and the driver installs a PUD leaf.
  */
 #ifndef DAXSIM_DEV_DAX_H
 #define DAXSIM_DEV_DAX_H

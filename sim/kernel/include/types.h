@@ -21,7 +21,7 @@ typedef int64_t loff_t_;	/* loff_t without glibc's feature-macro dance */
 #define PMD_SIZE	(1UL << PMD_SHIFT)
 #define PMD_MASK	(~(PMD_SIZE - 1))
 #define PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
-/* PUD-sized mappings: device DAX with align=1g (no PUD leaves: see dev_dax.h) */
+/* PUD leaves: device DAX with align=1g */
 #define PUD_SHIFT	30
 #define PUD_SIZE	(1UL << PUD_SHIFT)
 #define PUD_MASK	(~(PUD_SIZE - 1))

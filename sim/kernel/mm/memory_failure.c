@@ -127,11 +127,16 @@ static gboolean mf_size_one(gpointer k, gpointer v, gpointer data)
 	struct vm_area_struct *vma = v;
 	struct mf_size *m = data;
 	pgoff_t start = vma->vm_pgoff, end = start + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
-	uint64_t addr, *pmd, *pte;
+	uint64_t addr, *pud, *pmd, *pte;
 
 	if (vma->vm_file->f_mapping != m->mapping || m->index < start || m->index >= end)
 		return FALSE;
 	addr = vma->vm_start + ((m->index - start) << PAGE_SHIFT);
+	pud = pud_lookup(vma->vm_mm, addr, false);
+	if (pud && (*pud & _PAGE_PRESENT)) {
+		m->size = MAX(m->size, PUD_SIZE);
+		return FALSE;
+	}
 	pmd = pmd_lookup(vma->vm_mm, addr, false);
 	if (pmd && (*pmd & _PAGE_PRESENT)) {
 		m->size = MAX(m->size, PMD_SIZE);
