@@ -68,22 +68,29 @@ int io_error(struct cmdctx *c, int err)
 }
 
 /* mm_fault_hook: a fault changed that inode's mapping state. */
+static void touch_ino(uint64_t ino)
+{
+	uint64_t *k;
+
+	if (!I->touched || g_tree_lookup(I->touched, &ino))
+		return;
+	k = g_new(uint64_t, 1);
+	*k = ino;
+	g_tree_insert(I->touched, k, k);
+}
+
 static void touch_vfs_inode(struct inode *inode)
 {
+	/* the device's inode is no XFS inode: the checker knows its number */
 	if (inode_is_dev_dax(inode))
-		return;		/* not the filesystem's: the devdax check covers it */
-	touch_inode(XFS_I(inode));
+		touch_ino(inode->i_ino);
+	else
+		touch_inode(XFS_I(inode));
 }
 
 void touch_inode(struct xfs_inode *ip)
 {
-	uint64_t *k;
-
-	if (!I->touched || g_tree_lookup(I->touched, &ip->i_ino))
-		return;
-	k = g_new(uint64_t, 1);
-	*k = ip->i_ino;
-	g_tree_insert(I->touched, k, k);
+	touch_ino(ip->i_ino);
 }
 
 int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
