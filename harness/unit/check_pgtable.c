@@ -255,6 +255,48 @@ START_TEST(test_pgtable_walk_all)
 }
 END_TEST
 
+/*
+ * PUD leaves (device DAX, align=1g): a 1 GiB leaf in the PUD level.  The
+ * walk reports it once, at its base, as huge with _PAGE_PUD; there is no
+ * PMD level under it.
+ *
+ *	A            PTE  0x100010
+ *	A + 1G       PUD  0x140000   (covers [A + 1G, A + 2G))
+ *	A + 2G + 2M  PMD  0x100200
+ */
+START_TEST(test_pgtable_pud_leaf)
+{
+	const struct leaf exp[] = {
+		{ A,			leaf_val(0x100010, 0), false },
+		{ A + SZ_1G,		leaf_val(0x140000, _PAGE_PSE | _PAGE_PUD), true },
+		{ A + 2 * SZ_1G + SZ_2M, leaf_val(0x100200, _PAGE_PSE), true },
+	};
+	struct mm_struct mm = { 0 };
+	struct leaves ls;
+
+	set_pte(&mm, A, exp[0].entry);
+	*pud_lookup(&mm, A + SZ_1G, true) = exp[1].entry;
+	set_pmd(&mm, A + 2 * SZ_1G + SZ_2M, exp[2].entry);
+	ut_assert(pmd_lookup(&mm, A + SZ_1G + SZ_2M, false) == NULL);
+	ut_assert(pte_lookup(&mm, A + SZ_1G + SZ_4K, false) == NULL);
+	ut_assert(!pud_has_pmd_table(&mm, A + SZ_1G));
+	ut_assert(pud_has_pmd_table(&mm, A));
+	ut_assert_uint_eq(pgtable_leaf_pages(exp[1].entry, true), 1ULL << PUD_ORDER);
+	ut_assert_uint_eq(pgtable_leaf_pages(exp[2].entry, true), 1ULL << PMD_ORDER);
+	ut_assert_uint_eq(pgtable_leaf_pages(exp[0].entry, false), 1);
+	walk(&mm, A, A + 4 * SZ_1G, &ls);
+	ut_assert_leaves(&ls, exp, (int)ARRAY_SIZE(exp));
+	/* a range inside the GiB: the leaf, at its base */
+	walk(&mm, A + SZ_1G + 4 * SZ_2M, A + SZ_1G + 8 * SZ_2M, &ls);
+	ut_assert_leaves(&ls, &exp[1], 1);
+	/* zapping through the walk clears it */
+	*pud_lookup(&mm, A + SZ_1G, false) = 0;
+	walk(&mm, A + SZ_1G, A + 2 * SZ_1G, &ls);
+	ut_assert_int_eq(ls.n, 0);
+	pgtable_free(&mm);
+}
+END_TEST
+
 /* Sub-ranges: [start, end) is half-open; a PMD leaf is reported at its base. */
 START_TEST(test_pgtable_walk_ranges)
 {
@@ -618,6 +660,7 @@ Suite *pgtable_suite(void)
 	tcase_add_test(tc, test_pgtable_index_decomposition);
 	tcase_add_test(tc, test_pgtable_walk_all);
 	tcase_add_test(tc, test_pgtable_walk_ranges);
+	tcase_add_test(tc, test_pgtable_pud_leaf);
 	tcase_add_test(tc, test_pgtable_walk_zap_keeps_tables);
 	suite_add_tcase(s, tc);
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include "checker.h"
+#include "dev_dax.h"
 #include "lock.h"
 #include "lockdep.h"
 #include "memmap.h"
@@ -487,12 +488,19 @@ int checker_run(bool full, const struct check_where *where, GTree *touched)
 	sched_drain_races(race_report, NULL);
 	share_drain_warnings(design_report, NULL);
 	check_h1(design_report, NULL);
-	if (full) {
+	if (sim->dev_dax) {
+		uint64_t ino = DEV_DAX_INO;
+
+		/* the device's mappings, when a fault changed them (or a full check) */
+		if (full || (touched && g_tree_lookup(touched, &ino)))
+			check_devdax(design_report, NULL);
+	}
+	if (full && XFS_M(sim->sb)) {
 		xfs_inode_walk(XFS_M(sim->sb), check_inode_cb, NULL);
 		check_fs(XFS_M(sim->sb));
 		check_rmap(XFS_M(sim->sb));
 		share_ops->check(design_report, NULL);
-	} else if (touched) {
+	} else if (touched && XFS_M(sim->sb)) {
 		g_tree_foreach(touched, check_touched, NULL);
 	}
 	cur = NULL;

@@ -37,4 +37,7 @@ extern GPtrArray *checker_pending;
 /* H1 (h1.c): every memory failure handled since the last check. */
 void check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg);
 
+/* Device DAX (devdax.c): M1, M2, M5 over every mapping of /dev/dax0.0. */
+void check_devdax(void (*report)(const char *id, const char *msg, void *arg), void *arg);
+
 #endif

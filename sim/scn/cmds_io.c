@@ -41,10 +41,16 @@ static int open_file(struct io_task *io, const char *path, bool creat, bool trun
 		     bool rdonly, struct file **fp)
 {
 	struct task_struct *t = io->task;
-	struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
+	struct xfs_inode *ip;
 	struct file *f;
 	int err;
 
+	if (sim->dev_dax) {
+		/* chrdev_open -> dax_open (the path was checked: devdax_path) */
+		f = dax_open(sim->dev_dax, path, rdonly);
+		goto opened;
+	}
+	ip = xfs_lookup(XFS_M(sim->sb), path);
 	if (!ip) {
 		if (!creat)
 			return -ENOENT;
@@ -65,6 +71,7 @@ static int open_file(struct io_task *io, const char *path, bool creat, bool trun
 		ref_truncate(I->ref, ip->i_ino, 0);
 		touch_inode(ip);
 	}
+opened:
 	g_ptr_array_add(t->files, f);
 	io->curfile = (int)t->files->len - 1;
 	*fp = f;
@@ -94,7 +101,11 @@ static int no_map(struct cmdctx *c)
 static int do_open(struct cmdctx *c)
 {
 	struct file *f;
-	int err = open_file(c->io, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
+	int err;
+
+	if (sim->dev_dax && devdax_path(c, c->pos[0], c->poscol[0]))
+		return -2;
+	err = open_file(c->io, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
 
 	return err ? errno_report(c, c->pos[0], err) : 0;
 }
@@ -109,7 +120,7 @@ static void filelist(struct io_task *io)
 		bool cur = (int)i == io->curfile;
 
 		out("%c%03d%c %-14s (%s,%s,%s,%s)\n", cur ? '[' : ' ', i, cur ? ']' : ' ',
-		    f->f_path, "xfs", "non-sync", "non-direct",
+		    f->f_path, inode_is_dev_dax(file_inode(f)) ? "foreign" : "xfs", "non-sync", "non-direct",
 		    f->f_readonly ? "read-only" : "read-write");
 	}
 }
@@ -193,9 +204,10 @@ static int do_pwrite(struct cmdctx *c)
 		uint64_t n = MIN(bsize, len - done);
 		int64_t w = vfs_write(f, buf, n, off + done);
 
-		touch_inode(XFS_I(file_inode(f)));
+		if (!inode_is_dev_dax(file_inode(f)))
+			touch_inode(XFS_I(file_inode(f)));
 		if (w > 0)
-			ref_write(I->ref, XFS_I(file_inode(f))->i_ino, off + done, buf, (uint64_t)w);
+			ref_write(I->ref, file_inode(f)->i_ino, off + done, buf, (uint64_t)w);
 		if (w < 0) {
 			g_free(buf);
 			return io_error(c, (int)-w);
@@ -236,7 +248,7 @@ static int do_pread(struct cmdctx *c)
 		}
 		if (r == 0)
 			break;
-		check_read(c, "pread", XFS_I(file_inode(f))->i_ino, off + done, buf, (uint64_t)r);
+		check_read(c, "pread", file_inode(f)->i_ino, off + done, buf, (uint64_t)r);
 		if (c->opt['v'])
 			dump_buffer(off + done, buf, (uint64_t)r);
 		done += (uint64_t)r;
@@ -716,7 +728,7 @@ static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off
 static void expected_map_bytes(struct vm_area_struct *vma, uint64_t off, unsigned char *buf,
 			       uint64_t len)
 {
-	ref_read(I->ref, XFS_I(file_inode(vma->vm_file))->i_ino, off, buf, len);
+	ref_read(I->ref, file_inode(vma->vm_file)->i_ino, off, buf, len);
 	if (vma->vm_flags & VM_SHARED)
 		return;
 	/* private: pages this vma copied hold their own bytes */
@@ -747,7 +759,7 @@ static void check_map_read(struct cmdctx *c, struct vm_area_struct *vma, uint64_
 		if (buf[i] != want[i]) {
 			interp_note_violation("D1");
 			out("INVARIANT D1 violated at %s:%d (mread): ino %llu offset %llu: read 0x%02x, reference model has 0x%02x\n",
-			    c->scn->file, c->ln->lineno, (unsigned long long)XFS_I(file_inode(vma->vm_file))->i_ino,
+			    c->scn->file, c->ln->lineno, (unsigned long long)file_inode(vma->vm_file)->i_ino,
 			    (unsigned long long)(off + i), buf[i], want[i]);
 			I->status = 1;
 			break;
@@ -838,7 +850,7 @@ static int do_mread(struct cmdctx *c)
 static int do_mwrite(struct cmdctx *c)
 {
 	struct vm_area_struct *vma = cur_map(c);
-	struct xfs_inode *ip = XFS_I(file_inode(vma->vm_file));
+	struct inode *inode = file_inode(vma->vm_file);
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
 	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 'X';
 	uint64_t done = 0;
@@ -854,7 +866,7 @@ static int do_mwrite(struct cmdctx *c)
 	 * range ending past the EOF page faults on its first store.
 	 */
 	while (done < len) {
-		uint64_t o, n, eof_page_end = ALIGN_UP(VFS_I(ip)->i_size, PAGE_SIZE);
+		uint64_t o, n, eof_page_end = ALIGN_UP(inode->i_size, PAGE_SIZE);
 		unsigned char buf[PAGE_SIZE];
 
 		if (c->opt['r']) {
@@ -870,7 +882,7 @@ static int do_mwrite(struct cmdctx *c)
 		if (mm_access(c->t, va + (o - off), buf, n, true))
 			break;	/* a fault touches the inode for the checker */
 		if ((vma->vm_flags & VM_SHARED) && o < eof_page_end)
-			ref_store(I->ref, ip->i_ino, o, buf, MIN(n, eof_page_end - o));
+			ref_store(I->ref, inode->i_ino, o, buf, MIN(n, eof_page_end - o));
 		done += n;
 	}
 	return 0;
@@ -883,8 +895,13 @@ static int do_msync(struct cmdctx *c)
 
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
-	if (!c->opt['a'])
-		vfs_fsync_range(vma->vm_file, off, off + len - 1, 0);
+	/* msync(MS_SYNC): vfs_fsync_range; device DAX has no ->fsync (EINVAL) */
+	if (!c->opt['a']) {
+		int err = vfs_fsync_range(vma->vm_file, off, off + len - 1, 0);
+
+		if (err)
+			return io_error(c, -err);
+	}
 	return 0;
 }
 

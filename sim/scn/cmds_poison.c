@@ -70,6 +70,10 @@ int do_poison(struct cmdctx *c)
 		poison_blocks(first, last - first);
 		return 0;
 	}
+	if (sim->dev_dax)
+		return cmd_usage_error(c, c->poscol[0],
+				       "poison: '%s': there is no filesystem in devdax mode: poison device bytes with poison -d DADDR len",
+				       c->pos[0]);
 	if (poison_args(c, 3, "poison PATH off len", &first, &last, &off, &len))
 		return -2;
 	{

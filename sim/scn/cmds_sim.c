@@ -50,6 +50,9 @@ static int do_pmem(struct cmdctx *c)
 	long long size = -1;
 	enum pmem_backing b = PMEM_BACKING_AUTO;
 	char *path = NULL;
+	bool devdax = false;
+	uint64_t align = 0;
+	int sizecol = c->ln->cols[c->word0], aligncol = 0, ret;
 
 	if (sim->have_pmem)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: the device already exists");
@@ -63,6 +66,23 @@ static int do_pmem(struct cmdctx *c)
 		if (klen == 4 && !strncmp(key, "size", 4)) {
 			if (cvtnum(val, &size) || size <= 0)
 				return cmd_usage_error(c, c->poscol[i] + 5, "pmem: bad size '%s'", val);
+			sizecol = c->poscol[i] + 5;
+		} else if (klen == 4 && !strncmp(key, "mode", 4)) {
+			if (strcmp(val, "fsdax") && strcmp(val, "devdax"))
+				return cmd_usage_error(c, c->poscol[i] + 5,
+						       "pmem: mode must be fsdax or devdax, not '%s'", val);
+			devdax = !strcmp(val, "devdax");
+		} else if (klen == 5 && !strncmp(key, "align", 5)) {
+			if (!strcmp(val, "4k"))
+				align = PAGE_SIZE;
+			else if (!strcmp(val, "2m"))
+				align = PMD_SIZE;
+			else if (!strcmp(val, "1g"))
+				align = PUD_SIZE;
+			else
+				return cmd_usage_error(c, c->poscol[i] + 6,
+						       "pmem: align must be 4k, 2m or 1g, not '%s'", val);
+			aligncol = c->poscol[i];
 		} else if (klen == 7 && !strncmp(key, "backing", 7)) {
 			g_free(path);
 			if (pmem_parse_backing(val, &b, &path))
@@ -76,7 +96,25 @@ static int do_pmem(struct cmdctx *c)
 		g_free(path);
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: size=SIZE is required");
 	}
-	return pmem_setup(c, (uint64_t)size, b, path);
+	if (align && !devdax) {
+		g_free(path);
+		return cmd_usage_error(c, aligncol,
+				       "pmem: align= is the device-DAX mapping size: it needs mode=devdax");
+	}
+	if (!align)
+		align = PMD_SIZE;	/* ndctl's default for devdax */
+	if (devdax && (uint64_t)size % align) {
+		g_free(path);
+		return cmd_usage_error(c, sizecol, "pmem: a devdax size must be a multiple of align (%llu bytes)",
+				       (unsigned long long)align);
+	}
+	ret = pmem_setup(c, (uint64_t)size, b, path);
+	if (ret || !devdax)
+		return ret;
+	/* dax_pmem claims the namespace: no block device, no filesystem */
+	if (dev_dax_probe(&sim->pmem, align, &sim->dev_dax))
+		return cmd_usage_error(c, sizecol, "pmem: cannot create the devdax device");
+	return 0;
 }
 
 /* The device of a scenario without a `pmem` line (PMEM_DEFAULT_SIZE, sparse). */
@@ -93,6 +131,8 @@ static int do_mkfs(struct cmdctx *c)
 
 	if (XFS_M(sim->sb))
 		return cmd_usage_error(c, c->ln->cols[c->word0], "mkfs: the filesystem already exists");
+	if (sim->dev_dax)
+		return devdax_refuses(c);
 	if (!sim->have_pmem && pmem_default(c))
 		return -2;
 	for (int i = 0; i < c->npos; i++) {
@@ -643,7 +683,13 @@ static int do_xfs_io(struct cmdctx *c)
 	io = io_task_create(t);
 	io->transient = true;
 	lock_current = &t->lockctx;
-	{
+	if (sim->dev_dax && devdax_path(c, path, pathcol)) {
+		io_task_free(io);
+		task_free(t);
+		lock_current = &sim->kthread->lockctx;
+		return -2;
+	}
+	if (!sim->dev_dax) {
 		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), path);
 
 		if (!ip && !c->opt['f']) {
@@ -749,7 +795,7 @@ static int do_help_stub(struct cmdctx *c)
 
 
 static const struct cmdinfo sim_cmds[] = {
-	{ "pmem", NULL, do_pmem, 1, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "size=SIZE [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device" },
+	{ "pmem", NULL, do_pmem, 1, 4, NULL, NULL, "ssss", CMD_NOTASK | CMD_SIM, "size=SIZE [mode=fsdax|devdax] [align=4k|2m|1g] [backing=auto|hugetlbfs|memfd|file:PATH]", "create the simulated pmem device (devdax: the character device /dev/dax0.0, no filesystem)" },
 	{ "mkfs", NULL, do_mkfs, 0, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "[blocksize=4096] [reflink=1] [rmapbt=1] [dax=always|inode|never] [agcount=N]", "make the filesystem" },
 	{ "model", NULL, do_model, 1, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "NAME", "select the page-sharing design (the --model flag wins)" },
 	{ "md5sum", NULL, do_md5sum, 1, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "md5 of each file through the read path" },

@@ -16,6 +16,23 @@ int do_daxstat(struct cmdctx *c)
 	struct sim_stats *s = &sim->stats;
 	struct share_stats st = { 0 };
 
+	if (sim->dev_dax) {
+		/* device DAX: the driver's faults; no filesystem, so no sharing design */
+		struct dev_dax_stats *d = &sim->dev_dax->stats;
+
+		out("faults %llu\nsigbus %llu\n", (unsigned long long)s->faults,
+		    (unsigned long long)s->sigbus);
+		out("device %s align %llu\npte_faults %llu\npmd_faults %llu\npud_faults %llu\n"
+		    "huge_fallbacks %llu\nfault_sigbus %llu\n", DEV_DAX_NAME,
+		    (unsigned long long)sim->dev_dax->align, (unsigned long long)d->pte_faults,
+		    (unsigned long long)d->pmd_faults, (unsigned long long)d->pud_faults,
+		    (unsigned long long)d->fallbacks, (unsigned long long)d->sigbus);
+		if (c->opt['r']) {
+			memset(s, 0, sizeof(*s));
+			memset(d, 0, sizeof(*d));
+		}
+		return 0;
+	}
 	out("faults %llu\npmd_faults %llu\npmd_fallbacks %llu\ncow_faults %llu\n"
 	    "cow_copies %llu\nzero_faults %llu\nsigbus %llu\n",
 	    (unsigned long long)s->faults, (unsigned long long)s->pmd_faults,

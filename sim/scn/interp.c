@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "dev_dax.h"
 #include "inject.h"
 #include "share_registry.h"
 #include "interp.h"
@@ -108,20 +109,29 @@ int io_error(struct cmdctx *c, int err)
 }
 
 /* mm_fault_hook: a fault changed that inode's mapping state. */
+static void touch_ino(uint64_t ino)
+{
+	uint64_t *k;
+
+	if (!I->touched || g_tree_lookup(I->touched, &ino))
+		return;
+	k = g_new(uint64_t, 1);
+	*k = ino;
+	g_tree_insert(I->touched, k, k);
+}
+
 static void touch_vfs_inode(struct inode *inode)
 {
-	touch_inode(XFS_I(inode));
+	/* the device's inode is no XFS inode: the checker knows its number */
+	if (inode_is_dev_dax(inode))
+		touch_ino(inode->i_ino);
+	else
+		touch_inode(XFS_I(inode));
 }
 
 void touch_inode(struct xfs_inode *ip)
 {
-	uint64_t *k;
-
-	if (!I->touched || g_tree_lookup(I->touched, &ip->i_ino))
-		return;
-	k = g_new(uint64_t, 1);
-	*k = ip->i_ino;
-	g_tree_insert(I->touched, k, k);
+	touch_ino(ip->i_ino);
 }
 
 int cmd_usage_error(struct cmdctx *c, int col, const char *fmt, ...)
@@ -146,6 +156,39 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
 }
 
+/*
+ * Device DAX (pmem mode=devdax) has no filesystem: these are the commands
+ * that need none (the device's file, its mappings, device poison, checks);
+ * every other filesystem command is a usage error naming it, and no
+ * implicit mkfs happens.
+ */
+static const char *const devdax_cmds[] = {
+	"open", "file", "close", "pread", "pwrite", "fsync", "fdatasync", "mmap", "mread",
+	"mwrite", "msync", "munmap", "madvise", "exit", "spawn", "poison", "check", "xfs_io",
+};
+
+int devdax_refuses(struct cmdctx *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devdax_cmds); i++)
+		if (!strcmp(c->ci->name, devdax_cmds[i]))
+			return 0;
+	if (!strcmp(c->ci->name, "md5sum") || !strcmp(c->ci->name, "od"))
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "%s: there is no filesystem in devdax mode, and %s has no read(2) (the real %s gets EINVAL): read the device with mmap + mread",
+				       c->ci->name, DEV_DAX_PATH, c->ci->name);
+	return cmd_usage_error(c, c->ln->cols[c->word0],
+			       "%s: there is no filesystem: the pmem device is in devdax mode (only %s exists)",
+			       c->ci->name, DEV_DAX_PATH);
+}
+
+int devdax_path(struct cmdctx *c, const char *path, int col)
+{
+	if (!strcmp(path, DEV_DAX_PATH))
+		return 0;
+	return cmd_usage_error(c, col, "%s: '%s': there is no filesystem: the pmem device is in devdax mode (only %s exists)",
+			       c->ci->name, path, DEV_DAX_PATH);
+}
+
 int need_fs(struct cmdctx *c)
 {
 	struct xfs_mount *mp;
@@ -153,6 +196,8 @@ int need_fs(struct cmdctx *c)
 
 	if (XFS_M(sim->sb))
 		return 0;
+	if (sim->dev_dax)
+		return devdax_refuses(c);
 	if (!sim->have_pmem && pmem_default(c))
 		return -2;
 	if (xfs_mkfs(&sim->pmem, &I->mkfs, &mp, err, sizeof(err)))
@@ -522,7 +567,7 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err->line, err->col, err->msg);
 		return -2;
 	}
-	if (ret == 0 && opts->check != CHECK_OFF && XFS_M(sim->sb)) {
+	if (ret == 0 && opts->check != CHECK_OFF && (XFS_M(sim->sb) || sim->dev_dax)) {
 		struct scn_line *next = i + 1 < s->lines->len ?
 			g_ptr_array_index(s->lines, i + 1) : NULL;
 		bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
@@ -595,7 +640,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 			break;
 		}
 	}
-	if (ret >= 0 && XFS_M(sim->sb) && opts->check != CHECK_OFF) {
+	if (ret >= 0 && (XFS_M(sim->sb) || sim->dev_dax) && opts->check != CHECK_OFF) {
 		struct check_where end = { NULL, 0, NULL };
 
 		sim_cur_line = 0;

@@ -4,6 +4,7 @@
 #define DAXSIM_INTERP_H
 
 #include "checker.h"
+#include "dev_dax.h"
 #include "io_task.h"
 #include "refmodel.h"
 #include "scn.h"
@@ -70,6 +71,12 @@ int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
 /* Ensure pmem + fs exist (the implicit device and mkfs); usage error otherwise. */
 int need_fs(struct cmdctx *c);
+/*
+ * Device DAX mode: 0 if the command needs no filesystem, else -2 after a
+ * usage error naming it; devdax_path() refuses any path but /dev/dax0.0.
+ */
+int devdax_refuses(struct cmdctx *c);
+int devdax_path(struct cmdctx *c, const char *path, int col);
 /* The implicit device (PMEM_DEFAULT_SIZE): 0, or -2 after a usage error. */
 int pmem_default(struct cmdctx *c);
 struct file *cur_file(struct cmdctx *c);

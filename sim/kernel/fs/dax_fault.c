@@ -279,6 +279,8 @@ vm_fault_t dax_iomap_fault(struct vm_fault *vmf, unsigned int order,
 {
 	vm_fault_t ret;
 
+	if (order > PMD_ORDER)
+		return VM_FAULT_FALLBACK;	/* fsdax has no PUD-sized entries */
 	if (order == PMD_ORDER) {
 		ret = dax_iomap_fault_one(vmf, true, pfnp, ops);
 		if (ret & VM_FAULT_FALLBACK)

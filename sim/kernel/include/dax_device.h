@@ -62,9 +62,21 @@ struct dev_pagemap_ops {
 	int (*memory_failure)(struct dev_pagemap *pgmap, pfn_t pfn,
 			      uint64_t nr_pages, unsigned int mf_flags);
 };
+/*
+ * What the ZONE_DEVICE pages are (include/linux/memremap.h): the pmem
+ * driver's pages under a filesystem, or device DAX's (dev_dax_probe sets
+ * MEMORY_DEVICE_GENERIC, with no ->memory_failure: memory failure takes
+ * the generic page->mapping path).
+ */
+enum memory_type {
+	MEMORY_DEVICE_FS_DAX,
+	MEMORY_DEVICE_GENERIC,
+};
+
 struct dev_pagemap {
 	const struct dev_pagemap_ops	*ops;
 	void				*owner;		/* the driver's device */
+	enum memory_type		type;
 };
 
 #endif

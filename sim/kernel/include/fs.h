@@ -33,6 +33,17 @@ struct vm_fault;
 /* inode->i_flags */
 #define S_DAX		(1U << 0)	/* file data is accessed directly (fsdax) */
 
+/* inode->i_mode file types (a filesystem's inodes leave it 0: regular) */
+#ifndef S_IFMT
+#define S_IFMT		0170000
+#endif
+#ifndef S_IFCHR
+#define S_IFCHR		0020000
+#endif
+#ifndef S_ISCHR
+#define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
+#endif
+
 struct super_operations {
 	/* The last reference to an unlinked inode went (iput_final -> evict). */
 	void (*evict_inode)(struct inode *inode);
@@ -65,6 +76,7 @@ struct address_space_operations {
 
 struct inode {
 	uint64_t				i_ino;
+	unsigned int				i_mode;		/* S_IFCHR: a character device */
 	uint64_t				i_size;		/* i_size_read() */
 	unsigned int				i_flags;	/* S_DAX */
 	unsigned int				i_nlink;
@@ -99,6 +111,12 @@ struct file_operations {
 	int64_t (*write)(struct file *file, const void *buf, uint64_t len, uint64_t pos);
 	int (*fsync)(struct file *file, uint64_t start, uint64_t end, int datasync);
 	int (*fallocate)(struct file *file, int mode, uint64_t offset, uint64_t len);
+	/*
+	 * The start address for a new mapping of @len bytes at page @pgoff,
+	 * at or above @addr (NULL: the default, PMD-coloured to the offset).
+	 */
+	uint64_t (*get_unmapped_area)(struct file *file, uint64_t addr, uint64_t len,
+				      pgoff_t pgoff);
 };
 
 /* An open file description. */
@@ -109,6 +127,7 @@ struct file {
 	char				*f_path;	/* the name it was opened by */
 	bool				f_readonly;	/* !FMODE_WRITE */
 	int				f_count;
+	void				*private_data;	/* the driver's (device DAX: its dev_dax) */
 };
 
 static inline struct inode *file_inode(const struct file *f)

@@ -34,6 +34,12 @@ struct inode;
 #define _PAGE_PSE	(1ULL << 7)	/* a PMD leaf */
 #define _PAGE_SPECIAL	(1ULL << 9)	/* zero page */
 #define _PAGE_ANON	(1ULL << 10)	/* anonymous DRAM page (private CoW) */
+/*
+ * daxsim: a PUD leaf (1 GiB, device DAX).  The kernel knows a leaf's size
+ * from the level it found it at; the leaf walk reports PUD leaves as huge
+ * (is_pmd) with this bit set, so callbacks can tell: pgtable_leaf_pages().
+ */
+#define _PAGE_PUD	(1ULL << 11)
 #define PTE_PFN(p)	((p) >> PAGE_SHIFT)
 
 struct mm_struct;
@@ -66,7 +72,10 @@ struct pmd_table {
 	uint64_t		pmd[PTRS_PER_PTE];	/* leaf if _PAGE_PSE */
 	struct pte_table	*pt[PTRS_PER_PTE];
 };
-struct pud_table { struct pmd_table *pm[PTRS_PER_PTE]; };
+struct pud_table {
+	uint64_t		pud[PTRS_PER_PTE];	/* leaf if _PAGE_PSE */
+	struct pmd_table	*pm[PTRS_PER_PTE];
+};
 struct pgd_table { struct pud_table *pu[PTRS_PER_PTE]; };
 
 struct task_struct;
@@ -135,12 +144,25 @@ void mm_zap_range(struct vm_area_struct *vma, uint64_t start, uint64_t end);
 
 /* Page tables */
 uint64_t *pte_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
+/* The PUD slot of @addr (a 1 GiB leaf if _PAGE_PSE), or NULL. */
+uint64_t *pud_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
+bool pud_has_pmd_table(struct mm_struct *mm, uint64_t addr);
+/* NULL under a PUD leaf: the PMD level does not exist there. */
 uint64_t *pmd_lookup(struct mm_struct *mm, uint64_t addr, bool alloc);
 bool pmd_has_pte_table(struct mm_struct *mm, uint64_t addr);
 void pgtable_free(struct mm_struct *mm);
 /* Every present leaf in [start, end): fn(addr, entry, is_pmd). */
+/*
+ * A PUD leaf is reported with @is_pmd true and _PAGE_PUD in *entry; its
+ * size in pages is pgtable_leaf_pages().
+ */
 typedef void (*pgtable_leaf_fn)(uint64_t addr, uint64_t *entry, bool is_pmd,
 				void *arg);
+
+static inline uint64_t pgtable_leaf_pages(uint64_t entry, bool is_pmd)
+{
+	return (entry & _PAGE_PUD) ? 1ULL << PUD_ORDER : is_pmd ? 1ULL << PMD_ORDER : 1;
+}
 void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
 		  pgtable_leaf_fn fn, void *arg);
 
@@ -151,6 +173,8 @@ void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
 void mapping_mkclean(struct address_space *mapping, pgoff_t start, pgoff_t nr);
 /* Insert a leaf for the fault (vmf_insert_page_mkwrite / _folio_pmd). */
 void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd);
+/* vmf_insert_folio_pud(): a 1 GiB leaf at the PUD-aligned fault address. */
+void vmf_insert_pfn_pud(struct vm_fault *vmf, pfn_t pfn, bool write);
 
 static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 					uint64_t addr)

@@ -17,6 +17,7 @@
 #include "pmem.h"
 
 struct super_block;
+struct dev_dax;
 
 struct sim_stats {
 	uint64_t faults, pmd_faults, cow_faults, cow_copies, zero_faults,
@@ -28,6 +29,7 @@ struct sim_world {
 	struct pmem_device	pmem;
 	struct memmap		memmap;
 	struct super_block	*sb;		/* the mounted filesystem, or NULL */
+	struct dev_dax		*dev_dax;	/* the namespace in devdax mode, or NULL */
 	GTree			*tasks;		/* name -> task_struct */
 	int			next_pid;
 	uint64_t		next_vma_seq;

@@ -21,6 +21,11 @@ typedef int64_t loff_t_;	/* loff_t without glibc's feature-macro dance */
 #define PMD_SIZE	(1UL << PMD_SHIFT)
 #define PMD_MASK	(~(PMD_SIZE - 1))
 #define PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+/* PUD leaves: device DAX with align=1g */
+#define PUD_SHIFT	30
+#define PUD_SIZE	(1UL << PUD_SHIFT)
+#define PUD_MASK	(~(PUD_SIZE - 1))
+#define PUD_ORDER	(PUD_SHIFT - PAGE_SHIFT)
 #define PTRS_PER_PTE	512
 
 #define ALIGN_UP(x, a)		((((x) + (a) - 1) / (a)) * (a))

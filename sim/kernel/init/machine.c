@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev_dax.h"
 #include "fs.h"
 #include "memory_failure.h"
 #include "sim.h"
@@ -45,6 +46,8 @@ void sim_world_destroy(struct sim_world *w)
 	w->sb = NULL;
 	mf_reset();
 	task_free(w->kthread);
+	dev_dax_remove(w->dev_dax);	/* every file and mapping went with the tasks */
+	w->dev_dax = NULL;
 	if (w->have_pmem) {
 		memmap_destroy(&w->memmap);
 		pmem_destroy(&w->pmem);

@@ -40,10 +40,16 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 		return NULL;
 	}
 	for (int tries = 0; tries < 4; tries++) {
+		uint64_t *pud = pud_lookup(mm, addr, false);
 		uint64_t *pmd = pmd_lookup(mm, addr, false), *pte;
 		vm_fault_t ret;
 
-		if (pmd && (*pmd & _PAGE_PRESENT)) {
+		if (pud && (*pud & _PAGE_PRESENT)) {
+			if (!write || (*pud & _PAGE_RW)) {
+				*pfnp = PTE_PFN(*pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+				return pfn_to_kaddr(*pfnp);
+			}
+		} else if (pmd && (*pmd & _PAGE_PRESENT)) {
 			if (!write || (*pmd & _PAGE_RW)) {
 				*pfnp = PTE_PFN(*pmd) + (*pmd & _PAGE_SPECIAL ? 0 :
 							 ((addr & ~PMD_MASK) >> PAGE_SHIFT));

@@ -96,9 +96,21 @@ static void unmap_one(struct vm_area_struct *vma, uint64_t s, uint64_t e, void *
 {
 	bool even_cows = *(bool *)arg;
 
-	/* A PMD leaf straddling the range is zapped whole (DAX split). */
+	/* A PMD or PUD leaf straddling the range is zapped whole (DAX split). */
 	{
-		uint64_t *pmd = pmd_lookup(vma->vm_mm, s, false);
+		uint64_t *pud = pud_lookup(vma->vm_mm, s, false);
+		uint64_t *pmd;
+
+		if (pud && (*pud & _PAGE_PRESENT)) {
+			put_leaf(*pud, true);
+			*pud = 0;
+		}
+		pud = pud_lookup(vma->vm_mm, e - 1, false);
+		if (pud && (*pud & _PAGE_PRESENT)) {
+			put_leaf(*pud, true);
+			*pud = 0;
+		}
+		pmd = pmd_lookup(vma->vm_mm, s, false);
 
 		if (pmd && (*pmd & _PAGE_PRESENT)) {
 			put_leaf(*pmd, true);
@@ -158,6 +170,46 @@ void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd)
 	sim_unlock(ptl, mm->owner->pid);
 }
 
+void vmf_insert_pfn_pud(struct vm_fault *vmf, pfn_t pfn, bool write)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	uint64_t *slot, val = (pfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_PSE | _PAGE_PUD;
+	struct page *page = pfn_to_page(&sim->memmap, pfn);
+
+	if (write)
+		val |= _PAGE_RW | _PAGE_DIRTY;
+	sim_lock(ptl, mm->owner->pid, LOCK_EXCL);
+	slot = pud_lookup(mm, vmf->address, true);
+	if (*slot & _PAGE_PRESENT) {
+		if (PTE_PFN(*slot) == pfn) {
+			*slot |= val & (_PAGE_RW | _PAGE_DIRTY);
+			sim_unlock(ptl, mm->owner->pid);
+			return;
+		}
+		put_leaf(*slot, true);
+	}
+	page->_mapcount++;
+	page->_refcount++;
+	*slot = val;
+	sim_unlock(ptl, mm->owner->pid);
+}
+
+/*
+ * thp_vma_suitable_order() for a PUD: the aligned GiB around @addr lies
+ * inside the vma and has the offset's colour.  The kernel leaves this
+ * check to the huge_fault handlers (a DAX filesystem falls back at PUD
+ * order); the simulator asks only where a PUD leaf could fit, so a
+ * filesystem's small mappings see no PUD-order call.
+ */
+static bool pud_suitable(struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t haddr = addr & PUD_MASK;
+
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((1ULL << PUD_ORDER) - 1))
+		return false;
+	return haddr >= vma->vm_start && haddr + PUD_SIZE <= vma->vm_end;
+}
+
 /* The fault entry ------------------------------------------------------- */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, bool write)
 {
@@ -173,6 +225,18 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, uint64_t addr, bool write
 
 	sim->stats.faults++;
 	might_alloc(GFP_KERNEL);	/* pmd_alloc/pte_alloc; do_cow_fault's cow_page */
+	/* create_huge_pud(): an empty PUD slot first, as __handle_mm_fault */
+	if ((vma->vm_flags & VM_HUGEPAGE) && vma->vm_ops->huge_fault && pud_suitable(vma, addr) &&
+	    !pud_has_pmd_table(mm, addr)) {
+		uint64_t *pud = pud_lookup(mm, addr, false);
+
+		if (!pud || !(*pud & _PAGE_PRESENT)) {
+			ret = vma->vm_ops->huge_fault(&vmf, PUD_ORDER);
+			if (!(ret & VM_FAULT_FALLBACK))
+				return ret;
+		}
+		pmd = pmd_lookup(mm, addr, false);
+	}
 	if ((vma->vm_flags & VM_HUGEPAGE) && vma->vm_ops->huge_fault &&
 	    !pmd_has_pte_table(mm, addr)) {
 		ret = vma->vm_ops->huge_fault(&vmf, PMD_ORDER);

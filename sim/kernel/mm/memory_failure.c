@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "fs.h"
 #include "lock.h"
 #include "memory_failure.h"
 #include "inject.h"
@@ -106,6 +107,55 @@ static gboolean collect_one(gpointer k, gpointer v, gpointer data)
 	return FALSE;
 }
 
+static void SetPageHWPoison_(struct page *page)
+{
+	page->flags |= PG_hwpoison;
+}
+
+/*
+ * dev_pagemap_mapping_shift(): the size of the leaf that maps (mapping,
+ * index) in @t, or 0 when @t has it unmapped.
+ */
+struct mf_size {
+	struct address_space	*mapping;
+	pgoff_t			index;
+	uint64_t		size;
+};
+
+static gboolean mf_size_one(gpointer k, gpointer v, gpointer data)
+{
+	struct vm_area_struct *vma = v;
+	struct mf_size *m = data;
+	pgoff_t start = vma->vm_pgoff, end = start + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
+	uint64_t addr, *pud, *pmd, *pte;
+
+	if (vma->vm_file->f_mapping != m->mapping || m->index < start || m->index >= end)
+		return FALSE;
+	addr = vma->vm_start + ((m->index - start) << PAGE_SHIFT);
+	pud = pud_lookup(vma->vm_mm, addr, false);
+	if (pud && (*pud & _PAGE_PRESENT)) {
+		m->size = MAX(m->size, PUD_SIZE);
+		return FALSE;
+	}
+	pmd = pmd_lookup(vma->vm_mm, addr, false);
+	if (pmd && (*pmd & _PAGE_PRESENT)) {
+		m->size = MAX(m->size, PMD_SIZE);
+		return FALSE;
+	}
+	pte = pte_lookup(vma->vm_mm, addr, false);
+	if (pte && (*pte & _PAGE_PRESENT))
+		m->size = MAX(m->size, PAGE_SIZE);
+	return FALSE;
+}
+
+static uint64_t mf_mapping_size(struct task_struct *t, struct address_space *mapping, pgoff_t index)
+{
+	struct mf_size m = { mapping, index, 0 };
+
+	g_tree_foreach(t->mm->vmas, mf_size_one, &m);
+	return m.size;
+}
+
 void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t count,
 		       unsigned int flags)
 {
@@ -185,11 +235,23 @@ static int page_mapping_owner(pfn_t pfn, struct share_owner *owners, int max)
 	return share_page_owner(pfn_to_page_noalloc(&sim->memmap, pfn), owners, max);
 }
 
+static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int flags);
+
 /* mf_generic_kill_procs(): only what page->mapping names; shared -> -EBUSY. */
 static int mf_generic_kill_procs(pfn_t pfn, unsigned int flags)
 {
 	struct share_owner o;
 
+	struct page *page = pfn_to_page_noalloc(&sim->memmap, pfn);
+
+	/* dax_lock_folio(): a character device's pages need no entry lock */
+	if (page && page->mapping && S_ISCHR(page->mapping->host->i_mode))
+		return mf_generic_kill_procs_chr(pfn, page, flags);
+	if (sim->pmem.pgmap.type != MEMORY_DEVICE_FS_DAX) {
+		printk("Memory failure: 0x%llx: dax_lock_folio failed (no page->mapping: never mapped)\n",
+		       (unsigned long long)pfn);
+		return -EBUSY;
+	}
 	if (mf_page_owners(pfn, page_mapping_owner, &o, 1) != 1) {
 		printk("Memory failure: 0x%llx: dax_lock_folio failed (no page->mapping: shared or unmapped)\n",
 		       (unsigned long long)pfn);
@@ -209,6 +271,54 @@ static int pgmap_memory_failure(pfn_t pfn, unsigned int flags)
 	return pgmap->ops->memory_failure(pgmap, pfn, 1, flags);
 }
 
+/*
+ * mf_generic_kill_procs() for a page whose page->mapping its driver set
+ * directly: device DAX (dax_set_mapping at the first fault; a character
+ * device has no DAX entries, so dax_lock_folio() takes no lock for it).
+ * The kernel collects the tasks that map (mapping, index) -- the current
+ * task when action is required, others only with early kill
+ * (collect_procs(..., force_early)) -- and unmap_and_kill() unmaps the
+ * largest mapping size among the collected tasks, from every vma of the
+ * mapping.  Nobody collected: nothing is unmapped, and a late-kill task
+ * keeps its translation until it touches the page (a media error then
+ * comes back as a machine check: SIGBUS BUS_MCEERR_AR).
+ */
+static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int flags)
+{
+	struct address_space *mapping = page->mapping;
+	struct collect c = { page->index, g_ptr_array_new() };
+	uint64_t size = 0;
+
+	SetPageHWPoison_(page);
+	/* Unlike System-RAM, ZONE_DEVICE pages cannot be swapped out from under a mapper */
+	flags |= MF_ACTION_REQUIRED;
+	lock_acquire(&lc_i_mmap_rwsem, mapping->id, LOCK_SHARED, 0, "collect_procs_file");
+	g_tree_foreach(mapping->i_mmap, collect_one, &c);	/* as collect_procs_fsdax() */
+	lock_release(&lc_i_mmap_rwsem, mapping->id, "collect_procs_file");
+	for (guint k = 0; k < c.tasks->len; k++) {
+		struct task_struct *t = g_ptr_array_index(c.tasks, k);
+
+		if (!task_early_kill(t, flags)) {
+			g_ptr_array_remove_index(c.tasks, k--);
+			continue;
+		}
+		size = MAX(size, mf_mapping_size(t, mapping, page->index));
+	}
+	trace("ino %llu index %llu pfn 0x%llx: %u tasks collected, unmap %llu bytes",
+	      (unsigned long long)mapping->id, (unsigned long long)page->index,
+	      (unsigned long long)pfn, c.tasks->len, (unsigned long long)size);
+	if (size) {
+		pgoff_t nr = size >> PAGE_SHIFT;
+
+		unmap_mapping_pages(mapping, page->index & ~(nr - 1), nr, false);
+		mf_note_reached(mapping, page->index);
+	}
+	for (guint k = 0; k < c.tasks->len; k++)
+		kill_proc(g_ptr_array_index(c.tasks, k), pfn, flags);
+	g_ptr_array_free(c.tasks, TRUE);
+	return 0;
+}
+
 /* The design's own owner discovery; the fs is asked only about metadata. */
 static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 {
@@ -224,7 +334,15 @@ static int mf_design_kill_procs(pfn_t pfn, unsigned int flags)
 
 static int memory_failure_dev_pagemap(pfn_t pfn, unsigned int flags)
 {
+	struct dev_pagemap *pgmap = &sim->pmem.pgmap;	/* get_dev_pagemap(pfn) */
 	int ret;
+
+	/*
+	 * Device DAX: no ->memory_failure, and no filesystem or sharing
+	 * design ever saw these pages; page->mapping names their one owner.
+	 */
+	if (pgmap->type != MEMORY_DEVICE_FS_DAX)
+		return mf_generic_kill_procs(pfn, flags);
 
 	switch (share_ops->mf_path) {
 	case MF_PATH_FS_RMAP:
@@ -245,7 +363,8 @@ int memory_failure(pfn_t pfn, unsigned int flags, struct task_struct *current)
 {
 	int ret;
 
-	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages || !sim->sb)
+	if (pfn < PMEM_PFN_BASE || pfn - PMEM_PFN_BASE >= sim->pmem.nr_pages ||
+	    (!sim->sb && sim->pmem.pgmap.type == MEMORY_DEVICE_FS_DAX))
 		return -ENXIO;
 	lock_acquire(&lc_mf_mutex, 0, LOCK_EXCL, 0, __func__);
 	/*

@@ -58,7 +58,10 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
 	might_alloc(GFP_KERNEL);	/* vm_area_alloc */
 	/* thp_get_unmapped_area: PMD colour of the address = that of the offset */
-	va = ALIGN_UP(mm->next_va, PMD_SIZE) + (off & (PMD_SIZE - 1));
+	if (f->f_op->get_unmapped_area)
+		va = f->f_op->get_unmapped_area(f, mm->next_va, len, off >> PAGE_SHIFT);
+	else
+		va = ALIGN_UP(mm->next_va, PMD_SIZE) + (off & (PMD_SIZE - 1));
 	vma = g_new0(struct vm_area_struct, 1);
 	vma->vm_start = va;
 	vma->vm_end = va + ALIGN_UP(len, PAGE_SIZE);

@@ -24,6 +24,10 @@ static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool 
 		pud = mm->pgd->pu[IDX(addr, 39)] = g_new0(struct pud_table, 1);
 		mm->pgtable_bytes += sizeof(struct pud_table);
 	}
+	if (pud->pud[IDX(addr, 30)] & _PAGE_PRESENT) {
+		BUG_ON(alloc);	/* a PMD table under a PUD leaf: zap the leaf first */
+		return NULL;
+	}
 	pmd = pud->pm[IDX(addr, 30)];
 	if (!pmd) {
 		if (!alloc)
@@ -32,6 +36,33 @@ static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool 
 		mm->pgtable_bytes += sizeof(struct pmd_table);
 	}
 	return pmd;
+}
+
+uint64_t *pud_lookup(struct mm_struct *mm, uint64_t addr, bool alloc)
+{
+	struct pud_table *pud;
+
+	if (!mm->pgd) {
+		if (!alloc)
+			return NULL;
+		mm->pgd = g_new0(struct pgd_table, 1);
+		mm->pgtable_bytes += sizeof(struct pgd_table);
+	}
+	pud = mm->pgd->pu[IDX(addr, 39)];
+	if (!pud) {
+		if (!alloc)
+			return NULL;
+		pud = mm->pgd->pu[IDX(addr, 39)] = g_new0(struct pud_table, 1);
+		mm->pgtable_bytes += sizeof(struct pud_table);
+	}
+	return &pud->pud[IDX(addr, 30)];
+}
+
+bool pud_has_pmd_table(struct mm_struct *mm, uint64_t addr)
+{
+	struct pud_table *pud = mm->pgd ? mm->pgd->pu[IDX(addr, 39)] : NULL;
+
+	return pud && pud->pm[IDX(addr, 30)];
 }
 
 uint64_t *pmd_lookup(struct mm_struct *mm, uint64_t addr, bool alloc)
@@ -78,9 +109,13 @@ void pgtable_walk(struct mm_struct *mm, uint64_t start, uint64_t end,
 
 		if (!pmd) {
 			/* skip the absent level: the PGD slot if it has no PUD table */
-			uint64_t span = (mm->pgd && mm->pgd->pu[IDX(addr, 39)]) ?
-					1ULL << 30 : 1ULL << 39;
+			struct pud_table *pud = mm->pgd ? mm->pgd->pu[IDX(addr, 39)] : NULL;
+			uint64_t span = pud ? 1ULL << 30 : 1ULL << 39;
 			uint64_t next = (addr & ~(span - 1)) + span;
+
+			/* a PUD leaf: one huge leaf for the whole GiB */
+			if (pud && (pud->pud[IDX(addr, 30)] & _PAGE_PRESENT))
+				fn(addr & PUD_MASK, &pud->pud[IDX(addr, 30)], true, arg);
 
 			if (!mm->pgd || next <= addr)	/* no tables, or wrapped */
 				break;
