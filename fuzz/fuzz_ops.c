@@ -39,7 +39,7 @@ int fuzz_ops_one(const uint8_t *data, size_t size, enum check_mode mode, bool cr
 	struct scn_error err = { 0 };
 	struct scn *s;
 	const char *design;
-	struct run_opts opts = { 0 };
+	struct run_opts opts = { .no_scheduler = true };
 	FILE *out;
 	int nops, rc;
 

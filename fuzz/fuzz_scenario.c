@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static FILE *devnull;
 	struct scn_error err = { 0 };
 	/* 64 MiB per command: a sparse file at an exabyte offset is one line */
-	struct run_opts opts = { .check = CHECK_INCREMENTAL, .io_limit = 64ULL << 20 };
+	struct run_opts opts = { .check = CHECK_INCREMENTAL, .io_limit = 64ULL << 20,
+				 .no_scheduler = true };
 	struct scn *s;
 	char *text;
 

@@ -75,7 +75,8 @@ static void child_run(const char *text, int fd)
 {
 	struct scn_error err = { 0 };
 	struct run_result r = { 0 };
-	struct run_opts opts = { .model = shrink_model, .check = CHECK_INCREMENTAL, .result = &r };
+	struct run_opts opts = { .model = shrink_model, .check = CHECK_INCREMENTAL, .result = &r,
+				 .no_scheduler = true };
 	struct scn *s;
 	FILE *null = fopen("/dev/null", "w");
 	char sig[128];

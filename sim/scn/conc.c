@@ -57,6 +57,8 @@ static bool waits_for_all(const struct scn_line *ln)
 
 bool scn_needs_scheduler(const struct scn *s, const struct run_opts *opts)
 {
+	if (opts->no_scheduler)
+		return false;
 	if (opts->force_scheduler || opts->schedule || opts->seed)
 		return true;
 	for (guint i = 0; i < s->lines->len; i++) {

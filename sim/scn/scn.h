@@ -157,6 +157,12 @@ struct run_opts {
 				     const int *runnable, void *arg);
 	void		*sched_log_arg;
 	bool		force_scheduler;	/* explore: even without `&` */
+	/*
+	 * In-process fuzzing: no scheduler (`LINE &` runs in the foreground,
+	 * `wait` has nothing to wait for), since a deadlocked run ends the
+	 * process.  The concurrency is explored by `daxsim explore`.
+	 */
+	bool		no_scheduler;
 	int		sched_fd;		/* > 0: the run's schedule is written here */
 };
 
