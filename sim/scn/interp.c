@@ -74,6 +74,7 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" }, { EFSCORRUPTED_, "EUCLEAN" },
 	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" }, { EFAULT, "EFAULT" },
+	{ EOVERFLOW, "EOVERFLOW" },
 };
 
 const char *errno_name(int err)
