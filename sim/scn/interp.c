@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <string.h>
 
 #include "inject.h"
@@ -145,6 +146,26 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 		return 0;
 	return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
 			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+}
+
+int range_args(struct cmdctx *c, int oi, long long *off, long long *len)
+{
+	const char *name = c->ci->name;
+
+	if (oi + 1 >= c->npos)
+		return cmd_usage_error(c, c->ln->cols[c->ln->argc - 1], "%s: missing OFF LEN (usage: %s %s)",
+				       name, name, c->ci->args);
+	if (cvtnum(c->pos[oi], off) || *off < 0)
+		return cmd_usage_error(c, c->poscol[oi], "%s: bad offset '%s' (a number, 0 .. 2^63-1)",
+				       name, c->pos[oi]);
+	if (cvtnum(c->pos[oi + 1], len) || *len < 0)
+		return cmd_usage_error(c, c->poscol[oi + 1], "%s: bad length '%s' (a number, 0 .. 2^63-1)",
+				       name, c->pos[oi + 1]);
+	if (*len > LLONG_MAX - *off)
+		return cmd_usage_error(c, c->poscol[oi + 1],
+				       "%s: range %s + %s ends past the largest file offset (2^63-1)",
+				       name, c->pos[oi], c->pos[oi + 1]);
+	return 0;
 }
 
 int need_fs(struct cmdctx *c)
