@@ -70,3 +70,82 @@ def test_expect_data_huge_range_reads_to_eof_only():
     text = FILE8K + "xfs_io -c 'truncate 2g' f\nexpect data f 0 2g 0\n"
     msg = usage_error(quick(["run", "-"], text), 5)
     assert "over the simulator's limit" in msg
+
+
+# --- 2: file-backed devices --------------------------------------------------------
+
+DEV_SCN = "pmem size=64m backing=file:{}\nxfs_io -f -c 'pwrite -q -S 0x5a 0 8k' a\nmd5sum a\n"
+
+
+def test_device_file_is_created_reused_and_locked(tmp_path):
+    import fcntl
+    dev = tmp_path / "dev"
+    r = run(["run", "-"], stdin=DEV_SCN.format(dev))
+    assert r.returncode == 0, r.stderr
+    assert dev.stat().st_size == 4096 + (64 << 20)
+    assert dev.read_bytes()[:11] == b"DAXSIMPMEM\n"
+    # reused by the next run (the lock went with the first run)
+    r = run(["run", "-"], stdin=DEV_SCN.format(dev))
+    assert r.returncode == 0, r.stderr
+    # a run holding the device: the second one is refused, nothing written
+    before = dev.read_bytes()
+    with open(dev, "rb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        r = run(["run", "-"], stdin=DEV_SCN.format(dev))
+    msg = usage_error(r, 1, 1)
+    assert "in use by another daxsim run" in msg and str(dev) in msg
+    assert r.stdout == "" and dev.read_bytes() == before
+
+
+def test_two_runs_on_one_device_file(tmp_path):
+    # the real race of issue 15: both runs at once; every run either
+    # completes with the right data or is refused, never a false D1
+    dev = tmp_path / "dev"
+    scn = tmp_path / "s.scn"
+    scn.write_text(f"pmem size=64m backing=file:{dev}\n" +
+                   "".join(f"xfs_io -f -c 'pwrite -q -S {i} 0 1m' f{i}\nexpect data f{i} 0 1m {i}\n"
+                           for i in range(1, 40)))
+    procs = [subprocess.Popen([DAXSIM, "run", str(scn)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    for rc, out, err in results:
+        assert "INVARIANT" not in out and "EXPECT FAILED" not in out, out[:500]
+        assert rc == 0 or (rc == 2 and "in use by another daxsim run" in err), (rc, err)
+    assert any(rc == 0 for rc, _, _ in results)
+
+
+@pytest.mark.parametrize("content,why", [
+    # a user file that merely starts with the magic (it was reused and overwritten)
+    (b"DAXSIMPMEM\n\0\0\0\0\0" + b"user data" * 1000, "no valid daxsim header"),
+    (b"DAXSIMPMEM1\n" + b"\0" * 100, "no daxsim header"),      # the old format
+    (b"user data" * 100, "no daxsim header"),
+    (b"DAX", "too short for a header"),
+], ids=["magic-only", "old-format", "user-data", "short"])
+def test_foreign_file_is_refused_untouched(tmp_path, content, why):
+    f = tmp_path / "precious"
+    f.write_bytes(content)
+    if "short" not in why:
+        os.truncate(f, 4096 + (64 << 20))
+    before = f.read_bytes()
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m backing=file:{f}\n"), 1, 1)
+    assert "refusing to touch it" in msg and why in msg, msg
+    assert f.read_bytes() == before
+
+
+def test_device_of_another_size_or_damaged_header(tmp_path):
+    dev = tmp_path / "dev"
+    assert run(["run", "-"], stdin=f"pmem size=64m backing=file:{dev}\n").returncode == 0
+    before = dev.read_bytes()
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=32m backing=file:{dev}\n"), 1, 1)
+    assert "another size" in msg
+    with open(dev, "r+b") as f:            # one bit of the size field
+        f.seek(24)
+        f.write(bytes([before[24] ^ 1]))
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m backing=file:{dev}\n"), 1, 1)
+    assert "checksum mismatch" in msg
+    os.symlink(dev, tmp_path / "link")
+    msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m backing=file:{tmp_path / 'link'}\n"), 1, 1)
+    assert "link" in msg

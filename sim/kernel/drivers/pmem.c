@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,8 +18,6 @@
 #define MFD_HUGETLB 0x0004U
 #endif
 
-/* The first bytes of a file-backed device: we only reuse files we made. */
-#define PMEM_FILE_MAGIC "DAXSIMPMEM1\n"
 
 const char *pmem_backing_name(enum pmem_backing b)
 {
@@ -156,13 +156,93 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 }
 
 /*
- * file:PATH — create only if absent.  An existing file is reused only if it
- * starts with our magic (a device daxsim made) and has the right size;
- * anything else is refused and left untouched.
+ * The header page of a file-backed device (file offset 0; the device's
+ * bytes follow it at PMEM_FILE_HDR).  It identifies a daxsim device fully:
+ * magic, format version, header size, device size, data offset, and a
+ * SHA-256 of those fields, so a user file that merely starts with the
+ * magic is never taken for a device (and never overwritten).  Fields are
+ * little-endian.
+ */
+#define PMEM_FILE_MAGIC		"DAXSIMPMEM\n\0\0\0\0\0"	/* 16 bytes */
+#define PMEM_FILE_VERSION	2
+#define PMEM_FILE_HDR		PAGE_SIZE
+
+struct pmem_file_hdr {
+	char		magic[16];
+	unsigned char	version[4];	/* PMEM_FILE_VERSION */
+	unsigned char	hdr_size[4];	/* sizeof the fields the sum covers */
+	unsigned char	size[8];	/* device bytes */
+	unsigned char	data_off[8];	/* PMEM_FILE_HDR */
+	char		sum[65];	/* SHA-256 of the bytes above, hex */
+};
+
+#define PMEM_FILE_SUMMED	offsetof(struct pmem_file_hdr, sum)
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void hdr_sum(const struct pmem_file_hdr *h, char out[65])
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(ck, (const guchar *)h, PMEM_FILE_SUMMED);
+	g_strlcpy(out, g_checksum_get_string(ck), 65);
+	g_checksum_free(ck);
+}
+
+static void hdr_make(struct pmem_file_hdr *h, uint64_t size)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, PMEM_FILE_MAGIC, sizeof(h->magic));
+	put_le(h->version, PMEM_FILE_VERSION, 4);
+	put_le(h->hdr_size, PMEM_FILE_SUMMED, 4);
+	put_le(h->size, size, 8);
+	put_le(h->data_off, PMEM_FILE_HDR, 8);
+	hdr_sum(h, h->sum);
+}
+
+/* NULL if @h is the header of a device of @size, else why not. */
+static const char *hdr_check(const struct pmem_file_hdr *h, uint64_t size)
+{
+	char sum[65];
+
+	if (memcmp(h->magic, PMEM_FILE_MAGIC, sizeof(h->magic)))
+		return "it is not a daxsim device (no daxsim header)";
+	hdr_sum(h, sum);
+	if (memcmp(sum, h->sum, sizeof(sum)))
+		return "it has no valid daxsim header (checksum mismatch)";
+	if (get_le(h->version, 4) != PMEM_FILE_VERSION || get_le(h->hdr_size, 4) != PMEM_FILE_SUMMED ||
+	    get_le(h->data_off, 8) != PMEM_FILE_HDR)
+		return "it is a daxsim device of another format version";
+	if (get_le(h->size, 8) != size)
+		return "it is a daxsim device of another size";
+	return NULL;
+}
+
+/*
+ * file:PATH — create only if absent.  The file is locked (flock, exclusive)
+ * for the life of the device: a second run on the same PATH is refused
+ * instead of writing over the first one's data.  An existing file is
+ * reused only if its header says it is a daxsim device of this size and
+ * the file's length matches; anything else is refused and left untouched.
  */
 static int try_file(struct pmem_device *pd, const char *path, char *err,
 		    size_t errlen)
 {
+	struct pmem_file_hdr hdr;
+	const char *why = NULL;
 	struct stat st;
 	int fd, ret;
 	bool created = false;
@@ -171,47 +251,65 @@ static int try_file(struct pmem_device *pd, const char *path, char *err,
 	if (fd >= 0) {
 		created = true;
 	} else if (errno == EEXIST) {
-		char magic[sizeof(PMEM_FILE_MAGIC)] = "";
-
-		fd = open(path, O_RDWR | O_CLOEXEC);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -EINVAL;
 		}
-		if (!S_ISREG(st.st_mode) ||
-		    pread(fd, magic, sizeof(PMEM_FILE_MAGIC) - 1, 0) !=
-			    (ssize_t)sizeof(PMEM_FILE_MAGIC) - 1 ||
-		    memcmp(magic, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1) ||
-		    (uint64_t)st.st_size != pd->size) {
-			snprintf(err, errlen,
-				 "pmem: %s exists and is not a daxsim device of this size; refusing to touch it",
-				 path);
-			close(fd);
-			return -EEXIST;
-		}
 	} else {
 		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (created && ftruncate(fd, (off_t)pd->size) < 0) {
+	/* Before reading or writing anything: is another run using it? */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "pmem: %s is in use by another daxsim run (it holds the file's lock); "
+				 "use another path or wait for that run to end", path);
+		else
+			snprintf(err, errlen, "pmem: %s: cannot lock it: %s", path, strerror(errno));
 		close(fd);
-		unlink(path);
-		return ret;
+		return ret;	/* a file we created is the other run's to keep */
 	}
-	ret = map_fd(pd, fd);
-	if (ret < 0) {
+	if (!created) {
+		if (!S_ISREG(st.st_mode))
+			why = "it is not a regular file";
+		else if (pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+			why = "it is not a daxsim device (too short for a header)";
+		else
+			why = hdr_check(&hdr, pd->size);
+		if (!why && (uint64_t)st.st_size != PMEM_FILE_HDR + pd->size)
+			why = "its length does not match its header";
+		if (why) {
+			snprintf(err, errlen, "pmem: %s exists and %s; refusing to touch it", path, why);
+			close(fd);
+			return -EEXIST;
+		}
+	}
+	if (created) {
+		hdr_make(&hdr, pd->size);
+		if (ftruncate(fd, (off_t)(PMEM_FILE_HDR + pd->size)) < 0 ||
+		    pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
+			ret = errno ? -errno : -EIO;
+			snprintf(err, errlen, "pmem: %s: %s", path, strerror(-ret));
+			close(fd);
+			unlink(path);
+			return ret;
+		}
+	}
+	pd->kaddr = mmap(NULL, pd->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PMEM_FILE_HDR);
+	if (pd->kaddr == MAP_FAILED) {
+		ret = -errno;
+		pd->kaddr = NULL;
 		snprintf(err, errlen, "pmem: %s: mmap: %s", path, strerror(-ret));
 		close(fd);
 		if (created)
 			unlink(path);
 		return ret;
 	}
-	/* Block 0 holds the superblock region; the magic lives there. */
-	memcpy(pd->kaddr, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1);
+	pd->fd = fd;	/* holds the lock until pmem_destroy */
 	pd->path = g_strdup(path);
 	return 0;
 }
