@@ -149,3 +149,39 @@ def test_device_of_another_size_or_damaged_header(tmp_path):
     os.symlink(dev, tmp_path / "link")
     msg = usage_error(run(["run", "-"], stdin=f"pmem size=64m backing=file:{tmp_path / 'link'}\n"), 1, 1)
     assert "link" in msg
+
+
+# --- 7 (back end): device size against host memory ------------------------------------
+
+
+def info_cap():
+    r = run(["info"])
+    m = re.search(r"^device size cap: (\d+) bytes \((.*)\)$", r.stdout, re.M)
+    assert r.returncode == 0 and m, r.stdout
+    return int(m.group(1)), m.group(2)
+
+
+def test_info_says_the_device_cap_and_why():
+    cap, why = info_cap()
+    meminfo = open("/proc/meminfo").read()
+    kib = sum(int(re.search(rf"^{k}:\s+(\d+) kB", meminfo, re.M).group(1)) for k in ("MemTotal", "SwapTotal"))
+    assert cap // 64 <= kib * 1024 + (1 << 30) and "host's memory" in why and "DAXSIM_MAX_PMEM" in why
+    env = dict(os.environ, DAXSIM_MAX_PMEM="64m")
+    r = subprocess.run([DAXSIM, "info"], capture_output=True, text=True, env=env)
+    assert f"device size cap: {64 << 20} bytes (set by DAXSIM_MAX_PMEM=64m)" in r.stdout
+
+
+def test_device_over_the_cap_is_refused_before_allocating():
+    cap, _ = info_cap()
+    size = (cap // (2 << 20) + 1) * (2 << 20)
+    msg = usage_error(quick(["run", "-"], f"pmem size={size}\n"), 1, 1)
+    assert "over this host's limit" in msg and "host's memory" in msg
+    if cap < 64 << 40:
+        # the case: 64t on a 23 GiB host
+        msg = usage_error(quick(["run", "-"], "pmem size=64t\nxfs_io -f -c 'pwrite -q 0 4k' a\n"), 1, 1)
+        assert "size 64.0 TiB is over this host's limit" in msg
+    env = dict(os.environ, DAXSIM_MAX_PMEM="64m")
+    r = subprocess.run([DAXSIM, "run", "-"], input="pmem size=66m\n", capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "over this host's limit of 64.0 MiB (set by DAXSIM_MAX_PMEM=64m)" in r.stderr
+    r = subprocess.run([DAXSIM, "run", "-"], input="pmem size=64m\n", capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
