@@ -142,10 +142,15 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 {
 	uint64_t limit = I->opts->io_limit ? I->opts->io_limit : IO_LIMIT_DEFAULT;
 
-	if (bytes <= limit)
-		return 0;
-	return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
-			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+	if (bytes > limit)
+		return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
+				       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+	I->io_moved += bytes;
+	if (I->opts->io_total_limit && I->io_moved > I->opts->io_total_limit)
+		return cmd_usage_error(c, col, "%s: the run has moved %llu bytes, over its limit of %llu",
+				       c->ci->name, (unsigned long long)I->io_moved,
+				       (unsigned long long)I->opts->io_total_limit);
+	return 0;
 }
 
 int range_args(struct cmdctx *c, int oi, long long *off, long long *len)
@@ -442,7 +447,11 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 		task_kill(io, ci->name);
 	}
 	/* signals this command sent to other tasks (memory failure: AO) */
-	g_tree_foreach(I->io_tasks, kill_signalled, (gpointer)ci->name);
+	/* O(1) per command unless a signal was sent (linear in tasks overall) */
+	if (sim->signals_sent != I->signals_seen) {
+		I->signals_seen = sim->signals_sent;
+		g_tree_foreach(I->io_tasks, kill_signalled, (gpointer)ci->name);
+	}
 	return ret;
 }
 

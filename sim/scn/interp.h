@@ -18,6 +18,8 @@ struct interp {
 	const struct run_opts	*opts;
 	FILE			*out;
 	int			status;		/* 0, or 1 after a failed expectation */
+	uint64_t		signals_seen;	/* sim->signals_sent at the last kill scan */
+	uint64_t		io_moved;	/* what io_budget() granted so far */
 	char			model[32];
 	struct xfs_mkfs_opts	mkfs;
 	bool			have_mkfs;

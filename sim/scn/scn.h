@@ -144,6 +144,7 @@ struct run_opts {
 	struct run_result *result;	/* optional: filled for `compare` */
 	int		inject;	/* test-only: enum inject_tag (0: DAXSIM_INJECT's) */
 	uint64_t	io_limit;	/* bytes one command may move; 0: IO_LIMIT_DEFAULT */
+	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
 };
 
 /*
