@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "bug.h"
 #include "fs.h"
 #include "internal.h"
 #include "lock.h"
@@ -132,6 +133,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	BUG_ON(vma_intersects(mm, va, va + size));	/* no shared vm_start, no overlap */
 	vma = g_new0(struct vm_area_struct, 1);
 	vma->vm_start = va;
 	vma->vm_end = va + size;
