@@ -134,7 +134,9 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 	}
 	if (pos_in % PAGE_SIZE || pos_out % PAGE_SIZE)
 		return -EINVAL;
-	if (pos_in + count < pos_in || pos_out + count < pos_out)
+	/* the offsets must not wrap a loff_t (check_add_overflow on loff_t) */
+	if (count > (uint64_t)INT64_MAX || pos_in > (uint64_t)INT64_MAX - count ||
+	    pos_out > (uint64_t)INT64_MAX - count)
 		return -EINVAL;
 	if (dedupe && (pos_in >= size_in || pos_in + count > size_in ||
 		       pos_out >= size_out || pos_out + count > size_out))
