@@ -239,6 +239,51 @@ static const char *hdr_check(const struct pmem_file_hdr *h, uint64_t size)
  * reused only if its header says it is a daxsim device of this size and
  * the file's length matches; anything else is refused and left untouched.
  */
+/*
+ * A new device: made complete (locked, sized, header written) under a
+ * temporary name in PATH's directory, then linked to PATH, so another run
+ * never sees PATH without its header or its lock.  Returns the locked fd,
+ * -EEXIST if PATH appeared meanwhile (the caller opens it as existing),
+ * or another negative errno with @err set.
+ */
+static int create_file(struct pmem_device *pd, const char *path, char *err, size_t errlen)
+{
+	gchar *tmp = g_strdup_printf("%s.daxsim-XXXXXX", path);
+	struct pmem_file_hdr hdr;
+	int fd, ret = 0;
+
+	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+		g_free(tmp);
+		return ret;
+	}
+	hdr_make(&hdr, pd->size);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 ||
+	    ftruncate(fd, (off_t)(PMEM_FILE_HDR + pd->size)) < 0 ||
+	    pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		ret = errno ? -errno : -EIO;
+	else if (link(tmp, path) < 0)
+		ret = -errno;
+	unlink(tmp);
+	g_free(tmp);
+	if (ret) {
+		if (ret != -EEXIST)
+			snprintf(err, errlen, "pmem: %s: %s", path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * file:PATH — create only if absent.  The file is locked (flock, exclusive)
+ * for the life of the device: a second run on the same PATH is refused
+ * instead of writing over the first one's data.  An existing file is
+ * reused only if its header says it is a daxsim device of this size and
+ * the file's length matches; anything else is refused and left untouched.
+ */
 static int try_file(struct pmem_device *pd, const char *path, char *err,
 		    size_t errlen)
 {
@@ -248,10 +293,14 @@ static int try_file(struct pmem_device *pd, const char *path, char *err,
 	int fd, ret;
 	bool created = false;
 
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		created = true;
-	} else if (errno == EEXIST) {
+	if (lstat(path, &st) < 0 && errno == ENOENT) {
+		fd = create_file(pd, path, err, errlen);
+		if (fd >= 0)
+			created = true;
+		else if (fd != -EEXIST)
+			return fd;
+	}
+	if (!created) {
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
@@ -259,22 +308,17 @@ static int try_file(struct pmem_device *pd, const char *path, char *err,
 				close(fd);
 			return -EINVAL;
 		}
-	} else {
-		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	/* Before reading or writing anything: is another run using it? */
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ret = -errno;
-		if (errno == EWOULDBLOCK)
-			snprintf(err, errlen, "pmem: %s is in use by another daxsim run (it holds the file's lock); "
-				 "use another path or wait for that run to end", path);
-		else
-			snprintf(err, errlen, "pmem: %s: cannot lock it: %s", path, strerror(errno));
-		close(fd);
-		return ret;	/* a file we created is the other run's to keep */
-	}
-	if (!created) {
+		/* Before reading anything: is another run using it? */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			ret = -errno;
+			if (errno == EWOULDBLOCK)
+				snprintf(err, errlen, "pmem: %s is in use by another daxsim run (it holds the file's lock); "
+					 "use another path or wait for that run to end", path);
+			else
+				snprintf(err, errlen, "pmem: %s: cannot lock it: %s", path, strerror(errno));
+			close(fd);
+			return ret;
+		}
 		if (!S_ISREG(st.st_mode))
 			why = "it is not a regular file";
 		else if (pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
@@ -287,17 +331,6 @@ static int try_file(struct pmem_device *pd, const char *path, char *err,
 			snprintf(err, errlen, "pmem: %s exists and %s; refusing to touch it", path, why);
 			close(fd);
 			return -EEXIST;
-		}
-	}
-	if (created) {
-		hdr_make(&hdr, pd->size);
-		if (ftruncate(fd, (off_t)(PMEM_FILE_HDR + pd->size)) < 0 ||
-		    pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
-			ret = errno ? -errno : -EIO;
-			snprintf(err, errlen, "pmem: %s: %s", path, strerror(-ret));
-			close(fd);
-			unlink(path);
-			return ret;
 		}
 	}
 	pd->kaddr = mmap(NULL, pd->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PMEM_FILE_HDR);
