@@ -85,7 +85,7 @@ demo: deps
 	@$(MAKE) --no-print-directory daxsim
 	@sh harness/demo.sh ./daxsim
 
-pytest: daxsim
+pytest: daxsim $(O)/fuzz/replay_fuzz_scenario $(O)/fuzz/replay_fuzz_lex
 	DAXSIM=$(CURDIR)/$(O)/daxsim $(PYTEST) -q harness/pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

@@ -3,12 +3,12 @@
 #   make fuzz-run TARGET=fuzz_ops SECONDS=600 JOBS=N
 #   make fuzz-repro CRASH=file    decode, shrink, write scenarios/regressions/NAME.scn, run it
 #   make fuzz-replay              corpus + regressions through the standalone (gcc) drivers
-#   make fuzz-smoke               each target 60 s from its seeds (part of make check)
+#   make fuzz-smoke               fuzz_ops, fuzz_scenario 60 s, fuzz_lex 30 s from their seeds (make check)
 #   make fuzz-bench               exec/s with and without sanitizers, incremental vs full
 #   make mutants                  each injected bug against the suite and fuzz_ops
 #   make coverage                 gcov/lcov report; fails below COV_MIN% for sim/ models/
-FUZZ_TARGETS  := fuzz_ops fuzz_scenario
-FUZZ_LIB_SRCS := $(filter-out fuzz/fuzz_ops.c fuzz/fuzz_scenario.c fuzz/standalone.c fuzz/bench.c,$(sort $(wildcard fuzz/*.c)))
+FUZZ_TARGETS  := fuzz_ops fuzz_scenario fuzz_lex
+FUZZ_LIB_SRCS := $(filter-out $(FUZZ_TARGETS:%=fuzz/%.c) fuzz/standalone.c fuzz/bench.c,$(sort $(wildcard fuzz/*.c)))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(O)/%.o)
 TARGET  ?= fuzz_ops
 SECONDS ?= 600
@@ -23,7 +23,7 @@ $(O)/libdaxfuzz.a: $(FUZZ_LIB_OBJS)
 $(O)/fuzz/replay_%: $(O)/fuzz/%.o $(O)/fuzz/standalone.o $(O)/libdaxfuzz.a $(O)/libdaxsim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
--include $(FUZZ_LIB_OBJS:.o=.d) $(O)/fuzz/fuzz_ops.d $(O)/fuzz/fuzz_scenario.d $(O)/fuzz/standalone.d
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_TARGETS:%=$(O)/fuzz/%.d) $(O)/fuzz/standalone.d
 
 .PHONY: fuzz fuzz-run fuzz-repro fuzz-replay fuzz-smoke fuzz-seeds fuzz-bench mutants coverage
 fuzz: daxsim
@@ -39,13 +39,15 @@ fuzz-repro: daxsim
 	@test -n "$(CRASH)" || { echo "usage: make fuzz-repro CRASH=file [NAME=name]"; exit 2; }
 	@sh fuzz/repro.sh ./daxsim "$(CRASH)" "$(NAME)"
 
-fuzz-replay: $(O)/fuzz/replay_fuzz_ops $(O)/fuzz/replay_fuzz_scenario fuzz-seeds
+fuzz-replay: $(FUZZ_TARGETS:%=$(O)/fuzz/replay_%) fuzz-seeds
 	$(O)/fuzz/replay_fuzz_ops build/seeds/fuzz_ops fuzz/corpus/fuzz_ops
 	$(O)/fuzz/replay_fuzz_scenario build/seeds/fuzz_scenario fuzz/corpus/fuzz_scenario scenarios/regressions/*.scn
+	$(O)/fuzz/replay_fuzz_lex build/seeds/fuzz_lex fuzz/corpus/fuzz_lex scenarios/regressions/*.scn
 
 fuzz-smoke: fuzz
 	@sh fuzz/run.sh fuzz_ops 60 1 smoke
 	@sh fuzz/run.sh fuzz_scenario 60 1 smoke
+	@sh fuzz/run.sh fuzz_lex 30 1 smoke
 
 fuzz-bench: daxsim
 	@sh fuzz/bench.sh

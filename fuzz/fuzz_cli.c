@@ -4,7 +4,7 @@
  *   daxsim fuzz-decode INPUT          a fuzz_ops input as the scenario it runs
  *   daxsim fuzz-encode [--design N] SCENARIO OUT
  *                                     the inverse (seed corpora): OUT must not exist
- *   daxsim fuzz-dict fuzz_ops|fuzz_scenario
+ *   daxsim fuzz-dict fuzz_ops|fuzz_scenario|fuzz_lex
  *                                     the libFuzzer dictionary, from the tables
  */
 #include <errno.h>
@@ -49,7 +49,9 @@ int daxsim_fuzz_encode(int argc, char **argv)
 	struct scn_error err = { 0 };
 	struct scn *s;
 	GByteArray *bytes;
+	const char *why;
 	gchar *text;
+	size_t len;
 	int fd, a = 2;
 
 	if (argc == 6 && !strcmp(argv[2], "--design")) {
@@ -60,11 +62,13 @@ int daxsim_fuzz_encode(int argc, char **argv)
 		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] SCENARIO OUT\n");
 		return 2;
 	}
-	if (!g_file_get_contents(argv[a], &text, NULL, NULL)) {
-		fprintf(stderr, "daxsim: cannot read '%s'\n", argv[a]);
+	/* bounded and NUL-checked like `daxsim run` */
+	text = scn_read_file(argv[a], &len, &why);
+	if (!text) {
+		fprintf(stderr, "daxsim: cannot read '%s': %s\n", argv[a], why);
 		return 2;
 	}
-	if (scn_parse(argv[a], text, &s, &err)) {
+	if (scn_parse_len(argv[a], text, len, &s, &err)) {
 		fprintf(stderr, "%s:%d:%d: %s\n", argv[a], err.line, err.col, err.msg);
 		g_free(text);
 		return 2;
@@ -98,6 +102,15 @@ static void dict_bytes(const char *name, const unsigned char *b, size_t n)
 	printf("\"\n");
 }
 
+/* a text entry, escaped for the dictionary format */
+static void dict_text(const char *prefix, size_t i, const char *w)
+{
+	printf("%s%zu=\"", prefix, i);
+	for (const char *c = w; *c; c++)
+		printf(*c == '"' || *c == '\\' ? "\\%c" : g_ascii_isprint(*c) ? "%c" : "\\x%02x", *c);
+	printf("\"\n");
+}
+
 /*
  * fuzz_ops: one entry per opcode row, and the argument bytes of the
  * interesting sizes (offset/length categories, fuzz_decode.c) as they sit
@@ -112,6 +125,16 @@ int daxsim_fuzz_dict(int argc, char **argv)
 		"agcount=", "mce_kill", "early", "late", "@p1 ", "$((", "))", "${", "set X=",
 		"SIGBUS", "BUS_ADRERR", "EINVAL", "ENOSPC", "yes", "no", "violation", "shared",
 		"data", "md5", "killed", "alive", "error", "ok", "\\\n", "\"", "'", "#",
+		/* large numbers: sparse offsets, the loff_t and TASK_SIZE edges (issue 15) */
+		"0x7fffffffffffffff", "0x7ffffffffffff000", "0x8000000000000000", "9223372036854775807",
+		"-0x7fffffffffffffff-1", "4e", "7e", "8e", "1e", "64t", "128t", "256t", "1p", "0x800000000000",
+		"EFBIG", "ENOMEM", "EOVERFLOW", "EINVAL",
+	};
+	/* the lexer's arithmetic and nesting forms (fuzz_scenario and fuzz_lex) */
+	static const char *const arith[] = {
+		"$((", "$(( (", "))", ")", "(", "+", "-", "*", "/", "%", "- -", "/ -1", "% -1", "/0", "%0",
+		"$(($((", "$((1+$((", "((((((((", "))))))))", "$((-", "$((0x", "$((010", "$((4k", "$((2m*",
+		"${", "}", "$X", "${X}", "set X=", "set X=$X$X", "\"$((", "'$((", "\\$", "$", "@T ",
 	};
 	int n;
 	const struct cmdinfo *t;
@@ -140,7 +163,7 @@ int daxsim_fuzz_dict(int argc, char **argv)
 			dict_bytes(args[i].name, args[i].b, args[i].n);
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[2], "fuzz_scenario")) {
+	if (argc == 3 && (!strcmp(argv[2], "fuzz_scenario") || !strcmp(argv[2], "fuzz_lex"))) {
 		t = cmd_table(&n);
 		for (int i = 0; i < n; i++) {
 			printf("cmd_%s=\"%s \"\n", t[i].name, t[i].name);
@@ -148,15 +171,12 @@ int daxsim_fuzz_dict(int argc, char **argv)
 				if (*o != ':')
 					printf("opt_%s_%c=\"-%c\"\n", t[i].name, *o, *o);
 		}
-		for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
-			printf("w%zu=\"", i);
-			for (const char *c = words[i]; *c; c++)
-				printf(*c == '"' || *c == '\\' ? "\\%c" : g_ascii_isprint(*c) ? "%c" :
-				       "\\x%02x", *c);
-			printf("\"\n");
-		}
+		for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+			dict_text("w", i, words[i]);
+		for (size_t i = 0; i < G_N_ELEMENTS(arith); i++)
+			dict_text("arith", i, arith[i]);
 		return 0;
 	}
-	fprintf(stderr, "usage: daxsim fuzz-dict fuzz_ops|fuzz_scenario\n");
+	fprintf(stderr, "usage: daxsim fuzz-dict fuzz_ops|fuzz_scenario|fuzz_lex\n");
 	return 2;
 }

@@ -271,8 +271,9 @@ int daxsim_shrink(int argc, char **argv)
 	GPtrArray *lines;
 	gchar *text;
 	char *want, *outtext;
-	const char *path;
+	const char *path, *why;
 	guint before;
+	size_t len;
 	int a = 2;
 
 	if (argc == 5 && !strncmp(argv[2], "--model", 7)) {
@@ -287,11 +288,13 @@ int daxsim_shrink(int argc, char **argv)
 		return 2;
 	}
 	path = argv[a];
-	if (!g_file_get_contents(path, &text, NULL, NULL)) {
-		fprintf(stderr, "daxsim: cannot read '%s'\n", path);
+	/* bounded and NUL-checked like `daxsim run` */
+	text = scn_read_file(path, &len, &why);
+	if (!text) {
+		fprintf(stderr, "daxsim: cannot read '%s': %s\n", path, why);
 		return 2;
 	}
-	if (scn_parse(path, text, &s, &err)) {
+	if (scn_parse_len(path, text, len, &s, &err)) {
 		fprintf(stderr, "%s:%d:%d: %s\n", path, err.line, err.col, err.msg);
 		g_free(text);
 		return 2;

@@ -100,13 +100,17 @@ void sim_lockdep_measure(struct sim_lockdep *sl, int reps)
 	for (guint i = 0; i < files->len; i++) {
 		struct scn *s;
 		struct scn_error e = { 0 };
+		const char *why;
 		gchar *text;
+		size_t len;
 
-		if (!g_file_get_contents(g_ptr_array_index(files, i), &text, NULL, NULL))
+		/* bounded and NUL-checked like `daxsim run` */
+		text = scn_read_file(g_ptr_array_index(files, i), &len, &why);
+		if (!text)
 			continue;
 		/* the validator's own test scenarios break paths on purpose */
 		if (!strstr(text, "lockdep inject") &&
-		    !scn_parse(g_ptr_array_index(files, i), text, &s, &e))
+		    !scn_parse_len(g_ptr_array_index(files, i), text, len, &s, &e))
 			g_ptr_array_add(scns, s);
 		g_free(text);
 	}

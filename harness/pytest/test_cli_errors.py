@@ -26,7 +26,7 @@ CASES = [
     ("pmem size=64m\nopen -f a\nrepair\n", 3, 1, "repair"),
     # found by fuzz_scenario: a sparse file at an exabyte offset made md5sum endless
     ("pmem size=64m\nxfs_io -f -c 'pwrite -q 4e 4k' a\nmd5sum a\n", 3, 8, "over the simulator's limit"),
-    ("pmem size=64m\n@t open -f a\n@t mmap -r 0 4e\n@t madvise -R 0 4e\n", 4, 17, "over the simulator's limit"),
+    ("pmem size=64m\n@t open -f a\n@t mmap -r 0 4t\n@t madvise -R 0 4t\n", 4, 17, "over the simulator's limit"),
     # found by fuzz_scenario: an unknown command inside xfs_io -c crashed (NULL line)
     ("pmem size=64m\nxfs_io -f -c 'bogus 1' a\n", 2, 14, "unknown command 'bogus'"),
 ]

@@ -24,6 +24,33 @@ static gint name_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return strcmp(a, b);
 }
 
+/* The log: 1/64 of the device, 32..2048 blocks, in AG 0 after the inodes. */
+static uint64_t xfs_mkfs_logblocks(uint64_t dblocks)
+{
+	return MIN(MAX(dblocks / 64, 32), 2048);
+}
+
+#define XFS_AG_MIN_BLOCKS	64	/* every AG, the short last one too */
+#define XFS_AG0_FIXED_BLOCKS	16	/* AG 0: headers (0..7), first inode chunk (8..15) */
+
+/*
+ * Can @dblocks hold @agcount AGs?  Every AG (the last one is the short
+ * one) has at least XFS_AG_MIN_BLOCKS; AG 0 holds its headers, the first
+ * inode chunk and the log with a block to spare.  Checked before anything
+ * is marked used, so no input reaches the allocator's BUG_ON (issue 15
+ * item 4: agcount=64 on a 64m device put the log across AG 1's headers).
+ */
+static bool xfs_mkfs_fits(uint64_t dblocks, xfs_agnumber_t agcount)
+{
+	uint64_t agblocks = (dblocks + agcount - 1) / agcount;
+
+	if (dblocks < 512 || agblocks < XFS_AG_MIN_BLOCKS ||
+	    (uint64_t)(agcount - 1) * agblocks >= dblocks)
+		return false;
+	return dblocks - (uint64_t)(agcount - 1) * agblocks >= XFS_AG_MIN_BLOCKS &&
+	       XFS_AG0_FIXED_BLOCKS + xfs_mkfs_logblocks(dblocks) < agblocks;
+}
+
 /* Per-AG static metadata, recorded in the rmap with non-inode owners. */
 static void xfs_mkfs_ag_metadata(struct xfs_mount *mp, xfs_agnumber_t agno,
 				 uint64_t agblocks)
@@ -44,7 +71,7 @@ static void xfs_mkfs_ag_metadata(struct xfs_mount *mp, xfs_agnumber_t agno,
 			     hdr[i].owner, 0, 0);
 	}
 	if (agno == 0) {
-		uint64_t logblocks = MIN(MAX(mp->m_dblocks / 64, 32), 2048);
+		uint64_t logblocks = xfs_mkfs_logblocks(mp->m_dblocks);
 
 		xfs_alloc_mark_used(mp->m_alloc, 8, 8);
 		xfs_rmap_map(mp->m_rmap, 8, 8, XFS_RMAP_OWN_INODES, 0, 0);
@@ -88,10 +115,26 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 		return -EINVAL;
 	}
 	agblocks = (dblocks + opts->agcount - 1) / opts->agcount;
-	if (agblocks < 64 || dblocks < 512 ||
-	    dblocks - (uint64_t)(opts->agcount - 1) * agblocks < 64) {
-		snprintf(err, errlen, "mkfs: device of %llu blocks is too small for %u AGs",
-			 (unsigned long long)dblocks, opts->agcount);
+	if (!xfs_mkfs_fits(dblocks, opts->agcount)) {
+		xfs_agnumber_t most = 0;
+
+		for (xfs_agnumber_t n = 1; n <= 64; n++)
+			if (xfs_mkfs_fits(dblocks, n))
+				most = n;
+		if (dblocks < 512 || !most)
+			snprintf(err, errlen, "mkfs: device of %llu blocks is too small for a filesystem (at least 512 blocks, 2 MiB)",
+				 (unsigned long long)dblocks);
+		else if (agblocks < XFS_AG_MIN_BLOCKS ||
+			 dblocks - (uint64_t)(opts->agcount - 1) * agblocks < XFS_AG_MIN_BLOCKS)
+			snprintf(err, errlen, "mkfs: device of %llu blocks is too small for %u AGs: "
+				 "every AG needs at least %u blocks (at most agcount=%u on this device)",
+				 (unsigned long long)dblocks, opts->agcount, XFS_AG_MIN_BLOCKS, most);
+		else
+			snprintf(err, errlen, "mkfs: device of %llu blocks is too small for %u AGs: "
+				 "AG 0 of %llu blocks cannot hold its headers, first inode chunk and the %llu-block log "
+				 "(at most agcount=%u on this device)",
+				 (unsigned long long)dblocks, opts->agcount, (unsigned long long)agblocks,
+				 (unsigned long long)xfs_mkfs_logblocks(dblocks), most);
 		return -EINVAL;
 	}
 	mp = g_new0(struct xfs_mount, 1);

@@ -66,17 +66,10 @@ int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
 	return 0;
 }
 
-struct cow_pieces {
-	struct xfs_bmbt_irec p[64];
-	int n;
-};
-
+/* The CoW fork pieces of one chunk: as many as the fork holds there. */
 static void collect_piece(const struct xfs_bmbt_irec *p, void *arg)
 {
-	struct cow_pieces *c = arg;
-
-	BUG_ON(c->n >= (int)ARRAY_SIZE(c->p));
-	c->p[c->n++] = *p;
+	g_array_append_val((GArray *)arg, *p);
 }
 
 /* Remap CoW fork blocks over the data fork for [offset, offset + count). */
@@ -84,15 +77,16 @@ int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 {
 	struct xfs_mount *mp = ip->i_mount;
 	xfs_fileoff_t off = XFS_B_TO_FSBT(offset), end = XFS_B_TO_FSB(offset + count);
+	GArray *c = g_array_new(FALSE, FALSE, sizeof(struct xfs_bmbt_irec));
 
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	while (off < end) {
-		struct cow_pieces c = { .n = 0 };
 		xfs_filblks_t chunk = MIN(end - off, 1ULL << 20);
 
-		xfs_iext_remove_range(ip->i_cowfp, off, chunk, collect_piece, &c);
-		for (int i = 0; i < c.n; i++) {
-			struct xfs_bmbt_irec *p = &c.p[i];
+		g_array_set_size(c, 0);
+		xfs_iext_remove_range(ip->i_cowfp, off, chunk, collect_piece, c);
+		for (guint i = 0; i < c->len; i++) {
+			struct xfs_bmbt_irec *p = &g_array_index(c, struct xfs_bmbt_irec, i);
 
 			xfs_trans_agf_lock(mp, p->br_startblock, __func__);
 			if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount,
@@ -110,6 +104,7 @@ int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 		}
 		off += chunk;
 	}
+	g_array_free(c, TRUE);
 	ip->i_meta_dirty = true;
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return 0;
@@ -139,7 +134,9 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 	}
 	if (pos_in % PAGE_SIZE || pos_out % PAGE_SIZE)
 		return -EINVAL;
-	if (pos_in + count < pos_in || pos_out + count < pos_out)
+	/* the offsets must not wrap a loff_t (check_add_overflow on loff_t) */
+	if (count > (uint64_t)INT64_MAX || pos_in > (uint64_t)INT64_MAX - count ||
+	    pos_out > (uint64_t)INT64_MAX - count)
 		return -EINVAL;
 	if (dedupe && (pos_in >= size_in || pos_in + count > size_in ||
 		       pos_out >= size_out || pos_out + count > size_out))

@@ -90,6 +90,15 @@ static int cmd_info(void)
 	printf("pmem backing: %s\n", pmem_backing_name(pd.backing));
 	printf("not chosen: %s\n", pd.why[0] ? pd.why : "-");
 	printf("struct page: %zu bytes per pmem page\n", sizeof(struct page));
+	{
+		char why[256];
+		uint64_t cap = pmem_size_cap(why, sizeof(why));
+
+		if (cap == UINT64_MAX)
+			printf("device size cap: none (%s)\n", why);
+		else
+			printf("device size cap: %llu bytes (%s)\n", (unsigned long long)cap, why);
+	}
 	printf("default device: %llu GiB, sparse (a scenario without a `pmem` line)\n",
 	       (unsigned long long)(PMEM_DEFAULT_SIZE >> 30));
 	printf("designs:");

@@ -410,6 +410,13 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	if (err == -EIO && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
 	    (head_bad || tail_bad) && !XFS_M(sim->sb)->m_shutdown)
 		ref_zero_partial(ip, off, MIN(len, size > off ? size - off : 0), head_bad, tail_bad);
+	/*
+	 * A zero range is xfs_free_file_space, then xfs_alloc_file_space: when
+	 * the allocation runs out of space the range is already punched (and
+	 * its edges zeroed), so it reads as zeroes although the call failed.
+	 */
+	if (err == -ENOSPC && (mode & FALLOC_FL_ZERO_RANGE) && off < size)
+		ref_zero(I->ref, ip->i_ino, off, MIN(len, size - off));
 	if (err)
 		return errno_report(c, "fallocate", err);
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))

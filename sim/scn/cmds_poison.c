@@ -34,10 +34,8 @@ static int poison_args(struct cmdctx *c, int npos, const char *usage,
 
 	if (c->npos != npos)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "usage: %s", usage);
-	if (cvtnum(c->pos[first], off) || *off < 0)
-		return cmd_usage_error(c, c->poscol[first], "poison: bad offset '%s'", c->pos[first]);
-	if (cvtnum(c->pos[first + 1], len) || *len < 0)
-		return cmd_usage_error(c, c->poscol[first + 1], "poison: bad length '%s'", c->pos[first + 1]);
+	if (range_args(c, first, off, len))
+		return -2;
 	if (need_fs(c))
 		return -2;
 	*pg = (uint64_t)*off >> PAGE_SHIFT;

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <string.h>
 
 #include "dev_dax.h"
@@ -75,6 +76,7 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" }, { EFSCORRUPTED_, "EUCLEAN" },
 	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" }, { EFAULT, "EFAULT" },
+	{ EOVERFLOW, "EOVERFLOW" },
 };
 
 const char *errno_name(int err)
@@ -150,10 +152,35 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 {
 	uint64_t limit = I->opts->io_limit ? I->opts->io_limit : IO_LIMIT_DEFAULT;
 
-	if (bytes <= limit)
-		return 0;
-	return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
-			       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+	if (bytes > limit)
+		return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
+				       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
+	I->io_moved += bytes;
+	if (I->opts->io_total_limit && I->io_moved > I->opts->io_total_limit)
+		return cmd_usage_error(c, col, "%s: the run has moved %llu bytes, over its limit of %llu",
+				       c->ci->name, (unsigned long long)I->io_moved,
+				       (unsigned long long)I->opts->io_total_limit);
+	return 0;
+}
+
+int range_args(struct cmdctx *c, int oi, long long *off, long long *len)
+{
+	const char *name = c->ci->name;
+
+	if (oi + 1 >= c->npos)
+		return cmd_usage_error(c, c->ln->cols[c->ln->argc - 1], "%s: missing OFF LEN (usage: %s %s)",
+				       name, name, c->ci->args);
+	if (cvtnum(c->pos[oi], off) || *off < 0)
+		return cmd_usage_error(c, c->poscol[oi], "%s: bad offset '%s' (a number, 0 .. 2^63-1)",
+				       name, c->pos[oi]);
+	if (cvtnum(c->pos[oi + 1], len) || *len < 0)
+		return cmd_usage_error(c, c->poscol[oi + 1], "%s: bad length '%s' (a number, 0 .. 2^63-1)",
+				       name, c->pos[oi + 1]);
+	if (*len > LLONG_MAX - *off)
+		return cmd_usage_error(c, c->poscol[oi + 1],
+				       "%s: range %s + %s ends past the largest file offset (2^63-1)",
+				       name, c->pos[oi], c->pos[oi + 1]);
+	return 0;
 }
 
 /*
@@ -466,7 +493,11 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 		task_kill(io, ci->name);
 	}
 	/* signals this command sent to other tasks (memory failure: AO) */
-	g_tree_foreach(I->io_tasks, kill_signalled, (gpointer)ci->name);
+	/* O(1) per command unless a signal was sent (linear in tasks overall) */
+	if (sim->signals_sent != I->signals_seen) {
+		I->signals_seen = sim->signals_sent;
+		g_tree_foreach(I->io_tasks, kill_signalled, (gpointer)ci->name);
+	}
 	return ret;
 }
 

@@ -19,6 +19,8 @@ struct interp {
 	const struct run_opts	*opts;
 	FILE			*out;
 	int			status;		/* 0, or 1 after a failed expectation */
+	uint64_t		signals_seen;	/* sim->signals_sent at the last kill scan */
+	uint64_t		io_moved;	/* what io_budget() granted so far */
 	char			model[32];
 	struct xfs_mkfs_opts	mkfs;
 	bool			have_mkfs;
@@ -58,6 +60,13 @@ void interp_note_violation(const char *id);
  * usage error at column @col when that is over the run's io limit.
  */
 int io_budget(struct cmdctx *c, int col, uint64_t bytes);
+/*
+ * The range check every simulator command with OFF LEN words shares:
+ * positionals @oi and @oi + 1 are cvtnum numbers >= 0 whose end OFF + LEN
+ * is a file offset (at most 2^63 - 1, a loff_t).  0, or -2 after a usage
+ * error naming the word.  (xfs_io commands get Linux's errnos instead.)
+ */
+int range_args(struct cmdctx *c, int oi, long long *off, long long *len);
 
 /* Print to the scenario's stdout. */
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

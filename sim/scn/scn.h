@@ -164,6 +164,7 @@ struct run_opts {
 	 */
 	bool		no_scheduler;
 	int		sched_fd;		/* > 0: the run's schedule is written here */
+	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
 };
 
 /*

@@ -8,16 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #ifndef MFD_HUGETLB
 #define MFD_HUGETLB 0x0004U
 #endif
 
-/* The first bytes of a file-backed device: we only reuse files we made. */
-#define PMEM_FILE_MAGIC "DAXSIMPMEM1\n"
 
 const char *pmem_backing_name(enum pmem_backing b)
 {
@@ -156,62 +157,193 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 }
 
 /*
- * file:PATH — create only if absent.  An existing file is reused only if it
- * starts with our magic (a device daxsim made) and has the right size;
- * anything else is refused and left untouched.
+ * The header page of a file-backed device (file offset 0; the device's
+ * bytes follow it at PMEM_FILE_HDR).  It identifies a daxsim device fully:
+ * magic, format version, header size, device size, data offset, and a
+ * SHA-256 of those fields, so a user file that merely starts with the
+ * magic is never taken for a device (and never overwritten).  Fields are
+ * little-endian.
+ */
+#define PMEM_FILE_MAGIC		"DAXSIMPMEM\n\0\0\0\0\0"	/* 16 bytes */
+#define PMEM_FILE_VERSION	2
+#define PMEM_FILE_HDR		PAGE_SIZE
+
+struct pmem_file_hdr {
+	char		magic[16];
+	unsigned char	version[4];	/* PMEM_FILE_VERSION */
+	unsigned char	hdr_size[4];	/* sizeof the fields the sum covers */
+	unsigned char	size[8];	/* device bytes */
+	unsigned char	data_off[8];	/* PMEM_FILE_HDR */
+	char		sum[65];	/* SHA-256 of the bytes above, hex */
+};
+
+#define PMEM_FILE_SUMMED	offsetof(struct pmem_file_hdr, sum)
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void hdr_sum(const struct pmem_file_hdr *h, char out[65])
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(ck, (const guchar *)h, PMEM_FILE_SUMMED);
+	g_strlcpy(out, g_checksum_get_string(ck), 65);
+	g_checksum_free(ck);
+}
+
+static void hdr_make(struct pmem_file_hdr *h, uint64_t size)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, PMEM_FILE_MAGIC, sizeof(h->magic));
+	put_le(h->version, PMEM_FILE_VERSION, 4);
+	put_le(h->hdr_size, PMEM_FILE_SUMMED, 4);
+	put_le(h->size, size, 8);
+	put_le(h->data_off, PMEM_FILE_HDR, 8);
+	hdr_sum(h, h->sum);
+}
+
+/* NULL if @h is the header of a device of @size, else why not. */
+static const char *hdr_check(const struct pmem_file_hdr *h, uint64_t size)
+{
+	char sum[65];
+
+	if (memcmp(h->magic, PMEM_FILE_MAGIC, sizeof(h->magic)))
+		return "it is not a daxsim device (no daxsim header)";
+	hdr_sum(h, sum);
+	if (memcmp(sum, h->sum, sizeof(sum)))
+		return "it has no valid daxsim header (checksum mismatch)";
+	if (get_le(h->version, 4) != PMEM_FILE_VERSION || get_le(h->hdr_size, 4) != PMEM_FILE_SUMMED ||
+	    get_le(h->data_off, 8) != PMEM_FILE_HDR)
+		return "it is a daxsim device of another format version";
+	if (get_le(h->size, 8) != size)
+		return "it is a daxsim device of another size";
+	return NULL;
+}
+
+/*
+ * file:PATH — create only if absent.  The file is locked (flock, exclusive)
+ * for the life of the device: a second run on the same PATH is refused
+ * instead of writing over the first one's data.  An existing file is
+ * reused only if its header says it is a daxsim device of this size and
+ * the file's length matches; anything else is refused and left untouched.
+ */
+/*
+ * A new device: made complete (locked, sized, header written) under a
+ * temporary name in PATH's directory, then linked to PATH, so another run
+ * never sees PATH without its header or its lock.  Returns the locked fd,
+ * -EEXIST if PATH appeared meanwhile (the caller opens it as existing),
+ * or another negative errno with @err set.
+ */
+static int create_file(struct pmem_device *pd, const char *path, char *err, size_t errlen)
+{
+	gchar *tmp = g_strdup_printf("%s.daxsim-XXXXXX", path);
+	struct pmem_file_hdr hdr;
+	int fd, ret = 0;
+
+	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
+		g_free(tmp);
+		return ret;
+	}
+	hdr_make(&hdr, pd->size);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 ||
+	    ftruncate(fd, (off_t)(PMEM_FILE_HDR + pd->size)) < 0 ||
+	    pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		ret = errno ? -errno : -EIO;
+	else if (link(tmp, path) < 0)
+		ret = -errno;
+	unlink(tmp);
+	g_free(tmp);
+	if (ret) {
+		if (ret != -EEXIST)
+			snprintf(err, errlen, "pmem: %s: %s", path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * file:PATH — create only if absent.  The file is locked (flock, exclusive)
+ * for the life of the device: a second run on the same PATH is refused
+ * instead of writing over the first one's data.  An existing file is
+ * reused only if its header says it is a daxsim device of this size and
+ * the file's length matches; anything else is refused and left untouched.
  */
 static int try_file(struct pmem_device *pd, const char *path, char *err,
 		    size_t errlen)
 {
+	struct pmem_file_hdr hdr;
+	const char *why = NULL;
 	struct stat st;
 	int fd, ret;
 	bool created = false;
 
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		created = true;
-	} else if (errno == EEXIST) {
-		char magic[sizeof(PMEM_FILE_MAGIC)] = "";
-
-		fd = open(path, O_RDWR | O_CLOEXEC);
+	if (lstat(path, &st) < 0 && errno == ENOENT) {
+		fd = create_file(pd, path, err, errlen);
+		if (fd >= 0)
+			created = true;
+		else if (fd != -EEXIST)
+			return fd;
+	}
+	if (!created) {
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -EINVAL;
 		}
-		if (!S_ISREG(st.st_mode) ||
-		    pread(fd, magic, sizeof(PMEM_FILE_MAGIC) - 1, 0) !=
-			    (ssize_t)sizeof(PMEM_FILE_MAGIC) - 1 ||
-		    memcmp(magic, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1) ||
-		    (uint64_t)st.st_size != pd->size) {
-			snprintf(err, errlen,
-				 "pmem: %s exists and is not a daxsim device of this size; refusing to touch it",
-				 path);
+		/* Before reading anything: is another run using it? */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			ret = -errno;
+			if (errno == EWOULDBLOCK)
+				snprintf(err, errlen, "pmem: %s is in use by another daxsim run (it holds the file's lock); "
+					 "use another path or wait for that run to end", path);
+			else
+				snprintf(err, errlen, "pmem: %s: cannot lock it: %s", path, strerror(errno));
+			close(fd);
+			return ret;
+		}
+		if (!S_ISREG(st.st_mode))
+			why = "it is not a regular file";
+		else if (pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+			why = "it is not a daxsim device (too short for a header)";
+		else
+			why = hdr_check(&hdr, pd->size);
+		if (!why && (uint64_t)st.st_size != PMEM_FILE_HDR + pd->size)
+			why = "its length does not match its header";
+		if (why) {
+			snprintf(err, errlen, "pmem: %s exists and %s; refusing to touch it", path, why);
 			close(fd);
 			return -EEXIST;
 		}
-	} else {
-		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
-		return -errno;
 	}
-	if (created && ftruncate(fd, (off_t)pd->size) < 0) {
+	pd->kaddr = mmap(NULL, pd->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PMEM_FILE_HDR);
+	if (pd->kaddr == MAP_FAILED) {
 		ret = -errno;
-		snprintf(err, errlen, "pmem: %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return ret;
-	}
-	ret = map_fd(pd, fd);
-	if (ret < 0) {
+		pd->kaddr = NULL;
 		snprintf(err, errlen, "pmem: %s: mmap: %s", path, strerror(-ret));
 		close(fd);
 		if (created)
 			unlink(path);
 		return ret;
 	}
-	/* Block 0 holds the superblock region; the magic lives there. */
-	memcpy(pd->kaddr, PMEM_FILE_MAGIC, sizeof(PMEM_FILE_MAGIC) - 1);
+	pd->fd = fd;	/* holds the lock until pmem_destroy */
 	pd->path = g_strdup(path);
 	return 0;
 }
@@ -233,9 +365,82 @@ static const struct dev_pagemap_ops fsdax_pagemap_ops = {
 	.memory_failure	= pmem_pagemap_memory_failure,
 };
 
+/*
+ * The largest device this host may create (issue 15 item 7).  A device is
+ * sparse: host memory goes only to the blocks a scenario writes, about
+ * twice their size (the backing plus the reference model), plus 64 bytes
+ * of struct page per touched page.  The cap is PMEM_SPARSE_RATIO times the
+ * host's memory (RAM + swap): large enough for the sparse-device tests
+ * (1 TiB on a 16 GiB host), small enough that a typo such as size=64t on
+ * a laptop is refused before anything is allocated instead of running the
+ * host out of memory later.  DAXSIM_MAX_PMEM=BYTES (k/m/g/t suffixes)
+ * overrides it.
+ */
+#define PMEM_SPARSE_RATIO	64
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v = g_ascii_strtoull(s, &end, 0);
+	int shift = 0;
+
+	switch (*end | 0x20) {
+	case 'k': shift = 10; break;
+	case 'm': shift = 20; break;
+	case 'g': shift = 30; break;
+	case 't': shift = 40; break;
+	case 'p': shift = 50; break;
+	}
+	if (end == s || (shift && end[1]) || (!shift && *end) || v > (UINT64_MAX >> shift))
+		return 0;
+	return v << shift;
+}
+
+/* "64.0 TiB": one decimal in the largest binary unit (ASCII only) */
+static const char *human_size(uint64_t v, char *buf, size_t len)
+{
+	static const char *const unit[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double d = (double)v / (1 << 20);
+	int u = 0;
+
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", d, unit[u]);
+	return buf;
+}
+
+uint64_t pmem_size_cap(char *why, size_t whylen)
+{
+	const char *env = getenv("DAXSIM_MAX_PMEM");
+	struct sysinfo si;
+	uint64_t mem, cap;
+
+	if (env && parse_size(env)) {
+		cap = ALIGN_DOWN(parse_size(env), PMD_SIZE);
+		snprintf(why, whylen, "set by DAXSIM_MAX_PMEM=%s", env);
+		return cap;
+	}
+	if (sysinfo(&si) < 0) {
+		snprintf(why, whylen, "sysinfo: %s; no cap", strerror(errno));
+		return UINT64_MAX;
+	}
+	mem = ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+	cap = mem > UINT64_MAX / PMEM_SPARSE_RATIO ? UINT64_MAX : ALIGN_DOWN(mem * PMEM_SPARSE_RATIO, PMD_SIZE);
+	snprintf(why, whylen, "%d x the host's memory (RAM %llu MiB + swap %llu MiB): a sparse device "
+		 "costs host memory for the blocks written, about twice their size; "
+		 "DAXSIM_MAX_PMEM=SIZE overrides", PMEM_SPARSE_RATIO,
+		 (unsigned long long)((uint64_t)si.totalram * si.mem_unit >> 20),
+		 (unsigned long long)((uint64_t)si.totalswap * si.mem_unit >> 20));
+	return cap;
+}
+
 int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 		const char *path, char *err, size_t errlen)
 {
+	char why[256];
+	uint64_t cap;
 	int ret;
 
 	memset(pd, 0, sizeof(*pd));
@@ -245,6 +450,15 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 	if (size == 0 || size % PMD_SIZE) {
 		snprintf(err, errlen, "pmem: size must be a non-zero multiple of 2 MiB");
 		return -EINVAL;
+	}
+	/* before anything is allocated: the memmap's section table, the backing */
+	cap = pmem_size_cap(why, sizeof(why));
+	if (size > cap) {
+		char a[32], b[32];
+
+		snprintf(err, errlen, "pmem: size %s is over this host's limit of %s (%s)",
+			 human_size(size, a, sizeof(a)), human_size(cap, b, sizeof(b)), why);
+		return -E2BIG;
 	}
 	if (want == PMEM_BACKING_FILE) {
 		ret = try_file(pd, path, err, errlen);

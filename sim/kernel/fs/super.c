@@ -17,6 +17,7 @@ void init_super(struct super_block *sb, const struct super_operations *ops, void
 	memset(sb, 0, sizeof(*sb));
 	sb->s_op = ops;
 	sb->s_fs_info = fs_info;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;	/* XFS: xfs_fs_fill_super() */
 	sb->s_inodes = g_tree_new_full(ino_cmp, NULL, NULL, NULL);
 }
 

@@ -57,6 +57,7 @@ struct super_block {
 	const struct super_operations	*s_op;
 	void				*s_fs_info;	/* the filesystem's mount */
 	struct dax_device		*s_daxdev;	/* fs_dax_get() at mount */
+	uint64_t			s_maxbytes;	/* max file size (XFS: MAX_LFS_FILESIZE) */
 	GTree				*s_inodes;	/* ino -> inode, every inode */
 	/* daxsim: what the page-sharing designs may ask the fs (share.h) */
 	const struct share_fs_ops	*s_share_ops;

@@ -18,6 +18,9 @@
 struct inode;
 
 #define MMAP_BASE	0x7f0000000000ULL
+/* x86-64, 4-level tables: 47 bits of user space less the guard page */
+#define TASK_SIZE	((1ULL << 47) - PAGE_SIZE)
+#define MMAP_MIN_ADDR	0x10000ULL	/* vm.mmap_min_addr */
 
 /* vm_flags */
 #define VM_READ		(1UL << 0)

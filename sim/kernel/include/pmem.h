@@ -42,6 +42,8 @@ int pmem_parse_backing(const char *s, enum pmem_backing *b, char **path);
 int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 		const char *path, char *err, size_t errlen);
 void pmem_destroy(struct pmem_device *pd);
+/* The largest device pmem_create() accepts on this host, and why (for `daxsim info`). */
+uint64_t pmem_size_cap(char *why, size_t whylen);
 const char *pmem_backing_name(enum pmem_backing b);
 
 static inline unsigned char *pmem_block_kaddr(struct pmem_device *pd, uint64_t bno)

@@ -33,6 +33,7 @@ struct sim_world {
 	GTree			*tasks;		/* name -> task_struct */
 	int			next_pid;
 	uint64_t		next_vma_seq;
+	uint64_t		signals_sent;	/* task_signal() count: lets the run loop skip its scan */
 	struct task_struct	*kthread;	/* context for async work */
 	struct sim_stats	stats;
 	GString			*dmesg;

@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "lock.h"
 #include "internal.h"
+#include "sim.h"
 #include "mm.h"
 
 static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
@@ -66,5 +67,6 @@ void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode cod
 	if (t->sig == SIG_NONE) {
 		t->sig = sig;
 		t->sicode = code;
+		sim->signals_sent++;
 	}
 }
