@@ -244,6 +244,21 @@ static void close_lockdep_outputs(const char *graph, const char *edges, FILE *gf
 	}
 }
 
+/* --inject / --lockdep-inject NAME: the point of @kind into @opts; -1 with a message. */
+static int parse_inject(const char *option, const char *what, const char *name,
+			enum inject_kind kind, struct run_opts *opts)
+{
+	int tag = inject_lookup(name, kind);
+
+	if (tag < 0) {
+		fprintf(stderr, "daxsim: %s: unknown %s '%s' (%s)\n", option, what, name,
+			inject_names(kind));
+		return -1;
+	}
+	opts->inject = tag;
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	gchar *model = NULL, *check = NULL;
@@ -316,33 +331,15 @@ static int cmd_run(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	if (lock_inject) {
-		int tag = inject_lookup(lock_inject, INJECT_KIND_LOCK);
-
-		if (tag < 0) {
-			fprintf(stderr, "daxsim: --lockdep-inject: unknown path '%s' (%s)\n",
-				lock_inject, inject_names(INJECT_KIND_LOCK));
-			status = 2;
-			goto out;
-		}
-		opts.inject = tag;
+	if (lock_inject && inject) {
+		fprintf(stderr, "daxsim: --inject and --lockdep-inject: one injected bug at a time\n");
+		status = 2;
+		goto out;
 	}
-	if (inject) {
-		int tag = inject_lookup(inject, INJECT_KIND_MUTANT);
-
-		if (lock_inject) {
-			fprintf(stderr, "daxsim: --inject and --lockdep-inject: one injected bug at a time\n");
-			status = 2;
-			goto out;
-		}
-
-		if (tag < 0) {
-			fprintf(stderr, "daxsim: --inject: unknown mutant '%s' (%s)\n",
-				inject, inject_names(INJECT_KIND_MUTANT));
-			status = 2;
-			goto out;
-		}
-		opts.inject = tag;
+	if ((lock_inject && parse_inject("--lockdep-inject", "path", lock_inject, INJECT_KIND_LOCK, &opts)) ||
+	    (inject && parse_inject("--inject", "mutant", inject, INJECT_KIND_MUTANT, &opts))) {
+		status = 2;
+		goto out;
 	}
 	if (!lockdep || !strcmp(lockdep, "on")) {
 		char err[512];

@@ -6,10 +6,10 @@
 
 #define IDX(addr, shift) (((addr) >> (shift)) & (PTRS_PER_PTE - 1))
 
-static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool alloc)
+/* The PUD table covering @addr (allocated with @alloc), or NULL. */
+static struct pud_table *pud_table_of(struct mm_struct *mm, uint64_t addr, bool alloc)
 {
 	struct pud_table *pud;
-	struct pmd_table *pmd;
 
 	if (!mm->pgd) {
 		if (!alloc)
@@ -18,12 +18,20 @@ static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool 
 		mm->pgtable_bytes += sizeof(struct pgd_table);
 	}
 	pud = mm->pgd->pu[IDX(addr, 39)];
-	if (!pud) {
-		if (!alloc)
-			return NULL;
+	if (!pud && alloc) {
 		pud = mm->pgd->pu[IDX(addr, 39)] = g_new0(struct pud_table, 1);
 		mm->pgtable_bytes += sizeof(struct pud_table);
 	}
+	return pud;
+}
+
+static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool alloc)
+{
+	struct pud_table *pud = pud_table_of(mm, addr, alloc);
+	struct pmd_table *pmd;
+
+	if (!pud)
+		return NULL;
 	if (pud->pud[IDX(addr, 30)] & _PAGE_PRESENT) {
 		BUG_ON(alloc);	/* a PMD table under a PUD leaf: zap the leaf first */
 		return NULL;
@@ -40,22 +48,9 @@ static struct pmd_table *pmd_table_of(struct mm_struct *mm, uint64_t addr, bool 
 
 uint64_t *pud_lookup(struct mm_struct *mm, uint64_t addr, bool alloc)
 {
-	struct pud_table *pud;
+	struct pud_table *pud = pud_table_of(mm, addr, alloc);
 
-	if (!mm->pgd) {
-		if (!alloc)
-			return NULL;
-		mm->pgd = g_new0(struct pgd_table, 1);
-		mm->pgtable_bytes += sizeof(struct pgd_table);
-	}
-	pud = mm->pgd->pu[IDX(addr, 39)];
-	if (!pud) {
-		if (!alloc)
-			return NULL;
-		pud = mm->pgd->pu[IDX(addr, 39)] = g_new0(struct pud_table, 1);
-		mm->pgtable_bytes += sizeof(struct pud_table);
-	}
-	return &pud->pud[IDX(addr, 30)];
+	return pud ? &pud->pud[IDX(addr, 30)] : NULL;
 }
 
 bool pud_has_pmd_table(struct mm_struct *mm, uint64_t addr)
