@@ -201,9 +201,23 @@ static bool dax_lock_slot(struct address_space *mapping, pgoff_t base,
 				  entry_lock_inst(mapping, base), func);
 		return false;
 	}
-	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, base), LOCK_EXCL, 0, func);
+	/*
+	 * The bit is the lock, taken atomically with the check (under xa_lock
+	 * in the kernel); the lock API records it after, so a scheduling point
+	 * there finds the entry already ours.  The point before the acquisition
+	 * is the caller's, before it looks the entry up (dax_entry_point()).
+	 */
 	slot->entry |= DAX_LOCKED;
+	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, base), LOCK_EXCL, 0, func);
 	return true;
+}
+
+
+/* The scheduling point before an entry lock, taken before the lookup. */
+static void dax_entry_point(const char *func)
+{
+	if (sched_active())
+		sched_point("dax_entry", func);
 }
 
 /* Lock the entry stored at @base, waiting for it; NULL once it is gone. */
@@ -211,8 +225,10 @@ static struct dax_slot *dax_lock_index(struct address_space *mapping, pgoff_t ba
 				       const char *func)
 {
 	for (;;) {
-		struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+		struct dax_slot *slot;
 
+		dax_entry_point(func);
+		slot = g_tree_lookup(mapping->i_pages, &base);
 		if (!slot)
 			return NULL;
 		if (dax_lock_slot(mapping, base, slot, func))
@@ -239,6 +255,7 @@ bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
 	struct dax_slot *slot;
 
 retry:
+	dax_entry_point(__func__);
 	slot = dax_lookup_slot(mapping, index, base);
 	if (!slot || !dax_is_real_entry(slot->entry))
 		return false;
@@ -261,6 +278,7 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 	pgoff_t b;
 
 retry:
+	dax_entry_point(__func__);
 	if (order == PMD_ORDER) {
 		pgoff_t start = index & ~PG_PMD_COLOUR, end = start + PG_PMD_COLOUR;
 		GTreeNode *n = g_tree_lower_bound(mapping->i_pages, &start);

@@ -246,13 +246,23 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 		return VM_FAULT_SIGBUS;
 	}
 
+	/* injected race: the order before 13e451fdc1af, the extent looked up unlocked */
+	if (INJECT(FAULT_IOMAP_BEFORE_ENTRY)) {
+		err = ops->iomap_begin(inode, pos, size, iflags, &iomap, &srcmap);
+		if (err)
+			return dax_fault_return(err);
+	}
 	ret = grab_mapping_entry(mapping, index, pmd ? PMD_ORDER : 0, &base, &entry);
-	if (ret)
+	if (ret) {
+		if (INJECT(FAULT_IOMAP_BEFORE_ENTRY) && ops->iomap_end)
+			ops->iomap_end(inode, pos, size, 0, iflags, &iomap);
 		return ret;
+	}
 	if (INJECT(FAULT_MMAPLOCK_INNER))	/* filemap_invalidate_lock_shared() */
 		lock_acquire(&lc_invalidate_lock, inode->i_ino, LOCK_SHARED, 0, __func__);
 
-	err = ops->iomap_begin(inode, pos, size, iflags, &iomap, &srcmap);
+	if (!INJECT(FAULT_IOMAP_BEFORE_ENTRY))
+		err = ops->iomap_begin(inode, pos, size, iflags, &iomap, &srcmap);
 	if (err) {
 		ret = dax_fault_return(err);
 		goto unlock;

@@ -6,7 +6,9 @@
  *   - lock:   a path takes its locks in a broken order, for the lock
  *             validator's scenarios (`lockdep inject NAME`, --lockdep-inject);
  *   - mutant: a data or mapping bug for `make mutants` and the fuzzers
- *             (--inject=NAME, or DAXSIM_INJECT=NAME in the environment).
+ *             (--inject=NAME, or DAXSIM_INJECT=NAME in the environment);
+ *   - race:   an upstream race fixed in the kernel, put back for the
+ *             scheduler to find (`DAXSIM_INJECT=NAME daxsim explore`).
  * At most one point is active; a normal run has none, and every test of a
  * point is one load and compare.  The table (names, kinds, what each
  * re-creates) is in sim/kernel/lib/inject.c; docs/testing.md lists which
@@ -28,6 +30,8 @@ enum inject_tag {
 	INJECT_COW_NO_COPY,		/* a CoW fault does not copy the old data */
 	INJECT_MF_SKIP_SECOND_OWNER,	/* memory failure never reaches a 2nd owner */
 	INJECT_FAULT_MMAPLOCK_INNER,	/* the fault takes MMAPLOCK after the entry lock */
+	/* races, for the scheduler (daxsim explore) */
+	INJECT_FAULT_IOMAP_BEFORE_ENTRY,	/* 13e451fdc1af: iomap_begin before the entry lock */
 	/* lock orders */
 	INJECT_FAULT_ILOCK_OUTER,	/* xfs_filemap_fault: ILOCK before MMAPLOCK */
 	INJECT_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */
@@ -37,7 +41,7 @@ enum inject_tag {
 	INJECT_NR
 };
 
-enum inject_kind { INJECT_KIND_NONE, INJECT_KIND_MUTANT, INJECT_KIND_LOCK };
+enum inject_kind { INJECT_KIND_NONE, INJECT_KIND_MUTANT, INJECT_KIND_LOCK, INJECT_KIND_RACE };
 
 struct inject_point {
 	const char		*name;		/* as the CLI and scenarios spell it */
@@ -56,7 +60,7 @@ const struct inject_point *inject_table(void);
 int inject_lookup(const char *name, enum inject_kind kind);
 /* ", "-joined names of @kind, "off" first, for messages. */
 const char *inject_names(enum inject_kind kind);
-/* What DAXSIM_INJECT names (a mutant), read once; INJECT_NONE if unset. */
+/* What DAXSIM_INJECT names (a mutant or a race), read once; INJECT_NONE if unset. */
 enum inject_tag inject_from_env(void);
 
 #endif

@@ -26,6 +26,8 @@ static const struct inject_point table[INJECT_NR] = {
 					    "memory failure never reaches a 2nd owner" },
 	[INJECT_FAULT_MMAPLOCK_INNER]	= { "fault-mmaplock-inner", INJECT_KIND_MUTANT,
 					    "the fault takes MMAPLOCK after the entry lock" },
+	[INJECT_FAULT_IOMAP_BEFORE_ENTRY] = { "fault-iomap-before-entry", INJECT_KIND_RACE,
+					    "13e451fdc1af: the fault maps the extent before it locks the entry" },
 	[INJECT_FAULT_ILOCK_OUTER]	= { "fault-ilock-outer", INJECT_KIND_LOCK,
 					    "xfs_filemap_fault: ILOCK before MMAPLOCK" },
 	[INJECT_ALLOC_UNDER_XA_LOCK]	= { "alloc-under-xa-lock", INJECT_KIND_LOCK,
@@ -53,9 +55,9 @@ int inject_lookup(const char *name, enum inject_kind kind)
 
 const char *inject_names(enum inject_kind kind)
 {
-	static GString *names[3];
+	static GString *names[4];
 
-	BUG_ON(kind > INJECT_KIND_LOCK);
+	BUG_ON(kind > INJECT_KIND_RACE);
 	if (!names[kind]) {
 		names[kind] = g_string_new("off");
 		for (int i = 1; i < INJECT_NR; i++)
@@ -75,9 +77,11 @@ enum inject_tag inject_from_env(void)
 		tag = INJECT_NONE;
 		if (name && *name) {
 			tag = inject_lookup(name, INJECT_KIND_MUTANT);
+			if (tag < 0)
+				tag = inject_lookup(name, INJECT_KIND_RACE);
 			if (tag < 0) {
-				fprintf(stderr, "daxsim: DAXSIM_INJECT=%s: unknown mutant (%s)\n",
-					name, inject_names(INJECT_KIND_MUTANT));
+				fprintf(stderr, "daxsim: DAXSIM_INJECT=%s: unknown mutant or race (%s; %s)\n",
+					name, inject_names(INJECT_KIND_MUTANT), inject_names(INJECT_KIND_RACE));
 				exit(2);
 			}
 		}
