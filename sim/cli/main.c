@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "fstests.h"
 #include "lockdep.h"
 #include "fuzz/fuzz_cli.h"
 #include "memmap.h"
@@ -23,6 +24,7 @@ static int usage(void)
 		"                  [--keep-going] [--stop-on-failure] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
 		"                  [--lockdep-graph=FILE.dot] [--lockdep-edges=FILE] FILE...   (FILE '-' reads stdin)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
+		"       daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST...   (fstests scripts vs TEST.out)\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
@@ -344,6 +346,7 @@ static const struct {
 	{ "run",		cmd_run },
 	{ "compare",		daxsim_compare },
 	{ "expand",		cmd_expand },
+	{ "fstests",		daxsim_fstests },
 	{ "fuzz-decode",	daxsim_fuzz_decode },
 	{ "fuzz-encode",	daxsim_fuzz_encode },
 	{ "fuzz-dict",		daxsim_fuzz_dict },

@@ -1,0 +1,1017 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fstests common/ helpers as simulator built-ins.  Each does what
+ * fstests documents it to do, expressed as scenario command lines run
+ * through the command table (xfs_io, cp_reflink, rm, md5sum, od, remount):
+ * _pwrite_byte is `xfs_io -f -c "pwrite -S P O L" F`, _test_cycle_mount is
+ * `remount`, and so on.  _require_* checks pass when the simulated machine
+ * has the feature and make the test "not run" with fstests' reason when
+ * it does not.  The filters rewrite text as fstests' sed scripts do.
+ * Also here: the src/ programs the modelled tests run.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fstests.h"
+#include "scn.h"
+
+/* The simulator ------------------------------------------------------------ */
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && !memcmp(s + len - n, suffix, n);
+}
+
+/* Lines xfs_io and the tools print on stderr (perror and the like). */
+static bool stderr_line(const char *s, size_t len)
+{
+	static const int errs[] = { EPERM, ENOENT, EIO, EBADF, ENOMEM, EACCES, EBUSY, EEXIST,
+				    EXDEV, EINVAL, EFBIG, ENOSPC, EROFS, EOPNOTSUPP, ENODATA,
+				    EUCLEAN, EHWPOISON, ENXIO, EFAULT, ENOTTY, EISDIR };
+
+	if (len && s[0] == '@')
+		return true;	/* a task killed by a signal */
+	for (size_t i = 0; i < G_N_ELEMENTS(errs); i++) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), ": %s", g_strerror(errs[i]));
+		if (ends_with(s, len, buf))
+			return true;
+	}
+	return ends_with(s, len, "Extents did not match.") || ends_with(s, len, ": no open file") ||
+	       ends_with(s, len, "no mapped regions, try 'help mmap'") ||
+	       (g_strstr_len(s, (gssize)len, "is before start of mapping") != NULL) ||
+	       (g_strstr_len(s, (gssize)len, "is beyond mapping") != NULL);
+}
+
+int fst_sim(struct sh_state *st, struct sh_io *io, struct task_struct *task, int argc, char **argv)
+{
+	GString *o = g_string_new(NULL);
+	char err[512];
+	int r = fst_session_exec(st->sim, st->cmd_line, task, argc, argv, o, err, sizeof(err));
+
+	if (r == 1 && !st->sim_failed) {
+		/* an invariant report: never hidden by a redirect */
+		st->sim_failed = true;
+		g_string_append_len(st->out_top, o->str, (gssize)o->len);
+	} else {
+		for (const char *s = o->str; *s;) {
+			const char *e = strchr(s, '\n');
+			size_t len = e ? (size_t)(e - s) : strlen(s);
+			GString *dst = stderr_line(s, len) ? io->fd2 : io->fd1;
+
+			if (dst) {
+				g_string_append_len(dst, s, (gssize)len);
+				g_string_append_c(dst, '\n');
+			}
+			s += len + (e ? 1 : 0);
+		}
+	}
+	g_string_free(o, TRUE);
+	if (r == -2) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "daxsim: %s", err);
+		return sh_unsupported(st, why);
+	}
+	if (r == 1 && !st->keep_going)
+		return sh_stop(st, STOP_FAIL, "simulator invariant violated");
+	return 0;
+}
+
+/* xfs_io's timing line after each report ("wrote 4096/4096 bytes at offset 0"). */
+static void human(char *buf, size_t n, double v)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (v == (double)(long long)v)
+		snprintf(buf, n, "%lld %s", (long long)v, units[u]);
+	else
+		snprintf(buf, n, "%.3f %s", v, units[u]);
+}
+
+static void add_timing(GString *dst, const char *text)
+{
+	for (const char *s = text; *s;) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		unsigned long long done, want, off;
+		char verb[16], tail;
+		gchar *line = g_strndup(s, len);
+
+		g_string_append_len(dst, s, (gssize)len);
+		g_string_append_c(dst, '\n');
+		if (sscanf(line, "%15s %llu/%llu bytes at offset %llu%c", verb, &done, &want, &off, &tail) == 4 &&
+		    (!strcmp(verb, "wrote") || !strcmp(verb, "read") || !strcmp(verb, "linked") ||
+		     !strcmp(verb, "deduped"))) {
+			char size[32], rate[32];
+			unsigned long long ops = done ? (done + 4095) / 4096 : 1;
+
+			/* a fixed time: the output stays reproducible */
+			human(size, sizeof(size), (double)done);
+			human(rate, sizeof(rate), (double)done * 10000.0);
+			g_string_append_printf(dst, "%s, %llu ops; 0.0001 sec (%s/sec and %.4f ops/sec)\n",
+					       size, ops, rate, (double)ops * 10000.0);
+		}
+		g_free(line);
+		s += len + (e ? 1 : 0);
+	}
+}
+
+int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GPtrArray *av = g_ptr_array_new();
+	GPtrArray *files = g_ptr_array_new();
+	GString *o = g_string_new(NULL);
+	char flags[8] = "-";
+	int ret = 0;
+
+	g_ptr_array_add(av, "xfs_io");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1]) {
+			g_ptr_array_add(files, (char *)a);
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'f' || *p == 't' || *p == 'r') {
+				if (!strchr(flags, *p))
+					strncat(flags, p, 1);
+			} else if (*p == 'x' || *p == 'F') {
+				/* expert mode; foreign files: nothing to model */
+			} else if (*p == 'c' || *p == 'C') {
+				const char *cmd = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : NULL;
+
+				if (!cmd) {
+					ret = sh_unsupported(st, "xfs_io -c needs a command");
+					goto out;
+				}
+				g_ptr_array_add(av, "-c");
+				g_ptr_array_add(av, (char *)cmd);
+				break;
+			} else {
+				char why[64];
+
+				snprintf(why, sizeof(why), "xfs_io -%c is not modelled", *p);
+				ret = sh_unsupported(st, why);
+				goto out;
+			}
+		}
+	}
+	if (files->len != 1) {
+		ret = sh_unsupported(st, files->len ? "xfs_io on several files" : "xfs_io without a file");
+		goto out;
+	}
+	{
+		const char *path = g_ptr_array_index(files, 0);
+		gchar *dir = g_path_get_dirname(path);
+
+		if (!fst_path_in_sim(st, path)) {
+			g_free(dir);
+			ret = sh_unsupported(st, "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT");
+			goto out;
+		}
+		if (!fst_is_dir(st, dir)) {
+			sh_err(io, "%s: No such file or directory\n", path);
+			g_free(dir);
+			ret = 1;
+			goto out;
+		}
+		g_free(dir);
+		if (flags[1])
+			g_ptr_array_insert(av, 1, flags);
+		g_ptr_array_add(av, (char *)path);
+	}
+	{
+		struct sh_io cap = { o, io->fd2, NULL, 0 };
+
+		g_ptr_array_add(av, NULL);
+		ret = fst_sim(st, &cap, NULL, (int)av->len - 1, (char **)av->pdata);
+		if (io->fd1)
+			add_timing(io->fd1, o->str);
+		if (!ret && st->sim && o->len == 0 && 0)
+			ret = 1;
+	}
+out:
+	g_ptr_array_free(av, TRUE);
+	g_ptr_array_free(files, TRUE);
+	g_string_free(o, TRUE);
+	return ret;
+}
+
+/* Helpers ----------------------------------------------------------------- */
+
+static int h_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return fst_xfs_io(st, argc, argv, io);
+}
+
+/* Run `xfs_io [ARGS (split)] -f -c CMD FILE`. */
+static int xfs_io_cmd(struct sh_state *st, struct sh_io *io, const char *args, const char *cmd,
+		      const char *file)
+{
+	gchar **extra = g_strsplit_set(args ? args : "", " \t", -1);
+	GPtrArray *av = g_ptr_array_new();
+	int ret;
+
+	g_ptr_array_add(av, "xfs_io");
+	for (int i = 0; extra[i]; i++)
+		if (*extra[i])
+			g_ptr_array_add(av, extra[i]);
+	g_ptr_array_add(av, "-f");
+	g_ptr_array_add(av, "-c");
+	g_ptr_array_add(av, (char *)cmd);
+	g_ptr_array_add(av, (char *)file);
+	g_ptr_array_add(av, NULL);
+	ret = fst_xfs_io(st, (int)av->len - 1, (char **)av->pdata, io);
+	g_ptr_array_free(av, TRUE);
+	g_strfreev(extra);
+	return ret;
+}
+
+static const char *arg(int argc, char **argv, int i)
+{
+	return i < argc ? argv[i] : "";
+}
+
+static int h_pwrite_byte(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("pwrite -S %s %s %s", arg(argc, argv, 1), arg(argc, argv, 2),
+				     arg(argc, argv, 3));
+	int ret = xfs_io_cmd(st, io, arg(argc, argv, 5), cmd, arg(argc, argv, 4));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_mwrite_byte(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *map = g_strdup_printf("mmap -rw 0 %s", arg(argc, argv, 4));
+	gchar *w = g_strdup_printf("mwrite -S %s %s %s", arg(argc, argv, 1), arg(argc, argv, 2),
+				   arg(argc, argv, 3));
+	char *av[] = { "xfs_io", "-f", "-c", map, "-c", w, (char *)arg(argc, argv, 5), NULL };
+	int ret = fst_xfs_io(st, 7, av, io);
+
+	g_free(map);
+	g_free(w);
+	return ret;
+}
+
+static int h_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("reflink %s", arg(argc, argv, 1));
+	int ret = xfs_io_cmd(st, io, "", cmd, arg(argc, argv, 2));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_reflink_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("%s %s %s %s %s", !strcmp(argv[0], "_dedupe_range") ? "dedupe" : "reflink",
+				     arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 4),
+				     arg(argc, argv, 5));
+	int ret = xfs_io_cmd(st, io, arg(argc, argv, 6), cmd, arg(argc, argv, 3));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_cp_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	char *av[] = { "cp_reflink", (char *)arg(argc, argv, 1), (char *)arg(argc, argv, 2), NULL };
+
+	if (argc != 3)
+		return sh_unsupported(st, "_cp_reflink takes two files");
+	if (!fst_path_in_sim(st, argv[1]) || !fst_path_in_sim(st, argv[2]))
+		return sh_unsupported(st, "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT");
+	return fst_sim(st, io, NULL, 3, av) ? -1 : 0;
+}
+
+static int cycle_mount(struct sh_state *st, struct sh_io *io)
+{
+	char *av[] = { "remount", NULL };
+
+	return fst_sim(st, io, NULL, 1, av) ? -1 : 0;
+}
+
+static int h_cycle_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return cycle_mount(st, io);
+}
+
+static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return 0;
+}
+
+static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *mnt = sh_getvar(st, "SCRATCH_MNT");
+	char *av[] = { "rm", "-rf", NULL, NULL };
+	gchar *all = g_strconcat(mnt, "/*", NULL);
+	sh_cmd_fn rm = sh_builtin_lookup("rm");
+	int ret;
+
+	if (argc > 1)
+		return sh_unsupported(st, "mkfs options are not modelled");
+	av[2] = all;
+	ret = rm(st, 3, av, io);
+	g_free(all);
+	return ret < 0 ? -1 : 0;
+}
+
+static int h_block_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc < 2 || !fst_is_dir(st, argv[1])) {
+		sh_out(io, "Missing mount point argument for %s\n", argv[0]);
+		st->exit_status = 1;
+		st->status = 1;
+		sh_setvar(st, "status", "1");
+		st->stop = STOP_EXIT;
+		return 1;
+	}
+	sh_out(io, "4096\n");
+	return 0;
+}
+
+static int h_page_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_out(io, "4096\n");
+	return 0;
+}
+
+static int h_filesize(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int64_t size = argc > 1 ? fst_session_file_size(st->sim, argv[1]) : -1;
+	GString *g = argc > 1 ? g_tree_lookup(st->files, argv[1]) : NULL;
+
+	if (g)
+		size = (int64_t)g->len;
+	if (size < 0) {
+		sh_err(io, "stat: cannot statx '%s': No such file or directory\n", arg(argc, argv, 1));
+		return 1;
+	}
+	sh_out(io, "%lld\n", (long long)size);
+	return 0;
+}
+
+static int h_md5_checksum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL, 0 };
+	char *av[] = { "md5sum", (char *)arg(argc, argv, 1), NULL };
+	int ret = sh_builtin_lookup("md5sum")(st, 2, av, &cap);
+
+	if (ret >= 0 && o->len >= 32) {
+		g_string_truncate(o, strcspn(o->str, " "));
+		sh_out(io, "%s\n", o->str);
+	}
+	g_string_free(o, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* pread -q -v OFF LEN | cut -d ' ' -f 3-18: the hex bytes only */
+static int read_range(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
+		      const char *len, const char *args, GString *hex)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL, 0 };
+	gchar *cmd = g_strdup_printf("pread -q -v %s %s", off, len);
+	int ret = xfs_io_cmd(st, &cap, args, cmd, file);
+
+	g_free(cmd);
+	for (const char *s = o->str; ret >= 0 && *s;) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		int field = 1;
+
+		for (size_t k = 0, start = 0; k <= n; k++) {
+			if (k == n || s[k] == ' ') {
+				if (field >= 3 && field <= 18) {
+					if (field > 3)
+						g_string_append_c(hex, ' ');
+					g_string_append_len(hex, s + start, (gssize)(k - start));
+				}
+				field++;
+				start = k + 1;
+			}
+		}
+		g_string_append_c(hex, '\n');
+		s += n + (e ? 1 : 0);
+	}
+	g_string_free(o, TRUE);
+	return ret;
+}
+
+static int h_read_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *hex = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
+			     arg(argc, argv, 4), hex);
+
+	if (ret >= 0)
+		sh_out(io, "%s", hex->str);
+	g_string_free(hex, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+static int h_compare_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 5), "", a);
+
+	if (ret >= 0)
+		ret = read_range(st, io, arg(argc, argv, 3), arg(argc, argv, 4), arg(argc, argv, 5), "", b);
+	if (ret >= 0)
+		ret = strcmp(a->str, b->str) ? 1 : 0;
+	g_string_free(a, TRUE);
+	g_string_free(b, TRUE);
+	return ret;
+}
+
+/* Filters ------------------------------------------------------------------- */
+
+/* Replace @from by @to where it does not follow a word character (sed \B). */
+static void replace_path(GString *t, const char *from, const char *to)
+{
+	size_t n = strlen(from);
+	GString *o;
+
+	if (!n)
+		return;
+	o = g_string_new(NULL);
+	for (size_t i = 0; i < t->len;) {
+		bool word_before = i && (isalnum((unsigned char)t->str[i - 1]) || t->str[i - 1] == '_');
+
+		if (!strncmp(t->str + i, from, n) &&
+		    (isalnum((unsigned char)from[0]) || from[0] == '_' ? !word_before : !word_before)) {
+			g_string_append(o, to);
+			i += n;
+		} else {
+			g_string_append_c(o, t->str[i++]);
+		}
+	}
+	g_string_assign(t, o->str);
+	g_string_free(o, TRUE);
+}
+
+static GString *stdin_text(struct sh_io *io)
+{
+	GString *t = g_string_new(NULL);
+
+	if (io->in)
+		g_string_append_len(t, io->in, (gssize)io->inlen);
+	return t;
+}
+
+static int filter_done(struct sh_io *io, GString *t)
+{
+	if (io->fd1)
+		g_string_append_len(io->fd1, t->str, (gssize)t->len);
+	g_string_free(t, TRUE);
+	return 0;
+}
+
+static int h_filter_test_dir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+
+	replace_path(t, sh_getvar(st, "TEST_DIR"), "TEST_DIR");
+	replace_path(t, sh_getvar(st, "TEST_DEV"), "TEST_DEV");
+	return filter_done(io, t);
+}
+
+static int h_filter_scratch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io), *o = g_string_new(NULL);
+
+	replace_path(t, sh_getvar(st, "SCRATCH_MNT"), "SCRATCH_MNT");
+	replace_path(t, sh_getvar(st, "SCRATCH_DEV"), "SCRATCH_DEV");
+	for (gchar **l = g_strsplit(t->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++)
+		if (!strstr(*p, ".use_space")) {
+			g_string_append(o, *p);
+			if (p[1])
+				g_string_append_c(o, '\n');
+		}
+	g_string_free(t, TRUE);
+	return filter_done(io, o);
+}
+
+static int h_filter_testdir_and_scratch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+	const char *td = sh_getvar(st, "TEST_DIR"), *sm = sh_getvar(st, "SCRATCH_MNT");
+
+	if (td && sm && strstr(td, sm)) {
+		replace_path(t, td, "TEST_DIR");
+		replace_path(t, sm, "SCRATCH_MNT");
+	} else {
+		replace_path(t, sm, "SCRATCH_MNT");
+		replace_path(t, td, "TEST_DIR");
+	}
+	return filter_done(io, t);
+}
+
+/* The timing line: "N KiB, N ops; T sec (R KiB/sec and R ops/sec)". */
+static bool timing_line(const char *l, const char **start, const char **end)
+{
+	const char *ops = strstr(l, " ops; ");
+	const char *tail = ops ? strstr(ops, " ops/sec)") : NULL;
+	const char *s;
+
+	if (!ops || !tail || !strstr(ops, "/sec and "))
+		return false;
+	s = ops;
+	while (s > l && s[-1] != ',')
+		s--;
+	if (s == l || s - 1 == l)
+		return false;
+	s--;	/* the ',' */
+	while (s > l && s[-1] != ' ')
+		s--;	/* the unit */
+	if (s > l)
+		s--;
+	while (s > l && (isdigit((unsigned char)s[-1]) || s[-1] == '.' || s[-1] == '/'))
+		s--;
+	*start = s;
+	*end = tail + strlen(" ops/sec)");
+	return true;
+}
+
+static void filter_xfs_io(GString *t, bool numbers)
+{
+	GString *o = g_string_new(NULL);
+
+	for (const char *s = t->str; *s;) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		gchar *l = g_strndup(s, len);
+		const char *a, *b;
+		GString *line = g_string_new(NULL);
+
+		if (timing_line(l, &a, &b)) {
+			g_string_append_len(line, l, (gssize)(a - l));
+			g_string_append(line, "XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)");
+			g_string_append(line, b);
+		} else {
+			g_string_append(line, l);
+		}
+		if (numbers) {
+			for (const char *c = line->str; *c;) {
+				if (isdigit((unsigned char)*c)) {
+					g_string_append(o, "XXXX");
+					while (isdigit((unsigned char)*c))
+						c++;
+				} else {
+					g_string_append_c(o, *c++);
+				}
+			}
+		} else {
+			g_string_append(o, line->str);
+		}
+		if (e)
+			g_string_append_c(o, '\n');
+		g_string_free(line, TRUE);
+		g_free(l);
+		s += len + (e ? 1 : 0);
+	}
+	g_string_assign(t, o->str);
+	g_string_free(o, TRUE);
+}
+
+static int h_filter_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+
+	filter_xfs_io(t, !strcmp(argv[0], "_filter_xfs_io_numbers"));
+	return filter_done(io, t);
+}
+
+static int h_filter_dedupe_error(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io), *o = g_string_new(NULL);
+
+	for (gchar **l = g_strsplit(t->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++) {
+		if (!strncmp(*p, "dedupe:", 7))
+			g_string_append_printf(o, "XFS_IOC_FILE_EXTENT_SAME:%s", *p + 7);
+		else
+			g_string_append(o, *p);
+		if (p[1])
+			g_string_append_c(o, '\n');
+	}
+	g_string_free(t, TRUE);
+	return filter_done(io, o);
+}
+
+/* Control --------------------------------------------------------------- */
+
+static int h_begin_fstest(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *seqres, *full;
+
+	if (st->begun) {
+		sh_out(io, "_begin_fstest can only be called once!\n");
+		st->exit_status = st->status = 1;
+		st->stop = STOP_EXIT;
+		return 1;
+	}
+	st->begun = true;
+	seqres = g_strdup_printf("%s/%s", sh_getvar(st, "RESULT_DIR"), sh_getvar(st, "seq"));
+	sh_setvar(st, "seqres", seqres);
+	sh_out(io, "QA output created by %s\n", sh_getvar(st, "seq"));
+	sh_setvar(st, "tmp", "/tmp/4242");
+	sh_setvar(st, "status", "1");		/* failure is the default */
+	sh_setvar(st, "@cleanup", "_cleanup");
+	full = g_strconcat(seqres, ".full", NULL);
+	g_tree_remove(st->files, full);
+	g_free(full);
+	g_free(seqres);
+	return 0;
+}
+
+static int h_register_cleanup(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_setvar(st, "@cleanup", arg(argc, argv, 1));
+	return 0;
+}
+
+static int h_notrun(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *msg = g_strjoinv(" ", argv + 1);
+
+	sh_stop(st, STOP_NOTRUN, "%s", msg);
+	g_free(msg);
+	return -1;
+}
+
+static int h_fail(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *msg = g_strjoinv(" ", argv + 1);
+
+	sh_out(io, "%s\n(see %s.full for details)\n", msg, sh_getvar(st, "seqres"));
+	g_free(msg);
+	sh_setvar(st, "status", "1");
+	st->exit_status = st->status = 1;
+	st->stop = STOP_EXIT;
+	return 1;
+}
+
+static int h_exit(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_setvar(st, "status", arg(argc, argv, 1));
+	st->exit_status = st->status = atoi(arg(argc, argv, 1));
+	st->stop = STOP_EXIT;
+	return st->status;
+}
+
+/* dmesg lines fstests' _check_dmesg treats as a failure. */
+bool fst_dmesg_bad(const char *log);
+bool fst_dmesg_bad(const char *log)
+{
+	static const char *const bad[] = {
+		"WARNING:", "BUG:", "Oops", "kernel BUG at", "possible recursive locking",
+		"possible circular locking", "INFO: task", "UBSAN:", "general protection fault",
+		"Internal error", "XFS: Assertion failed", "INFO: possible irq lock inversion",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+		if (strstr(log, bad[i]))
+			return true;
+	return false;
+}
+
+static int h_check_dmesg(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (fst_dmesg_bad(fst_session_dmesg(st->sim))) {
+		sh_out(io, "_check_dmesg: something found (see %s.dmesg)\n", sh_getvar(st, "seqres"));
+		return 1;
+	}
+	return 0;
+}
+
+static int h_dmesg(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_out(io, "%s", fst_session_dmesg(st->sim));
+	return 0;
+}
+
+/* _require_* ------------------------------------------------------------- */
+
+static int h_require_xfs_io_command(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const struct cmdinfo *ci = argc > 1 ? cmd_lookup(argv[1]) : NULL;
+
+	if (!ci || (ci->flags & CMD_SIM) ||
+	    (argc > 2 && (argv[2][0] != '-' || !ci->opts || !strchr(ci->opts, argv[2][1]))))
+		return sh_stop(st, STOP_NOTRUN, "xfs_io %s%s%s support is missing", arg(argc, argv, 1),
+			       argc > 2 ? " " : "", arg(argc, argv, 2));
+	return 0;
+}
+
+static int h_require_command(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *prog = arg(argc, argv, 1);
+	const char *name = argc > 2 ? argv[2] : prog;
+
+	if (!*prog || !fst_helper_lookup(prog))
+		return sh_stop(st, STOP_NOTRUN, "%s utility required, skipped this test", name);
+	return 0;
+}
+
+static int h_require_test_program(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (!fst_src_lookup(arg(argc, argv, 1)))
+		return sh_stop(st, STOP_NOTRUN, "%s/src/%s not built", sh_getvar(st, "here"),
+			       arg(argc, argv, 1));
+	return 0;
+}
+
+static int h_require_congruent(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long len = atoll(arg(argc, argv, 2));
+
+	if (len < 4096)
+		return sh_stop(st, STOP_NOTRUN, "%s: file alloc unit 4096 larger than op length %lld",
+			       arg(argc, argv, 1), len);
+	if (len % 4096)
+		return sh_stop(st, STOP_NOTRUN, "%s: file alloc unit 4096 not congruent with op length %lld",
+			       arg(argc, argv, 1), len);
+	return 0;
+}
+
+/* The _require_* checks the simulated machine meets, or why not. */
+static const struct {
+	const char	*name;
+	const char	*notrun;	/* NULL: satisfied */
+} requires[] = {
+	{ "_require_test", NULL },
+	{ "_require_scratch", NULL },
+	{ "_require_scratch_nocheck", NULL },
+	{ "_require_test_reflink", NULL },
+	{ "_require_scratch_reflink", NULL },
+	{ "_require_cp_reflink", NULL },
+	{ "_require_test_dedupe", NULL },
+	{ "_require_scratch_dedupe", NULL },
+	{ "_require_scratch_explicit_shared_extents", NULL },
+	{ "_require_check_dmesg", NULL },
+	{ "_require_dax_iflag", NULL },
+	{ "_require_scratch_dax_mountopt", NULL },
+	{ "_require_xfs_scratch_rmapbt", NULL },
+	{ "_require_scratch_rmapbt", NULL },
+	{ "_require_metadata_journaling", NULL },
+	{ "_require_fs_space", NULL },
+	{ "_require_odirect", "O_DIRECT is not modelled by daxsim" },
+	{ "_require_aiodio", "AIO is not modelled by daxsim" },
+	{ "_require_scratch_shutdown", "shutdown ioctls are not modelled by daxsim" },
+	{ "_require_xfs_io_error_injection", "error injection is not modelled by daxsim" },
+	{ "_require_freeze", "freeze is not modelled by daxsim" },
+	{ "_require_scratch_richacl", "ACLs are not modelled by daxsim" },
+	{ "_require_acls", "ACLs are not modelled by daxsim" },
+	{ "_require_attrs", "extended attributes are not modelled by daxsim" },
+	{ "_require_quota", "quotas are not modelled by daxsim" },
+	{ "_require_user", "users are not modelled by daxsim" },
+	{ "_require_realtime", "the realtime device is not modelled by daxsim" },
+	{ "_require_loop", "loop devices are not modelled by daxsim" },
+	{ "_require_dm_target", "device mapper is not modelled by daxsim" },
+	{ "_require_xfs_debug", "XFS debug knobs are not modelled by daxsim" },
+	{ "_require_cgroup2", "cgroups are not modelled by daxsim" },
+};
+
+static int h_require(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(requires); i++)
+		if (!strcmp(requires[i].name, argv[0]))
+			return requires[i].notrun ? sh_stop(st, STOP_NOTRUN, "%s", requires[i].notrun) : 0;
+	return sh_unsupported(st, "a _require_ check daxsim does not know");
+}
+
+/* Programs ---------------------------------------------------------------- */
+
+/* filefrag -v, from the simulator's fiemap */
+static int h_filefrag(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int i = 1;
+
+	if (argc < 2 || strcmp(argv[1], "-v"))
+		return sh_unsupported(st, "filefrag without -v");
+	for (i = 2; i < argc; i++) {
+		GString *o = g_string_new(NULL);
+		struct sh_io cap = { o, io->fd2, NULL, 0 };
+		char *av[] = { "xfs_io", "-r", "-c", "fiemap -v", argv[i], NULL };
+		int64_t size = fst_session_file_size(st->sim, argv[i]);
+		int n = 0, ret;
+
+		if (size < 0) {
+			sh_err(io, "filefrag: %s: No such file or directory\n", argv[i]);
+			g_string_free(o, TRUE);
+			continue;
+		}
+		ret = fst_sim(st, &cap, NULL, 5, av);
+		if (ret) {
+			g_string_free(o, TRUE);
+			return -1;
+		}
+		sh_out(io, "Filesystem type is: 58465342\n");
+		sh_out(io, "File size of %s is %lld (%lld blocks of 4096 bytes)\n", argv[i],
+		       (long long)size, (long long)((size + 4095) / 4096));
+		sh_out(io, " ext:     logical_offset:        physical_offset: length:   expected: flags:\n");
+		for (gchar **l = g_strsplit(o->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++) {
+			unsigned long long lo, hi, plo, phi, total;
+			unsigned int flags;
+			int ext;
+
+			if (sscanf(*p, " %d: [%llu..%llu]: %llu..%llu %llu 0x%x", &ext, &lo, &hi, &plo, &phi,
+				   &total, &flags) != 7)
+				continue;
+			{
+				GString *f = g_string_new(NULL);
+
+				if (flags & 0x1)
+					g_string_append(f, "last,");
+				if (flags & 0x800)
+					g_string_append(f, "unwritten,");
+				if (flags & 0x2000)
+					g_string_append(f, "shared,");
+				if (flags & 0x1)
+					g_string_append(f, "eof,");
+				if (f->len)
+					g_string_truncate(f, f->len - 1);
+				sh_out(io, "%4d: %10llu..%10llu: %10llu..%10llu: %6llu:             %s\n", n++,
+				       lo / 8, hi / 8, plo / 8, phi / 8, (total + 7) / 8, f->str);
+				g_string_free(f, TRUE);
+			}
+		}
+		sh_out(io, "%s: %d extent%s found\n", argv[i], n, n == 1 ? "" : "s");
+		g_string_free(o, TRUE);
+	}
+	return 0;
+}
+
+/*
+ * src/mmap-write-concurrent LEN OFF FILE [OFF FILE]...: map every file
+ * whole (read/write, shared), fault in [OFF, OFF+LEN) of each, then store
+ * 0x62+i over the range of file i, msync each, unmap and close.  One
+ * process: one simulated task.
+ */
+static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	struct task_struct *t;
+	struct sh_io quiet = { 0 };
+	int nr = (argc - 2) / 2, ret = 0;
+	long long len;
+	char *end;
+
+	if (argc < 4) {
+		sh_out(io, "Usage: %s len offset file [offset file]...\n", argv[0]);
+		return 1;
+	}
+	len = strtoll(argv[1], &end, 0);
+	if (*end || len < 0) {
+		sh_err(io, "%s: not a proper file length?\n", argv[2]);
+		return 1;
+	}
+	for (int i = 0; i < nr; i++) {
+		const char *f = argv[2 + 2 * i + 1];
+		long long off = strtoll(argv[2 + 2 * i], NULL, 0);
+		int64_t size = fst_path_in_sim(st, f) ? fst_session_file_size(st->sim, f) : -1;
+
+		if (size < 0) {
+			sh_err(io, "%s: No such file or directory\n", f);
+			return 1;
+		}
+		if (off + len > size) {
+			sh_err(io, "%s: file must be %llu bytes\n", f, (unsigned long long)(off + len));
+			return 1;
+		}
+	}
+	quiet.fd2 = io->fd2;
+	t = fst_session_task(st->sim, "mmap-write-concurrent");
+	/* selecting a mapping lists the table (addresses): not the program's output */
+#define RUN_IO(where, ...) do {						\
+		char *av_[] = { __VA_ARGS__, NULL };			\
+		ret = fst_sim(st, where, t, (int)G_N_ELEMENTS(av_) - 1, av_);	\
+	} while (0)
+#define RUN(...) RUN_IO(io, __VA_ARGS__)
+	for (int i = 0; i < nr && !ret; i++) {
+		const char *f = argv[2 + 2 * i + 1];
+		gchar *size = g_strdup_printf("%lld", (long long)fst_session_file_size(st->sim, f));
+		gchar *off = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0));
+		gchar *l = g_strdup_printf("%lld", len);
+
+		RUN("open", (char *)f);
+		if (!ret)
+			RUN("mmap", "-rw", "0", size);
+		if (!ret && len)
+			RUN("mread", off, l);
+		g_free(size);
+		g_free(off);
+		g_free(l);
+	}
+	for (int i = 0; i < nr && !ret && len; i++) {
+		gchar *idx = g_strdup_printf("%d", i);
+		gchar *seed = g_strdup_printf("0x%x", (0x62 + i) & 0xff);
+		gchar *off = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0));
+		gchar *l = g_strdup_printf("%lld", len);
+
+		RUN_IO(&quiet, "mmap", idx);
+		if (!ret)
+			RUN("mwrite", "-S", seed, off, l);
+		g_free(idx);
+		g_free(seed);
+		g_free(off);
+		g_free(l);
+	}
+	for (int i = 0; i < nr && !ret; i++) {
+		gchar *idx = g_strdup_printf("%d", i);
+		gchar *l = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0) + len);
+
+		RUN_IO(&quiet, "mmap", idx);
+		if (!ret)
+			RUN("msync", "-s", "0", l);
+		g_free(idx);
+		g_free(l);
+	}
+#undef RUN
+#undef RUN_IO
+	fst_session_task_end(st->sim, t);
+	return ret;
+}
+
+/* The table ----------------------------------------------------------------- */
+
+static const struct {
+	const char	*name;
+	sh_cmd_fn	fn;
+} helpers[] = {
+	{ "xfs_io", h_xfs_io },
+	{ "filefrag", h_filefrag },
+	{ "_begin_fstest", h_begin_fstest },
+	{ "_register_cleanup", h_register_cleanup },
+	{ "_notrun", h_notrun },
+	{ "_fail", h_fail },
+	{ "_exit", h_exit },
+	{ "_pwrite_byte", h_pwrite_byte },
+	{ "_mwrite_byte", h_mwrite_byte },
+	{ "_reflink", h_reflink },
+	{ "_reflink_range", h_reflink_range },
+	{ "_dedupe_range", h_reflink_range },
+	{ "_cp_reflink", h_cp_reflink },
+	{ "_test_cycle_mount", h_cycle_mount },
+	{ "_scratch_cycle_mount", h_cycle_mount },
+	{ "_scratch_mkfs", h_scratch_mkfs },
+	{ "_scratch_mount", h_ok },
+	{ "_scratch_unmount", h_ok },
+	{ "_test_mount", h_ok },
+	{ "_test_unmount", h_ok },
+	{ "_get_file_block_size", h_block_size },
+	{ "_get_block_size", h_block_size },
+	{ "_get_page_size", h_page_size },
+	{ "_get_filesize", h_filesize },
+	{ "_md5_checksum", h_md5_checksum },
+	{ "_read_range", h_read_range },
+	{ "_compare_range", h_compare_range },
+	{ "_filter_test_dir", h_filter_test_dir },
+	{ "_filter_scratch", h_filter_scratch },
+	{ "_filter_testdir_and_scratch", h_filter_testdir_and_scratch },
+	{ "_filter_xfs_io", h_filter_xfs_io },
+	{ "_filter_xfs_io_numbers", h_filter_xfs_io },
+	{ "_filter_dedupe_error", h_filter_dedupe_error },
+	{ "_check_dmesg", h_check_dmesg },
+	{ "_dmesg_since_test_start", h_dmesg },
+	{ "_require_xfs_io_command", h_require_xfs_io_command },
+	{ "_require_command", h_require_command },
+	{ "_require_test_program", h_require_test_program },
+	{ "_require_congruent_file_oplen", h_require_congruent },
+};
+
+int fst_hexdump(struct sh_state *st, int argc, char **argv, struct sh_io *io);
+
+sh_cmd_fn fst_helper_lookup(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(helpers); i++)
+		if (!strcmp(helpers[i].name, name))
+			return helpers[i].fn;
+	if (!strcmp(name, "_hexdump"))
+		return fst_hexdump;
+	if (!strncmp(name, "_require_", 9))
+		return h_require;
+	return NULL;
+}
+
+sh_cmd_fn fst_src_lookup(const char *name)
+{
+	if (!strcmp(name, "mmap-write-concurrent"))
+		return p_mmap_write_concurrent;
+	return NULL;
+}
