@@ -344,6 +344,59 @@ out:
 	g_free(base);
 }
 
+static gint path_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The tests the arguments name: a directory stands for its scripts (files
+ * with a NAME.out beside them), sorted; a golden file given beside its
+ * script (a shell glob such as tests/generic/\*) is not a test.
+ */
+static GPtrArray *expand_args(int argc, char **argv)
+{
+	GPtrArray *tests = g_ptr_array_new_with_free_func(g_free);
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (g_file_test(a, G_FILE_TEST_IS_DIR)) {
+			GDir *d = g_dir_open(a, 0, NULL);
+			GPtrArray *in = g_ptr_array_new_with_free_func(g_free);
+			const char *n;
+
+			while (d && (n = g_dir_read_name(d))) {
+				gchar *p = g_build_filename(a, n, NULL);
+				gchar *out = g_strconcat(p, ".out", NULL);
+
+				if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && g_file_test(out, G_FILE_TEST_EXISTS))
+					g_ptr_array_add(in, p);
+				else
+					g_free(p);
+				g_free(out);
+			}
+			if (d)
+				g_dir_close(d);
+			g_ptr_array_sort(in, path_cmp);
+			for (guint k = 0; k < in->len; k++)
+				g_ptr_array_add(tests, g_strdup(g_ptr_array_index(in, k)));
+			g_ptr_array_free(in, TRUE);
+			continue;
+		}
+		if (g_str_has_suffix(a, ".out")) {
+			gchar *script = g_strndup(a, strlen(a) - 4);
+			bool beside = g_file_test(script, G_FILE_TEST_IS_REGULAR);
+
+			g_free(script);
+			if (beside)
+				continue;
+		}
+		g_ptr_array_add(tests, g_strdup(a));
+	}
+	return tests;
+}
+
 static void list_line(const char *what, GPtrArray *names)
 {
 	if (!names->len)
@@ -372,6 +425,7 @@ int daxsim_fstests(int argc, char **argv)
 	GPtrArray *ran = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *notrun = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *bad = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *tests = NULL;
 	int status = 0, passed = 0;
 	char lderr[512];
 
@@ -404,12 +458,14 @@ int daxsim_fstests(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	for (int i = 2; i < argc; i++) {
+	tests = expand_args(argc, argv);
+	for (guint i = 0; i < tests->len; i++) {
+		const char *path = g_ptr_array_index(tests, i);
 		struct test_result r = { 0 };
-		gchar *name = test_name(argv[i]);
+		gchar *name = test_name(path);
 		gint64 start = g_get_monotonic_time();
 
-		run_one(&o, argv[i], &r);
+		run_one(&o, path, &r);
 		if (r.v == V_USAGE) {
 			fflush(stdout);
 			fprintf(stderr, "%s\n", r.line);
@@ -450,6 +506,8 @@ out:
 	g_ptr_array_free(ran, TRUE);
 	g_ptr_array_free(notrun, TRUE);
 	g_ptr_array_free(bad, TRUE);
+	if (tests)
+		g_ptr_array_free(tests, TRUE);
 	g_free(model);
 	g_free(results);
 	return status;
