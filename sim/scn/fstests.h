@@ -107,11 +107,21 @@ int sh_arith(struct sh_state *st, const char *expr, long long *val, char *err, s
 enum sh_stop { STOP_NONE, STOP_EXIT, STOP_RETURN, STOP_BREAK, STOP_CONTINUE,
 	       STOP_NOTRUN, STOP_UNSUPPORTED, STOP_USAGE, STOP_FAIL };
 
+/* A command's stdin: a pipe's text or a file's, read from pos on. */
+struct sh_input {
+	const char	*data;
+	gsize		len, pos;
+};
+
 struct sh_io {
 	GString		*fd1, *fd2;	/* NULL: /dev/null */
-	const char	*in;		/* stdin text, or NULL (empty) */
-	gsize		inlen;
+	struct sh_input	*in;		/* NULL: empty */
 };
+
+/* What is left of stdin (all of it is consumed). */
+const char *sh_stdin_take(struct sh_io *io, gsize *len);
+/* The next line of stdin without its newline; false at the end. */
+bool sh_stdin_line(struct sh_io *io, GString *line);
 
 struct sh_frame {
 	GPtrArray	*args;		/* $1... (char *) */

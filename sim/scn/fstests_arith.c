@@ -3,7 +3,7 @@
  * Shell arithmetic, $(( EXPR )), as bash evaluates it on 64-bit integers:
  * names and $NAME read variables (empty or unset is 0), numbers are
  * decimal, 0x hex or 0 octal; operators , ?: || && | ^ & == != < <= > >=
- * << >> + - * / % and unary + - ! ~, with parentheses.  Results wrap like
+ * << >> + - * / % ** and unary + - ! ~, with parentheses.  Results wrap like
  * bash's (computed unsigned, so never undefined behaviour); division by
  * zero and the one overflowing division are errors.
  */
@@ -159,9 +159,33 @@ static long long unary(struct ar *a)
 	return primary(a);
 }
 
+/* ** binds tighter than * and right to left, looser than unary minus */
+static long long power(struct ar *a)
+{
+	long long base = unary(a), e;
+	unsigned long long r = 1, b;
+
+	ws(a);
+	if (a->s[0] != '*' || a->s[1] != '*')
+		return base;
+	a->s += 2;
+	e = power(a);
+	if (a->failed)
+		return 0;
+	if (e < 0)
+		return ar_fail(a, "exponent less than 0");
+	b = (unsigned long long)base;
+	for (; e; e >>= 1) {
+		if (e & 1)
+			r *= b;
+		b *= b;
+	}
+	return wrap(r);
+}
+
 static long long mul(struct ar *a)
 {
-	long long v = unary(a);
+	long long v = power(a);
 
 	for (;;) {
 		char op;
@@ -171,10 +195,8 @@ static long long mul(struct ar *a)
 		op = *a->s;
 		if ((op != '*' && op != '/' && op != '%') || a->s[1] == '=')
 			return v;
-		if (op == '*' && a->s[1] == '*')
-			return ar_fail(a, "** is not supported");
 		a->s++;
-		r = unary(a);
+		r = power(a);
 		if (a->failed)
 			return 0;
 		if (op == '*') {

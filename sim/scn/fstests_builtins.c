@@ -93,7 +93,7 @@ int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf)
 	}
 	if (fst_path_in_sim(st, path) && fst_session_file_size(st->sim, path) >= 0) {
 		GString *out = g_string_new(NULL);
-		struct sh_io io = { out, NULL, NULL, 0 };
+		struct sh_io io = { out, NULL, NULL };
 		char *argv[] = { "od", (char *)path, NULL };
 		int err;
 
@@ -113,8 +113,10 @@ static int input_text(struct sh_state *st, int argc, char **argv, struct sh_io *
 		      const char *cmd, GString *text)
 {
 	if (!argc) {
-		if (io->in)
-			g_string_append_len(text, io->in, (gssize)io->inlen);
+		gsize n;
+		const char *in = sh_stdin_take(io, &n);
+
+		g_string_append_len(text, in, (gssize)n);
 		return 0;
 	}
 	for (int i = 0; i < argc; i++) {
@@ -300,6 +302,80 @@ static int b_noop(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/* read [-r] NAME...: one line of stdin, split over the names */
+static int b_read(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *line = g_string_new(NULL);
+	int i = 1;
+	bool got;
+	const char *p;
+
+	if (i < argc && !strcmp(argv[i], "-r"))
+		i++;
+	for (int k = i; k < argc; k++)
+		if (argv[k][0] == '-') {
+			g_string_free(line, TRUE);
+			return sh_unsupported(st, "read option");
+		}
+	got = sh_stdin_line(io, line);
+	p = line->str;
+	if (i == argc)
+		sh_setvar(st, "REPLY", p);
+	for (; i < argc; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (i == argc - 1) {
+			gchar *v = g_strchomp(g_strdup(p));
+
+			sh_setvar(st, argv[i], v);
+			g_free(v);
+		} else {
+			size_t n = strcspn(p, " \t");
+			gchar *v = g_strndup(p, n);
+
+			sh_setvar(st, argv[i], v);
+			g_free(v);
+			p += n;
+		}
+	}
+	g_string_free(line, TRUE);
+	return got ? 0 : 1;
+}
+
+static int b_getconf(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc == 2 && (!strcmp(argv[1], "PAGE_SIZE") || !strcmp(argv[1], "PAGESIZE"))) {
+		sh_out(io, "4096\n");
+		return 0;
+	}
+	return sh_unsupported(st, "getconf of this variable");
+}
+
+/* stat -c %s FILE (size), stat -f -c %S DIR (block size) */
+static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool fs = argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[2], "-c");
+
+	if (fs && !strcmp(argv[3], "%S") && fst_is_dir(st, argv[4])) {
+		sh_out(io, "4096\n");
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%s")) {
+		int64_t size = fst_path_in_sim(st, argv[3]) ? fst_session_file_size(st->sim, argv[3]) : -1;
+		GString *g = g_tree_lookup(st->files, argv[3]);
+
+		if (g)
+			size = (int64_t)g->len;
+		if (size < 0) {
+			sh_err(io, "stat: cannot statx '%s': No such file or directory\n", argv[3]);
+			return 1;
+		}
+		sh_out(io, "%lld\n", (long long)size);
+		return 0;
+	}
+	return sh_unsupported(st, "stat other than -c %s or -f -c %S");
+}
+
 /* test / [ ------------------------------------------------------------------- */
 
 static bool int_arg(struct sh_state *st, struct sh_io *io, const char *s, long long *v)
@@ -478,14 +554,17 @@ static int b_tee(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	bool append = false;
 	int i = 1;
+	const char *in;
+	gsize inlen;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "-a"))
 			return sh_unsupported(st, "tee option");
 		append = true;
 	}
-	if (io->fd1 && io->in)
-		g_string_append_len(io->fd1, io->in, (gssize)io->inlen);
+	in = sh_stdin_take(io, &inlen);
+	if (io->fd1)
+		g_string_append_len(io->fd1, in, (gssize)inlen);
 	for (; i < argc; i++) {
 		GString *g;
 
@@ -498,8 +577,7 @@ static int b_tee(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		} else if (!append) {
 			g_string_truncate(g, 0);
 		}
-		if (io->in)
-			g_string_append_len(g, io->in, (gssize)io->inlen);
+		g_string_append_len(g, in, (gssize)inlen);
 	}
 	return 0;
 }
@@ -779,8 +857,9 @@ static int b_md5sum(struct sh_state *st, int argc, char **argv, struct sh_io *io
 	int ret = 0;
 
 	if (argc == 1) {
-		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)(io->in ? io->in : ""),
-							 io->inlen);
+		gsize n;
+		const char *in = sh_stdin_take(io, &n);
+		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)in, n);
 
 		sh_out(io, "%s  -\n", sum);
 		g_free(sum);
@@ -1227,7 +1306,8 @@ static const struct {
 	{ "exit", b_exit }, { "return", b_return }, { "break", b_break },
 	{ "continue", b_break }, { "export", b_export }, { "unset", b_unset },
 	{ "shift", b_shift }, { "sync", b_noop }, { "sleep", b_noop },
-	{ "test", b_test }, { "[", b_test },
+	{ "test", b_test }, { "[", b_test }, { "read", b_read },
+	{ "getconf", b_getconf }, { "stat", b_stat },
 	{ "seq", b_seq }, { "cat", b_cat }, { "tee", b_tee }, { "grep", b_grep },
 	{ "cut", b_cut }, { "head", b_head_tail }, { "tail", b_head_tail }, { "wc", b_wc },
 	{ "basename", b_basename }, { "dirname", b_basename },

@@ -38,6 +38,36 @@ void sh_err(struct sh_io *io, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *sh_stdin_take(struct sh_io *io, gsize *len)
+{
+	const char *s;
+
+	if (!io->in) {
+		*len = 0;
+		return "";
+	}
+	s = io->in->data + io->in->pos;
+	*len = io->in->len - io->in->pos;
+	io->in->pos = io->in->len;
+	return s;
+}
+
+bool sh_stdin_line(struct sh_io *io, GString *line)
+{
+	const char *s, *e;
+	gsize left;
+
+	g_string_truncate(line, 0);
+	if (!io->in || io->in->pos >= io->in->len)
+		return false;
+	s = io->in->data + io->in->pos;
+	left = io->in->len - io->in->pos;
+	e = memchr(s, '\n', left);
+	g_string_append_len(line, s, e ? e - s : (gssize)left);
+	io->in->pos += e ? (gsize)(e - s) + 1 : left;
+	return true;
+}
+
 int sh_stop(struct sh_state *st, enum sh_stop how, const char *fmt, ...)
 {
 	va_list ap;
@@ -479,7 +509,8 @@ static GString *shell_file(struct sh_state *st, const char *path, bool append)
 	return g;
 }
 
-static int apply_redirs(struct sh_state *st, GPtrArray *redirs, struct sh_io *io, GByteArray **inbuf)
+static int apply_redirs(struct sh_state *st, GPtrArray *redirs, struct sh_io *io, GByteArray **inbuf,
+			struct sh_input *input)
 {
 	for (guint i = 0; redirs && i < redirs->len; i++) {
 		struct sh_redir *r = g_ptr_array_index(redirs, i);
@@ -514,8 +545,10 @@ static int apply_redirs(struct sh_state *st, GPtrArray *redirs, struct sh_io *io
 			if (*inbuf)
 				g_byte_array_free(*inbuf, TRUE);
 			*inbuf = b;
-			io->in = (const char *)b->data;
-			io->inlen = b->len;
+			input->data = (const char *)b->data;
+			input->len = b->len;
+			input->pos = 0;
+			io->in = input;
 			g_free(target);
 			continue;
 		}
@@ -642,6 +675,7 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	GPtrArray *assigns = g_ptr_array_new_with_free_func(g_free);
 	struct sh_io rio = *io;
 	GByteArray *inbuf = NULL;
+	struct sh_input input = { 0 };
 	int ret = 0;
 	guint i = 0;
 
@@ -682,7 +716,7 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		*eq = 0;
 		sh_setvar(st, a, eq + 1);
 	}
-	ret = apply_redirs(st, n->redirs, &rio, &inbuf);
+	ret = apply_redirs(st, n->redirs, &rio, &inbuf, &input);
 	if (ret) {
 		ret = ret < 0 ? -1 : 0;
 		goto out;
@@ -722,10 +756,12 @@ static int exec_pipe(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	for (guint i = 0; i < n->kids->len; i++) {
 		struct sh_io sio = *io;
 		GString *next = i + 1 < n->kids->len ? g_string_new(NULL) : NULL;
+		struct sh_input pipe_in = { 0 };
 
 		if (i) {
-			sio.in = prev->str;
-			sio.inlen = prev->len;
+			pipe_in.data = prev->str;
+			pipe_in.len = prev->len;
+			sio.in = &pipe_in;
 		}
 		if (next)
 			sio.fd1 = next;
@@ -769,13 +805,14 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 {
 	struct sh_io rio = *io;
 	GByteArray *inbuf = NULL;
+	struct sh_input input = { 0 };
 	int ret = 0;
 
 	if (!n || stopped(st))
 		return stopped(st) ? -1 : 0;
 	if (n->kind != SH_SIMPLE && n->redirs) {
 		st->cmd_line = n->line;
-		if (apply_redirs(st, n->redirs, &rio, &inbuf)) {
+		if (apply_redirs(st, n->redirs, &rio, &inbuf, &input)) {
 			if (inbuf)
 				g_byte_array_free(inbuf, TRUE);
 			return stopped(st) ? -1 : 0;
@@ -901,7 +938,7 @@ int sh_run_capture(struct sh_state *st, const char *text, int line, GString *out
 {
 	struct sh_error e = { 0 };
 	struct sh_node *n = sh_parse(text, line, &e);
-	struct sh_io io = { out, err ? err : st->err_now, NULL, 0 };
+	struct sh_io io = { out, err ? err : st->err_now, NULL };
 	int saved_line = st->cmd_line;
 
 	if (!n) {

@@ -193,7 +193,7 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		g_ptr_array_add(av, (char *)path);
 	}
 	{
-		struct sh_io cap = { o, io->fd2, NULL, 0 };
+		struct sh_io cap = { o, io->fd2, NULL };
 
 		g_ptr_array_add(av, NULL);
 		ret = fst_sim(st, &cap, NULL, (int)av->len - 1, (char **)av->pdata);
@@ -369,7 +369,7 @@ static int h_filesize(struct sh_state *st, int argc, char **argv, struct sh_io *
 static int h_md5_checksum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	GString *o = g_string_new(NULL);
-	struct sh_io cap = { o, io->fd2, NULL, 0 };
+	struct sh_io cap = { o, io->fd2, NULL };
 	char *av[] = { "md5sum", (char *)arg(argc, argv, 1), NULL };
 	int ret = sh_builtin_lookup("md5sum")(st, 2, av, &cap);
 
@@ -386,7 +386,7 @@ static int read_range(struct sh_state *st, struct sh_io *io, const char *file, c
 		      const char *len, const char *args, GString *hex)
 {
 	GString *o = g_string_new(NULL);
-	struct sh_io cap = { o, io->fd2, NULL, 0 };
+	struct sh_io cap = { o, io->fd2, NULL };
 	gchar *cmd = g_strdup_printf("pread -q -v %s %s", off, len);
 	int ret = xfs_io_cmd(st, &cap, args, cmd, file);
 
@@ -469,9 +469,10 @@ static void replace_path(GString *t, const char *from, const char *to)
 static GString *stdin_text(struct sh_io *io)
 {
 	GString *t = g_string_new(NULL);
+	gsize n;
+	const char *in = sh_stdin_take(io, &n);
 
-	if (io->in)
-		g_string_append_len(t, io->in, (gssize)io->inlen);
+	g_string_append_len(t, in, (gssize)n);
 	return t;
 }
 
@@ -750,6 +751,29 @@ static int h_require_congruent(struct sh_state *st, int argc, char **argv, struc
 	return 0;
 }
 
+static int h_exclude_fs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (!strcmp(arg(argc, argv, 1), "xfs"))
+		return sh_stop(st, STOP_NOTRUN, "not suitable for this filesystem type: xfs");
+	return 0;
+}
+
+/* The mounts are dax=always: excluding dax (or dax=always) skips the test. */
+static int h_exclude_mount_option(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "dax") || !strcmp(argv[i], "dax=always"))
+			return sh_stop(st, STOP_NOTRUN, "mount option \"%s\" not allowed in this test", argv[i]);
+	return 0;
+}
+
+static int h_require_chattr(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (strcmp(arg(argc, argv, 1), "x"))
+		return sh_stop(st, STOP_NOTRUN, "file system doesn't support chattr +%s", arg(argc, argv, 1));
+	return 0;
+}
+
 /* The _require_* checks the simulated machine meets, or why not. */
 static const struct {
 	const char	*name;
@@ -771,6 +795,12 @@ static const struct {
 	{ "_require_scratch_rmapbt", NULL },
 	{ "_require_metadata_journaling", NULL },
 	{ "_require_fs_space", NULL },
+	/* DAX writes go straight to the media: never delayed allocation */
+	{ "_require_scratch_delalloc", "test requires delayed allocation buffered writes" },
+	{ "_require_hugepages", "huge pages are not modelled by daxsim" },
+	{ "_require_mknod", "device nodes are not modelled by daxsim" },
+	{ "_require_scratch_swapfile", "swap files are not modelled by daxsim" },
+	{ "_require_error_injection", "error injection is not modelled by daxsim" },
 	{ "_require_odirect", "O_DIRECT is not modelled by daxsim" },
 	{ "_require_aiodio", "AIO is not modelled by daxsim" },
 	{ "_require_scratch_shutdown", "shutdown ioctls are not modelled by daxsim" },
@@ -807,7 +837,7 @@ static int h_filefrag(struct sh_state *st, int argc, char **argv, struct sh_io *
 		return sh_unsupported(st, "filefrag without -v");
 	for (i = 2; i < argc; i++) {
 		GString *o = g_string_new(NULL);
-		struct sh_io cap = { o, io->fd2, NULL, 0 };
+		struct sh_io cap = { o, io->fd2, NULL };
 		char *av[] = { "xfs_io", "-r", "-c", "fiemap -v", argv[i], NULL };
 		int64_t size = fst_session_file_size(st->sim, argv[i]);
 		int n = 0, ret;
@@ -971,6 +1001,14 @@ static const struct {
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
 	{ "_scratch_mount", h_ok },
+	{ "_fixed_by_kernel_commit", h_ok },
+	{ "_fixed_by_git_commit", h_ok },
+	{ "_test_sync", h_ok },
+	{ "_scratch_sync", h_ok },
+	{ "_exclude_fs", h_exclude_fs },
+	{ "_exclude_scratch_mount_option", h_exclude_mount_option },
+	{ "_exclude_test_mount_option", h_exclude_mount_option },
+	{ "_require_chattr", h_require_chattr },
 	{ "_scratch_unmount", h_ok },
 	{ "_test_mount", h_ok },
 	{ "_test_unmount", h_ok },

@@ -407,6 +407,10 @@ static bool parse_redir(struct parser *p, struct sh_node *n)
 		}
 		r->fd = fd < 0 ? 0 : fd;
 		r->kind = R_IN;
+		if (cur(p) == '&') {
+			adv(p);
+			r->kind = R_DUP;
+		}
 	} else {
 		adv(p);
 		r->fd = fd < 0 ? 1 : fd;
@@ -526,6 +530,10 @@ static struct sh_node *parse_for(struct parser *p, int line, int col)
 	struct sh_node *n = node_new(SH_FOR, line, col);
 
 	skip_blank(p);
+	if (cur(p) == '(' && at(p, 1) == '(') {
+		fail(p, true, line, col, "for (( ))");
+		goto bad;
+	}
 	n->name = read_word(p);
 	if (!valid_name(n->name)) {
 		fail(p, false, line, col, "for: a variable name is needed");
@@ -737,8 +745,19 @@ static struct sh_node *parse_pipeline(struct parser *p)
 		if (cur(p) != '|' || at(p, 1) == '|')
 			break;
 		if (at(p, 1) == '&') {
-			sh_node_free(pipe ? pipe : first);
-			return fail(p, true, p->line, p->col, "|& pipes");
+			/* |& is 2>&1 | */
+			struct sh_node *last = pipe ? g_ptr_array_index(pipe->kids, pipe->kids->len - 1) : first;
+			struct sh_redir *r = g_new0(struct sh_redir, 1);
+
+			r->fd = 2;
+			r->kind = R_DUP;
+			r->target.text = g_strdup("1");
+			r->target.line = p->line;
+			r->target.col = p->col;
+			if (!last->redirs)
+				last->redirs = g_ptr_array_new_with_free_func(redir_free);
+			g_ptr_array_add(last->redirs, r);
+			adv(p);
 		}
 		adv(p);
 		skip_newlines(p);

@@ -206,13 +206,15 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 	sh_setvar(&st, "SCRATCH_MNT", "/mnt/scratch");
 	sh_setvar(&st, "SCRATCH_DEV", "/dev/pmem1");
 	sh_setvar(&st, "FSTYP", "xfs");
+	sh_setvar(&st, "MOUNT_OPTIONS", "-o dax=always");
+	sh_setvar(&st, "TEST_FS_MOUNT_OPTS", "-o dax=always");
 	sh_setvar(&st, "XFS_IO_PROG", "xfs_io");
 	sh_setvar(&st, "FILEFRAG_PROG", "filefrag");
 	sh_setvar(&st, "here", "/var/lib/xfstests");
 	sh_setvar(&st, "RESULT_DIR", resdir);
 	sh_setvar(&st, "seq", seq);
 	{
-		struct sh_io io = { output, output, NULL, 0 };
+		struct sh_io io = { output, output, NULL };
 		gchar *full;
 		GString *fullg;
 
@@ -427,6 +429,7 @@ int daxsim_fstests(int argc, char **argv)
 	GPtrArray *bad = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *tests = NULL;
 	int status = 0, passed = 0;
+	bool usage = false;
 	char lderr[512];
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -467,12 +470,13 @@ int daxsim_fstests(int argc, char **argv)
 
 		run_one(&o, path, &r);
 		if (r.v == V_USAGE) {
+			/* reported, and the other tests still run; exit 2 at the end */
 			fflush(stdout);
 			fprintf(stderr, "%s\n", r.line);
 			g_string_free(r.extra, TRUE);
 			g_free(name);
-			status = 2;
-			break;
+			usage = true;
+			continue;
 		}
 		g_ptr_array_add(ran, g_strdup(name));
 		if (r.v == V_NOTRUN) {
@@ -490,7 +494,9 @@ int daxsim_fstests(int argc, char **argv)
 		g_string_free(r.extra, TRUE);
 		g_free(name);
 	}
-	if (status != 2) {
+	if (usage)
+		status = 2;
+	if (ran->len || !usage) {
 		list_line("Ran", ran);
 		list_line("Not run", notrun);
 		list_line("Failures", bad);
