@@ -697,12 +697,26 @@ static struct sh_node *parse_command(struct parser *p)
 		   !strcmp(w, "coproc")) {
 		fail(p, true, line, col, "%s", w);
 	} else if (!strcmp(w, "function")) {
+		/* function NAME [()] BODY */
 		eat_word(p);
 		skip_blank(p);
-		n = parse_simple(p);
-		if (n && n->kind != SH_FUNC) {
+		n = node_new(SH_FUNC, line, col);
+		n->name = read_word(p);
+		if (!n->name || (!valid_name(n->name) && n->name[0] != '_')) {
 			sh_node_free(n);
-			n = fail(p, false, line, col, "function: NAME() { ... } expected");
+			n = fail(p, false, line, col, "function: a name is needed");
+		} else {
+			skip_blank(p);
+			if (cur(p) == '(' && at(p, 1) == ')') {
+				adv(p);
+				adv(p);
+			}
+			skip_newlines(p);
+			n->a = parse_command(p);
+			if (!n->a) {
+				sh_node_free(n);
+				n = p->failed ? NULL : fail(p, false, line, col, "a function needs a body");
+			}
 		}
 	} else if (!strcmp(w, "then") || !strcmp(w, "else") || !strcmp(w, "elif") ||
 		   !strcmp(w, "fi") || !strcmp(w, "do") || !strcmp(w, "done") ||

@@ -155,16 +155,14 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 		goto out;
 	}
 	{
-		gchar *n = g_strconcat(base, ".notrun", NULL);
-		gchar *b = g_strconcat(base, ".out.bad", NULL);
-		gchar *d = g_strconcat(base, ".out.diff", NULL);
+		static const char *const stale[] = { ".notrun", ".out.bad", ".out.diff", ".full", ".dmesg" };
 
-		g_remove(n);
-		g_remove(b);
-		g_remove(d);
-		g_free(n);
-		g_free(b);
-		g_free(d);
+		for (size_t k = 0; k < G_N_ELEMENTS(stale); k++) {
+			gchar *f = g_strconcat(base, stale[k], NULL);
+
+			g_remove(f);
+			g_free(f);
+		}
 	}
 	tree = sh_parse(text, 1, &perr);
 	if (!tree && !perr.unsupported) {
