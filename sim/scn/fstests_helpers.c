@@ -11,10 +11,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fstests.h"
+#include "mm.h"
 #include "scn.h"
 
 /* The simulator ------------------------------------------------------------ */
@@ -933,41 +935,41 @@ static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, s
 		ret = fst_sim(st, where, t, (int)G_N_ELEMENTS(av_) - 1, av_);	\
 	} while (0)
 #define RUN(...) RUN_IO(io, __VA_ARGS__)
-	for (int i = 0; i < nr && !ret; i++) {
+	for (int i = 0; i < nr && !ret && !t->dead; i++) {
 		const char *f = argv[2 + 2 * i + 1];
 		gchar *size = g_strdup_printf("%lld", (long long)fst_session_file_size(st->sim, f));
 		gchar *off = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0));
 		gchar *l = g_strdup_printf("%lld", len);
 
 		RUN("open", (char *)f);
-		if (!ret)
+		if (!ret && !t->dead)
 			RUN("mmap", "-rw", "0", size);
-		if (!ret && len)
+		if (!ret && !t->dead && len)
 			RUN("mread", off, l);
 		g_free(size);
 		g_free(off);
 		g_free(l);
 	}
-	for (int i = 0; i < nr && !ret && len; i++) {
+	for (int i = 0; i < nr && !ret && !t->dead && len; i++) {
 		gchar *idx = g_strdup_printf("%d", i);
 		gchar *seed = g_strdup_printf("0x%x", (0x62 + i) & 0xff);
 		gchar *off = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0));
 		gchar *l = g_strdup_printf("%lld", len);
 
 		RUN_IO(&quiet, "mmap", idx);
-		if (!ret)
+		if (!ret && !t->dead)
 			RUN("mwrite", "-S", seed, off, l);
 		g_free(idx);
 		g_free(seed);
 		g_free(off);
 		g_free(l);
 	}
-	for (int i = 0; i < nr && !ret; i++) {
+	for (int i = 0; i < nr && !ret && !t->dead; i++) {
 		gchar *idx = g_strdup_printf("%d", i);
 		gchar *l = g_strdup_printf("%lld", strtoll(argv[2 + 2 * i], NULL, 0) + len);
 
 		RUN_IO(&quiet, "mmap", idx);
-		if (!ret)
+		if (!ret && !t->dead)
 			RUN("msync", "-s", "0", l);
 		g_free(idx);
 		g_free(l);
@@ -975,6 +977,136 @@ static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, s
 #undef RUN
 #undef RUN_IO
 	fst_session_task_end(st->sim, t);
+	return ret;
+}
+
+/* Run @argv in task @t unless it is gone; 0 or the stop. */
+static int task_run(struct sh_state *st, struct sh_io *io, struct task_struct *t, int argc, char **argv)
+{
+	return t->dead ? 0 : fst_sim(st, io, t, argc, argv);
+}
+
+/* optional-argument getopt ("-s1"): the number of pages, or -1 */
+static long pages_arg(const char *a)
+{
+	char *end;
+	long v = strtol(a, &end, 10);
+
+	return *end || v < 0 ? -1 : v;
+}
+
+/*
+ * src/t_mmap_cow_memory_failure [-oN] [-sN] [-ON] [-SN] -R READFILE -P POISONFILE
+ * (N in pages).  Two processes of one program (comm "t_mmap_cow_memo"):
+ * the reader maps [o, o+s) of READFILE read-only and faults it in; then the
+ * poisoner maps the same range of POISONFILE, faults it in, prints "Inject
+ * poison..." and injects MADV_HWPOISON over [O, O+S) of its mapping.  Its
+ * SIGBUS handler prints "Process is killed by signal: 7" and it goes on to
+ * unmap; the reader unmaps when it is told.  The poisoner's printf output
+ * comes out at its exit, as buffered stdio does.
+ */
+static int p_mmap_cow_memory_failure(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long moff = 0, msize = 1, poff = 0, psize = 1;
+	const char *rfile = NULL, *pfile = NULL;
+	struct task_struct *r, *p;
+	struct sh_io quiet = { NULL, io->fd2, NULL };
+	GString *pout = g_string_new(NULL), *cap = g_string_new(NULL);
+	struct sh_io pio = { cap, cap, NULL };
+	gchar *off, *len, *poffs, *plens;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		long v;
+
+		if (a[0] != '-' || !a[1] || !strchr("osOSRP", a[1]))
+			return sh_unsupported(st, "t_mmap_cow_memory_failure option");
+		if (a[1] == 'R' || a[1] == 'P') {
+			const char *f = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!f)
+				return sh_unsupported(st, "t_mmap_cow_memory_failure option");
+			*(a[1] == 'R' ? &rfile : &pfile) = f;
+			continue;
+		}
+		v = pages_arg(a + 2);
+		if (v < 0)
+			return sh_unsupported(st, "t_mmap_cow_memory_failure option");
+		switch (a[1]) {
+		case 'o': moff = v; break;
+		case 's': msize = v; break;
+		case 'O': poff = v; break;
+		default: psize = v; break;
+		}
+	}
+	if (!rfile || !pfile) {
+		sh_out(io, "Usage: \n  t_mmap_cow_memory_failure [-o mmapOffset] [-s mmapSize] [-O mmapOffset] [-S mmapSize] -R readFile -P poisonFile\n  (offset and size are both in unit of System Page Size: 4096)\n");
+		return 0;
+	}
+	if (!fst_path_in_sim(st, rfile) || !fst_path_in_sim(st, pfile))
+		return sh_unsupported(st, "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT");
+	if (psize < msize)
+		msize = psize;
+	off = g_strdup_printf("%ld", moff * 4096);
+	len = g_strdup_printf("%ld", msize * 4096);
+	poffs = g_strdup_printf("%ld", (moff + poff) * 4096);
+	plens = g_strdup_printf("%ld", psize * 4096);
+	/* the kernel's comm: the name cut to 15 characters */
+	r = fst_session_task(st->sim, "t_mmap_cow_memo");
+	p = fst_session_task(st->sim, "t_mmap_cow_memo");
+#define R(...) do { char *av_[] = { __VA_ARGS__, NULL };		\
+		if (!ret) ret = task_run(st, io, r, (int)G_N_ELEMENTS(av_) - 1, av_); } while (0)
+#define P(where, ...) do { char *av_[] = { __VA_ARGS__, NULL };	\
+		if (!ret) ret = task_run(st, where, p, (int)G_N_ELEMENTS(av_) - 1, av_); } while (0)
+	R("open", (char *)rfile);
+	R("mmap", "-r", off, len);
+	R("mread", off, len);
+	P(io, "open", (char *)pfile);
+	P(io, "mmap", "-r", off, len);
+	P(io, "mread", off, len);
+	if (!ret && !p->dead) {
+		g_string_append(pout, "Inject poison...\n");
+		P(&pio, "madvise", "-P", poffs, plens);
+		if (p->dead && p->sig == SIG_BUS) {
+			g_string_append(pout, "Process is killed by signal: 7\n");
+		} else if (p->last_errno) {
+			g_string_append_printf(pout, "madvise() has fault: -1, errno: %d\n", p->last_errno);
+		} else if (cap->len) {
+			sh_err(io, "%s", cap->str);
+		}
+	}
+	P(&quiet, "munmap");
+	R("munmap");
+#undef R
+#undef P
+	fst_session_task_end(st->sim, p);
+	fst_session_task_end(st->sim, r);
+	if (io->fd1)
+		g_string_append(io->fd1, pout->str);
+	g_string_free(pout, TRUE);
+	g_string_free(cap, TRUE);
+	g_free(off);
+	g_free(len);
+	g_free(poffs);
+	g_free(plens);
+	return ret;
+}
+
+static int h_check_dmesg_for(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	regex_t re;
+	int ret = 1;
+	gchar **lines;
+
+	if (argc != 2 || regcomp(&re, argv[1], REG_EXTENDED | REG_NOSUB))
+		return sh_unsupported(st, "_check_dmesg_for takes one extended regular expression");
+	lines = g_strsplit(fst_session_dmesg(st->sim), "\n", -1);
+	for (int i = 0; lines[i] && ret; i++)
+		if (!regexec(&re, lines[i], 0, NULL, 0))
+			ret = 0;
+	g_strfreev(lines);
+	regfree(&re);
 	return ret;
 }
 
@@ -1027,6 +1159,7 @@ static const struct {
 	{ "_filter_dedupe_error", h_filter_dedupe_error },
 	{ "_check_dmesg", h_check_dmesg },
 	{ "_dmesg_since_test_start", h_dmesg },
+	{ "_check_dmesg_for", h_check_dmesg_for },
 	{ "_require_xfs_io_command", h_require_xfs_io_command },
 	{ "_require_command", h_require_command },
 	{ "_require_test_program", h_require_test_program },
@@ -1051,5 +1184,7 @@ sh_cmd_fn fst_src_lookup(const char *name)
 {
 	if (!strcmp(name, "mmap-write-concurrent"))
 		return p_mmap_write_concurrent;
+	if (!strcmp(name, "t_mmap_cow_memory_failure"))
+		return p_mmap_cow_memory_failure;
 	return NULL;
 }

@@ -120,20 +120,34 @@ int fst_session_exec(struct fst_session *s, int lineno, struct task_struct *task
 	return s->failed ? 1 : 0;
 }
 
+/*
+ * A process of a src/ program: a task in the world's task table (memory
+ * failure signals it and the checker sees its mappings) under a key of its
+ * own, so that two processes may share a name (a fork keeps its comm).
+ */
+static gchar *task_key(struct task_struct *t)
+{
+	return g_strdup_printf("%s#%d", t->name, t->pid);
+}
+
 struct task_struct *fst_session_task(struct fst_session *s, const char *name)
 {
 	struct task_struct *t = task_create(name, s->world.next_pid++);
 
-	t->transient = true;
+	g_tree_insert(s->world.tasks, task_key(t), t);
 	return t;
 }
 
 void fst_session_task_end(struct fst_session *s, struct task_struct *t)
 {
+	gchar *key = task_key(t);
+
 	lock_current = &t->lockctx;
 	if (!t->dead)
 		task_exit(t);
 	lock_current = &s->world.kthread->lockctx;
+	g_tree_remove(s->world.tasks, key);
+	g_free(key);
 	task_free(t);
 }
 
