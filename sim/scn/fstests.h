@@ -152,6 +152,7 @@ struct sh_state {
 	GString			*err_now;	/* stderr of the command being expanded */
 	GString			*out_top;	/* the test's output: invariant reports */
 	bool			keep_going;
+	int			subst_depth;	/* $( ) inside $( ) */
 };
 
 int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io);

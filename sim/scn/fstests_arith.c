@@ -87,8 +87,11 @@ static long long primary(struct ar *a)
 	if (*a->s == '(') {
 		long long v;
 
+		if (++a->depth > 200)
+			return ar_fail(a, "expression nested too deep");
 		a->s++;
 		v = expr_comma(a);
+		a->depth--;
 		ws(a);
 		if (*a->s != ')')
 			return ar_fail(a, "missing ')'");
@@ -138,9 +141,16 @@ static long long primary(struct ar *a)
 static long long unary(struct ar *a)
 {
 	ws(a);
+	if (a->depth > 200)
+		return ar_fail(a, "expression nested too deep");
 	if (*a->s == '-' && a->s[1] != '-') {
+		long long v;
+
 		a->s++;
-		return wrap(0ULL - (unsigned long long)unary(a));
+		a->depth++;
+		v = unary(a);
+		a->depth--;
+		return wrap(0ULL - (unsigned long long)v);
 	}
 	if (*a->s == '+' && a->s[1] != '+') {
 		a->s++;

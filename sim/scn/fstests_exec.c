@@ -289,14 +289,10 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		/* $( ) and quotes inside arithmetic: expand first, then evaluate */
 		g = (struct fields){ g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
 		ret = expand_text(st, expr, &g, true);
-		if (!ret && sh_arith(st, g.cur->str, &v, err, sizeof(err))) {
-			char *text = sh_source_line(st->src, st->cmd_line);
-
-			/* bash: an error message and the command does not run */
+		if (!ret && sh_arith(st, g.cur->str, &v, err, sizeof(err)))
+			/* bash's message; the test goes no further and fails */
 			ret = sh_stop(st, STOP_FAIL, "%s: line %d: %s: %s", st->file, st->cmd_line,
 				      g.cur->str, err);
-			g_free(text);
-		}
 		g_ptr_array_free(g.out, TRUE);
 		g_string_free(g.cur, TRUE);
 		g_free(expr);
@@ -937,7 +933,12 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 int sh_run_capture(struct sh_state *st, const char *text, int line, GString *out, GString *err)
 {
 	struct sh_error e = { 0 };
-	struct sh_node *n = sh_parse(text, line, &e);
+	struct sh_node *n;
+
+	if (st->frames->len > 100 || st->subst_depth > 50)
+		return sh_stop(st, STOP_FAIL, "%s: line %d: command substitutions nested too deep",
+			       st->file, st->cmd_line);
+	n = sh_parse(text, line, &e);
 	struct sh_io io = { out, err ? err : st->err_now, NULL };
 	int saved_line = st->cmd_line;
 
@@ -947,7 +948,9 @@ int sh_run_capture(struct sh_state *st, const char *text, int line, GString *out
 		return sh_stop(st, STOP_USAGE, "%s:%d:%d: %s", st->file, st->cmd_line, e.col, e.msg);
 	}
 	g_ptr_array_add(st->parsed, n);
+	st->subst_depth++;
 	sh_exec(st, n, &io);
+	st->subst_depth--;
 	st->cmd_line = saved_line;
 	if (st->stop == STOP_EXIT) {	/* a subshell: exit ends only it */
 		st->stop = STOP_NONE;

@@ -201,8 +201,6 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		ret = fst_sim(st, &cap, NULL, (int)av->len - 1, (char **)av->pdata);
 		if (io->fd1)
 			add_timing(io->fd1, o->str);
-		if (!ret && st->sim && o->len == 0 && 0)
-			ret = 1;
 	}
 out:
 	g_ptr_array_free(av, TRUE);

@@ -23,7 +23,10 @@ struct parser {
 	int		line, col;
 	struct sh_error	*err;
 	bool		failed;
+	int		depth;		/* nesting of lists: bounded, not the C stack */
 };
+
+#define MAX_NESTING	200
 
 static void *fail(struct parser *p, bool unsupported, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -832,8 +835,12 @@ static struct sh_node *parse_and_or(struct parser *p)
 
 static struct sh_node *parse_list(struct parser *p)
 {
-	struct sh_node *list = node_new(SH_LIST, p->line, p->col);
+	struct sh_node *list;
 
+	if (p->depth >= MAX_NESTING)
+		return fail(p, false, p->line, p->col, "nested more than %d deep", MAX_NESTING);
+	p->depth++;
+	list = node_new(SH_LIST, p->line, p->col);
 	list->kids = g_ptr_array_new();
 	for (;;) {
 		struct sh_node *n;
@@ -869,6 +876,7 @@ static struct sh_node *parse_list(struct parser *p)
 		}
 		g_ptr_array_add(list->kids, n);
 	}
+	p->depth--;
 	if (p->failed) {
 		sh_node_free(list);
 		return NULL;
