@@ -318,3 +318,46 @@ echo "$ls_missing"
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("{ " * 5000 + "echo x" + "; }" * 5000, "nested more than 200 deep"),
+], ids=["braces"])
+def test_nesting_is_bounded_usage_error(tmp_path, text, msg):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2
+    assert msg in r.stderr
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("echo $((" + "(" * 10000 + "1" + ")" * 10000 + "))", "expression nested too deep"),
+    ("echo $((" + "- " * 10000 + "1))", "expression nested too deep"),
+    ("f() { echo $(f); }\nf", "command substitutions nested too deep"),
+    ("g() { g; }\ng", "maximum function nesting level exceeded"),
+], ids=["parens", "signs", "subst", "function"])
+def test_runaway_recursion_fails_the_test(tmp_path, text, msg):
+    script = make_test(tmp_path, text + "\n", qa())
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert msg in (res / "generic" / "001.out.bad").read_text()
+
+
+def test_rfc_dmesg_warning_fails(tmp_path):
+    suite = ROOT / "scenarios" / "fstests" / "daxsim"
+    res = tmp_path / "res"
+    r = fstests(["--model", "rfc", "--results", res, suite / "004"], tmp_path)
+    assert r.returncode == 1
+    assert "_check_dmesg: something found (see %s)" % (res / "daxsim" / "004.dmesg") in r.stdout
+    assert "WARNING:" in (res / "daxsim" / "004.dmesg").read_text()
+
+
+def test_memory_failure_program_usage(tmp_path):
+    body = "$here/src/t_mmap_cow_memory_failure -s1\n"
+    want = qa() + "Usage: \n  t_mmap_cow_memory_failure [-o mmapOffset] [-s mmapSize] " + \
+        "[-O mmapOffset] [-S mmapSize] -R readFile -P poisonFile\n" + \
+        "  (offset and size are both in unit of System Page Size: 4096)\n"
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout

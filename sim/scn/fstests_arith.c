@@ -76,7 +76,7 @@ static long long number_text(struct ar *a, const char *t)
 		}
 		ws(&sub);
 		if (*sub.s)
-			return ar_fail(a, "%s: syntax error in expression", t);
+			return ar_fail(a, "%.40s: syntax error in expression", t);
 	}
 	return v;
 }
@@ -103,7 +103,7 @@ static long long primary(struct ar *a)
 		unsigned long long v = strtoull(a->s, &end, 0);
 
 		if (isalnum((unsigned char)*end) || *end == '_')
-			return ar_fail(a, "%s: value too great for base", a->s);
+			return ar_fail(a, "%.40s: value too great for base", a->s);
 		a->s = end;
 		return wrap(v);
 	}
@@ -135,7 +135,7 @@ static long long primary(struct ar *a)
 			return number_text(a, v ? v : "");
 		}
 	}
-	return ar_fail(a, "syntax error: operand expected (error token is \"%s\")", a->s);
+	return ar_fail(a, "syntax error: operand expected (error token is \"%.40s\")", a->s);
 }
 
 static long long unary(struct ar *a)
@@ -405,7 +405,7 @@ int sh_arith(struct sh_state *st, const char *expr, long long *val, char *err, s
 	v = expr_comma(&a);
 	ws(&a);
 	if (!a.failed && *a.s)
-		ar_fail(&a, "syntax error in expression (error token is \"%s\")", a.s);
+		ar_fail(&a, "syntax error in expression (error token is \"%.40s\")", a.s);
 	if (a.failed)
 		return -1;
 	*val = v;

@@ -291,8 +291,8 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		ret = expand_text(st, expr, &g, true);
 		if (!ret && sh_arith(st, g.cur->str, &v, err, sizeof(err)))
 			/* bash's message; the test goes no further and fails */
-			ret = sh_stop(st, STOP_FAIL, "%s: line %d: %s: %s", st->file, st->cmd_line,
-				      g.cur->str, err);
+			ret = sh_stop(st, STOP_FAIL, "%s: line %d: %.80s%s: %.200s", st->file, st->cmd_line,
+				      g.cur->str, g.cur->len > 80 ? "..." : "", err);
 		g_ptr_array_free(g.out, TRUE);
 		g_string_free(g.cur, TRUE);
 		g_free(expr);
