@@ -13,6 +13,7 @@
  *   fstests_builtins.c the shell utilities the tests call (echo, test, seq,
  *                      cmp, od, grep, cut, tee, mkdir, rm, ...)
  *   fstests_helpers.c  the fstests common/ helpers, mapped to scenario lines
+ *   fstests_weave.c    common/reflink's weave helpers, as plans of those
  *   fstests_diff.c     the unified diff of a mismatch
  */
 #ifndef DAXSIM_FSTESTS_H
@@ -176,6 +177,8 @@ typedef int (*sh_cmd_fn)(struct sh_state *st, int argc, char **argv, struct sh_i
 /* Shell utilities (fstests_builtins.c) and fstests helpers (fstests_helpers.c). */
 sh_cmd_fn sh_builtin_lookup(const char *name);
 sh_cmd_fn fst_helper_lookup(const char *name);
+/* common/reflink's _weave_* and _sweave_* helpers (fstests_weave.c). */
+sh_cmd_fn fst_weave_lookup(const char *name);
 /* A program of fstests' src/ this simulator provides ("mmap-write-concurrent"). */
 sh_cmd_fn fst_src_lookup(const char *name);
 

@@ -1173,6 +1173,8 @@ sh_cmd_fn fst_helper_lookup(const char *name)
 			return helpers[i].fn;
 	if (!strcmp(name, "_hexdump"))
 		return fst_hexdump;
+	if (fst_weave_lookup(name))
+		return fst_weave_lookup(name);
 	if (!strncmp(name, "_require_", 9))
 		return h_require;
 	return NULL;
