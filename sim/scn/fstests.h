@@ -86,6 +86,7 @@ struct sh_node {
 	struct sh_node	*a, *b, *c;	/* and/or/not/if/while/for/func/group parts */
 	char		*name;		/* SH_FOR variable, SH_FUNC name */
 	bool		has_in;		/* SH_FOR: "in WORDS" given */
+	bool		root;		/* a script's (or $( )'s) outermost list */
 };
 
 /* A script's parse: a usage error (exit 2) or an unsupported construct. */
@@ -105,7 +106,12 @@ struct sh_state;
 int sh_arith(struct sh_state *st, const char *expr, long long *val, char *err, size_t errlen);
 
 /* One test's interpreter state. */
-enum sh_stop { STOP_NONE, STOP_EXIT, STOP_RETURN, STOP_BREAK, STOP_CONTINUE,
+/*
+ * Why the interpreter is unwinding.  STOP_ABORT is bash's reaction to an
+ * expansion error ($(( 1 / 0 ))): the message, then the rest of the
+ * top-level command is skipped and the script goes on with $? = 1.
+ */
+enum sh_stop { STOP_NONE, STOP_EXIT, STOP_RETURN, STOP_BREAK, STOP_CONTINUE, STOP_ABORT,
 	       STOP_NOTRUN, STOP_UNSUPPORTED, STOP_USAGE, STOP_FAIL };
 
 /* A command's stdin: a pipe's text or a file's, read from pos on. */
@@ -164,6 +170,8 @@ int sh_stop(struct sh_state *st, enum sh_stop how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* unsupported: FILE:LINE: TEXT of the running command's line. */
 int sh_unsupported(struct sh_state *st, const char *why);
+/* bash's expansion error: the message on stderr, then STOP_ABORT. */
+int sh_abort(struct sh_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Run a parsed script text (a function body, $( )) capturing stdout. */
 int sh_run_capture(struct sh_state *st, const char *text, int line, GString *out, GString *err);
 

@@ -200,12 +200,15 @@ static long long mul(struct ar *a)
 	for (;;) {
 		char op;
 		long long r;
+		const char *tok;
 
 		ws(a);
 		op = *a->s;
 		if ((op != '*' && op != '/' && op != '%') || a->s[1] == '=')
 			return v;
 		a->s++;
+		ws(a);
+		tok = a->s;
 		r = power(a);
 		if (a->failed)
 			return 0;
@@ -213,7 +216,8 @@ static long long mul(struct ar *a)
 			v = wrap((unsigned long long)v * (unsigned long long)r);
 		} else {
 			if (!r)
-				return ar_fail(a, "division by 0");
+				return ar_fail(a, "division by 0 (error token is \"%.*s\")",
+					       (int)MIN(40, strcspn(tok, " \t)")), tok);
 			if (r == -1)	/* LLONG_MIN / -1 overflows: bash wraps */
 				v = op == '/' ? wrap(0ULL - (unsigned long long)v) : 0;
 			else

@@ -82,6 +82,23 @@ int sh_stop(struct sh_state *st, enum sh_stop how, const char *fmt, ...)
 	return -1;
 }
 
+int sh_abort(struct sh_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->stop != STOP_NONE)
+		return -1;
+	if (st->err_now) {
+		g_string_append_printf(st->err_now, "%s: line %d: ", st->file, st->cmd_line);
+		va_start(ap, fmt);
+		g_string_append_vprintf(st->err_now, fmt, ap);
+		va_end(ap);
+		g_string_append_c(st->err_now, '\n');
+	}
+	st->stop = STOP_ABORT;
+	return -1;
+}
+
 int sh_unsupported(struct sh_state *st, const char *why)
 {
 	char *text = sh_source_line(st->src, st->cmd_line);
@@ -290,9 +307,7 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		g = (struct fields){ g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
 		ret = expand_text(st, expr, &g, true);
 		if (!ret && sh_arith(st, g.cur->str, &v, err, sizeof(err)))
-			/* bash's message; the test goes no further and fails */
-			ret = sh_stop(st, STOP_FAIL, "%s: line %d: %.80s%s: %.200s", st->file, st->cmd_line,
-				      g.cur->str, g.cur->len > 80 ? "..." : "", err);
+			ret = sh_abort(st, "%.80s%s: %.200s", g.cur->str, g.cur->len > 80 ? "..." : "", err);
 		g_ptr_array_free(g.out, TRUE);
 		g_string_free(g.cur, TRUE);
 		g_free(expr);
@@ -626,8 +641,7 @@ static int call_function(struct sh_state *st, struct sh_node *body, int argc, ch
 	int ret;
 
 	if (st->frames->len > 100)
-		return sh_stop(st, STOP_FAIL, "%s: line %d: %s: maximum function nesting level exceeded",
-			       st->file, st->cmd_line, argv[0]);
+		return sh_abort(st, "%s: maximum function nesting level exceeded (100)", argv[0]);
 	f->args = g_ptr_array_new_with_free_func(g_free);
 	f->saved = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 1; i < argc; i++)
@@ -766,6 +780,9 @@ static int exec_pipe(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		if (st->stop == STOP_EXIT || st->stop == STOP_RETURN) {
 			st->stop = STOP_NONE;
 			st->status = st->exit_status;
+		} else if (st->stop == STOP_ABORT) {
+			st->stop = STOP_NONE;
+			st->status = 1;
 		}
 		if (prev)
 			g_string_free(prev, TRUE);
@@ -819,8 +836,13 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		ret = exec_simple(st, n, &rio);
 		break;
 	case SH_LIST:
-		for (guint i = 0; i < n->kids->len && !stopped(st); i++)
+		for (guint i = 0; i < n->kids->len && !stopped(st); i++) {
 			sh_exec(st, g_ptr_array_index(n->kids, i), &rio);
+			if (n->root && st->stop == STOP_ABORT) {
+				st->stop = STOP_NONE;	/* on with the next command */
+				st->status = 1;
+			}
+		}
 		break;
 	case SH_PIPE:
 		ret = exec_pipe(st, n, &rio);
@@ -917,6 +939,9 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		if (st->stop == STOP_EXIT) {
 			st->stop = STOP_NONE;
 			st->status = st->exit_status;
+		} else if (st->stop == STOP_ABORT) {
+			st->stop = STOP_NONE;
+			st->status = 1;
 		}
 		break;
 	}

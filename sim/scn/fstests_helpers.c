@@ -331,6 +331,17 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 	return ret < 0 ? -1 : 0;
 }
 
+/* _scratch_mkfs_blocksized N: the simulated filesystem has 4096-byte blocks */
+static int h_scratch_mkfs_blocksized(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	char *av[] = { "_scratch_mkfs", NULL };
+
+	if (argc != 2 || strcmp(argv[1], "4096"))
+		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)",
+			       arg(argc, argv, 1));
+	return h_scratch_mkfs(st, 1, av, io);
+}
+
 static int h_block_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	if (argc < 2 || !fst_is_dir(st, argv[1])) {
@@ -795,6 +806,14 @@ static const struct {
 	{ "_require_scratch_rmapbt", NULL },
 	{ "_require_metadata_journaling", NULL },
 	{ "_require_fs_space", NULL },
+	{ "_require_no_large_scratch_dev", NULL },
+	{ "_require_no_logdev", NULL },
+	{ "_require_no_compress", NULL },
+	{ "_require_arbitrary_fileset_reflink", NULL },
+	{ "_require_xfs_io_shutdown", "shutdown ioctls are not modelled by daxsim" },
+	{ "_require_test_lsattr", "lsattr is not modelled by daxsim" },
+	{ "_require_xfs_nocrc", "V4 (non-CRC) filesystems are not modelled by daxsim" },
+	{ "_require_duplicate_fsid", "filesystem UUIDs are not modelled by daxsim" },
 	/* DAX writes go straight to the media: never delayed allocation */
 	{ "_require_scratch_delalloc", "test requires delayed allocation buffered writes" },
 	{ "_require_hugepages", "huge pages are not modelled by daxsim" },
@@ -1130,6 +1149,7 @@ static const struct {
 	{ "_test_cycle_mount", h_cycle_mount },
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
+	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },
 	{ "_scratch_mount", h_ok },
 	{ "_fixed_by_kernel_commit", h_ok },
 	{ "_fixed_by_git_commit", h_ok },

@@ -891,6 +891,7 @@ struct sh_node *sh_parse(const char *text, int first_line, struct sh_error *err)
 
 	if (!n)
 		return NULL;
+	n->root = true;
 	skip_newlines(&p);
 	if (cur(&p)) {
 		char *w = peek_word(&p);

@@ -204,6 +204,8 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 	sh_setvar(&st, "SCRATCH_MNT", "/mnt/scratch");
 	sh_setvar(&st, "SCRATCH_DEV", "/dev/pmem1");
 	sh_setvar(&st, "FSTYP", "xfs");
+	sh_setvar(&st, "LOAD_FACTOR", "1");
+	sh_setvar(&st, "TIME_FACTOR", "1");
 	sh_setvar(&st, "MOUNT_OPTIONS", "-o dax=always");
 	sh_setvar(&st, "TEST_FS_MOUNT_OPTS", "-o dax=always");
 	sh_setvar(&st, "XFS_IO_PROG", "xfs_io");
@@ -248,9 +250,9 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 	/* the verdict */
 	r->v = V_PASS;
 	r->line[0] = 0;
-	if (st.stop == STOP_FAIL) {
-		/* bash's own error (an arithmetic error): on stderr, then on */
-		if (strcmp(st.reason, "simulator invariant violated"))
+	if (st.stop == STOP_FAIL || st.stop == STOP_ABORT) {
+		/* the test could not go on (the reason is in its output) */
+		if (st.stop == STOP_FAIL && strcmp(st.reason, "simulator invariant violated"))
 			g_string_append_printf(output, "%s\n", st.reason);
 		failed = true;
 	}
