@@ -362,3 +362,41 @@ def test_memory_failure_program_usage(tmp_path):
     script = make_test(tmp_path, body, want)
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 0, r.stdout
+
+
+def test_free_space_and_tolerance(tmp_path):
+    body = """f0=$(stat -f $TEST_DIR -c '%f')
+_pwrite_byte 0x61 0 $((4096 * 100)) $TEST_DIR/a > /dev/null
+_cp_reflink $TEST_DIR/a $TEST_DIR/b
+_test_cycle_mount
+f1=$(stat -f -c '%f' $TEST_DIR)
+echo "used $((f0 - f1)) bs $(stat -f -c %S $TEST_DIR) avail $(( $(_get_available_space $TEST_DIR) / 4096 - f1 ))"
+_within_tolerance "free after" $f1 $((f0 - 100)) 5% -v
+_within_tolerance "exact" 50 52 1 -v || echo "out of range"
+_within_tolerance "fraction" 5 10 15% 25% -v
+"""
+    want = qa() + "used 100 bs 4096 avail 0\nfree after is in range\n" + \
+        "exact has value of 50\nexact is NOT in range 51 .. 53\nout of range\n" + \
+        "fraction has value of 5\nfraction is NOT in range 8.5 .. 12.5\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_weave_helper(tmp_path):
+    body = """_weave_reflink_regular 4096 6 $TEST_DIR/s $TEST_DIR/d >> $seqres.full
+echo "$blksz $nr"
+_test_cycle_mount
+cmp -s $TEST_DIR/d $TEST_DIR/d.chk && echo "d matches its check file"
+_compare_range $TEST_DIR/s 0 $TEST_DIR/d 0 4096 && echo "block 0 is the source's"
+_compare_range $TEST_DIR/s 4096 $TEST_DIR/d 4096 4096 || echo "block 1 is not"
+"""
+    want = qa() + "4096 6\nd matches its check file\nblock 0 is the source's\nblock 1 is not\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+    full = (res / "generic" / "001.full").read_text()
+    # the shell helper's order: the whole files, then block 0: reflink, .chk write
+    assert full.index("linked 4096/4096 bytes at offset 0") < full.index("wrote 4096/4096 bytes at offset 0")

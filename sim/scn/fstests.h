@@ -48,6 +48,8 @@ struct task_struct *fst_session_task(struct fst_session *s, const char *name);
 void fst_session_task_end(struct fst_session *s, struct task_struct *t);
 /* The size of a simulated file, or -1 when it does not exist. */
 int64_t fst_session_file_size(struct fst_session *s, const char *path);
+/* The filesystem's data blocks and free blocks (statfs); false before mkfs. */
+bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree);
 /* Names of the simulated files under @dir ("dir/..."), sorted. */
 GPtrArray *fst_session_files_under(struct fst_session *s, const char *dir);
 /* The kernel log. */

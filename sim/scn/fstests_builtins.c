@@ -351,15 +351,41 @@ static int b_getconf(struct sh_state *st, int argc, char **argv, struct sh_io *i
 	return sh_unsupported(st, "getconf of this variable");
 }
 
-/* stat -c %s FILE (size), stat -f -c %S DIR (block size) */
+/* stat -f -c FMT DIR: %S and %s the block size, %b data blocks, %f and %a free */
+static int stat_fs(struct sh_state *st, const char *fmt, const char *dir, struct sh_io *io)
+{
+	uint64_t blocks = 0, bfree = 0;
+
+	if (!fst_is_dir(st, dir)) {
+		sh_err(io, "stat: cannot read file system information for '%s': No such file or directory\n", dir);
+		return 1;
+	}
+	fst_session_statfs(st->sim, &blocks, &bfree);
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%' || !f[1]) {
+			sh_out(io, "%c", *f);
+			continue;
+		}
+		switch (*++f) {
+		case 'S': case 's': sh_out(io, "4096"); break;
+		case 'b': sh_out(io, "%llu", (unsigned long long)blocks); break;
+		case 'f': case 'a': sh_out(io, "%llu", (unsigned long long)bfree); break;
+		case '%': sh_out(io, "%%"); break;
+		default:
+			return sh_unsupported(st, "this stat -f format");
+		}
+	}
+	sh_out(io, "\n");
+	return 0;
+}
+
+/* stat -c %s|%i FILE, stat -f -c FMT DIR (either order) */
 static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
-	bool fs = argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[2], "-c");
-
-	if (fs && !strcmp(argv[3], "%S") && fst_is_dir(st, argv[4])) {
-		sh_out(io, "4096\n");
-		return 0;
-	}
+	if (argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[2], "-c"))
+		return stat_fs(st, argv[3], argv[4], io);
+	if (argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[3], "-c"))
+		return stat_fs(st, argv[4], argv[2], io);
 	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%s")) {
 		int64_t size = fst_path_in_sim(st, argv[3]) ? fst_session_file_size(st->sim, argv[3]) : -1;
 		GString *g = g_tree_lookup(st->files, argv[3]);
@@ -373,7 +399,7 @@ static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		sh_out(io, "%lld\n", (long long)size);
 		return 0;
 	}
-	return sh_unsupported(st, "stat other than -c %s or -f -c %S");
+	return sh_unsupported(st, "stat other than -c %s or -f -c FMT");
 }
 
 /* test / [ ------------------------------------------------------------------- */

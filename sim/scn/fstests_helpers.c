@@ -626,6 +626,81 @@ static int h_filter_dedupe_error(struct sh_state *st, int argc, char **argv, str
 	return filter_done(io, o);
 }
 
+/* bc's "scale=5" number, trailing zeros of a fraction dropped */
+static void tol_print(char *buf, size_t n, long double v)
+{
+	char *dot;
+
+	snprintf(buf, n, "%.5Lf", v);
+	dot = strchr(buf, '.');
+	if (dot) {
+		char *e = buf + strlen(buf);
+
+		while (e > dot + 1 && e[-1] == '0')
+			*--e = 0;
+		if (e == dot + 1)
+			*dot = 0;
+	}
+}
+
+static bool tol_bound(const char *tol, long double correct, int sign, long double *out)
+{
+	char *end;
+	long double t = strtold(tol, &end);
+
+	if (end == tol || (*end && strcmp(end, "%")))
+		return false;
+	*out = correct + sign * (*end ? t * 0.01L * correct : t);
+	return true;
+}
+
+/* _within_tolerance NAME GIVEN CORRECT MINTOL [MAXTOL] [-v] */
+static int h_within_tolerance(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *maxtol;
+	bool verbose = false;
+	long double given, correct, min, max;
+	char *e1, *e2, smin[64], smax[64];
+
+	if (argc < 5 || argc > 7)
+		return sh_unsupported(st, "_within_tolerance arguments");
+	maxtol = argv[4];
+	if (argc >= 6) {
+		if (!strcmp(argv[5], "-v"))
+			verbose = true;
+		else
+			maxtol = argv[5];
+	}
+	if (argc == 7 && !strcmp(argv[6], "-v"))
+		verbose = true;
+	given = strtold(argv[2], &e1);
+	correct = strtold(argv[3], &e2);
+	if (*e1 || *e2 || !*argv[2] || !*argv[3] || !tol_bound(argv[4], correct, -1, &min) ||
+	    !tol_bound(maxtol, correct, 1, &max))
+		return sh_unsupported(st, "_within_tolerance with non-numeric values");
+	if (min <= given && given <= max) {
+		if (verbose)
+			sh_out(io, "%s is in range\n", argv[1]);
+		return 0;
+	}
+	tol_print(smin, sizeof(smin), min);
+	tol_print(smax, sizeof(smax), max);
+	if (verbose)
+		sh_out(io, "%s has value of %s\n%s is NOT in range %s .. %s\n", argv[1], argv[2], argv[1],
+		       smin, smax);
+	return 1;
+}
+
+static int h_available_space(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	uint64_t blocks, bfree;
+
+	if (argc < 2 || !fst_is_dir(st, argv[1]) || !fst_session_statfs(st->sim, &blocks, &bfree))
+		return sh_unsupported(st, "_get_available_space of this path");
+	sh_out(io, "%llu\n", (unsigned long long)bfree * 4096);
+	return 0;
+}
+
 /* Control --------------------------------------------------------------- */
 
 static int h_begin_fstest(struct sh_state *st, int argc, char **argv, struct sh_io *io)
@@ -1178,6 +1253,8 @@ static const struct {
 	{ "_check_dmesg", h_check_dmesg },
 	{ "_dmesg_since_test_start", h_dmesg },
 	{ "_check_dmesg_for", h_check_dmesg_for },
+	{ "_within_tolerance", h_within_tolerance },
+	{ "_get_available_space", h_available_space },
 	{ "_require_xfs_io_command", h_require_xfs_io_command },
 	{ "_require_command", h_require_command },
 	{ "_require_test_program", h_require_test_program },

@@ -17,6 +17,7 @@
 #include "lockdep.h"
 #include "share.h"
 #include "trace.h"
+#include "xfs_alloc.h"
 
 int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct task_struct *t);
 
@@ -52,6 +53,7 @@ struct fst_session *fst_session_new(const char *file, const char *model, uint64_
 {
 	struct fst_session *s = g_new0(struct fst_session, 1);
 	char *argv[] = { "pmem", "size=" FST_PMEM_SIZE };
+	char *mkfs[] = { "mkfs" };
 	GString *junk = g_string_new(NULL);
 
 	s->mem = open_memstream(&s->buf, &s->len);
@@ -76,7 +78,9 @@ struct fst_session *fst_session_new(const char *file, const char *model, uint64_
 	lockdep_where(file, NULL, share_ops->name);
 	s->in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	mm_fault_hook = touch_inode;
-	if (fst_session_exec(s, 0, NULL, 2, argv, junk, err, errlen)) {
+	/* the machine has its filesystems made and mounted before a test starts */
+	if (fst_session_exec(s, 0, NULL, 2, argv, junk, err, errlen) ||
+	    fst_session_exec(s, 0, NULL, 1, mkfs, junk, err, errlen)) {
 		g_string_free(junk, TRUE);
 		fst_session_free(s, NULL);
 		return NULL;
@@ -156,6 +160,15 @@ int64_t fst_session_file_size(struct fst_session *s, const char *path)
 	struct xfs_inode *ip = s->world.mp ? xfs_find_inode(s->world.mp, path) : NULL;
 
 	return ip ? (int64_t)ip->i_size : -1;
+}
+
+bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree)
+{
+	if (!s->world.mp)
+		return false;
+	*blocks = s->world.mp->m_dblocks;
+	*bfree = xfs_alloc_freeblks(s->world.mp->m_alloc);
+	return true;
 }
 
 struct under {
