@@ -400,3 +400,67 @@ _compare_range $TEST_DIR/s 4096 $TEST_DIR/d 4096 4096 || echo "block 1 is not"
     full = (res / "generic" / "001.full").read_text()
     # the shell helper's order: the whole files, then block 0: reflink, .chk write
     assert full.index("linked 4096/4096 bytes at offset 0") < full.index("wrote 4096/4096 bytes at offset 0")
+
+
+def test_arith_commands_and_c_for(tmp_path):
+    body = """for ((i = 1; i <= 3; i++)); do echo "i=$i"; done
+n=5
+(( n > 3 )) && echo big
+(( n < 3 )) || echo notsmall
+x=$(( a = 4, b += 2, a * b ))
+echo "$x $a $b"
+echo $(( 0 && (c = 9) )) c=${c:-unset}
+echo $(( 1 ? 2 : (d = 7) )) d=${d:-unset}
+j=0; while (( j++ < 2 )); do echo j=$j; done
+((k = 3 ** 2)); echo k=$k
+"""
+    # what bash prints for the same lines
+    want = qa() + "i=1\ni=2\ni=3\nbig\nnotsmall\n8 4 2\n0 c=unset\n2 d=unset\nj=1\nj=2\nk=9\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_more_helpers(tmp_path):
+    body = """d=$TEST_DIR/t
+mkdir $d
+_pwrite_byte 0x61 0 16k $d/a > /dev/null
+cp --reflink=always $d/a $d/b
+$XFS_IO_PROG -c "fpunch 4k 4k" $d/b
+truncate -s 20k $d/b
+stat -c %s $d/b
+[ "$(stat -c %i $d/a)" != "$(stat -c %i $d/b)" ] && echo "two inodes"
+_count_extents $d/b
+$XFS_IO_PROG -c "fiemap -v" $d/b | _filter_fiemap_flags
+echo "$(_md5_range_checksum $d/a 0 4k)" | wc -c
+_check_s_dax $d/a 1 && echo "S_DAX set"
+_check_s_dax $d/a 0
+echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
+"""
+    want = qa() + "20480\ntwo inodes\n2\n" + \
+        "0: [0..7]: shared\n1: [8..15]: hole\n2: [16..31]: shared|last\n3: [32..39]: hole\n" + \
+        "33\nS_DAX set\n/mnt/test/t/a has unexpected S_DAX flag\nrmapbt=1\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('_scratch_mount "-o dax=never"',
+     "mount options other than dax=always are not modelled by daxsim (-o dax=never)"),
+    ('_scratch_mkfs_blocksized 1024', "block size 1024 is not modelled by daxsim (4096 only)"),
+    ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
+    ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
+])
+def test_more_notrun_reasons(tmp_path, line, reason):
+    script = make_test(tmp_path, line + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "generic/001 [not run] %s\n" % reason in r.stdout, r.stdout
+
+
+def test_xfs_io_on_a_directory_is_unsupported(tmp_path):
+    script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +x" $TEST_DIR/d\n', qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "(xfs_io on a directory)" in r.stdout

@@ -46,6 +46,8 @@ int fst_session_exec(struct fst_session *s, int lineno, struct task_struct *task
 		     int argc, char **argv, GString *out, char *err, size_t errlen);
 struct task_struct *fst_session_task(struct fst_session *s, const char *name);
 void fst_session_task_end(struct fst_session *s, struct task_struct *t);
+/* The inode number of a simulated file, or 0. */
+uint64_t fst_session_file_ino(struct fst_session *s, const char *path);
 /* The size of a simulated file, or -1 when it does not exist. */
 int64_t fst_session_file_size(struct fst_session *s, const char *path);
 /* The filesystem's data blocks and free blocks (statfs); false before mkfs. */
@@ -64,6 +66,8 @@ bool fst_session_failed(struct fst_session *s);
 enum sh_kind {
 	SH_SIMPLE, SH_PIPE, SH_AND, SH_OR, SH_NOT, SH_LIST, SH_BG,
 	SH_IF, SH_FOR, SH_WHILE, SH_UNTIL, SH_GROUP, SH_SUBSHELL, SH_FUNC,
+	SH_ARITH,	/* (( EXPR )): name is EXPR */
+	SH_CFOR,	/* for (( INIT; COND; STEP )): words are the three */
 };
 
 struct sh_word {

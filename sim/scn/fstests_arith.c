@@ -2,8 +2,10 @@
 /*
  * Shell arithmetic, $(( EXPR )), as bash evaluates it on 64-bit integers:
  * names and $NAME read variables (empty or unset is 0), numbers are
- * decimal, 0x hex or 0 octal; operators , ?: || && | ^ & == != < <= > >=
- * << >> + - * / % ** and unary + - ! ~, with parentheses.  Results wrap like
+ * decimal, 0x hex or 0 octal; operators , = += -= *= /= %= <<= >>= &= |= ^=
+ * ?: || && | ^ & == != < <= > >=
+ * << >> + - * / % ** and unary + - ! ~ ++ --, with parentheses.  The
+ * branch && || ?: do not take is parsed without its assignments.  Results wrap like
  * bash's (computed unsigned, so never undefined behaviour); division by
  * zero and the one overflowing division are errors.
  */
@@ -21,7 +23,18 @@ struct ar {
 	size_t		errlen;
 	bool		failed;
 	int		depth;
+	int		noeval;		/* inside a branch not taken */
 };
+
+static void set_num(struct ar *a, const char *name, long long v)
+{
+	char num[32];
+
+	if (a->noeval)
+		return;
+	snprintf(num, sizeof(num), "%lld", v);
+	sh_setvar(a->st, name, num);
+}
 
 static long long ar_fail(struct ar *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static long long ar_fail(struct ar *a, const char *fmt, ...)
@@ -131,8 +144,14 @@ static long long primary(struct ar *a)
 			return ar_fail(a, "syntax error: operand expected");
 		{
 			const char *v = sh_getvar(a->st, name);
+			long long x = number_text(a, v ? v : "");
 
-			return number_text(a, v ? v : "");
+			ws(a);
+			if (!brace && (a->s[0] == '+' || a->s[0] == '-') && a->s[1] == a->s[0]) {
+				set_num(a, name, wrap((unsigned long long)x + (a->s[0] == '+' ? 1ULL : ~0ULL)));
+				a->s += 2;
+			}
+			return x;
 		}
 	}
 	return ar_fail(a, "syntax error: operand expected (error token is \"%.40s\")", a->s);
@@ -164,8 +183,26 @@ static long long unary(struct ar *a)
 		a->s++;
 		return ~unary(a);
 	}
-	if ((*a->s == '-' || *a->s == '+') && a->s[1] == *a->s)
-		return ar_fail(a, "++ and -- are not supported");
+	if ((*a->s == '-' || *a->s == '+') && a->s[1] == *a->s) {
+		/* ++NAME, --NAME */
+		bool inc = *a->s == '+';
+		char name[128];
+		size_t n = 0;
+		const char *v;
+		long long x;
+
+		a->s += 2;
+		ws(a);
+		while ((isalnum((unsigned char)*a->s) || *a->s == '_') && n < sizeof(name) - 1)
+			name[n++] = *a->s++;
+		name[n] = 0;
+		if (!n || isdigit((unsigned char)name[0]))
+			return ar_fail(a, "syntax error: operand expected");
+		v = sh_getvar(a->st, name);
+		x = wrap((unsigned long long)number_text(a, v ? v : "") + (inc ? 1ULL : ~0ULL));
+		set_num(a, name, x);
+		return x;
+	}
 	return primary(a);
 }
 
@@ -215,6 +252,8 @@ static long long mul(struct ar *a)
 		if (op == '*') {
 			v = wrap((unsigned long long)v * (unsigned long long)r);
 		} else {
+			if (!r && a->noeval)
+				continue;
 			if (!r)
 				return ar_fail(a, "division by 0 (error token is \"%.*s\")",
 					       (int)MIN(40, strcspn(tok, " \t)")), tok);
@@ -344,9 +383,12 @@ static long long land(struct ar *a)
 
 	for (ws(a); a->s[0] == '&' && a->s[1] == '&'; ws(a)) {
 		long long r;
+		bool skip = !v;
 
 		a->s += 2;
+		a->noeval += skip;
 		r = bitor(a);
+		a->noeval -= skip;
 		v = v && r;
 	}
 	return v;
@@ -358,9 +400,12 @@ static long long lor(struct ar *a)
 
 	for (ws(a); a->s[0] == '|' && a->s[1] == '|'; ws(a)) {
 		long long r;
+		bool skip = v != 0;
 
 		a->s += 2;
+		a->noeval += skip;
 		r = land(a);
+		a->noeval -= skip;
 		v = v || r;
 	}
 	return v;
@@ -374,25 +419,90 @@ static long long cond(struct ar *a)
 	if (*a->s != '?')
 		return v;
 	a->s++;
+	a->noeval += !v;
 	x = expr_comma(a);
+	a->noeval -= !v;
 	ws(a);
 	if (*a->s != ':')
 		return ar_fail(a, "':' expected for conditional expression");
 	a->s++;
+	a->noeval += v != 0;
 	y = cond(a);
+	a->noeval -= v != 0;
 	return v ? x : y;
+}
+
+/* NAME = EXPR, NAME op= EXPR (right to left), else a conditional */
+static long long assign(struct ar *a)
+{
+	static const char *const ops[] = { "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "=" };
+	const char *save, *p;
+	char name[128];
+	size_t n = 0;
+
+	ws(a);
+	save = a->s;
+	while ((isalnum((unsigned char)*a->s) || *a->s == '_') && n < sizeof(name) - 1)
+		name[n++] = *a->s++;
+	name[n] = 0;
+	p = a->s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (n && !isdigit((unsigned char)name[0])) {
+		for (size_t i = 0; i < G_N_ELEMENTS(ops); i++) {
+			size_t l = strlen(ops[i]);
+			long long r, x;
+			const char *v;
+
+			if (strncmp(p, ops[i], l) || (l == 1 && p[1] == '='))
+				continue;
+			a->s = p + l;
+			r = assign(a);
+			if (a->failed)
+				return 0;
+			if (l == 1) {
+				x = r;
+			} else {
+				v = sh_getvar(a->st, name);
+				x = number_text(a, v ? v : "");
+				switch (ops[i][0]) {
+				case '+': x = wrap((unsigned long long)x + (unsigned long long)r); break;
+				case '-': x = wrap((unsigned long long)x - (unsigned long long)r); break;
+				case '*': x = wrap((unsigned long long)x * (unsigned long long)r); break;
+				case '&': x &= r; break;
+				case '|': x |= r; break;
+				case '^': x ^= r; break;
+				case '<': x = wrap((unsigned long long)x << (r & 63)); break;
+				case '>': x >>= (r & 63); break;
+				default:
+					if (!r && !a->noeval)
+						return ar_fail(a, "division by 0 (error token is \"%s\")", name);
+					if (!r)
+						x = 0;
+					else if (r == -1)
+						x = ops[i][0] == '/' ? wrap(0ULL - (unsigned long long)x) : 0;
+					else
+						x = ops[i][0] == '/' ? x / r : x % r;
+				}
+			}
+			set_num(a, name, x);
+			return x;
+		}
+	}
+	a->s = save;
+	return cond(a);
 }
 
 static long long expr_comma(struct ar *a)
 {
-	long long v = cond(a);
+	long long v = assign(a);
 
 	for (ws(a); *a->s == ','; ws(a)) {
 		a->s++;
-		v = cond(a);
+		v = assign(a);
 	}
-	if (!a->failed && *a->s == '=' )
-		return ar_fail(a, "assignment in $(( )) is not supported");
+	if (!a->failed && *a->s == '=')
+		return ar_fail(a, "attempted assignment to non-variable (error token is \"%.40s\")", a->s);
 	return v;
 }
 

@@ -386,6 +386,14 @@ static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		return stat_fs(st, argv[3], argv[4], io);
 	if (argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[3], "-c"))
 		return stat_fs(st, argv[4], argv[2], io);
+	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%i")) {
+		uint64_t ino = fst_path_in_sim(st, argv[3]) ? fst_session_file_ino(st->sim, argv[3]) : 0;
+
+		if (!ino)
+			return sh_unsupported(st, "stat -c %i of a file that is not simulated");
+		sh_out(io, "%llu\n", (unsigned long long)ino);
+		return 0;
+	}
 	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%s")) {
 		int64_t size = fst_path_in_sim(st, argv[3]) ? fst_session_file_size(st->sim, argv[3]) : -1;
 		GString *g = g_tree_lookup(st->files, argv[3]);
@@ -399,7 +407,7 @@ static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		sh_out(io, "%lld\n", (long long)size);
 		return 0;
 	}
-	return sh_unsupported(st, "stat other than -c %s or -f -c FMT");
+	return sh_unsupported(st, "stat other than -c %s, -c %i or -f -c FMT");
 }
 
 /* test / [ ------------------------------------------------------------------- */
@@ -1322,10 +1330,56 @@ static int b_touch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/* cp --reflink[=always] [-p] [-f] SRC DST: the simulator's cp_reflink */
+static int b_cp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool reflink = false;
+	const char *files[2];
+	int nf = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reflink") || !strcmp(argv[i], "--reflink=always"))
+			reflink = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "-f") || !strcmp(argv[i], "-pf") ||
+			 !strcmp(argv[i], "-fp"))
+			continue;
+		else if (argv[i][0] == '-' || nf == 2)
+			return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+		else
+			files[nf++] = argv[i];
+	}
+	if (!reflink || nf != 2)
+		return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+	{
+		char *av[] = { "_cp_reflink", (char *)files[0], (char *)files[1], NULL };
+
+		return fst_helper_lookup("_cp_reflink")(st, 3, av, io);
+	}
+}
+
+/* truncate -s SIZE FILE...: xfs_io -f -c "truncate SIZE" */
+static int b_truncate(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd;
+	int ret = 0;
+
+	if (argc < 4 || strcmp(argv[1], "-s") || strpbrk(argv[2], "+-<>/%"))
+		return sh_unsupported(st, "truncate other than truncate -s SIZE FILE");
+	cmd = g_strdup_printf("truncate %s", argv[2]);
+	for (int i = 3; i < argc && ret >= 0; i++) {
+		char *av[] = { "xfs_io", "-f", "-c", cmd, argv[i], NULL };
+
+		ret = fst_xfs_io(st, 5, av, io);
+	}
+	g_free(cmd);
+	return ret < 0 ? -1 : ret;
+}
+
 static const struct {
 	const char	*name;
 	sh_cmd_fn	fn;
 } builtins[] = {
+	{ "cp", b_cp }, { "truncate", b_truncate },
 	{ ".", b_source }, { "source", b_source },
 	{ "true", b_true }, { ":", b_true }, { "false", b_false },
 	{ "echo", b_echo }, { "printf", b_printf }, { "cd", b_cd },

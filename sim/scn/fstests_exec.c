@@ -212,6 +212,20 @@ static const char *match_close(const char *s, char open, char close)
 
 static int expand_text(struct sh_state *st, const char *s, struct fields *f, bool in_dq);
 
+/* $(( )), (( )), for (( )): expand ($NAME, $( ), quotes), then evaluate */
+static int arith_eval(struct sh_state *st, const char *expr, long long *v)
+{
+	struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
+	char err[256];
+	int ret = expand_text(st, expr, &g, true);
+
+	if (!ret && sh_arith(st, g.cur->str, v, err, sizeof(err)))
+		ret = sh_abort(st, "%.80s%s: %.200s", g.cur->str, g.cur->len > 80 ? "..." : "", err);
+	g_ptr_array_free(g.out, TRUE);
+	g_string_free(g.cur, TRUE);
+	return ret;
+}
+
 static int cmd_subst(struct sh_state *st, const char *text, struct fields *f, bool quoted)
 {
 	GString *out = g_string_new(NULL);
@@ -296,20 +310,13 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 	if (s[0] == '(' && s[1] == '(') {
 		const char *e = match_close(s + 2, '(', ')');
 		long long v;
-		char err[256], num[32];
+		char num[32];
 		gchar *expr;
-		struct fields g;
 
 		if (!e || e[1] != ')')
 			return sh_unsupported(st, "unbalanced $((");
 		expr = g_strndup(s + 2, (gsize)(e - (s + 2)));
-		/* $( ) and quotes inside arithmetic: expand first, then evaluate */
-		g = (struct fields){ g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
-		ret = expand_text(st, expr, &g, true);
-		if (!ret && sh_arith(st, g.cur->str, &v, err, sizeof(err)))
-			ret = sh_abort(st, "%.80s%s: %.200s", g.cur->str, g.cur->len > 80 ? "..." : "", err);
-		g_ptr_array_free(g.out, TRUE);
-		g_string_free(g.cur, TRUE);
+		ret = arith_eval(st, expr, &v);
 		g_free(expr);
 		if (ret)
 			return ret;
@@ -923,6 +930,45 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	case SH_GROUP:
 		sh_exec(st, n->a, &rio);
 		break;
+	case SH_ARITH: {
+		long long v = 0;
+
+		st->cmd_line = n->line;
+		if (!arith_eval(st, n->name, &v))
+			st->status = v ? 0 : 1;
+		break;
+	}
+	case SH_CFOR: {
+		bool leave = false;
+		long long v = 0;
+		const char *init = ((struct sh_word *)g_ptr_array_index(n->words, 0))->text;
+		const char *test = ((struct sh_word *)g_ptr_array_index(n->words, 1))->text;
+		const char *step = ((struct sh_word *)g_ptr_array_index(n->words, 2))->text;
+
+		st->cmd_line = n->line;
+		if (arith_eval(st, init, &v))
+			break;
+		st->status = 0;
+		for (unsigned long iter = 0; !stopped(st); iter++) {
+			const char *t = test;
+
+			while (*t == ' ' || *t == '\t')
+				t++;
+			if (iter > 10000000) {
+				ret = sh_unsupported(st, "a loop of more than 10000000 iterations");
+				break;
+			}
+			st->cmd_line = n->line;
+			if (*t && (arith_eval(st, test, &v) || !v))
+				break;
+			if (exec_loop_body(st, n->b, &rio, &leave) || leave)
+				break;
+			st->cmd_line = n->line;
+			if (arith_eval(st, step, &v))
+				break;
+		}
+		break;
+	}
 	case SH_SUBSHELL: {
 		/* variables set inside do not leak out */
 		GHashTable *saved = st->vars;

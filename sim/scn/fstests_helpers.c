@@ -183,6 +183,11 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			ret = sh_unsupported(st, "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT");
 			goto out;
 		}
+		if (fst_is_dir(st, path)) {
+			g_free(dir);
+			ret = sh_unsupported(st, "xfs_io on a directory");
+			goto out;
+		}
 		if (!fst_is_dir(st, dir)) {
 			sh_err(io, "%s: No such file or directory\n", path);
 			g_free(dir);
@@ -305,9 +310,33 @@ static int cycle_mount(struct sh_state *st, struct sh_io *io)
 	return fst_sim(st, io, NULL, 1, av) ? -1 : 0;
 }
 
+/* Mount options: the simulated mounts are dax=always, nothing else. */
+static int mount_opts(struct sh_state *st, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (!strncmp(o, "-o", 2))
+			o += 2;
+		while (*o == ' ')
+			o++;
+		if (*o && strcmp(o, "dax") && strcmp(o, "dax=always"))
+			return sh_stop(st, STOP_NOTRUN, "mount options other than dax=always are not modelled by daxsim (%s)",
+				       argv[i]);
+	}
+	return 0;
+}
+
 static int h_cycle_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
+	if (mount_opts(st, argc, argv))
+		return -1;
 	return cycle_mount(st, io);
+}
+
+static int h_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return mount_opts(st, argc, argv);
 }
 
 static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)
@@ -884,6 +913,9 @@ static const struct {
 	{ "_require_no_large_scratch_dev", NULL },
 	{ "_require_no_logdev", NULL },
 	{ "_require_no_compress", NULL },
+	{ "_require_scratch_xfs_crc", NULL },
+	{ "_require_log_writes_dax_mountopt", "dm-log-writes is not modelled by daxsim" },
+	{ "_require_log_writes", "dm-log-writes is not modelled by daxsim" },
 	{ "_require_arbitrary_fileset_reflink", NULL },
 	{ "_require_xfs_io_shutdown", "shutdown ioctls are not modelled by daxsim" },
 	{ "_require_test_lsattr", "lsattr is not modelled by daxsim" },
@@ -1202,6 +1234,209 @@ static int h_check_dmesg_for(struct sh_state *st, int argc, char **argv, struct 
 	return ret;
 }
 
+/* Whitespace-separated fields of @line, as awk splits them. */
+static gchar **awk_fields(const char *line, int *n)
+{
+	gchar **f = g_strsplit_set(line, " \t", -1);
+	int k = 0;
+
+	for (int i = 0; f[i]; i++) {
+		if (*f[i])
+			f[k++] = f[i];
+		else
+			g_free(f[i]);
+	}
+	f[k] = NULL;
+	*n = k;
+	return f;
+}
+
+/*
+ * _coalesce_extents [BLOCKSIZE]: lines "N: [LOW..HIGH]: TYPE" (512-byte
+ * units) merged into runs of one TYPE, renumbered, in BLOCKSIZE units.
+ */
+static void coalesce(const char *text, long bs, struct sh_io *io)
+{
+	gchar **lines = g_strsplit(text, "\n", -1);
+	gchar *prev = NULL;
+	unsigned long long low = 0, high = 0, count = 0;
+
+	for (int i = 0; lines[i]; i++) {
+		gchar **parts = g_strsplit(lines[i], ":", 3);
+		const char *type;
+
+		if (!*lines[i] || g_strv_length(parts) < 2) {
+			g_strfreev(parts);
+			continue;
+		}
+		type = parts[2] ? parts[2] : "";
+		if (sscanf(parts[1], " [%llu..%llu]", &low, &high) != 2)
+			low = high = 0;
+		if (!prev || strcmp(type, prev)) {
+			if (prev)
+				sh_out(io, "%llu]:%s\n", low * 512 / bs - 1, prev);
+			sh_out(io, "%llu: [%llu..", count++, low * 512 / bs);
+			g_free(prev);
+			prev = g_strdup(type);
+		}
+		g_strfreev(parts);
+	}
+	if (prev)
+		sh_out(io, "%llu]:%s\n", (high + 1) * 512 / bs - 1, prev);
+	g_free(prev);
+	g_strfreev(lines);
+}
+
+static int h_coalesce_extents(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+	long bs = argc > 1 ? atol(argv[1]) : 512;
+
+	if (bs <= 0)
+		bs = 512;
+	coalesce(t->str, bs, io);
+	g_string_free(t, TRUE);
+	return 0;
+}
+
+/*
+ * _filter_fiemap_flags [1]: fiemap -v rows as "N: [RANGE]: hole|unwritten|
+ * none|shared|last|shared|last" (with 1, "encoded" too), then coalesced.
+ */
+static int h_filter_fiemap_flags(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io), *o = g_string_new(NULL);
+	bool encoded = argc > 1 && !strcmp(argv[1], "1");
+	gchar **lines = g_strsplit(t->str, "\n", -1);
+
+	for (int i = 0; lines[i]; i++) {
+		int n;
+		gchar **f = awk_fields(lines[i], &n);
+
+		if (n >= 3 && strstr(f[2], "hole")) {
+			g_string_append_printf(o, "%s %s %s\n", f[0], f[1], f[2]);
+		} else if (n >= 5 && !strncmp(f[4], "0x", 2) && isxdigit((unsigned char)f[4][2])) {
+			unsigned long flags = strtoul(f[4], NULL, 16);
+			const char *x = strchr(f[4] + 2, '8');
+			GString *fl = g_string_new(NULL);
+
+			/* awk: /0x[[:xdigit:]]*8[[:xdigit:]][[:xdigit:]]/ */
+			while (x && !(isxdigit((unsigned char)x[1]) && isxdigit((unsigned char)x[2])))
+				x = strchr(x + 1, '8');
+			if (x) {
+				g_string_append_printf(o, "%s %s unwritten\n", f[0], f[1]);
+			} else {
+				if (flags & 0x2000)
+					g_string_append(fl, "shared");
+				if (encoded && (flags & 0x8))
+					g_string_append(fl, fl->len ? "|encoded" : "encoded");
+				if (flags & 0x1)
+					g_string_append(fl, fl->len ? "|last" : "last");
+				g_string_append_printf(o, "%s %s %s\n", f[0], f[1], fl->len ? fl->str : "none");
+			}
+			g_string_free(fl, TRUE);
+		}
+		g_strfreev(f);
+	}
+	g_strfreev(lines);
+	coalesce(o->str, 512, io);
+	g_string_free(o, TRUE);
+	g_string_free(t, TRUE);
+	return 0;
+}
+
+/* _count_extents FILE: fiemap rows that are not holes */
+static int h_count_extents(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-r", "-c", "fiemap", (char *)arg(argc, argv, 1), NULL };
+	int ret = fst_xfs_io(st, 5, av, &cap), n = 0;
+	gchar **lines = g_strsplit(o->str, "\n", -1);
+
+	for (int i = 1; ret >= 0 && lines[i]; i++)
+		if ((*lines[i] || lines[i + 1]) && !strstr(lines[i], "hole"))
+			n++;
+	if (ret >= 0)
+		sh_out(io, "%d\n", n);
+	g_strfreev(lines);
+	g_string_free(o, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* _md5_range_checksum FILE OFF LEN: the md5 of _read_range's text */
+static int h_md5_range_checksum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *hex = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3), "", hex);
+
+	if (ret >= 0) {
+		gchar *sum = g_compute_checksum_for_string(G_CHECKSUM_MD5, hex->str, (gssize)hex->len);
+
+		sh_out(io, "%s\n", sum);
+		g_free(sum);
+	}
+	g_string_free(hex, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* _check_s_dax FILE 0|1: statx's STATX_ATTR_DAX against the expectation */
+static int h_check_s_dax(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-c", "statx -r", (char *)arg(argc, argv, 1), NULL };
+	const char *a;
+	unsigned long long attrs = 0;
+	int ret = fst_xfs_io(st, 4, av, &cap);
+
+	if (ret < 0) {
+		g_string_free(o, TRUE);
+		return -1;
+	}
+	a = strstr(o->str, "stat.attributes = ");
+	if (a)
+		attrs = strtoull(a + strlen("stat.attributes = "), NULL, 0);
+	g_string_free(o, TRUE);
+	ret = 0;
+	if (attrs & 0x2000)
+		sh_out(io, "%s has an unexpected STATX_ATTR_MOUNT_ROOT flag set\nwhich used to be STATX_ATTR_DAX\n"
+		       "     This test should not be running on the root inode...\n"
+		       "     Does the kernel have the following patch?\n"
+		       "     72d1249e2ffd uapi: fix statx attribute value overlap for DAX & MOUNT_ROOT\n",
+		       arg(argc, argv, 1));
+	if (!atoi(arg(argc, argv, 2)) && (attrs & 0x00200000)) {
+		sh_out(io, "%s has unexpected S_DAX flag\n", arg(argc, argv, 1));
+		ret = 1;
+	} else if (atoi(arg(argc, argv, 2)) && !(attrs & 0x00200000)) {
+		sh_out(io, "%s doesn't have expected S_DAX flag\n", arg(argc, argv, 1));
+		ret = 2;
+	}
+	return ret;
+}
+
+/* _xfs_has_feature MNT FEATURE [-v]: the simulated mkfs's features */
+static int h_xfs_has_feature(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const char *const yes[] = { "crc", "reflink", "rmapbt", "finobt", "sparse", "ftype" };
+	static const char *const no[] = { "realtime", "rtgroups", "quota", "uquota", "gquota", "pquota" };
+	const char *feat = arg(argc, argv, 2);
+	bool verbose = argc > 3 && !strcmp(argv[3], "-v");
+	int has = -1;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(yes); i++)
+		if (!strcmp(feat, yes[i]))
+			has = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(no); i++)
+		if (!strcmp(feat, no[i]))
+			has = 0;
+	if (has < 0)
+		return sh_unsupported(st, "an XFS feature daxsim does not know");
+	if (verbose)
+		sh_out(io, "%d\n", has);
+	return has ? 0 : 1;
+}
+
 /* The table ----------------------------------------------------------------- */
 
 static const struct {
@@ -1225,7 +1460,7 @@ static const struct {
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
 	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },
-	{ "_scratch_mount", h_ok },
+	{ "_scratch_mount", h_mount },
 	{ "_fixed_by_kernel_commit", h_ok },
 	{ "_fixed_by_git_commit", h_ok },
 	{ "_test_sync", h_ok },
@@ -1235,7 +1470,7 @@ static const struct {
 	{ "_exclude_test_mount_option", h_exclude_mount_option },
 	{ "_require_chattr", h_require_chattr },
 	{ "_scratch_unmount", h_ok },
-	{ "_test_mount", h_ok },
+	{ "_test_mount", h_mount },
 	{ "_test_unmount", h_ok },
 	{ "_get_file_block_size", h_block_size },
 	{ "_get_block_size", h_block_size },
@@ -1254,6 +1489,12 @@ static const struct {
 	{ "_dmesg_since_test_start", h_dmesg },
 	{ "_check_dmesg_for", h_check_dmesg_for },
 	{ "_within_tolerance", h_within_tolerance },
+	{ "_filter_fiemap_flags", h_filter_fiemap_flags },
+	{ "_coalesce_extents", h_coalesce_extents },
+	{ "_count_extents", h_count_extents },
+	{ "_md5_range_checksum", h_md5_range_checksum },
+	{ "_check_s_dax", h_check_s_dax },
+	{ "_xfs_has_feature", h_xfs_has_feature },
 	{ "_get_available_space", h_available_space },
 	{ "_require_xfs_io_command", h_require_xfs_io_command },
 	{ "_require_command", h_require_command },

@@ -370,6 +370,7 @@ static bool at_terminator(struct parser *p)
 }
 
 static struct sh_node *parse_list(struct parser *p);
+static char *read_dparen(struct parser *p, int line, int col);
 
 /* Redirect at the cursor (after an optional fd digit); true if one was read. */
 static bool parse_redir(struct parser *p, struct sh_node *n)
@@ -507,7 +508,7 @@ bad:
 
 static struct sh_node *parse_loop_body(struct parser *p, struct sh_node *n, int line, int col)
 {
-	if (!expect_word(p, "do", n->kind == SH_FOR ? "for" : "loop", line, col))
+	if (!expect_word(p, "do", n->kind == SH_WHILE || n->kind == SH_UNTIL ? "loop" : "for", line, col))
 		goto bad;
 	n->b = parse_list(p);
 	if (p->failed || !expect_word(p, "done", "do", line, col))
@@ -534,8 +535,34 @@ static struct sh_node *parse_for(struct parser *p, int line, int col)
 
 	skip_blank(p);
 	if (cur(p) == '(' && at(p, 1) == '(') {
-		fail(p, true, line, col, "for (( ))");
-		goto bad;
+		/* for (( INIT; COND; STEP )) */
+		char *text = read_dparen(p, line, col);
+		gchar **parts;
+
+		if (!text)
+			goto bad;
+		parts = g_strsplit(text, ";", -1);
+		g_free(text);
+		if (g_strv_length(parts) != 3) {
+			g_strfreev(parts);
+			fail(p, false, line, col, "for (( )) needs INIT; COND; STEP");
+			goto bad;
+		}
+		n->kind = SH_CFOR;
+		n->words = g_ptr_array_new_with_free_func(word_free);
+		for (int i = 0; i < 3; i++) {
+			struct sh_word *w = g_new0(struct sh_word, 1);
+
+			w->text = g_strdup(parts[i]);
+			w->line = line;
+			w->col = col;
+			g_ptr_array_add(n->words, w);
+		}
+		g_strfreev(parts);
+		skip_blank(p);
+		if (cur(p) == ';')
+			adv(p);
+		return parse_loop_body(p, n, line, col);
 	}
 	n->name = read_word(p);
 	if (!valid_name(n->name)) {
@@ -579,6 +606,40 @@ bad:
 }
 
 static struct sh_node *parse_command(struct parser *p);
+
+/* At "((": the text up to the matching "))", consumed; NULL on failure. */
+static char *read_dparen(struct parser *p, int line, int col)
+{
+	GString *t = g_string_new(NULL);
+	int depth = 0;
+
+	adv(p);
+	adv(p);
+	for (;;) {
+		char c = cur(p);
+
+		if (!c) {
+			g_string_free(t, TRUE);
+			return fail(p, false, line, col, "unterminated '(('");
+		}
+		if (c == ')' && !depth && at(p, 1) == ')') {
+			adv(p);
+			adv(p);
+			return g_string_free(t, FALSE);
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')')
+			depth--;
+		if (c == '\\' && at(p, 1) == '\n') {
+			adv(p);
+			adv(p);
+			continue;
+		}
+		g_string_append_c(t, c);
+		adv(p);
+	}
+}
 
 static struct sh_node *parse_simple(struct parser *p)
 {
@@ -660,8 +721,16 @@ static struct sh_node *parse_command(struct parser *p)
 	line = p->line;
 	col = p->col;
 	if (cur(p) == '(') {
-		if (at(p, 1) == '(')
-			return fail(p, true, line, col, "(( )) arithmetic commands");
+		if (at(p, 1) == '(') {
+			n = node_new(SH_ARITH, line, col);
+			n->name = read_dparen(p, line, col);
+			if (!n->name) {
+				sh_node_free(n);
+				return NULL;
+			}
+			parse_trailing_redirs(p, n);
+			return n;
+		}
 		adv(p);
 		n = node_new(SH_SUBSHELL, line, col);
 		n->a = parse_list(p);

@@ -155,6 +155,13 @@ void fst_session_task_end(struct fst_session *s, struct task_struct *t)
 	task_free(t);
 }
 
+uint64_t fst_session_file_ino(struct fst_session *s, const char *path)
+{
+	struct xfs_inode *ip = s->world.mp ? xfs_find_inode(s->world.mp, path) : NULL;
+
+	return ip ? ip->i_ino : 0;
+}
+
 int64_t fst_session_file_size(struct fst_session *s, const char *path)
 {
 	struct xfs_inode *ip = s->world.mp ? xfs_find_inode(s->world.mp, path) : NULL;
