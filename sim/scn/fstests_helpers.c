@@ -1345,9 +1345,53 @@ static int h_filter_fiemap_flags(struct sh_state *st, int argc, char **argv, str
 	return 0;
 }
 
-/* _count_extents FILE: fiemap rows that are not holes */
+/* xfs_io -r -c fiemap FILE into @o; 0 or -1 */
+static int fiemap_text(struct sh_state *st, struct sh_io *io, const char *file, GString *o)
+{
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-r", "-c", "fiemap", (char *)file, NULL };
+
+	return fst_xfs_io(st, 5, av, &cap) < 0 ? -1 : 0;
+}
+
+/* _verify_reflink F1 F2: two inodes with the same extents */
+static int h_verify_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *m[2] = { g_string_new(NULL), g_string_new(NULL) };
+	const char *f[2] = { arg(argc, argv, 1), arg(argc, argv, 2) };
+	uint64_t ino[2];
+	int ret = 0;
+
+	for (int k = 0; k < 2 && !ret; k++) {
+		GString *o = g_string_new(NULL);
+
+		ino[k] = fst_session_file_ino(st->sim, f[k]);
+		ret = fiemap_text(st, io, f[k], o);
+		/* grep -v FILE: the name line goes */
+		for (gchar **l = g_strsplit(o->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++)
+			if (**p && !strstr(*p, f[k]))
+				g_string_append_printf(m[k], "%s\n", *p);
+		g_string_free(o, TRUE);
+	}
+	if (!ret) {
+		if (ino[0] && ino[0] == ino[1])
+			sh_out(io, "%s and %s are not reflinks: same inode number\n", f[0], f[1]);
+		if (strcmp(m[0]->str, m[1]->str)) {
+			GString *d = fst_unified_diff(m[0]->str, m[1]->str, "/dev/fd/63", "/dev/fd/62");
+
+			sh_out(io, "%s%s and %s are not reflinks: different extents\n", d->str, f[0], f[1]);
+			g_string_free(d, TRUE);
+		}
+	}
+	g_string_free(m[0], TRUE);
+	g_string_free(m[1], TRUE);
+	return ret;
+}
+
+/* _count_extents FILE: fiemap rows that are not holes; _count_holes: that are */
 static int h_count_extents(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
+	bool holes = !strcmp(argv[0], "_count_holes");
 	GString *o = g_string_new(NULL);
 	struct sh_io cap = { o, io->fd2, NULL };
 	char *av[] = { "xfs_io", "-r", "-c", "fiemap", (char *)arg(argc, argv, 1), NULL };
@@ -1355,7 +1399,7 @@ static int h_count_extents(struct sh_state *st, int argc, char **argv, struct sh
 	gchar **lines = g_strsplit(o->str, "\n", -1);
 
 	for (int i = 1; ret >= 0 && lines[i]; i++)
-		if ((*lines[i] || lines[i + 1]) && !strstr(lines[i], "hole"))
+		if ((*lines[i] || lines[i + 1]) && !strstr(lines[i], "hole") != holes)
 			n++;
 	if (ret >= 0)
 		sh_out(io, "%d\n", n);
@@ -1492,6 +1536,8 @@ static const struct {
 	{ "_filter_fiemap_flags", h_filter_fiemap_flags },
 	{ "_coalesce_extents", h_coalesce_extents },
 	{ "_count_extents", h_count_extents },
+	{ "_count_holes", h_count_extents },
+	{ "_verify_reflink", h_verify_reflink },
 	{ "_md5_range_checksum", h_md5_range_checksum },
 	{ "_check_s_dax", h_check_s_dax },
 	{ "_xfs_has_feature", h_xfs_has_feature },
