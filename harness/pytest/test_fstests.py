@@ -464,3 +464,15 @@ def test_xfs_io_on_a_directory_is_unsupported(tmp_path):
     script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +x" $TEST_DIR/d\n', qa())
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert "(xfs_io on a directory)" in r.stdout
+
+
+def test_nul_bytes_are_compared(tmp_path):
+    body = "_pwrite_byte 0x00 0 4 $TEST_DIR/z > /dev/null\ncat $TEST_DIR/z\n"
+    script = make_test(tmp_path, body, qa())
+    golden = pathlib.Path(str(script) + ".out")
+    golden.write_bytes(qa().encode() + b"\0\0\0\0")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    golden.write_bytes(qa().encode() + b"\0\0\0\0X")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 1, r.stdout

@@ -124,6 +124,7 @@ static void run_cleanup(struct sh_state *st, struct sh_io *io)
 static void run_one(const struct fst_opts *o, const char *path, struct test_result *r)
 {
 	gchar *text = NULL, *golden = NULL, *golden_path = g_strconcat(path, ".out", NULL);
+	gsize golden_len = 0;
 	gchar *name = test_name(path), *seq = g_path_get_basename(path);
 	gchar *group = g_path_get_dirname(name);
 	gchar *resdir = strcmp(group, ".") ? g_build_filename(o->results, group, NULL) : g_strdup(o->results);
@@ -142,7 +143,7 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 		r->v = V_USAGE;
 		goto out;
 	}
-	if (!g_file_get_contents(golden_path, &golden, NULL, NULL)) {
+	if (!g_file_get_contents(golden_path, &golden, &golden_len, NULL)) {
 		snprintf(r->line, sizeof(r->line), "%s: cannot read the golden output (%s)", golden_path,
 			 g_strerror(errno));
 		r->v = V_USAGE;
@@ -285,7 +286,8 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 		g_string_append(output, tail->str);
 		g_string_free(tail, TRUE);
 	}
-	if (strcmp(output->str, golden)) {
+	/* byte for byte: a NUL in the output does not end the comparison */
+	if (output->len != golden_len || memcmp(output->str, golden, golden_len)) {
 		gchar *bad = g_strconcat(base, ".out.bad", NULL), *dpath = g_strconcat(base, ".out.diff", NULL);
 		GString *diff = fst_unified_diff(golden, output->str, golden_path, bad);
 		guint shown = 0;
