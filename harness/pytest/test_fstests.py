@@ -476,3 +476,20 @@ def test_nul_bytes_are_compared(tmp_path):
     golden.write_bytes(qa().encode() + b"\0\0\0\0X")
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 1, r.stdout
+
+
+def test_punch_alternating(tmp_path):
+    body = """_pwrite_byte 0x61 0 32k $TEST_DIR/f > /dev/null
+$here/src/punch-alternating $TEST_DIR/f
+_count_holes $TEST_DIR/f
+$here/src/punch-alternating -i 2 -s 2 $TEST_DIR/f
+"""
+    want = qa() + "4\nInterval must be > size\n" + \
+        "Usage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\n" + \
+        "Punches every other block in the file by default,\n" + \
+        "or 'size' blocks every 'interval' blocks starting at\n" + \
+        "'offset'.  Units are in fstatfs blocks.\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()

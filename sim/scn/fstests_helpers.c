@@ -1217,6 +1217,99 @@ static int p_mmap_cow_memory_failure(struct sh_state *st, int argc, char **argv,
 	return ret;
 }
 
+/*
+ * src/punch-alternating [-o OFFSET] [-i INTERVAL] [-s SIZE] FILE: punch SIZE
+ * blocks every INTERVAL blocks from block OFFSET to EOF (default: every
+ * other block), then fsync.  One process, one simulated task.
+ */
+static void punch_usage(struct sh_io *io, const char *cmd)
+{
+	sh_out(io, "Usage: %s [-o offset] [-i interval] [-s size] file\n"
+	       "Punches every other block in the file by default,\n"
+	       "or 'size' blocks every 'interval' blocks starting at\n"
+	       "'offset'.  Units are in fstatfs blocks.\n", cmd);
+}
+
+static int p_punch_alternating(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long start = 0, interval = 2, size = 1, fsize;
+	const char *file = NULL;
+	struct task_struct *t;
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, o, NULL };
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] && strchr("ios", a[1])) {
+			const char *v = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!v) {
+				punch_usage(io, argv[0]);
+				g_string_free(o, TRUE);
+				return 1;
+			}
+			if (a[1] == 'i')
+				interval = atoi(v);
+			else if (a[1] == 's')
+				size = atoi(v);
+			else
+				start = strtoll(v, NULL, 0);
+		} else if (a[0] == '-' || file) {
+			punch_usage(io, argv[0]);
+			g_string_free(o, TRUE);
+			return 1;
+		} else {
+			file = a;
+		}
+	}
+	if (interval <= 0 || size <= 0 || size >= interval || !file) {
+		sh_out(io, "%s", interval <= 0 ? "interval must be > 0\n" : size <= 0 ? "size must be > 0\n" :
+		       size >= interval ? "Interval must be > size\n" : "");
+		punch_usage(io, argv[0]);
+		g_string_free(o, TRUE);
+		return 1;
+	}
+	if (!fst_path_in_sim(st, file)) {
+		g_string_free(o, TRUE);
+		return sh_unsupported(st, "punch-alternating outside $TEST_DIR and $SCRATCH_MNT");
+	}
+	fsize = fst_session_file_size(st->sim, file);
+	if (fsize < 0) {
+		sh_err(io, "%s: No such file or directory\n", file);
+		g_string_free(o, TRUE);
+		return 2;
+	}
+	t = fst_session_task(st->sim, "punch-alternating");
+	{
+		char *av[] = { "open", (char *)file, NULL };
+
+		ret = fst_sim(st, &cap, t, 2, av);
+	}
+	for (long long off = start * 4096; !ret && !t->dead && !t->last_errno && off < fsize;
+	     off += 4096 * interval) {
+		char offs[32], lens[32];
+		char *av[] = { "fpunch", offs, lens, NULL };
+
+		snprintf(offs, sizeof(offs), "%lld", off);
+		snprintf(lens, sizeof(lens), "%lld", 4096 * size);
+		ret = fst_sim(st, &cap, t, 3, av);
+	}
+	if (!ret && !t->dead && !t->last_errno) {
+		char *av[] = { "fsync", NULL };
+
+		ret = fst_sim(st, &cap, t, 1, av);
+	}
+	if (!ret && (t->dead || t->last_errno)) {
+		sh_err(io, "%s: %s\n", file, t->dead ? "Bus error" : g_strerror(t->last_errno));
+		ret = 2;
+	}
+	fst_session_task_end(st->sim, t);
+	g_string_free(o, TRUE);
+	return ret;
+}
+
 static int h_check_dmesg_for(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	regex_t re;
@@ -1570,5 +1663,7 @@ sh_cmd_fn fst_src_lookup(const char *name)
 		return p_mmap_write_concurrent;
 	if (!strcmp(name, "t_mmap_cow_memory_failure"))
 		return p_mmap_cow_memory_failure;
+	if (!strcmp(name, "punch-alternating"))
+		return p_punch_alternating;
 	return NULL;
 }
