@@ -125,7 +125,7 @@ def test_exit_status_fails(tmp_path):
     ("_require_odirect", "O_DIRECT is not modelled by daxsim"),
     ('_require_xfs_io_command "bmap"', "xfs_io bmap support is missing"),
     ('_require_xfs_io_command "falloc" "-c"', "xfs_io falloc -c support is missing"),
-    ('_require_test_program "punch-alternating"', "/var/lib/xfstests/src/punch-alternating not built"),
+    ('_require_test_program "fiemap-fault"', "/var/lib/xfstests/src/fiemap-fault not built"),
     ('_require_command "$KILLALL_PROG" killall', "killall utility required, skipped this test"),
     ("_require_congruent_file_oplen $TEST_DIR 1000",
      "/mnt/test: file alloc unit 4096 larger than op length 1000"),
