@@ -493,3 +493,101 @@ $here/src/punch-alternating -i 2 -s 2 $TEST_DIR/f
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+# The same lines under bash and coreutils and under daxsim fstests: the
+# utilities and shell forms have to print the same bytes.
+BASH_SNIPPETS = {
+    "echo-printf": r"""echo -n "no newline"; echo
+echo -e "a\tb"
+echo -ne "x\n"
+printf "%s-%d-%x-%o-%5s|%-4d|\n" word 42 255 8 ab 7
+printf "%s\n" one two three
+printf "100%%\n"
+""",
+    "test-ops": r"""for v in 1 5 10; do
+	[ $v -eq 5 ] && echo "$v eq"
+	[ $v -ne 5 ] && echo "$v ne"
+	[ $v -lt 5 ] && echo "$v lt"
+	[ $v -le 5 ] && echo "$v le"
+	[ $v -gt 5 ] && echo "$v gt"
+	[ $v -ge 5 ] && echo "$v ge"
+done
+[ -z "" ] && echo z; [ -n "x" ] && echo n; [ "a" = "a" ] && echo eq; [ "a" != "b" ] && echo ne
+[ ! -z "x" ] && echo notz; [ x ] && echo one; [ ] || echo empty
+[ 1 -eq 1 -a 2 -eq 2 ] && echo and; [ 1 -eq 2 -o 2 -eq 2 ] && echo or
+test ! 1 -eq 2 && echo not
+[ -d $TEST_DIR ] && echo dir; [ -f $TEST_DIR/none ] || echo nofile; [ -e $TEST_DIR/none ] || echo noent
+echo hello > $TEST_DIR/f; [ -s $TEST_DIR/f ] && echo nonempty; [ -f $TEST_DIR/f ] && echo file
+""",
+    "text-tools": r"""seq 1 12 > $TEST_DIR/nums
+seq 3 > $TEST_DIR/three
+seq 10 -3 1 >> $TEST_DIR/three
+cat $TEST_DIR/three
+head -n 3 $TEST_DIR/nums; tail -n 2 $TEST_DIR/nums; head -2 $TEST_DIR/nums; tail -n2 $TEST_DIR/nums
+head $TEST_DIR/nums | wc -l; wc -l $TEST_DIR/nums | _filter_test_dir; wc -c < $TEST_DIR/nums
+grep 1 $TEST_DIR/nums; grep -c 1 $TEST_DIR/nums; grep -v 1 $TEST_DIR/nums | head -n 3
+grep -E '^(2|3)$' $TEST_DIR/nums; grep -x 1 $TEST_DIR/nums; grep -e 12 $TEST_DIR/nums
+grep -q 99 $TEST_DIR/nums || echo "no 99"; grep -F 1 $TEST_DIR/nums | wc -l
+echo "a:b:c:d" | cut -d: -f2; echo "a:b:c:d" | cut -d : -f 1,3; echo "a:b:c:d" | cut -d: -f3-
+echo "a:b:c:d" | cut -d: -f-2; echo "abcdef" | cut -c2-4; echo "nodelim" | cut -d: -f2
+echo "x y" | tee -a $TEST_DIR/t > /dev/null; echo "z" | tee -a $TEST_DIR/t; cat $TEST_DIR/t
+basename /a/b/c.txt; dirname /a/b/c.txt
+seq 2 | while read n; do echo "got $n"; done
+printf "one two three\nfour five\n" | while read a b; do echo "[$a] [$b]"; done
+read -r first < $TEST_DIR/nums; echo "first=$first"
+""",
+    "od-cmp-md5": r"""printf 'abc\n\001\377xyz' > $TEST_DIR/b
+od -c $TEST_DIR/b; od -tx1 $TEST_DIR/b; od -Ad -tx1z $TEST_DIR/b; od -An -tu1 $TEST_DIR/b
+od -Ao -to1 $TEST_DIR/b; od -Ax -td1 -c $TEST_DIR/b; od -v -Ax -tx1 $TEST_DIR/b
+printf 'abc' > $TEST_DIR/c1; printf 'abd' > $TEST_DIR/c2; printf 'ab' > $TEST_DIR/c3
+cmp $TEST_DIR/c1 $TEST_DIR/c2 | _filter_test_dir; cmp -s $TEST_DIR/c1 $TEST_DIR/c1 && echo same
+cmp -s $TEST_DIR/c1 $TEST_DIR/c2 || echo "differ $?"
+md5sum $TEST_DIR/c1 | _filter_test_dir; echo abc | md5sum
+""",
+    "expansion": r"""x=hello; empty=
+echo "${x}" "${#x}" "${y:-dflt}" "${y-dash}" "${empty:-colon}" "${empty-nocolon}" "${x:+alt}" "${y:+alt}"
+echo "${z:=assigned}" "$z"
+set_args() { echo "$#: $1 $2"; for a in "$@"; do echo "[$a]"; done; for a in $*; do echo "<$a>"; done; }
+set_args "a b" c
+f() { local v=inner; echo "in $v"; return 3; }
+v=outer; f; echo "rc=$? v=$v"
+g() { shift; echo "after shift: $*"; }; g 1 2 3
+( v=sub; echo "sub $v" ); echo "main $v"
+{ echo grouped; echo twice; } | wc -l
+i=0; until [ $i -ge 2 ]; do i=$((i + 1)); echo "until $i"; done
+for i in 1 2 3; do for j in a b; do [ $j = b ] && continue 2; [ $i = 3 ] && break 2; echo "$i$j"; done; done
+echo `echo back` $(echo "nested $(echo deep)")
+echo 'single $x' "double $x" \$x
+echo $(( 7 % 3 )) $(( 2 ** 10 )) $(( 1 << 4 )) $(( 255 >> 4 )) $(( 6 & 3 )) $(( 6 | 3 )) $(( 6 ^ 3 )) $(( ~0 ))
+echo $(( 3 > 2 )) $(( 3 >= 4 )) $(( 2 == 2 )) $(( 2 != 2 )) $(( !0 )) $(( 0x1f + 010 )) $(( -(-5) ))
+n=3; (( n += 2, n *= 2 )); echo $n; (( n-- )); echo $n; echo $(( n /= 3 )) $(( n %= 2 )) $(( n <<= 3 ))
+echo $(( n >>= 1 )) $(( n &= 6 )) $(( n |= 1 )) $(( n ^= 2 )) $(( --n )) $(( ++n ))
+false; echo "false=$?"; ! false && echo negated; true && echo t || echo f
+echo "to stderr" >&2; echo "also" 1>&2
+echo out 2>/dev/null; ls_none=$(cat $TEST_DIR/none 2>/dev/null); echo "[$ls_none]"
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASH_SNIPPETS))
+def test_same_as_bash(tmp_path, name):
+    import shutil
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("no bash")
+    body = BASH_SNIPPETS[name]
+    real = tmp_path / "real"
+    real.mkdir()
+    prelude = 'TEST_DIR=%s\n_filter_test_dir() { sed -e "s,$TEST_DIR,TEST_DIR,g"; }\n' % real
+    prelude += 'echo "QA output created by 001"\n'
+    # ./check: stdout and stderr together, fstests' C locale
+    ref = subprocess.run([bash, "-c", prelude + body], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C"}, cwd=tmp_path)
+    want = ref.stdout
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    bad = res / "generic" / "001.out.diff"
+    assert r.returncode == 0, r.stdout + (bad.read_text() if bad.exists() else "")

@@ -176,6 +176,29 @@ static int b_echo(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \f \n \r \t \v; returns the end */
+static const char *printf_escape(const char *f, struct sh_io *io)
+{
+	static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+	const char *p = strchr(from, *f);
+	unsigned int v = 0;
+	int n = 0;
+
+	if (*f >= '0' && *f <= '7') {
+		for (; n < 3 && f[n] >= '0' && f[n] <= '7'; n++)
+			v = v * 8 + (unsigned int)(f[n] - '0');
+	} else if (*f == 'x' && isxdigit((unsigned char)f[1])) {
+		for (n = 1; n < 3 && isxdigit((unsigned char)f[n]); n++)
+			v = v * 16 + (unsigned int)g_ascii_xdigit_value(f[n]);
+	} else {
+		v = p && *p ? (unsigned char)to[p - from] : (unsigned char)*f;
+		n = 1;
+	}
+	if (io->fd1)
+		g_string_append_c(io->fd1, (char)v);
+	return f + n;
+}
+
 static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	int a = 2;
@@ -185,8 +208,7 @@ static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io
 	do {
 		for (const char *f = argv[1]; *f; f++) {
 			if (*f == '\\' && f[1]) {
-				f++;
-				sh_out(io, "%c", *f == 'n' ? '\n' : *f == 't' ? '\t' : *f);
+				f = printf_escape(f + 1, io) - 1;
 			} else if (*f == '%' && f[1] == '%') {
 				sh_out(io, "%%");
 				f++;
@@ -959,13 +981,16 @@ static int b_cmp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 
 		while (k < n && a->data[k] == b->data[k])
 			line += a->data[k++] == '\n';
+		/* GNU cmp's words in the C locale fstests runs in */
 		if (k < n) {
 			if (!quiet)
-				sh_out(io, "%s %s differ: byte %u, line %ld\n", argv[i], argv[i + 1], k + 1, line);
+				sh_out(io, "%s %s differ: char %u, line %ld\n", argv[i], argv[i + 1], k + 1, line);
 			ret = 1;
 		} else if (a->len != b->len) {
-			if (!quiet)
-				sh_err(io, "cmp: EOF on %s after byte %u, line %ld\n",
+			if (!quiet && !n)
+				sh_err(io, "cmp: EOF on %s which is empty\n", argv[a->len < b->len ? i : i + 1]);
+			else if (!quiet)
+				sh_err(io, "cmp: EOF on %s after byte %u, in line %ld\n",
 				       argv[a->len < b->len ? i : i + 1], n, line);
 			ret = 1;
 		}
