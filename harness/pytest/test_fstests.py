@@ -591,3 +591,54 @@ def test_same_as_bash(tmp_path, name):
     r = fstests(["--results", res, script], tmp_path)
     bad = res / "generic" / "001.out.diff"
     assert r.returncode == 0, r.stdout + (bad.read_text() if bad.exists() else "")
+
+
+@pytest.mark.parametrize("text", [
+    "then", "done", "{ echo x", "( echo x", "echo $(echo x", "echo `echo x", "echo 'abc",
+    'echo "abc', "| echo", "for 1 in a; do echo; done", "function",
+    "if true; then echo; elif", "while true; do echo x", "echo >", "f() ", "echo x )",
+    "for i in a b; echo $i; done", "until false; do", "echo ${x", "echo $((1 + 2)",
+    "((1 + 2)", "for ((i = 0; i < 2)); do echo; done", "echo ;; echo", "&& echo",
+    "function 1x { echo; }",
+])
+def test_malformed_scripts_are_usage_errors(tmp_path, text):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    if r.returncode == 0:
+        # a form bash has that daxsim leaves out: reported, never run
+        assert "[not run] unsupported:" in r.stdout, r.stdout
+    else:
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert re.match(r"%s:\d+:\d+: " % re.escape(str(script)), r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("text,why", [
+    ("a=(1 2)", "arrays"),
+    ("cat <(echo x)", "here documents and process substitution"),
+    ("echo x >(cat)", "process substitution"),
+    ("coproc cat", "coproc"),
+    ("select x in a; do echo; done", "select"),
+    ("exec 3<&-", None),
+    ("echo x 3>/dev/null", "redirection of this file descriptor"),
+    ("echo ${x/a/b}", "this ${...} form"),
+    ("printf '%q' x", "this printf format"),
+    ("od $TEST_DIR/x", "od without -t or -c"),
+    ("grep -P x", "grep option"),
+    ("wc -w", "wc without -l or -c"),
+    ("seq 1 0 3", "seq with a zero increment"),
+    ("stat -c %Y $TEST_DIR", "stat other than -c %s, -c %i or -f -c FMT"),
+    ("_scratch_mkfs -m crc=0", "mkfs options are not modelled"),
+    ("xfs_io -c 'pwrite 0 1' /tmp/x", "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$XFS_IO_PROG -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io on several files"),
+    ("rm $TEST_DIR/[ab]", "rm with this pattern"),
+    ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
+    ("cd $TEST_DIR/sub", "cd into a directory of the test"),
+    ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
+])
+def test_more_unsupported(tmp_path, text, why):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[not run] unsupported: " in r.stdout, r.stdout
+    if why:
+        assert "(%s)" % why in r.stdout, r.stdout

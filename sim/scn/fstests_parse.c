@@ -607,6 +607,14 @@ bad:
 
 static struct sh_node *parse_command(struct parser *p);
 
+/* What bash takes as a function body. */
+static bool compound(const struct sh_node *n)
+{
+	return n->kind == SH_GROUP || n->kind == SH_SUBSHELL || n->kind == SH_IF ||
+	       n->kind == SH_FOR || n->kind == SH_CFOR || n->kind == SH_WHILE ||
+	       n->kind == SH_UNTIL || n->kind == SH_ARITH;
+}
+
 /* At "((": the text up to the matching "))", consumed; NULL on failure. */
 static char *read_dparen(struct parser *p, int line, int col)
 {
@@ -692,9 +700,9 @@ static struct sh_node *parse_simple(struct parser *p)
 		}
 		skip_newlines(p);
 		f->a = parse_command(p);
-		if (!f->a) {
+		if (!f->a || !compound(f->a)) {
 			if (!p->failed)
-				fail(p, false, f->line, f->col, "a function needs a body");
+				fail(p, false, f->line, f->col, "a function body is a compound command ({ ... })");
 			sh_node_free(f);
 			return NULL;
 		}
@@ -785,9 +793,10 @@ static struct sh_node *parse_command(struct parser *p)
 			}
 			skip_newlines(p);
 			n->a = parse_command(p);
-			if (!n->a) {
+			if (!n->a || !compound(n->a)) {
 				sh_node_free(n);
-				n = p->failed ? NULL : fail(p, false, line, col, "a function needs a body");
+				n = p->failed ? NULL : fail(p, false, line, col,
+							 "a function body is a compound command ({ ... })");
 			}
 		}
 	} else if (!strcmp(w, "then") || !strcmp(w, "else") || !strcmp(w, "elif") ||
