@@ -348,12 +348,13 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 {
 	const char *mnt = sh_getvar(st, "SCRATCH_MNT");
 	char *av[] = { "rm", "-rf", NULL, NULL };
-	gchar *all = g_strconcat(mnt, "/*", NULL);
 	sh_cmd_fn rm = sh_builtin_lookup("rm");
+	gchar *all;
 	int ret;
 
 	if (argc > 1)
 		return sh_unsupported(st, "mkfs options are not modelled");
+	all = g_strconcat(mnt, "/*", NULL);
 	av[2] = all;
 	ret = rm(st, 3, av, io);
 	g_free(all);
