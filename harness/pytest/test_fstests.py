@@ -634,6 +634,12 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
     ("cd $TEST_DIR/sub", "cd into a directory of the test"),
     ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$here/src/t_mmap_cow_memory_failure -Z", "t_mmap_cow_memory_failure option"),
+    ("$here/src/t_mmap_cow_memory_failure -R $TEST_DIR/a -P /tmp/b",
+     "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$here/src/punch-alternating /tmp/b", "punch-alternating outside $TEST_DIR and $SCRATCH_MNT"),
+    ("_weave_reflink_regular 4096 x $TEST_DIR/a $TEST_DIR/b", "a weave helper's size arguments"),
+    ("_weave_reflink_regular 4096", "this weave helper's arguments"),
 ])
 def test_more_unsupported(tmp_path, text, why):
     script = make_test(tmp_path, text + "\n", qa())

@@ -1136,8 +1136,8 @@ static int p_mmap_cow_memory_failure(struct sh_state *st, int argc, char **argv,
 	const char *rfile = NULL, *pfile = NULL;
 	struct task_struct *r, *p;
 	struct sh_io quiet = { NULL, io->fd2, NULL };
-	GString *pout = g_string_new(NULL), *cap = g_string_new(NULL);
-	struct sh_io pio = { cap, cap, NULL };
+	GString *pout, *cap;
+	struct sh_io pio;
 	gchar *off, *len, *poffs, *plens;
 	int ret = 0;
 
@@ -1173,6 +1173,9 @@ static int p_mmap_cow_memory_failure(struct sh_state *st, int argc, char **argv,
 		return sh_unsupported(st, "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT");
 	if (psize < msize)
 		msize = psize;
+	pout = g_string_new(NULL);
+	cap = g_string_new(NULL);
+	pio = (struct sh_io){ cap, cap, NULL };
 	off = g_strdup_printf("%ld", moff * 4096);
 	len = g_strdup_printf("%ld", msize * 4096);
 	poffs = g_strdup_printf("%ld", (moff + poff) * 4096);
