@@ -564,6 +564,7 @@ echo $(( 3 > 2 )) $(( 3 >= 4 )) $(( 2 == 2 )) $(( 2 != 2 )) $(( !0 )) $(( 0x1f +
 n=3; (( n += 2, n *= 2 )); echo $n; (( n-- )); echo $n; echo $(( n /= 3 )) $(( n %= 2 )) $(( n <<= 3 ))
 echo $(( n >>= 1 )) $(( n &= 6 )) $(( n |= 1 )) $(( n ^= 2 )) $(( --n )) $(( ++n ))
 false; echo "false=$?"; ! false && echo negated; true && echo t || echo f
+x=$(false); echo "subst=$?"; x=$(true); echo "subst=$?"; x=1; echo "plain=$?"
 echo "to stderr" >&2; echo "also" 1>&2
 echo out 2>/dev/null; ls_none=$(cat $TEST_DIR/none 2>/dev/null); echo "[$ls_none]"
 """,

@@ -166,6 +166,8 @@ struct sh_state {
 	GString			*out_top;	/* the test's output: invariant reports */
 	bool			keep_going;
 	int			subst_depth;	/* $( ) inside $( ) */
+	bool			subst_ran;	/* a $( ) ran while expanding this command */
+	int			subst_status;	/* ... and its exit status */
 };
 
 int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io);

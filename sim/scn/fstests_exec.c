@@ -231,6 +231,9 @@ static int cmd_subst(struct sh_state *st, const char *text, struct fields *f, bo
 	GString *out = g_string_new(NULL);
 	int ret = sh_run_capture(st, text, st->cmd_line, out, NULL);
 
+	st->subst_ran = true;
+	st->subst_status = st->status;
+
 	while (out->len && out->str[out->len - 1] == '\n')
 		g_string_truncate(out, out->len - 1);
 	if (!ret)
@@ -700,6 +703,7 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	st->cmd_col = n->col;
 	st->line = n->line;
 	st->err_now = io->fd2;
+	st->subst_ran = false;
 	/* NAME=VALUE words before the command */
 	for (; i < n->words->len; i++) {
 		struct sh_word *w = g_ptr_array_index(n->words, i);
@@ -739,7 +743,8 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		goto out;
 	}
 	if (!argv->len) {
-		st->status = 0;
+		/* x=$(cmd): the status of the last command substitution */
+		st->status = st->subst_ran ? st->subst_status : 0;
 		goto out;
 	}
 	g_ptr_array_add(argv, NULL);
