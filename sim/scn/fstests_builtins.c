@@ -1355,6 +1355,224 @@ static int b_touch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/*
+ * sed [-E|-r] [-e] SCRIPT... over stdin or files: each script one command,
+ * `s/RE/REPL/[g]` (any delimiter; & and \1..\9 in REPL) or `/RE/d`,
+ * with POSIX (GNU) regular expressions.  Anything else is unsupported.
+ */
+struct sed_cmd {
+	regex_t	re;
+	char	op;		/* 's' or 'd' */
+	char	*repl;
+	bool	global;
+};
+
+/* Split @p at the unescaped @delim; the part, or NULL. */
+static char *sed_part(const char **p, char delim)
+{
+	GString *g = g_string_new(NULL);
+	const char *s = *p;
+
+	for (; *s && *s != delim; s++) {
+		if (*s == '\\' && s[1] == delim) {
+			g_string_append_c(g, delim);
+			s++;
+		} else if (*s == '\\' && s[1] == 'n' && delim != 'n') {
+			g_string_append_c(g, '\n');
+			s++;
+		} else {
+			g_string_append_c(g, *s);
+			if (*s == '\\' && s[1])
+				g_string_append_c(g, *++s);
+		}
+	}
+	if (*s != delim) {
+		g_string_free(g, TRUE);
+		return NULL;
+	}
+	*p = s + 1;
+	return g_string_free(g, FALSE);
+}
+
+static bool sed_parse(const char *script, int cflags, struct sed_cmd *c)
+{
+	const char *p = script;
+	char *re;
+	bool ok;
+
+	memset(c, 0, sizeof(*c));
+	while (*p == ' ')
+		p++;
+	if (*p == 's' && p[1] && p[1] != '\\' && p[1] != '\n') {
+		char d = p[1];
+
+		p += 2;
+		re = sed_part(&p, d);
+		if (!re)
+			return false;
+		c->repl = sed_part(&p, d);
+		if (!c->repl) {
+			g_free(re);
+			return false;
+		}
+		c->op = 's';
+		for (; *p; p++) {
+			if (*p == 'g')
+				c->global = true;
+			else if (*p != ' ' && *p != ';') {
+				g_free(re);
+				g_free(c->repl);
+				return false;
+			}
+		}
+	} else if (*p == '/') {
+		p++;
+		re = sed_part(&p, '/');
+		if (!re)
+			return false;
+		while (*p == ' ')
+			p++;
+		if (strcmp(p, "d") && strcmp(p, "d;")) {
+			g_free(re);
+			return false;
+		}
+		c->op = 'd';
+	} else {
+		return false;
+	}
+	ok = !regcomp(&c->re, re, cflags);
+	g_free(re);
+	if (!ok)
+		g_free(c->repl);
+	return ok;
+}
+
+static void sed_subst(const struct sed_cmd *c, GString *line)
+{
+	GString *o = g_string_new(NULL);
+	regmatch_t m[10];
+	size_t pos = 0;
+	bool done = false, after_match = false;
+
+	while (!done && pos <= line->len &&
+	       !regexec(&c->re, line->str + pos, 10, m, pos ? REG_NOTBOL : 0)) {
+		if (after_match && m[0].rm_so == 0 && m[0].rm_eo == 0) {
+			/* no empty match right after a match (GNU sed) */
+			if (pos < line->len)
+				g_string_append_c(o, line->str[pos]);
+			pos++;
+			after_match = false;
+			continue;
+		}
+		after_match = m[0].rm_eo > m[0].rm_so;
+		g_string_append_len(o, line->str + pos, m[0].rm_so);
+		for (const char *r = c->repl; *r; r++) {
+			if (*r == '&') {
+				g_string_append_len(o, line->str + pos + m[0].rm_so, m[0].rm_eo - m[0].rm_so);
+			} else if (*r == '\\' && r[1] >= '1' && r[1] <= '9') {
+				int k = r[1] - '0';
+
+				if (m[k].rm_so >= 0)
+					g_string_append_len(o, line->str + pos + m[k].rm_so, m[k].rm_eo - m[k].rm_so);
+				r++;
+			} else if (*r == '\\' && r[1]) {
+				g_string_append_c(o, r[1] == 'n' ? '\n' : r[1] == 't' ? '\t' : r[1]);
+				r++;
+			} else {
+				g_string_append_c(o, *r);
+			}
+		}
+		if (m[0].rm_eo == m[0].rm_so) {
+			/* an empty match: keep one character and go on */
+			if (pos + m[0].rm_eo < line->len)
+				g_string_append_c(o, line->str[pos + m[0].rm_eo]);
+			pos += m[0].rm_eo + 1;
+		} else {
+			pos += m[0].rm_eo;
+		}
+		done = !c->global;
+	}
+	if (pos < line->len)
+		g_string_append(o, line->str + pos);
+	g_string_assign(line, o->str);
+	g_string_free(o, TRUE);
+}
+
+static int b_sed(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GPtrArray *scripts = g_ptr_array_new();
+	GArray *cmds = g_array_new(FALSE, TRUE, sizeof(struct sed_cmd));
+	int cflags = 0, i = 1, ret = 0;
+	GString *t = NULL;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "-e") && i + 1 < argc)
+			g_ptr_array_add(scripts, argv[++i]);
+		else if (!strcmp(argv[i], "-E") || !strcmp(argv[i], "-r"))
+			cflags |= REG_EXTENDED;
+		else {
+			ret = sh_unsupported(st, "sed option");
+			goto out;
+		}
+	}
+	if (!scripts->len) {
+		if (i >= argc) {
+			ret = sh_unsupported(st, "sed without a script");
+			goto out;
+		}
+		g_ptr_array_add(scripts, argv[i++]);
+	}
+	for (guint k = 0; k < scripts->len; k++) {
+		struct sed_cmd c;
+
+		if (!sed_parse(g_ptr_array_index(scripts, k), cflags, &c)) {
+			ret = sh_unsupported(st, "this sed script");
+			goto out;
+		}
+		g_array_append_val(cmds, c);
+	}
+	t = g_string_new(NULL);
+	ret = input_text(st, argc - i, argv + i, io, "sed", t);
+	if (ret)
+		goto out;
+	{
+		GString *line = g_string_new(NULL);
+
+		for (const char *p = t->str; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			bool del = false;
+
+			g_string_assign(line, "");
+			g_string_append_len(line, p, (gssize)n);
+			for (guint k = 0; k < cmds->len && !del; k++) {
+				struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
+
+				if (c->op == 'd')
+					del = !regexec(&c->re, line->str, 0, NULL, 0);
+				else
+					sed_subst(c, line);
+			}
+			if (!del)
+				sh_out(io, "%s%s", line->str, e ? "\n" : "");
+			p += n + (e ? 1 : 0);
+		}
+		g_string_free(line, TRUE);
+	}
+out:
+	for (guint k = 0; k < cmds->len; k++) {
+		struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
+
+		regfree(&c->re);
+		g_free(c->repl);
+	}
+	g_array_free(cmds, TRUE);
+	g_ptr_array_free(scripts, TRUE);
+	if (t)
+		g_string_free(t, TRUE);
+	return ret;
+}
+
 /* cp --reflink[=always] [-p] [-f] SRC DST: the simulator's cp_reflink */
 static int b_cp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
@@ -1404,7 +1622,7 @@ static const struct {
 	const char	*name;
 	sh_cmd_fn	fn;
 } builtins[] = {
-	{ "cp", b_cp }, { "truncate", b_truncate },
+	{ "cp", b_cp }, { "truncate", b_truncate }, { "sed", b_sed },
 	{ ".", b_source }, { "source", b_source },
 	{ "true", b_true }, { ":", b_true }, { "false", b_false },
 	{ "echo", b_echo }, { "printf", b_printf }, { "cd", b_cd },

@@ -19,6 +19,13 @@
 #include "mm.h"
 #include "scn.h"
 
+static gchar **awk_fields(const char *line, int *n);
+
+static int stopped_ret(struct sh_state *st)
+{
+	return st->stop == STOP_NONE ? 0 : -1;
+}
+
 /* The simulator ------------------------------------------------------------ */
 
 static bool ends_with(const char *s, size_t len, const char *suffix)
@@ -638,6 +645,65 @@ static int h_filter_xfs_io(struct sh_state *st, int argc, char **argv, struct sh
 
 	filter_xfs_io(t, !strcmp(argv[0], "_filter_xfs_io_numbers"));
 	return filter_done(io, t);
+}
+
+/* A filter that is one sed run (the builtin sed) over stdin. */
+static int sed_filter(struct sh_state *st, struct sh_io *io, const char *e1, const char *e2)
+{
+	char *av[] = { "sed", "-e", (char *)e1, "-e", (char *)e2, NULL };
+
+	return sh_builtin_lookup("sed")(st, e2 ? 5 : 3, av, io);
+}
+
+/* pwrite64: -> pwrite: (the last "64: " of a line) */
+static int h_filter_xfs_io_error(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return sed_filter(st, io, "s/^\\(.*\\)64\\(: .*$\\)/\\1\\2/", NULL);
+}
+
+static int h_filter_spaces(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return sed_filter(st, io, "s/[[:space:]]\\+/ /g", NULL);
+}
+
+/* _filter_xfs_io, then no " at offset N" and no pread -v offsets */
+static int h_filter_xfs_io_offset(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+	struct sh_input in;
+	struct sh_io sio = *io;
+
+	filter_xfs_io(t, false);
+	in = (struct sh_input){ t->str, t->len, 0 };
+	sio.in = &in;
+	sed_filter(st, &sio, "s/ at offset [0-9]*$//", "s/^[0-9a-f]\\+:/XXXXXXXX:/");
+	g_string_free(t, TRUE);
+	return stopped_ret(st);
+}
+
+/* _filter_od: od's offsets (octal) in blocks of 4096, "*" lines kept */
+static int h_filter_od(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io);
+	gchar **lines = g_strsplit(t->str, "\n", -1);
+
+	for (int i = 0; lines[i]; i++) {
+		if (isdigit((unsigned char)lines[i][0])) {
+			int n;
+			gchar **f = awk_fields(lines[i], &n);
+
+			sh_out(io, "%llo", strtoull(f[0], NULL, 8) / 4096);
+			for (int k = 1; k < n; k++)
+				sh_out(io, " %s", f[k]);
+			sh_out(io, "\n");
+			g_strfreev(f);
+		}
+		if (strchr(lines[i], '*'))
+			sh_out(io, "%s\n", lines[i]);
+	}
+	g_strfreev(lines);
+	g_string_free(t, TRUE);
+	return 0;
 }
 
 static int h_filter_dedupe_error(struct sh_state *st, int argc, char **argv, struct sh_io *io)
@@ -1626,6 +1692,10 @@ static const struct {
 	{ "_filter_xfs_io", h_filter_xfs_io },
 	{ "_filter_xfs_io_numbers", h_filter_xfs_io },
 	{ "_filter_dedupe_error", h_filter_dedupe_error },
+	{ "_filter_xfs_io_error", h_filter_xfs_io_error },
+	{ "_filter_xfs_io_offset", h_filter_xfs_io_offset },
+	{ "_filter_spaces", h_filter_spaces },
+	{ "_filter_od", h_filter_od },
 	{ "_check_dmesg", h_check_dmesg },
 	{ "_dmesg_since_test_start", h_dmesg },
 	{ "_check_dmesg_for", h_check_dmesg_for },
