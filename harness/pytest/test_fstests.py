@@ -550,6 +550,7 @@ sed -e 's/64: /: /' $TEST_DIR/s; sed 's/a/X/' $TEST_DIR/s; sed -e 's/a/X/g' -e '
 sed -e '/wrote/d' $TEST_DIR/s; sed -E 's/([0-9]+)\/([0-9]+)/\2-\1/' $TEST_DIR/s; sed -e 's,at offset,@,' $TEST_DIR/s
 sed -e 's/[[:space:]]\+/ /g' $TEST_DIR/s; sed -e 's/\(.*\)64\(: .*$\)/\1\2/' $TEST_DIR/s; echo xyz | sed 's/y*/-/g'
 echo "a.b.c" | sed -e 's/\./&&/g'; echo "TEST_DIR/x" | sed -e "s,TEST_DIR,T,"
+sed -i -e 's/aaa/AAA/' -e '/wrote/d' $TEST_DIR/s; cat $TEST_DIR/s
 """,
     "expansion": r"""x=hello; empty=
 echo "${x}" "${#x}" "${y:-dflt}" "${y-dash}" "${empty:-colon}" "${empty-nocolon}" "${x:+alt}" "${y:+alt}"

@@ -1498,18 +1498,48 @@ static void sed_subst(const struct sed_cmd *c, GString *line)
 	g_string_free(o, TRUE);
 }
 
+/* Run the commands over each line of @text, to @io's stdout. */
+static void sed_lines(GArray *cmds, struct sh_io *io, const char *text)
+{
+	GString *line = g_string_new(NULL);
+
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		bool del = false;
+
+		g_string_assign(line, "");
+		g_string_append_len(line, p, (gssize)n);
+		for (guint k = 0; k < cmds->len && !del; k++) {
+			struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
+
+			if (c->op == 'd')
+				del = !regexec(&c->re, line->str, 0, NULL, 0);
+			else
+				sed_subst(c, line);
+		}
+		if (!del)
+			sh_out(io, "%s%s", line->str, e ? "\n" : "");
+		p += n + (e ? 1 : 0);
+	}
+	g_string_free(line, TRUE);
+}
+
 static int b_sed(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	GPtrArray *scripts = g_ptr_array_new();
 	GArray *cmds = g_array_new(FALSE, TRUE, sizeof(struct sed_cmd));
 	int cflags = 0, i = 1, ret = 0;
 	GString *t = NULL;
+	bool in_place = false;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "-e") && i + 1 < argc)
 			g_ptr_array_add(scripts, argv[++i]);
 		else if (!strcmp(argv[i], "-E") || !strcmp(argv[i], "-r"))
 			cflags |= REG_EXTENDED;
+		else if (!strcmp(argv[i], "-i"))
+			in_place = true;
 		else {
 			ret = sh_unsupported(st, "sed option");
 			goto out;
@@ -1531,34 +1561,35 @@ static int b_sed(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		}
 		g_array_append_val(cmds, c);
 	}
+	if (in_place) {
+		/* -i FILE...: files the shell wrote, each rewritten */
+		for (int k = i; k < argc; k++) {
+			GString *g = g_tree_lookup(st->files, argv[k]);
+			struct sh_io fio = { NULL, io->fd2, NULL };
+			struct sh_input in;
+			GString *o;
+
+			if (!g) {
+				ret = sh_unsupported(st, "sed -i of a file the test did not write with the shell");
+				goto out;
+			}
+			o = g_string_new(NULL);
+			in = (struct sh_input){ g->str, g->len, 0 };
+			fio.fd1 = o;
+			fio.in = &in;
+			sed_lines(cmds, &fio, g->str);
+			g_string_assign(g, o->str);
+			g_string_free(o, TRUE);
+		}
+		if (i == argc)
+			ret = sh_unsupported(st, "sed -i without a file");
+		goto out;
+	}
 	t = g_string_new(NULL);
 	ret = input_text(st, argc - i, argv + i, io, "sed", t);
 	if (ret)
 		goto out;
-	{
-		GString *line = g_string_new(NULL);
-
-		for (const char *p = t->str; *p;) {
-			const char *e = strchr(p, '\n');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			bool del = false;
-
-			g_string_assign(line, "");
-			g_string_append_len(line, p, (gssize)n);
-			for (guint k = 0; k < cmds->len && !del; k++) {
-				struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
-
-				if (c->op == 'd')
-					del = !regexec(&c->re, line->str, 0, NULL, 0);
-				else
-					sed_subst(c, line);
-			}
-			if (!del)
-				sh_out(io, "%s%s", line->str, e ? "\n" : "");
-			p += n + (e ? 1 : 0);
-		}
-		g_string_free(line, TRUE);
-	}
+	sed_lines(cmds, io, t->str);
 out:
 	for (guint k = 0; k < cmds->len; k++) {
 		struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
