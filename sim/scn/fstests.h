@@ -12,8 +12,12 @@
  *   fstests_arith.c    $(( )) arithmetic
  *   fstests_builtins.c the shell utilities the tests call (echo, test, seq,
  *                      cmp, od, grep, cut, tee, mkdir, rm, ...)
+ *   fstests_text.c     the text utilities (grep, cut, head, tail, wc, sed, od)
+ *   fstests_sim.c      the bridge to the simulator: a scenario line, xfs_io
  *   fstests_helpers.c  the fstests common/ helpers, mapped to scenario lines
+ *   fstests_filters.c  fstests' output filters
  *   fstests_weave.c    common/reflink's weave helpers, as plans of those
+ *   fstests_programs.c fstests' src/ programs (and filefrag)
  *   fstests_diff.c     the unified diff of a mismatch
  */
 #ifndef DAXSIM_FSTESTS_H
@@ -208,6 +212,17 @@ int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf);
 int fst_sim(struct sh_state *st, struct sh_io *io, struct task_struct *task, int argc, char **argv);
 /* `xfs_io ARGS...` as the real one prints it (with the timing line). */
 int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io);
+/* `xfs_io [ARGS (split at blanks)] -f -c CMD FILE` */
+int fst_xfs_io_cmd(struct sh_state *st, struct sh_io *io, const char *args, const char *cmd,
+		   const char *file);
+/* Stdin or the named files' text (fstests_builtins.c): 0, 1 (reported) or -1. */
+int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
+		   const char *cmd, GString *text);
+/* The filters (fstests_filters.c), the text utilities (fstests_text.c). */
+sh_cmd_fn fst_filter_lookup(const char *name);
+sh_cmd_fn fst_text_lookup(const char *name);
+/* filefrag -v, from the simulator's fiemap (fstests_programs.c). */
+int fst_filefrag(struct sh_state *st, int argc, char **argv, struct sh_io *io);
 
 /* The unified diff of two texts (fstests_diff.c), "" when equal. */
 GString *fst_unified_diff(const char *a, const char *b, const char *aname, const char *bname);
