@@ -144,7 +144,7 @@ def test_notrun_reasons(tmp_path, line, reason):
 
 @pytest.mark.parametrize("text,why", [
     ("echo abc | awk '{ print $1 }'", None),
-    ("case $x in a) echo a;; esac", "case"),
+    ("case $x in a) echo a;;& esac", "case fall-through ;;&"),
     ("cat <<EOF\nhi\nEOF", "here documents and process substitution"),
     ("[[ -f $TEST_DIR/x ]] && echo yes", "[["),
     ("$XFS_IO_PROG -f -c 'bmap -v' $TEST_DIR/f", "daxsim: unknown command 'bmap'"),
@@ -552,6 +552,19 @@ sed -e 's/[[:space:]]\+/ /g' $TEST_DIR/s; sed -e 's/\(.*\)64\(: .*$\)/\1\2/' $TE
 echo "a.b.c" | sed -e 's/\./&&/g'; echo "TEST_DIR/x" | sed -e "s,TEST_DIR,T,"
 sed -i -e 's/aaa/AAA/' -e '/wrote/d' $TEST_DIR/s; cat $TEST_DIR/s
 """,
+    "case": r"""for fs in xfs ext4 btrfs "two words" ""; do
+	case "$fs" in
+	xfs|ext4)
+		echo "$fs: extents"
+		;;
+	b*) echo "$fs: b-tree";;
+	"two "*) echo "quoted prefix";;
+	*) echo "other [$fs]" ;;
+	esac
+done
+case q in a) echo a;; esac; echo "status=$?"
+case abc in (a?c) echo question;; esac
+""",
     "expansion": r"""x=hello; empty=
 echo "${x}" "${#x}" "${y:-dflt}" "${y-dash}" "${empty:-colon}" "${empty-nocolon}" "${x:+alt}" "${y:+alt}"
 echo "${z:=assigned}" "$z"
@@ -607,7 +620,8 @@ def test_same_as_bash(tmp_path, name):
     "if true; then echo; elif", "while true; do echo x", "echo >", "f() ", "echo x )",
     "for i in a b; echo $i; done", "until false; do", "echo ${x", "echo $((1 + 2)",
     "((1 + 2)", "for ((i = 0; i < 2)); do echo; done", "echo ;; echo", "&& echo",
-    "function 1x { echo; }",
+    "function 1x { echo; }", "case x", "case x in a) echo", "case x in a echo;; esac",
+    "case x in", "case in a) echo;; esac",
 ])
 def test_malformed_scripts_are_usage_errors(tmp_path, text):
     script = make_test(tmp_path, text + "\n", qa())

@@ -72,6 +72,8 @@ enum sh_kind {
 	SH_IF, SH_FOR, SH_WHILE, SH_UNTIL, SH_GROUP, SH_SUBSHELL, SH_FUNC,
 	SH_ARITH,	/* (( EXPR )): name is EXPR */
 	SH_CFOR,	/* for (( INIT; COND; STEP )): words are the three */
+	SH_CASE,	/* case WORD in ...: words[0] WORD, kids the items */
+	SH_CASE_ITEM,	/* PATTERN|...) LIST ;;: words the patterns, a the list */
 };
 
 struct sh_word {

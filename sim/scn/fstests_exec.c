@@ -10,6 +10,7 @@
  * a src/ program; anything else stops the test as unsupported.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -934,6 +935,34 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	}
 	case SH_GROUP:
 		sh_exec(st, n->a, &rio);
+		break;
+	case SH_CASE: {
+		char *subject;
+		bool matched = false;
+
+		st->cmd_line = n->line;
+		subject = expand_one(st, ((struct sh_word *)g_ptr_array_index(n->words, 0))->text);
+		if (!subject)
+			break;
+		st->status = 0;
+		for (guint i = 0; i < n->kids->len && !matched && !stopped(st); i++) {
+			struct sh_node *item = g_ptr_array_index(n->kids, i);
+
+			for (guint k = 0; k < item->words->len && !matched; k++) {
+				char *pat = expand_one(st, ((struct sh_word *)g_ptr_array_index(item->words, k))->text);
+
+				if (!pat)
+					break;
+				matched = !fnmatch(pat, subject, 0);
+				g_free(pat);
+			}
+			if (matched)
+				sh_exec(st, item->a, &rio);
+		}
+		g_free(subject);
+		break;
+	}
+	case SH_CASE_ITEM:
 		break;
 	case SH_ARITH: {
 		long long v = 0;

@@ -24,6 +24,7 @@ struct parser {
 	struct sh_error	*err;
 	bool		failed;
 	int		depth;		/* nesting of lists: bounded, not the C stack */
+	int		in_case;	/* inside case ... esac: ";;" ends a list */
 };
 
 #define MAX_NESTING	200
@@ -607,12 +608,106 @@ bad:
 
 static struct sh_node *parse_command(struct parser *p);
 
+/* case WORD in [(]PAT[|PAT]...) LIST ;; ... esac */
+static struct sh_node *parse_case(struct parser *p, int line, int col)
+{
+	struct sh_node *n = node_new(SH_CASE, line, col);
+	struct sh_word *w = g_new0(struct sh_word, 1);
+
+	n->words = g_ptr_array_new_with_free_func(word_free);
+	n->kids = g_ptr_array_new();
+	skip_blank(p);
+	w->line = p->line;
+	w->col = p->col;
+	w->text = read_word(p);
+	if (!w->text) {
+		g_free(w);
+		fail(p, false, line, col, "case: a word is needed");
+		goto bad;
+	}
+	g_ptr_array_add(n->words, w);
+	skip_newlines(p);
+	if (!peek_is(p, "in")) {
+		fail(p, false, p->line, p->col, "expected 'in' for the case at line %d:%d", line, col);
+		goto bad;
+	}
+	eat_word(p);
+	for (;;) {
+		struct sh_node *item;
+
+		skip_newlines(p);
+		if (p->failed)
+			goto bad;
+		if (peek_is(p, "esac")) {
+			eat_word(p);
+			return n;
+		}
+		if (!cur(p)) {
+			fail(p, false, line, col, "expected 'esac' for the case at line %d:%d", line, col);
+			goto bad;
+		}
+		item = node_new(SH_CASE_ITEM, p->line, p->col);
+		item->words = g_ptr_array_new_with_free_func(word_free);
+		g_ptr_array_add(n->kids, item);
+		if (cur(p) == '(')
+			adv(p);
+		for (;;) {
+			struct sh_word *pw = g_new0(struct sh_word, 1);
+
+			skip_blank(p);
+			pw->line = p->line;
+			pw->col = p->col;
+			pw->text = read_word(p);
+			if (!pw->text) {
+				g_free(pw);
+				fail(p, false, p->line, p->col, "case: a pattern is needed");
+				goto bad;
+			}
+			g_ptr_array_add(item->words, pw);
+			skip_blank(p);
+			if (cur(p) == '|') {
+				adv(p);
+				continue;
+			}
+			if (cur(p) != ')') {
+				fail(p, false, p->line, p->col, "case: expected ')' after the pattern");
+				goto bad;
+			}
+			adv(p);
+			break;
+		}
+		p->in_case++;
+		item->a = parse_list(p);
+		p->in_case--;
+		if (p->failed)
+			goto bad;
+		skip_newlines(p);
+		if (cur(p) == ';' && at(p, 1) == ';') {
+			adv(p);
+			adv(p);
+			if (cur(p) == '&') {
+				fail(p, true, p->line, p->col, "case fall-through ;;&");
+				goto bad;
+			}
+		} else if (cur(p) == ';' && at(p, 1) == '&') {
+			fail(p, true, p->line, p->col, "case fall-through ;&");
+			goto bad;
+		} else if (!peek_is(p, "esac")) {
+			fail(p, false, p->line, p->col, "case: expected ';;' or 'esac'");
+			goto bad;
+		}
+	}
+bad:
+	sh_node_free(n);
+	return NULL;
+}
+
 /* What bash takes as a function body. */
 static bool compound(const struct sh_node *n)
 {
 	return n->kind == SH_GROUP || n->kind == SH_SUBSHELL || n->kind == SH_IF ||
 	       n->kind == SH_FOR || n->kind == SH_CFOR || n->kind == SH_WHILE ||
-	       n->kind == SH_UNTIL || n->kind == SH_ARITH;
+	       n->kind == SH_UNTIL || n->kind == SH_ARITH || n->kind == SH_CASE;
 }
 
 /* At "((": the text up to the matching "))", consumed; NULL on failure. */
@@ -773,7 +868,10 @@ static struct sh_node *parse_command(struct parser *p)
 			sh_node_free(n);
 			n = NULL;
 		}
-	} else if (!strcmp(w, "case") || !strcmp(w, "select") || !strcmp(w, "[[") ||
+	} else if (!strcmp(w, "case")) {
+		eat_word(p);
+		n = parse_case(p, line, col);
+	} else if (!strcmp(w, "select") || !strcmp(w, "[[") ||
 		   !strcmp(w, "coproc")) {
 		fail(p, true, line, col, "%s", w);
 	} else if (!strcmp(w, "function")) {
@@ -926,6 +1024,8 @@ static struct sh_node *parse_list(struct parser *p)
 		skip_newlines(p);
 		if (p->failed || at_terminator(p))
 			break;
+		if (p->in_case && cur(p) == ';' && at(p, 1) == ';')
+			break;
 		if (cur(p) == ';' || cur(p) == '&' || cur(p) == '|') {
 			fail(p, false, p->line, p->col, "syntax error near '%c'", cur(p));
 			break;
@@ -942,8 +1042,12 @@ static struct sh_node *parse_list(struct parser *p)
 			n = bg;
 		} else if (cur(p) == ';') {
 			if (at(p, 1) == ';') {
+				if (p->in_case) {
+					g_ptr_array_add(list->kids, n);
+					break;
+				}
 				sh_node_free(n);
-				fail(p, true, p->line, p->col, "case");
+				fail(p, false, p->line, p->col, "syntax error near ';;'");
 				break;
 			}
 			adv(p);
