@@ -41,7 +41,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 PYTEST    := /usr/bin/python3 -m pytest
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo check unit pytest asan clean bench lockcheck lockcheck-update lockgraph \
+.PHONY: all deps demo check unit pytest fstests asan clean bench lockcheck lockcheck-update lockgraph \
 	layercheck layercheck-update doccheck
 all: daxsim
 
@@ -89,6 +89,12 @@ pytest: daxsim $(O)/fuzz/replay_fuzz_scenario $(O)/fuzz/replay_fuzz_lex
 	DAXSIM=$(CURDIR)/$(O)/daxsim $(PYTEST) -q harness/pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
+# Our fstests-shaped tests (scenarios/fstests/) through `daxsim fstests`;
+# the last line is the pass/fail/notrun figure.
+fstests: daxsim
+	@out=$$($(O)/daxsim fstests --results $(O)/fstests-results scenarios/fstests/daxsim); rc=$$?; \
+	  if [ $$rc -ne 0 ]; then echo "$$out"; fi; echo "fstests: $$(echo "$$out" | tail -n 1)"; exit $$rc
+
 # The sanitizer build: same sources, ASan+UBSan, its own output tree.
 asan:
 	$(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" $(if $(findstring clang,$(CC)),,) build/asan/daxsim build/asan/unit_tests
@@ -128,7 +134,7 @@ lockgraph: deps
 	@echo "build/lockgraph.svg"
 
 check: deps
-	$(MAKE) daxsim unit pytest lockcheck layercheck doccheck
+	$(MAKE) daxsim unit pytest fstests lockcheck layercheck doccheck
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) BUILD=asan CFLAGS="$(SAN_FLAGS)" pytest

@@ -12,6 +12,7 @@
 #include "inject.h"
 #include "share_registry.h"
 #include "compare.h"
+#include "fstests.h"
 #include "lockdep.h"
 #include "fuzz/fuzz_cli.h"
 #include "memmap.h"
@@ -28,6 +29,7 @@ static void print_usage(FILE *to)
 		"       daxsim explore [--strategy=dfs|pct|random] [--preempt=N] [--depth=D] [--runs=N]\n"
 		"                      [--seed=N] [--model M] [--keep-going] FILE   (many schedules)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
+		"       daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST...   (fstests scripts vs TEST.out)\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
@@ -425,6 +427,7 @@ static const struct {
 	{ "compare",		daxsim_compare },
 	{ "explore",		daxsim_explore },
 	{ "expand",		cmd_expand },
+	{ "fstests",		daxsim_fstests },
 	{ "fuzz-decode",	daxsim_fuzz_decode },
 	{ "fuzz-encode",	daxsim_fuzz_encode },
 	{ "fuzz-dict",		daxsim_fuzz_dict },

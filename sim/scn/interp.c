@@ -122,7 +122,7 @@ static void touch_ino(uint64_t ino)
 	g_tree_insert(I->touched, k, k);
 }
 
-static void touch_vfs_inode(struct inode *inode)
+void interp_fault_hook(struct inode *inode)
 {
 	/* the device's inode is no XFS inode: the checker knows its number */
 	if (inode_is_dev_dax(inode))
@@ -652,7 +652,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 	inject_active = opts->inject ? (enum inject_tag)opts->inject : inject_from_env();
 	lockdep_where(s->file, NULL, share_ops->name);
 	in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
-	mm_fault_hook = touch_vfs_inode;
+	mm_fault_hook = interp_fault_hook;
 	if (in.conc)
 		ret = scn_run_concurrent(s, &err);
 	for (guint i = 0; !in.conc && i < s->lines->len && ret >= 0; i++) {

@@ -1,0 +1,691 @@
+"""daxsim fstests: fstests scripts against their golden output (docs/fstests.md)."""
+import hashlib
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+from conftest import DAXSIM, ROOT
+
+PREAMBLE = """#! /bin/bash
+. ./common/preamble
+_begin_fstest auto quick clone
+
+_cleanup()
+{
+	cd /
+	rm -rf $tmp.* $testdir
+}
+
+. ./common/filter
+. ./common/reflink
+
+"""
+
+TRAILER = """
+# success, all done
+status=0
+exit
+"""
+
+
+def make_test(tmp_path, body, golden, name="generic/001", preamble=True):
+    """Write tests/NAME and tests/NAME.out under tmp_path; return the script path."""
+    script = tmp_path / "tests" / name
+    script.parent.mkdir(parents=True, exist_ok=True)
+    text = (PREAMBLE + body + TRAILER) if preamble else body
+    script.write_text(text)
+    pathlib.Path(str(script) + ".out").write_text(golden)
+    return script
+
+
+def fstests(args, cwd):
+    return subprocess.run([DAXSIM, "fstests"] + [str(a) for a in args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def qa(seq="001"):
+    return "QA output created by %s\n" % seq
+
+
+def test_pass_and_summary(tmp_path):
+    body = """testdir=$TEST_DIR/test-$seq
+mkdir $testdir
+blksz=65536
+echo "Create"
+_pwrite_byte 0x61 0 $((blksz * 2 - 3)) $testdir/a >> $seqres.full
+_cp_reflink $testdir/a $testdir/b
+_test_cycle_mount
+md5sum $testdir/a $testdir/b | _filter_test_dir
+cmp -s $testdir/a $testdir/b || echo "a and b differ"
+"""
+    # the md5 is computed here, independently of the simulator
+    md5 = hashlib.md5(b"a" * (65536 * 2 - 3)).hexdigest()
+    want = qa() + "Create\n%s  TEST_DIR/test-001/a\n%s  TEST_DIR/test-001/b\n" % (md5, md5)
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert re.fullmatch(r"generic/001 \d+s", lines[0])
+    assert lines[1:] == ["Ran: generic/001", "Passed all 1 tests", "1 passed, 0 failed, 0 notrun"]
+    # the redirected report went to RESULTS/generic/001.full
+    full = (tmp_path / "res" / "generic" / "001.full").read_text()
+    assert "wrote 131069/131069 bytes at offset 0" in full
+    assert not (tmp_path / "res" / "generic" / "001.out.bad").exists()
+
+
+def test_default_results_dir_not_beside_the_test(tmp_path):
+    script = make_test(tmp_path, 'echo hello\n', qa() + "hello\n")
+    r = fstests(["tests/generic/001"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert sorted(p.name for p in script.parent.iterdir()) == ["001", "001.out"]
+    assert (tmp_path / "results" / "generic").is_dir()
+
+
+def test_mismatch_writes_out_bad_and_diff(tmp_path):
+    script = make_test(tmp_path, 'echo one\necho two\n', qa() + "one\nthree\n")
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1
+    bad = res / "generic" / "001.out.bad"
+    assert bad.read_text() == qa() + "one\ntwo\n"
+    diff = (res / "generic" / "001.out.diff").read_text()
+    assert "-three\n+two\n" in diff
+    assert diff.startswith("--- %s.out\n+++ %s\n" % (script, bad))
+    assert "generic/001 - output mismatch (see %s)" % bad in r.stdout
+    assert "    -three\n    +two\n" in r.stdout
+    assert r.stdout.endswith("Failures: generic/001\nFailed 1 of 1 tests\n0 passed, 1 failed, 0 notrun\n")
+
+
+def test_diff_matches_diff_u(tmp_path):
+    golden = qa() + "".join("line %d\n" % i for i in range(40))
+    body = "".join('echo "line %d"\n' % i for i in range(40) if i not in (5, 30)) + 'echo "new"\n'
+    script = make_test(tmp_path, body, golden)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1
+    bad = res / "generic" / "001.out.bad"
+    mine = (res / "generic" / "001.out.diff").read_text().splitlines()[2:]
+    ref = subprocess.run(["diff", "-u", str(script) + ".out", str(bad)], capture_output=True,
+                         text=True).stdout.splitlines()[2:]
+    assert mine == ref
+
+
+def test_exit_status_fails(tmp_path):
+    script = make_test(tmp_path, ". ./common/preamble\n_begin_fstest auto\necho hi\nexit\n",
+                       qa() + "hi\n", preamble=False)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 1
+    assert "generic/001 [failed, exit status 1]\n" in r.stdout
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('_notrun "this needs a real disk"', "this needs a real disk"),
+    ("_require_odirect", "O_DIRECT is not modelled by daxsim"),
+    ('_require_xfs_io_command "bmap"', "xfs_io bmap support is missing"),
+    ('_require_xfs_io_command "falloc" "-c"', "xfs_io falloc -c support is missing"),
+    ('_require_test_program "fiemap-fault"', "/var/lib/xfstests/src/fiemap-fault not built"),
+    ('_require_command "$KILLALL_PROG" killall', "killall utility required, skipped this test"),
+    ("_require_congruent_file_oplen $TEST_DIR 1000",
+     "/mnt/test: file alloc unit 4096 larger than op length 1000"),
+    ("_pwrite_byte 0x61 0 4096 $TEST_DIR/f &\nwait", "background jobs"),
+    ("wait", "background jobs"),
+])
+def test_notrun_reasons(tmp_path, line, reason):
+    script = make_test(tmp_path, line + "\necho should-not-matter\n", qa())
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "generic/001 [not run] %s\n" % reason in r.stdout
+    assert (res / "generic" / "001.notrun").read_text() == reason + "\n"
+    assert r.stdout.endswith("Not run: generic/001\nPassed all 1 tests\n0 passed, 0 failed, 1 notrun\n")
+
+
+@pytest.mark.parametrize("text,why", [
+    ("echo abc | awk '{ print $1 }'", None),
+    ("case $x in a) echo a;;& esac", "case fall-through ;;&"),
+    ("cat <<EOF\nhi\nEOF", "here documents and process substitution"),
+    ("[[ -f $TEST_DIR/x ]] && echo yes", "[["),
+    ("$XFS_IO_PROG -f -c 'bmap -v' $TEST_DIR/f", "daxsim: unknown command 'bmap'"),
+    ("$XFS_IO_PROG -f -d -c 'pwrite 0 4k' $TEST_DIR/f", "xfs_io -d is not modelled"),
+    ("_require_nonexistent_thing", "a _require_ check daxsim does not know"),
+    ("echo ${x/a/b}", "this ${...} form"),
+])
+def test_unsupported_construct(tmp_path, text, why):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lineno = PREAMBLE.count("\n") + 1
+    first = text.splitlines()[0]
+    want = "generic/001 [not run] unsupported: %s:%d: %s" % (script, lineno, first)
+    if why:
+        want += " (%s)" % why
+    assert want + "\n" in r.stdout, r.stdout
+
+
+def test_unsupported_never_passes(tmp_path):
+    """Output that would match still is not a pass when a construct is unknown."""
+    script = make_test(tmp_path, "echo hi\nawk '{print}' /dev/null\n", qa() + "hi\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "0 passed, 0 failed, 1 notrun" in r.stdout
+
+
+@pytest.mark.parametrize("body,where,msg", [
+    ('echo "unterminated\n', "%d:6", "unterminated double quote"),
+    ("fi\n", "%d:1", "unexpected 'fi'"),
+    ("if true; then\necho x\n", None, "expected 'fi' for the if"),
+    ("for i in 1 2; do echo $i\n", None, "expected 'done'"),
+])
+def test_syntax_errors_are_usage_errors(tmp_path, body, where, msg):
+    script = make_test(tmp_path, body, qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2
+    line = PREAMBLE.count("\n") + 1
+    assert re.match(r"%s:\d+:\d+: " % re.escape(str(script)), r.stderr), r.stderr
+    if where:
+        assert r.stderr.startswith("%s:%s: " % (script, where % line)), r.stderr
+    assert msg in r.stderr
+
+
+@pytest.mark.parametrize("args,msg", [
+    ([], "usage: daxsim fstests"),
+    (["--bogus", "x"], "Unknown option --bogus"),
+    (["--model", "nope", "x"], "unknown model 'nope'"),
+    (["tests/generic/404"], "tests/generic/404: cannot read the test script"),
+    (["tests/generic/002"], "tests/generic/002.out: cannot read the golden output"),
+])
+def test_cli_usage_errors(tmp_path, args, msg):
+    (tmp_path / "tests" / "generic").mkdir(parents=True)
+    (tmp_path / "tests" / "generic" / "002").write_text("echo no golden\n")
+    r = fstests(args, tmp_path)
+    assert r.returncode == 2
+    assert msg in r.stderr
+
+
+def test_arithmetic_loops_functions(tmp_path):
+    body = r"""blksz=65536
+off=$(( (blksz * 3) / 2 - 168 ))
+echo "off=$off hex=$((0x10 + 010)) neg=$((-7 / 2)) mod=$((-7 % 3)) cmp=$((3 > 2 && 1 < 0))"
+show() {
+	local n=$1
+	echo "show $n ${2:-none} $#"
+}
+for i in $(seq 1 3); do
+	show $i
+done
+i=0
+while [ $i -lt 3 ]; do
+	i=$((i + 1))
+	[ $i -eq 2 ] && continue
+	show $i x
+done
+if [ -d $TEST_DIR ] && ! [ -e $TEST_DIR/nothing ]; then echo dirs ok; fi
+x="a  b"
+set_words() { echo "$#"; }
+set_words $x "$x"
+echo "$(echo nested $(echo deep))" `echo back`
+echo $((1 / 0))
+echo after
+"""
+    want = qa() + "off=98136 hex=24 neg=-3 mod=-1 cmp=0\n" + \
+        "show 1 none 1\nshow 2 none 1\nshow 3 none 1\nshow 1 x 2\nshow 3 x 2\n" + \
+        "dirs ok\n3\nnested deep back\n"
+    lines = PREAMBLE.count("\n") + body.count("\n") - 1
+    script = make_test(tmp_path, body, want)
+    # bash: the message, the command is skipped, the script goes on
+    want += "%s: line %d: 1 / 0: division by 0 (error token is \"0\")\nafter\n" % (script, lines)
+    pathlib.Path(str(script) + ".out").write_text(want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    bad = (res / "generic" / "001.out.bad").read_text() if r.returncode else ""
+    assert r.returncode == 0, bad
+
+
+def test_stderr_survives_stdout_redirect(tmp_path):
+    body = """$XFS_IO_PROG -c "pwrite 0 4k" $TEST_DIR/missing > /dev/null
+$XFS_IO_PROG -f -c "pwrite 0 4k" $TEST_DIR/nodir/f >> $seqres.full
+$XFS_IO_PROG -f -c "pwrite 0 4k" -c "pread 0 4k" $TEST_DIR/f 2>&1 | _filter_xfs_io_numbers
+"""
+    want = qa() + "/mnt/test/missing: No such file or directory\n" + \
+        "/mnt/test/nodir/f: No such file or directory\n" + \
+        "wrote XXXX/XXXX bytes at offset XXXX\n" + \
+        "XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n" + \
+        "read XXXX/XXXX bytes at offset XXXX\n" + \
+        "XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n"
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()
+
+
+def test_invariant_violation_fails_even_when_hidden(tmp_path):
+    """The rfc design breaks under concurrent mmap writers of one extent:
+    the report reaches the output whatever the test redirects."""
+    src = ROOT / "scenarios" / "fstests" / "daxsim" / "004"
+    text = src.read_text().replace("$here/src/mmap-write-concurrent 200",
+                                   "$here/src/mmap-write-concurrent 200 > /dev/null 2>&1")
+    script = tmp_path / "tests" / "daxsim" / "004"
+    script.parent.mkdir(parents=True)
+    script.write_text(text)
+    pathlib.Path(str(script) + ".out").write_text((ROOT / "scenarios/fstests/daxsim/004.out").read_text())
+    res = tmp_path / "res"
+    r = fstests(["--model", "rfc", "--results", res, script], tmp_path)
+    assert r.returncode == 1
+    assert "[failed, simulator invariant violated]" in r.stdout
+    assert "INVARIANT" in (res / "daxsim" / "004.out.bad").read_text()
+    r = fstests(["--model", "mainline", "--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout
+
+
+def test_own_suite_passes_and_is_reproducible(tmp_path):
+    suite = ROOT / "scenarios" / "fstests" / "daxsim"
+    outs = []
+    for _ in range(2):
+        r = fstests(["--results", tmp_path / "res", suite], tmp_path)
+        assert r.returncode == 0, r.stdout
+        outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
+    assert outs[0] == outs[1]
+    assert outs[0].endswith("5 passed, 0 failed, 1 notrun\n")
+
+
+def test_check_dmesg_and_helpers(tmp_path):
+    body = """testdir=$TEST_DIR/t
+mkdir -p $testdir/sub
+touch $testdir/sub/empty
+test -f $testdir/sub/empty && echo touched
+bs=$(_get_file_block_size $TEST_DIR)
+echo "bs=$bs page=$(_get_page_size)"
+_pwrite_byte 0x41 0 20 $testdir/f > /dev/null
+_hexdump $testdir/f
+od -Ad -tx1 -c $testdir/f
+_read_range $testdir/f 0 20
+echo "size $(_get_filesize $testdir/f)"
+_check_dmesg && echo "dmesg clean"
+rm $testdir/f
+ls_missing=$(md5sum $testdir/f 2>&1)
+echo "$ls_missing"
+"""
+    # GNU od's layouts; _read_range is `cut -d' ' -f3-18` of pread -v, so a
+    # short last line keeps its text column
+    want = qa() + "touched\nbs=4096 page=4096\n" + \
+        "000000 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  >AAAAAAAAAAAAAAAA<\n" + \
+        "000010 41 41 41 41                                      >AAAA<\n000014\n" + \
+        "0000000  41  41  41  41  41  41  41  41  41  41  41  41  41  41  41  41\n" + \
+        "          A   A   A   A   A   A   A   A   A   A   A   A   A   A   A   A\n" + \
+        "0000016  41  41  41  41\n          A   A   A   A\n0000020\n" + \
+        "41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41\n41 41 41 41  AAAA\n" + \
+        "size 20\ndmesg clean\nmd5sum: /mnt/test/t/f: No such file or directory\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("{ " * 5000 + "echo x" + "; }" * 5000, "nested more than 200 deep"),
+], ids=["braces"])
+def test_nesting_is_bounded_usage_error(tmp_path, text, msg):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2
+    assert msg in r.stderr
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("echo $((" + "(" * 10000 + "1" + ")" * 10000 + "))", "expression nested too deep"),
+    ("echo $((" + "- " * 10000 + "1))", "expression nested too deep"),
+    ("f() { echo $(f); }\nf", "command substitutions nested too deep"),
+    ("g() { g; }\ng\nexit 1", "maximum function nesting level exceeded"),
+], ids=["parens", "signs", "subst", "function"])
+def test_runaway_recursion_fails_the_test(tmp_path, text, msg):
+    script = make_test(tmp_path, text + "\n", qa())
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert msg in (res / "generic" / "001.out.bad").read_text()
+
+
+def test_rfc_dmesg_warning_fails(tmp_path):
+    suite = ROOT / "scenarios" / "fstests" / "daxsim"
+    res = tmp_path / "res"
+    r = fstests(["--model", "rfc", "--results", res, suite / "004"], tmp_path)
+    assert r.returncode == 1
+    assert "_check_dmesg: something found (see %s)" % (res / "daxsim" / "004.dmesg") in r.stdout
+    assert "WARNING:" in (res / "daxsim" / "004.dmesg").read_text()
+
+
+def test_memory_failure_program_usage(tmp_path):
+    body = "$here/src/t_mmap_cow_memory_failure -s1\n"
+    want = qa() + "Usage: \n  t_mmap_cow_memory_failure [-o mmapOffset] [-s mmapSize] " + \
+        "[-O mmapOffset] [-S mmapSize] -R readFile -P poisonFile\n" + \
+        "  (offset and size are both in unit of System Page Size: 4096)\n"
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+
+
+def test_free_space_and_tolerance(tmp_path):
+    body = """f0=$(stat -f $TEST_DIR -c '%f')
+_pwrite_byte 0x61 0 $((4096 * 100)) $TEST_DIR/a > /dev/null
+_cp_reflink $TEST_DIR/a $TEST_DIR/b
+_test_cycle_mount
+f1=$(stat -f -c '%f' $TEST_DIR)
+echo "used $((f0 - f1)) bs $(stat -f -c %S $TEST_DIR) avail $(( $(_get_available_space $TEST_DIR) / 4096 - f1 ))"
+_within_tolerance "free after" $f1 $((f0 - 100)) 5% -v
+_within_tolerance "exact" 50 52 1 -v || echo "out of range"
+_within_tolerance "fraction" 5 10 15% 25% -v
+"""
+    want = qa() + "used 100 bs 4096 avail 0\nfree after is in range\n" + \
+        "exact has value of 50\nexact is NOT in range 51 .. 53\nout of range\n" + \
+        "fraction has value of 5\nfraction is NOT in range 8.5 .. 12.5\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_weave_helper(tmp_path):
+    body = """_weave_reflink_regular 4096 6 $TEST_DIR/s $TEST_DIR/d >> $seqres.full
+echo "$blksz $nr"
+_test_cycle_mount
+cmp -s $TEST_DIR/d $TEST_DIR/d.chk && echo "d matches its check file"
+_compare_range $TEST_DIR/s 0 $TEST_DIR/d 0 4096 && echo "block 0 is the source's"
+_compare_range $TEST_DIR/s 4096 $TEST_DIR/d 4096 4096 || echo "block 1 is not"
+"""
+    want = qa() + "4096 6\nd matches its check file\nblock 0 is the source's\nblock 1 is not\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+    full = (res / "generic" / "001.full").read_text()
+    # the shell helper's order: the whole files, then block 0: reflink, .chk write
+    assert full.index("linked 4096/4096 bytes at offset 0") < full.index("wrote 4096/4096 bytes at offset 0")
+
+
+def test_arith_commands_and_c_for(tmp_path):
+    body = """for ((i = 1; i <= 3; i++)); do echo "i=$i"; done
+n=5
+(( n > 3 )) && echo big
+(( n < 3 )) || echo notsmall
+x=$(( a = 4, b += 2, a * b ))
+echo "$x $a $b"
+echo $(( 0 && (c = 9) )) c=${c:-unset}
+echo $(( 1 ? 2 : (d = 7) )) d=${d:-unset}
+j=0; while (( j++ < 2 )); do echo j=$j; done
+((k = 3 ** 2)); echo k=$k
+"""
+    # what bash prints for the same lines
+    want = qa() + "i=1\ni=2\ni=3\nbig\nnotsmall\n8 4 2\n0 c=unset\n2 d=unset\nj=1\nj=2\nk=9\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_more_helpers(tmp_path):
+    body = """d=$TEST_DIR/t
+mkdir $d
+_pwrite_byte 0x61 0 16k $d/a > /dev/null
+cp --reflink=always $d/a $d/b
+$XFS_IO_PROG -c "fpunch 4k 4k" $d/b
+truncate -s 20k $d/b
+stat -c %s $d/b
+[ "$(stat -c %i $d/a)" != "$(stat -c %i $d/b)" ] && echo "two inodes"
+_count_extents $d/b
+$XFS_IO_PROG -c "fiemap -v" $d/b | _filter_fiemap_flags
+echo "$(_md5_range_checksum $d/a 0 4k)" | wc -c
+_check_s_dax $d/a 1 && echo "S_DAX set"
+_check_s_dax $d/a 0
+echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
+"""
+    want = qa() + "20480\ntwo inodes\n2\n" + \
+        "0: [0..7]: shared\n1: [8..15]: hole\n2: [16..31]: shared|last\n3: [32..39]: hole\n" + \
+        "33\nS_DAX set\n/mnt/test/t/a has unexpected S_DAX flag\nrmapbt=1\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('_scratch_mount "-o dax=never"',
+     "mount options other than dax=always are not modelled by daxsim (-o dax=never)"),
+    ('_scratch_mkfs_blocksized 1024', "block size 1024 is not modelled by daxsim (4096 only)"),
+    ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
+    ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
+])
+def test_more_notrun_reasons(tmp_path, line, reason):
+    script = make_test(tmp_path, line + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "generic/001 [not run] %s\n" % reason in r.stdout, r.stdout
+
+
+def test_xfs_io_on_a_directory_is_unsupported(tmp_path):
+    script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +x" $TEST_DIR/d\n', qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "(xfs_io on a directory)" in r.stdout
+
+
+def test_nul_bytes_are_compared(tmp_path):
+    body = "_pwrite_byte 0x00 0 4 $TEST_DIR/z > /dev/null\ncat $TEST_DIR/z\n"
+    script = make_test(tmp_path, body, qa())
+    golden = pathlib.Path(str(script) + ".out")
+    golden.write_bytes(qa().encode() + b"\0\0\0\0")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    golden.write_bytes(qa().encode() + b"\0\0\0\0X")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 1, r.stdout
+
+
+def test_punch_alternating(tmp_path):
+    body = """_pwrite_byte 0x61 0 32k $TEST_DIR/f > /dev/null
+$here/src/punch-alternating $TEST_DIR/f
+_count_holes $TEST_DIR/f
+$here/src/punch-alternating -i 2 -s 2 $TEST_DIR/f
+"""
+    want = qa() + "4\nInterval must be > size\n" + \
+        "Usage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\n" + \
+        "Punches every other block in the file by default,\n" + \
+        "or 'size' blocks every 'interval' blocks starting at\n" + \
+        "'offset'.  Units are in fstatfs blocks.\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+# The same lines under bash and coreutils and under daxsim fstests: the
+# utilities and shell forms have to print the same bytes.
+BASH_SNIPPETS = {
+    "echo-printf": r"""echo -n "no newline"; echo
+echo -e "a\tb"
+echo -ne "x\n"
+printf "%s-%d-%x-%o-%5s|%-4d|\n" word 42 255 8 ab 7
+printf "%s\n" one two three
+printf "100%%\n"
+""",
+    "test-ops": r"""for v in 1 5 10; do
+	[ $v -eq 5 ] && echo "$v eq"
+	[ $v -ne 5 ] && echo "$v ne"
+	[ $v -lt 5 ] && echo "$v lt"
+	[ $v -le 5 ] && echo "$v le"
+	[ $v -gt 5 ] && echo "$v gt"
+	[ $v -ge 5 ] && echo "$v ge"
+done
+[ -z "" ] && echo z; [ -n "x" ] && echo n; [ "a" = "a" ] && echo eq; [ "a" != "b" ] && echo ne
+[ ! -z "x" ] && echo notz; [ x ] && echo one; [ ] || echo empty
+[ 1 -eq 1 -a 2 -eq 2 ] && echo and; [ 1 -eq 2 -o 2 -eq 2 ] && echo or
+test ! 1 -eq 2 && echo not
+[ -d $TEST_DIR ] && echo dir; [ -f $TEST_DIR/none ] || echo nofile; [ -e $TEST_DIR/none ] || echo noent
+echo hello > $TEST_DIR/f; [ -s $TEST_DIR/f ] && echo nonempty; [ -f $TEST_DIR/f ] && echo file
+""",
+    "text-tools": r"""seq 1 12 > $TEST_DIR/nums
+seq 3 > $TEST_DIR/three
+seq 10 -3 1 >> $TEST_DIR/three
+cat $TEST_DIR/three
+head -n 3 $TEST_DIR/nums; tail -n 2 $TEST_DIR/nums; head -2 $TEST_DIR/nums; tail -n2 $TEST_DIR/nums
+head $TEST_DIR/nums | wc -l; wc -l $TEST_DIR/nums | _filter_test_dir; wc -c < $TEST_DIR/nums
+grep 1 $TEST_DIR/nums; grep -c 1 $TEST_DIR/nums; grep -v 1 $TEST_DIR/nums | head -n 3
+grep -E '^(2|3)$' $TEST_DIR/nums; grep -x 1 $TEST_DIR/nums; grep -e 12 $TEST_DIR/nums
+grep -q 99 $TEST_DIR/nums || echo "no 99"; grep -F 1 $TEST_DIR/nums | wc -l
+echo "a:b:c:d" | cut -d: -f2; echo "a:b:c:d" | cut -d : -f 1,3; echo "a:b:c:d" | cut -d: -f3-
+echo "a:b:c:d" | cut -d: -f-2; echo "abcdef" | cut -c2-4; echo "nodelim" | cut -d: -f2
+echo "x y" | tee -a $TEST_DIR/t > /dev/null; echo "z" | tee -a $TEST_DIR/t; cat $TEST_DIR/t
+basename /a/b/c.txt; dirname /a/b/c.txt
+seq 2 | while read n; do echo "got $n"; done
+printf "one two three\nfour five\n" | while read a b; do echo "[$a] [$b]"; done
+read -r first < $TEST_DIR/nums; echo "first=$first"
+""",
+    "od-cmp-md5": r"""printf 'abc\n\001\377xyz' > $TEST_DIR/b
+od -c $TEST_DIR/b; od -tx1 $TEST_DIR/b; od -Ad -tx1z $TEST_DIR/b; od -An -tu1 $TEST_DIR/b
+od -Ao -to1 $TEST_DIR/b; od -Ax -td1 -c $TEST_DIR/b; od -v -Ax -tx1 $TEST_DIR/b
+printf 'abc' > $TEST_DIR/c1; printf 'abd' > $TEST_DIR/c2; printf 'ab' > $TEST_DIR/c3
+cmp $TEST_DIR/c1 $TEST_DIR/c2 | _filter_test_dir; cmp -s $TEST_DIR/c1 $TEST_DIR/c1 && echo same
+cmp -s $TEST_DIR/c1 $TEST_DIR/c2 || echo "differ $?"
+md5sum $TEST_DIR/c1 | _filter_test_dir; echo abc | md5sum
+""",
+    "sed": r"""printf 'pwrite64: Input/output error\nwrote 4096/4096 bytes at offset 8192\naaa bbb  ccc\n' > $TEST_DIR/s
+sed -e 's/64: /: /' $TEST_DIR/s; sed 's/a/X/' $TEST_DIR/s; sed -e 's/a/X/g' -e 's/b\+/B/' $TEST_DIR/s
+sed -e '/wrote/d' $TEST_DIR/s; sed -E 's/([0-9]+)\/([0-9]+)/\2-\1/' $TEST_DIR/s; sed -e 's,at offset,@,' $TEST_DIR/s
+sed -e 's/[[:space:]]\+/ /g' $TEST_DIR/s; sed -e 's/\(.*\)64\(: .*$\)/\1\2/' $TEST_DIR/s; echo xyz | sed 's/y*/-/g'
+echo "a.b.c" | sed -e 's/\./&&/g'; echo "TEST_DIR/x" | sed -e "s,TEST_DIR,T,"
+sed -i -e 's/aaa/AAA/' -e '/wrote/d' $TEST_DIR/s; cat $TEST_DIR/s
+""",
+    "case": r"""for fs in xfs ext4 btrfs "two words" ""; do
+	case "$fs" in
+	xfs|ext4)
+		echo "$fs: extents"
+		;;
+	b*) echo "$fs: b-tree";;
+	"two "*) echo "quoted prefix";;
+	*) echo "other [$fs]" ;;
+	esac
+done
+case q in a) echo a;; esac; echo "status=$?"
+case abc in (a?c) echo question;; esac
+""",
+    "expansion": r"""x=hello; empty=
+echo "${x}" "${#x}" "${y:-dflt}" "${y-dash}" "${empty:-colon}" "${empty-nocolon}" "${x:+alt}" "${y:+alt}"
+echo "${z:=assigned}" "$z"
+set_args() { echo "$#: $1 $2"; for a in "$@"; do echo "[$a]"; done; for a in $*; do echo "<$a>"; done; }
+set_args "a b" c
+f() { local v=inner; echo "in $v"; return 3; }
+v=outer; f; echo "rc=$? v=$v"
+g() { shift; echo "after shift: $*"; }; g 1 2 3
+( v=sub; echo "sub $v" ); echo "main $v"
+{ echo grouped; echo twice; } | wc -l
+i=0; until [ $i -ge 2 ]; do i=$((i + 1)); echo "until $i"; done
+for i in 1 2 3; do for j in a b; do [ $j = b ] && continue 2; [ $i = 3 ] && break 2; echo "$i$j"; done; done
+echo `echo back` $(echo "nested $(echo deep)")
+echo 'single $x' "double $x" \$x
+echo $(( 7 % 3 )) $(( 2 ** 10 )) $(( 1 << 4 )) $(( 255 >> 4 )) $(( 6 & 3 )) $(( 6 | 3 )) $(( 6 ^ 3 )) $(( ~0 ))
+echo $(( 3 > 2 )) $(( 3 >= 4 )) $(( 2 == 2 )) $(( 2 != 2 )) $(( !0 )) $(( 0x1f + 010 )) $(( -(-5) ))
+n=3; (( n += 2, n *= 2 )); echo $n; (( n-- )); echo $n; echo $(( n /= 3 )) $(( n %= 2 )) $(( n <<= 3 ))
+echo $(( n >>= 1 )) $(( n &= 6 )) $(( n |= 1 )) $(( n ^= 2 )) $(( --n )) $(( ++n ))
+false; echo "false=$?"; ! false && echo negated; true && echo t || echo f
+x=$(false); echo "subst=$?"; x=$(true); echo "subst=$?"; x=1; echo "plain=$?"
+echo "to stderr" >&2; echo "also" 1>&2
+echo out 2>/dev/null; ls_none=$(cat $TEST_DIR/none 2>/dev/null); echo "[$ls_none]"
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASH_SNIPPETS))
+def test_same_as_bash(tmp_path, name):
+    import shutil
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("no bash")
+    body = BASH_SNIPPETS[name]
+    real = tmp_path / "real"
+    real.mkdir()
+    prelude = 'TEST_DIR=%s\n_filter_test_dir() { sed -e "s,$TEST_DIR,TEST_DIR,g"; }\n' % real
+    prelude += 'echo "QA output created by 001"\n'
+    # ./check: stdout and stderr together, fstests' C locale
+    ref = subprocess.run([bash, "-c", prelude + body], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C"}, cwd=tmp_path)
+    want = ref.stdout
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    bad = res / "generic" / "001.out.diff"
+    assert r.returncode == 0, r.stdout + (bad.read_text() if bad.exists() else "")
+
+
+@pytest.mark.parametrize("text", [
+    "then", "done", "{ echo x", "( echo x", "echo $(echo x", "echo `echo x", "echo 'abc",
+    'echo "abc', "| echo", "for 1 in a; do echo; done", "function",
+    "if true; then echo; elif", "while true; do echo x", "echo >", "f() ", "echo x )",
+    "for i in a b; echo $i; done", "until false; do", "echo ${x", "echo $((1 + 2)",
+    "((1 + 2)", "for ((i = 0; i < 2)); do echo; done", "echo ;; echo", "&& echo",
+    "function 1x { echo; }", "case x", "case x in a) echo", "case x in a echo;; esac",
+    "case x in", "case in a) echo;; esac",
+])
+def test_malformed_scripts_are_usage_errors(tmp_path, text):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    if r.returncode == 0:
+        # a form bash has that daxsim leaves out: reported, never run
+        assert "[not run] unsupported:" in r.stdout, r.stdout
+    else:
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert re.match(r"%s:\d+:\d+: " % re.escape(str(script)), r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("text,why", [
+    ("a=(1 2)", "arrays"),
+    ("cat <(echo x)", "here documents and process substitution"),
+    ("echo x >(cat)", "process substitution"),
+    ("coproc cat", "coproc"),
+    ("select x in a; do echo; done", "select"),
+    ("exec 3<&-", None),
+    ("echo x 3>/dev/null", "redirection of this file descriptor"),
+    ("echo ${x/a/b}", "this ${...} form"),
+    ("printf '%q' x", "this printf format"),
+    ("od $TEST_DIR/x", "od without -t or -c"),
+    ("grep -P x", "grep option"),
+    ("wc -w", "wc without -l or -c"),
+    ("seq 1 0 3", "seq with a zero increment"),
+    ("stat -c %Y $TEST_DIR", "stat other than -c %s, -c %i or -f -c FMT"),
+    ("_scratch_mkfs -m crc=0", "mkfs options are not modelled"),
+    ("xfs_io -c 'pwrite 0 1' /tmp/x", "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$XFS_IO_PROG -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io on several files"),
+    ("rm $TEST_DIR/[ab]", "rm with this pattern"),
+    ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
+    ("cd $TEST_DIR/sub", "cd into a directory of the test"),
+    ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$here/src/t_mmap_cow_memory_failure -Z", "t_mmap_cow_memory_failure option"),
+    ("$here/src/t_mmap_cow_memory_failure -R $TEST_DIR/a -P /tmp/b",
+     "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT"),
+    ("$here/src/punch-alternating /tmp/b", "punch-alternating outside $TEST_DIR and $SCRATCH_MNT"),
+    ("_weave_reflink_regular 4096 x $TEST_DIR/a $TEST_DIR/b", "a weave helper's size arguments"),
+    ("_weave_reflink_regular 4096", "this weave helper's arguments"),
+])
+def test_more_unsupported(tmp_path, text, why):
+    script = make_test(tmp_path, text + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[not run] unsupported: " in r.stdout, r.stdout
+    if why:
+        assert "(%s)" % why in r.stdout, r.stdout
+
+
+def test_more_filters(tmp_path):
+    body = r"""printf 'pwrite64: Input/output error\nread 1/1 bytes at offset 77\n' | _filter_xfs_io_error
+printf 'a  b\t\tc\n' | _filter_spaces
+$XFS_IO_PROG -f -c "pwrite -S 0x41 0 20" -c "pread -v 0 20" $TEST_DIR/f | _filter_xfs_io_offset
+_pwrite_byte 0x42 0 12k $TEST_DIR/g > /dev/null
+od -tx1 $TEST_DIR/g | _filter_od
+"""
+    want = qa() + "pwrite: Input/output error\nread 1/1 bytes at offset 77\n" + "a b c\n" + \
+        "wrote 20/20 bytes\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n" + \
+        "XXXXXXXX:  41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  AAAAAAAAAAAAAAAA\n" + \
+        "XXXXXXXX:  41 41 41 41  AAAA\n" + \
+        "read 20/20 bytes\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n" + \
+        "0 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42\n*\n3\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()

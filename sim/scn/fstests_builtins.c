@@ -1,0 +1,1003 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shell builtins and the file utilities an fstests test calls, written
+ * for the simulator: files under $TEST_DIR and $SCRATCH_MNT are the
+ * simulated filesystem's (read through its read path, `od`), files the test
+ * writes with a redirect are kept by the shell, directories are the
+ * shell's.  Each prints what bash or the GNU tool prints for the forms
+ * tests use; an option outside those makes the test unsupported instead of
+ * guessing.  The text utilities are in fstests_text.c.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fstests.h"
+
+/* Files ------------------------------------------------------------------- */
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	return n && !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+bool fst_path_in_sim(struct sh_state *st, const char *path)
+{
+	return under(path, sh_getvar(st, "TEST_DIR")) || under(path, sh_getvar(st, "SCRATCH_MNT"));
+}
+
+bool fst_is_dir(struct sh_state *st, const char *path)
+{
+	const char *td = sh_getvar(st, "TEST_DIR"), *sm = sh_getvar(st, "SCRATCH_MNT");
+
+	if ((td && !strcmp(path, td)) || (sm && !strcmp(path, sm)) || !strcmp(path, "/") ||
+	    !strcmp(path, "/tmp") || !strcmp(path, "/dev"))
+		return true;
+	return g_tree_lookup(st->dirs, path) != NULL;
+}
+
+static bool parent_exists(struct sh_state *st, const char *path)
+{
+	gchar *dir = g_path_get_dirname(path);
+	bool yes = !fst_path_in_sim(st, path) || fst_is_dir(st, dir);
+
+	g_free(dir);
+	return yes;
+}
+
+/* od -Ax -t x1z back into bytes ("*" repeats the line before). */
+static int parse_od(const char *text, GByteArray *buf)
+{
+	unsigned char line[16];
+	size_t linelen = 0;
+	bool star = false;
+
+	for (const char *s = text; *s;) {
+		const char *e = strchr(s, '\n');
+		char *end;
+		unsigned long long addr;
+
+		if (!e)
+			e = s + strlen(s);
+		if (*s == '*') {
+			star = true;
+		} else {
+			addr = strtoull(s, &end, 16);
+			if (star) {
+				while (buf->len + linelen <= addr)
+					g_byte_array_append(buf, line, (guint)linelen);
+				star = false;
+			}
+			if (buf->len != addr)
+				return EIO;
+			linelen = 0;
+			while (end < e && end[0] == ' ' && isxdigit((unsigned char)end[1]) && linelen < 16) {
+				line[linelen++] = (unsigned char)strtoul(end + 1, &end, 16);
+			}
+			g_byte_array_append(buf, line, (guint)linelen);
+		}
+		s = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf)
+{
+	GString *g = g_tree_lookup(st->files, path);
+
+	if (g) {
+		g_byte_array_append(buf, (const guint8 *)g->str, (guint)g->len);
+		return 0;
+	}
+	if (fst_path_in_sim(st, path) && fst_session_file_size(st->sim, path) >= 0) {
+		GString *out = g_string_new(NULL);
+		struct sh_io io = { out, NULL, NULL };
+		char *argv[] = { "od", (char *)path, NULL };
+		int err;
+
+		if (fst_sim(st, &io, NULL, 2, argv)) {
+			g_string_free(out, TRUE);
+			return -1;
+		}
+		err = parse_od(out->str, buf);
+		g_string_free(out, TRUE);
+		return err;
+	}
+	return ENOENT;
+}
+
+/* Text of stdin or of the files named. */
+int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
+		      const char *cmd, GString *text)
+{
+	if (!argc) {
+		gsize n;
+		const char *in = sh_stdin_take(io, &n);
+
+		g_string_append_len(text, in, (gssize)n);
+		return 0;
+	}
+	for (int i = 0; i < argc; i++) {
+		GByteArray *b = g_byte_array_new();
+		int err = fst_read_file(st, argv[i], b);
+
+		if (err < 0) {
+			g_byte_array_free(b, TRUE);
+			return -1;
+		}
+		if (err) {
+			sh_err(io, "%s: %s: %s\n", cmd, argv[i], g_strerror(err));
+			g_byte_array_free(b, TRUE);
+			return 1;
+		}
+		g_string_append_len(text, (const char *)b->data, (gssize)b->len);
+		g_byte_array_free(b, TRUE);
+	}
+	return 0;
+}
+
+/* Shell builtins ------------------------------------------------------------ */
+
+static int b_true(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return 0;
+}
+
+static int b_false(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return 1;
+}
+
+static int b_echo(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool nl = true, esc = false;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++) {
+		nl &= !strchr(argv[i], 'n');
+		esc |= strchr(argv[i], 'e') != NULL;
+	}
+	for (int k = i; k < argc; k++) {
+		if (k > i)
+			sh_out(io, " ");
+		if (esc) {
+			gchar *c = g_strcompress(argv[k]);
+
+			sh_out(io, "%s", c);
+			g_free(c);
+		} else {
+			sh_out(io, "%s", argv[k]);
+		}
+	}
+	if (nl)
+		sh_out(io, "\n");
+	return 0;
+}
+
+/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \f \n \r \t \v; returns the end */
+static const char *printf_escape(const char *f, struct sh_io *io)
+{
+	static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+	const char *p = strchr(from, *f);
+	unsigned int v = 0;
+	int n = 0;
+
+	if (*f >= '0' && *f <= '7') {
+		for (; n < 3 && f[n] >= '0' && f[n] <= '7'; n++)
+			v = v * 8 + (unsigned int)(f[n] - '0');
+	} else if (*f == 'x' && isxdigit((unsigned char)f[1])) {
+		for (n = 1; n < 3 && isxdigit((unsigned char)f[n]); n++)
+			v = v * 16 + (unsigned int)g_ascii_xdigit_value(f[n]);
+	} else {
+		v = p && *p ? (unsigned char)to[p - from] : (unsigned char)*f;
+		n = 1;
+	}
+	if (io->fd1)
+		g_string_append_c(io->fd1, (char)v);
+	return f + n;
+}
+
+static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int a = 2;
+
+	if (argc < 2)
+		return sh_unsupported(st, "printf without a format");
+	do {
+		for (const char *f = argv[1]; *f; f++) {
+			if (*f == '\\' && f[1]) {
+				f = printf_escape(f + 1, io) - 1;
+			} else if (*f == '%' && f[1] == '%') {
+				sh_out(io, "%%");
+				f++;
+			} else if (*f == '%') {
+				char spec[32];
+				size_t n = 0;
+				const char *arg = a < argc ? argv[a++] : "";
+
+				spec[n++] = *f++;
+				while (*f && strchr("-0123456789. ", *f) && n < 20)
+					spec[n++] = *f++;
+				if (*f == 's') {
+					spec[n++] = 's';
+					spec[n] = 0;
+					sh_out(io, spec, arg);
+				} else if (*f && strchr("dixXuo", *f)) {
+					spec[n++] = 'l';
+					spec[n++] = 'l';
+					spec[n++] = *f;
+					spec[n] = 0;
+					sh_out(io, spec, strtoll(arg, NULL, 0));
+				} else {
+					return sh_unsupported(st, "this printf format");
+				}
+			} else {
+				sh_out(io, "%c", *f);
+			}
+		}
+	} while (a < argc && a > 2);
+	return 0;
+}
+
+/* `. ./common/NAME`: fstests' helpers are built in */
+static int b_source(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *f = argc > 1 ? argv[1] : "";
+
+	if (!strncmp(f, "./", 2))
+		f += 2;
+	if (strncmp(f, "common/", 7) || strchr(f + 7, '/'))
+		return sh_unsupported(st, "sourcing a file other than common/NAME");
+	return 0;
+}
+
+static int b_cd(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc > 1 && strcmp(argv[1], "/") && !fst_is_dir(st, argv[1]))
+		return sh_unsupported(st, "cd into a directory of the test");
+	return 0;
+}
+
+static int b_exit(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	st->exit_status = argc > 1 ? atoi(argv[1]) & 255 : st->status;
+	st->status = st->exit_status;
+	st->stop = STOP_EXIT;
+	return st->exit_status;
+}
+
+static int b_return(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	st->exit_status = argc > 1 ? atoi(argv[1]) & 255 : st->status;
+	st->status = st->exit_status;
+	st->stop = st->frames->len ? STOP_RETURN : STOP_EXIT;
+	return st->status;
+}
+
+static int b_break(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (!st->loop_depth)
+		return 0;
+	st->break_n = argc > 1 ? MAX(1, atoi(argv[1])) : 1;
+	st->stop = !strcmp(argv[0], "break") ? STOP_BREAK : STOP_CONTINUE;
+	return 0;
+}
+
+static int b_export(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (eq) {
+			gchar *name = g_strndup(argv[i], (gsize)(eq - argv[i]));
+
+			sh_setvar(st, name, eq + 1);
+			g_free(name);
+		}
+	}
+	return 0;
+}
+
+static int b_unset(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-v") && strcmp(argv[i], "-f"))
+			g_hash_table_remove(st->vars, argv[i]);
+	return 0;
+}
+
+static int b_shift(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	struct sh_frame *f = st->frames->len ? g_ptr_array_index(st->frames, st->frames->len - 1) : NULL;
+	guint n = argc > 1 ? (guint)atoi(argv[1]) : 1;
+
+	if (!f || n > f->args->len)
+		return 1;
+	g_ptr_array_remove_range(f->args, 0, n);
+	return 0;
+}
+
+static int b_noop(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return 0;
+}
+
+/* read [-r] NAME...: one line of stdin, split over the names */
+static int b_read(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *line = g_string_new(NULL);
+	int i = 1;
+	bool got;
+	const char *p;
+
+	if (i < argc && !strcmp(argv[i], "-r"))
+		i++;
+	for (int k = i; k < argc; k++)
+		if (argv[k][0] == '-') {
+			g_string_free(line, TRUE);
+			return sh_unsupported(st, "read option");
+		}
+	got = sh_stdin_line(io, line);
+	p = line->str;
+	if (i == argc)
+		sh_setvar(st, "REPLY", p);
+	for (; i < argc; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (i == argc - 1) {
+			gchar *v = g_strchomp(g_strdup(p));
+
+			sh_setvar(st, argv[i], v);
+			g_free(v);
+		} else {
+			size_t n = strcspn(p, " \t");
+			gchar *v = g_strndup(p, n);
+
+			sh_setvar(st, argv[i], v);
+			g_free(v);
+			p += n;
+		}
+	}
+	g_string_free(line, TRUE);
+	return got ? 0 : 1;
+}
+
+static int b_getconf(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc == 2 && (!strcmp(argv[1], "PAGE_SIZE") || !strcmp(argv[1], "PAGESIZE"))) {
+		sh_out(io, "4096\n");
+		return 0;
+	}
+	return sh_unsupported(st, "getconf of this variable");
+}
+
+/* stat -f -c FMT DIR: %S and %s the block size, %b data blocks, %f and %a free */
+static int stat_fs(struct sh_state *st, const char *fmt, const char *dir, struct sh_io *io)
+{
+	uint64_t blocks = 0, bfree = 0;
+
+	if (!fst_is_dir(st, dir)) {
+		sh_err(io, "stat: cannot read file system information for '%s': No such file or directory\n", dir);
+		return 1;
+	}
+	fst_session_statfs(st->sim, &blocks, &bfree);
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%' || !f[1]) {
+			sh_out(io, "%c", *f);
+			continue;
+		}
+		switch (*++f) {
+		case 'S': case 's': sh_out(io, "4096"); break;
+		case 'b': sh_out(io, "%llu", (unsigned long long)blocks); break;
+		case 'f': case 'a': sh_out(io, "%llu", (unsigned long long)bfree); break;
+		case '%': sh_out(io, "%%"); break;
+		default:
+			return sh_unsupported(st, "this stat -f format");
+		}
+	}
+	sh_out(io, "\n");
+	return 0;
+}
+
+/* stat -c %s|%i FILE, stat -f -c FMT DIR (either order) */
+static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[2], "-c"))
+		return stat_fs(st, argv[3], argv[4], io);
+	if (argc == 5 && !strcmp(argv[1], "-f") && !strcmp(argv[3], "-c"))
+		return stat_fs(st, argv[4], argv[2], io);
+	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%i")) {
+		uint64_t ino = fst_path_in_sim(st, argv[3]) ? fst_session_file_ino(st->sim, argv[3]) : 0;
+
+		if (!ino)
+			return sh_unsupported(st, "stat -c %i of a file that is not simulated");
+		sh_out(io, "%llu\n", (unsigned long long)ino);
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "-c") && !strcmp(argv[2], "%s")) {
+		int64_t size = fst_path_in_sim(st, argv[3]) ? fst_session_file_size(st->sim, argv[3]) : -1;
+		GString *g = g_tree_lookup(st->files, argv[3]);
+
+		if (g)
+			size = (int64_t)g->len;
+		if (size < 0) {
+			sh_err(io, "stat: cannot statx '%s': No such file or directory\n", argv[3]);
+			return 1;
+		}
+		sh_out(io, "%lld\n", (long long)size);
+		return 0;
+	}
+	return sh_unsupported(st, "stat other than -c %s, -c %i or -f -c FMT");
+}
+
+/* test / [ ------------------------------------------------------------------- */
+
+static bool int_arg(struct sh_state *st, struct sh_io *io, const char *s, long long *v)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	*v = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (!*s || *end) {
+		sh_err(io, "%s: line %d: test: %s: integer expression expected\n", st->file,
+		       st->cmd_line, s);
+		return false;
+	}
+	return true;
+}
+
+static int test_unary(struct sh_state *st, const char *op, const char *arg)
+{
+	bool sim = fst_path_in_sim(st, arg);
+	int64_t size = sim ? fst_session_file_size(st->sim, arg) : -1;
+	GString *shf = g_tree_lookup(st->files, arg);
+	bool exists = size >= 0 || shf || fst_is_dir(st, arg);
+
+	switch (op[1]) {
+	case 'z': return *arg ? 1 : 0;
+	case 'n': return *arg ? 0 : 1;
+	case 'e': return exists ? 0 : 1;
+	case 'f': return size >= 0 || shf ? 0 : 1;
+	case 'd': return fst_is_dir(st, arg) ? 0 : 1;
+	case 's': return size > 0 || (shf && shf->len) ? 0 : 1;
+	case 'r': case 'w': return exists ? 0 : 1;
+	case 'x': {
+		const char *here = sh_getvar(st, "here");
+		size_t n = here ? strlen(here) : 0;
+
+		if (here && !strncmp(arg, here, n) && !strncmp(arg + n, "/src/", 5))
+			return fst_src_lookup(arg + n + 5) ? 0 : 1;
+		return fst_helper_lookup(arg) || fst_is_dir(st, arg) ? 0 : 1;
+	}
+	}
+	return -1;
+}
+
+static int test_binary(struct sh_state *st, struct sh_io *io, const char *a, const char *op, const char *b)
+{
+	long long x, y;
+
+	if (!strcmp(op, "=") || !strcmp(op, "=="))
+		return strcmp(a, b) ? 1 : 0;
+	if (!strcmp(op, "!="))
+		return strcmp(a, b) ? 0 : 1;
+	if (op[0] != '-' || strlen(op) != 3)
+		return -1;
+	if (!int_arg(st, io, a, &x) || !int_arg(st, io, b, &y))
+		return 2;
+	if (!strcmp(op, "-eq")) return x == y ? 0 : 1;
+	if (!strcmp(op, "-ne")) return x != y ? 0 : 1;
+	if (!strcmp(op, "-lt")) return x < y ? 0 : 1;
+	if (!strcmp(op, "-le")) return x <= y ? 0 : 1;
+	if (!strcmp(op, "-gt")) return x > y ? 0 : 1;
+	if (!strcmp(op, "-ge")) return x >= y ? 0 : 1;
+	return -1;
+}
+
+static int test_expr(struct sh_state *st, struct sh_io *io, int n, char **a)
+{
+	int r;
+
+	switch (n) {
+	case 0:
+		return 1;
+	case 1:
+		return *a[0] ? 0 : 1;
+	case 2:
+		if (!strcmp(a[0], "!"))
+			return (r = test_expr(st, io, 1, a + 1)) < 0 || r > 1 ? r : !r;
+		if (a[0][0] == '-' && a[0][1] && !a[0][2] && strchr("znefdsrwx", a[0][1]))
+			return test_unary(st, a[0], a[1]);
+		return -1;
+	case 3:
+		if ((r = test_binary(st, io, a[0], a[1], a[2])) >= 0)
+			return r;
+		if (!strcmp(a[0], "!"))
+			return (r = test_expr(st, io, 2, a + 1)) < 0 || r > 1 ? r : !r;
+		return -1;
+	case 4:
+		if (!strcmp(a[0], "!"))
+			return (r = test_expr(st, io, 3, a + 1)) < 0 || r > 1 ? r : !r;
+		return -1;
+	}
+	for (int i = 1; i < n - 1; i++)
+		if (!strcmp(a[i], "-a") || !strcmp(a[i], "-o")) {
+			int l = test_expr(st, io, i, a), rr = test_expr(st, io, n - i - 1, a + i + 1);
+
+			if (l < 0 || rr < 0)
+				return -1;
+			return a[i][1] == 'a' ? (l || rr) : (l && rr);
+		}
+	return -1;
+}
+
+static int b_test(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int n = argc - 1, r;
+
+	if (!strcmp(argv[0], "[")) {
+		if (!n || strcmp(argv[argc - 1], "]")) {
+			sh_err(io, "%s: line %d: [: missing `]'\n", st->file, st->cmd_line);
+			return 2;
+		}
+		n--;
+	}
+	r = test_expr(st, io, n, argv + 1);
+	if (r < 0)
+		return sh_unsupported(st, "this test expression");
+	return r;
+}
+
+/* seq, cat, tee, basename ------------------------------------------------------ */
+
+static int b_seq(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long first = 1, incr = 1, last;
+	char *end;
+	long long v[3];
+
+	if (argc < 2 || argc > 4)
+		return sh_unsupported(st, "seq takes 1 to 3 numbers here");
+	for (int i = 1; i < argc; i++) {
+		v[i - 1] = strtoll(argv[i], &end, 10);
+		if (*end || !*argv[i]) {
+			sh_err(io, "seq: invalid floating point argument: '%s'\n", argv[i]);
+			return 1;
+		}
+	}
+	if (argc == 2) {
+		last = v[0];
+	} else if (argc == 3) {
+		first = v[0];
+		last = v[1];
+	} else {
+		first = v[0];
+		incr = v[1];
+		last = v[2];
+	}
+	if (!incr)
+		return sh_unsupported(st, "seq with a zero increment");
+	if ((incr > 0 ? last - first : first - last) / (incr > 0 ? incr : -incr) > 10000000)
+		return sh_unsupported(st, "seq of more than 10000000 numbers");
+	for (long long x = first; incr > 0 ? x <= last : x >= last; x += incr)
+		sh_out(io, "%lld\n", x);
+	return 0;
+}
+
+static int b_cat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = g_string_new(NULL);
+	int ret;
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1]) {
+			g_string_free(t, TRUE);
+			return sh_unsupported(st, "cat with options");
+		}
+	ret = fst_input_text(st, argc - 1, argv + 1, io, "cat", t);
+	if (ret >= 0 && io->fd1)
+		g_string_append_len(io->fd1, t->str, (gssize)t->len);
+	g_string_free(t, TRUE);
+	return ret;
+}
+
+static int b_tee(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool append = false;
+	int i = 1;
+	const char *in;
+	gsize inlen;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "-a"))
+			return sh_unsupported(st, "tee option");
+		append = true;
+	}
+	in = sh_stdin_take(io, &inlen);
+	if (io->fd1)
+		g_string_append_len(io->fd1, in, (gssize)inlen);
+	for (; i < argc; i++) {
+		GString *g;
+
+		if (!strcmp(argv[i], "/dev/null"))
+			continue;
+		g = g_tree_lookup(st->files, argv[i]);
+		if (!g) {
+			g = g_string_new(NULL);
+			g_tree_insert(st->files, g_strdup(argv[i]), g);
+		} else if (!append) {
+			g_string_truncate(g, 0);
+		}
+		g_string_append_len(g, in, (gssize)inlen);
+	}
+	return 0;
+}
+
+static int b_basename(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *b;
+
+	if (argc != 2)
+		return sh_unsupported(st, "basename with a suffix");
+	b = !strcmp(argv[0], "basename") ? g_path_get_basename(argv[1]) : g_path_get_dirname(argv[1]);
+	sh_out(io, "%s\n", b);
+	g_free(b);
+	return 0;
+}
+
+/* Files ---------------------------------------------------------------------- */
+
+static int b_md5sum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int ret = 0;
+
+	if (argc == 1) {
+		gsize n;
+		const char *in = sh_stdin_take(io, &n);
+		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)in, n);
+
+		sh_out(io, "%s  -\n", sum);
+		g_free(sum);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		GString *g = g_tree_lookup(st->files, argv[i]);
+
+		if (argv[i][0] == '-')
+			return sh_unsupported(st, "md5sum option");
+		if (g) {
+			gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)g->str, g->len);
+
+			sh_out(io, "%s  %s\n", sum, argv[i]);
+			g_free(sum);
+		} else if (fst_path_in_sim(st, argv[i]) && fst_session_file_size(st->sim, argv[i]) >= 0) {
+			char *av[] = { "md5sum", argv[i], NULL };
+
+			if (fst_sim(st, io, NULL, 2, av))
+				return -1;
+		} else {
+			sh_err(io, "md5sum: %s: %s\n", argv[i],
+			       fst_is_dir(st, argv[i]) ? "Is a directory" : "No such file or directory");
+			ret = 1;
+		}
+	}
+	return ret;
+}
+
+static int b_cmp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool quiet = false;
+	int i = 1, ret = 0;
+	GByteArray *a, *b;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--silent") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else
+			return sh_unsupported(st, "cmp option");
+	}
+	if (argc - i != 2)
+		return sh_unsupported(st, "cmp with skips");
+	a = g_byte_array_new();
+	b = g_byte_array_new();
+	for (int k = 0; k < 2; k++) {
+		int err = fst_read_file(st, argv[i + k], k ? b : a);
+
+		if (err < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (err) {
+			if (!quiet)
+				sh_err(io, "cmp: %s: %s\n", argv[i + k], g_strerror(err));
+			ret = 2;
+			goto out;
+		}
+	}
+	{
+		guint n = MIN(a->len, b->len), k = 0;
+		long line = 1;
+
+		while (k < n && a->data[k] == b->data[k])
+			line += a->data[k++] == '\n';
+		/* GNU cmp's words in the C locale fstests runs in */
+		if (k < n) {
+			if (!quiet)
+				sh_out(io, "%s %s differ: char %u, line %ld\n", argv[i], argv[i + 1], k + 1, line);
+			ret = 1;
+		} else if (a->len != b->len) {
+			if (!quiet && !n)
+				sh_err(io, "cmp: EOF on %s which is empty\n", argv[a->len < b->len ? i : i + 1]);
+			else if (!quiet)
+				sh_err(io, "cmp: EOF on %s after byte %u, in line %ld\n",
+				       argv[a->len < b->len ? i : i + 1], n, line);
+			ret = 1;
+		}
+	}
+out:
+	g_byte_array_free(a, TRUE);
+	g_byte_array_free(b, TRUE);
+	return ret;
+}
+
+static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool parents = false;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-p")) {
+			parents = true;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			return sh_unsupported(st, "mkdir option");
+		if (!fst_path_in_sim(st, argv[i]))
+			return sh_unsupported(st, "mkdir outside $TEST_DIR and $SCRATCH_MNT");
+		if (fst_is_dir(st, argv[i]) || fst_session_file_size(st->sim, argv[i]) >= 0) {
+			if (!parents || !fst_is_dir(st, argv[i])) {
+				sh_err(io, "mkdir: cannot create directory '%s': File exists\n", argv[i]);
+				ret = 1;
+			}
+			continue;
+		}
+		if (!parent_exists(st, argv[i])) {
+			if (!parents) {
+				sh_err(io, "mkdir: cannot create directory '%s': No such file or directory\n", argv[i]);
+				ret = 1;
+				continue;
+			}
+			for (gchar *d = g_path_get_dirname(argv[i]); ; ) {
+				gchar *up;
+
+				if (fst_is_dir(st, d)) {
+					g_free(d);
+					break;
+				}
+				g_tree_insert(st->dirs, g_strdup(d), GINT_TO_POINTER(1));
+				up = g_path_get_dirname(d);
+				g_free(d);
+				d = up;
+			}
+		}
+		g_tree_insert(st->dirs, g_strdup(argv[i]), GINT_TO_POINTER(1));
+	}
+	return ret;
+}
+
+struct prefix {
+	const char	*p;
+	size_t		n;
+	GPtrArray	*hits;
+};
+
+static gboolean collect_prefix(gpointer k, gpointer v, gpointer d)
+{
+	struct prefix *x = d;
+
+	if (!strncmp(k, x->p, x->n))
+		g_ptr_array_add(x->hits, g_strdup(k));
+	return FALSE;
+}
+
+/* Remove one path (a trailing '*' is a prefix); 0, or 1 when missing. */
+static int rm_one(struct sh_state *st, const char *path, bool recursive, bool force, struct sh_io *io)
+{
+	size_t len = strlen(path);
+	bool glob = len && path[len - 1] == '*';
+	gchar *base = g_strndup(path, glob ? len - 1 : len);
+	gchar *slash = g_strconcat(base, "/", NULL);
+	struct prefix px = { glob ? base : slash, strlen(glob ? base : slash), g_ptr_array_new_with_free_func(g_free) };
+	bool found = false;
+	int ret = 0;
+
+	if (strpbrk(base, "*?[")) {
+		g_free(base);
+		g_free(slash);
+		g_ptr_array_free(px.hits, TRUE);
+		return sh_unsupported(st, "rm with this pattern");
+	}
+	/* shell files and directories */
+	if (!glob && g_tree_lookup(st->files, base)) {
+		g_tree_remove(st->files, base);
+		found = true;
+	}
+	if (glob || recursive) {
+		g_tree_foreach(st->files, collect_prefix, &px);
+		g_tree_foreach(st->dirs, collect_prefix, &px);
+		for (guint i = 0; i < px.hits->len; i++) {
+			g_tree_remove(st->files, g_ptr_array_index(px.hits, i));
+			g_tree_remove(st->dirs, g_ptr_array_index(px.hits, i));
+		}
+		found |= px.hits->len > 0;
+	}
+	if (!glob && fst_is_dir(st, base) && g_tree_lookup(st->dirs, base)) {
+		if (!recursive) {
+			sh_err(io, "rm: cannot remove '%s': Is a directory\n", base);
+			ret = 1;
+			goto out;
+		}
+		g_tree_remove(st->dirs, base);
+		found = true;
+	}
+	/* the simulated files */
+	if (fst_path_in_sim(st, base)) {
+		GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+		if (!glob && fst_session_file_size(st->sim, base) >= 0)
+			g_ptr_array_add(names, g_strdup(base));
+		if (glob || recursive) {
+			gchar *dir = glob ? g_path_get_dirname(base) : g_strdup(base);
+			GPtrArray *all = fst_session_files_under(st->sim, dir);
+
+			for (guint i = 0; i < all->len; i++) {
+				const char *n = g_ptr_array_index(all, i);
+
+				if (!strncmp(n, px.p, px.n))
+					g_ptr_array_add(names, g_strdup(n));
+			}
+			g_ptr_array_free(all, TRUE);
+			g_free(dir);
+		}
+		if (names->len) {
+			found = true;
+			g_ptr_array_insert(names, 0, g_strdup("rm"));
+			ret = fst_sim(st, io, NULL, (int)names->len, (char **)names->pdata);
+		}
+		g_ptr_array_free(names, TRUE);
+		if (ret)
+			goto out;
+	}
+	if (!found && !force && !glob) {
+		sh_err(io, "rm: cannot remove '%s': No such file or directory\n", base);
+		ret = 1;
+	}
+out:
+	g_free(base);
+	g_free(slash);
+	g_ptr_array_free(px.hits, TRUE);
+	return ret;
+}
+
+static int b_rm(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool recursive = false, force = false;
+	int i = 1, ret = 0;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++)
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'r' || *o == 'R')
+				recursive = true;
+			else if (*o == 'f')
+				force = true;
+			else
+				return sh_unsupported(st, "rm option");
+		}
+	for (; i < argc; i++) {
+		int r = rm_one(st, argv[i], recursive, force, io);
+
+		if (r < 0)
+			return -1;
+		ret |= r;
+	}
+	return ret;
+}
+
+static int b_touch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (int i = 1; i < argc; i++) {
+		char *av[] = { "xfs_io", "-f", argv[i], NULL };
+
+		if (argv[i][0] == '-')
+			return sh_unsupported(st, "touch option");
+		if (!fst_path_in_sim(st, argv[i])) {
+			if (!g_tree_lookup(st->files, argv[i]))
+				g_tree_insert(st->files, g_strdup(argv[i]), g_string_new(NULL));
+			continue;
+		}
+		if (!parent_exists(st, argv[i])) {
+			sh_err(io, "touch: cannot touch '%s': No such file or directory\n", argv[i]);
+			return 1;
+		}
+		if (fst_session_file_size(st->sim, argv[i]) < 0 && fst_sim(st, io, NULL, 3, av))
+			return -1;
+	}
+	return 0;
+}
+
+/* cp --reflink[=always] [-p] [-f] SRC DST: the simulator's cp_reflink */
+static int b_cp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool reflink = false;
+	const char *files[2];
+	int nf = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reflink") || !strcmp(argv[i], "--reflink=always"))
+			reflink = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "-f") || !strcmp(argv[i], "-pf") ||
+			 !strcmp(argv[i], "-fp"))
+			continue;
+		else if (argv[i][0] == '-' || nf == 2)
+			return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+		else
+			files[nf++] = argv[i];
+	}
+	if (!reflink || nf != 2)
+		return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+	{
+		char *av[] = { "_cp_reflink", (char *)files[0], (char *)files[1], NULL };
+
+		return fst_helper_lookup("_cp_reflink")(st, 3, av, io);
+	}
+}
+
+/* truncate -s SIZE FILE...: xfs_io -f -c "truncate SIZE" */
+static int b_truncate(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd;
+	int ret = 0;
+
+	if (argc < 4 || strcmp(argv[1], "-s") || strpbrk(argv[2], "+-<>/%"))
+		return sh_unsupported(st, "truncate other than truncate -s SIZE FILE");
+	cmd = g_strdup_printf("truncate %s", argv[2]);
+	for (int i = 3; i < argc && ret >= 0; i++) {
+		char *av[] = { "xfs_io", "-f", "-c", cmd, argv[i], NULL };
+
+		ret = fst_xfs_io(st, 5, av, io);
+	}
+	g_free(cmd);
+	return ret < 0 ? -1 : ret;
+}
+
+static const struct {
+	const char	*name;
+	sh_cmd_fn	fn;
+} builtins[] = {
+	{ "cp", b_cp }, { "truncate", b_truncate },
+	{ ".", b_source }, { "source", b_source },
+	{ "true", b_true }, { ":", b_true }, { "false", b_false },
+	{ "echo", b_echo }, { "printf", b_printf }, { "cd", b_cd },
+	{ "exit", b_exit }, { "return", b_return }, { "break", b_break },
+	{ "continue", b_break }, { "export", b_export }, { "unset", b_unset },
+	{ "shift", b_shift }, { "sync", b_noop }, { "sleep", b_noop },
+	{ "test", b_test }, { "[", b_test }, { "read", b_read },
+	{ "getconf", b_getconf }, { "stat", b_stat },
+	{ "seq", b_seq }, { "cat", b_cat }, { "tee", b_tee },
+	{ "basename", b_basename }, { "dirname", b_basename },
+	{ "md5sum", b_md5sum }, { "cmp", b_cmp },
+	{ "mkdir", b_mkdir }, { "rm", b_rm }, { "touch", b_touch },
+};
+
+sh_cmd_fn sh_builtin_lookup(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(builtins); i++)
+		if (!strcmp(builtins[i].name, name))
+			return builtins[i].fn;
+	return fst_text_lookup(name);
+}

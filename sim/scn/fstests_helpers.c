@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fstests common/ helpers as simulator built-ins.  Each does what
+ * fstests documents it to do, expressed as scenario command lines run
+ * through the command table (xfs_io, cp_reflink, rm, md5sum, od, remount):
+ * _pwrite_byte is `xfs_io -f -c "pwrite -S P O L" F`, _test_cycle_mount is
+ * `remount`, and so on.  _require_* checks pass when the simulated machine
+ * has the feature and make the test "not run" with fstests' reason when
+ * it does not.  The filters are in fstests_filters.c, the src/ programs in
+ * fstests_programs.c, the weave helpers in fstests_weave.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fstests.h"
+#include "mm.h"
+#include "scn.h"
+
+/* Helpers ----------------------------------------------------------------- */
+
+static int h_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return fst_xfs_io(st, argc, argv, io);
+}
+
+static const char *arg(int argc, char **argv, int i)
+{
+	return i < argc ? argv[i] : "";
+}
+
+static int h_pwrite_byte(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("pwrite -S %s %s %s", arg(argc, argv, 1), arg(argc, argv, 2),
+				     arg(argc, argv, 3));
+	int ret = fst_xfs_io_cmd(st, io, arg(argc, argv, 5), cmd, arg(argc, argv, 4));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_mwrite_byte(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *map = g_strdup_printf("mmap -rw 0 %s", arg(argc, argv, 4));
+	gchar *w = g_strdup_printf("mwrite -S %s %s %s", arg(argc, argv, 1), arg(argc, argv, 2),
+				   arg(argc, argv, 3));
+	char *av[] = { "xfs_io", "-f", "-c", map, "-c", w, (char *)arg(argc, argv, 5), NULL };
+	int ret = fst_xfs_io(st, 7, av, io);
+
+	g_free(map);
+	g_free(w);
+	return ret;
+}
+
+static int h_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("reflink %s", arg(argc, argv, 1));
+	int ret = fst_xfs_io_cmd(st, io, "", cmd, arg(argc, argv, 2));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_reflink_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *cmd = g_strdup_printf("%s %s %s %s %s", !strcmp(argv[0], "_dedupe_range") ? "dedupe" : "reflink",
+				     arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 4),
+				     arg(argc, argv, 5));
+	int ret = fst_xfs_io_cmd(st, io, arg(argc, argv, 6), cmd, arg(argc, argv, 3));
+
+	g_free(cmd);
+	return ret;
+}
+
+static int h_cp_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	char *av[] = { "cp_reflink", (char *)arg(argc, argv, 1), (char *)arg(argc, argv, 2), NULL };
+
+	if (argc != 3)
+		return sh_unsupported(st, "_cp_reflink takes two files");
+	if (!fst_path_in_sim(st, argv[1]) || !fst_path_in_sim(st, argv[2]))
+		return sh_unsupported(st, "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT");
+	return fst_sim(st, io, NULL, 3, av) ? -1 : 0;
+}
+
+static int cycle_mount(struct sh_state *st, struct sh_io *io)
+{
+	char *av[] = { "remount", NULL };
+
+	return fst_sim(st, io, NULL, 1, av) ? -1 : 0;
+}
+
+/* Mount options: the simulated mounts are dax=always, nothing else. */
+static int mount_opts(struct sh_state *st, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (!strncmp(o, "-o", 2))
+			o += 2;
+		while (*o == ' ')
+			o++;
+		if (*o && strcmp(o, "dax") && strcmp(o, "dax=always"))
+			return sh_stop(st, STOP_NOTRUN, "mount options other than dax=always are not modelled by daxsim (%s)",
+				       argv[i]);
+	}
+	return 0;
+}
+
+static int h_cycle_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (mount_opts(st, argc, argv))
+		return -1;
+	return cycle_mount(st, io);
+}
+
+static int h_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return mount_opts(st, argc, argv);
+}
+
+static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	return 0;
+}
+
+static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *mnt = sh_getvar(st, "SCRATCH_MNT");
+	char *av[] = { "rm", "-rf", NULL, NULL };
+	sh_cmd_fn rm = sh_builtin_lookup("rm");
+	gchar *all;
+	int ret;
+
+	if (argc > 1)
+		return sh_unsupported(st, "mkfs options are not modelled");
+	all = g_strconcat(mnt, "/*", NULL);
+	av[2] = all;
+	ret = rm(st, 3, av, io);
+	g_free(all);
+	return ret < 0 ? -1 : 0;
+}
+
+/* _scratch_mkfs_blocksized N: the simulated filesystem has 4096-byte blocks */
+static int h_scratch_mkfs_blocksized(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	char *av[] = { "_scratch_mkfs", NULL };
+
+	if (argc != 2 || strcmp(argv[1], "4096"))
+		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)",
+			       arg(argc, argv, 1));
+	return h_scratch_mkfs(st, 1, av, io);
+}
+
+static int h_block_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc < 2 || !fst_is_dir(st, argv[1])) {
+		sh_out(io, "Missing mount point argument for %s\n", argv[0]);
+		st->exit_status = 1;
+		st->status = 1;
+		sh_setvar(st, "status", "1");
+		st->stop = STOP_EXIT;
+		return 1;
+	}
+	sh_out(io, "4096\n");
+	return 0;
+}
+
+static int h_page_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_out(io, "4096\n");
+	return 0;
+}
+
+static int h_filesize(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	int64_t size = argc > 1 ? fst_session_file_size(st->sim, argv[1]) : -1;
+	GString *g = argc > 1 ? g_tree_lookup(st->files, argv[1]) : NULL;
+
+	if (g)
+		size = (int64_t)g->len;
+	if (size < 0) {
+		sh_err(io, "stat: cannot statx '%s': No such file or directory\n", arg(argc, argv, 1));
+		return 1;
+	}
+	sh_out(io, "%lld\n", (long long)size);
+	return 0;
+}
+
+static int h_md5_checksum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "md5sum", (char *)arg(argc, argv, 1), NULL };
+	int ret = sh_builtin_lookup("md5sum")(st, 2, av, &cap);
+
+	if (ret >= 0 && o->len >= 32) {
+		g_string_truncate(o, strcspn(o->str, " "));
+		sh_out(io, "%s\n", o->str);
+	}
+	g_string_free(o, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* pread -q -v OFF LEN | cut -d ' ' -f 3-18: the hex bytes only */
+static int read_range(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
+		      const char *len, const char *args, GString *hex)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	gchar *cmd = g_strdup_printf("pread -q -v %s %s", off, len);
+	int ret = fst_xfs_io_cmd(st, &cap, args, cmd, file);
+
+	g_free(cmd);
+	for (const char *s = o->str; ret >= 0 && *s;) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		int field = 1;
+
+		for (size_t k = 0, start = 0; k <= n; k++) {
+			if (k == n || s[k] == ' ') {
+				if (field >= 3 && field <= 18) {
+					if (field > 3)
+						g_string_append_c(hex, ' ');
+					g_string_append_len(hex, s + start, (gssize)(k - start));
+				}
+				field++;
+				start = k + 1;
+			}
+		}
+		g_string_append_c(hex, '\n');
+		s += n + (e ? 1 : 0);
+	}
+	g_string_free(o, TRUE);
+	return ret;
+}
+
+static int h_read_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *hex = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
+			     arg(argc, argv, 4), hex);
+
+	if (ret >= 0)
+		sh_out(io, "%s", hex->str);
+	g_string_free(hex, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+static int h_compare_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 5), "", a);
+
+	if (ret >= 0)
+		ret = read_range(st, io, arg(argc, argv, 3), arg(argc, argv, 4), arg(argc, argv, 5), "", b);
+	if (ret >= 0)
+		ret = strcmp(a->str, b->str) ? 1 : 0;
+	g_string_free(a, TRUE);
+	g_string_free(b, TRUE);
+	return ret;
+}
+
+/* bc's "scale=5" number, trailing zeros of a fraction dropped */
+static void tol_print(char *buf, size_t n, long double v)
+{
+	char *dot;
+
+	snprintf(buf, n, "%.5Lf", v);
+	dot = strchr(buf, '.');
+	if (dot) {
+		char *e = buf + strlen(buf);
+
+		while (e > dot + 1 && e[-1] == '0')
+			*--e = 0;
+		if (e == dot + 1)
+			*dot = 0;
+	}
+}
+
+static bool tol_bound(const char *tol, long double correct, int sign, long double *out)
+{
+	char *end;
+	long double t = strtold(tol, &end);
+
+	if (end == tol || (*end && strcmp(end, "%")))
+		return false;
+	*out = correct + sign * (*end ? t * 0.01L * correct : t);
+	return true;
+}
+
+/* _within_tolerance NAME GIVEN CORRECT MINTOL [MAXTOL] [-v] */
+static int h_within_tolerance(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *maxtol;
+	bool verbose = false;
+	long double given, correct, min, max;
+	char *e1, *e2, smin[64], smax[64];
+
+	if (argc < 5 || argc > 7)
+		return sh_unsupported(st, "_within_tolerance arguments");
+	maxtol = argv[4];
+	if (argc >= 6) {
+		if (!strcmp(argv[5], "-v"))
+			verbose = true;
+		else
+			maxtol = argv[5];
+	}
+	if (argc == 7 && !strcmp(argv[6], "-v"))
+		verbose = true;
+	given = strtold(argv[2], &e1);
+	correct = strtold(argv[3], &e2);
+	if (*e1 || *e2 || !*argv[2] || !*argv[3] || !tol_bound(argv[4], correct, -1, &min) ||
+	    !tol_bound(maxtol, correct, 1, &max))
+		return sh_unsupported(st, "_within_tolerance with non-numeric values");
+	if (min <= given && given <= max) {
+		if (verbose)
+			sh_out(io, "%s is in range\n", argv[1]);
+		return 0;
+	}
+	tol_print(smin, sizeof(smin), min);
+	tol_print(smax, sizeof(smax), max);
+	if (verbose)
+		sh_out(io, "%s has value of %s\n%s is NOT in range %s .. %s\n", argv[1], argv[2], argv[1],
+		       smin, smax);
+	return 1;
+}
+
+static int h_available_space(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	uint64_t blocks, bfree;
+
+	if (argc < 2 || !fst_is_dir(st, argv[1]) || !fst_session_statfs(st->sim, &blocks, &bfree))
+		return sh_unsupported(st, "_get_available_space of this path");
+	sh_out(io, "%llu\n", (unsigned long long)bfree * 4096);
+	return 0;
+}
+
+/* Control --------------------------------------------------------------- */
+
+static int h_begin_fstest(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *seqres, *full;
+
+	if (st->begun) {
+		sh_out(io, "_begin_fstest can only be called once!\n");
+		st->exit_status = st->status = 1;
+		st->stop = STOP_EXIT;
+		return 1;
+	}
+	st->begun = true;
+	seqres = g_strdup_printf("%s/%s", sh_getvar(st, "RESULT_DIR"), sh_getvar(st, "seq"));
+	sh_setvar(st, "seqres", seqres);
+	sh_out(io, "QA output created by %s\n", sh_getvar(st, "seq"));
+	sh_setvar(st, "tmp", "/tmp/4242");
+	sh_setvar(st, "status", "1");		/* failure is the default */
+	sh_setvar(st, "@cleanup", "_cleanup");
+	full = g_strconcat(seqres, ".full", NULL);
+	g_tree_remove(st->files, full);
+	g_free(full);
+	g_free(seqres);
+	return 0;
+}
+
+static int h_register_cleanup(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_setvar(st, "@cleanup", arg(argc, argv, 1));
+	return 0;
+}
+
+static int h_notrun(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *msg = g_strjoinv(" ", argv + 1);
+
+	sh_stop(st, STOP_NOTRUN, "%s", msg);
+	g_free(msg);
+	return -1;
+}
+
+static int h_fail(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *msg = g_strjoinv(" ", argv + 1);
+
+	sh_out(io, "%s\n(see %s.full for details)\n", msg, sh_getvar(st, "seqres"));
+	g_free(msg);
+	sh_setvar(st, "status", "1");
+	st->exit_status = st->status = 1;
+	st->stop = STOP_EXIT;
+	return 1;
+}
+
+static int h_exit(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_setvar(st, "status", arg(argc, argv, 1));
+	st->exit_status = st->status = atoi(arg(argc, argv, 1));
+	st->stop = STOP_EXIT;
+	return st->status;
+}
+
+/* dmesg lines fstests' _check_dmesg treats as a failure. */
+bool fst_dmesg_bad(const char *log);
+bool fst_dmesg_bad(const char *log)
+{
+	static const char *const bad[] = {
+		"WARNING:", "BUG:", "Oops", "kernel BUG at", "possible recursive locking",
+		"possible circular locking", "INFO: task", "UBSAN:", "general protection fault",
+		"Internal error", "XFS: Assertion failed", "INFO: possible irq lock inversion",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+		if (strstr(log, bad[i]))
+			return true;
+	return false;
+}
+
+static int h_check_dmesg(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (fst_dmesg_bad(fst_session_dmesg(st->sim))) {
+		sh_out(io, "_check_dmesg: something found (see %s.dmesg)\n", sh_getvar(st, "seqres"));
+		return 1;
+	}
+	return 0;
+}
+
+static int h_dmesg(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_out(io, "%s", fst_session_dmesg(st->sim));
+	return 0;
+}
+
+/* _require_* ------------------------------------------------------------- */
+
+static int h_require_xfs_io_command(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const struct cmdinfo *ci = argc > 1 ? cmd_lookup(argv[1]) : NULL;
+
+	if (!ci || (ci->flags & CMD_SIM) ||
+	    (argc > 2 && (argv[2][0] != '-' || !ci->opts || !strchr(ci->opts, argv[2][1]))))
+		return sh_stop(st, STOP_NOTRUN, "xfs_io %s%s%s support is missing", arg(argc, argv, 1),
+			       argc > 2 ? " " : "", arg(argc, argv, 2));
+	return 0;
+}
+
+static int h_require_command(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *prog = arg(argc, argv, 1);
+	const char *name = argc > 2 ? argv[2] : prog;
+
+	if (!*prog || !fst_helper_lookup(prog))
+		return sh_stop(st, STOP_NOTRUN, "%s utility required, skipped this test", name);
+	return 0;
+}
+
+static int h_require_test_program(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (!fst_src_lookup(arg(argc, argv, 1)))
+		return sh_stop(st, STOP_NOTRUN, "%s/src/%s not built", sh_getvar(st, "here"),
+			       arg(argc, argv, 1));
+	return 0;
+}
+
+static int h_require_congruent(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long len = atoll(arg(argc, argv, 2));
+
+	if (len < 4096)
+		return sh_stop(st, STOP_NOTRUN, "%s: file alloc unit 4096 larger than op length %lld",
+			       arg(argc, argv, 1), len);
+	if (len % 4096)
+		return sh_stop(st, STOP_NOTRUN, "%s: file alloc unit 4096 not congruent with op length %lld",
+			       arg(argc, argv, 1), len);
+	return 0;
+}
+
+static int h_exclude_fs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (!strcmp(arg(argc, argv, 1), "xfs"))
+		return sh_stop(st, STOP_NOTRUN, "not suitable for this filesystem type: xfs");
+	return 0;
+}
+
+/* The mounts are dax=always: excluding dax (or dax=always) skips the test. */
+static int h_exclude_mount_option(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "dax") || !strcmp(argv[i], "dax=always"))
+			return sh_stop(st, STOP_NOTRUN, "mount option \"%s\" not allowed in this test", argv[i]);
+	return 0;
+}
+
+static int h_require_chattr(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (strcmp(arg(argc, argv, 1), "x"))
+		return sh_stop(st, STOP_NOTRUN, "file system doesn't support chattr +%s", arg(argc, argv, 1));
+	return 0;
+}
+
+/* The _require_* checks the simulated machine meets, or why not. */
+static const struct {
+	const char	*name;
+	const char	*notrun;	/* NULL: satisfied */
+} requires[] = {
+	{ "_require_test", NULL },
+	{ "_require_scratch", NULL },
+	{ "_require_scratch_nocheck", NULL },
+	{ "_require_test_reflink", NULL },
+	{ "_require_scratch_reflink", NULL },
+	{ "_require_cp_reflink", NULL },
+	{ "_require_test_dedupe", NULL },
+	{ "_require_scratch_dedupe", NULL },
+	{ "_require_scratch_explicit_shared_extents", NULL },
+	{ "_require_check_dmesg", NULL },
+	{ "_require_dax_iflag", NULL },
+	{ "_require_scratch_dax_mountopt", NULL },
+	{ "_require_xfs_scratch_rmapbt", NULL },
+	{ "_require_scratch_rmapbt", NULL },
+	{ "_require_metadata_journaling", NULL },
+	{ "_require_fs_space", NULL },
+	{ "_require_no_large_scratch_dev", NULL },
+	{ "_require_no_logdev", NULL },
+	{ "_require_no_compress", NULL },
+	{ "_require_scratch_xfs_crc", NULL },
+	{ "_require_log_writes_dax_mountopt", "dm-log-writes is not modelled by daxsim" },
+	{ "_require_log_writes", "dm-log-writes is not modelled by daxsim" },
+	{ "_require_arbitrary_fileset_reflink", NULL },
+	{ "_require_xfs_io_shutdown", "shutdown ioctls are not modelled by daxsim" },
+	{ "_require_test_lsattr", "lsattr is not modelled by daxsim" },
+	{ "_require_xfs_nocrc", "V4 (non-CRC) filesystems are not modelled by daxsim" },
+	{ "_require_duplicate_fsid", "filesystem UUIDs are not modelled by daxsim" },
+	/* DAX writes go straight to the media: never delayed allocation */
+	{ "_require_scratch_delalloc", "test requires delayed allocation buffered writes" },
+	{ "_require_hugepages", "huge pages are not modelled by daxsim" },
+	{ "_require_mknod", "device nodes are not modelled by daxsim" },
+	{ "_require_scratch_swapfile", "swap files are not modelled by daxsim" },
+	{ "_require_error_injection", "error injection is not modelled by daxsim" },
+	{ "_require_odirect", "O_DIRECT is not modelled by daxsim" },
+	{ "_require_aiodio", "AIO is not modelled by daxsim" },
+	{ "_require_scratch_shutdown", "shutdown ioctls are not modelled by daxsim" },
+	{ "_require_xfs_io_error_injection", "error injection is not modelled by daxsim" },
+	{ "_require_freeze", "freeze is not modelled by daxsim" },
+	{ "_require_scratch_richacl", "ACLs are not modelled by daxsim" },
+	{ "_require_acls", "ACLs are not modelled by daxsim" },
+	{ "_require_attrs", "extended attributes are not modelled by daxsim" },
+	{ "_require_quota", "quotas are not modelled by daxsim" },
+	{ "_require_user", "users are not modelled by daxsim" },
+	{ "_require_realtime", "the realtime device is not modelled by daxsim" },
+	{ "_require_loop", "loop devices are not modelled by daxsim" },
+	{ "_require_dm_target", "device mapper is not modelled by daxsim" },
+	{ "_require_xfs_debug", "XFS debug knobs are not modelled by daxsim" },
+	{ "_require_cgroup2", "cgroups are not modelled by daxsim" },
+};
+
+static int h_require(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(requires); i++)
+		if (!strcmp(requires[i].name, argv[0]))
+			return requires[i].notrun ? sh_stop(st, STOP_NOTRUN, "%s", requires[i].notrun) : 0;
+	return sh_unsupported(st, "a _require_ check daxsim does not know");
+}
+
+static int h_check_dmesg_for(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	regex_t re;
+	int ret = 1;
+	gchar **lines;
+
+	if (argc != 2 || regcomp(&re, argv[1], REG_EXTENDED | REG_NOSUB))
+		return sh_unsupported(st, "_check_dmesg_for takes one extended regular expression");
+	lines = g_strsplit(fst_session_dmesg(st->sim), "\n", -1);
+	for (int i = 0; lines[i] && ret; i++)
+		if (!regexec(&re, lines[i], 0, NULL, 0))
+			ret = 0;
+	g_strfreev(lines);
+	regfree(&re);
+	return ret;
+}
+
+/* xfs_io -r -c fiemap FILE into @o; 0 or -1 */
+static int fiemap_text(struct sh_state *st, struct sh_io *io, const char *file, GString *o)
+{
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-r", "-c", "fiemap", (char *)file, NULL };
+
+	return fst_xfs_io(st, 5, av, &cap) < 0 ? -1 : 0;
+}
+
+/* _verify_reflink F1 F2: two inodes with the same extents */
+static int h_verify_reflink(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *m[2] = { g_string_new(NULL), g_string_new(NULL) };
+	const char *f[2] = { arg(argc, argv, 1), arg(argc, argv, 2) };
+	uint64_t ino[2];
+	int ret = 0;
+
+	for (int k = 0; k < 2 && !ret; k++) {
+		GString *o = g_string_new(NULL);
+
+		ino[k] = fst_session_file_ino(st->sim, f[k]);
+		ret = fiemap_text(st, io, f[k], o);
+		/* grep -v FILE: the name line goes */
+		for (gchar **l = g_strsplit(o->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++)
+			if (**p && !strstr(*p, f[k]))
+				g_string_append_printf(m[k], "%s\n", *p);
+		g_string_free(o, TRUE);
+	}
+	if (!ret) {
+		if (ino[0] && ino[0] == ino[1])
+			sh_out(io, "%s and %s are not reflinks: same inode number\n", f[0], f[1]);
+		if (strcmp(m[0]->str, m[1]->str)) {
+			GString *d = fst_unified_diff(m[0]->str, m[1]->str, "/dev/fd/63", "/dev/fd/62");
+
+			sh_out(io, "%s%s and %s are not reflinks: different extents\n", d->str, f[0], f[1]);
+			g_string_free(d, TRUE);
+		}
+	}
+	g_string_free(m[0], TRUE);
+	g_string_free(m[1], TRUE);
+	return ret;
+}
+
+/* _count_extents FILE: fiemap rows that are not holes; _count_holes: that are */
+static int h_count_extents(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool holes = !strcmp(argv[0], "_count_holes");
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-r", "-c", "fiemap", (char *)arg(argc, argv, 1), NULL };
+	int ret = fst_xfs_io(st, 5, av, &cap), n = 0;
+	gchar **lines = g_strsplit(o->str, "\n", -1);
+
+	for (int i = 1; ret >= 0 && lines[i]; i++)
+		if ((*lines[i] || lines[i + 1]) && !strstr(lines[i], "hole") != holes)
+			n++;
+	if (ret >= 0)
+		sh_out(io, "%d\n", n);
+	g_strfreev(lines);
+	g_string_free(o, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* _md5_range_checksum FILE OFF LEN: the md5 of _read_range's text */
+static int h_md5_range_checksum(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *hex = g_string_new(NULL);
+	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3), "", hex);
+
+	if (ret >= 0) {
+		gchar *sum = g_compute_checksum_for_string(G_CHECKSUM_MD5, hex->str, (gssize)hex->len);
+
+		sh_out(io, "%s\n", sum);
+		g_free(sum);
+	}
+	g_string_free(hex, TRUE);
+	return ret < 0 ? -1 : 0;
+}
+
+/* _check_s_dax FILE 0|1: statx's STATX_ATTR_DAX against the expectation */
+static int h_check_s_dax(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *o = g_string_new(NULL);
+	struct sh_io cap = { o, io->fd2, NULL };
+	char *av[] = { "xfs_io", "-c", "statx -r", (char *)arg(argc, argv, 1), NULL };
+	const char *a;
+	unsigned long long attrs = 0;
+	int ret = fst_xfs_io(st, 4, av, &cap);
+
+	if (ret < 0) {
+		g_string_free(o, TRUE);
+		return -1;
+	}
+	a = strstr(o->str, "stat.attributes = ");
+	if (a)
+		attrs = strtoull(a + strlen("stat.attributes = "), NULL, 0);
+	g_string_free(o, TRUE);
+	ret = 0;
+	if (attrs & 0x2000)
+		sh_out(io, "%s has an unexpected STATX_ATTR_MOUNT_ROOT flag set\nwhich used to be STATX_ATTR_DAX\n"
+		       "     This test should not be running on the root inode...\n"
+		       "     Does the kernel have the following patch?\n"
+		       "     72d1249e2ffd uapi: fix statx attribute value overlap for DAX & MOUNT_ROOT\n",
+		       arg(argc, argv, 1));
+	if (!atoi(arg(argc, argv, 2)) && (attrs & 0x00200000)) {
+		sh_out(io, "%s has unexpected S_DAX flag\n", arg(argc, argv, 1));
+		ret = 1;
+	} else if (atoi(arg(argc, argv, 2)) && !(attrs & 0x00200000)) {
+		sh_out(io, "%s doesn't have expected S_DAX flag\n", arg(argc, argv, 1));
+		ret = 2;
+	}
+	return ret;
+}
+
+/* _xfs_has_feature MNT FEATURE [-v]: the simulated mkfs's features */
+static int h_xfs_has_feature(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const char *const yes[] = { "crc", "reflink", "rmapbt", "finobt", "sparse", "ftype" };
+	static const char *const no[] = { "realtime", "rtgroups", "quota", "uquota", "gquota", "pquota" };
+	const char *feat = arg(argc, argv, 2);
+	bool verbose = argc > 3 && !strcmp(argv[3], "-v");
+	int has = -1;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(yes); i++)
+		if (!strcmp(feat, yes[i]))
+			has = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(no); i++)
+		if (!strcmp(feat, no[i]))
+			has = 0;
+	if (has < 0)
+		return sh_unsupported(st, "an XFS feature daxsim does not know");
+	if (verbose)
+		sh_out(io, "%d\n", has);
+	return has ? 0 : 1;
+}
+
+/* The table ----------------------------------------------------------------- */
+
+static const struct {
+	const char	*name;
+	sh_cmd_fn	fn;
+} helpers[] = {
+	{ "xfs_io", h_xfs_io },
+	{ "filefrag", fst_filefrag },
+	{ "_begin_fstest", h_begin_fstest },
+	{ "_register_cleanup", h_register_cleanup },
+	{ "_notrun", h_notrun },
+	{ "_fail", h_fail },
+	{ "_exit", h_exit },
+	{ "_pwrite_byte", h_pwrite_byte },
+	{ "_mwrite_byte", h_mwrite_byte },
+	{ "_reflink", h_reflink },
+	{ "_reflink_range", h_reflink_range },
+	{ "_dedupe_range", h_reflink_range },
+	{ "_cp_reflink", h_cp_reflink },
+	{ "_test_cycle_mount", h_cycle_mount },
+	{ "_scratch_cycle_mount", h_cycle_mount },
+	{ "_scratch_mkfs", h_scratch_mkfs },
+	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },
+	{ "_scratch_mount", h_mount },
+	{ "_fixed_by_kernel_commit", h_ok },
+	{ "_fixed_by_git_commit", h_ok },
+	{ "_test_sync", h_ok },
+	{ "_scratch_sync", h_ok },
+	{ "_exclude_fs", h_exclude_fs },
+	{ "_exclude_scratch_mount_option", h_exclude_mount_option },
+	{ "_exclude_test_mount_option", h_exclude_mount_option },
+	{ "_require_chattr", h_require_chattr },
+	{ "_scratch_unmount", h_ok },
+	{ "_test_mount", h_mount },
+	{ "_test_unmount", h_ok },
+	{ "_get_file_block_size", h_block_size },
+	{ "_get_block_size", h_block_size },
+	{ "_get_page_size", h_page_size },
+	{ "_get_filesize", h_filesize },
+	{ "_md5_checksum", h_md5_checksum },
+	{ "_read_range", h_read_range },
+	{ "_compare_range", h_compare_range },
+	{ "_check_dmesg", h_check_dmesg },
+	{ "_dmesg_since_test_start", h_dmesg },
+	{ "_check_dmesg_for", h_check_dmesg_for },
+	{ "_within_tolerance", h_within_tolerance },
+	{ "_count_extents", h_count_extents },
+	{ "_count_holes", h_count_extents },
+	{ "_verify_reflink", h_verify_reflink },
+	{ "_md5_range_checksum", h_md5_range_checksum },
+	{ "_check_s_dax", h_check_s_dax },
+	{ "_xfs_has_feature", h_xfs_has_feature },
+	{ "_get_available_space", h_available_space },
+	{ "_require_xfs_io_command", h_require_xfs_io_command },
+	{ "_require_command", h_require_command },
+	{ "_require_test_program", h_require_test_program },
+	{ "_require_congruent_file_oplen", h_require_congruent },
+};
+
+int fst_hexdump(struct sh_state *st, int argc, char **argv, struct sh_io *io);
+
+sh_cmd_fn fst_helper_lookup(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(helpers); i++)
+		if (!strcmp(helpers[i].name, name))
+			return helpers[i].fn;
+	if (!strcmp(name, "_hexdump"))
+		return fst_hexdump;
+	if (fst_weave_lookup(name))
+		return fst_weave_lookup(name);
+	if (fst_filter_lookup(name))
+		return fst_filter_lookup(name);
+	if (!strncmp(name, "_require_", 9))
+		return h_require;
+	return NULL;
+}

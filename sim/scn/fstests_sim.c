@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bridge from the shell to the simulator: a scenario command line run
+ * in the test's simulated world (fst_sim), its report split into stdout
+ * and stderr as the real tools split theirs, and `xfs_io` as fstests runs
+ * it, with xfs_io's timing line after each report.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "fstests.h"
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && !memcmp(s + len - n, suffix, n);
+}
+
+/* Lines xfs_io and the tools print on stderr (perror and the like). */
+static bool stderr_line(const char *s, size_t len)
+{
+	static const int errs[] = { EPERM, ENOENT, EIO, EBADF, ENOMEM, EACCES, EBUSY, EEXIST,
+				    EXDEV, EINVAL, EFBIG, ENOSPC, EROFS, EOPNOTSUPP, ENODATA,
+				    EUCLEAN, EHWPOISON, ENXIO, EFAULT, ENOTTY, EISDIR };
+
+	if (len && s[0] == '@')
+		return true;	/* a task killed by a signal */
+	for (size_t i = 0; i < G_N_ELEMENTS(errs); i++) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), ": %s", g_strerror(errs[i]));
+		if (ends_with(s, len, buf))
+			return true;
+	}
+	return ends_with(s, len, "Extents did not match.") || ends_with(s, len, ": no open file") ||
+	       ends_with(s, len, "no mapped regions, try 'help mmap'") ||
+	       (g_strstr_len(s, (gssize)len, "is before start of mapping") != NULL) ||
+	       (g_strstr_len(s, (gssize)len, "is beyond mapping") != NULL);
+}
+
+int fst_sim(struct sh_state *st, struct sh_io *io, struct io_task *task, int argc, char **argv)
+{
+	GString *o = g_string_new(NULL);
+	char err[512];
+	int r = fst_session_exec(st->sim, st->cmd_line, task, argc, argv, o, err, sizeof(err));
+
+	if (r == 1 && !st->sim_failed) {
+		/* an invariant report: never hidden by a redirect */
+		st->sim_failed = true;
+		g_string_append_len(st->out_top, o->str, (gssize)o->len);
+	} else {
+		for (const char *s = o->str; *s;) {
+			const char *e = strchr(s, '\n');
+			size_t len = e ? (size_t)(e - s) : strlen(s);
+			GString *dst = stderr_line(s, len) ? io->fd2 : io->fd1;
+
+			if (dst) {
+				g_string_append_len(dst, s, (gssize)len);
+				g_string_append_c(dst, '\n');
+			}
+			s += len + (e ? 1 : 0);
+		}
+	}
+	g_string_free(o, TRUE);
+	if (r == -2) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "daxsim: %s", err);
+		return sh_unsupported(st, why);
+	}
+	if (r == 1 && !st->keep_going)
+		return sh_stop(st, STOP_FAIL, "simulator invariant violated");
+	return 0;
+}
+
+/* xfs_io's timing line after each report ("wrote 4096/4096 bytes at offset 0"). */
+static void human(char *buf, size_t n, double v)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (v == (double)(long long)v)
+		snprintf(buf, n, "%lld %s", (long long)v, units[u]);
+	else
+		snprintf(buf, n, "%.3f %s", v, units[u]);
+}
+
+static void add_timing(GString *dst, const char *text)
+{
+	for (const char *s = text; *s;) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		unsigned long long done, want, off;
+		char verb[16], tail;
+		gchar *line = g_strndup(s, len);
+
+		g_string_append_len(dst, s, (gssize)len);
+		g_string_append_c(dst, '\n');
+		if (sscanf(line, "%15s %llu/%llu bytes at offset %llu%c", verb, &done, &want, &off, &tail) == 4 &&
+		    (!strcmp(verb, "wrote") || !strcmp(verb, "read") || !strcmp(verb, "linked") ||
+		     !strcmp(verb, "deduped"))) {
+			char size[32], rate[32];
+			unsigned long long ops = done ? (done + 4095) / 4096 : 1;
+
+			/* a fixed time: the output stays reproducible */
+			human(size, sizeof(size), (double)done);
+			human(rate, sizeof(rate), (double)done * 10000.0);
+			g_string_append_printf(dst, "%s, %llu ops; 0.0001 sec (%s/sec and %.4f ops/sec)\n",
+					       size, ops, rate, (double)ops * 10000.0);
+		}
+		g_free(line);
+		s += len + (e ? 1 : 0);
+	}
+}
+
+int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GPtrArray *av = g_ptr_array_new();
+	GPtrArray *files = g_ptr_array_new();
+	GString *o = g_string_new(NULL);
+	char flags[8] = "-";
+	int ret = 0;
+
+	g_ptr_array_add(av, "xfs_io");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1]) {
+			g_ptr_array_add(files, (char *)a);
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'f' || *p == 't' || *p == 'r') {
+				if (!strchr(flags, *p))
+					strncat(flags, p, 1);
+			} else if (*p == 'x' || *p == 'F') {
+				/* expert mode; foreign files: nothing to model */
+			} else if (*p == 'c' || *p == 'C') {
+				const char *cmd = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : NULL;
+
+				if (!cmd) {
+					ret = sh_unsupported(st, "xfs_io -c needs a command");
+					goto out;
+				}
+				g_ptr_array_add(av, "-c");
+				g_ptr_array_add(av, (char *)cmd);
+				break;
+			} else {
+				char why[64];
+
+				snprintf(why, sizeof(why), "xfs_io -%c is not modelled", *p);
+				ret = sh_unsupported(st, why);
+				goto out;
+			}
+		}
+	}
+	if (files->len != 1) {
+		ret = sh_unsupported(st, files->len ? "xfs_io on several files" : "xfs_io without a file");
+		goto out;
+	}
+	{
+		const char *path = g_ptr_array_index(files, 0);
+		gchar *dir = g_path_get_dirname(path);
+
+		if (!fst_path_in_sim(st, path)) {
+			g_free(dir);
+			ret = sh_unsupported(st, "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT");
+			goto out;
+		}
+		if (fst_is_dir(st, path)) {
+			g_free(dir);
+			ret = sh_unsupported(st, "xfs_io on a directory");
+			goto out;
+		}
+		if (!fst_is_dir(st, dir)) {
+			sh_err(io, "%s: No such file or directory\n", path);
+			g_free(dir);
+			ret = 1;
+			goto out;
+		}
+		g_free(dir);
+		if (flags[1])
+			g_ptr_array_insert(av, 1, flags);
+		g_ptr_array_add(av, (char *)path);
+	}
+	{
+		struct sh_io cap = { o, io->fd2, NULL };
+
+		g_ptr_array_add(av, NULL);
+		ret = fst_sim(st, &cap, NULL, (int)av->len - 1, (char **)av->pdata);
+		if (io->fd1)
+			add_timing(io->fd1, o->str);
+	}
+out:
+	g_ptr_array_free(av, TRUE);
+	g_ptr_array_free(files, TRUE);
+	g_string_free(o, TRUE);
+	return ret;
+}
+
+/* Run `xfs_io [ARGS (split)] -f -c CMD FILE`. */
+int fst_xfs_io_cmd(struct sh_state *st, struct sh_io *io, const char *args, const char *cmd,
+		      const char *file)
+{
+	gchar **extra = g_strsplit_set(args ? args : "", " \t", -1);
+	GPtrArray *av = g_ptr_array_new();
+	int ret;
+
+	g_ptr_array_add(av, "xfs_io");
+	for (int i = 0; extra[i]; i++)
+		if (*extra[i])
+			g_ptr_array_add(av, extra[i]);
+	g_ptr_array_add(av, "-f");
+	g_ptr_array_add(av, "-c");
+	g_ptr_array_add(av, (char *)cmd);
+	g_ptr_array_add(av, (char *)file);
+	g_ptr_array_add(av, NULL);
+	ret = fst_xfs_io(st, (int)av->len - 1, (char **)av->pdata, io);
+	g_ptr_array_free(av, TRUE);
+	g_strfreev(extra);
+	return ret;
+}
