@@ -12,7 +12,8 @@ from conftest import ROOT, run
 
 RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
-CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow"]
+CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
+            "fault-vs-write"]
 
 
 @pytest.mark.parametrize("golden", EXPLORE_GOLDENS, ids=lambda p: p.stem)
@@ -107,3 +108,16 @@ def test_explore_usage_errors():
     assert run(["explore"]).returncode == 2
     assert run(["explore", "--strategy=bogus", "scenarios/races/kh1-deadlock.scn"]).returncode == 2
     assert run(["explore", "--model", "nope", "scenarios/races/kh1-deadlock.scn"]).returncode == 2
+
+
+def test_injected_upstream_race_is_found():
+    """13e451fdc1af put back: the fault maps the extent before it locks the entry."""
+    import os
+    import subprocess
+    from conftest import DAXSIM
+    env = dict(os.environ, DAXSIM_INJECT="fault-iomap-before-entry")
+    r = subprocess.run([DAXSIM, "explore", "scenarios/races/fault-vs-write.scn"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "INVARIANT M1 violated" in r.stdout or "INVARIANT D1 violated" in r.stdout
+    assert "replay: daxsim run --schedule=" in r.stdout
