@@ -623,11 +623,12 @@ static void maplist(struct io_task *io)
 
 		out("%c%03d%c 0x%llx - 0x%llx %c%c%c  %14s (%llu : %llu)\n",
 		    (int)i == io->curmap ? '[' : ' ', i, (int)i == io->curmap ? ']' : ' ',
-		    (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+		    (unsigned long long)v->vm_start,
+		    (unsigned long long)(v->vm_start + g_array_index(io->map_lens, uint64_t, i)),
 		    v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
 		    v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_file->f_path,
 		    (unsigned long long)(v->vm_pgoff << PAGE_SHIFT),
-		    (unsigned long long)(v->vm_end - v->vm_start));
+		    (unsigned long long)g_array_index(io->map_lens, uint64_t, i));
 	}
 }
 
@@ -677,8 +678,7 @@ static int cmd_mmap(struct cmdctx *c)
 		      c->opt['S'] ? MAP_SYNC_ : 0, &err);
 	if (!vma)
 		return io_error(c, err);
-	g_ptr_array_add(io->maps, vma);
-	io->curmap = (int)io->maps->len - 1;
+	io_task_add_map(io, vma, (uint64_t)c->posnum[1]);
 	return 0;
 }
 
@@ -694,7 +694,8 @@ static int cmd_mmap(struct cmdctx *c)
 static int map_range(struct cmdctx *c, struct vm_area_struct *vma, uint64_t *off, uint64_t *len,
 		     bool pagealign)
 {
-	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, mlen = vma->vm_end - vma->vm_start, rel;
+	/* xfs_io keeps the length it was asked for, not the page-rounded VMA */
+	uint64_t mstart = vma->vm_pgoff << PAGE_SHIFT, mlen = io_task_map_len(c->io, vma), rel;
 
 	if (c->npos < 2) {
 		*off = mstart;

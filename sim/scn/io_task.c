@@ -10,6 +10,7 @@ struct io_task *io_task_create(struct task_struct *t)
 
 	io->task = t;
 	io->maps = g_ptr_array_new();
+	io->map_lens = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	io->curfile = io->curmap = -1;
 	return io;
 }
@@ -19,6 +20,7 @@ void io_task_forget_map(struct io_task *io, void *vma)
 	for (guint i = 0; i < io->maps->len; i++) {
 		if (g_ptr_array_index(io->maps, i) == vma) {
 			g_ptr_array_remove_index(io->maps, i);
+			g_array_remove_index(io->map_lens, i);
 			if (io->curmap >= (int)io->maps->len)
 				io->curmap = (int)io->maps->len - 1;
 			break;
@@ -35,6 +37,7 @@ void io_task_exit(struct io_task *io)
 		struct vm_area_struct *vma = g_ptr_array_index(io->maps, io->maps->len - 1);
 
 		g_ptr_array_set_size(io->maps, io->maps->len - 1);
+		g_array_set_size(io->map_lens, io->maps->len);
 		do_munmap(io->task, vma);
 	}
 	lock_current = saved;
@@ -45,5 +48,21 @@ void io_task_exit(struct io_task *io)
 void io_task_free(struct io_task *io)
 {
 	g_ptr_array_free(io->maps, TRUE);
+	g_array_free(io->map_lens, TRUE);
 	g_free(io);
+}
+
+void io_task_add_map(struct io_task *io, void *vma, uint64_t len)
+{
+	g_ptr_array_add(io->maps, vma);
+	g_array_append_val(io->map_lens, len);
+	io->curmap = (int)io->maps->len - 1;
+}
+
+uint64_t io_task_map_len(const struct io_task *io, const void *vma)
+{
+	for (guint i = 0; io && i < io->maps->len; i++)
+		if (g_ptr_array_index(io->maps, i) == vma)
+			return g_array_index(io->map_lens, uint64_t, i);
+	return 0;
 }

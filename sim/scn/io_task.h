@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct task_struct;
 
@@ -17,6 +18,7 @@ struct io_task {
 	struct task_struct	*task;
 	int			curfile;	/* index in task->files, or -1 */
 	GPtrArray		*maps;		/* struct vm_area_struct *: the maptable */
+	GArray			*map_lens;	/* uint64_t: each mapping's length as asked */
 	int			curmap;		/* index in maps, or -1 */
 	int			last_errno;	/* of the previous command */
 	bool			transient;	/* an `xfs_io -c` line's task */
@@ -29,5 +31,9 @@ void io_task_exit(struct io_task *io);
 void io_task_free(struct io_task *io);
 /* munmap: drop @vma from the maptable, keeping the current slot. */
 void io_task_forget_map(struct io_task *io, void *vma);
+/* mmap: a new mapping of @len bytes (as asked, not page-rounded) becomes current. */
+void io_task_add_map(struct io_task *io, void *vma, uint64_t len);
+/* The length xfs_io keeps for @vma (its maptable's), or 0. */
+uint64_t io_task_map_len(const struct io_task *io, const void *vma);
 
 #endif

@@ -210,6 +210,11 @@ int dax_file_unshare(struct inode *inode, uint64_t pos, uint64_t len,
  * dax_dedupe_file_range_compare(): walk both files' read mappings in
  * lockstep; two holes are the same, one hole differs, else memcmp.
  */
+static bool reads_zero(const struct iomap *iomap)
+{
+	return iomap->type == IOMAP_HOLE || iomap->type == IOMAP_UNWRITTEN;
+}
+
 int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
 				  struct inode *dst, uint64_t dstoff,
 				  uint64_t len, bool *same,
@@ -231,9 +236,14 @@ int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
 		length = MIN(iomap_end_pos(&sm) - (srcoff + done),
 			     iomap_end_pos(&dm) - (dstoff + done));
 		length = MIN(length, len - done);
-		if (sm.type == IOMAP_HOLE && dm.type == IOMAP_HOLE) {
+		/*
+		 * A hole and an unwritten extent both read as zeros and have no
+		 * data to compare: the raw block under an unwritten extent is
+		 * stale (fallocate does not zero it), never file data.
+		 */
+		if (reads_zero(&sm) && reads_zero(&dm)) {
 			/* same */
-		} else if (sm.type == IOMAP_HOLE || dm.type == IOMAP_HOLE) {
+		} else if (reads_zero(&sm) || reads_zero(&dm)) {
 			*same = false;
 			return 0;
 		} else {
