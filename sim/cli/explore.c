@@ -29,11 +29,13 @@
 #include "share_registry.h"
 
 /* One decision of a run, as the child reports it. */
+#define RUN_MAX	8
+
 struct decision {
 	int	chosen;
 	int	current;	/* the fiber that was running and could go on, or -1 */
-	int	nrun;
-	int	run[8];		/* creation indexes, in creation order */
+	int	nrun;		/* how many were runnable: more than RUN_MAX bounds the run */
+	int	run[RUN_MAX];	/* the first RUN_MAX creation indexes, in creation order */
 };
 
 static int log_fd = -1;
@@ -41,9 +43,9 @@ static int log_fd = -1;
 static void log_decision(int decision, int chosen, int current, int nrunnable,
 			 const int *runnable, void *arg)
 {
-	struct decision d = { chosen, current, MIN(nrunnable, 8), { 0 } };
+	struct decision d = { chosen, current, nrunnable, { 0 } };
 
-	for (int i = 0; i < d.nrun; i++)
+	for (int i = 0; i < MIN(nrunnable, RUN_MAX); i++)
 		d.run[i] = runnable[i];
 	if (write(log_fd, &d, sizeof(d)) != (ssize_t)sizeof(d))
 		_exit(3);
@@ -142,7 +144,7 @@ static int option_order(const struct decision *d, int *opt)
 	int n = 0, def = d->current >= 0 ? d->current : d->run[0];
 
 	opt[n++] = def;
-	for (int i = 0; i < d->nrun; i++)
+	for (int i = 0; i < MIN(d->nrun, RUN_MAX); i++)
 		if (d->run[i] != def)
 			opt[n++] = d->run[i];
 	return n;
@@ -282,10 +284,12 @@ int daxsim_explore(int argc, char **argv)
 				const struct decision *x = &g_array_index(d, struct decision, i);
 
 				pre[i + 1] = pre[i] + preempts(x, x->chosen);
+				if (x->nrun > RUN_MAX)
+					pruned = true;	/* options past RUN_MAX were never tried */
 			}
 			for (k = (int)d->len - 1; k >= 0 && !found; k--) {
 				const struct decision *x = &g_array_index(d, struct decision, k);
-				int opt[9], n = option_order(x, opt), at = -1;
+				int opt[RUN_MAX + 1], n = option_order(x, opt), at = -1;
 
 				for (int m = 0; m < n; m++)
 					if (opt[m] == x->chosen)
