@@ -36,7 +36,6 @@ struct fiber_stack {
 	size_t		size;
 	void		(*entry)(void);
 	bool		started;
-	bool		entered;
 	void		*fake_stack;	/* ASan's save slot */
 	const void	*asan_bottom;	/* the thread stack, as ASan reports it */
 	size_t		asan_size;
@@ -65,6 +64,7 @@ static void fiber_trampoline(void)
 {
 	struct fiber_stack *self = starting;
 
+	starting = NULL;		/* entered: later switches to it longjmp */
 	after_switch(self);
 	self->entry();
 	panic("a fiber's entry returned");
@@ -112,8 +112,7 @@ void fiber_switch(struct fiber_stack *from, struct fiber_stack *to, bool from_en
 				       to->stack ? to->size : to->asan_size);
 #endif
 	if (!_setjmp(from->jb)) {
-		if (to == starting && !to->entered) {
-			to->entered = true;
+		if (to == starting) {
 			setcontext(&to->uc);
 			panic("setcontext failed");
 		}
