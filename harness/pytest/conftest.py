@@ -8,9 +8,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 DAXSIM = os.environ.get("DAXSIM", str(ROOT / "daxsim"))
 
 
-def run(args, stdin=None):
+def run(args, stdin=None, env_extra=None):
+    env = dict(os.environ, **env_extra) if env_extra else None
     return subprocess.run([DAXSIM] + args, input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+                          text=True, cwd=ROOT, timeout=300, env=env)
 
 
 @pytest.fixture

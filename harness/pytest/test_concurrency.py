@@ -13,7 +13,16 @@ from conftest import ROOT, run
 RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
-            "fault-vs-write"]
+            "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry"]
+# upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
+INJECTED_RACES = [
+    ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),
+    ("downgrade-wake-one", "lost-wakeup-pmd-downgrade", "held by no task, a lost wakeup"),
+    ("invalidate-wake-one", "lost-wakeup-invalidate", "held by no task, a lost wakeup"),
+    ("mf-sleep-under-xa-lock", "mf-waits-for-entry",
+     "holds xa_lock/131 (exclusive), taken in dax_lock_mapping_entry"),
+    ("fault-iomap-before-entry", "fault-vs-write", "INVARIANT M1 violated"),
+]
 
 
 @pytest.mark.parametrize("golden", EXPLORE_GOLDENS, ids=lambda p: p.stem)
@@ -121,3 +130,17 @@ def test_injected_upstream_race_is_found():
     assert r.returncode == 1, r.stdout + r.stderr
     assert "INVARIANT M1 violated" in r.stdout or "INVARIANT D1 violated" in r.stdout
     assert "replay: daxsim run --schedule=" in r.stdout
+
+
+@pytest.mark.parametrize("inject,name,report", INJECTED_RACES, ids=lambda v: v if isinstance(v, str) else "")
+def test_injected_race_is_found(inject, name, report):
+    """Each upstream race put back is found by dfs at 2 preemptions, and its replay fails the same way."""
+    r = run(["explore", f"scenarios/races/{name}.scn"], env_extra={"DAXSIM_INJECT": inject})
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert report in r.stdout, r.stdout
+    assert r.stdout.endswith(": 1 failed\n"), r.stdout
+    replay = re.search(r"^replay: daxsim run --schedule='([^']*)' (\S+)$", r.stdout, re.M)
+    again = run(["run", f"--schedule={replay.group(1)}", replay.group(2)],
+                env_extra={"DAXSIM_INJECT": inject})
+    assert again.returncode == 1 and report in again.stdout
+

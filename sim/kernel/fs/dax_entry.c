@@ -170,35 +170,19 @@ static void slot_delete(struct address_space *mapping, pgoff_t index)
 	g_tree_remove(mapping->i_pages, &index);
 }
 
-struct entry_wait {
-	struct address_space	*mapping;
-	pgoff_t			base;
-};
-
-/* wait_entry_unlocked()'s condition: the entry at base is gone or unlocked. */
-static bool entry_unlocked(void *arg)
-{
-	const struct entry_wait *w = arg;
-	struct dax_slot *slot = g_tree_lookup(w->mapping->i_pages, &w->base);
-
-	return !slot || !dax_is_locked(slot->entry);
-}
-
 /*
  * Take the entry lock (a bit in the value, under xa_lock).  A locked entry
- * means another task holds it: sleep until it is unlocked (the scheduler;
- * without one nobody could unlock it) and return false -- the entry may be
- * another one by then, so the caller looks it up again, as
- * get_unlocked_entry() does.
+ * means another task holds it: sleep on the entry's wait queue until a
+ * wakeup for its key (get_unlocked_entry(): an exclusive waiter; without
+ * the scheduler nobody could unlock it) and return false -- the entry may
+ * be another one by then, so the caller looks it up again.  @index is the
+ * index looked up (the wait key is aligned down for a PMD entry).
  */
-static bool dax_lock_slot(struct address_space *mapping, pgoff_t base,
+static bool dax_lock_slot(struct address_space *mapping, pgoff_t index, pgoff_t base,
 			  struct dax_slot *slot, const char *func)
 {
 	if (dax_is_locked(slot->entry)) {
-		struct entry_wait w = { mapping, base };
-
-		sched_sleep_until(entry_unlocked, &w, &lc_dax_entry,
-				  entry_lock_inst(mapping, base), func);
+		dax_wait_entry(mapping, index, slot->entry, true, func);
 		return false;
 	}
 	/*
@@ -212,6 +196,24 @@ static bool dax_lock_slot(struct address_space *mapping, pgoff_t base,
 	return true;
 }
 
+/* Unlock the entry at @base: clear the bit, release, wake as @mode says. */
+static void dax_unlock_slot(struct address_space *mapping, pgoff_t base, enum dax_wake_mode mode,
+			    const char *func)
+{
+	struct dax_slot *slot;
+	unsigned long entry = 0;
+
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	slot = g_tree_lookup(mapping->i_pages, &base);
+	if (slot) {
+		slot->entry &= ~DAX_LOCKED;
+		entry = slot->entry;
+	}
+	sim_unlock(xa_lock, mapping->id);
+	lock_release(&lc_dax_entry, entry_lock_inst(mapping, base), func);
+	if (slot)
+		dax_wake_entry(mapping, base, entry, mode);
+}
 
 /* The scheduling point before an entry lock, taken before the lookup. */
 static void dax_entry_point(const char *func)
@@ -231,23 +233,23 @@ static struct dax_slot *dax_lock_index(struct address_space *mapping, pgoff_t ba
 		slot = g_tree_lookup(mapping->i_pages, &base);
 		if (!slot)
 			return NULL;
-		if (dax_lock_slot(mapping, base, slot, func))
+		if (dax_lock_slot(mapping, base, base, slot, func))
 			return slot;
 	}
 }
 
+/* dax_unlock_entry(): store the entry unlocked and wake the next waiter. */
 void dax_unlock_entry(struct address_space *mapping, pgoff_t base)
 {
-	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
-
-	if (slot)
-		slot->entry &= ~DAX_LOCKED;
-	lock_release(&lc_dax_entry, entry_lock_inst(mapping, base), __func__);
+	dax_unlock_slot(mapping, base, WAKE_NEXT, __func__);
 }
 
 /*
  * dax_lock_mapping_entry(): lock the real entry covering @index for memory
- * failure; false (nothing locked) for an absent, zero or empty entry.
+ * failure; false (nothing locked) for an absent, zero or empty entry.  A
+ * locked entry is waited for as wait_entry_unlocked() does: a non-exclusive
+ * wait (this path may never take the entry, so it must not swallow a
+ * wakeup meant for another waiter), after dropping i_pages' lock.
  */
 bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
 			    pgoff_t *base, unsigned long *entry)
@@ -256,12 +258,25 @@ bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
 
 retry:
 	dax_entry_point(__func__);
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	slot = dax_lookup_slot(mapping, index, base);
-	if (!slot || !dax_is_real_entry(slot->entry))
+	if (!slot || !dax_is_real_entry(slot->entry)) {
+		sim_unlock(xa_lock, mapping->id);
 		return false;
-	if (!dax_lock_slot(mapping, *base, slot, __func__))
+	}
+	if (dax_is_locked(slot->entry)) {
+		unsigned long locked = slot->entry;
+
+		/* f52afc93cd01 put back: the sleep keeps i_pages locked */
+		if (!INJECT(MF_SLEEP_UNDER_XA_LOCK))
+			sim_unlock(xa_lock, mapping->id);
+		dax_wait_entry(mapping, index, locked, false, __func__);
 		goto retry;
+	}
+	slot->entry |= DAX_LOCKED;
 	*entry = slot->entry;
+	sim_unlock(xa_lock, mapping->id);
+	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, *base), LOCK_EXCL, 0, __func__);
 	return true;
 }
 
@@ -287,12 +302,22 @@ retry:
 			slot = g_tree_node_value(n);
 			if (*(pgoff_t *)g_tree_node_key(n) != start ||
 			    !dax_is_pmd_entry(slot->entry)) {
+				/*
+				 * 23c84eb78375 put back: the XArray conversion
+				 * slept on a locked PTE entry found by a PMD
+				 * fault, hashed on the PMD index, which the PTE
+				 * entry's unlock never wakes.
+				 */
+				if (INJECT(PMD_WAIT_WRONG_INDEX) && dax_is_locked(slot->entry)) {
+					dax_wait_entry(mapping, start, slot->entry, true, __func__);
+					goto retry;
+				}
 				trace("ino %llu index %llu: PTE entries in range, fallback",
 				      (unsigned long long)mapping->id,
 				      (unsigned long long)index);
 				return VM_FAULT_FALLBACK;
 			}
-			if (!dax_lock_slot(mapping, start, slot, __func__))
+			if (!dax_lock_slot(mapping, start, start, slot, __func__))
 				goto retry;
 			*base = start;
 			*entryp = slot->entry;
@@ -306,7 +331,7 @@ retry:
 			/* Downgrade a zero/empty PMD entry to PTEs. */
 			unsigned long old;
 
-			if (!dax_lock_slot(mapping, b, slot, __func__))
+			if (!dax_lock_slot(mapping, index, b, slot, __func__))
 				goto retry;
 			old = slot->entry;
 			if (dax_is_zero_entry(old))
@@ -316,13 +341,20 @@ retry:
 			slot_delete(mapping, b);
 			sim_unlock(xa_lock, mapping->id);
 			lock_release(&lc_dax_entry, entry_lock_inst(mapping, b), __func__);
+			/*
+			 * Every waiter of the PMD entry looks again: each will
+			 * lock a PTE entry of its own index, so a wakeup passed
+			 * on at their unlock never reaches the PMD key
+			 * (965d004af540 put back: wake one).
+			 */
+			dax_wake_entry(mapping, b, old, INJECT(DOWNGRADE_WAKE_ONE) ? WAKE_NEXT : WAKE_ALL);
 			trace("ino %llu index %llu: downgrade PMD %s entry",
 			      (unsigned long long)mapping->id, (unsigned long long)b,
 			      dax_is_zero_entry(old) ? "zero" : "empty");
 			slot = NULL;
 		}
 		if (slot) {
-			if (!dax_lock_slot(mapping, b, slot, __func__))
+			if (!dax_lock_slot(mapping, index, b, slot, __func__))
 				goto retry;
 			*base = b;
 			*entryp = slot->entry;
@@ -336,7 +368,7 @@ retry:
 	slot_store(mapping, b, DAX_EMPTY | (order ? DAX_PMD : 0));
 	sim_unlock(xa_lock, mapping->id);
 	slot = g_tree_lookup(mapping->i_pages, &b);
-	if (!dax_lock_slot(mapping, b, slot, __func__))
+	if (!dax_lock_slot(mapping, b, b, slot, __func__))
 		goto retry;	/* not reached: the empty entry was just stored */
 	*base = b;
 	*entryp = slot->entry;
@@ -377,25 +409,48 @@ struct delete_args {
 	bool	busy;		/* ... and one was kept */
 };
 
+/*
+ * __dax_invalidate_entry(): wait until the entry is unlocked, then look at
+ * it and delete it in one xa_lock section -- it never takes the entry bit,
+ * so no other task can find it locked by us.  The slot goes before the
+ * design is told (a lookup of this file finds nothing from then on); the
+ * design's work may interleave with other files' accesses of the page.
+ */
 static bool delete_one(struct address_space *mapping, pgoff_t index,
 		       struct dax_slot *slot, void *arg)
 {
 	struct delete_args *d = arg;
 	unsigned long entry;
 
+	for (;;) {
+		dax_entry_point("__dax_invalidate_entry");
+		sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+		slot = g_tree_lookup(mapping->i_pages, &index);
+		if (!slot) {
+			/* it went while we slept: no wakeup to pass on */
+			sim_unlock(xa_lock, mapping->id);
+			return true;
+		}
+		if (!dax_is_locked(slot->entry))
+			break;
+		entry = slot->entry;
+		sim_unlock(xa_lock, mapping->id);
+		dax_wait_entry(mapping, index, entry, true, "__dax_invalidate_entry");
+	}
+	entry = slot->entry;
+	/* the marks are read with the entry in hand, after any wait */
 	if (d->only_clean && (slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE))) {
 		d->busy = true;
-		return true;
+	} else {
+		slot_delete(mapping, index);
+		dax_disassociate_entry(entry, mapping, index, !d->only_clean);
 	}
-	slot = dax_lock_index(mapping, index, "__dax_invalidate_entry");
-	if (!slot)
-		return true;	/* it went while we slept */
-	entry = slot->entry & ~DAX_LOCKED;
-	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
-	dax_disassociate_entry(entry, mapping, index, !d->only_clean);
-	slot_delete(mapping, index);
 	sim_unlock(xa_lock, mapping->id);
-	lock_release(&lc_dax_entry, entry_lock_inst(mapping, index), "__dax_invalidate_entry");
+	/*
+	 * put_unlocked_entry(WAKE_ALL): every waiter looks again; one that
+	 * finds nothing passes no wakeup on (237388320def put back: wake one).
+	 */
+	dax_wake_entry(mapping, index, entry, INJECT(INVALIDATE_WAKE_ONE) ? WAKE_NEXT : WAKE_ALL);
 	return true;
 }
 
@@ -444,12 +499,16 @@ static bool writeback_one(struct address_space *mapping, pgoff_t index,
 	/* dax_writeback_one: lock, mkclean every vma, flush, clear DIRTY. */
 	slot = dax_lock_index(mapping, index, "dax_writeback_one");
 	if (!slot)
+		return true;	/* punched out while we slept: nothing to pass on */
+	if (!(slot->marks & (PAGECACHE_TAG_DIRTY | PAGECACHE_TAG_TOWRITE))) {
+		/* written back by another task while we slept */
+		dax_unlock_slot(mapping, index, WAKE_NEXT, "dax_writeback_one");
 		return true;
+	}
 	slot->marks &= ~PAGECACHE_TAG_TOWRITE;
 	mapping_mkclean(mapping, index, 1UL << dax_entry_order(slot->entry));
 	slot->marks &= ~PAGECACHE_TAG_DIRTY;
-	slot->entry &= ~DAX_LOCKED;
-	lock_release(&lc_dax_entry, entry_lock_inst(mapping, index), "dax_writeback_one");
+	dax_unlock_slot(mapping, index, WAKE_NEXT, "dax_writeback_one");
 	(*count)++;
 	return true;
 }
@@ -475,7 +534,10 @@ void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 {
 	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, base);
 
+	unsigned long old;
+
 	BUG_ON(!slot || !dax_is_pmd_entry(slot->entry));
+	old = slot->entry;
 	might_alloc(GFP_NOFS);		/* the design's preload, as in dax_replace_entry */
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
 	dax_disassociate_entry(slot->entry, mapping, *base, false);
@@ -485,6 +547,8 @@ void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 	dax_associate_entry(new_entry, mapping, index, shared);
 	sim_unlock(xa_lock, mapping->id);
 	lock_acquire(&lc_dax_entry, entry_lock_inst(mapping, index), LOCK_EXCL, 0, __func__);
+	/* the PMD entry's waiters look again (their key is gone) */
+	dax_wake_entry(mapping, *base, old, WAKE_ALL);
 	trace("ino %llu index %llu: PMD entry at %llu replaced by a PTE entry",
 	      (unsigned long long)mapping->id, (unsigned long long)index,
 	      (unsigned long long)*base);

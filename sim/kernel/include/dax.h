@@ -148,6 +148,17 @@ vm_fault_t grab_mapping_entry(struct address_space *mapping, pgoff_t index,
 			      unsigned int order, pgoff_t *base,
 			      unsigned long *entryp);
 void dax_unlock_entry(struct address_space *mapping, pgoff_t base);
+/* Entry waits (dax_wait.c): wake the waiters of the entry at @index. */
+enum dax_wake_mode { WAKE_ALL, WAKE_NEXT };
+void dax_wake_entry(struct address_space *mapping, pgoff_t index, unsigned long entry,
+		    enum dax_wake_mode mode);
+/*
+ * Sleep until a wakeup for the entry covering @index (@entry: what was
+ * found locked there); exclusive as get_unlocked_entry(), non-exclusive as
+ * wait_entry_unlocked().  The caller looks the entry up again.
+ */
+void dax_wait_entry(struct address_space *mapping, pgoff_t index, unsigned long entry,
+		    bool exclusive, const char *func);
 /* Memory failure: lock the real entry covering @index (false: none). */
 bool dax_lock_mapping_entry(struct address_space *mapping, pgoff_t index,
 			    pgoff_t *base, unsigned long *entry);

@@ -32,6 +32,10 @@ enum inject_tag {
 	INJECT_FAULT_MMAPLOCK_INNER,	/* the fault takes MMAPLOCK after the entry lock */
 	/* races, for the scheduler (daxsim explore) */
 	INJECT_FAULT_IOMAP_BEFORE_ENTRY,	/* 13e451fdc1af: iomap_begin before the entry lock */
+	INJECT_DOWNGRADE_WAKE_ONE,	/* 965d004af540: a replaced entry wakes one waiter */
+	INJECT_PMD_WAIT_WRONG_INDEX,	/* 23c84eb78375: a PMD fault waits on a PTE entry, wrong key */
+	INJECT_INVALIDATE_WAKE_ONE,	/* 237388320def: an invalidated entry wakes one waiter */
+	INJECT_MF_SLEEP_UNDER_XA_LOCK,	/* f52afc93cd01: dax_lock_mapping_entry sleeps with i_pages locked */
 	/* lock orders */
 	INJECT_FAULT_ILOCK_OUTER,	/* xfs_filemap_fault: ILOCK before MMAPLOCK */
 	INJECT_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */

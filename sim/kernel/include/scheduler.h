@@ -51,6 +51,8 @@ struct sched_wait {
 	uint64_t		inst;
 	enum lock_mode		mode;
 	const char		*func;
+	bool			queued;		/* on a wait queue (wait.h), not a lock;
+						 * mode LOCK_SHARED: a non-exclusive wait */
 };
 
 void sched_start(const struct sched_opts *opts);
@@ -78,6 +80,13 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst);
 /* Sleep until ready(arg) (woken by the scheduler's re-check), naming the wait. */
 void sched_sleep_until(bool (*ready)(void *arg), void *arg,
 		       const struct lock_class *cls, uint64_t inst, const char *func);
+
+/* Sleep on a wait queue entry until ready(arg) (its entry function woke it). */
+void sched_sleep_queued(bool (*ready)(void *arg), void *arg, const struct sched_wait *w);
+/* The running task (NULL outside the scheduler or in main). */
+struct fiber *sched_current(void);
+/* @f was woken by the running task: the waker's past happens before it. */
+void sched_wakeup(struct fiber *f);
 
 /*
  * An access of a tracked field of the page at @pfn (folio->mapping, index,

@@ -3,9 +3,12 @@
  * The deterministic scheduler (see sched.h).  Every switch goes through
  * the main context: a fiber that yields names the fiber to run next and
  * switches to main, which resumes it.  A sleeping fiber is runnable again
- * when its condition holds (a lock nobody else holds incompatibly, an
- * unlocked DAX entry): the scheduler re-checks sleepers at every decision,
- * so no wakeup is lost and none is needed.
+ * when its condition holds: for a lock, nobody else holds it incompatibly
+ * (the scheduler re-checks such sleepers at every decision, as the kernel's
+ * lock slow paths hand over on release); for a wait queue (wait.h: the DAX
+ * entry waits), an entry function woke it -- a wakeup that is never sent
+ * leaves the task asleep, and the deadlock report says the object it waits
+ * for is held by nobody.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -403,6 +406,20 @@ static void append_lock(GString *s, const struct lock_class *cls, uint64_t inst)
 	}
 }
 
+static int64_t holder_key(const struct lock_class *cls, uint64_t inst);
+
+static bool held_by_anyone(const struct lock_class *cls, uint64_t inst)
+{
+	int64_t key;
+	GArray *h;
+
+	if (!cls)
+		return false;
+	key = holder_key(cls, inst);
+	h = g_hash_table_lookup(S.holders, &key);
+	return h && h->len;
+}
+
 static void report_deadlock(void)
 {
 	g_string_printf(S.report, "every unfinished command is asleep\n");
@@ -414,8 +431,11 @@ static void report_deadlock(void)
 		g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on ",
 				       f->name, f->saved_line, f->wait.func ? f->wait.func : "?");
 		append_lock(S.report, f->wait.cls, f->wait.inst);
-		g_string_append_printf(S.report, " (%s)\n",
-				       f->wait.mode == LOCK_SHARED ? "shared" : "exclusive");
+		g_string_append_printf(S.report, " (%s)%s\n",
+				       !f->wait.queued ? (f->wait.mode == LOCK_SHARED ? "shared" : "exclusive") :
+				       f->wait.mode == LOCK_SHARED ? "non-exclusive wait" : "exclusive wait",
+				       f->wait.queued && !held_by_anyone(f->wait.cls, f->wait.inst) ?
+				       ": held by no task, a lost wakeup" : "");
 		for (int k = 0; k < f->lctx->depth; k++) {
 			const struct held_lock *hl = &f->lctx->held[k];
 
@@ -476,21 +496,20 @@ void sched_point(const char *what, const char *func)
 	}
 }
 
-void sched_sleep_until(bool (*ready)(void *arg), void *arg,
-		       const struct lock_class *cls, uint64_t inst, const char *func)
+static void sleep_until(bool (*ready)(void *arg), void *arg, const struct sched_wait *w)
 {
 	struct fiber *cur = S.current;
 
 	if (!S.on || !cur)
-		panic("%s: would sleep forever on %s/%llu (no other task can run)", func,
-		      cls ? cls->name : "?", (unsigned long long)inst);
+		panic("%s: would sleep forever on %s/%llu (no other task can run)", w->func,
+		      w->cls ? w->cls->name : "?", (unsigned long long)w->inst);
 	while (!ready(arg)) {
 		cur->asleep = true;
 		cur->ready = ready;
 		cur->ready_arg = arg;
-		cur->wait = (struct sched_wait){ cls, inst, LOCK_EXCL, func };
-		trace("%s sleeps on %s/%llu", cur->name, cls ? cls->name : "?",
-		      (unsigned long long)inst);
+		cur->wait = *w;
+		trace("%s sleeps on %s/%llu", cur->name, w->cls ? w->cls->name : "?",
+		      (unsigned long long)w->inst);
 		S.next = NULL;
 		yield_to_main();
 		if (S.result != SCHED_OK)
@@ -498,6 +517,40 @@ void sched_sleep_until(bool (*ready)(void *arg), void *arg,
 	}
 	cur->asleep = false;
 	cur->ready = NULL;
+}
+
+void sched_sleep_until(bool (*ready)(void *arg), void *arg,
+		       const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	sleep_until(ready, arg, &(struct sched_wait){ cls, inst, LOCK_EXCL, func, false });
+}
+
+void sched_sleep_queued(bool (*ready)(void *arg), void *arg, const struct sched_wait *w)
+{
+	struct sched_wait q = *w;
+
+	q.queued = true;
+	sleep_until(ready, arg, &q);
+}
+
+struct fiber *sched_current(void)
+{
+	return S.on ? S.current : NULL;
+}
+
+void sched_wakeup(struct fiber *f)
+{
+	uint32_t *from = S.current ? S.current->vc : S.main_vc;
+
+	if (!S.on || !f)
+		return;
+	/* the waker's past happens before what the woken task does next */
+	for (int k = 0; k < VC_N; k++)
+		f->vc[k] = MAX(f->vc[k], from[k]);
+	if (S.current && S.current->index + 1 < VC_N)
+		S.current->vc[S.current->index + 1]++;
+	else if (!S.current)
+		S.main_vc[0]++;
 }
 
 /* The lock registry -------------------------------------------------------- */
