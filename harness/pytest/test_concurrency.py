@@ -144,3 +144,22 @@ def test_injected_race_is_found(inject, name, report):
                 env_extra={"DAXSIM_INJECT": inject})
     assert again.returncode == 1 and report in again.stdout
 
+
+
+@pytest.mark.parametrize("golden", [g for g in EXPLORE_GOLDENS if "replay: " in g.read_text()],
+                         ids=lambda p: p.stem)
+def test_explore_replay_reproduces(golden):
+    """Every failing schedule in the race library replays to the same report."""
+    text = golden.read_text()
+    replay = re.search(r"^replay: daxsim run --schedule='([^']*)' (\S+)$", text, re.M)
+    assert replay.group(1), "an empty schedule would replay the default one"
+    again = run(["run", f"--schedule={replay.group(1)}", replay.group(2)])
+    assert again.returncode == 1
+    assert again.stdout == text[:text.index("replay:")]
+
+
+def test_task_expect_while_in_flight_is_not_quiescence():
+    """`@T expect` / `wait @T` with a poison worker in flight: no checker run then (no M4)."""
+    r = run(["explore", "--preempt=1", "--runs=400", "scenarios/races/expect-while-in-flight.scn"])
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.endswith(": 0 failed\n")

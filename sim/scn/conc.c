@@ -296,6 +296,7 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 	if (ret < 0 && jobs->len) {
 		/* a usage error or a stop with commands in flight: they cannot be unwound */
 		fflush(I->out);
+		tell_schedule();	/* explore's replay line needs the schedule that got here */
 		_exit(ret == -2 ? 2 : I->status ? 1 : 0);
 	}
 	tell_schedule();
