@@ -8,6 +8,15 @@
  * invariant violated, a failed expectation, BUG_ON/panic (exit 3) or a crash
  * signal.  Each candidate runs in a forked child, so BUG_ON/panic and sanitizer
  * aborts cannot take the shrinker down.  The result goes to stdout.
+ *
+ * A scenario with background lines (`&`) runs under the scheduler, and
+ * `--schedule=S` gives the failing schedule (explore's replay line).  Then
+ * the schedule is shrunk first: its switches (preemptions) are dropped, the
+ * last first, while the replay still fails the same way.  A candidate
+ * scenario with fewer lines renumbers the decisions, so it is kept when the
+ * schedule still replays to the failure or when `daxsim explore` of the
+ * candidate finds it again, whose schedule is then taken
+ * (shrink_schedule.c); the switches are dropped again at the end.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -20,16 +29,21 @@
 #include "fuzz_decode.h"
 #include "interp.h"
 #include "scn.h"
+#include "shrink_schedule.h"
 
 #define SHRINK_CHILD_SECONDS	20
 
 struct sline {
 	char		*task;
 	GPtrArray	*words;		/* char * */
+	bool		bg;		/* ended in `&` */
+	int		lineno;		/* in the original scenario */
 };
 
 static const char *shrink_model;
 static int shrink_runs;
+static bool shrink_conc;		/* run under the scheduler */
+static char *shrink_sched;		/* the failing schedule, or NULL */
 
 static void sline_free(gpointer p)
 {
@@ -45,19 +59,30 @@ static struct sline *sline_dup(const struct sline *l)
 	struct sline *n = g_new0(struct sline, 1);
 
 	n->task = g_strdup(l->task);
+	n->bg = l->bg;
+	n->lineno = l->lineno;
 	n->words = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < l->words->len; i++)
 		g_ptr_array_add(n->words, g_strdup(l->words->pdata[i]));
 	return n;
 }
 
-static char *render(GPtrArray *lines)
+/*
+ * The scenario text of @lines.  Under a schedule the lines keep their
+ * original numbers (blank lines in between), because a schedule names a
+ * simulator command's worker by its line (`k17`).
+ */
+static char *render_lines(GPtrArray *lines, bool keep_numbers)
 {
 	GString *o = g_string_new(NULL);
+	int at = 1;
 
 	for (guint i = 0; i < lines->len; i++) {
 		struct sline *l = lines->pdata[i];
 
+		for (; keep_numbers && at < l->lineno; at++)
+			g_string_append_c(o, '\n');
+		at++;
 		if (l->task)
 			g_string_append_printf(o, "@%s ", l->task);
 		for (guint w = 0; w < l->words->len; w++) {
@@ -65,82 +90,165 @@ static char *render(GPtrArray *lines)
 				g_string_append_c(o, ' ');
 			fuzz_quote_word(o, l->words->pdata[w]);
 		}
+		if (l->bg)
+			g_string_append(o, " &");
 		g_string_append_c(o, '\n');
 	}
 	return g_string_free(o, FALSE);
 }
 
-/* The child: run @text, write its signature to @fd. */
-static void child_run(const char *text, int fd)
+static char *render(GPtrArray *lines)
+{
+	return render_lines(lines, shrink_sched != NULL);
+}
+
+/*
+ * The child: run @text (under @schedule when the scheduler runs), its
+ * output to @out_fd and its signature to @sig_fd.  A run the scheduler ends
+ * (L-deadlock) exits inside the run: the parent reads its output then.
+ */
+static void child_run(const char *text, const char *schedule, int out_fd, int sig_fd)
 {
 	struct scn_error err = { 0 };
 	struct run_result r = { 0 };
 	struct run_opts opts = { .model = shrink_model, .check = CHECK_INCREMENTAL, .result = &r,
-				 .no_scheduler = true };
+				 .no_scheduler = !shrink_conc, .schedule = schedule };
 	struct scn *s;
-	FILE *null = fopen("/dev/null", "w");
+	FILE *out = fdopen(out_fd, "w");
 	char sig[128];
 	int rc;
 
 	alarm(SHRINK_CHILD_SECONDS);
-	if (!null || scn_parse("shrink", text, &s, &err))
+	if (!out || scn_parse("shrink", text, &s, &err))
 		_exit(2);
 	/* the child's stderr would repeat every candidate's errors */
 	if (!freopen("/dev/null", "w", stderr))
 		_exit(2);
-	rc = scn_run(s, &opts, null);
+	rc = scn_run(s, &opts, out);
+	fflush(out);
 	if (rc == 1)
 		snprintf(sig, sizeof(sig), r.first_id[0] ? "invariant %s" : "failed expectation",
 			 r.first_id);
 	else
 		snprintf(sig, sizeof(sig), "exit %d", rc);
-	if (write(fd, sig, strlen(sig)) < 0)
+	if (write(sig_fd, sig, strlen(sig)) < 0)
 		_exit(2);
 	_exit(0);
 }
 
-/* The failure signature of @lines ("" when it passes or is malformed). */
-static char *signature(GPtrArray *lines)
+static void slurp_fd(int fd, GString *into)
 {
-	char *text = render(lines);
-	char buf[128] = "";
-	int fds[2], status = 0;
-	ssize_t n = 0;
+	char buf[4096];
+
+	for (ssize_t k; (k = read(fd, buf, sizeof(buf))) > 0;)
+		g_string_append_len(into, buf, k);
+	close(fd);
+}
+
+/* The failure signature of @text under @schedule ("" when it passes or is malformed). */
+static char *signature_of(const char *text, const char *schedule)
+{
+	GString *out = g_string_new(NULL), *sig = g_string_new(NULL);
+	int ofd[2], sfd[2], status = 0;
+	char *ret;
 	pid_t pid;
 
 	shrink_runs++;
-	if (pipe(fds))
+	if (pipe(ofd) || pipe(sfd))
 		abort();
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		close(fds[0]);
-		child_run(text, fds[1]);
+		close(ofd[0]);
+		close(sfd[0]);
+		child_run(text, schedule, ofd[1], sfd[1]);
 	}
-	close(fds[1]);
-	for (ssize_t k; (k = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0;)
-		n += k;
-	buf[n] = 0;
-	close(fds[0]);
+	close(ofd[1]);
+	close(sfd[1]);
+	slurp_fd(ofd[0], out);		/* first: the child may fill the pipe */
+	slurp_fd(sfd[0], sig);
 	waitpid(pid, &status, 0);
-	g_free(text);
 	if (WIFSIGNALED(status))
-		return g_strdup_printf("signal %d", WTERMSIG(status));
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !n)
-		return WEXITSTATUS(status) == 2 ? g_strdup("") :
-		       g_strdup_printf("exit %d", WEXITSTATUS(status));
-	if (!strcmp(buf, "exit 0") || !strcmp(buf, "exit 2"))
-		return g_strdup("");
-	return g_strdup(buf);
+		ret = g_strdup_printf("signal %d", WTERMSIG(status));
+	else if (sig->len)
+		ret = !strcmp(sig->str, "exit 0") || !strcmp(sig->str, "exit 2") ? g_strdup("") :
+		      g_strdup(sig->str);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		ret = shrink_output_signature(out->str);	/* ended by the scheduler */
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 2)
+		ret = g_strdup_printf("exit %d", WEXITSTATUS(status));
+	else
+		ret = g_strdup("");
+	g_string_free(out, TRUE);
+	g_string_free(sig, TRUE);
+	return ret;
 }
 
+static char *signature(GPtrArray *lines)
+{
+	char *text = render(lines);
+	char *sig = signature_of(text, shrink_sched);
+
+	g_free(text);
+	return sig;
+}
+
+/*
+ * Does @cand fail as @want?  Under a schedule: as replayed, or else as
+ * `daxsim explore` finds it, whose schedule then becomes the one kept.
+ */
 static bool same(GPtrArray *cand, const char *want)
 {
 	char *sig = signature(cand);
 	bool eq = !strcmp(sig, want);
 
 	g_free(sig);
+	if (!eq && shrink_sched) {
+		char *text = render(cand);
+		char *found = shrink_explore(text, shrink_model, want);
+
+		shrink_runs++;
+		if (found) {
+			g_free(shrink_sched);
+			shrink_sched = found;
+			eq = true;
+		}
+		g_free(text);
+	}
 	return eq;
+}
+
+/* Drop the schedule's switches, the last first, while @lines still fails as @want. */
+static void drop_switches(GPtrArray *lines, const char *want)
+{
+	char *text = render(lines);
+	bool changed = true;
+
+	while (changed && shrink_sched && *shrink_sched) {
+		gchar **sw = g_strsplit(shrink_sched, " ", -1);
+		guint n = g_strv_length(sw);
+
+		changed = false;
+		for (guint k = n; k-- > 0 && !changed;) {
+			GString *cand = g_string_new(NULL);
+			char *sig;
+
+			for (guint i = 0; i < n; i++)
+				if (i != k)
+					g_string_append_printf(cand, "%s%s", cand->len ? " " : "", sw[i]);
+			sig = signature_of(text, cand->str);
+			if (!strcmp(sig, want)) {
+				g_free(shrink_sched);
+				shrink_sched = g_string_free(cand, FALSE);
+				changed = true;
+			} else {
+				g_string_free(cand, TRUE);
+			}
+			g_free(sig);
+		}
+		g_strfreev(sw);
+	}
+	g_free(text);
 }
 
 static GPtrArray *copy_lines(GPtrArray *lines, guint skip_from, guint skip_n)
@@ -269,25 +377,36 @@ int daxsim_shrink(int argc, char **argv)
 	struct scn_error err = { 0 };
 	struct scn *s;
 	GPtrArray *lines;
-	gchar *text;
+	gchar *text, *model = NULL, *schedule = NULL, **rest = NULL;
 	char *want, *outtext;
 	const char *path, *why;
 	guint before;
 	size_t len;
-	int a = 2;
+	GOptionEntry entries[] = {
+		{ "model", 0, 0, G_OPTION_ARG_STRING, &model, "the sharing design", "M" },
+		{ "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
+		  "the failing schedule (explore's replay line)", "S" },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "SCENARIO" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx = g_option_context_new("SCENARIO");
+	GError *gerr = NULL;
+	int pargc = argc - 1;
+	char **pargv = argv + 1;
 
-	if (argc == 5 && !strncmp(argv[2], "--model", 7)) {
-		shrink_model = argv[3];
-		a = 4;
-	} else if (argc == 4 && !strncmp(argv[2], "--model=", 8)) {
-		shrink_model = argv[2] + 8;
-		a = 3;
-	}
-	if (argc != a + 1) {
-		fprintf(stderr, "usage: daxsim shrink [--model M] SCENARIO\n");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_help_enabled(ctx, FALSE);
+	if (!g_option_context_parse(ctx, &pargc, &pargv, &gerr) || !rest || g_strv_length(rest) != 1) {
+		if (gerr)
+			fprintf(stderr, "daxsim shrink: %s\n", gerr->message);
+		fprintf(stderr, "usage: daxsim shrink [--model M] [--schedule=S] SCENARIO\n");
+		g_clear_error(&gerr);
+		g_option_context_free(ctx);
 		return 2;
 	}
-	path = argv[a];
+	g_option_context_free(ctx);
+	shrink_model = model;
+	path = rest[0];
 	/* bounded and NUL-checked like `daxsim run` */
 	text = scn_read_file(path, &len, &why);
 	if (!text) {
@@ -306,20 +425,29 @@ int daxsim_shrink(int argc, char **argv)
 		struct sline *l = g_new0(struct sline, 1);
 
 		l->task = g_strdup(ln->task);
+		l->bg = ln->background;
+		l->lineno = ln->lineno;
+		shrink_conc |= ln->background;
 		l->words = g_ptr_array_new_with_free_func(g_free);
 		for (int w = 0; w < ln->argc; w++)
 			g_ptr_array_add(l->words, g_strdup(ln->argv[w]));
 		g_ptr_array_add(lines, l);
 	}
 	scn_free(s);
+	if (schedule) {
+		shrink_conc = true;
+		shrink_sched = g_strdup(schedule);
+	}
 	before = lines->len;
 	want = signature(lines);
 	if (!*want) {
-		fprintf(stderr, "daxsim: shrink: %s does not fail (nothing to shrink)\n", path);
+		fprintf(stderr, "daxsim: shrink: %s does not fail%s (nothing to shrink)\n", path,
+			schedule ? " under that schedule" : "");
 		g_free(want);
 		g_ptr_array_free(lines, TRUE);
 		return 2;
 	}
+	drop_switches(lines, want);
 	for (int round = 0; round < 8; round++) {
 		bool changed = drop_lines(&lines, want);
 
@@ -328,13 +456,44 @@ int daxsim_shrink(int argc, char **argv)
 		if (!changed)
 			break;
 	}
-	outtext = render(lines);
-	printf("# shrunk by `daxsim shrink%s%s %s`: %u -> %u lines, %d runs\n"
-	       "# still fails with: %s\n%s",
-	       shrink_model ? " --model " : "", shrink_model ? shrink_model : "", path,
-	       before, lines->len, shrink_runs, want, outtext);
+	drop_switches(lines, want);
+	outtext = render_lines(lines, false);
+	if (shrink_sched) {
+		/*
+		 * Renumbered: the schedule of the text as printed, below the
+		 * four header lines, as replay or else explore finds it.
+		 */
+		char *probe = g_strconcat("#\n#\n#\n#\n", outtext, NULL);
+		char *sig = signature_of(probe, shrink_sched);
+
+		if (strcmp(sig, want)) {
+			char *found = shrink_explore(probe, shrink_model, want);
+
+			g_free(shrink_sched);
+			shrink_sched = found;
+		}
+		g_free(sig);
+		g_free(probe);
+	}
+	printf("# shrunk by `daxsim shrink%s%s%s%s%s %s`: %u -> %u lines, %d runs\n"
+	       "# still fails with: %s\n",
+	       shrink_model ? " --model " : "", shrink_model ? shrink_model : "",
+	       schedule ? " --schedule='" : "", schedule ? schedule : "", schedule ? "'" : "",
+	       path, before, lines->len, shrink_runs, want);
+	if (shrink_sched)
+		printf("# schedule: %s\n# replay: daxsim run --schedule='%s'%s%s FILE\n",
+		       *shrink_sched ? shrink_sched : "(default)", shrink_sched,
+		       shrink_model ? " --model " : "", shrink_model ? shrink_model : "");
+	else if (schedule)
+		printf("# schedule: not found again for the shortened text\n# replay: explore it\n");
+	printf("%s", outtext);
 	g_free(outtext);
 	g_free(want);
+	g_free(shrink_sched);
+	shrink_sched = NULL;
+	g_strfreev(rest);
+	g_free(model);
+	g_free(schedule);
 	g_ptr_array_free(lines, TRUE);
 	return 0;
 }

@@ -163,3 +163,25 @@ def test_task_expect_while_in_flight_is_not_quiescence():
     r = run(["explore", "--preempt=1", "--runs=400", "scenarios/races/expect-while-in-flight.scn"])
     assert r.returncode == 0, r.stdout
     assert r.stdout.endswith(": 0 failed\n")
+
+
+def test_shrink_keeps_the_deadlock_and_its_schedule(tmp_path):
+    """shrink --schedule: fewer lines, same violation ID, and the printed replay line works."""
+    r = run(["shrink", "--schedule=k17:agf@unmap_piece/20", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 0, r.stderr
+    assert "# still fails with: invariant L-deadlock\n" in r.stdout
+    body = [l for l in r.stdout.splitlines() if not l.startswith("#")]
+    src = [l for l in (RACES / "kh1-deadlock.scn").read_text().splitlines()
+           if l and not l.startswith("#")]
+    assert len(body) < len(src)
+    assert any(l.endswith(" &") for l in body)
+    sched = re.search(r"^# replay: daxsim run --schedule='([^']*)' FILE$", r.stdout, re.M).group(1)
+    small = tmp_path / "min.scn"
+    small.write_text(r.stdout)
+    again = run(["run", f"--schedule={sched}", str(small)])
+    assert again.returncode == 1 and "INVARIANT L-deadlock violated" in again.stdout
+
+
+def test_shrink_refuses_a_schedule_that_passes():
+    r = run(["shrink", "--schedule=", "scenarios/races/different-files.scn"])
+    assert r.returncode == 2 and "does not fail under that schedule" in r.stderr

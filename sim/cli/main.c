@@ -33,7 +33,7 @@ static void print_usage(FILE *to)
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
-		"       daxsim shrink [--model M] SCENARIO   (the smallest scenario failing the same way)\n"
+		"       daxsim shrink [--model M] [--schedule=S] SCENARIO   (the smallest scenario, and schedule, failing the same way)\n"
 		"       daxsim help [COMMAND|models]\n");
 }
 
