@@ -18,15 +18,15 @@ B=build/fuzz-$tag
 mkdir -p "$OUT"
 # -Wno-error=...: clang warns where gcc (the project's -Werror compiler) does not
 make -s BUILD=fuzz-$tag CC="$CC" CFLAGS="$CFLAGS" \
-	$B/libdaxsim.a $B/libdaxfuzz.a $B/fuzz/fuzz_ops.o $B/fuzz/fuzz_scenario.o $B/fuzz/fuzz_lex.o $B/daxsim
+	$B/libdaxsim.a $B/libdaxfuzz.a $B/fuzz/fuzz_ops.o $B/fuzz/fuzz_scenario.o $B/fuzz/fuzz_lex.o $B/fuzz/fuzz_sched.o $B/daxsim
 LIBS="$(pkg-config --libs glib-2.0) -lm"
-for t in fuzz_ops fuzz_scenario fuzz_lex; do
+for t in fuzz_ops fuzz_scenario fuzz_lex fuzz_sched; do
 	# shellcheck disable=SC2086
 	$LD $CFLAGS -o "$OUT/$t" $B/fuzz/$t.o $B/libdaxfuzz.a $B/libdaxsim.a $LIB_FUZZING_ENGINE $LIBS
 	$B/daxsim fuzz-dict $t > "$OUT/$t.dict"
 done
 sh fuzz/make_seeds.sh $B/daxsim $B/seeds >/dev/null
-for t in fuzz_ops fuzz_scenario fuzz_lex; do
+for t in fuzz_ops fuzz_scenario fuzz_lex fuzz_sched; do
 	rm -f "$OUT/${t}_seed_corpus.zip"
 	(cd $B/seeds/$t && zip -q -X "$OUT/${t}_seed_corpus.zip" *)
 done

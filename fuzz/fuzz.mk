@@ -3,11 +3,11 @@
 #   make fuzz-run TARGET=fuzz_ops SECONDS=600 JOBS=N
 #   make fuzz-repro CRASH=file    decode, shrink, write scenarios/regressions/NAME.scn, run it
 #   make fuzz-replay              corpus + regressions through the standalone (gcc) drivers
-#   make fuzz-smoke               fuzz_ops, fuzz_scenario 60 s, fuzz_lex 30 s from their seeds (make check)
+#   make fuzz-smoke               fuzz_ops, fuzz_scenario 60 s, fuzz_lex and fuzz_sched 30 s from their seeds (make check)
 #   make fuzz-bench               exec/s with and without sanitizers, incremental vs full
 #   make mutants                  each injected bug against the suite and fuzz_ops
 #   make coverage                 gcov/lcov report; fails below COV_MIN% for sim/ models/
-FUZZ_TARGETS  := fuzz_ops fuzz_scenario fuzz_lex
+FUZZ_TARGETS  := fuzz_ops fuzz_scenario fuzz_lex fuzz_sched
 FUZZ_LIB_SRCS := $(filter-out $(FUZZ_TARGETS:%=fuzz/%.c) fuzz/standalone.c fuzz/bench.c,$(sort $(wildcard fuzz/*.c)))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(O)/%.o)
 TARGET  ?= fuzz_ops
@@ -43,11 +43,13 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(O)/fuzz/replay_%) fuzz-seeds
 	$(O)/fuzz/replay_fuzz_ops build/seeds/fuzz_ops fuzz/corpus/fuzz_ops
 	$(O)/fuzz/replay_fuzz_scenario build/seeds/fuzz_scenario fuzz/corpus/fuzz_scenario scenarios/regressions/*.scn
 	$(O)/fuzz/replay_fuzz_lex build/seeds/fuzz_lex fuzz/corpus/fuzz_lex scenarios/regressions/*.scn
+	$(O)/fuzz/replay_fuzz_sched build/seeds/fuzz_sched fuzz/corpus/fuzz_sched
 
 fuzz-smoke: fuzz
 	@sh fuzz/run.sh fuzz_ops 60 1 smoke
 	@sh fuzz/run.sh fuzz_scenario 60 1 smoke
 	@sh fuzz/run.sh fuzz_lex 30 1 smoke
+	@sh fuzz/run.sh fuzz_sched 30 1 smoke
 
 fuzz-bench: daxsim
 	@sh fuzz/bench.sh

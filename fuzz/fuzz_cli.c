@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fuzzing subcommands of the daxsim CLI:
- *   daxsim fuzz-decode INPUT          a fuzz_ops input as the scenario it runs
- *   daxsim fuzz-encode [--design N] SCENARIO OUT
+ *   daxsim fuzz-decode [--sched] INPUT
+ *                                     a fuzz_ops (fuzz_sched) input as the scenario it runs
+ *                                     (and the schedule it took)
+ *   daxsim fuzz-encode [--design N] [--sched] SCENARIO OUT
  *                                     the inverse (seed corpora): OUT must not exist
  *   daxsim fuzz-dict fuzz_ops|fuzz_scenario|fuzz_lex
  *                                     the libFuzzer dictionary, from the tables
@@ -14,30 +16,92 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include "fuzz_cli.h"
 #include "fuzz_decode.h"
+#include "interp.h"
 #include "scn.h"
+#include "sched_decode.h"
+
+/*
+ * The schedule @text takes with @in's choices: run it in a child (a
+ * deadlock ends the run inside) that writes the schedule to a pipe.
+ */
+static char *sched_of(const char *text, const struct fuzz_sched_input *in)
+{
+	GString *sched = g_string_new(NULL);
+	int fds[2], status;
+	char buf[4096];
+	pid_t pid;
+
+	if (pipe(fds))
+		return g_string_free(sched, FALSE);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct scn_error err = { 0 };
+		struct run_opts opts = { .check = CHECK_INCREMENTAL, .keep_going = true,
+					 .io_limit = 64ULL << 20, .io_total_limit = 256ULL << 20,
+					 .force_scheduler = true, .sched_choices = in->choices,
+					 .sched_nchoices = in->nchoices, .sched_fd = fds[1] };
+		FILE *null = fopen("/dev/null", "w");
+		struct scn *s;
+
+		close(fds[0]);
+		if (!null || !freopen("/dev/null", "w", stderr) ||
+		    scn_parse("fuzz_sched", text, &s, &err))
+			_exit(2);
+		_exit(scn_run(s, &opts, null));
+	}
+	close(fds[1]);
+	for (ssize_t k; (k = read(fds[0], buf, sizeof(buf))) > 0;)
+		g_string_append_len(sched, buf, k);
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return g_string_free(sched, FALSE);
+}
 
 int daxsim_fuzz_decode(int argc, char **argv)
 {
+	bool sched = argc == 4 && !strcmp(argv[2], "--sched");
+	const char *path = argv[sched ? 3 : 2];
 	gchar *buf;
 	gsize len;
 	char *text;
 	const char *design;
 	int nops;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: daxsim fuzz-decode INPUT\n");
+	if (argc != (sched ? 4 : 3)) {
+		fprintf(stderr, "usage: daxsim fuzz-decode [--sched] INPUT\n");
 		return 2;
 	}
-	if (!g_file_get_contents(argv[2], &buf, &len, NULL)) {
-		fprintf(stderr, "daxsim: cannot read '%s'\n", argv[2]);
+	if (!g_file_get_contents(path, &buf, &len, NULL)) {
+		fprintf(stderr, "daxsim: cannot read '%s'\n", path);
 		return 2;
+	}
+	if (sched) {
+		struct fuzz_sched_input in;
+		char *body = fuzz_sched_decode((const uint8_t *)buf, len, &in);
+		/* the schedule of the text as printed: four header lines, then the body */
+		char *full = g_strconcat("#\n#\n#\n#\n", body, NULL);
+		char *sch = sched_of(full, &in);
+
+		printf("# %s: a fuzz_sched input of %zu bytes, %d background lines, %zu choices\n"
+		       "# (printed by `daxsim fuzz-decode --sched`; replay with the line below)\n"
+		       "# schedule: %s\n"
+		       "# replay: daxsim run --schedule='%s' FILE\n%s",
+		       path, (size_t)len, in.nbg, in.nchoices, *sch ? sch : "(default)", sch, body);
+		g_free(sch);
+		g_free(full);
+		g_free(body);
+		g_free(buf);
+		return 0;
 	}
 	text = fuzz_decode((const uint8_t *)buf, len, &nops, &design);
 	printf("# %s: a fuzz_ops input of %zu bytes, %d commands, design %s\n"
 	       "# (printed by `daxsim fuzz-decode`; replay with `daxsim run`)\n%s",
-	       argv[2], (size_t)len, nops, design, text);
+	       path, (size_t)len, nops, design, text);
 	g_free(text);
 	g_free(buf);
 	return 0;
@@ -53,13 +117,18 @@ int daxsim_fuzz_encode(int argc, char **argv)
 	gchar *text;
 	size_t len;
 	int fd, a = 2;
+	bool sched = false;
 
-	if (argc == 6 && !strcmp(argv[2], "--design")) {
+	if (argc >= 6 && !strcmp(argv[2], "--design")) {
 		design = (unsigned int)strtoul(argv[3], NULL, 0);
 		a = 4;
 	}
+	if (argc > a && !strcmp(argv[a], "--sched")) {
+		sched = true;
+		a++;
+	}
 	if (argc != a + 2) {
-		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] SCENARIO OUT\n");
+		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] [--sched] SCENARIO OUT\n");
 		return 2;
 	}
 	/* bounded and NUL-checked like `daxsim run` */
@@ -79,6 +148,22 @@ int daxsim_fuzz_encode(int argc, char **argv)
 	if (!bytes) {
 		fprintf(stderr, "daxsim: %s: no line the fuzz_ops table can express\n", argv[a]);
 		return 1;
+	}
+	if (sched) {
+		/*
+		 * fuzz_sched's layout (sched_decode.c): byte 0 = 128 puts the ops
+		 * in the first half; the second half, as long, gives background
+		 * flags and then scheduler choices (a fixed pattern: seeds are
+		 * starting points, the fuzzer mutates them).
+		 */
+		guint n = bytes->len;
+		guint8 b = 128;
+
+		g_byte_array_prepend(bytes, &b, 1);
+		for (guint i = 0; i < n; i++) {
+			b = (guint8)(i * 37 + 1);
+			g_byte_array_append(bytes, &b, 1);
+		}
 	}
 	fd = open(argv[a + 1], O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0 || write(fd, bytes->data, bytes->len) != (ssize_t)bytes->len) {
@@ -139,7 +224,8 @@ int daxsim_fuzz_dict(int argc, char **argv)
 	int n;
 	const struct cmdinfo *t;
 
-	if (argc == 3 && !strcmp(argv[2], "fuzz_ops")) {
+	/* fuzz_sched's input starts with fuzz_ops' encoding: the same entries */
+	if (argc == 3 && (!strcmp(argv[2], "fuzz_ops") || !strcmp(argv[2], "fuzz_sched"))) {
 		static const struct { const char *name; unsigned char b[3]; size_t n; } args[] = {
 			{ "off_0", { 0 }, 1 }, { "off_4k", { 1 }, 1 }, { "off_2m_minus_4k", { 2 }, 1 },
 			{ "off_2m", { 3 }, 1 }, { "off_2m_plus_4k", { 4 }, 1 }, { "off_4m", { 5 }, 1 },

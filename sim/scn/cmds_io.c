@@ -10,7 +10,9 @@
 #include "interp.h"
 #include "pmem.h"
 #include "xfs_iext.h"
+#include "checker.h"
 #include "memory_failure.h"
+#include "scheduler.h"
 #include "lock.h"
 #include "trace.h"
 
@@ -949,6 +951,8 @@ static int madvise_inject_error(struct task_struct *t, uint64_t va, uint64_t len
 		printk("Injecting memory failure for pfn 0x%llx at process virtual address 0x%llx\n",
 		       (unsigned long long)pfn, (unsigned long long)a);
 		err = memory_failure(pfn, MF_ACTION_REQUIRED | MF_SW_SIMULATED, t);
+		if (sched_active())
+			checker_h1_now();	/* with commands in flight: H1 as it ends */
 		if (err && err != -EOPNOTSUPP)
 			return err;	/* e.g. EBUSY: the generic path cannot handle it */
 	}

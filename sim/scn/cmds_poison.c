@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "interp.h"
+#include "checker.h"
 #include "memory_failure.h"
+#include "scheduler.h"
 #include "pmem.h"
 #include "xfs_iext.h"
 
@@ -49,6 +51,8 @@ static void poison_blocks(uint64_t bno, uint64_t nr)
 	for (uint64_t b = bno; b < bno + nr; b++) {
 		badblocks_set(sim->pmem.bb, b, 1);
 		memory_failure(PMEM_PFN_BASE + b, 0, NULL);
+		if (sched_active())
+			checker_h1_now();	/* with commands in flight: H1 as it ends */
 	}
 }
 

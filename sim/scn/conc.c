@@ -179,6 +179,11 @@ static void sched_failed(struct scn *s, guint i, int rc)
 		fprintf(I->out, "INVARIANT L-deadlock violated at %s:%d (%s): %s\n", s->file,
 			ln->lineno, ln->argv[0], sched_report());
 		fflush(I->out);
+		if (I->opts->sched_abort && !expected) {
+			/* fuzz_sched: a crash the fuzzer saves, with the report on stderr */
+			fprintf(stderr, "INVARIANT L-deadlock: %s\n", sched_report());
+			abort();
+		}
 		/* the sleeping commands hold locks for ever: the run ends here */
 		_exit(expected && !I->status ? 0 : 1);
 	}
@@ -232,6 +237,8 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 		.nprefix = opts->sched_nprefix,
 		.log = opts->sched_log,
 		.log_arg = opts->sched_log_arg,
+		.choices = opts->sched_choices,
+		.nchoices = opts->sched_nchoices,
 	};
 	int ret = 0;
 
@@ -297,6 +304,8 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 		/* a usage error or a stop with commands in flight: they cannot be unwound */
 		fflush(I->out);
 		tell_schedule();	/* explore's replay line needs the schedule that got here */
+		if (I->opts->sched_abort)
+			abort();	/* fuzz_sched: a crash the fuzzer saves */
 		_exit(ret == -2 ? 2 : I->status ? 1 : 0);
 	}
 	tell_schedule();

@@ -160,10 +160,15 @@ struct run_opts {
 	/*
 	 * In-process fuzzing: no scheduler (`LINE &` runs in the foreground,
 	 * `wait` has nothing to wait for), since a deadlocked run ends the
-	 * process.  The concurrency is explored by `daxsim explore`.
+	 * process.  The concurrency is explored by `daxsim explore` and by
+	 * fuzz_sched, for which a deadlock is a crash (sched_abort).
 	 */
 	bool		no_scheduler;
 	int		sched_fd;		/* > 0: the run's schedule is written here */
+	/* fuzz_sched: the scheduler's choices as bytes, and abort() where a run would end */
+	const uint8_t	*sched_choices;
+	size_t		sched_nchoices;
+	bool		sched_abort;
 	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
 };
 

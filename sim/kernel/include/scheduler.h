@@ -35,6 +35,9 @@ struct sched_opts {
 	/* explore (dfs): forced choices by decision index, then the default */
 	const int		*prefix;	/* fiber creation index per decision */
 	int			nprefix;
+	/* fuzz_sched: decision K runs runnable[choices[K] % n], then the default */
+	const uint8_t		*choices;
+	size_t			nchoices;
 	/*
 	 * Every decision, for explore: the fiber chosen, the one that was
 	 * running and could go on (-1: none), the runnable ones (creation

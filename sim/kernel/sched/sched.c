@@ -341,6 +341,8 @@ static struct fiber *choose(struct fiber *cur, const char *point)
 			S.result = SCHED_DIVERGED;
 			pick = def;
 		}
+	} else if ((size_t)S.decisions < S.opts.nchoices) {
+		pick = run[S.opts.choices[S.decisions] % n];
 	} else if (S.opts.policy == SCHED_RANDOM) {
 		pick = run[g_rand_int_range(S.rand, 0, n)];
 	} else if (S.opts.policy == SCHED_PCT) {

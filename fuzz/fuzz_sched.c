@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_sched: bytes -> background and foreground commands plus the
+ * scheduler's choices (sched_decode.c) -> the interpreter under the
+ * scheduler, in-process.  A crash is: an invariant violated other than
+ * R-race, an L-deadlock (the run aborts where it would end), BUG_ON/panic
+ * (exit 3), a usage error in generated text (exit 2: a decoder bug), or a
+ * sanitizer report.  R-race is not a crash: every design races on its
+ * per-page state (H4, docs/concurrency.md), so every input with two faults
+ * of one block would report it again; explore and the race library cover
+ * it.  Memory failure is left out of the inputs (sched_decode.c) for the
+ * same reason: K-H1 deadlocks mainline, and shadow and maplist miss an
+ * owner whose fault is in flight (H1, races/mf-vs-fault.scn).  The design
+ * comes from the input, as in fuzz_ops.  `daxsim fuzz-decode --sched CRASH`
+ * prints the scenario and the schedule it ran.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_decode.h"
+#include "interp.h"
+#include "scn.h"
+#include "sched_decode.h"
+
+static char *current;
+
+/* The first INVARIANT line of @out that is not R-race, or NULL. */
+static const char *violation(const char *out)
+{
+	for (const char *p = out; (p = strstr(p, "INVARIANT ")); p++)
+		if ((p == out || p[-1] == '\n') && strncmp(p, "INVARIANT R-race ", 17))
+			return p;
+	return NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_sched_input in;
+	struct scn_error err = { 0 };
+	struct run_opts opts = { .check = CHECK_INCREMENTAL, .keep_going = true,
+				 .io_limit = 64ULL << 20, .io_total_limit = 256ULL << 20,
+				 .sched_abort = true };
+	struct scn *s;
+	char *outbuf = NULL;
+	size_t outlen = 0;
+	const char *bad;
+	FILE *out;
+	int rc;
+
+	if (size < 2 || size > 4096)
+		return 0;
+	current = fuzz_sched_decode(data, size, &in);
+	if (scn_parse("fuzz_sched", current, &s, &err)) {
+		fprintf(stderr, "fuzz_sched:%d:%d: %s\n==decoder bug; the text:\n%s", err.line, err.col,
+			err.msg, current);
+		abort();
+	}
+	opts.sched_choices = in.choices;
+	opts.sched_nchoices = in.nchoices;
+	opts.force_scheduler = true;
+	out = open_memstream(&outbuf, &outlen);
+	fuzz_lockdep_fresh();
+	rc = scn_run(s, &opts, out);
+	fclose(out);
+	scn_free(s);
+	bad = violation(outbuf);
+	if (rc == 2 || rc == 3 || bad) {
+		fprintf(stderr, "==daxsim fuzz_sched: %s; the scenario (`daxsim fuzz-decode --sched CRASH`"
+			" prints it with its schedule):\n%s==its output:\n%.*s\n",
+			rc == 2 ? "decoder bug: exit 2" : rc == 3 ? "exit 3" : "invariant violation",
+			current, (int)MIN(outlen, 65536), outbuf);
+		abort();
+	}
+	free(outbuf);
+	g_free(current);
+	current = NULL;
+	return 0;
+}
