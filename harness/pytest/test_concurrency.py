@@ -185,3 +185,9 @@ def test_shrink_keeps_the_deadlock_and_its_schedule(tmp_path):
 def test_shrink_refuses_a_schedule_that_passes():
     r = run(["shrink", "--schedule=", "scenarios/races/different-files.scn"])
     assert r.returncode == 2 and "does not fail under that schedule" in r.stderr
+
+
+def test_wait_for_a_task_that_does_not_exist_is_a_usage_error():
+    r = run(["run", "-"], stdin="pmem size=64m\nmkfs\n@a open -f f\nwait @a @nobody\n")
+    assert r.returncode == 2
+    assert r.stderr == "<stdin>:4:9: wait: no task '@nobody' (no line has used it yet)\n"

@@ -504,6 +504,9 @@ static int do_wait(struct cmdctx *c)
 	for (int i = 0; i < c->npos; i++)
 		if (c->pos[i][0] != '@' || !c->pos[i][1])
 			return cmd_usage_error(c, c->poscol[i], "wait: '%s' is not @TASK", c->pos[i]);
+		else if (!io_task_find(c->pos[i] + 1))
+			return cmd_usage_error(c, c->poscol[i], "wait: no task '%s' (no line has used it yet)",
+					       c->pos[i]);
 	return 0;
 }
 
