@@ -13,7 +13,8 @@ from conftest import ROOT, run
 RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
-            "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry"]
+            "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry",
+            "fault-vs-fault"]
 # upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
 INJECTED_RACES = [
     ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),
@@ -22,6 +23,7 @@ INJECTED_RACES = [
     ("mf-sleep-under-xa-lock", "mf-waits-for-entry",
      "holds xa_lock/131 (exclusive), taken in dax_lock_mapping_entry"),
     ("fault-iomap-before-entry", "fault-vs-write", "INVARIANT M1 violated"),
+    ("fault-no-entry-lock", "fault-vs-fault", "the zero page is mapped over written block"),
 ]
 
 
