@@ -391,7 +391,7 @@ int daxsim_shrink(int argc, char **argv)
 	};
 	GOptionContext *ctx = g_option_context_new("SCENARIO");
 	GError *gerr = NULL;
-	int pargc = argc - 1;
+	int pargc = argc - 1, rc = 2;
 	char **pargv = argv + 1;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -402,7 +402,7 @@ int daxsim_shrink(int argc, char **argv)
 		fprintf(stderr, "usage: daxsim shrink [--model M] [--schedule=S] SCENARIO\n");
 		g_clear_error(&gerr);
 		g_option_context_free(ctx);
-		return 2;
+		goto usage;
 	}
 	g_option_context_free(ctx);
 	shrink_model = model;
@@ -411,12 +411,12 @@ int daxsim_shrink(int argc, char **argv)
 	text = scn_read_file(path, &len, &why);
 	if (!text) {
 		fprintf(stderr, "daxsim: cannot read '%s': %s\n", path, why);
-		return 2;
+		goto usage;
 	}
 	if (scn_parse_len(path, text, len, &s, &err)) {
 		fprintf(stderr, "%s:%d:%d: %s\n", path, err.line, err.col, err.msg);
 		g_free(text);
-		return 2;
+		goto usage;
 	}
 	g_free(text);
 	lines = g_ptr_array_new_with_free_func(sline_free);
@@ -445,7 +445,7 @@ int daxsim_shrink(int argc, char **argv)
 			schedule ? " under that schedule" : "");
 		g_free(want);
 		g_ptr_array_free(lines, TRUE);
-		return 2;
+		goto usage;
 	}
 	drop_switches(lines, want);
 	for (int round = 0; round < 8; round++) {
@@ -489,11 +489,13 @@ int daxsim_shrink(int argc, char **argv)
 	printf("%s", outtext);
 	g_free(outtext);
 	g_free(want);
+	g_ptr_array_free(lines, TRUE);
+	rc = 0;
+usage:
 	g_free(shrink_sched);
 	shrink_sched = NULL;
 	g_strfreev(rest);
 	g_free(model);
 	g_free(schedule);
-	g_ptr_array_free(lines, TRUE);
-	return 0;
+	return rc;
 }
