@@ -44,7 +44,8 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	if (pos >= VFS_I(ip)->i_size)
 		ret = 0;
 	else if (!IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_read */
-		ret = filemap_read(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf);
+		ret = iomap_file_buffered_read(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos),
+					       buf, &xfs_read_iomap_ops);
 	else
 		ret = dax_iomap_rw(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf, false,
 				   &xfs_read_iomap_ops);

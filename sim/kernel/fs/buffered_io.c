@@ -44,6 +44,56 @@ static uint64_t iomap_page_bno(const struct iomap *iomap, pgoff_t index)
 	return (iomap->addr + (((uint64_t)index << PAGE_SHIFT) - iomap->offset)) >> PAGE_SHIFT;
 }
 
+/*
+ * How far from @pos the range up to @end reads as zeroes with nothing
+ * cached: 0 if a folio is cached at @pos or the block is written.
+ */
+static int64_t iomap_uncached_zeroes(struct inode *inode, uint64_t pos, uint64_t end,
+				     const struct iomap_ops *ops)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t index = pos >> PAGE_SHIFT, next;
+	uint64_t start = (uint64_t)index << PAGE_SHIFT, stop;
+	struct iomap iomap, srcmap;
+	int err;
+
+	if (filemap_get_entry(mapping, index))
+		return 0;
+	err = ops->iomap_begin(inode, start, ALIGN_UP(end, PAGE_SIZE) - start, 0, &iomap, &srcmap);
+	if (err)
+		return err;
+	if (iomap.type != IOMAP_HOLE && iomap.type != IOMAP_UNWRITTEN)
+		return 0;
+	stop = MIN(end, iomap.offset + iomap.length);
+	if (filemap_next_index(mapping, index, &next) && ((uint64_t)next << PAGE_SHIFT) < stop)
+		stop = (uint64_t)next << PAGE_SHIFT;
+	return stop > pos ? (int64_t)(stop - pos) : 0;
+}
+
+int64_t iomap_file_buffered_read(struct inode *inode, uint64_t pos, uint64_t len, void *buf,
+				 const struct iomap_ops *ops)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t p = pos + done;
+		int64_t n = iomap_uncached_zeroes(inode, p, pos + len, ops);
+
+		if (n < 0)
+			return done ? (int64_t)done : n;
+		if (n > 0) {
+			memset((char *)buf + done, 0, (size_t)n);
+		} else {
+			n = filemap_read(inode, p, MIN(PAGE_SIZE - (p & (PAGE_SIZE - 1)), len - done),
+					 (char *)buf + done);
+			if (n <= 0)
+				return done ? (int64_t)done : n;
+		}
+		done += (uint64_t)n;
+	}
+	return (int64_t)done;
+}
+
 int iomap_read_folio(struct folio *folio, struct address_space *mapping, pgoff_t index,
 		     const struct iomap_ops *ops)
 {
@@ -90,7 +140,7 @@ static int iomap_write_page(struct inode *inode, uint64_t pos, uint64_t n, const
 	else if (flags & IOMAP_ZERO)
 		memset(folio_address(slot) + (pos & (PAGE_SIZE - 1)), 0, n);
 	folio_mark_dirty(slot);
-	folio_unlock(slot, mapping, index);
+	filemap_put_folio(slot, mapping, index);
 	iomap_page_end(inode, index, n, IOMAP_WRITE | flags, ops, &iomap);
 	return 0;
 }
@@ -124,18 +174,14 @@ int iomap_zero_range(struct inode *inode, uint64_t pos, uint64_t len,
 
 	while (pos < end) {
 		uint64_t n = MIN(PAGE_SIZE - (pos & (PAGE_SIZE - 1)), end - pos);
-		pgoff_t index = pos >> PAGE_SHIFT;
-		struct iomap iomap;
-		int err = 0;
+		int64_t skip = iomap_uncached_zeroes(inode, pos, end, read_ops);
+		int err;
 
-		if (!filemap_get_entry(inode->i_mapping, index)) {
-			err = iomap_page_begin(inode, index, IOMAP_ZERO, read_ops, &iomap);
-			if (err)
-				return err;
-			if (iomap.type == IOMAP_HOLE || iomap.type == IOMAP_UNWRITTEN) {
-				pos += n;
-				continue;
-			}
+		if (skip < 0)
+			return (int)skip;
+		if (skip > 0) {
+			pos += (uint64_t)skip;
+			continue;
 		}
 		err = iomap_write_page(inode, pos, n, NULL, IOMAP_ZERO, write_ops);
 		if (err)
@@ -152,20 +198,22 @@ int iomap_zero_range(struct inode *inode, uint64_t pos, uint64_t len,
 int iomap_file_unshare(struct inode *inode, uint64_t pos, uint64_t len,
 		       const struct iomap_ops *read_ops, const struct iomap_ops *write_ops)
 {
-	pgoff_t index = pos >> PAGE_SHIFT, last = (pos + len - 1) >> PAGE_SHIFT;
+	uint64_t p = ALIGN_DOWN(pos, PAGE_SIZE), end = ALIGN_UP(pos + len, PAGE_SIZE);
 
-	for (; index <= last; index++) {
-		struct iomap iomap;
-		int err = iomap_page_begin(inode, index, IOMAP_REPORT, read_ops, &iomap);
+	while (p < end) {
+		struct iomap iomap, srcmap;
+		int err = read_ops->iomap_begin(inode, p, end - p, IOMAP_REPORT, &iomap, &srcmap);
 
 		if (err)
 			return err;
-		if (!(iomap.flags & IOMAP_F_SHARED))
+		if (!(iomap.flags & IOMAP_F_SHARED)) {	/* the whole unshared extent */
+			p = MAX(p + PAGE_SIZE, MIN(end, iomap.offset + iomap.length));
 			continue;
-		err = iomap_write_page(inode, (uint64_t)index << PAGE_SHIFT, 0, NULL, IOMAP_UNSHARE,
-				       write_ops);
+		}
+		err = iomap_write_page(inode, p, 0, NULL, IOMAP_UNSHARE, write_ops);
 		if (err)
 			return err;
+		p += PAGE_SIZE;
 	}
 	return 0;
 }
@@ -190,7 +238,7 @@ unsigned int iomap_page_mkwrite(struct vm_fault *vmf, struct folio *unused,
 	vmf->folio = slot;
 	return 0;
 sigbus:
-	folio_unlock(slot, mapping, index);
+	filemap_put_folio(slot, mapping, index);
 	return VM_FAULT_SIGBUS;
 }
 

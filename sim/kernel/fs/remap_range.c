@@ -28,12 +28,12 @@ int vfs_dedupe_file_range_compare(struct inode *src, uint64_t srcoff, struct ino
 		unsigned char buf[PAGE_SIZE];
 
 		memcpy(buf, folio_address(sf) + so, n);
-		folio_unlock(sf, src->i_mapping, srcoff >> PAGE_SHIFT);
+		filemap_put_folio(sf, src->i_mapping, srcoff >> PAGE_SHIFT);
 		err = filemap_grab_folio(dst->i_mapping, dstoff >> PAGE_SHIFT, false, &df);
 		if (err)
 			return err;
 		*same = memcmp(buf, folio_address(df) + doff, n) == 0;
-		folio_unlock(df, dst->i_mapping, dstoff >> PAGE_SHIFT);
+		filemap_put_folio(df, dst->i_mapping, dstoff >> PAGE_SHIFT);
 		srcoff += n;
 		dstoff += n;
 		len -= n;

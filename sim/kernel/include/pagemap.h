@@ -104,15 +104,22 @@ typedef bool (*filemap_slot_fn)(struct address_space *mapping, pgoff_t index,
 void filemap_walk(struct address_space *mapping, pgoff_t start, pgoff_t end,
 		  filemap_slot_fn fn, void *arg);
 uint64_t filemap_nr_slots(struct address_space *mapping);
+/* The first cached index at or after @index (false: none). */
+bool filemap_next_index(struct address_space *mapping, pgoff_t index, pgoff_t *next);
 /*
  * __filemap_get_folio(FGP_LOCK|FGP_CREAT) for a read: the uptodate,
- * locked slot at @index, read in through a_ops->read_folio (or handed to
- * the design, for a shared block) if it was not cached; with @private a
- * shared slot is first replaced by a private copy (filemap_unshare_folio).
+ * locked slot at @index with a reference, read in through a_ops->read_folio
+ * (or handed to the design, for a shared block) if it was not cached;
+ * with @private a shared slot is first replaced by a private copy
+ * (filemap_unshare_folio).  filemap_put_folio unlocks and drops it.
  */
 int filemap_grab_folio(struct address_space *mapping, pgoff_t index, bool private,
 		       struct folio **slotp);
-/* Give (mapping, index) a private copy of its shared slot; returns the new slot. */
+void filemap_put_folio(struct folio *slot, struct address_space *mapping, pgoff_t index);
+/* A design swaps the slot at @index (xa_lock only; @folio takes the slot's reference). */
+void filemap_replace_folio(struct address_space *mapping, pgoff_t index, struct folio *old,
+			   struct folio *folio);
+/* Give (mapping, index) a private copy of its shared slot (locked, referenced); returns it. */
 struct folio *filemap_unshare_folio(struct address_space *mapping, pgoff_t index,
 				    struct folio *slot);
 /* read(2) through the page cache: bytes read (up to EOF), or -errno. */
@@ -140,6 +147,13 @@ void truncate_pagecache(struct inode *inode, uint64_t newsize);
 void truncate_pagecache_range(struct inode *inode, uint64_t lstart, uint64_t lend);
 
 /* The buffered iomap side (sim/kernel/fs/buffered_io.c) ----------------- */
+/*
+ * read(2) of a page-cache file: filemap_read over what is cached or
+ * written; a hole or unwritten extent with nothing cached reads as zeroes
+ * without caching a folio (daxsim's, so sparse files cost nothing).
+ */
+int64_t iomap_file_buffered_read(struct inode *inode, uint64_t pos, uint64_t len, void *buf,
+				 const struct iomap_ops *ops);
 int iomap_read_folio(struct folio *folio, struct address_space *mapping, pgoff_t index,
 		     const struct iomap_ops *ops);
 int64_t iomap_file_buffered_write(struct inode *inode, uint64_t pos, uint64_t len,
@@ -175,6 +189,8 @@ struct filemap_share_ops {
 	int (*read_shared)(struct address_space *mapping, pgoff_t index, struct folio **slotp);
 	/* The slot at (@mapping, @index) leaves the page cache or goes private. */
 	void (*release)(struct address_space *mapping, pgoff_t index, struct folio *slot);
+	/* Optional: the lock of a shared slot was just dropped (a deferred change may run). */
+	void (*unlocked)(struct address_space *mapping, pgoff_t index, struct folio *slot);
 	/* The fs refcount of blocks [@bno, @bno + @nr) dropped: some may be unshared. */
 	void (*unshared)(uint64_t bno, uint64_t nr);
 	/* Full check of the design's page-cache P-* invariants. */

@@ -132,6 +132,7 @@ struct dax_share_ops {
 	void (*stats)(struct share_stats *st);
 	/* The design's page cache side (pagemap.h); NULL: each file its own copy. */
 	const struct filemap_share_ops *pagecache;
+	const char *pagecache_note;	/* one line for `daxsim help models` */
 };
 
 extern const struct dax_share_ops *share_ops;	/* the selected design */

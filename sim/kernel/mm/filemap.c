@@ -117,6 +117,19 @@ void filemap_walk(struct address_space *mapping, pgoff_t start, pgoff_t end,
 	g_array_free(w.idx, TRUE);
 }
 
+bool filemap_next_index(struct address_space *mapping, pgoff_t index, pgoff_t *next)
+{
+	GTreeNode *n;
+
+	if (!mapping->i_folios)
+		return false;
+	n = g_tree_lower_bound(mapping->i_folios, GSIZE_TO_POINTER(index));
+	if (!n)
+		return false;
+	*next = GPOINTER_TO_SIZE(g_tree_node_key(n));
+	return true;
+}
+
 uint64_t filemap_nr_slots(struct address_space *mapping)
 {
 	return mapping->i_folios ? (uint64_t)g_tree_nnodes(mapping->i_folios) : 0;
@@ -169,12 +182,32 @@ out:
 	return err;
 }
 
+void filemap_put_folio(struct folio *slot, struct address_space *mapping, pgoff_t index)
+{
+	folio_unlock(slot, mapping, index);
+	/* a design may have waited for this lock to change the slot */
+	if (folio_slot_shared(slot) && pc_ops() && pc_ops()->unlocked)
+		pc_ops()->unlocked(mapping, index, slot);
+	folio_put(slot);
+}
+
+void filemap_replace_folio(struct address_space *mapping, pgoff_t index, struct folio *old,
+			   struct folio *folio)
+{
+	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
+	BUG_ON(filemap_get_entry(mapping, index) != old);
+	g_tree_replace(mapping->i_folios, GSIZE_TO_POINTER(index), folio);
+	folio->mapping = mapping;
+	folio->index = index;
+	sim_unlock(xa_lock, mapping->id);
+}
+
 struct folio *filemap_unshare_folio(struct address_space *mapping, pgoff_t index,
 				    struct folio *slot)
 {
 	struct folio *folio = folio_alloc();
 
-	BUG_ON(!(slot->flags & PG_FOLIO_LOCKED));
+	BUG_ON(!(slot->flags & PG_FOLIO_LOCKED) || filemap_get_entry(mapping, index) != slot);
 	memcpy(folio_address(folio), folio_address(slot), PAGE_SIZE);
 	folio->flags |= PG_FOLIO_UPTODATE;
 	/* the shared page leaves this file's page tables first */
@@ -189,10 +222,12 @@ struct folio *filemap_unshare_folio(struct address_space *mapping, pgoff_t index
 	trace("ino %llu index %llu: private folio 0x%llx replaces the shared page 0x%llx",
 	      (unsigned long long)mapping->id, (unsigned long long)index,
 	      (unsigned long long)folio->pfn, (unsigned long long)folio_resolve(slot)->pfn);
+	folio_get(folio);	/* the caller's, with the lock */
 	folio_unlock(slot, mapping, index);
 	if (pc_ops())
 		pc_ops()->release(mapping, index, slot);
-	folio_put(slot);
+	folio_put(slot);	/* the slot's */
+	folio_put(slot);	/* the caller's */
 	return folio;
 }
 
@@ -218,7 +253,6 @@ int filemap_grab_folio(struct address_space *mapping, pgoff_t index, bool privat
 		folio_unlock(slot, mapping, index);
 		folio_put(slot);
 	}
-	folio_put(slot);	/* the slot's own reference keeps it while locked */
 	if (private && folio_slot_shared(slot))
 		slot = filemap_unshare_folio(mapping, index, slot);
 	*slotp = slot;
@@ -240,7 +274,7 @@ int64_t filemap_read(struct inode *inode, uint64_t pos, uint64_t len, void *buf)
 		if (err)
 			return done ? (int64_t)done : err;
 		memcpy((char *)buf + done, folio_address(slot) + off, n);
-		folio_unlock(slot, mapping, p >> PAGE_SHIFT);
+		filemap_put_folio(slot, mapping, p >> PAGE_SHIFT);
 		done += n;
 	}
 	return (int64_t)done;
@@ -276,7 +310,7 @@ unsigned int filemap_fault(struct vm_fault *vmf)
 		if (filemap_grab_folio(mapping, index, false, &slot))
 			return VM_FAULT_SIGBUS;
 		if (((uint64_t)index << PAGE_SHIFT) >= i_size_read(inode)) {
-			folio_unlock(slot, mapping, index);
+			filemap_put_folio(slot, mapping, index);
 			return VM_FAULT_SIGBUS;
 		}
 	}
@@ -285,12 +319,12 @@ unsigned int filemap_fault(struct vm_fault *vmf)
 		pfn_t anon = anon_page_alloc();
 
 		memcpy(anon_page_kaddr(anon), folio_address(slot), PAGE_SIZE);
-		folio_unlock(slot, mapping, index);
+		filemap_put_folio(slot, mapping, index);
 		vmf_insert_pfn(vmf, anon, true, false);
 		return 0;
 	}
 	finish_fault(vmf, slot, write_shared);
-	folio_unlock(slot, mapping, index);
+	filemap_put_folio(slot, mapping, index);
 	return 0;
 }
 
@@ -304,6 +338,6 @@ unsigned int filemap_page_mkwrite_fault(struct vm_fault *vmf)
 	if (ret & VM_FAULT_ERROR)
 		return ret;
 	finish_fault(vmf, vmf->folio, true);
-	folio_unlock(vmf->folio, mapping, vmf->pgoff);
+	filemap_put_folio(vmf->folio, mapping, vmf->pgoff);
 	return 0;
 }
