@@ -86,6 +86,8 @@ void pagecache_get_stats(struct pagecache_stats *st);
 /* A design's metadata counts into the peak with the folios. */
 void pagecache_note_bytes(int64_t delta);
 void pagecache_reset(void);
+/* Start a new peak from what is held now. */
+void pagecache_reset_peak(void);
 
 /* The folio lock (PG_locked): a sleeping bit lock through the lock API. */
 void folio_lock(struct folio *folio, struct address_space *mapping, pgoff_t index);

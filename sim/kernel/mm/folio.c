@@ -45,6 +45,11 @@ void pagecache_get_stats(struct pagecache_stats *st)
 	st->bytes += (uint64_t)design_bytes;
 }
 
+void pagecache_reset_peak(void)
+{
+	pcs.peak_bytes = pcs.bytes + (uint64_t)design_bytes;
+}
+
 void pagecache_reset(void)
 {
 	if (frames) {
