@@ -32,6 +32,7 @@
 #include "bug.h"
 
 #include "fs.h"
+#include "inject.h"
 #include "pagemap.h"
 #include "pmem.h"
 #include "share.h"
@@ -227,7 +228,7 @@ static void shadow_unshared(uint64_t bno, uint64_t nr)
 {
 	const struct share_fs_ops *fs;
 
-	if (!masters || !nr_masters)
+	if (!masters || !nr_masters || INJECT(SHADOW_PC_NO_PROMOTE))
 		return;
 	fs = sim->sb->s_share_ops;
 	for (uint64_t b = bno; b < bno + nr; b++) {

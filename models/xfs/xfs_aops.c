@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 
+#include "inject.h"
 #include "lock.h"
 #include "pagemap.h"
 #include "sim.h"
@@ -106,6 +107,7 @@ int xfs_flush_unmap_range(struct xfs_inode *ip, uint64_t offset, uint64_t len)
 	error = filemap_write_and_wait_range(inode->i_mapping, start, end);
 	if (error)
 		return error;
-	truncate_pagecache_range(inode, start, end);
+	if (!INJECT(FLUSH_NO_INVALIDATE))
+		truncate_pagecache_range(inode, start, end);
 	return 0;
 }
