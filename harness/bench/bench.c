@@ -227,6 +227,47 @@ static void print_sharing(const struct sim_sharing *ss)
 	report_note("it fires on every association of an already-owned page, (N-1) x pages in all; the fault still maps.");
 }
 
+/* issue 14: reflinked copies through the page cache, per design */
+static void print_pagecache(const struct sim_pagecache *sp)
+{
+	report_header("page cache per design: N reflinked copies of one file, each read in full (mkfs dax=never)");
+	report_note("a file written and synced, N-1 whole-file reflinks, remount (cold cache), then every copy read with");
+	report_note("read(2) in 1 MiB pieces.  pc bytes: folios (struct + 4 KiB) + shadows + the design's sharing metadata");
+	report_note("with every copy cached; peak: the most at any time during the reads.  A case that would need more than");
+	report_note("%llu MiB of host memory for N private copies runs on a smaller file, the same for every design.",
+		    (unsigned long long)(sp->cap_bytes >> 20));
+	printf("   %-9s %6s %8s %9s %9s %12s %12s %10s %9s\n", "design", "copies", "file", "folios",
+	       "shadows", "pc bytes", "peak", "x 1 copy", "ns/page");
+	for (int n = 0; n < PC_NS; n++)
+		for (int d = 0; d < sp->ndesigns; d++) {
+			const struct pc_result *r = &sp->r[d][n];
+			char e[32], p[32];
+
+			fmt_bytes(e, sizeof(e), (double)r->bytes_end);
+			fmt_bytes(p, sizeof(p), (double)r->bytes_peak);
+			printf("   %-9s %6u %6lluMi %9llu %9llu %12s %12s %10.2f %9.0f\n", sp->design[d],
+			       r->ncopies, (unsigned long long)(r->file_bytes >> 20),
+			       (unsigned long long)r->folios, (unsigned long long)r->shadows, e, p,
+			       (double)r->bytes_end / (double)r->file_bytes, r->ns_per_page_cold);
+		}
+	for (int d = 0; d < sp->ndesigns; d++) {
+		const struct pc_result *m = NULL, *r = &sp->r[d][PC_NS - 1];
+		char what[64], base[64];
+
+		for (int e = 0; e < sp->ndesigns; e++)
+			if (!strcmp(sp->design[e], "mainline"))
+				m = &sp->r[e][PC_NS - 1];
+		if (!m || m == r)
+			continue;
+		snprintf(what, sizeof(what), "%s pc bytes, %u copies", sp->design[d], r->ncopies);
+		snprintf(base, sizeof(base), "mainline's");
+		report_row(what, (double)r->bytes_end / 1048576.0, "MiB", base,
+			   (double)m->bytes_end / 1048576.0, 0);
+	}
+	report_row("read(2) of a cached 4 KiB page (sim)", sp->cached_read.median_ns, "ns",
+		   "kernel pread of a cached tmpfs page", sp->host_cached_read.median_ns, 0);
+}
+
 /* issue 16 / design.md: the shadow design's master lookup by disk address */
 #define LOOKUP_TARGET_NS	200.0
 #define LOOKUP_FLAT_X		2.0
@@ -296,6 +337,9 @@ int main(int argc, char **argv)
 	uint64_t share_mib = 32;	/* the PTE case's extent: see print_sharing */
 	bool only_sharing = false;
 	bool only_buflookup = false;
+	bool only_pagecache = false;
+	uint64_t pc_mib = 64, pc_cap_mib = 4096;
+	struct sim_pagecache sp;
 	struct bench_world bw;
 	char backing[32];
 	uint64_t t0 = bench_now_ns();
@@ -315,8 +359,14 @@ int main(int argc, char **argv)
 			only_lockdep = true;
 		else if (!strcmp(argv[i], "--only-buflookup"))
 			only_buflookup = true;
+		else if (!strcmp(argv[i], "--only-pagecache"))
+			only_pagecache = true;
+		else if (!strcmp(argv[i], "--pc-mib") && i + 1 < argc)
+			pc_mib = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--pc-cap-mib") && i + 1 < argc)
+			pc_cap_mib = strtoull(argv[++i], NULL, 10);
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--pc-mib N] [--pc-cap-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup] [--only-pagecache]\n");
 			return 2;
 		}
 	}
@@ -325,7 +375,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: --reps >= 1, --pages a multiple of 512, --share-mib even, 2..1024\n");
 		return 2;
 	}
+	if (pc_mib < 2 || pc_mib > 1024 || pc_cap_mib < pc_mib) {
+		fprintf(stderr, "bench: --pc-mib 2..1024, --pc-cap-mib >= --pc-mib\n");
+		return 2;
+	}
 	bulk_reps = reps < bulk_reps ? reps : bulk_reps;
+	if (only_pagecache) {
+		sim_pagecache_measure(&sp, pc_mib << 20, pc_cap_mib << 20, reps);
+		printf("daxsim bench (not deterministic; a measurement, never a test)\n");
+		print_pagecache(&sp);
+		return 0;
+	}
 	read_loadavg(loadavg_start, sizeof(loadavg_start));
 
 	if (only_buflookup) {
@@ -360,6 +420,8 @@ int main(int argc, char **argv)
 
 sharing:
 	sim_sharing_measure(&ss, share_mib << 20);
+	if (!only_sharing)
+		sim_pagecache_measure(&sp, pc_mib << 20, pc_cap_mib << 20, reps);
 	sim_buflookup_measure(&bl, 1ULL << 16, reps < 7 ? reps : 7);
 
 	printf("daxsim bench (not deterministic; a measurement, never a test)\n");
@@ -371,6 +433,8 @@ sharing:
 	}
 	print_lockdep(&sl);
 	print_sharing(&ss);
+	if (!only_sharing)
+		print_pagecache(&sp);
 	print_buflookup(&bl);
 	report_budgets_summary();
 	printf("\n   total bench time %.1f s\n", (double)(bench_now_ns() - t0) / 1e9);

@@ -87,6 +87,8 @@ struct host_baseline {
 };
 
 void host_measure(struct host_baseline *hb, uint64_t npages, int reps);
+/* ns per 4 KiB pread(2) of a tmpfs file whose pages are all cached. */
+struct bench_stat host_cached_read_measure(uint64_t npages, int reps);
 
 /* ---- world.c: a simulated world through the public API ------------------ */
 
@@ -96,6 +98,8 @@ struct bench_world {
 };
 
 void world_create(struct bench_world *bw, uint64_t pmem_bytes);
+/* The same with `mkfs dax=...` (XFS_DAX_NEVER: every file through the page cache). */
+void world_create_dax(struct bench_world *bw, uint64_t pmem_bytes, enum xfs_dax_mode dax);
 void world_destroy(struct bench_world *bw);
 /* A new file of @bytes written through vfs_write in @chunk pieces. */
 struct xfs_inode *world_file(const char *name, uint64_t bytes, uint64_t chunk,
@@ -205,6 +209,30 @@ struct sim_sharing {
 };
 
 void sim_sharing_measure(struct sim_sharing *ss, uint64_t pte_bytes);
+
+/* ---- pagecache.c: reflinked copies through the page cache, per design --- */
+#define PC_NS	3	/* 1, 16, 256 copies */
+
+struct pc_result {
+	unsigned	ncopies;
+	uint64_t	file_bytes;		/* each copy (scaled down to fit the cap) */
+	uint64_t	bytes_end;		/* page cache with every copy read: folios + metadata */
+	uint64_t	bytes_peak;
+	uint64_t	folios, shadows;	/* at the end */
+	double		ns_per_page_cold;	/* first read of every page of every copy */
+};
+
+struct sim_pagecache {
+	int		ndesigns;
+	const char	*design[SHARE_DESIGNS];
+	uint64_t	cap_bytes;		/* host memory the largest case may use */
+	struct pc_result r[SHARE_DESIGNS][PC_NS];
+	struct bench_stat cached_read;		/* sim: vfs_read of a cached 4 KiB page */
+	struct bench_stat host_cached_read;	/* kernel: pread of a cached tmpfs page */
+};
+
+void sim_pagecache_measure(struct sim_pagecache *sp, uint64_t file_bytes, uint64_t cap_bytes,
+			   int reps);
 
 #define LOOKUP_SIZES	3	/* 1k, 100k, 1M buffers */
 

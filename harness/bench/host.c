@@ -202,3 +202,35 @@ void host_measure(struct host_baseline *hb, uint64_t npages, int reps)
 	munmap(ca.src, npages * PG);
 	munmap(ca.dst, npages * PG);
 }
+
+/* pread of cached tmpfs pages: the kernel's read(2) from its page cache --- */
+struct pread_arg {
+	int		fd;
+	uint64_t	npages;
+	unsigned char	buf[PG];
+};
+
+static uint64_t pread_pass(void *arg)
+{
+	struct pread_arg *pa = arg;
+
+	for (uint64_t i = 0; i < pa->npages; i++)
+		if (pread(pa->fd, pa->buf, PG, (off_t)(i * PG)) != (ssize_t)PG)
+			die("pread tmpfs: %m");
+	return pa->npages;
+}
+
+static const struct bench_case pread_case = { NULL, pread_pass, NULL };
+
+struct bench_stat host_cached_read_measure(uint64_t npages, int reps)
+{
+	static struct pread_arg pa;
+	char dir[64];
+	struct bench_stat st;
+
+	pa.npages = npages;
+	pa.fd = tmpfs_open(npages, dir, sizeof(dir));
+	st = bench_run(&pread_case, &pa, reps);
+	close(pa.fd);
+	return st;
+}

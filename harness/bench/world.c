@@ -20,7 +20,12 @@ static struct bench_world *cur;
 
 void world_create(struct bench_world *bw, uint64_t pmem_bytes)
 {
-	struct xfs_mkfs_opts o = { 4096, true, true, XFS_DAX_ALWAYS, 4 };	/* the CLI default */
+	world_create_dax(bw, pmem_bytes, XFS_DAX_ALWAYS);	/* the CLI default */
+}
+
+void world_create_dax(struct bench_world *bw, uint64_t pmem_bytes, enum xfs_dax_mode dax)
+{
+	struct xfs_mkfs_opts o = { 4096, true, true, dax, 4 };
 	struct xfs_mount *mp;
 	char err[600];
 

@@ -71,3 +71,21 @@ def test_plot_never_overwrites(tmp_path):
     r = run(["compare", f"--plot={svg}"])
     assert r.returncode == 2 and "must not exist" in r.stderr
     assert svg.read_text() == "user data" and not (tmp_path / "mine.svg.dat").exists()
+
+
+def test_pagecache_bytes_per_design():
+    """Eight reflinked copies read in full: mainline caches every copy,
+    shadow and maplist one page per block plus their metadata; rfc
+    behaves as mainline for the page cache.  No page cache, no bytes."""
+    r = run(["compare", "--format=csv", "scenarios/pagecache/reflink-copies-memory.scn",
+             "scenarios/basic/seed-reflink-mmap.scn"])
+    assert r.returncode == 0, r.stderr
+    rows = {(row["scenario"].split("/")[1], row["design"]): row
+            for row in csv.DictReader(io.StringIO(r.stdout))}
+    peak = {d: int(rows[("pagecache", d)]["pagecache_peak_bytes"])
+            for d in ("shadow", "mainline", "maplist", "rfc")}
+    assert peak["rfc"] == peak["mainline"]
+    assert peak["shadow"] * 3 < peak["mainline"] and peak["maplist"] * 3 < peak["mainline"], peak
+    for d in ("shadow", "mainline", "maplist", "rfc"):
+        assert rows[("basic", d)]["pagecache_peak_bytes"] == "0"
+        assert rows[("pagecache", d)]["verdict"] == "held"

@@ -161,4 +161,5 @@ const struct dax_share_ops share_mainline_ops = {
 	.lookup_owners = mainline_lookup_owners,
 	.check = mainline_check,
 	.stats = mainline_stats,
+	.pagecache_note = "each reflinked file caches its own copy (Linux today)",
 };

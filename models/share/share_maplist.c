@@ -175,6 +175,8 @@ static void maplist_stats(struct share_stats *st)
 	st->bytes = ml.list_nodes * sizeof(struct maplist_node);
 }
 
+extern const struct filemap_share_ops maplist_pagecache_ops;
+
 const struct dax_share_ops share_maplist_ops = {
 	.name = "maplist",
 	.origin = "LSFMM 2018: a list of (mapping, index) owners hanging off the page",
@@ -185,4 +187,6 @@ const struct dax_share_ops share_maplist_ops = {
 	.lookup_owners = maplist_lookup_owners,
 	.check = maplist_check,
 	.stats = maplist_stats,
+	.pagecache = &maplist_pagecache_ops,	/* share_maplist_pagecache.c */
+	.pagecache_note = "one folio per shared block in every owner's slot, with its owner list",
 };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pagemap.h"
 #include "share_registry.h"
 #include "sim.h"
 
@@ -37,9 +38,12 @@ void share_designs_init(void)
 
 void share_designs_destroy(void)
 {
-	for (int i = 0; designs[i]; i++)
+	for (int i = 0; designs[i]; i++) {
 		if (designs[i]->destroy)
 			designs[i]->destroy();
+		if (designs[i]->pagecache && designs[i]->pagecache->destroy)
+			designs[i]->pagecache->destroy();
+	}
 }
 
 const struct dax_share_ops *share_find(const char *name)

@@ -107,4 +107,5 @@ const struct dax_share_ops share_rfc_ops = {
 	.lookup_owners = rfc_lookup_owners,
 	.check = rfc_check,
 	.stats = rfc_stats,
+	.pagecache_note = "DAX-only design: behaves as mainline, each reflinked file caches its own copy",
 };

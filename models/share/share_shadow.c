@@ -509,6 +509,8 @@ static void shadow_stats(struct share_stats *st)
 		    sh.shadows * (sizeof(struct shadow_page) + 2 * (sizeof(struct slot_key) + TREE_NODE_BYTES));
 }
 
+extern const struct filemap_share_ops shadow_pagecache_ops;
+
 const struct dax_share_ops share_shadow_ops = {
 	.name = "shadow",
 	.origin = "Dave Chinner, linux-xfs, Oct 2019: master page in the buffer cache by LBA, a read-only shadow per (mapping, index)",
@@ -523,4 +525,6 @@ const struct dax_share_ops share_shadow_ops = {
 	.lookup_owners = shadow_lookup_owners,
 	.check = shadow_check,
 	.stats = shadow_stats,
+	.pagecache = &shadow_pagecache_ops,	/* share_shadow_pagecache.c */
+	.pagecache_note = "one read-only master folio per shared block in the buffer cache, a shadow per file page",
 };

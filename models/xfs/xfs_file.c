@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * File operations: read/write through DAX, truncate (xfs_setattr_size),
- * fallocate modes, fsync, the DAX flag, and the page-fault handlers, and
- * the tables the kernel reaches them by: xfs_file_operations (->mmap
- * installs xfs_file_vm_ops) and xfs_address_space_operations.
+ * File operations: read/write through DAX or, for an inode without S_DAX,
+ * the page cache; truncate (xfs_setattr_size), fallocate modes, fsync, the
+ * DAX flag, and the page-fault handlers (the DAX fault, or filemap_fault
+ * and xfs_filemap_page_mkwrite), and the tables the kernel reaches them
+ * by: xfs_file_operations (->mmap installs xfs_file_vm_ops).
  */
 #include "dax.h"
 #include "lock.h"
@@ -19,7 +20,12 @@
 
 static int xfs_zero_range(struct xfs_inode *ip, uint64_t pos, uint64_t len)
 {
-	return len ? dax_zero_range(VFS_I(ip), pos, len, &xfs_dax_write_iomap_ops) : 0;
+	if (!len)
+		return 0;
+	if (!IS_DAX(VFS_I(ip)))
+		return iomap_zero_range(VFS_I(ip), pos, len, &xfs_read_iomap_ops,
+					&xfs_buffered_write_iomap_ops);
+	return dax_zero_range(VFS_I(ip), pos, len, &xfs_dax_write_iomap_ops);
 }
 
 static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_t pos)
@@ -37,6 +43,9 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	}
 	if (pos >= VFS_I(ip)->i_size)
 		ret = 0;
+	else if (!IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_read */
+		ret = iomap_file_buffered_read(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos),
+					       buf, &xfs_read_iomap_ops);
 	else
 		ret = dax_iomap_rw(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf, false,
 				   &xfs_read_iomap_ops);
@@ -55,7 +64,10 @@ static int64_t xfs_file_write(struct file *file, const void *buf, uint64_t len, 
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	/* xfs_file_write_zero_eof(): zero the gap after the old EOF */
 	ret = pos > VFS_I(ip)->i_size ? xfs_zero_range(ip, VFS_I(ip)->i_size, pos - VFS_I(ip)->i_size) : 0;
-	if (ret == 0)
+	if (ret == 0 && !IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_write */
+		ret = iomap_file_buffered_write(VFS_I(ip), pos, len, buf,
+						&xfs_buffered_write_iomap_ops);
+	else if (ret == 0)
 		ret = dax_iomap_rw(VFS_I(ip), pos, len, (void *)buf, true, &xfs_dax_write_iomap_ops);
 	if (ret > 0 && pos + (uint64_t)ret > VFS_I(ip)->i_size) {
 		VFS_I(ip)->i_size = pos + (uint64_t)ret;
@@ -83,9 +95,18 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 	VFS_I(ip)->i_size = newsize;
 	ip->i_meta_dirty = true;
 	/* truncate_pagecache(): nothing may map beyond the new EOF page */
-	if (!INJECT(TRUNCATE_NO_UNMAP))
-		unmap_mapping_pages(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF, true);
-	dax_delete_mapping_range(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
+	if (!IS_DAX(VFS_I(ip))) {
+		if (!INJECT(TRUNCATE_NO_UNMAP))
+			truncate_pagecache(VFS_I(ip), newsize);
+		else	/* test only: drop the cache, leave the PTEs */
+			truncate_inode_pages_range(VFS_I(ip)->i_mapping, newsize, UINT64_MAX);
+	} else {
+		if (!INJECT(TRUNCATE_NO_UNMAP))
+			unmap_mapping_pages(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize),
+					    XFS_MAX_FILEOFF, true);
+		dax_delete_mapping_range(VFS_I(ip)->i_mapping, XFS_B_TO_FSB(newsize),
+					 XFS_MAX_FILEOFF);
+	}
 	if (newsize < oldsize) {
 		xfs_ilock(ip, XFS_ILOCK_EXCL);
 		xfs_bmap_unmap_range(ip, XFS_COW_FORK, XFS_B_TO_FSB(newsize), XFS_MAX_FILEOFF);
@@ -115,7 +136,8 @@ static void xfs_break_layouts(struct xfs_inode *ip)
 {
 	/* xfs_break_dax_layouts: ASSERT(xfs_isilocked(ip, XFS_MMAPLOCK_EXCL)) */
 	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
-	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
+	if (IS_DAX(VFS_I(ip)))	/* a page-cache file has no DAX layouts */
+		dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
 }
 
 int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
@@ -142,7 +164,10 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 static int xfs_free_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len)
 {
 	xfs_fileoff_t start = XFS_B_TO_FSB(offset), end = XFS_B_TO_FSBT(offset + len);
+	int error = xfs_flush_unmap_range(ip, offset, len);
 
+	if (error)
+		return error;
 	if (end > start) {
 		xfs_ilock(ip, XFS_ILOCK_EXCL);
 		xfs_bmap_unmap_range(ip, XFS_COW_FORK, start, end - start);
@@ -202,11 +227,18 @@ static int xfs_file_fsync(struct file *file, uint64_t start, uint64_t end, int d
 {
 	struct xfs_inode *ip = XFS_I(file_inode(file));
 
+	int error = 0;
+
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
-	dax_writeback_mapping_range(VFS_I(ip)->i_mapping, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
-	ip->i_meta_dirty = false;
-	return 0;
+	if (IS_DAX(VFS_I(ip)))
+		dax_writeback_mapping_range(VFS_I(ip)->i_mapping, start >> PAGE_SHIFT,
+					    end >> PAGE_SHIFT);
+	else	/* file_write_and_wait_range() */
+		error = filemap_write_and_wait_range(VFS_I(ip)->i_mapping, start, end);
+	if (!error)
+		ip->i_meta_dirty = false;
+	return error;
 }
 
 int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on)
@@ -236,6 +268,8 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 
 	if (ip->i_mount->m_shutdown)
 		return VM_FAULT_SIGBUS;
+	if (!IS_DAX(VFS_I(ip)))
+		return filemap_fault(vmf);	/* no MMAPLOCK: filemap_fault takes it to read in */
 	bool ilock_outer = INJECT(FAULT_ILOCK_OUTER);	/* test only */
 
 	if (write)
@@ -267,9 +301,31 @@ static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf, unsigned int orde
 	return __xfs_filemap_fault(vmf, order);
 }
 
+/*
+ * xfs_filemap_page_mkwrite(): a page-cache page is about to be written
+ * through a shared mapping: blocks reserved (CoW fork for a shared block),
+ * the folio private to this file and dirty; returned locked in vmf->folio.
+ */
+static vm_fault_t xfs_filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct xfs_inode *ip = XFS_I(file_inode(vmf->vma->vm_file));
+	vm_fault_t ret;
+
+	if (ip->i_mount->m_shutdown)
+		return VM_FAULT_SIGBUS;
+	lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, __func__);
+	xfs_ilock_(ip, XFS_MMAPLOCK_SHARED, 0, __func__);
+	ret = iomap_page_mkwrite(vmf, NULL, &xfs_buffered_write_iomap_ops);
+	xfs_iunlock_(ip, XFS_MMAPLOCK_SHARED, __func__);
+	lock_release(&lc_sb_pagefaults, 0, __func__);
+	return ret;
+}
+
 /* A write to a present, read-only PTE: the write fault of a page. */
 static vm_fault_t xfs_filemap_pfn_mkwrite(struct vm_fault *vmf)
 {
+	if (!IS_DAX(file_inode(vmf->vma->vm_file)))
+		return filemap_page_mkwrite_fault(vmf);	/* do_wp_page -> wp_page_shared */
 	return __xfs_filemap_fault(vmf, 0);
 }
 
@@ -277,6 +333,7 @@ static const struct vm_operations_struct xfs_file_vm_ops = {
 	.fault		= xfs_filemap_fault,
 	.huge_fault	= xfs_filemap_huge_fault,
 	.pfn_mkwrite	= xfs_filemap_pfn_mkwrite,
+	.page_mkwrite	= xfs_filemap_page_mkwrite,
 };
 
 /* xfs_file_mmap(): MAP_SYNC needs DAX; DAX mappings may use PMD leaves. */
@@ -299,21 +356,4 @@ const struct file_operations xfs_file_operations = {
 	.write			= xfs_file_write,
 	.fsync			= xfs_file_fsync,
 	.fallocate		= xfs_file_fallocate,
-};
-
-/* xfs_vm_bmap(): an observer's block map (no locks, as the ioctl's FIBMAP). */
-static bool xfs_vm_bmap(struct address_space *mapping, pgoff_t index, uint64_t *bno)
-{
-	struct xfs_inode *ip = XFS_I(mapping->host);
-	struct xfs_bmbt_irec irec;
-
-	if (!xfs_iext_lookup_extent(ip->i_df, index, &irec) || xfs_bmap_is_hole(&irec) ||
-	    index < irec.br_startoff)
-		return false;
-	*bno = irec.br_startblock + (index - irec.br_startoff);
-	return true;
-}
-
-const struct address_space_operations xfs_address_space_operations = {
-	.bmap	= xfs_vm_bmap,
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ->iomap_begin / ->iomap_end for DAX: xfs_read_iomap_begin (with
+ * ->iomap_begin / ->iomap_end for DAX and buffered writes: xfs_read_iomap_begin (with
  * xfs_reflink_trim_around_shared for S_DAX inodes) and
  * xfs_direct_write_iomap_begin / xfs_dax_write_iomap_end.
  */
@@ -133,6 +133,18 @@ static int xfs_dax_write_iomap_end(struct inode *inode, uint64_t pos, uint64_t l
 
 const struct iomap_ops xfs_read_iomap_ops = {
 	.iomap_begin = xfs_read_iomap_begin,
+};
+
+/*
+ * xfs_buffered_write_iomap_begin: daxsim has no delayed allocation, so the
+ * reservation XFS makes as delalloc extents is a real allocation here: a
+ * hole is allocated (zeroed), an unwritten extent converted, and a shared
+ * block gets its CoW fork block, all as for a direct write.  Unlike a
+ * direct write, nothing is remapped at iomap_end: the CoW fork block is
+ * filled and remapped by writeback (xfs_end_ioend -> xfs_reflink_end_cow).
+ */
+const struct iomap_ops xfs_buffered_write_iomap_ops = {
+	.iomap_begin = xfs_direct_write_iomap_begin,
 };
 
 const struct iomap_ops xfs_dax_write_iomap_ops = {

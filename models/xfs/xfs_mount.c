@@ -181,6 +181,10 @@ static bool drop_entries(struct xfs_inode *ip, void *arg)
 {
 	/* evict: the DAX entries go first, so sharing designs let go too */
 	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
+	/* the page cache is written back at unmount, then goes */
+	filemap_write_and_wait_range(VFS_I(ip)->i_mapping, 0, UINT64_MAX);
+	unmap_mapping_pages(VFS_I(ip)->i_mapping, 0, 0, false);
+	truncate_inode_pages_final(VFS_I(ip)->i_mapping);
 	return true;
 }
 
@@ -277,6 +281,7 @@ static void xfs_inactive(struct xfs_inode *ip)
 	struct xfs_mount *mp = ip->i_mount;
 
 	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
+	truncate_inode_pages_final(VFS_I(ip)->i_mapping);	/* nothing to write back */
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
 	xfs_bmap_unmap_range(ip, XFS_DATA_FORK, 0, XFS_MAX_FILEOFF);
@@ -342,6 +347,10 @@ static bool remount_one(struct xfs_inode *ip, void *arg)
 {
 	/* Unmount: drop entries, free CoW staging; mount: nothing in core. */
 	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
+	/* the page cache is written back (CoW completes), then dropped */
+	filemap_write_and_wait_range(VFS_I(ip)->i_mapping, 0, UINT64_MAX);
+	unmap_mapping_pages(VFS_I(ip)->i_mapping, 0, 0, false);
+	truncate_inode_pages_final(VFS_I(ip)->i_mapping);
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);

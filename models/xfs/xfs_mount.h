@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "iomap.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "xfs_alloc.h"
 #include "xfs_iext.h"
 #include "xfs_refcount.h"
@@ -162,6 +163,16 @@ int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 /* iomap ops (xfs_iomap.c) */
 extern const struct iomap_ops xfs_read_iomap_ops;
 extern const struct iomap_ops xfs_dax_write_iomap_ops;
+/*
+ * Buffered writes (the page cache): blocks are reserved when the folio is
+ * dirtied -- a hole allocated, a shared block given its CoW fork block --
+ * and the CoW remap waits for writeback (xfs_aops.c).
+ */
+extern const struct iomap_ops xfs_buffered_write_iomap_ops;
+/* Writeback (xfs_aops.c): xfs_map_blocks and the CoW completion. */
+extern const struct iomap_writeback_ops xfs_writeback_ops;
+/* xfs_flush_unmap_range(): write back, unmap and drop the page cache over a range. */
+int xfs_flush_unmap_range(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 
 /*
  * File operations (xfs_file.c): the kernel calls them through

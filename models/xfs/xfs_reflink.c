@@ -246,19 +246,41 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	ret = xfs_remap_checks(src, pos_in, dest, pos_out, len, dedupe, &bcount);
 	if (ret)
 		goto out;
+	if (!IS_DAX(VFS_I(src))) {
+		/* generic_remap_file_range_prep(): both ranges reach the disk first */
+		ret = filemap_write_and_wait_range(VFS_I(src)->i_mapping, pos_in, pos_in + *len - 1);
+		if (!ret)
+			ret = filemap_write_and_wait_range(VFS_I(dest)->i_mapping, pos_out,
+							   pos_out + *len - 1);
+		if (ret)
+			goto out;
+	}
 	if (dedupe) {
-		ret = dax_dedupe_file_range_compare(VFS_I(src), pos_in, VFS_I(dest), pos_out, *len, same,
-						    &xfs_read_iomap_ops);
+		if (IS_DAX(VFS_I(src)))
+			ret = dax_dedupe_file_range_compare(VFS_I(src), pos_in, VFS_I(dest), pos_out,
+							    *len, same, &xfs_read_iomap_ops);
+		else
+			ret = vfs_dedupe_file_range_compare(VFS_I(src), pos_in, VFS_I(dest), pos_out,
+							    *len, same);
 		if (ret || !*same)
 			goto out;
 	}
 	/* xfs_reflink_zero_posteof */
 	if (pos_out > VFS_I(dest)->i_size) {
-		ret = dax_zero_range(VFS_I(dest), VFS_I(dest)->i_size, pos_out - VFS_I(dest)->i_size,
-				     &xfs_dax_write_iomap_ops);
+		if (IS_DAX(VFS_I(dest)))
+			ret = dax_zero_range(VFS_I(dest), VFS_I(dest)->i_size,
+					     pos_out - VFS_I(dest)->i_size, &xfs_dax_write_iomap_ops);
+		else
+			ret = iomap_zero_range(VFS_I(dest), VFS_I(dest)->i_size,
+					       pos_out - VFS_I(dest)->i_size, &xfs_read_iomap_ops,
+					       &xfs_buffered_write_iomap_ops);
 		if (ret)
 			goto out;
 	}
+	/* the destination's cached pages over the range are stale now */
+	ret = xfs_flush_unmap_range(dest, pos_out, *len);
+	if (ret)
+		goto out;
 	src->i_diflags |= XFS_DIFLAG2_REFLINK;
 	dest->i_diflags |= XFS_DIFLAG2_REFLINK;
 	src->i_remapping = true;
@@ -283,5 +305,13 @@ int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len)
 	if (!xfs_is_reflink_inode(ip) || offset >= VFS_I(ip)->i_size)
 		return 0;
 	len = MIN(len, VFS_I(ip)->i_size - offset);
+	if (!IS_DAX(VFS_I(ip))) {
+		/* iomap_file_unshare dirties the shared pages; writeback CoWs them */
+		int error = iomap_file_unshare(VFS_I(ip), offset, len, &xfs_read_iomap_ops,
+					       &xfs_buffered_write_iomap_ops);
+
+		return error ? error : filemap_write_and_wait_range(VFS_I(ip)->i_mapping, offset,
+								    offset + len - 1);
+	}
 	return dax_file_unshare(VFS_I(ip), offset, len, &xfs_dax_write_iomap_ops);
 }

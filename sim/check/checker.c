@@ -14,6 +14,7 @@
 #include "lock.h"
 #include "lockdep.h"
 #include "memmap.h"
+#include "pagemap.h"
 #include "scheduler.h"
 #include "share.h"
 #include "sim.h"
@@ -105,6 +106,43 @@ struct vma_check {
 	struct vm_area_struct *vma;
 };
 
+/*
+ * A page-cache page in a page table (M1, M2 for the page cache): the PTE
+ * maps the page the file's slot at that index resolves to (its own folio,
+ * a shared folio, or a shadow's master), uptodate; only the file's own
+ * folio may be writable, and a writable one is dirty (page_mkwrite ran),
+ * so writeback cannot miss a store.
+ */
+static void check_pagecache_leaf(struct xfs_inode *ip, pgoff_t index, pfn_t pfn,
+				 uint64_t entry, bool is_pmd)
+{
+	struct folio *slot = filemap_get_entry(VFS_I(ip)->i_mapping, index);
+	struct folio *folio;
+
+	if (is_pmd)
+		violation("M5", "ino %llu index %llu: a page-cache page is mapped by a PMD",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	if (!slot || folio_resolve(slot)->pfn != pfn) {
+		violation("M1", "ino %llu index %llu: the page table maps folio 0x%llx but the page cache %s",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)pfn, slot ? "holds another page" : "has no page there");
+		return;
+	}
+	folio = folio_resolve(slot);
+	if (!(folio->flags & PG_FOLIO_UPTODATE))
+		violation("M1", "ino %llu index %llu: folio 0x%llx is mapped but not uptodate",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)pfn);
+	if ((entry & _PAGE_RW) && folio_slot_shared(slot))
+		violation("M2", "ino %llu index %llu: writable PTE maps shared folio 0x%llx",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)pfn);
+	else if ((entry & _PAGE_RW) && !(folio->flags & PG_FOLIO_DIRTY))
+		violation("M2", "ino %llu index %llu: writable PTE maps clean folio 0x%llx (no page_mkwrite)",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)pfn);
+}
+
 static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 {
 	struct vma_check *vc = arg;
@@ -124,6 +162,10 @@ static void check_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 		violation("M6", "ino %llu: %s maps index %llu beyond the EOF page (size %llu)",
 			  (unsigned long long)ip->i_ino, is_pmd ? "PMD" : "PTE",
 			  (unsigned long long)index, (unsigned long long)VFS_I(ip)->i_size);
+	if (is_folio_pfn(pfn)) {
+		check_pagecache_leaf(ip, index, pfn, *entry, is_pmd);
+		return;
+	}
 	if (is_pmd && ((addr & ~PMD_MASK) || ((pfn - PMEM_PFN_BASE) & PG_PMD_COLOUR && pfn != ZERO_PFN)))
 		violation("M5", "ino %llu: PMD at index %llu is not 2 MiB aligned",
 			  (unsigned long long)ip->i_ino, (unsigned long long)index);
@@ -194,10 +236,35 @@ static bool check_entry(struct address_space *mapping, pgoff_t index, struct dax
 	return true;
 }
 
+/*
+ * A page-cache slot between commands (M4: no folio lock held; M6: nothing
+ * cached beyond the EOF page; a shared slot's page is never dirty).
+ */
+static bool check_folio(struct address_space *mapping, pgoff_t index, struct folio *slot,
+			void *arg)
+{
+	struct xfs_inode *ip = XFS_I(mapping->host);
+	uint64_t eof_pages = (VFS_I(ip)->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	if ((slot->flags | folio_resolve(slot)->flags) & PG_FOLIO_LOCKED)
+		violation("M4", "ino %llu index %llu: folio still locked between commands",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index);
+	if (index >= eof_pages)
+		violation("M6", "ino %llu: the page cache holds index %llu beyond the EOF page (size %llu)",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)VFS_I(ip)->i_size);
+	if (folio_slot_shared(slot) && (folio_resolve(slot)->flags & PG_FOLIO_DIRTY))
+		violation("M2", "ino %llu index %llu: shared folio 0x%llx is dirty",
+			  (unsigned long long)ip->i_ino, (unsigned long long)index,
+			  (unsigned long long)folio_resolve(slot)->pfn);
+	return true;
+}
+
 static void check_inode(struct xfs_inode *ip)
 {
 	g_tree_foreach(VFS_I(ip)->i_mapping->i_mmap, check_vma, ip);
 	dax_walk_entries(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF, check_entry, NULL);
+	filemap_walk(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF, check_folio, NULL);
 }
 
 static gboolean check_touched(gpointer k, gpointer v, gpointer d)
@@ -535,6 +602,8 @@ int checker_run(bool full, const struct check_where *where, GTree *touched)
 		check_fs(XFS_M(sim->sb));
 		check_rmap(XFS_M(sim->sb));
 		share_ops->check(design_report, NULL);
+		if (share_ops->pagecache && share_ops->pagecache->check)
+			share_ops->pagecache->check(design_report, NULL);
 	} else if (touched && XFS_M(sim->sb)) {
 		g_tree_foreach(touched, check_touched, NULL);
 	}

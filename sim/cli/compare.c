@@ -131,14 +131,14 @@ static void print_row(enum cmp_format fmt, const char *scn, const char *design,
 	unsigned long long q[] = {
 		r->d1_errors, r->stats.faults, r->stats.cow_copies, r->peak.masters,
 		r->peak.shadows, r->peak.list_nodes, r->peak.shared_pages, r->peak.bytes,
-		r->end.bytes,
+		r->end.bytes, r->pagecache_peak, r->pagecache_end,
 	};
 
 	verdict(r, v, sizeof(v));
 	switch (fmt) {
 	case FMT_TEXT:	/* the scenario is in the header, escaped */
-		printf("%-9s %-44s %5llu %7llu %5llu %7llu %7llu %6llu %6llu %9llu %9llu\n",
-		       design, v, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
+		printf("%-9s %-44s %5llu %7llu %5llu %7llu %7llu %6llu %6llu %9llu %9llu %10llu %10llu\n",
+		       design, v, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10]);
 		break;
 	case FMT_CSV: {
 		GString *g = g_string_new(NULL);
@@ -148,8 +148,8 @@ static void print_row(enum cmp_format fmt, const char *scn, const char *design,
 		csv_field(g, design, false);
 		g_string_append_c(g, ',');
 		csv_field(g, v, true);
-		printf("%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-		       g->str, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
+		printf("%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+		       g->str, q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10]);
 		g_string_free(g, TRUE);
 		break;
 	}
@@ -162,9 +162,10 @@ static void print_row(enum cmp_format fmt, const char *scn, const char *design,
 		printf("%s    {\"scenario\": %s, \"design\": %s, \"verdict\": %s, "
 		       "\"held\": %s, \"data_errors\": %llu, \"faults\": %llu, \"cow_copies\": %llu, "
 		       "\"peak_masters\": %llu, \"peak_shadows\": %llu, \"peak_list_nodes\": %llu, "
-		       "\"peak_shared_pages\": %llu, \"peak_bytes\": %llu, \"end_bytes\": %llu}",
+		       "\"peak_shared_pages\": %llu, \"peak_bytes\": %llu, \"end_bytes\": %llu, "
+		       "\"pagecache_peak_bytes\": %llu, \"pagecache_end_bytes\": %llu}",
 		       first ? "" : ",\n", es->str, ed->str, ev->str, r->status == 0 ? "true" : "false",
-		       q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]);
+		       q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10]);
 		g_string_free(es, TRUE);
 		g_string_free(ed, TRUE);
 		g_string_free(ev, TRUE);
@@ -475,7 +476,8 @@ int daxsim_compare(int argc, char **argv)
 	}
 	if (fmt == FMT_CSV)
 		printf("scenario,design,verdict,data_errors,faults,cow_copies,peak_masters,peak_shadows,"
-		       "peak_list_nodes,peak_shared_pages,peak_bytes,end_bytes\n");
+		       "peak_list_nodes,peak_shared_pages,peak_bytes,end_bytes,pagecache_peak_bytes,"
+		       "pagecache_end_bytes\n");
 	if (fmt == FMT_JSON)
 		printf("[\n");
 	for (int i = 2; i < argc; i++) {
@@ -503,9 +505,10 @@ int daxsim_compare(int argc, char **argv)
 		}
 		g_free(text);
 		if (fmt == FMT_TEXT)
-			printf("%s%s\n%-9s %-44s %5s %7s %5s %7s %7s %6s %6s %9s %9s\n", i > 2 ? "\n" : "",
-			       name, "design", "verdict", "d1err", "faults", "cow", "masters",
-			       "shadows", "nodes", "shares", "peak_B", "end_B");
+			printf("%s%s\n%-9s %-44s %5s %7s %5s %7s %7s %6s %6s %9s %9s %10s %10s\n",
+			       i > 2 ? "\n" : "", name, "design", "verdict", "d1err", "faults", "cow",
+			       "masters", "shadows", "nodes", "shares", "peak_B", "end_B", "pc_peak_B",
+			       "pc_end_B");
 		g_free(name);
 		for (const struct dax_share_ops *const *d = share_designs(); *d; d++) {
 			struct run_result r;

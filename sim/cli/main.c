@@ -51,7 +51,8 @@ static int cmd_help(int argc, char **argv)
 
 	if (argc > 2 && !strcmp(argv[2], "models")) {
 		for (const struct dax_share_ops *const *d = share_designs(); *d; d++)
-			printf("%-10s %s\n", (*d)->name, (*d)->origin);
+			printf("%-10s %s; page cache: %s\n", (*d)->name, (*d)->origin,
+			       (*d)->pagecache_note);
 		return 0;
 	}
 	if (argc > 2) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "pagemap.h"
 #include "share.h"
 #include "sim.h"
 
@@ -15,6 +16,7 @@ int do_daxstat(struct cmdctx *c)
 {
 	struct sim_stats *s = &sim->stats;
 	struct share_stats st = { 0 };
+	struct pagecache_stats pc;
 
 	if (sim->dev_dax) {
 		/* device DAX: the driver's faults; no filesystem, so no sharing design */
@@ -46,6 +48,16 @@ int do_daxstat(struct cmdctx *c)
 	    (unsigned long long)st.masters, (unsigned long long)st.shadows,
 	    (unsigned long long)st.list_nodes, (unsigned long long)st.shared_pages,
 	    (unsigned long long)st.share_refs, (unsigned long long)st.bytes);
+	/* the page cache, once the filesystem has had one (dax=never/inode files) */
+	pagecache_get_stats(&pc);
+	if (pc.peak_bytes)
+		out("pagecache_faults %llu\npagecache_folios %llu\npagecache_shadows %llu\n"
+		    "pagecache_sharing_bytes %llu\npagecache_bytes %llu\npagecache_peak_bytes %llu\n",
+		    (unsigned long long)s->pagecache_faults, (unsigned long long)pc.folios,
+		    (unsigned long long)pc.shadows,
+		    (unsigned long long)(share_ops->pagecache && share_ops->pagecache->bytes ?
+					 share_ops->pagecache->bytes() : 0),
+		    (unsigned long long)pc.bytes, (unsigned long long)pc.peak_bytes);
 	if (c->opt['r'])
 		memset(s, 0, sizeof(*s));
 	return 0;

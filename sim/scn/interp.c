@@ -14,6 +14,7 @@
 #include "interp.h"
 #include "lock.h"
 #include "lockdep.h"
+#include "pagemap.h"
 #include "share.h"
 #include "trace.h"
 
@@ -540,6 +541,7 @@ void interp_note_violation(const char *id)
 static void note_share_stats(const struct run_opts *opts)
 {
 	struct share_stats st;
+	struct pagecache_stats pc;
 	struct run_result *r = opts->result;
 
 	if (!r || !share_ops->stats)
@@ -552,6 +554,9 @@ static void note_share_stats(const struct run_opts *opts)
 	r->peak.share_refs = MAX(r->peak.share_refs, st.share_refs);
 	r->peak.bytes = MAX(r->peak.bytes, st.bytes);
 	r->end = st;
+	pagecache_get_stats(&pc);
+	r->pagecache_peak = pc.peak_bytes;
+	r->pagecache_end = pc.bytes;
 }
 
 /* The task a line runs in (created on first use), or NULL; -2 after a usage error. */

@@ -47,6 +47,8 @@ struct run_result {
 	uint64_t		d1_errors;	/* reads that differed from the reference */
 	struct sim_stats	stats;
 	struct share_stats	peak, end;	/* the design's holdings */
+	/* the page cache: folios, shadows and the design's page-cache metadata (bytes) */
+	uint64_t		pagecache_peak, pagecache_end;
 };
 
 /* BUS_ADRERR, BUS_MCEERR_AR, ... as `expect killed` and the kill line spell them. */

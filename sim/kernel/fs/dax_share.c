@@ -12,6 +12,7 @@
 
 #include "dax.h"
 #include "fs.h"
+#include "pagemap.h"
 #include "share.h"
 #include "sim.h"
 
@@ -33,6 +34,8 @@ void share_unshared(pfn_t pfn, uint64_t nr)
 {
 	if (share_ops->unshared)
 		share_ops->unshared(pfn, nr);
+	if (share_ops->pagecache && share_ops->pagecache->unshared)
+		share_ops->pagecache->unshared(pfn - PMEM_PFN_BASE, nr);
 }
 
 bool share_block_is_shared(pfn_t pfn)

@@ -15,6 +15,7 @@
 struct inode;
 struct vm_area_struct;
 struct page;
+struct folio;
 
 #define DAX_SHIFT	4
 #define DAX_LOCKED	(1UL << 0)
@@ -41,6 +42,7 @@ struct address_space {
 	uint64_t		id;		/* = inode number */
 	GTree			*i_pages;	/* pgoff -> struct dax_slot */
 	GTree			*i_mmap;	/* vma seq -> vma */
+	GTree			*i_folios;	/* pgoff -> struct folio (pagemap.h); NULL until used */
 	uint64_t		nrpages;
 	uint64_t		nrentries;
 };
@@ -99,6 +101,7 @@ struct vm_fault {
 	unsigned int		flags;
 	bool			cow;		/* private write: copy to anon */
 	pfn_t			pfn;		/* result, for NEEDDSYNC */
+	struct folio		*folio;		/* ->page_mkwrite's locked slot */
 };
 
 vm_fault_t dax_iomap_fault(struct vm_fault *vmf, unsigned int order,

@@ -17,6 +17,7 @@
 #include "types.h"
 
 struct dax_device;
+struct folio;
 struct file;
 struct inode;
 struct super_block;
@@ -73,6 +74,10 @@ struct address_space_operations {
 	 * no locks and changes nothing.
 	 */
 	bool (*bmap)(struct address_space *mapping, pgoff_t index, uint64_t *bno);
+	/* Fill the locked, new @folio at (@mapping, @index) from the disk: 0 or -EIO. */
+	int (*read_folio)(struct folio *folio, struct address_space *mapping, pgoff_t index);
+	/* Write back the dirty folios of [@start, @end] (pages) and wait. */
+	int (*writepages)(struct address_space *mapping, pgoff_t start, pgoff_t end);
 };
 
 struct inode {
@@ -157,6 +162,9 @@ int64_t vfs_read(struct file *f, void *buf, uint64_t len, uint64_t pos);
 int64_t vfs_write(struct file *f, const void *buf, uint64_t len, uint64_t pos);
 int vfs_fsync_range(struct file *f, uint64_t start, uint64_t end, int datasync);
 int vfs_fallocate(struct file *f, int mode, uint64_t offset, uint64_t len);
+/* Dedupe's byte comparison through the page cache (fs/remap_range.c). */
+int vfs_dedupe_file_range_compare(struct inode *src, uint64_t srcoff, struct inode *dst,
+				  uint64_t dstoff, uint64_t len, bool *same);
 
 /* fallocate modes (linux/falloc.h) */
 #define FALLOC_FL_KEEP_SIZE	0x01

@@ -30,6 +30,8 @@ enum inject_tag {
 	INJECT_COW_NO_COPY,		/* a CoW fault does not copy the old data */
 	INJECT_MF_SKIP_SECOND_OWNER,	/* memory failure never reaches a 2nd owner */
 	INJECT_FAULT_MMAPLOCK_INNER,	/* the fault takes MMAPLOCK after the entry lock */
+	INJECT_FLUSH_NO_INVALIDATE,	/* xfs_flush_unmap_range writes back but keeps the cache */
+	INJECT_SHADOW_PC_NO_PROMOTE,	/* shadow page cache: an unshared block keeps its master */
 	/* races, for the scheduler (daxsim explore) */
 	INJECT_FAULT_IOMAP_BEFORE_ENTRY,	/* 13e451fdc1af: iomap_begin before the entry lock */
 	INJECT_DOWNGRADE_WAKE_ONE,	/* 965d004af540: a replaced entry wakes one waiter */

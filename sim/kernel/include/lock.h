@@ -38,7 +38,8 @@ struct lock_class {
 	X(i_mmap_rwsem,		9,  LK_RWSEM,    true)		\
 	X(tasklist,		10, LK_PSEUDO,   false)		\
 	X(ptl,			11, LK_SPINLOCK, false)		\
-	X(xa_lock,		12, LK_SPINLOCK, false)
+	X(xa_lock,		12, LK_SPINLOCK, false)		\
+	X(folio_lock,		6,  LK_BITLOCK,  true)
 
 #define X(n, r, k, s) extern struct lock_class lc_##n;
 LOCK_CLASSES(X)

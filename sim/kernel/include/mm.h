@@ -58,6 +58,11 @@ struct vm_operations_struct {
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	vm_fault_t (*huge_fault)(struct vm_fault *vmf, unsigned int order);
 	vm_fault_t (*pfn_mkwrite)(struct vm_fault *vmf);
+	/*
+	 * A page-cache file: the folio at vmf->pgoff is about to be written
+	 * through a shared mapping; returns it locked and dirty in vmf->folio.
+	 */
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
 };
 
 struct vm_area_struct {

@@ -53,6 +53,8 @@ static inline unsigned char *pmem_block_kaddr(struct pmem_device *pd, uint64_t b
 
 /* Badblocks (block units): add/clear/query, ordered. */
 struct badblocks *badblocks_create(void);
+/* One page of block I/O at @bno (the page cache's reads and writeback): 0 or -EIO. */
+int pmem_submit_bio(uint64_t bno, void *buf, bool write);
 void badblocks_destroy(struct badblocks *bb);
 void badblocks_set(struct badblocks *bb, uint64_t bno, uint64_t len);
 void badblocks_clear(struct badblocks *bb, uint64_t bno, uint64_t len);

@@ -15,6 +15,7 @@
 #include "types.h"
 
 struct address_space;
+struct filemap_share_ops;
 struct page;
 struct super_block;
 
@@ -37,6 +38,8 @@ struct share_buf {
 struct share_fs_ops {
 	/* Is block @bno shared in the filesystem's refcount tree? */
 	bool (*block_shared)(struct super_block *sb, uint64_t bno);
+	/* The written block under (@mapping, @index), taking the fs's locks; false: none. */
+	bool (*file_block)(struct address_space *mapping, pgoff_t index, uint64_t *bno);
 	/* Find or insert the buffer at exactly (daddr, length), with a reference;
 	 * -EUCLEAN when an overlapping buffer of another length is cached. */
 	int (*buf_get)(struct super_block *sb, int64_t daddr, uint32_t length,
@@ -127,6 +130,9 @@ struct dax_share_ops {
 	void (*check)(share_report_fn report, void *arg);
 	/* What the design holds now (bytes: metadata attributable to sharing). */
 	void (*stats)(struct share_stats *st);
+	/* The design's page cache side (pagemap.h); NULL: each file its own copy. */
+	const struct filemap_share_ops *pagecache;
+	const char *pagecache_note;	/* one line for `daxsim help models` */
 };
 
 extern const struct dax_share_ops *share_ops;	/* the selected design */

@@ -22,6 +22,7 @@ struct dev_dax;
 struct sim_stats {
 	uint64_t faults, pmd_faults, cow_faults, cow_copies, zero_faults,
 		 fallbacks, sigbus;
+	uint64_t pagecache_faults;	/* faults served by filemap_fault */
 };
 
 struct sim_world {

@@ -8,6 +8,7 @@
 #include "dev_dax.h"
 #include "fs.h"
 #include "memory_failure.h"
+#include "pagemap.h"
 #include "sim.h"
 #include "trace.h"
 
@@ -53,6 +54,7 @@ void sim_world_destroy(struct sim_world *w)
 		pmem_destroy(&w->pmem);
 	}
 	anon_pages_reset();
+	pagecache_reset();
 	g_string_free(w->dmesg, TRUE);
 	lock_current = NULL;
 	sim = NULL;

@@ -4,6 +4,7 @@
 
 #include "memmap.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pmem.h"
 #include "sim.h"
 
@@ -75,6 +76,8 @@ unsigned char *pfn_to_kaddr(pfn_t pfn)
 {
 	if (pfn == ZERO_PFN)
 		return zero_page;
+	if (is_folio_pfn(pfn))
+		return folio_address(pfn_folio(pfn));
 	if (pfn >= PMEM_PFN_BASE)
 		return pmem_block_kaddr(&sim->pmem, pfn - PMEM_PFN_BASE);
 	return anon_page_kaddr(pfn);

@@ -10,6 +10,7 @@
 #include "memmap.h"
 #include "memory_failure.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
@@ -20,6 +21,11 @@ void put_leaf(uint64_t entry, bool is_pmd)
 
 	if (entry & _PAGE_ANON) {
 		anon_page_free(pfn);
+	} else if (is_folio_pfn(pfn)) {
+		struct folio *folio = pfn_folio(pfn);
+
+		folio->_mapcount--;
+		folio_put(folio);
 	} else if (!(entry & _PAGE_SPECIAL) && is_pmem_pfn(&sim->memmap, pfn)) {
 		struct page *page = pfn_to_page(&sim->memmap, pfn);
 
@@ -160,7 +166,10 @@ void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd)
 		}
 		put_leaf(*slot, pmd);
 	}
-	if (!(val & (_PAGE_SPECIAL | _PAGE_ANON))) {
+	if (is_folio_pfn(pfn)) {
+		folio_get(pfn_folio(pfn));
+		pfn_folio(pfn)->_mapcount++;
+	} else if (!(val & (_PAGE_SPECIAL | _PAGE_ANON))) {
 		struct page *page = pfn_to_page(&sim->memmap, pfn);
 
 		page->_mapcount++;

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Taking folios out of the page cache (mm/truncate.c): by range for
+ * truncate, hole punch and the filesystem's invalidation before it
+ * remaps blocks (truncate_inode_pages_range, truncate_pagecache_range),
+ * beyond EOF (truncate_pagecache), and all of them when an inode leaves
+ * memory (truncate_inode_pages_final).  Page tables are unmapped first;
+ * a folio a PTE still holds lives until that PTE goes.
+ */
+#include <string.h>
+
+#include "bug.h"
+#include "fs.h"
+#include "lock.h"
+#include "mm.h"
+#include "pagemap.h"
+#include "trace.h"
+
+struct trunc_args {
+	uint64_t lstart, lend;	/* bytes, inclusive */
+};
+
+static bool truncate_one(struct address_space *mapping, pgoff_t index, struct folio *slot,
+			 void *arg)
+{
+	struct trunc_args *t = arg;
+	uint64_t fstart = (uint64_t)index << PAGE_SHIFT, fend = fstart + PAGE_SIZE - 1;
+
+	folio_get(slot);
+	folio_lock(slot, mapping, index);
+	if (filemap_get_entry(mapping, index) != slot) {
+		folio_unlock(slot, mapping, index);
+		folio_put(slot);
+		return true;
+	}
+	if (fstart < t->lstart || fend > t->lend) {
+		/* truncate_inode_partial_folio(): zero the part in range, keep it */
+		uint64_t s = MAX(fstart, t->lstart), e = MIN(fend, t->lend);
+
+		if (!folio_slot_shared(slot))
+			memset(folio_address(slot) + (s - fstart), 0, e - s + 1);
+		folio_unlock(slot, mapping, index);
+		folio_put(slot);
+		return true;
+	}
+	folio_unlock(slot, mapping, index);
+	filemap_remove_folio(mapping, index);
+	folio_put(slot);
+	return true;
+}
+
+void truncate_inode_pages_range(struct address_space *mapping, uint64_t lstart, uint64_t lend)
+{
+	struct trunc_args t = { lstart, lend };
+
+	if (!mapping->i_folios || lend < lstart)
+		return;
+	filemap_walk(mapping, lstart >> PAGE_SHIFT, lend >> PAGE_SHIFT, truncate_one, &t);
+}
+
+void truncate_inode_pages_final(struct address_space *mapping)
+{
+	truncate_inode_pages_range(mapping, 0, UINT64_MAX);
+	if (mapping->i_folios) {
+		BUG_ON(g_tree_nnodes(mapping->i_folios));
+		g_tree_destroy(mapping->i_folios);
+		mapping->i_folios = NULL;
+	}
+}
+
+void truncate_pagecache(struct inode *inode, uint64_t newsize)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t holebegin = (newsize + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	unmap_mapping_pages(mapping, holebegin, 0, true);
+	truncate_inode_pages_range(mapping, newsize, UINT64_MAX);
+	unmap_mapping_pages(mapping, holebegin, 0, true);
+}
+
+void truncate_pagecache_range(struct inode *inode, uint64_t lstart, uint64_t lend)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t first = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT, last = (lend + 1) >> PAGE_SHIFT;
+
+	if (last > first)
+		unmap_mapping_pages(mapping, first, last - first, false);
+	truncate_inode_pages_range(mapping, lstart, lend);
+}
