@@ -5,7 +5,7 @@
  * to the real kernel's on this machine, with the design.md budget ratios.
  * Output is not deterministic (it is a measurement) and is not a test.
  *
- *   bench [--reps N] [--pages N] [--share-mib N] [--only-sharing]
+ *   bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-faults]
  */
 #include <math.h>
 #include <stdio.h>
@@ -296,6 +296,7 @@ int main(int argc, char **argv)
 	uint64_t share_mib = 32;	/* the PTE case's extent: see print_sharing */
 	bool only_sharing = false;
 	bool only_buflookup = false;
+	bool only_faults = false, only_cow = false;
 	struct bench_world bw;
 	char backing[32];
 	uint64_t t0 = bench_now_ns();
@@ -315,8 +316,12 @@ int main(int argc, char **argv)
 			only_lockdep = true;
 		else if (!strcmp(argv[i], "--only-buflookup"))
 			only_buflookup = true;
+		else if (!strcmp(argv[i], "--only-faults"))
+			only_faults = true;
+		else if (!strcmp(argv[i], "--only-cow"))
+			only_faults = only_cow = true;
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup] [--only-faults] [--only-cow]\n");
 			return 2;
 		}
 	}
@@ -335,21 +340,35 @@ int main(int argc, char **argv)
 		report_budgets_summary();
 		return 0;
 	}
-	sim_lockdep_measure(&sl, reps < 7 ? reps : 7);
+	if (!only_faults)
+		sim_lockdep_measure(&sl, reps < 7 ? reps : 7);
 	if (only_lockdep) {
 		print_lockdep(&sl);
 		return 0;
 	}
 	if (only_sharing)
 		goto sharing;
-	host_measure(&hb, npages, reps);
+	if (!only_cow)
+		host_measure(&hb, npages, reps);
 
 	/* faults: a device small enough to pre-fault its host backing */
 	world_create(&bw, MAX(512ULL << 20, 8 * npages * PAGE_SIZE));
 	snprintf(backing, sizeof(backing), "%s", world_backing());
 	world_populate_backing();
-	sim_faults_measure(&sf, npages, reps);
+	sim_faults_measure(&sf, npages, reps, only_cow);
 	world_destroy(&bw);
+	if (only_cow) {
+		printf("sim CoW fault: %.0f ns (median of %d passes; spread %.0f..%.0f)\n", sf.cow.median_ns,
+		       reps, sf.cow.min_ns, sf.cow.max_ns);
+		return 0;
+	}
+	if (only_faults) {
+		printf("daxsim bench (not deterministic; a measurement, never a test)\n");
+		print_host(&hb, backing, npages, reps);
+		print_faults(&hb, &sf);
+		report_budgets_summary();
+		return 0;
+	}
 
 	world_create(&bw, 2ULL << 30);
 	sim_bulk_measure(&sb, bulk_reps);

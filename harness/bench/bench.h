@@ -133,7 +133,8 @@ struct sim_faults {
 	struct bench_stat read_pmd;	/* per 2 MiB PMD fault */
 };
 
-void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps);
+/* @cow_only: only the CoW case (--only-cow, for profiling it alone) */
+void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps, bool cow_only);
 
 /* ---- lockdep.c: the lock validator on vs off ---------------------------- */
 

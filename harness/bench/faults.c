@@ -87,13 +87,15 @@ static struct bench_stat run_checked(struct fault_arg *a, int reps, const char *
 	return st;
 }
 
-void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps)
+void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps, bool cow_only)
 {
 	struct fault_arg a = { .npages = npages };
 	const struct sim_stats *ss = &sim->stats;
 
 	a.ip = world_file("data", npages * PAGE_SIZE, PMD_SIZE, 0xcd);
 
+	if (cow_only)
+		goto cow;
 	fprintf(stderr, "bench: simulated read/write faults...\n");
 	a.cold = true;
 	sf->read_cold = run_checked(&a, reps, "read_cold", &ss->faults);
@@ -111,8 +113,11 @@ void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps)
 	a.cold = false;
 	sf->write_warm = run_checked(&a, reps, "write_warm", &ss->faults);
 
+cow:
 	fprintf(stderr, "bench: simulated CoW faults...\n");
 	a.src = a.ip;
 	a.cow = true;
+	a.write = true;
+	a.huge = a.cold = false;
 	sf->cow = run_checked(&a, reps, "cow", &ss->cow_faults);
 }

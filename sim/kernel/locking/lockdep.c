@@ -33,6 +33,9 @@ static struct {
 	uint8_t			labels[LOCKDEP_MAX_NODES][LOCKDEP_MAX_NODES];
 	uint64_t		reach[LOCKDEP_MAX_NODES][LOCKDEP_WORDS];
 	struct lockdep_edge	*edge[LOCKDEP_MAX_NODES][LOCKDEP_MAX_NODES];
+	/* the edges made, so that a reset frees them without a sweep of edge[][] */
+	struct lockdep_edge	*made[LOCKDEP_MAX_NODES * LOCKDEP_MAX_NODES];
+	int			nmade;
 	GTree			*reported;	/* "rule:from:to" keys made */
 } ld;
 
@@ -133,6 +136,7 @@ static struct lockdep_edge *add_edge(int from, int to, unsigned int label,
 		e->held_func = held_func;
 		e->task = task ? g_intern_string(task) : NULL;
 		ld.edge[from][to] = e;
+		ld.made[ld.nmade++] = e;
 	}
 	e->labels |= label;
 	ld.labels[from][to] |= (uint8_t)label;
@@ -480,11 +484,14 @@ static void add_reclaim_edges(void)
 
 void lockdep_reset_graph(void)
 {
-	for (int i = 0; i < LOCKDEP_MAX_NODES; i++)
-		for (int j = 0; j < LOCKDEP_MAX_NODES; j++) {
-			g_free(ld.edge[i][j]);
-			ld.edge[i][j] = NULL;
-		}
+	/* per fuzz input (fuzz_lockdep_fresh): only the edges made, not all 128 x 128 */
+	for (int i = 0; i < ld.nmade; i++) {
+		struct lockdep_edge *e = ld.made[i];
+
+		ld.edge[e->from][e->to] = NULL;
+		g_free(e);
+	}
+	ld.nmade = 0;
 	memset(ld.labels, 0, sizeof(ld.labels));
 	memset(ld.reach, 0, sizeof(ld.reach));
 	if (ld.reported)
