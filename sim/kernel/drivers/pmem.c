@@ -157,6 +157,42 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 }
 
 /*
+ * One memfd backing kept for the next device of the same size: fuzz_ops
+ * makes a 16 MiB `backing=memfd` device per input, and memfd_create, the
+ * failed MFD_HUGETLB try, ftruncate, mmap, munmap and close were a fifth of
+ * a one-command input.  pmem_destroy() punches every page out (the backing
+ * then reads as zeros and holds no memory, as a new memfd) and keeps the fd,
+ * the mapping and what was obtained, with the same `why`.
+ */
+static struct pmem_device spare = { .fd = -1 };
+
+static bool spare_take(struct pmem_device *pd)
+{
+	if (spare.fd < 0 || spare.size != pd->size)
+		return false;
+	pd->fd = spare.fd;
+	pd->kaddr = spare.kaddr;
+	pd->backing = spare.backing;
+	memcpy(pd->why, spare.why, sizeof(pd->why));
+	spare.fd = -1;
+	spare.kaddr = NULL;
+	return true;
+}
+
+static bool spare_keep(struct pmem_device *pd)
+{
+	if (spare.fd >= 0 || !pd->reusable || pd->fd < 0 || !pd->kaddr ||
+	    fallocate(pd->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)pd->size))
+		return false;
+	spare.fd = pd->fd;
+	spare.kaddr = pd->kaddr;
+	spare.size = pd->size;
+	spare.backing = pd->backing;
+	memcpy(spare.why, pd->why, sizeof(spare.why));
+	return true;
+}
+
+/*
  * The header page of a file-backed device (file offset 0; the device's
  * bytes follow it at PMEM_FILE_HDR).  It identifies a daxsim device fully:
  * magic, format version, header size, device size, data offset, and a
@@ -477,6 +513,9 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 			return -ENOENT;
 		}
 	}
+	pd->reusable = want == PMEM_BACKING_MEMFD;
+	if (pd->reusable && spare_take(pd))
+		goto out;
 	ret = try_memfd(pd, MFD_HUGETLB, false);
 	if (ret == 0 && size > 0) {
 		pd->backing = PMEM_BACKING_MEMFD_HUGETLB;
@@ -505,10 +544,12 @@ out:
 
 void pmem_destroy(struct pmem_device *pd)
 {
-	if (pd->kaddr)
-		munmap(pd->kaddr, pd->size);
-	if (pd->fd >= 0)
-		close(pd->fd);
+	if (!spare_keep(pd)) {
+		if (pd->kaddr)
+			munmap(pd->kaddr, pd->size);
+		if (pd->fd >= 0)
+			close(pd->fd);
+	}
 	badblocks_destroy(pd->bb);
 	put_dax(pd->dax_dev);
 	g_free(pd->path);

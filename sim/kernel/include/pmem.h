@@ -25,6 +25,7 @@ struct pmem_device {
 	unsigned char	*kaddr;		/* the mapping of the backing */
 	int		fd;
 	enum pmem_backing backing;	/* what was obtained */
+	bool		reusable;	/* asked for backing=memfd: kept for the next such device */
 	char		why[512];	/* why the better backings were not */
 	char		*path;		/* file: backing, else NULL */
 	struct badblocks *bb;
