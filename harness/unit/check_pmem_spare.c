@@ -38,6 +38,8 @@ START_TEST(test_reuse_reads_zero)
 	first = pd.kaddr;
 	pmem_mark_written(&pd, 3, 2);
 	memset(pmem_block_kaddr(&pd, 3), 0xab, 2 * 4096);
+	pmem_mark_written(&pd, 10, 11);			/* allocated; only 15 written */
+	memset(pmem_block_kaddr(&pd, 15), 0x5a, 4096);
 	pmem_mark_written(&pd, 1023, 1);		/* the last block */
 	memset(pmem_block_kaddr(&pd, 1023), 0xcd, 4096);
 	pmem_destroy(&pd);

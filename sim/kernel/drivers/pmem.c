@@ -3,6 +3,7 @@
 #include "pmem.h"
 #include "sim.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
@@ -191,6 +192,34 @@ static bool spare_take(struct pmem_device *pd)
 	return true;
 }
 
+/*
+ * Zero the data of [bno, bno + nr): a hole of the memfd (a page allocated
+ * but never written, or punched) reads as zeros already, and a store to it
+ * would only fault it in.  SEEK_DATA counts a swapped-out page as data.
+ */
+static void zero_data(struct pmem_device *pd, uint64_t bno, uint64_t nr)
+{
+	off_t pos = (off_t)(bno << PAGE_SHIFT), end = (off_t)((bno + nr) << PAGE_SHIFT);
+
+	while (pos < end) {
+		off_t d = lseek(pd->fd, pos, SEEK_DATA), h;
+
+		if (d < 0 && errno == ENXIO)
+			return;			/* no data at or after pos */
+		if (d < 0) {
+			memset(pd->kaddr + pos, 0, (size_t)(end - pos));
+			return;
+		}
+		if (d >= end)
+			return;
+		h = lseek(pd->fd, d, SEEK_HOLE);
+		if (h < 0 || h > end)
+			h = end;
+		memset(pd->kaddr + d, 0, (size_t)(h - d));
+		pos = h;
+	}
+}
+
 /* Zero every block marked written (runs of set bits), and clear the marks. */
 static void spare_zero_written(struct pmem_device *pd)
 {
@@ -210,7 +239,7 @@ static void spare_zero_written(struct pmem_device *pd)
 		start = b;
 		while (b < pd->nr_pages && (pd->written[b / 64] >> (b % 64) & 1))
 			b++;
-		memset(pmem_block_kaddr(pd, start), 0, (b - start) << PAGE_SHIFT);
+		zero_data(pd, start, b - start);
 	}
 	memset(pd->written, 0, words * sizeof(uint64_t));
 }
