@@ -36,6 +36,7 @@ static struct {
 	/* the edges made, so that a reset frees them without a sweep of edge[][] */
 	struct lockdep_edge	*made[LOCKDEP_MAX_NODES * LOCKDEP_MAX_NODES];
 	int			nmade;
+	uint64_t		has_out[LOCKDEP_WORDS];	/* nodes with an edge out */
 	GTree			*reported;	/* "rule:from:to" keys made */
 } ld;
 
@@ -142,13 +143,22 @@ static struct lockdep_edge *add_edge(int from, int to, unsigned int label,
 	ld.labels[from][to] |= (uint8_t)label;
 	if (from == to)
 		return e;
-	/* every node reaching @from (and @from) now reaches @to and beyond */
-	for (int x = 0; x < LOCKDEP_MAX_NODES; x++) {
-		if (x != from && !bit_test(ld.reach[x], from))
-			continue;
-		bit_set(ld.reach[x], to);
-		for (int w = 0; w < LOCKDEP_WORDS; w++)
-			ld.reach[x][w] |= ld.reach[to][w];
+	/*
+	 * every node reaching @from (and @from) now reaches @to and beyond;
+	 * only a node with an edge out reaches anything, so only those are
+	 * looked at (a fuzz input rebuilds the graph from nothing)
+	 */
+	bit_set(ld.has_out, from);
+	for (int w0 = 0; w0 < LOCKDEP_WORDS; w0++) {
+		for (uint64_t m = ld.has_out[w0]; m; m &= m - 1) {
+			int x = w0 * 64 + __builtin_ctzll(m);
+
+			if (x != from && !bit_test(ld.reach[x], from))
+				continue;
+			bit_set(ld.reach[x], to);
+			for (int w = 0; w < LOCKDEP_WORDS; w++)
+				ld.reach[x][w] |= ld.reach[to][w];
+		}
 	}
 	return e;
 }
@@ -494,6 +504,7 @@ void lockdep_reset_graph(void)
 	ld.nmade = 0;
 	memset(ld.labels, 0, sizeof(ld.labels));
 	memset(ld.reach, 0, sizeof(ld.reach));
+	memset(ld.has_out, 0, sizeof(ld.has_out));
 	if (ld.reported)
 		g_tree_destroy(ld.reported);
 	ld.reported = g_tree_new_full(str_cmp, NULL, g_free, NULL);
