@@ -5,7 +5,7 @@
  * to the real kernel's on this machine, with the design.md budget ratios.
  * Output is not deterministic (it is a measurement) and is not a test.
  *
- *   bench [--reps N] [--pages N] [--share-mib N] [--only-sharing]
+ *   bench [--reps N] [--pages N] [--share-mib N] [--only-sharing] [--only-faults]
  */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +49,12 @@ static void read_loadavg(char *buf, size_t len)
 	}
 }
 
+/* design.md "Performance budgets" */
+#define READ_BUDGET_X	0.5	/* a read fault vs the kernel's minor fault on tmpfs */
+#define COW_BUDGET_X	0.5	/* a CoW fault vs the kernel's MAP_PRIVATE write fault */
+
+static char d_buf[200];
+
 static void print_host(const struct host_baseline *hb, const char *backing,
 		       uint64_t npages, int reps)
 {
@@ -75,9 +81,9 @@ static void print_faults(const struct host_baseline *hb, const struct sim_faults
 
 	report_header("page faults: ns per 4 KiB fault (sim: mm_access -> handle_mm_fault; kernel: one-byte touch)");
 	report_row("sim read fault, DAX entry present", sf->read_warm.median_ns, "ns",
-		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, 1.0);
+		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, READ_BUDGET_X);
 	report_row("sim read fault, first touch (new entry)", sf->read_cold.median_ns, "ns",
-		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, 1.0);
+		   "kernel tmpfs minor read fault (1 PTE)", hb->read_fault.median_ns, READ_BUDGET_X);
 	report_row("sim read fault, DAX entry present", sf->read_warm.median_ns, "ns",
 		   "kernel tmpfs read, per page touched*", hb->read_touch.median_ns, 0);
 	report_row("sim write fault, unshared, entry present", sf->write_warm.median_ns, "ns",
@@ -85,11 +91,11 @@ static void print_faults(const struct host_baseline *hb, const struct sim_faults
 	report_row("sim write fault, unshared, first touch", sf->write_cold.median_ns, "ns",
 		   "kernel tmpfs minor write fault", hb->write_fault.median_ns, 0);
 	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
-		   "bare memcpy 4 KiB (same buffers)", hb->memcpy_hot.median_ns, 2.0);
+		   "kernel tmpfs MAP_PRIVATE write (copies)", hb->private_cow.median_ns, COW_BUDGET_X);
+	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
+		   "bare memcpy 4 KiB (same buffers)", hb->memcpy_hot.median_ns, 0);
 	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
 		   "memcpy 4 KiB, distinct pages per copy", hb->memcpy_stream.median_ns, 0);
-	report_row("sim CoW fault (write to reflinked block)", sf->cow.median_ns, "ns",
-		   "kernel tmpfs MAP_PRIVATE write (copies)", hb->private_cow.median_ns, 0);
 	snprintf(d, sizeof(d), "one fault maps 512 pages (%.1f ns per 4 KiB)",
 		 sf->read_pmd.median_ns / 512);
 	report_value("sim read fault, PMD (2 MiB, DAX default)", sf->read_pmd.median_ns, "ns", d);
@@ -103,6 +109,42 @@ static void print_faults(const struct host_baseline *hb, const struct sim_faults
 		    sf->read_warm.min_ns, sf->read_warm.max_ns, hb->read_fault.min_ns,
 		    hb->read_fault.max_ns, sf->cow.min_ns, sf->cow.max_ns,
 		    hb->memcpy_hot.min_ns, hb->memcpy_hot.max_ns);
+}
+
+/* One part of the CoW fault: ns per fault and its share of the probed total. */
+static void cow_part(const char *what, double ns, double total, const char *detail)
+{
+	char d[160];
+
+	snprintf(d, sizeof(d), "%5.1f%%  %s", total > 0 ? 100 * ns / total : 0, detail);
+	report_value(what, ns, "ns", d);
+}
+
+static void print_cow_parts(const struct host_baseline *hb, const struct sim_faults *sf)
+{
+	double total = sf->cow_probed.median_ns;
+	double parts = sf->cow_alloc + sf->cow_end + sf->cow_copy + sf->cow_design;
+	double budget = COW_BUDGET_X * hb->private_cow.median_ns;
+
+	report_header("CoW fault: where the time goes (ns per fault; the case run again with the cost probes on)");
+	report_note("parts: means over the probed run's passes; the probed run's median is %.0f ns against %.0f ns unprobed",
+		    total, sf->cow.median_ns);
+	report_note("(the probes' clock reads add the difference).  Budget: %.2fx the kernel's MAP_PRIVATE write fault = %.0f ns",
+		    COW_BUDGET_X, budget);
+	cow_part("allocation (xfs_reflink_allocate_cow)", sf->cow_alloc, total,
+		 "CoW fork block: allocator, rmap of the staging extent, CoW fork insert");
+	cow_part("refcount + rmap + extents (end_cow)", sf->cow_end, total,
+		 "xfs_reflink_end_cow: CoW fork remove, refcount -1, rmap unmap/map, data fork");
+	cow_part("design hook (share_ops)", sf->cow_design, total,
+		 "associate/disassociate/cow of the default design");
+	cow_part("copy 4 KiB (dax_iomap_copy_around)", sf->cow_copy, total,
+		 "pmem to pmem, a different block each fault");
+	cow_part("the rest of the fault", total - parts, total,
+		 "mm_access, page walk, iomap_begin lookup, DAX entry, locks, PTE, probes");
+	snprintf(d_buf, sizeof(d_buf), "after one mwrite over the file (incremental, O(its entries)); full sweep %.0f ns/fault",
+		 sf->cow_check_full);
+	report_value("checker, per fault", sf->cow_check, "ns", d_buf);
+	report_note("a scenario pays the checker once per command: one mwrite of one page checks the whole inode's entries");
 }
 
 static void print_memory(const struct sim_memory *sm)
@@ -340,6 +382,7 @@ int main(int argc, char **argv)
 	bool only_pagecache = false;
 	uint64_t pc_mib = 64, pc_cap_mib = 4096;
 	struct sim_pagecache sp;
+	bool only_faults = false, only_cow = false;
 	struct bench_world bw;
 	char backing[32];
 	uint64_t t0 = bench_now_ns();
@@ -365,8 +408,12 @@ int main(int argc, char **argv)
 			pc_mib = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--pc-cap-mib") && i + 1 < argc)
 			pc_cap_mib = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--only-faults"))
+			only_faults = true;
+		else if (!strcmp(argv[i], "--only-cow"))
+			only_faults = only_cow = true;
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--pc-mib N] [--pc-cap-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup] [--only-pagecache]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--pc-mib N] [--pc-cap-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup] [--only-pagecache] [--only-faults] [--only-cow]\n");
 			return 2;
 		}
 	}
@@ -395,21 +442,36 @@ int main(int argc, char **argv)
 		report_budgets_summary();
 		return 0;
 	}
-	sim_lockdep_measure(&sl, reps < 7 ? reps : 7);
+	if (!only_faults)
+		sim_lockdep_measure(&sl, reps < 7 ? reps : 7);
 	if (only_lockdep) {
 		print_lockdep(&sl);
 		return 0;
 	}
 	if (only_sharing)
 		goto sharing;
-	host_measure(&hb, npages, reps);
+	if (!only_cow)
+		host_measure(&hb, npages, reps);
 
 	/* faults: a device small enough to pre-fault its host backing */
 	world_create(&bw, MAX(512ULL << 20, 8 * npages * PAGE_SIZE));
 	snprintf(backing, sizeof(backing), "%s", world_backing());
 	world_populate_backing();
-	sim_faults_measure(&sf, npages, reps);
+	sim_faults_measure(&sf, npages, reps, only_cow);
 	world_destroy(&bw);
+	if (only_cow) {
+		printf("sim CoW fault: %.0f ns (median of %d passes; spread %.0f..%.0f)\n", sf.cow.median_ns,
+		       reps, sf.cow.min_ns, sf.cow.max_ns);
+		return 0;
+	}
+	if (only_faults) {
+		printf("daxsim bench (not deterministic; a measurement, never a test)\n");
+		print_host(&hb, backing, npages, reps);
+		print_faults(&hb, &sf);
+		print_cow_parts(&hb, &sf);
+		report_budgets_summary();
+		return 0;
+	}
 
 	world_create(&bw, 2ULL << 30);
 	sim_bulk_measure(&sb, bulk_reps);
@@ -428,6 +490,7 @@ sharing:
 	if (!only_sharing) {
 		print_host(&hb, backing, npages, reps);
 		print_faults(&hb, &sf);
+		print_cow_parts(&hb, &sf);
 		print_memory(&sm);
 		print_bulk(&sb);
 	}

@@ -124,6 +124,11 @@ void world_touch(uint64_t addr, bool write);
  * real pmem has none.
  */
 void world_populate_backing(void);
+
+/* ---- design_timer.c: the design's fault-path hooks, timed --------------- */
+
+void design_timer_install(void);
+uint64_t design_timer_remove(void);	/* ns spent in the hooks since install */
 const char *world_backing(void);
 
 /* ---- faults.c ----------------------------------------------------------- */
@@ -135,9 +140,19 @@ struct sim_faults {
 	struct bench_stat write_cold;
 	struct bench_stat cow;		/* write to a reflinked block */
 	struct bench_stat read_pmd;	/* per 2 MiB PMD fault */
+	/*
+	 * The CoW fault's parts (ns per fault): the same case run again with
+	 * the cost probes (costprobe.h) and the design timer on, means over its
+	 * passes; cow_probed is that run's median, probes included.
+	 */
+	struct bench_stat cow_probed;
+	double		cow_alloc, cow_end, cow_copy, cow_design;
+	/* the incremental checker after one `mwrite` over the whole file, and a full sweep, per fault */
+	double		cow_check, cow_check_full;
 };
 
-void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps);
+/* @cow_only: only the CoW case (--only-cow, for profiling it alone) */
+void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps, bool cow_only);
 
 /* ---- lockdep.c: the lock validator on vs off ---------------------------- */
 

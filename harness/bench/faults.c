@@ -13,14 +13,19 @@
  * dropped first (inode eviction), so the fault also creates the entry.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "bench.h"
+#include "checker.h"
+#include "costprobe.h"
 
 struct fault_arg {
 	struct xfs_inode	*ip;		/* the file faulted */
 	struct xfs_inode	*src;		/* CoW: the reflink source */
 	uint64_t		npages;
 	bool			write, huge, cold, cow;
+	bool			check;		/* time the checker after each pass (untimed) */
+	uint64_t		check_ns, check_full_ns;
 	struct file		*f;
 	struct vm_area_struct	*vma;
 };
@@ -61,9 +66,42 @@ static uint64_t fault_pass(void *arg)
 	return n;
 }
 
+static gint ino_cmp(gconstpointer x, gconstpointer y)
+{
+	uint64_t p = *(const uint64_t *)x, q = *(const uint64_t *)y;
+
+	return p < q ? -1 : p > q;
+}
+
+/*
+ * What a scenario pays after the pass as one `mwrite` command: the
+ * incremental check of the inode it touched, then (for scale) a full sweep.
+ */
+static void time_checker(struct fault_arg *a)
+{
+	struct check_where where = { "bench", 1, "mwrite" };
+	uint64_t ino = VFS_I(a->ip)->i_ino, t0, t1, t2;
+	GTree *touched = g_tree_new(ino_cmp);
+
+	g_tree_insert(touched, &ino, &ino);
+	t0 = bench_now_ns();
+	if (checker_run(false, &where, touched))
+		die("cow: the incremental checker reported a violation");
+	t1 = bench_now_ns();
+	if (checker_run(true, &where, NULL))
+		die("cow: the full checker reported a violation");
+	t2 = bench_now_ns();
+	a->check_ns += t1 - t0;
+	a->check_full_ns += t2 - t1;
+	g_tree_destroy(touched);
+}
+
 static void fault_teardown(void *arg)
 {
 	struct fault_arg *a = arg;
+
+	if (a->check)
+		time_checker(a);
 
 	world_munmap(a->vma);
 	world_close(a->f);
@@ -87,13 +125,15 @@ static struct bench_stat run_checked(struct fault_arg *a, int reps, const char *
 	return st;
 }
 
-void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps)
+void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps, bool cow_only)
 {
 	struct fault_arg a = { .npages = npages };
 	const struct sim_stats *ss = &sim->stats;
 
 	a.ip = world_file("data", npages * PAGE_SIZE, PMD_SIZE, 0xcd);
 
+	if (cow_only)
+		goto cow;
 	fprintf(stderr, "bench: simulated read/write faults...\n");
 	a.cold = true;
 	sf->read_cold = run_checked(&a, reps, "read_cold", &ss->faults);
@@ -111,8 +151,39 @@ void sim_faults_measure(struct sim_faults *sf, uint64_t npages, int reps)
 	a.cold = false;
 	sf->write_warm = run_checked(&a, reps, "write_warm", &ss->faults);
 
+cow:
 	fprintf(stderr, "bench: simulated CoW faults...\n");
 	a.src = a.ip;
 	a.cow = true;
+	a.write = true;
+	a.huge = a.cold = false;
 	sf->cow = run_checked(&a, reps, "cow", &ss->cow_faults);
+
+	/* the breakdown: the same passes with the probes, the design timer and the checker */
+	fprintf(stderr, "bench: CoW fault breakdown...\n");
+	{
+		FILE *devnull = fopen("/dev/null", "w");
+		double faults = (double)(reps + 1) * (double)npages;
+		uint64_t design;
+
+		if (!devnull)
+			die("/dev/null: cannot open");
+		checker_set_sink(devnull, NULL);
+		memset(cost_probe_ns, 0, sizeof(cost_probe_ns));
+		a.check = true;
+		design_timer_install();
+		cost_probe_on = true;
+		sf->cow_probed = run_checked(&a, reps, "cow (probed)", &ss->cow_faults);
+		cost_probe_on = false;
+		design = design_timer_remove();
+		a.check = false;
+		checker_set_sink(NULL, NULL);
+		fclose(devnull);
+		sf->cow_alloc = cost_probe_ns[COST_COW_ALLOC] / faults;
+		sf->cow_end = cost_probe_ns[COST_COW_END] / faults;
+		sf->cow_copy = cost_probe_ns[COST_COW_COPY] / faults;
+		sf->cow_design = design / faults;
+		sf->cow_check = a.check_ns / faults;
+		sf->cow_check_full = a.check_full_ns / faults;
+	}
 }

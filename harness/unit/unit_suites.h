@@ -20,7 +20,8 @@
 	X(dax_entry_suite)		\
 	X(lockdep_suite)		\
 	X(wait_suite)			\
-	X(pagecache_suite)
+	X(pagecache_suite)		\
+	X(pmem_spare_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)

@@ -67,6 +67,7 @@ int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 	if (error)
 		return error;
 	*got = (struct xfs_bmbt_irec){ off, bno, alen, state };
+	pmem_mark_written(mp->m_pmem, bno, alen);
 	if (zero)
 		memset(pmem_block_kaddr(mp->m_pmem, bno), 0, alen << PAGE_SHIFT);
 	xfs_bmap_map_extent(ip, whichfork, got);

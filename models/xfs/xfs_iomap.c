@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "costprobe.h"
 #include "pmem.h"
 #include "xfs_mount.h"
 
@@ -81,7 +82,10 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 	/* imap_needs_cow(): zeroing and unsharing never CoW holes/unwritten */
 	if (xfs_is_reflink_inode(ip) && !xfs_bmap_is_hole(&imap) &&
 	    imap.br_state == XFS_EXT_NORM) {
+		COST_BEGIN(t);
+
 		error = xfs_reflink_allocate_cow(ip, &imap, &cmap, &shared);
+		COST_END(COST_COW_ALLOC, t);
 		if (error)
 			goto out;
 		if (shared) {
@@ -122,13 +126,18 @@ static int xfs_dax_write_iomap_end(struct inode *inode, uint64_t pos, uint64_t l
 				   struct iomap *iomap)
 {
 	struct xfs_inode *ip = XFS_I(inode);
+	int error;
+
 	if (!(iomap->flags & IOMAP_F_SHARED))
 		return 0;
 	if (!written) {
 		xfs_reflink_cancel_cow_range(ip, pos, length);
 		return 0;
 	}
-	return xfs_reflink_end_cow(ip, pos, written);
+	COST_BEGIN(t);
+	error = xfs_reflink_end_cow(ip, pos, written);
+	COST_END(COST_COW_END, t);
+	return error;
 }
 
 const struct iomap_ops xfs_read_iomap_ops = {

@@ -863,15 +863,28 @@ static const struct cmdinfo sim_cmds[] = {
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
 };
 
+/* name (and xfs_io altname) -> command; the first row of a name wins, io_cmds first */
+static void cmd_index_add(GHashTable *h, const char *name, const struct cmdinfo *ci)
+{
+	if (!g_hash_table_contains(h, name))
+		g_hash_table_insert(h, (gpointer)name, (gpointer)ci);
+}
+
 const struct cmdinfo *cmd_lookup(const char *name)
 {
-	for (int i = 0; io_cmds[i].name; i++)
-		if (!strcmp(io_cmds[i].name, name) || (io_cmds[i].altname && !strcmp(io_cmds[i].altname, name)))
-			return &io_cmds[i];
-	for (int i = 0; sim_cmds[i].name; i++)
-		if (!strcmp(sim_cmds[i].name, name))
-			return &sim_cmds[i];
-	return NULL;
+	static GHashTable *index;	/* built once; a lookup, never iterated */
+
+	if (!index) {
+		index = g_hash_table_new(g_str_hash, g_str_equal);
+		for (int i = 0; io_cmds[i].name; i++) {
+			cmd_index_add(index, io_cmds[i].name, &io_cmds[i]);
+			if (io_cmds[i].altname)
+				cmd_index_add(index, io_cmds[i].altname, &io_cmds[i]);
+		}
+		for (int i = 0; sim_cmds[i].name; i++)
+			cmd_index_add(index, sim_cmds[i].name, &sim_cmds[i]);
+	}
+	return g_hash_table_lookup(index, name);
 }
 
 const struct cmdinfo *cmd_table(int *n)

@@ -273,16 +273,25 @@ void task_kill(struct io_task *io, const char *cmd)
 	t->dead = true;
 }
 
+/* xfs_io's dump: "%08llx:  " + "%02x " per byte + " " + the bytes (alnum, else '.'); one write a line */
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	char line[128];
+
 	for (uint64_t i = 0; i < len; i += 16) {
-		out("%08llx:  ", (unsigned long long)offset);
+		int n = snprintf(line, sizeof(line), "%08llx:  ", (unsigned long long)offset);
+
+		for (uint64_t j = 0; j < 16 && i + j < len; j++) {
+			line[n++] = hex[buf[i + j] >> 4];
+			line[n++] = hex[buf[i + j] & 15];
+			line[n++] = ' ';
+		}
+		line[n++] = ' ';
 		for (uint64_t j = 0; j < 16 && i + j < len; j++)
-			out("%02x ", buf[i + j]);
-		out(" ");
-		for (uint64_t j = 0; j < 16 && i + j < len; j++)
-			out("%c", isalnum(buf[i + j]) ? buf[i + j] : '.');
-		out("\n");
+			line[n++] = isalnum(buf[i + j]) ? (char)buf[i + j] : '.';
+		line[n++] = '\n';
+		out_bytes(line, (size_t)n);
 		offset += 16;
 	}
 }

@@ -3,6 +3,7 @@
 #include "pmem.h"
 #include "sim.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
@@ -154,6 +155,114 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 		return ret;
 	}
 	return 0;
+}
+
+/*
+ * One memfd backing kept for the next device of the same size: fuzz_ops
+ * makes a 16 MiB `backing=memfd` device per input.  A new memfd costs
+ * memfd_create, the failed MFD_HUGETLB try, ftruncate, mmap, munmap and
+ * close, and then a host page fault (allocate and clear a page, several
+ * microseconds in a VM) for every page the input writes: half of a
+ * fuzz_ops run.  The kept backing's pages stay resident; pmem_destroy()
+ * zeroes the blocks the filesystem allocated (pmem_mark_written(): the only
+ * blocks the simulated kernel writes; device DAX, which maps every block,
+ * punches the whole backing instead), so the next device reads as zeros,
+ * as a new memfd does.  Every SPARE_FULL_RESET-th reuse punches the whole
+ * backing anyway, so that a stray write outside those blocks (a simulator
+ * bug) cannot outlive a few inputs unseen.
+ */
+#define SPARE_MAX_SIZE		(256ULL << 20)	/* the bitmap: 8 KiB */
+#define SPARE_FULL_RESET	64
+
+static struct pmem_device spare = { .fd = -1 };
+static unsigned int spare_reuses;
+
+static bool spare_take(struct pmem_device *pd)
+{
+	if (spare.fd < 0 || spare.size != pd->size)
+		return false;
+	pd->fd = spare.fd;
+	pd->kaddr = spare.kaddr;
+	pd->backing = spare.backing;
+	pd->written = spare.written;
+	memcpy(pd->why, spare.why, sizeof(pd->why));
+	spare.fd = -1;
+	spare.kaddr = NULL;
+	spare.written = NULL;
+	return true;
+}
+
+/*
+ * Zero the data of [bno, bno + nr): a hole of the memfd (a page allocated
+ * but never written, or punched) reads as zeros already, and a store to it
+ * would only fault it in.  SEEK_DATA counts a swapped-out page as data.
+ */
+static void zero_data(struct pmem_device *pd, uint64_t bno, uint64_t nr)
+{
+	off_t pos = (off_t)(bno << PAGE_SHIFT), end = (off_t)((bno + nr) << PAGE_SHIFT);
+
+	while (pos < end) {
+		off_t d = lseek(pd->fd, pos, SEEK_DATA), h;
+
+		if (d < 0 && errno == ENXIO)
+			return;			/* no data at or after pos */
+		if (d < 0) {
+			memset(pd->kaddr + pos, 0, (size_t)(end - pos));
+			return;
+		}
+		if (d >= end)
+			return;
+		h = lseek(pd->fd, d, SEEK_HOLE);
+		if (h < 0 || h > end)
+			h = end;
+		memset(pd->kaddr + d, 0, (size_t)(h - d));
+		pos = h;
+	}
+}
+
+/* Zero every block marked written (runs of set bits), and clear the marks. */
+static void spare_zero_written(struct pmem_device *pd)
+{
+	uint64_t words = (pd->nr_pages + 63) / 64, b = 0;
+
+	while (b < pd->nr_pages) {
+		uint64_t start;
+
+		if (!pd->written[b / 64]) {
+			b = (b / 64 + 1) * 64;
+			continue;
+		}
+		if (!(pd->written[b / 64] >> (b % 64) & 1)) {
+			b++;
+			continue;
+		}
+		start = b;
+		while (b < pd->nr_pages && (pd->written[b / 64] >> (b % 64) & 1))
+			b++;
+		zero_data(pd, start, b - start);
+	}
+	memset(pd->written, 0, words * sizeof(uint64_t));
+}
+
+static bool spare_keep(struct pmem_device *pd)
+{
+	if (spare.fd >= 0 || !pd->reusable || pd->fd < 0 || !pd->kaddr || !pd->written)
+		return false;
+	if (pd->pgmap.type == MEMORY_DEVICE_GENERIC || ++spare_reuses % SPARE_FULL_RESET == 0) {
+		if (fallocate(pd->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)pd->size))
+			return false;
+		memset(pd->written, 0, (pd->nr_pages + 63) / 64 * sizeof(uint64_t));
+	} else {
+		spare_zero_written(pd);
+	}
+	spare.fd = pd->fd;
+	spare.kaddr = pd->kaddr;
+	spare.size = pd->size;
+	spare.backing = pd->backing;
+	spare.written = pd->written;
+	memcpy(spare.why, pd->why, sizeof(spare.why));
+	pd->written = NULL;
+	return true;
 }
 
 /*
@@ -477,6 +586,9 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 			return -ENOENT;
 		}
 	}
+	pd->reusable = want == PMEM_BACKING_MEMFD && size <= SPARE_MAX_SIZE;
+	if (pd->reusable && spare_take(pd))
+		goto out;
 	ret = try_memfd(pd, MFD_HUGETLB, false);
 	if (ret == 0 && size > 0) {
 		pd->backing = PMEM_BACKING_MEMFD_HUGETLB;
@@ -496,6 +608,8 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 	}
 	pd->backing = PMEM_BACKING_MEMFD;
 out:
+	if (pd->reusable && !pd->written)
+		pd->written = g_new0(uint64_t, (pd->nr_pages + 63) / 64);
 	pd->bb = badblocks_create();
 	pd->dax_dev = alloc_dax();
 	pd->pgmap.ops = &fsdax_pagemap_ops;
@@ -505,10 +619,13 @@ out:
 
 void pmem_destroy(struct pmem_device *pd)
 {
-	if (pd->kaddr)
-		munmap(pd->kaddr, pd->size);
-	if (pd->fd >= 0)
-		close(pd->fd);
+	if (!spare_keep(pd)) {
+		if (pd->kaddr)
+			munmap(pd->kaddr, pd->size);
+		if (pd->fd >= 0)
+			close(pd->fd);
+		g_free(pd->written);
+	}
 	badblocks_destroy(pd->bb);
 	put_dax(pd->dax_dev);
 	g_free(pd->path);

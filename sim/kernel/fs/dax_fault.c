@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "costprobe.h"
 #include "dax.h"
 #include "fs.h"
 #include "share.h"
@@ -182,8 +183,12 @@ static vm_fault_t dax_fault_iter(struct vm_fault *vmf, struct address_space *map
 		return VM_FAULT_FALLBACK;
 
 	if (write && (iomap->flags & IOMAP_F_SHARED)) {
-		if (!INJECT(COW_NO_COPY) &&
-		    dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn)))
+		COST_BEGIN(t);
+
+		err = INJECT(COW_NO_COPY) ? 0 :
+		      dax_iomap_copy_around(pos, size, size, iomap, srcmap, pfn_to_kaddr(pfn));
+		COST_END(COST_COW_COPY, t);
+		if (err)
 			return VM_FAULT_SIGBUS;
 		sim->stats.cow_faults++;
 		trace("ino %llu index %llu: CoW %s copy to block %llu",

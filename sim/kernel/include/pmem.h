@@ -25,6 +25,8 @@ struct pmem_device {
 	unsigned char	*kaddr;		/* the mapping of the backing */
 	int		fd;
 	enum pmem_backing backing;	/* what was obtained */
+	bool		reusable;	/* asked for backing=memfd: kept for the next such device */
+	uint64_t	*written;	/* reusable: a bit per block the filesystem allocated */
 	char		why[512];	/* why the better backings were not */
 	char		*path;		/* file: backing, else NULL */
 	struct badblocks *bb;
@@ -45,6 +47,18 @@ void pmem_destroy(struct pmem_device *pd);
 /* The largest device pmem_create() accepts on this host, and why (for `daxsim info`). */
 uint64_t pmem_size_cap(char *why, size_t whylen);
 const char *pmem_backing_name(enum pmem_backing b);
+
+/*
+ * The filesystem allocated [bno, bno + nr) and may write it (xfs_bmap_alloc):
+ * a reused backing zeroes exactly these blocks (pmem.c, "spare").
+ */
+static inline void pmem_mark_written(struct pmem_device *pd, uint64_t bno, uint64_t nr)
+{
+	if (!pd->written)
+		return;
+	for (uint64_t b = bno; b < bno + nr && b < pd->nr_pages; b++)
+		pd->written[b / 64] |= 1ULL << (b % 64);
+}
 
 static inline unsigned char *pmem_block_kaddr(struct pmem_device *pd, uint64_t bno)
 {

@@ -33,6 +33,10 @@ static struct {
 	uint8_t			labels[LOCKDEP_MAX_NODES][LOCKDEP_MAX_NODES];
 	uint64_t		reach[LOCKDEP_MAX_NODES][LOCKDEP_WORDS];
 	struct lockdep_edge	*edge[LOCKDEP_MAX_NODES][LOCKDEP_MAX_NODES];
+	/* the edges made, so that a reset frees them without a sweep of edge[][] */
+	struct lockdep_edge	*made[LOCKDEP_MAX_NODES * LOCKDEP_MAX_NODES];
+	int			nmade;
+	uint64_t		has_out[LOCKDEP_WORDS];	/* nodes with an edge out */
 	GTree			*reported;	/* "rule:from:to" keys made */
 } ld;
 
@@ -133,18 +137,28 @@ static struct lockdep_edge *add_edge(int from, int to, unsigned int label,
 		e->held_func = held_func;
 		e->task = task ? g_intern_string(task) : NULL;
 		ld.edge[from][to] = e;
+		ld.made[ld.nmade++] = e;
 	}
 	e->labels |= label;
 	ld.labels[from][to] |= (uint8_t)label;
 	if (from == to)
 		return e;
-	/* every node reaching @from (and @from) now reaches @to and beyond */
-	for (int x = 0; x < LOCKDEP_MAX_NODES; x++) {
-		if (x != from && !bit_test(ld.reach[x], from))
-			continue;
-		bit_set(ld.reach[x], to);
-		for (int w = 0; w < LOCKDEP_WORDS; w++)
-			ld.reach[x][w] |= ld.reach[to][w];
+	/*
+	 * every node reaching @from (and @from) now reaches @to and beyond;
+	 * only a node with an edge out reaches anything, so only those are
+	 * looked at (a fuzz input rebuilds the graph from nothing)
+	 */
+	bit_set(ld.has_out, from);
+	for (int w0 = 0; w0 < LOCKDEP_WORDS; w0++) {
+		for (uint64_t m = ld.has_out[w0]; m; m &= m - 1) {
+			int x = w0 * 64 + __builtin_ctzll(m);
+
+			if (x != from && !bit_test(ld.reach[x], from))
+				continue;
+			bit_set(ld.reach[x], to);
+			for (int w = 0; w < LOCKDEP_WORDS; w++)
+				ld.reach[x][w] |= ld.reach[to][w];
+		}
 	}
 	return e;
 }
@@ -480,13 +494,17 @@ static void add_reclaim_edges(void)
 
 void lockdep_reset_graph(void)
 {
-	for (int i = 0; i < LOCKDEP_MAX_NODES; i++)
-		for (int j = 0; j < LOCKDEP_MAX_NODES; j++) {
-			g_free(ld.edge[i][j]);
-			ld.edge[i][j] = NULL;
-		}
+	/* per fuzz input (fuzz_lockdep_fresh): only the edges made, not all 128 x 128 */
+	for (int i = 0; i < ld.nmade; i++) {
+		struct lockdep_edge *e = ld.made[i];
+
+		ld.edge[e->from][e->to] = NULL;
+		g_free(e);
+	}
+	ld.nmade = 0;
 	memset(ld.labels, 0, sizeof(ld.labels));
 	memset(ld.reach, 0, sizeof(ld.reach));
+	memset(ld.has_out, 0, sizeof(ld.has_out));
 	if (ld.reported)
 		g_tree_destroy(ld.reported);
 	ld.reported = g_tree_new_full(str_cmp, NULL, g_free, NULL);
