@@ -588,6 +588,24 @@ x=$(false); echo "subst=$?"; x=$(true); echo "subst=$?"; x=1; echo "plain=$?"
 echo "to stderr" >&2; echo "also" 1>&2
 echo out 2>/dev/null; ls_none=$(cat $TEST_DIR/none 2>/dev/null); echo "[$ls_none]"
 """,
+    "escapes-builtins": r"""printf 'oct\101\x42\x4a|\q|\a\b\f\r\v|\n' | od -c
+printf '%5d|%-5s|%05d|%x|%X|%o|%u|%i|%.3s|% d\n' 42 ab 7 255 255 8 -4 0x10 abcdef 5
+printf '%s %s\n' a b c
+printf 'no args %d %s|\n'
+printf '\\ back\n'
+echo -e 'e\0101\x41\e[0m\c' | od -c
+echo -E 'raw\t'; echo -nE 'x'; echo
+echo -- -n; echo -x; echo -nx
+export EX1=val EX2; echo "$EX1"
+unset EX1 -v; echo "[$EX1]"
+unset -f nothing
+f() { shift 5; echo "shift=$?"; shift 2; echo "$# $*"; }; f a b c
+getconf PAGE_SIZE; getconf PAGESIZE
+x=1; while :; do x=$((x+1)); [ $x -gt 3 ] && break; done; echo $x
+for i in 1 2; do continue; echo never; done; echo after
+echo -e "a\\qb\\\\c" "\\x4g"; echo -eE "x\\ty"; echo -Ee "x\\ty"
+sync; sleep 0; true; echo ": $?"; :
+""",
 }
 
 

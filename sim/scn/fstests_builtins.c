@@ -150,36 +150,75 @@ static int b_false(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 1;
 }
 
+/* echo -e's escapes: \0NNN octal, \xHH, \a \b \c (stop) \e \E \f \n \r \t \v \\;
+ * any other backslash is kept (bash); returns false after \c */
+static bool echo_escapes(const char *s, struct sh_io *io)
+{
+	static const char from[] = "abeEfnrtv\\", to[] = "\a\b\033\033\f\n\r\t\v\\";
+
+	for (; *s; s++) {
+		const char *p;
+		unsigned int v = 0;
+		int n;
+
+		if (*s != '\\' || !s[1]) {
+			sh_out(io, "%c", *s);
+			continue;
+		}
+		s++;
+		if (*s == 'c')
+			return false;
+		if (*s == '0') {
+			for (n = 1; n < 4 && s[n] >= '0' && s[n] <= '7'; n++)
+				v = v * 8 + (unsigned int)(s[n] - '0');
+			s += n - 1;
+		} else if (*s == 'x' && isxdigit((unsigned char)s[1])) {
+			for (n = 1; n < 3 && isxdigit((unsigned char)s[n]); n++)
+				v = v * 16 + (unsigned int)g_ascii_xdigit_value(s[n]);
+			s += n - 1;
+		} else if ((p = strchr(from, *s))) {
+			v = (unsigned char)to[p - from];
+		} else {
+			sh_out(io, "\\%c", *s);
+			continue;
+		}
+		if (io->fd1)
+			g_string_append_c(io->fd1, (char)v);
+	}
+	return true;
+}
+
 static int b_echo(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	bool nl = true, esc = false;
 	int i = 1;
 
-	for (; i < argc && argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++) {
-		nl &= !strchr(argv[i], 'n');
-		esc |= strchr(argv[i], 'e') != NULL;
-	}
+	/* bash: the option letters in order, the last of -e and -E wins */
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++)
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'n')
+				nl = false;
+			else
+				esc = *o == 'e';
+		}
 	for (int k = i; k < argc; k++) {
 		if (k > i)
 			sh_out(io, " ");
-		if (esc) {
-			gchar *c = g_strcompress(argv[k]);
-
-			sh_out(io, "%s", c);
-			g_free(c);
-		} else {
+		if (!esc)
 			sh_out(io, "%s", argv[k]);
-		}
+		else if (!echo_escapes(argv[k], io))
+			return 0;
 	}
 	if (nl)
 		sh_out(io, "\n");
 	return 0;
 }
 
-/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \f \n \r \t \v; returns the end */
+/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \e \E \f \n \r \t \v
+ * \\ \" \'; any other backslash is kept, as bash does; returns the end */
 static const char *printf_escape(const char *f, struct sh_io *io)
 {
-	static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+	static const char from[] = "abeEfnrtv\\\"'", to[] = "\a\b\033\033\f\n\r\t\v\\\"'";
 	const char *p = strchr(from, *f);
 	unsigned int v = 0;
 	int n = 0;
@@ -190,9 +229,12 @@ static const char *printf_escape(const char *f, struct sh_io *io)
 	} else if (*f == 'x' && isxdigit((unsigned char)f[1])) {
 		for (n = 1; n < 3 && isxdigit((unsigned char)f[n]); n++)
 			v = v * 16 + (unsigned int)g_ascii_xdigit_value(f[n]);
-	} else {
-		v = p && *p ? (unsigned char)to[p - from] : (unsigned char)*f;
+	} else if (p) {
+		v = (unsigned char)to[p - from];
 		n = 1;
+	} else {
+		sh_out(io, "\\");
+		return f;
 	}
 	if (io->fd1)
 		g_string_append_c(io->fd1, (char)v);
