@@ -606,6 +606,37 @@ for i in 1 2; do continue; echo never; done; echo after
 echo -e "a\\qb\\\\c" "\\x4g"; echo -eE "x\\ty"; echo -Ee "x\\ty"
 sync; sleep 0; true; echo ": $?"; :
 """,
+    "test-files-cmp": r"""[ ! -n "" ] && echo "not n"; [ ! x = y ] && echo "not eq"; [ ! 1 -eq 1 -o 1 -eq 1 ] && echo "not or"
+[ ! ] && echo "bang alone"; [ -n ] && echo "dash-n alone"; [ "" ] || echo "empty str"
+[ 3 -ge 3 ] && echo ge; [ 2 -ge 3 ] || echo "not ge"; [ x == x ] && echo "double eq"
+[ 1 -eq 2 -a 2 -eq 2 ] || echo "and false"; [ 1 -eq 1 -o 1 -eq 2 ] && echo "or true"
+[ " 7 " -eq 7 ] && echo "spaces"; [ -5 -lt 0 ] && echo negative
+test -d $TEST_DIR -a -d / && echo "dirs"; test -e $TEST_DIR/nope -o -d $TEST_DIR && echo "one of"
+: > $TEST_DIR/empty; [ -s $TEST_DIR/empty ] || echo "empty file"; [ -r $TEST_DIR/empty ] && echo readable
+[ -w $TEST_DIR/empty ] && echo writable; [ -f $TEST_DIR ] || echo "dir not file"
+[ -d $TEST_DIR/empty ] || echo "file not dir"; [ -e / ] && echo root
+[ -d /tmp ] && echo tmp; [ -d /dev ] && echo dev
+seq 5; seq 2 4; seq 5 -2 0; seq -1 1; seq 3 1 || echo "seq down $?"
+seq 0 0
+cat $TEST_DIR/empty; cat < $TEST_DIR/empty; echo a | cat - ; echo b | cat
+echo c | grep c -; echo "d:e" | cut -d: -f2 -; echo f | cat $TEST_DIR/t0 - 2>&1 | _filter_test_dir
+wc -l $TEST_DIR/t0 > $TEST_DIR/wcout 2>&1; echo "wc=$?"; _filter_test_dir < $TEST_DIR/wcout
+echo one > $TEST_DIR/t1; echo two | tee $TEST_DIR/t2 $TEST_DIR/t3 > /dev/null; cat $TEST_DIR/t1 $TEST_DIR/t2 $TEST_DIR/t3
+echo three | tee -a $TEST_DIR/t1 /dev/null; cat $TEST_DIR/t1
+cmp $TEST_DIR/t1 $TEST_DIR/t2 | _filter_test_dir; echo "cmp=$?"
+cmp --silent $TEST_DIR/t2 $TEST_DIR/t3 && echo "silent same"; cmp --quiet $TEST_DIR/t1 $TEST_DIR/t2 || echo "quiet differ"
+printf 'abc' > $TEST_DIR/p1; printf 'abcdef' > $TEST_DIR/p2
+cmp $TEST_DIR/p1 $TEST_DIR/p2 2>&1 | _filter_test_dir; cmp $TEST_DIR/p2 $TEST_DIR/p1 2>&1 | _filter_test_dir
+cmp $TEST_DIR/empty $TEST_DIR/p1 2>&1 | _filter_test_dir; cmp -s $TEST_DIR/p1 $TEST_DIR/p2; echo "short=$?"
+mkdir -p $TEST_DIR/d1/d2; [ -d $TEST_DIR/d1/d2 ] && echo made; mkdir -p $TEST_DIR/d1; echo "again=$?"
+touch $TEST_DIR/d1/f; [ -f $TEST_DIR/d1/f ] && echo touched; rm -r $TEST_DIR/d1; [ -d $TEST_DIR/d1 ] || echo removed
+rm -f $TEST_DIR/none; echo "rmf=$?"; touch $TEST_DIR/g1 $TEST_DIR/g2; rm -f $TEST_DIR/g*; [ -e $TEST_DIR/g1 ] || echo globbed
+cd $TEST_DIR; echo "cd=$?"; cd /; echo "cd root=$?"
+basename /a/b/; dirname a; dirname /a
+: ; echo x | { read; echo "REPLY=$REPLY"; }
+printf '  lead  trail  \n' | { read -r v; echo "[$v]"; }
+printf 'one\n' | { read x y; echo "[$x][$y]"; }
+""",
 }
 
 

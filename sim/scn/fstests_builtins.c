@@ -112,6 +112,8 @@ int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf)
 int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
 		      const char *cmd, GString *text)
 {
+	int ret = 0;
+
 	if (!argc) {
 		gsize n;
 		const char *in = sh_stdin_take(io, &n);
@@ -120,22 +122,32 @@ int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
 		return 0;
 	}
 	for (int i = 0; i < argc; i++) {
-		GByteArray *b = g_byte_array_new();
-		int err = fst_read_file(st, argv[i], b);
+		GByteArray *b;
+		int err;
+
+		if (!strcmp(argv[i], "-")) {	/* POSIX: "-" is standard input */
+			gsize n;
+			const char *in = sh_stdin_take(io, &n);
+
+			g_string_append_len(text, in, (gssize)n);
+			continue;
+		}
+		b = g_byte_array_new();
+		err = fst_read_file(st, argv[i], b);
 
 		if (err < 0) {
 			g_byte_array_free(b, TRUE);
 			return -1;
 		}
-		if (err) {
+		if (err) {	/* reported; the other files are still read, as coreutils does */
 			sh_err(io, "%s: %s: %s\n", cmd, argv[i], g_strerror(err));
-			g_byte_array_free(b, TRUE);
-			return 1;
+			ret = 1;
+		} else {
+			g_string_append_len(text, (const char *)b->data, (gssize)b->len);
 		}
-		g_string_append_len(text, (const char *)b->data, (gssize)b->len);
 		g_byte_array_free(b, TRUE);
 	}
-	return 0;
+	return ret;
 }
 
 /* Shell builtins ------------------------------------------------------------ */

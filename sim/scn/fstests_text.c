@@ -259,7 +259,7 @@ static int b_wc(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	ret = fst_input_text(st, argc - 2, argv + 2, io, "wc", t);
 	for (gsize k = 0; k < t->len; k++)
 		lines += t->str[k] == '\n';
-	if (ret >= 0) {
+	if (ret == 0) {	/* a file that cannot be read has no count line */
 		if (argc > 2)
 			sh_out(io, "%ld %s\n", argv[1][1] == 'l' ? lines : (long)t->len, argv[2]);
 		else
