@@ -637,6 +637,41 @@ basename /a/b/; dirname a; dirname /a
 printf '  lead  trail  \n' | { read -r v; echo "[$v]"; }
 printf 'one\n' | { read x y; echo "[$x][$y]"; }
 """,
+    "shell-forms": r"""x=5; y="1+2"; z=" 7 "; echo $(( y * 2 )) $(( z + 1 )) $(( ${x} + $x )) $(( x++ )) $x $(( x-- )) $x $(( ++x )) $(( --x ))
+echo $(( x > 2 ? 10 : 20 )) $(( x < 2 ? 10 : 20 )) $(( 0 || x )) $(( 0 || 0 )) $(( 1 && 0 )) $(( 0 && x++ )) $x $(( 1 || x++ )) $x
+echo $(( (1 + 2) * 3 )) $(( -x )) $(( +x )) $(( !x )) $(( x != 5 )) $(( 2 < 3 )) $(( 3 <= 2 )) $(( 3 > 2 )) $(( 2 >= 3 ))
+echo $(( 1, 2, 3 )) $(( a = 4 )) $a $(( b += 3 )) $(( c = a * b )) $(( x == 5 && a == 4 ))
+echo $(( 7 / 2 )) $(( -7 / 2 )) $(( -7 % 3 )) $(( 1 << 62 )) $(( 0xff & 0x0f )) $(( 1 | 6 ^ 3 ))
+n=1; (( n++ )); echo "n=$n $?"; (( 0 )); echo "zero=$?"; (( n > 0 )) && echo positive
+for (( i = 0; i < 3; i++ )); do echo "c-for $i"; done
+for (( j = 3; j > 0; j -= 2 )); do echo "down $j"; done
+for (( k = 0; ; k++ )); do [ $k -ge 2 ] && break; echo "open $k"; done
+for (( m = 0; m < 4; m++ )); do [ $m -eq 1 ] && continue; echo "m $m"; done
+for (( ; ; )); do echo once; break; done
+f() { for a; do echo "arg [$a]"; done; echo "count $# first ${1} tenth ${10:-none}"; }; f "x y" z
+g() { echo "$@" "$*"; echo "${#}"; }; g 1 2 3
+s="hello world"; echo ${#s} "${s:-x}" ${s:+set}
+if [ $x -eq 1 ]; then echo one; elif [ $x -eq 5 ]; then echo five; else echo other; fi
+if false; then echo no; elif false; then echo no2; else echo "else branch"; fi
+if false; then echo no; fi; echo "if status $?"
+while false; do echo never; done; echo "while status $?"
+{ echo braced; echo out; } > $TEST_DIR/br; cat $TEST_DIR/br
+{ echo to err >&2; } 2> $TEST_DIR/er; cat $TEST_DIR/er
+while read line; do echo "line: $line"; done < $TEST_DIR/br
+( echo sub-out; echo sub-err >&2 ) > $TEST_DIR/so 2>&1; cat $TEST_DIR/so
+echo both &> $TEST_DIR/both; cat $TEST_DIR/both; echo more >> $TEST_DIR/both 2>&1; cat $TEST_DIR/both
+echo "a\$b" "c\"d" "e\\f" "g\`h" 'i\j' a\ b "multi
+line"
+echo "$(echo "inner \"quoted\"")" "`echo 'back'tick`" "$(echo $(( 2 + 3 )))"
+v=`echo "a b"`; echo "[$v]"
+echo ${UNSET_VAR} "${UNSET_VAR}" end
+case "x.txt" in *.txt) echo "txt";; *) echo other;; esac
+case "$x" in [0-4]) echo low;; [5-9]) echo high;; esac
+t() { return 4; }; t; echo "t=$?"; t || echo "t failed"
+exit_in_sub=$(exit 3); echo "sub exit $?"
+( exit 2 ); echo "paren exit $?"
+echo "last"
+""",
 }
 
 
