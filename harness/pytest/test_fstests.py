@@ -453,6 +453,8 @@ echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
     ('_scratch_mkfs_blocksized 1024', "block size 1024 is not modelled by daxsim (4096 only)"),
     ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
     ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
+    ("_exclude_fs xfs", "not suitable for this filesystem type: xfs"),
+    ("_require_chattr i", "file system doesn't support chattr +i"),
 ])
 def test_more_notrun_reasons(tmp_path, line, reason):
     script = make_test(tmp_path, line + "\n", qa())
@@ -769,6 +771,37 @@ od -tx1 $TEST_DIR/g | _filter_od
         "XXXXXXXX:  41 41 41 41  AAAA\n" + \
         "read 20/20 bytes\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n" + \
         "0 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42\n*\n3\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_reflink_helpers_and_filefrag(tmp_path):
+    """_verify_reflink (same inode, different extents), filefrag -v, the fiemap filters."""
+    body = r"""_require_scratch_reflink
+_exclude_fs ext4
+_require_chattr x
+_scratch_mkfs > /dev/null
+_scratch_mount
+_pwrite_byte 0x61 0 8k $SCRATCH_MNT/a > /dev/null
+_cp_reflink $SCRATCH_MNT/a $SCRATCH_MNT/b
+_pwrite_byte 0x62 0 8k $SCRATCH_MNT/c > /dev/null
+echo "reflinked:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/b
+echo "copies:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/c | _filter_scratch
+echo "same:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/a | _filter_scratch
+echo "filefrag:"
+filefrag -v $SCRATCH_MNT/b $SCRATCH_MNT/none 2>&1 | _filter_scratch
+$XFS_IO_PROG -c "fiemap -v" $SCRATCH_MNT/b | _filter_fiemap_flags 1
+$XFS_IO_PROG -c "pwrite 16k 4k" -c "falloc 24k 8k" -c "fiemap -v" $SCRATCH_MNT/b > /dev/null
+$XFS_IO_PROG -c "fiemap -v" $SCRATCH_MNT/b | _filter_fiemap_flags | _coalesce_extents
+echo "$SCRATCH_MNT/x.use_space" | _filter_scratch
+echo "$TEST_DIR $SCRATCH_MNT" | _filter_testdir_and_scratch
+"""
+    want = 'QA output created by 001\nreflinked:\ncopies:\n--- /dev/fd/63\n+++ /dev/fd/62\n@@ -1 +1 @@\n-\t0: [0..15]: 16512..16527\n+\t0: [0..15]: 16777280..16777295\nSCRATCH_MNT/a and SCRATCH_MNT/c are not reflinks: different extents\nsame:\nSCRATCH_MNT/a and SCRATCH_MNT/a are not reflinks: same inode number\nfilefrag:\nFilesystem type is: 58465342\nFile size of SCRATCH_MNT/b is 8192 (2 blocks of 4096 bytes)\n ext:     logical_offset:        physical_offset: length:   expected: flags:\n   0:          0..         1:       2064..      2065:      2:             last,shared,eof\nSCRATCH_MNT/b: 1 extent found\nfilefrag: SCRATCH_MNT/none: No such file or directory\n0: [0..15]: shared|last\n0: [0..15]: shared\n1: [16..31]: hole\n2: [32..39]: none\n3: [40..47]: hole\n4: [48..63]: unwritten\nTEST_DIR SCRATCH_MNT\n'
     script = make_test(tmp_path, body, want)
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
