@@ -18,6 +18,7 @@
 
 #include "fuzz_cli.h"
 #include "fuzz_decode.h"
+#include "exit_now.h"
 #include "interp.h"
 #include "scn.h"
 
@@ -96,7 +97,7 @@ static void child_run(const char *text, int fd)
 		snprintf(sig, sizeof(sig), "exit %d", rc);
 	if (write(fd, sig, strlen(sig)) < 0)
 		_exit(2);
-	_exit(0);
+	exit_now(0);
 }
 
 /* The failure signature of @lines ("" when it passes or is malformed). */
