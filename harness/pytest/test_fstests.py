@@ -674,6 +674,49 @@ exit_in_sub=$(exit 3); echo "sub exit $?"
 ( exit 2 ); echo "paren exit $?"
 echo "last"
 """,
+    "functions-lists-pipes": r"""f() { echo "in f"; } > /dev/null; f; echo "f=$?"
+function fk { echo "keyword fn"; }; fk
+function fp() { echo "keyword fn with parens"; }; fp
+h() ( echo "subshell body"; x=changed ); x=orig; h; echo "x=$x"
+! echo negated; echo "bang=$?"; ! false; echo "bang2=$?"
+echo both |& cat
+(( 1 + (2 * 3) )); echo "arith cmd=$?"; (( 0 * 3 )); echo "zero cmd=$?"
+echo $(( (1 + 2) )) $(( ((4)) )) $((x=3)) $x
+x=1 y=2; echo $x$y
+echo x >> $TEST_DIR/f 2>> $TEST_DIR/g; echo y >> $TEST_DIR/f; cat $TEST_DIR/f
+case x in (x) echo paren;; esac; case x in x|y) echo bar;; *) ;; esac; case x in x) ;; esac; echo "empty case=$?"
+for i in; do echo "never $i"; done; echo "empty for"
+g() { for i do echo "for-do $i"; done; }; g p q
+for i in a b
+do
+	echo "multi $i"
+done
+while false
+do
+	echo never
+done
+if true
+then
+	echo "multi-line if"
+fi
+{ echo ga; echo gb
+}
+echo a \
+  b
+echo x 1>&2 2>&1
+echo y 2>&1 >/dev/null
+echo "a;b" 'c|d' e\&f "g>h"
+echo one; echo two;
+echo three && echo four || echo five
+false || echo six && echo seven
+true | false; echo "pipe=$?"; false | true; echo "pipe2=$?"
+echo a | cat | cat | wc -l
+echo "$( echo "$( echo deep )" )"
+r=$(echo "multi
+line"); echo "$r" | wc -l
+echo ${#r} ${r:-def}
+unset r; echo "${r:-gone}"
+""",
 }
 
 
@@ -806,3 +849,32 @@ echo "$TEST_DIR $SCRATCH_MNT" | _filter_testdir_and_scratch
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+# Syntax errors: FILE:LINE:COL and the message, exit 2, nothing run (the
+# script's first line is "#! /bin/bash", so its text starts on line 2)
+@pytest.mark.parametrize("text,where,msg", [
+    ("f() echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("1f() { echo x; }", "2:1", "bad function name '1f'"),
+    ("echo x |", "3:1", "syntax error near ' '"),
+    ("echo x &&", "3:1", "syntax error near ' '"),
+    ("echo x | | echo y", "2:10", "syntax error near '|'"),
+    ("echo x; ;", "2:9", "syntax error near ';'"),
+    ("(( 1 + 2", "2:1", "unterminated '(('"),
+    ('echo "open', "2:6", "unterminated double quote"),
+    ("echo 'open", "2:6", "unterminated single quote"),
+    ("echo `echo x", "2:6", "unterminated '`'"),
+    ("echo $(echo (", "2:6", "unterminated '('"),
+    ("case x in a) echo a;& b) echo b;; esac", "2:21", "syntax error near '&'"),
+    ("for i in a b\necho $i", "3:1", "expected 'do' for the for at line 2:1"),
+    ("while false\necho x", "4:1", "expected 'do' for the loop at line 2:1"),
+    ("if true\necho x", "4:1", "expected 'then' for the if at line 2:1"),
+    ("{ echo a; echo b", "3:1", "expected '}' for the { at line 2:1"),
+    ("fi", "2:1", "unexpected 'fi'"),
+    ("}", "2:1", "unexpected '}'"),
+])
+def test_syntax_error_messages(tmp_path, text, where, msg):
+    script = make_test(tmp_path, "#! /bin/bash\n" + text + "\n", qa(), preamble=False)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("%s:%s: %s\n" % (script, where, msg)), r.stderr
