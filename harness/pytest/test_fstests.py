@@ -717,6 +717,28 @@ line"); echo "$r" | wc -l
 echo ${#r} ${r:-def}
 unset r; echo "${r:-gone}"
 """,
+    "grep-cut-od-sed": r"""printf 'alpha\nBeta\ngamma\nalpha beta\n-dash\n' > $TEST_DIR/g
+grep -i beta $TEST_DIR/g; grep -iv ALPHA $TEST_DIR/g; grep -xF alpha $TEST_DIR/g
+grep -s alpha $TEST_DIR/g; grep -qc alpha $TEST_DIR/g; echo "qc=$?"
+grep -- -dash $TEST_DIR/g; grep -e -dash $TEST_DIR/g; grep -x 'alph.' $TEST_DIR/g; grep -x 'alpha\|gamma' $TEST_DIR/g
+grep -E -x 'alpha|gamma' $TEST_DIR/g; grep -cv a $TEST_DIR/g; grep nothing $TEST_DIR/g; echo "none=$?"
+grep x $TEST_DIR/missing 2>&1 | _filter_test_dir; grep -c x $TEST_DIR/missing > /dev/null 2>&1; echo "missing=$?"
+printf 'a b c\nd e f\n' | cut -d ' ' -f 2; printf 'a:b:c\n' | cut -d: -f 1-2,3; printf 'abcdef\n' | cut -c 1,3-4; printf 'abcdef\n' | cut -c4-
+printf 'a:b:c\n' | cut -f2 -d:; printf 'a:b\n' | cut -d: -f 2-
+seq 20 | head -n 2; seq 20 | head -3; seq 20 | tail -3; seq 20 | tail -n 1; printf '' | head -n 2; printf 'x' | tail -n 1; echo
+printf 'no newline' | wc -c; printf '' | wc -l; printf 'a\nb' | wc -l
+printf 'abcdefghijklmnopqrstuvwxyz0123456789' > $TEST_DIR/o
+od -c $TEST_DIR/o; od -An -c $TEST_DIR/o; od -Ad -to1 $TEST_DIR/o; od -Ax -tu1 $TEST_DIR/o; od -An -td1 $TEST_DIR/o
+od -tx1 -tc $TEST_DIR/o; od -A x -t x1 $TEST_DIR/o; od -t x1z -A n $TEST_DIR/o
+printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000x' > $TEST_DIR/z
+od -tx1 $TEST_DIR/z; od -v -tx1 $TEST_DIR/z; printf 'x' | od -c
+echo "a/b/c" | sed 's/\//|/g'; echo "a,b" | sed -e 's/,/\n/'; echo "tab" | sed 's/a/\t/'
+echo "x1y2" | sed -r 's/([0-9])/<\1>/g'; echo "hello" | sed 's/l*/X/g'
+printf 'one\ntwo\nthree\n' | sed -e '/two/d' -e 's/o/0/'; printf 'one\ntwo\n' | sed '/one/d;'
+printf 'k1\nk2\n' | sed -e 's/k/K/' -e 's/1/one/'; echo "amp" | sed 's/m/[&]/'; echo "esc" | sed 's/e/\&/'
+echo "a b" | sed -e "s/ /_/g" -e "s/a/A/"
+printf "a\nb" | head -n 5; echo; echo | head -n 1 | wc -l; printf "" | tail -n 3 | wc -c; printf "x\n\n" | tail -n 1 | wc -c
+""",
 }
 
 
