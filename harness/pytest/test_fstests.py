@@ -900,3 +900,33 @@ def test_syntax_error_messages(tmp_path, text, where, msg):
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert r.stderr.startswith("%s:%s: %s\n" % (script, where, msg)), r.stderr
+
+
+def test_tolerance_and_program_usage(tmp_path):
+    """_within_tolerance (absolute, %, max tolerance, -v or quiet) and the usage
+    errors of punch-alternating and mmap-write-concurrent, as fstests prints them."""
+    body = r"""_within_tolerance "free" 100 100 5 -v
+_within_tolerance "free" 106 100 5 -v; echo "rc=$?"
+_within_tolerance "free" 104 100 5% -v
+_within_tolerance "free" 94 100 5 10 -v; echo "rc=$?"
+_within_tolerance "free" 109 100 5 10 -v
+_within_tolerance "quiet" 200 100 5; echo "quiet=$?"
+_within_tolerance "quiet" 100 100 5 10; echo "quiet2=$?"
+$here/src/punch-alternating -i 0 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -s 0 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -i 2 -s 2 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -i; echo "pa=$?"
+$here/src/punch-alternating -z $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating $TEST_DIR/x $TEST_DIR/y; echo "pa=$?"
+$here/src/punch-alternating $TEST_DIR/nonexistent 2>&1 | _filter_test_dir; echo "pa=$?"
+$here/src/mmap-write-concurrent 4096; echo "mwc=$?"
+$here/src/mmap-write-concurrent x 0 $TEST_DIR/a 2>&1 | _filter_test_dir
+$here/src/mmap-write-concurrent 4096 0 $TEST_DIR/nonexistent 2>&1 | _filter_test_dir
+_pwrite_byte 0x61 0 4096 $TEST_DIR/a > /dev/null
+$here/src/mmap-write-concurrent 8192 0 $TEST_DIR/a 2>&1 | _filter_test_dir
+"""
+    want = "QA output created by 001\nfree is in range\nfree has value of 106\nfree is NOT in range 95 .. 105\nrc=1\nfree is in range\nfree has value of 94\nfree is NOT in range 95 .. 110\nrc=1\nfree is in range\nquiet=1\nquiet2=0\ninterval must be > 0\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nsize must be > 0\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nInterval must be > size\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nTEST_DIR/nonexistent: No such file or directory\npa=0\nUsage: /var/lib/xfstests/src/mmap-write-concurrent len offset file [offset file]...\nmwc=1\n0: not a proper file length?\nTEST_DIR/nonexistent: No such file or directory\nTEST_DIR/a: file must be 8192 bytes\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
