@@ -930,3 +930,24 @@ $here/src/mmap-write-concurrent 8192 0 $TEST_DIR/a 2>&1 | _filter_test_dir
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("golden_lines,out_lines", [
+    ([], ["only", "added"]),                                    # the golden has nothing after its QA line
+    (["only", "removed"], []),                                  # the test printed nothing after it
+    (["a", "b", "c", "d"], ["a", "x", "c", "y"]),                # interleaved changes in one hunk
+    (["same %d" % i for i in range(20)] + ["tail"], ["same %d" % i for i in range(20)]),
+    (["g %d" % i for i in range(4200)], ["o %d" % i for i in range(4200)]),  # past MAX_CELLS of the LCS table
+], ids=["all-added", "all-removed", "interleaved", "tail-removed", "large"])
+def test_diff_forms_match_diff_u(tmp_path, golden_lines, out_lines):
+    golden = qa() + "".join(line + "\n" for line in golden_lines)
+    body = "".join('echo "%s"\n' % line for line in out_lines)
+    script = make_test(tmp_path, body, golden)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1
+    bad = res / "generic" / "001.out.bad"
+    mine = (res / "generic" / "001.out.diff").read_text().splitlines()[2:]
+    ref = subprocess.run(["diff", "-u", str(script) + ".out", str(bad)], capture_output=True,
+                         text=True).stdout.splitlines()[2:]
+    assert mine == ref
