@@ -951,3 +951,20 @@ def test_diff_forms_match_diff_u(tmp_path, golden_lines, out_lines):
     ref = subprocess.run(["diff", "-u", str(script) + ".out", str(bad)], capture_output=True,
                          text=True).stdout.splitlines()[2:]
     assert mine == ref
+
+
+def test_a_directory_or_a_glob_names_its_tests(tmp_path):
+    """A directory runs its scripts that have a golden, in order; a glob's NAME.out
+    beside NAME is not a test of its own; a file without a golden beside is skipped
+    in a directory."""
+    make_test(tmp_path, 'echo "two"\n', qa("002") + "two\n", name="generic/002")
+    make_test(tmp_path, 'echo "one"\n', qa("001") + "one\n", name="generic/001")
+    (tmp_path / "tests" / "generic" / "README").write_text("not a test\n")
+    d = tmp_path / "tests" / "generic"
+    r = fstests(["--results", tmp_path / "res", d], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Ran: generic/001 generic/002\n" in r.stdout, r.stdout
+    files = sorted(str(p) for p in d.iterdir() if p.name != "README")
+    r = fstests(["--results", tmp_path / "res2"] + files, tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Ran: generic/001 generic/002\n" in r.stdout, r.stdout
