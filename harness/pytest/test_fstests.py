@@ -739,6 +739,21 @@ printf 'k1\nk2\n' | sed -e 's/k/K/' -e 's/1/one/'; echo "amp" | sed 's/m/[&]/'; 
 echo "a b" | sed -e "s/ /_/g" -e "s/a/A/"
 printf "a\nb" | head -n 5; echo; echo | head -n 1 | wc -l; printf "" | tail -n 3 | wc -c; printf "x\n\n" | tail -n 1 | wc -c
 """,
+    "files-test-shift": r"""mkdir $TEST_DIR/d; mkdir $TEST_DIR/d 2>&1 | _filter_test_dir; mkdir -p $TEST_DIR/d/e/f; echo "p=$?"
+touch $TEST_DIR/d/file; mkdir $TEST_DIR/d/file 2>&1 | _filter_test_dir
+rm $TEST_DIR/d 2>&1 | _filter_test_dir; rm $TEST_DIR/none 2>&1 | _filter_test_dir
+rm -f $TEST_DIR/none; echo "f=$?"; rm -rf $TEST_DIR/d; [ -e $TEST_DIR/d ] || echo "tree gone"
+touch $TEST_DIR/nodir/x 2>&1 | _filter_test_dir
+printf 'hello\n' > $TEST_DIR/src
+stat -c %s $TEST_DIR/src; [ -s $TEST_DIR/src ] && echo "non-empty"; md5sum $TEST_DIR/none 2>&1 | _filter_test_dir
+truncate -s 3 $TEST_DIR/src; cat $TEST_DIR/src; echo; stat -c %s $TEST_DIR/src; truncate -s 5 $TEST_DIR/src; od -c $TEST_DIR/src; truncate -s 0 $TEST_DIR/src; [ -s $TEST_DIR/src ] || echo "empty now"
+printf 'abc' > $TEST_DIR/c1; : > $TEST_DIR/c0; cmp $TEST_DIR/c0 $TEST_DIR/c1 2>&1 | _filter_test_dir; cmp $TEST_DIR/c1 $TEST_DIR/c0 2>&1 | _filter_test_dir
+cmp $TEST_DIR/c1 $TEST_DIR/none 2>&1 | _filter_test_dir
+[ 1 -eq 1 -a -n "x" -o -z "" ] && echo "three-way"; [ ! -d $TEST_DIR/c1 -a -f $TEST_DIR/c1 ] && echo "not dir and file"
+[ ! "a" = "b" ] && echo "not equal"; [ ! -n "" ] && echo "bang n"; test ! -e $TEST_DIR/none && echo "bang e"
+[ "x" != "x" ] || echo "neq false"; [ 2 -gt 1 ] && [ 1 -lt 2 ] && echo chained
+sh_args() { echo "$# $2"; shift; echo "$# $1"; shift 2; echo "$#"; shift 5 || echo "too far"; }; sh_args a b c
+""",
 }
 
 
@@ -807,6 +822,8 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
     ("cd $TEST_DIR/sub", "cd into a directory of the test"),
     ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
+    ("echo x > $TEST_DIR/r; cp --reflink $TEST_DIR/r $TEST_DIR/s", "cp --reflink of a file a redirect wrote"),
+    ("echo x > $TEST_DIR/r; truncate -s 1g $TEST_DIR/r", "truncate of a file a redirect wrote past 64 MiB"),
     ("$here/src/t_mmap_cow_memory_failure -Z", "t_mmap_cow_memory_failure option"),
     ("$here/src/t_mmap_cow_memory_failure -R $TEST_DIR/a -P /tmp/b",
      "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT"),

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fstests.h"
+#include "scn.h"
 
 /* Files ------------------------------------------------------------------- */
 
@@ -1004,6 +1005,9 @@ static int b_cp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	}
 	if (!reflink || nf != 2)
 		return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+	/* a file the shell wrote (a redirect, tee) is not a simulated file: nothing to clone */
+	if (g_tree_lookup(st->files, files[0]) || g_tree_lookup(st->files, files[1]))
+		return sh_unsupported(st, "cp --reflink of a file a redirect wrote");
 	{
 		char *av[] = { "_cp_reflink", (char *)files[0], (char *)files[1], NULL };
 
@@ -1022,7 +1026,22 @@ static int b_truncate(struct sh_state *st, int argc, char **argv, struct sh_io *
 	cmd = g_strdup_printf("truncate %s", argv[2]);
 	for (int i = 3; i < argc && ret >= 0; i++) {
 		char *av[] = { "xfs_io", "-f", "-c", cmd, argv[i], NULL };
+		GString *kept = g_tree_lookup(st->files, argv[i]);
 
+		if (kept) {	/* a file a redirect wrote is the shell's: cut or pad it there */
+			long long size;
+
+			gsize was = kept->len;
+
+			if (cvtnum(argv[2], &size) || size < 0 || size > (64LL << 20)) {
+				ret = sh_unsupported(st, "truncate of a file a redirect wrote past 64 MiB");
+				break;
+			}
+			g_string_set_size(kept, (gsize)size);
+			if ((gsize)size > was)
+				memset(kept->str + was, 0, (gsize)size - was);
+			continue;
+		}
 		ret = fst_xfs_io(st, 5, av, io);
 	}
 	g_free(cmd);
