@@ -18,7 +18,8 @@
 	X(xfs_alloc_suite)		\
 	X(pgtable_suite)		\
 	X(dax_entry_suite)		\
-	X(lockdep_suite)
+	X(lockdep_suite)		\
+	X(lock_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)
