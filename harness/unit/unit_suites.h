@@ -19,7 +19,8 @@
 	X(pgtable_suite)		\
 	X(dax_entry_suite)		\
 	X(lockdep_suite)		\
-	X(lock_suite)
+	X(lock_suite)			\
+	X(xfs_bugs_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)
