@@ -454,6 +454,11 @@ echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
     ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
     ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
     ("_exclude_fs xfs", "not suitable for this filesystem type: xfs"),
+    ("_require_xfs_io_command remount", "xfs_io remount support is missing"),
+    ("_require_xfs_io_command pwrite -Z", "xfs_io pwrite -Z support is missing"),
+    ("_require_command /usr/bin/frob frob", "frob utility required, skipped this test"),
+    ("_require_congruent_file_oplen $TEST_DIR 6000",
+     "/mnt/test: file alloc unit 4096 not congruent with op length 6000"),
     ("_require_chattr i", "file system doesn't support chattr +i"),
 ])
 def test_more_notrun_reasons(tmp_path, line, reason):
@@ -985,3 +990,37 @@ def test_a_directory_or_a_glob_names_its_tests(tmp_path):
     r = fstests(["--results", tmp_path / "res2"] + files, tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Ran: generic/001 generic/002\n" in r.stdout, r.stdout
+
+
+def test_range_extent_and_feature_helpers(tmp_path):
+    """_count_extents/_count_holes, _md5_range_checksum, _read_range, _compare_range,
+    _check_s_dax both ways, _xfs_has_feature (-v, known yes and no), the block and
+    page sizes, _md5_checksum, _hexdump, and requirements that are met."""
+    body = r"""_require_xfs_io_command fiemap
+_require_xfs_io_command pwrite -S
+_require_command "$XFS_IO_PROG" xfs_io
+_scratch_mkfs > /dev/null
+_scratch_mount
+_pwrite_byte 0x61 0 8k $SCRATCH_MNT/a > /dev/null
+_pwrite_byte 0x62 16k 4k $SCRATCH_MNT/a > /dev/null
+echo "extents $(_count_extents $SCRATCH_MNT/a) holes $(_count_holes $SCRATCH_MNT/a)"
+_md5_range_checksum $SCRATCH_MNT/a 0 4096
+_pwrite_byte 0x61 0 4k $SCRATCH_MNT/b > /dev/null
+_md5_range_checksum $SCRATCH_MNT/b 0 4096
+_read_range $SCRATCH_MNT/a 16k 32
+_compare_range $SCRATCH_MNT/a 0 $SCRATCH_MNT/b 0 4096 && echo "ranges equal"
+_compare_range $SCRATCH_MNT/a 12k $SCRATCH_MNT/a 16k 4096 || echo "ranges differ"
+_check_s_dax $SCRATCH_MNT/a 1; echo "dax=$?"
+_check_s_dax $SCRATCH_MNT/a 0; echo "nodax=$?"
+_xfs_has_feature $SCRATCH_MNT reflink -v; _xfs_has_feature $SCRATCH_MNT quota -v; echo "quota=$?"
+_xfs_has_feature $SCRATCH_MNT rmapbt && echo "rmapbt"
+echo "blocksize $(_get_file_block_size $SCRATCH_MNT) $(_get_block_size $SCRATCH_MNT) page $(_get_page_size) size $(_get_filesize $SCRATCH_MNT/a)"
+_md5_checksum $SCRATCH_MNT/b
+_hexdump $SCRATCH_MNT/b | head -3
+_require_congruent_file_oplen $SCRATCH_MNT 8192
+"""
+    want = 'QA output created by 001\nextents 2 holes 1\neffdacb4b48115aae70a325d43cd7c0c\neffdacb4b48115aae70a325d43cd7c0c\n62 62 62 62 62 62 62 62 62 62 62 62 62 62 62 62\n62 62 62 62 62 62 62 62 62 62 62 62 62 62 62 62\nranges equal\nranges differ\ndax=0\n/mnt/scratch/a has unexpected S_DAX flag\nnodax=1\n1\n0\nquota=1\nrmapbt\nblocksize 4096 4096 page 4096 size 20480\n21a199c53f422a380e20b162fb6ebe9c\n000000 61 61 61 61 61 61 61 61 61 61 61 61 61 61 61 61  >aaaaaaaaaaaaaaaa<\n*\n001000\n'
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
