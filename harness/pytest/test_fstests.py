@@ -1024,3 +1024,21 @@ _require_congruent_file_oplen $SCRATCH_MNT 8192
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_xfs_io_and_dedupe_filters(tmp_path):
+    """_filter_xfs_io and _filter_xfs_io_numbers on xfs_io's timing line (and a
+    line that only looks like one), _filter_dedupe_error, and
+    _filter_testdir_and_scratch when TEST_DIR lies under SCRATCH_MNT."""
+    body = r"""$XFS_IO_PROG -f -c "pwrite -S 0x41 0 4k" $TEST_DIR/f | _filter_xfs_io
+$XFS_IO_PROG -f -c "pwrite -S 0x41 0 4k" $TEST_DIR/f | _filter_xfs_io_numbers
+echo "XFS_IOC_FILE_EXTENT_SAME: Invalid argument" | _filter_dedupe_error
+echo "dedupe: Extents did not match." | _filter_dedupe_error
+echo "no timing: 3 ops; here" | _filter_xfs_io
+SCRATCH_MNT=/mnt; echo "/mnt/test/x /mnt/y" | _filter_testdir_and_scratch
+"""
+    want = 'QA output created by 001\nwrote 4096/4096 bytes at offset 0\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\nwrote XXXX/XXXX bytes at offset XXXX\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\nXFS_IOC_FILE_EXTENT_SAME: Invalid argument\nXFS_IOC_FILE_EXTENT_SAME: Extents did not match.\nno timing: 3 ops; here\nTEST_DIR/x SCRATCH_MNT/y\n'
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
