@@ -624,13 +624,15 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 		GArray *cols;
 		struct scn_line *ln;
 		int first = 0;
-		bool more, phys1 = true;
+		bool more;
 
 		/* the physical lines of one logical line: a trailing '\\' joins */
 		do {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t n = (size_t)((nl ? nl : end) - p);
 
+			if (n && p[n - 1] == '\r')	/* CRLF: every physical line's CR goes */
+				n--;
 			next_line++;
 			if (logical->len + n > SCN_MAX_LINE) {
 				g_string_free(logical, TRUE);
@@ -640,9 +642,6 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			}
 			g_string_append_len(logical, p, (gssize)n);
 			p = nl ? nl + 1 : end;
-			if (phys1 && logical->len && logical->str[logical->len - 1] == '\r')
-				g_string_truncate(logical, logical->len - 1);
-			phys1 = false;
 			more = logical->len && logical->str[logical->len - 1] == '\\' && nl;
 			if (more)
 				g_string_truncate(logical, logical->len - 1);
