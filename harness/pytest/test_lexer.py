@@ -40,6 +40,9 @@ def test_tabs_and_continuations():
     ("@1t open a\n", "1:1", "bad task name '@1t'"),
     ("echo ${X\n", "1:6", "unterminated ${"),
     ("echo $NOPE\n", "1:6", "unknown variable 'NOPE'"),
+    # the braces used to vanish (${} was '$') or hold any text (${a b} looked up 'a b')
+    ("echo ${}\n", "1:6", "bad substitution '${}' (a NAME of letters, digits, _)"),
+    ("echo ${a b}\n", "1:6", "bad substitution '${a b}'"),
 ])
 def test_lexer_usage_errors(text, where, msg):
     """FILE:LINE:COL at the word, exit 2; a lone '$' is a literal, as in sh."""

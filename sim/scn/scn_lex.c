@@ -14,6 +14,8 @@
 
 #include "scn.h"
 
+static bool valid_name(const char *n, size_t len);
+
 void scn_escape_append(GString *g, const char *s, size_t len, const char *keep)
 {
 	const char *p = s, *end = s + len;
@@ -394,6 +396,10 @@ static int expand_dollar(struct lexer *lx, const char **pp, GString *out, int de
 			name[n++] = *p++;
 		if (*p != '}')
 			return set_err(lx->err, lx->lineno, col, "unterminated ${");
+		name[n] = 0;
+		if (!valid_name(name, (size_t)n))	/* ${} lost its braces, ${a b} looked up "a b" */
+			return set_err(lx->err, lx->lineno, col, "bad substitution '${%s}' (a NAME of letters, digits, _)",
+				       name);
 		p++;
 	} else {
 		while ((isalnum((unsigned char)*p) || *p == '_') && n < 127)
