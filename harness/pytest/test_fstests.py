@@ -759,6 +759,30 @@ cmp $TEST_DIR/c1 $TEST_DIR/none 2>&1 | _filter_test_dir
 [ "x" != "x" ] || echo "neq false"; [ 2 -gt 1 ] && [ 1 -lt 2 ] && echo chained
 sh_args() { echo "$# $2"; shift; echo "$# $1"; shift 2; echo "$#"; shift 5 || echo "too far"; }; sh_args a b c
 """,
+    "parameters-quoting-redirects": r"""f() { echo "${#} ${#1} ${?} ${1} ${2:-none} ${3-unset} ${@} ${*}"; echo "$1$2" "$#" "$9"; }; f one two
+g() { for a in "$@"; do echo "<$a>"; done; for a in "$*"; do echo "[$a]"; done; for a in $@; do echo "{$a}"; done; }; g "a b" "" c
+h() { echo "count=$#"; for a in "$@"; do echo "[$a]"; done; }; h; h ""
+false; echo "${?}" "$?"; true; echo ${?}
+x=; echo "${x:-empty}" "${x-set}" "${x:+alt}" "${x+plus}" "${unset_v:+alt}" "${unset_v+plus}[" "${x:=fill}" "$x"
+y=abc; echo ${#y} "${#y}" ${#unset_v}
+echo "mixed 'single' inside" 'double "inside"' "esc \` \$ \\ \"" "keep \a \n"
+echo a\
+b
+echo "$(echo "nested `echo back` here")" `echo "q"`
+echo $(echo one; echo two) "$(printf 'a\nb')"
+z=$(printf 'trail\n\n\n'); echo "[$z]"
+echo "${y}x" ${y}x "$y"x $y-x
+i=5; echo $((i)) $(($i)) $((${i} * 2)) $(( i<<1 )) "$((i))"
+echo 2>&1 to-out; echo to-err 1>&2 2>/dev/null; { echo g1; echo g2 >&2; } 2>&1 | cat
+echo redirect-first > $TEST_DIR/rf; cat < $TEST_DIR/rf; < $TEST_DIR/rf cat
+cat $TEST_DIR/rf > $TEST_DIR/rf2 2>&1; cat $TEST_DIR/rf2
+while read l; do echo "r:$l"; done < $TEST_DIR/rf
+if [ -f $TEST_DIR/rf ]; then echo yes; fi > $TEST_DIR/ifout; cat $TEST_DIR/ifout
+for k in 1 2; do echo "k$k"; done | tail -1
+case $y in abc) echo matched;; esac > $TEST_DIR/caseout; cat $TEST_DIR/caseout
+( echo sub1; exit 3; echo never ); echo "sub=$?"
+{ false; } || echo "group failed"
+""",
 }
 
 
