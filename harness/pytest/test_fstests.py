@@ -783,6 +783,23 @@ case $y in abc) echo matched;; esac > $TEST_DIR/caseout; cat $TEST_DIR/caseout
 ( echo sub1; exit 3; echo never ); echo "sub=$?"
 { false; } || echo "group failed"
 """,
+    "arithmetic-forms": r"""a=3 b=4; echo $(( a * b + ${a} - $b )) $(( a++ + ++b )) $a $b $(( a-- - --b )) $a $b
+e="a + b"; echo $(( e * 2 )) $(( (e) * 2 ))
+u=; echo $(( u + 1 )) $(( nope + 1 )) $(( nope++ )) $nope
+echo $(( 1 ? 2 : 3 )) $(( 0 ? 2 : 1 ? 4 : 5 )) $(( (1 > 0) ? 7 : 8 ))
+echo $(( 0 && 1/0 )) $(( 1 || 1/0 )) $(( 5 > 3 && 2 > 1 )) $(( 0 || 0 ))
+echo $(( 10 % 3 )) $(( -10 % 3 )) $(( 10 / -3 )) $(( 2 ** 0 )) $(( 3 ** 3 ))
+echo $(( 0x10 )) $(( 010 )) $(( 0X1f )) $(( 1 << 3 )) $(( -16 >> 2 ))
+echo $(( ~5 )) $(( !5 )) $(( !0 )) $(( - -3 )) $(( + +3 ))
+c=10; (( c -= 3 )); echo $c; (( c *= 2 )); echo $c; (( c /= 4 )); echo $c; (( c %= 2 )); echo $c
+(( c <<= 4 )); echo $c; (( c >>= 2 )); echo $c; (( c &= 7 )); echo $c; (( c |= 8 )); echo $c; (( c ^= 1 )); echo $c
+d=5; echo $(( d == 5 ? d : 0 )) $(( d != 5 )) $(( d <= 5 )) $(( d >= 6 )) $(( d < 5 )) $(( d > 4 ))
+echo $(( 1, 2 )) $(( x = 1, y = x + 1, x + y ))
+(( 1 )) && echo "true arith"; (( 0 )) || echo "false arith"
+for (( i = 10; i > 0; i /= 2 )); do echo -n "$i "; done; echo
+for ((j=0;j<2;j++)); do echo "tight $j"; done
+echo $((  3  +  4  )) $((3+4)) $(( (((2))) ))
+""",
 }
 
 
