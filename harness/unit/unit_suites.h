@@ -20,7 +20,8 @@
 	X(dax_entry_suite)		\
 	X(lockdep_suite)		\
 	X(lock_suite)			\
-	X(xfs_bugs_suite)
+	X(xfs_bugs_suite)		\
+	X(checker_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)
