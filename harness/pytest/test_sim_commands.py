@@ -122,3 +122,24 @@ def test_file_commands_report_like_coreutils(daxsim):
         "000010 41 41 41 41                                      >AAAA<",
         "000014",
         "one two"]
+
+
+def test_commands_without_a_file_or_a_mapping_say_so(daxsim):
+    """As xfs_io: a file command with no open file, a mapping command with no
+    mapping; the command fails (EBADF) and the run goes on."""
+    r = daxsim(["run", "-"], stdin=M + "@t pwrite 0 4k\n@t expect error EBADF\n@t mread 0 1\n"
+               "@t open -f a\n@t mread 0 1\npwrite 0 1\n")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == ["no files are open, try 'help open'",
+                                     "no mapped regions, try 'help mmap'",
+                                     "no mapped regions, try 'help mmap'",
+                                     "no files are open, try 'help open'"]
+
+
+def test_stop_on_failure_stops_at_the_first_failed_expectation(daxsim):
+    text = M + "expect ok\nexpect ok\necho reached\n"
+    r = daxsim(["run", "--stop-on-failure", "-"], stdin=text)
+    assert r.returncode == 1
+    assert r.stdout == "EXPECT FAILED <stdin>:3: expected success, but no command ran in a task before it\n"
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 1 and r.stdout.count("EXPECT FAILED") == 2 and r.stdout.endswith("reached\n")
