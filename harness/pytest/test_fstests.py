@@ -1083,3 +1083,33 @@ SCRATCH_MNT=/mnt; echo "/mnt/test/x /mnt/y" | _filter_testdir_and_scratch
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)
     assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_keep_going_runs_the_test_to_its_end(tmp_path):
+    """Without --keep-going the first invariant violation stops the test (exit
+    status 1); with it the test runs on and every violation is in the output."""
+    src = ROOT / "scenarios" / "fstests" / "daxsim" / "004"
+    script = tmp_path / "tests" / "daxsim" / "004"
+    script.parent.mkdir(parents=True)
+    script.write_text(src.read_text())
+    pathlib.Path(str(script) + ".out").write_text((ROOT / "scenarios/fstests/daxsim/004.out").read_text())
+    counts = {}
+    for args in ([], ["--keep-going"], ["--keep-going", "--seed", "3"]):
+        res = tmp_path / ("res" + "".join(args))
+        r = fstests(["--model", "rfc", "--results", res] + args + [script], tmp_path)
+        assert r.returncode == 1, r.stdout
+        assert "[failed, simulator invariant violated]" in r.stdout
+        counts[" ".join(args)] = (res / "daxsim" / "004.out.bad").read_text().count("INVARIANT")
+        assert ("[failed, exit status 1]" in r.stdout) == (not args), r.stdout
+    assert counts[""] < min(counts["--keep-going"], counts["--keep-going --seed 3"]), counts
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--bogus", "x"], "daxsim: fstests: Unknown option --bogus"),
+    ([], "usage: daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST..."),
+    (["--model", "nope", "x"], "daxsim: unknown model 'nope' (see `daxsim help models`)"),
+])
+def test_fstests_option_errors(tmp_path, args, msg):
+    r = fstests(args, tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith(msg), r.stderr
