@@ -1113,3 +1113,25 @@ def test_fstests_option_errors(tmp_path, args, msg):
     r = fstests(args, tmp_path)
     assert r.returncode == 2
     assert r.stderr.startswith(msg), r.stderr
+
+
+def test_file_tests_stat_and_test_errors(tmp_path):
+    """test -x on $here/src programs, directories and simulated files; stat -c %s
+    and %i, stat -f, stat of a missing file; test's own errors as bash words them."""
+    body = r"""[ -x $here/src/punch-alternating ] && echo "program there"
+[ -x $here/src/no-such-program ] || echo "no such program"
+[ -x $TEST_DIR ] && echo "dir searchable"
+_pwrite_byte 0x61 0 4k $TEST_DIR/a > /dev/null
+[ -x $TEST_DIR/a ] || echo "file not executable"
+[ -r $TEST_DIR/a -a -w $TEST_DIR/a ] && echo "rw"
+echo "size $(stat -c %s $TEST_DIR/a) ino-set $([ -n "$(stat -c %i $TEST_DIR/a)" ] && echo y)"
+stat -c %s $TEST_DIR/none 2>&1 | _filter_test_dir
+stat -f -c %S $TEST_DIR > /dev/null && echo "statfs ok"
+[ abc -eq 1 ] 2>&1 | sed -e 's/^.*: abc/abc/'
+[ 1 -eq 1 2>&1 | sed -e 's/^.*\[/[/'
+"""
+    want = "QA output created by 001\nprogram there\nno such program\ndir searchable\nfile not executable\nrw\nsize 4096 ino-set y\nstat: cannot statx 'TEST_DIR/none': No such file or directory\nstatfs ok\nabc: integer expression expected\n[: missing `]'\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
