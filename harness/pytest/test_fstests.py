@@ -957,6 +957,21 @@ echo "$TEST_DIR $SCRATCH_MNT" | _filter_testdir_and_scratch
     ("{ echo a; echo b", "3:1", "expected '}' for the { at line 2:1"),
     ("fi", "2:1", "unexpected 'fi'"),
     ("}", "2:1", "unexpected '}'"),
+    ("function 1f { echo; }", "2:1", "function: a name is needed"),
+    ("function", "2:1", "function: a name is needed"),
+    ("function f echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("function f() echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("f ( ) { echo; }", "2:3", "syntax error near '('"),
+    ("echo x && && echo y", "2:11", "syntax error near '&'"),
+    ("echo x || ; echo y", "2:11", "syntax error near ';'"),
+    ("! | echo", "2:3", "syntax error near '|'"),
+    ("echo a |& |", "2:11", "syntax error near '|'"),
+    ("echo a ; |", "2:10", "syntax error near '|'"),
+    ("echo a )", "2:8", "unexpected ')'"),
+    ("case x in a) ;; b) ;;", "2:1", "expected 'esac' for the case at line 2:1"),
+    ('echo "a" "b', "2:10", "unterminated double quote"),
+    ("echo ${", "2:6", "unterminated '{'"),
+    ("for (( ; ; ) do echo; done", "2:1", "unterminated '(('"),
 ])
 def test_syntax_error_messages(tmp_path, text, where, msg):
     script = make_test(tmp_path, "#! /bin/bash\n" + text + "\n", qa(), preamble=False)
