@@ -14,7 +14,7 @@ TARGET  ?= fuzz_ops
 SECONDS ?= 600
 JOBS    ?= 1
 COV_MIN ?= 85
-COV_BRANCH_MIN ?= 75
+COV_BRANCH_MIN ?= 82
 
 $(O)/libdaxfuzz.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
