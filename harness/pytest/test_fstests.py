@@ -800,6 +800,20 @@ for (( i = 10; i > 0; i /= 2 )); do echo -n "$i "; done; echo
 for ((j=0;j<2;j++)); do echo "tight $j"; done
 echo $((  3  +  4  )) $((3+4)) $(( (((2))) ))
 """,
+    "echo-printf-read-paths-text": r"""echo -n -e "a\tb\n"; echo -en "c\n"; echo -ne "d\n"; echo - ; echo -- ; echo -e; echo -n; echo
+printf '%3s|%-3s|%03d|%x\n' a b 7 255 c d 8 254; printf 'end\\'; echo; printf '%s %s %s\n' 1 2
+printf '%5.2s|\n' abcdef; printf '%d%%\n' 50; printf -- '-dash\n'
+printf 'a\\b\n' | { read -r l; echo "raw[$l]"; }; printf 'a\\b\n' | { read l; echo "cooked[$l]"; }
+printf 'one\n' | { read a b c; echo "[$a][$b][$c]"; }; printf '  sp  aces  here  \n' | { read a b; echo "[$a][$b]"; }
+echo x | tee -a $TEST_DIR/t1 $TEST_DIR/t2 > /dev/null; echo y | tee -a $TEST_DIR/t1 > /dev/null; cat $TEST_DIR/t1 $TEST_DIR/t2
+basename /; basename a/; basename //x//; dirname a/b/; dirname /; dirname a; dirname //x
+seq -3 -1; seq 5 -2 1; seq 0 3 10; seq 1 1 1
+printf 'l1\nl2\nl3\n' > $TEST_DIR/h; head -n 0 $TEST_DIR/h; tail -n 0 $TEST_DIR/h
+cat $TEST_DIR/h $TEST_DIR/t2; wc -c $TEST_DIR/h | _filter_test_dir; wc -l < $TEST_DIR/h
+printf 'a:b:c:d:e\n1:2:3:4:5\n' | cut -d: -f1,3-4; printf 'a:b:c\n' | cut -d: -f5; printf 'abc\n' | cut -c5
+printf 'x1\nx2\ny\n' | grep -c x; printf 'x1\nx2\ny\n' | grep -v -c x; printf 'AB\nab\n' | grep -i -x ab
+printf 'a\\\\b c\\\\\n' | { read x y; echo "[$x][$y]"; }
+""",
 }
 
 

@@ -258,6 +258,10 @@ static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io
 {
 	int a = 2;
 
+	if (argc > 1 && !strcmp(argv[1], "--")) {	/* the end of printf's options */
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return sh_unsupported(st, "printf without a format");
 	do {
@@ -387,14 +391,30 @@ static int b_read(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	bool got;
 	const char *p;
 
-	if (i < argc && !strcmp(argv[i], "-r"))
+	bool raw = false;
+
+	if (i < argc && !strcmp(argv[i], "-r")) {
+		raw = true;
 		i++;
+	}
 	for (int k = i; k < argc; k++)
 		if (argv[k][0] == '-') {
 			g_string_free(line, TRUE);
 			return sh_unsupported(st, "read option");
 		}
 	got = sh_stdin_line(io, line);
+	if (!raw) {	/* without -r a backslash quotes the next character and goes */
+		gsize k = 0;
+
+		for (gsize j = 0; j < line->len; j++) {
+			if (line->str[j] == '\\' && j + 1 < line->len)
+				j++;
+			else if (line->str[j] == '\\')
+				continue;
+			line->str[k++] = line->str[j];
+		}
+		g_string_truncate(line, k);
+	}
 	p = line->str;
 	if (i == argc)
 		sh_setvar(st, "REPLY", p);
@@ -699,7 +719,17 @@ static int b_basename(struct sh_state *st, int argc, char **argv, struct sh_io *
 
 	if (argc != 2)
 		return sh_unsupported(st, "basename with a suffix");
-	b = !strcmp(argv[0], "basename") ? g_path_get_basename(argv[1]) : g_path_get_dirname(argv[1]);
+	if (!strcmp(argv[0], "basename")) {
+		b = g_path_get_basename(argv[1]);
+	} else {	/* POSIX dirname: trailing slashes are not a last component (a/b/ -> a) */
+		gchar *t = g_strdup(argv[1]);
+		size_t n = strlen(t);
+
+		while (n > 1 && t[n - 1] == '/')
+			t[--n] = 0;
+		b = g_path_get_dirname(t);
+		g_free(t);
+	}
 	sh_out(io, "%s\n", b);
 	g_free(b);
 	return 0;
