@@ -814,6 +814,21 @@ printf 'a:b:c:d:e\n1:2:3:4:5\n' | cut -d: -f1,3-4; printf 'a:b:c\n' | cut -d: -f
 printf 'x1\nx2\ny\n' | grep -c x; printf 'x1\nx2\ny\n' | grep -v -c x; printf 'AB\nab\n' | grep -i -x ab
 printf 'a\\\\b c\\\\\n' | { read x y; echo "[$x][$y]"; }
 """,
+    "locals-loops-returns": r"""g=global; f() { local g; local h=inner i; echo "[$g][$h][$i]"; g=changed; }; f; echo "g=$g h=[$h]"
+outer() { local v=o; inner() { local v=i; echo "inner $v"; }; inner; echo "outer $v"; }; outer; echo "top [$v]"
+r() { return; }; false; r; echo "return keeps? $?"
+e() { echo in-e; exit 4; echo never; }; ( e ); echo "subshell exit $?"
+cnt=0; w() { while true; do cnt=$((cnt+1)); [ $cnt -ge 3 ] && return 7; done; }; w; echo "w=$? cnt=$cnt"
+for i in 1 2 3; do for j in 1 2 3; do [ $j -eq 2 ] && break; echo "$i$j"; done; done
+for i in 1 2; do for j in 1 2; do [ $j -eq 1 ] && continue 2; echo never; done; done; echo "after continue 2"
+n=0; while [ $n -lt 5 ]; do n=$((n+1)); [ $n -eq 2 ] && continue; [ $n -eq 4 ] && break; echo "n$n"; done
+until false; do echo once; break; done
+echo "a" > $TEST_DIR/o1 2>&1; echo "b" 2> $TEST_DIR/o2 >> $TEST_DIR/o1; cat $TEST_DIR/o1 $TEST_DIR/o2
+{ echo "to-err" 1>&2; } 2>> $TEST_DIR/o3; { echo "more" >&2; } 2>> $TEST_DIR/o3; cat $TEST_DIR/o3
+x=$(echo "out"; echo "err" >&2); echo "[$x]"
+y=$( { echo a; echo b; } | wc -l ); echo "lines $y"
+echo "${undefined_var:-$(echo fallback)}" "${g:+$(echo alt)}"
+""",
 }
 
 
