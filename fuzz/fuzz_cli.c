@@ -18,6 +18,7 @@
 
 #include <sys/wait.h>
 
+#include "exit_now.h"
 #include "fuzz_cli.h"
 #include "fuzz_decode.h"
 #include "interp.h"
@@ -52,7 +53,7 @@ static char *sched_of(const char *text, const struct fuzz_sched_input *in)
 		if (!null || !freopen("/dev/null", "w", stderr) ||
 		    scn_parse("fuzz_sched", text, &s, &err))
 			_exit(2);
-		_exit(scn_run(s, &opts, null));
+		exit_now(scn_run(s, &opts, null));	/* coverage builds keep what it ran */
 	}
 	close(fds[1]);
 	for (ssize_t k; (k = read(fds[0], buf, sizeof(buf))) > 0;)

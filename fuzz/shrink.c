@@ -27,6 +27,7 @@
 
 #include "fuzz_cli.h"
 #include "fuzz_decode.h"
+#include "exit_now.h"
 #include "interp.h"
 #include "scn.h"
 #include "shrink_schedule.h"
@@ -133,7 +134,7 @@ static void child_run(const char *text, const char *schedule, int out_fd, int si
 		snprintf(sig, sizeof(sig), "exit %d", rc);
 	if (write(sig_fd, sig, strlen(sig)) < 0)
 		_exit(2);
-	_exit(0);
+	exit_now(0);
 }
 
 static void slurp_fd(int fd, GString *into)

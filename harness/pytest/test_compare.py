@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -89,3 +90,29 @@ def test_pagecache_bytes_per_design():
     for d in ("shadow", "mainline", "maplist", "rfc"):
         assert rows[("basic", d)]["pagecache_peak_bytes"] == "0"
         assert rows[("pagecache", d)]["verdict"] == "held"
+
+
+def verdicts(out):
+    """design -> verdict, from a text table of one scenario."""
+    rows = {}
+    for line in out.splitlines()[2:]:
+        if not line.strip():
+            break
+        design, rest = line.split(None, 1)
+        rows[design] = re.split(r"\s{2,}", rest)[0]
+    return rows
+
+
+def test_verdicts_say_expected_failed_and_expectation(tmp_path):
+    r = run(["compare", "scenarios/models/h3-refused-entry-goes.scn"])
+    assert r.returncode == 0, r.stderr
+    assert verdicts(r.stdout) == {
+        "shadow": "held; P-shadow as expected (line 14)",
+        "mainline": "held; P-mainline as expected (line 14)",
+        "maplist": "expectation failed",
+        "rfc": "failed P-rfc (first at line 14)",
+    }
+    scn = tmp_path / "ef.scn"
+    scn.write_text("pmem size=64m\nmkfs\nxfs_io -f -c \"pwrite -q -S 0x61 0 4k\" a\nexpect data a 0 4k 0x62\n")
+    r = run(["compare", str(scn)])
+    assert set(verdicts(r.stdout).values()) == {"expectation failed"}, r.stdout

@@ -453,6 +453,13 @@ echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
     ('_scratch_mkfs_blocksized 1024', "block size 1024 is not modelled by daxsim (4096 only)"),
     ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
     ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
+    ("_exclude_fs xfs", "not suitable for this filesystem type: xfs"),
+    ("_require_xfs_io_command remount", "xfs_io remount support is missing"),
+    ("_require_xfs_io_command pwrite -Z", "xfs_io pwrite -Z support is missing"),
+    ("_require_command /usr/bin/frob frob", "frob utility required, skipped this test"),
+    ("_require_congruent_file_oplen $TEST_DIR 6000",
+     "/mnt/test: file alloc unit 4096 not congruent with op length 6000"),
+    ("_require_chattr i", "file system doesn't support chattr +i"),
 ])
 def test_more_notrun_reasons(tmp_path, line, reason):
     script = make_test(tmp_path, line + "\n", qa())
@@ -588,6 +595,240 @@ x=$(false); echo "subst=$?"; x=$(true); echo "subst=$?"; x=1; echo "plain=$?"
 echo "to stderr" >&2; echo "also" 1>&2
 echo out 2>/dev/null; ls_none=$(cat $TEST_DIR/none 2>/dev/null); echo "[$ls_none]"
 """,
+    "escapes-builtins": r"""printf 'oct\101\x42\x4a|\q|\a\b\f\r\v|\n' | od -c
+printf '%5d|%-5s|%05d|%x|%X|%o|%u|%i|%.3s|% d\n' 42 ab 7 255 255 8 -4 0x10 abcdef 5
+printf '%s %s\n' a b c
+printf 'no args %d %s|\n'
+printf '\\ back\n'
+echo -e 'e\0101\x41\e[0m\c' | od -c
+echo -E 'raw\t'; echo -nE 'x'; echo
+echo -- -n; echo -x; echo -nx
+export EX1=val EX2; echo "$EX1"
+unset EX1 -v; echo "[$EX1]"
+unset -f nothing
+f() { shift 5; echo "shift=$?"; shift 2; echo "$# $*"; }; f a b c
+getconf PAGE_SIZE; getconf PAGESIZE
+x=1; while :; do x=$((x+1)); [ $x -gt 3 ] && break; done; echo $x
+for i in 1 2; do continue; echo never; done; echo after
+echo -e "a\\qb\\\\c" "\\x4g"; echo -eE "x\\ty"; echo -Ee "x\\ty"
+sync; sleep 0; true; echo ": $?"; :
+""",
+    "test-files-cmp": r"""[ ! -n "" ] && echo "not n"; [ ! x = y ] && echo "not eq"; [ ! 1 -eq 1 -o 1 -eq 1 ] && echo "not or"
+[ ! ] && echo "bang alone"; [ -n ] && echo "dash-n alone"; [ "" ] || echo "empty str"
+[ 3 -ge 3 ] && echo ge; [ 2 -ge 3 ] || echo "not ge"; [ x == x ] && echo "double eq"
+[ 1 -eq 2 -a 2 -eq 2 ] || echo "and false"; [ 1 -eq 1 -o 1 -eq 2 ] && echo "or true"
+[ " 7 " -eq 7 ] && echo "spaces"; [ -5 -lt 0 ] && echo negative
+test -d $TEST_DIR -a -d / && echo "dirs"; test -e $TEST_DIR/nope -o -d $TEST_DIR && echo "one of"
+: > $TEST_DIR/empty; [ -s $TEST_DIR/empty ] || echo "empty file"; [ -r $TEST_DIR/empty ] && echo readable
+[ -w $TEST_DIR/empty ] && echo writable; [ -f $TEST_DIR ] || echo "dir not file"
+[ -d $TEST_DIR/empty ] || echo "file not dir"; [ -e / ] && echo root
+[ -d /tmp ] && echo tmp; [ -d /dev ] && echo dev
+seq 5; seq 2 4; seq 5 -2 0; seq -1 1; seq 3 1 || echo "seq down $?"
+seq 0 0
+cat $TEST_DIR/empty; cat < $TEST_DIR/empty; echo a | cat - ; echo b | cat
+echo c | grep c -; echo "d:e" | cut -d: -f2 -; echo f | cat $TEST_DIR/t0 - 2>&1 | _filter_test_dir
+wc -l $TEST_DIR/t0 > $TEST_DIR/wcout 2>&1; echo "wc=$?"; _filter_test_dir < $TEST_DIR/wcout
+echo one > $TEST_DIR/t1; echo two | tee $TEST_DIR/t2 $TEST_DIR/t3 > /dev/null; cat $TEST_DIR/t1 $TEST_DIR/t2 $TEST_DIR/t3
+echo three | tee -a $TEST_DIR/t1 /dev/null; cat $TEST_DIR/t1
+cmp $TEST_DIR/t1 $TEST_DIR/t2 | _filter_test_dir; echo "cmp=$?"
+cmp --silent $TEST_DIR/t2 $TEST_DIR/t3 && echo "silent same"; cmp --quiet $TEST_DIR/t1 $TEST_DIR/t2 || echo "quiet differ"
+printf 'abc' > $TEST_DIR/p1; printf 'abcdef' > $TEST_DIR/p2
+cmp $TEST_DIR/p1 $TEST_DIR/p2 2>&1 | _filter_test_dir; cmp $TEST_DIR/p2 $TEST_DIR/p1 2>&1 | _filter_test_dir
+cmp $TEST_DIR/empty $TEST_DIR/p1 2>&1 | _filter_test_dir; cmp -s $TEST_DIR/p1 $TEST_DIR/p2; echo "short=$?"
+mkdir -p $TEST_DIR/d1/d2; [ -d $TEST_DIR/d1/d2 ] && echo made; mkdir -p $TEST_DIR/d1; echo "again=$?"
+touch $TEST_DIR/d1/f; [ -f $TEST_DIR/d1/f ] && echo touched; rm -r $TEST_DIR/d1; [ -d $TEST_DIR/d1 ] || echo removed
+rm -f $TEST_DIR/none; echo "rmf=$?"; touch $TEST_DIR/g1 $TEST_DIR/g2; rm -f $TEST_DIR/g*; [ -e $TEST_DIR/g1 ] || echo globbed
+cd $TEST_DIR; echo "cd=$?"; cd /; echo "cd root=$?"
+basename /a/b/; dirname a; dirname /a
+: ; echo x | { read; echo "REPLY=$REPLY"; }
+printf '  lead  trail  \n' | { read -r v; echo "[$v]"; }
+printf 'one\n' | { read x y; echo "[$x][$y]"; }
+""",
+    "shell-forms": r"""x=5; y="1+2"; z=" 7 "; echo $(( y * 2 )) $(( z + 1 )) $(( ${x} + $x )) $(( x++ )) $x $(( x-- )) $x $(( ++x )) $(( --x ))
+echo $(( x > 2 ? 10 : 20 )) $(( x < 2 ? 10 : 20 )) $(( 0 || x )) $(( 0 || 0 )) $(( 1 && 0 )) $(( 0 && x++ )) $x $(( 1 || x++ )) $x
+echo $(( (1 + 2) * 3 )) $(( -x )) $(( +x )) $(( !x )) $(( x != 5 )) $(( 2 < 3 )) $(( 3 <= 2 )) $(( 3 > 2 )) $(( 2 >= 3 ))
+echo $(( 1, 2, 3 )) $(( a = 4 )) $a $(( b += 3 )) $(( c = a * b )) $(( x == 5 && a == 4 ))
+echo $(( 7 / 2 )) $(( -7 / 2 )) $(( -7 % 3 )) $(( 1 << 62 )) $(( 0xff & 0x0f )) $(( 1 | 6 ^ 3 ))
+n=1; (( n++ )); echo "n=$n $?"; (( 0 )); echo "zero=$?"; (( n > 0 )) && echo positive
+for (( i = 0; i < 3; i++ )); do echo "c-for $i"; done
+for (( j = 3; j > 0; j -= 2 )); do echo "down $j"; done
+for (( k = 0; ; k++ )); do [ $k -ge 2 ] && break; echo "open $k"; done
+for (( m = 0; m < 4; m++ )); do [ $m -eq 1 ] && continue; echo "m $m"; done
+for (( ; ; )); do echo once; break; done
+f() { for a; do echo "arg [$a]"; done; echo "count $# first ${1} tenth ${10:-none}"; }; f "x y" z
+g() { echo "$@" "$*"; echo "${#}"; }; g 1 2 3
+s="hello world"; echo ${#s} "${s:-x}" ${s:+set}
+if [ $x -eq 1 ]; then echo one; elif [ $x -eq 5 ]; then echo five; else echo other; fi
+if false; then echo no; elif false; then echo no2; else echo "else branch"; fi
+if false; then echo no; fi; echo "if status $?"
+while false; do echo never; done; echo "while status $?"
+{ echo braced; echo out; } > $TEST_DIR/br; cat $TEST_DIR/br
+{ echo to err >&2; } 2> $TEST_DIR/er; cat $TEST_DIR/er
+while read line; do echo "line: $line"; done < $TEST_DIR/br
+( echo sub-out; echo sub-err >&2 ) > $TEST_DIR/so 2>&1; cat $TEST_DIR/so
+echo both &> $TEST_DIR/both; cat $TEST_DIR/both; echo more >> $TEST_DIR/both 2>&1; cat $TEST_DIR/both
+echo "a\$b" "c\"d" "e\\f" "g\`h" 'i\j' a\ b "multi
+line"
+echo "$(echo "inner \"quoted\"")" "`echo 'back'tick`" "$(echo $(( 2 + 3 )))"
+v=`echo "a b"`; echo "[$v]"
+echo ${UNSET_VAR} "${UNSET_VAR}" end
+case "x.txt" in *.txt) echo "txt";; *) echo other;; esac
+case "$x" in [0-4]) echo low;; [5-9]) echo high;; esac
+t() { return 4; }; t; echo "t=$?"; t || echo "t failed"
+exit_in_sub=$(exit 3); echo "sub exit $?"
+( exit 2 ); echo "paren exit $?"
+echo "last"
+""",
+    "functions-lists-pipes": r"""f() { echo "in f"; } > /dev/null; f; echo "f=$?"
+function fk { echo "keyword fn"; }; fk
+function fp() { echo "keyword fn with parens"; }; fp
+h() ( echo "subshell body"; x=changed ); x=orig; h; echo "x=$x"
+! echo negated; echo "bang=$?"; ! false; echo "bang2=$?"
+echo both |& cat
+(( 1 + (2 * 3) )); echo "arith cmd=$?"; (( 0 * 3 )); echo "zero cmd=$?"
+echo $(( (1 + 2) )) $(( ((4)) )) $((x=3)) $x
+x=1 y=2; echo $x$y
+echo x >> $TEST_DIR/f 2>> $TEST_DIR/g; echo y >> $TEST_DIR/f; cat $TEST_DIR/f
+case x in (x) echo paren;; esac; case x in x|y) echo bar;; *) ;; esac; case x in x) ;; esac; echo "empty case=$?"
+for i in; do echo "never $i"; done; echo "empty for"
+g() { for i do echo "for-do $i"; done; }; g p q
+for i in a b
+do
+	echo "multi $i"
+done
+while false
+do
+	echo never
+done
+if true
+then
+	echo "multi-line if"
+fi
+{ echo ga; echo gb
+}
+echo a \
+  b
+echo x 1>&2 2>&1
+echo y 2>&1 >/dev/null
+echo "a;b" 'c|d' e\&f "g>h"
+echo one; echo two;
+echo three && echo four || echo five
+false || echo six && echo seven
+true | false; echo "pipe=$?"; false | true; echo "pipe2=$?"
+echo a | cat | cat | wc -l
+echo "$( echo "$( echo deep )" )"
+r=$(echo "multi
+line"); echo "$r" | wc -l
+echo ${#r} ${r:-def}
+unset r; echo "${r:-gone}"
+""",
+    "grep-cut-od-sed": r"""printf 'alpha\nBeta\ngamma\nalpha beta\n-dash\n' > $TEST_DIR/g
+grep -i beta $TEST_DIR/g; grep -iv ALPHA $TEST_DIR/g; grep -xF alpha $TEST_DIR/g
+grep -s alpha $TEST_DIR/g; grep -qc alpha $TEST_DIR/g; echo "qc=$?"
+grep -- -dash $TEST_DIR/g; grep -e -dash $TEST_DIR/g; grep -x 'alph.' $TEST_DIR/g; grep -x 'alpha\|gamma' $TEST_DIR/g
+grep -E -x 'alpha|gamma' $TEST_DIR/g; grep -cv a $TEST_DIR/g; grep nothing $TEST_DIR/g; echo "none=$?"
+grep x $TEST_DIR/missing 2>&1 | _filter_test_dir; grep -c x $TEST_DIR/missing > /dev/null 2>&1; echo "missing=$?"
+printf 'a b c\nd e f\n' | cut -d ' ' -f 2; printf 'a:b:c\n' | cut -d: -f 1-2,3; printf 'abcdef\n' | cut -c 1,3-4; printf 'abcdef\n' | cut -c4-
+printf 'a:b:c\n' | cut -f2 -d:; printf 'a:b\n' | cut -d: -f 2-
+seq 20 | head -n 2; seq 20 | head -3; seq 20 | tail -3; seq 20 | tail -n 1; printf '' | head -n 2; printf 'x' | tail -n 1; echo
+printf 'no newline' | wc -c; printf '' | wc -l; printf 'a\nb' | wc -l
+printf 'abcdefghijklmnopqrstuvwxyz0123456789' > $TEST_DIR/o
+od -c $TEST_DIR/o; od -An -c $TEST_DIR/o; od -Ad -to1 $TEST_DIR/o; od -Ax -tu1 $TEST_DIR/o; od -An -td1 $TEST_DIR/o
+od -tx1 -tc $TEST_DIR/o; od -A x -t x1 $TEST_DIR/o; od -t x1z -A n $TEST_DIR/o
+printf '\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000x' > $TEST_DIR/z
+od -tx1 $TEST_DIR/z; od -v -tx1 $TEST_DIR/z; printf 'x' | od -c
+echo "a/b/c" | sed 's/\//|/g'; echo "a,b" | sed -e 's/,/\n/'; echo "tab" | sed 's/a/\t/'
+echo "x1y2" | sed -r 's/([0-9])/<\1>/g'; echo "hello" | sed 's/l*/X/g'
+printf 'one\ntwo\nthree\n' | sed -e '/two/d' -e 's/o/0/'; printf 'one\ntwo\n' | sed '/one/d;'
+printf 'k1\nk2\n' | sed -e 's/k/K/' -e 's/1/one/'; echo "amp" | sed 's/m/[&]/'; echo "esc" | sed 's/e/\&/'
+echo "a b" | sed -e "s/ /_/g" -e "s/a/A/"
+printf "a\nb" | head -n 5; echo; echo | head -n 1 | wc -l; printf "" | tail -n 3 | wc -c; printf "x\n\n" | tail -n 1 | wc -c
+""",
+    "files-test-shift": r"""mkdir $TEST_DIR/d; mkdir $TEST_DIR/d 2>&1 | _filter_test_dir; mkdir -p $TEST_DIR/d/e/f; echo "p=$?"
+touch $TEST_DIR/d/file; mkdir $TEST_DIR/d/file 2>&1 | _filter_test_dir
+rm $TEST_DIR/d 2>&1 | _filter_test_dir; rm $TEST_DIR/none 2>&1 | _filter_test_dir
+rm -f $TEST_DIR/none; echo "f=$?"; rm -rf $TEST_DIR/d; [ -e $TEST_DIR/d ] || echo "tree gone"
+touch $TEST_DIR/nodir/x 2>&1 | _filter_test_dir
+printf 'hello\n' > $TEST_DIR/src
+stat -c %s $TEST_DIR/src; [ -s $TEST_DIR/src ] && echo "non-empty"; md5sum $TEST_DIR/none 2>&1 | _filter_test_dir
+truncate -s 3 $TEST_DIR/src; cat $TEST_DIR/src; echo; stat -c %s $TEST_DIR/src; truncate -s 5 $TEST_DIR/src; od -c $TEST_DIR/src; truncate -s 0 $TEST_DIR/src; [ -s $TEST_DIR/src ] || echo "empty now"
+printf 'abc' > $TEST_DIR/c1; : > $TEST_DIR/c0; cmp $TEST_DIR/c0 $TEST_DIR/c1 2>&1 | _filter_test_dir; cmp $TEST_DIR/c1 $TEST_DIR/c0 2>&1 | _filter_test_dir
+cmp $TEST_DIR/c1 $TEST_DIR/none 2>&1 | _filter_test_dir
+[ 1 -eq 1 -a -n "x" -o -z "" ] && echo "three-way"; [ ! -d $TEST_DIR/c1 -a -f $TEST_DIR/c1 ] && echo "not dir and file"
+[ ! "a" = "b" ] && echo "not equal"; [ ! -n "" ] && echo "bang n"; test ! -e $TEST_DIR/none && echo "bang e"
+[ "x" != "x" ] || echo "neq false"; [ 2 -gt 1 ] && [ 1 -lt 2 ] && echo chained
+sh_args() { echo "$# $2"; shift; echo "$# $1"; shift 2; echo "$#"; shift 5 || echo "too far"; }; sh_args a b c
+""",
+    "parameters-quoting-redirects": r"""f() { echo "${#} ${#1} ${?} ${1} ${2:-none} ${3-unset} ${@} ${*}"; echo "$1$2" "$#" "$9"; }; f one two
+g() { for a in "$@"; do echo "<$a>"; done; for a in "$*"; do echo "[$a]"; done; for a in $@; do echo "{$a}"; done; }; g "a b" "" c
+h() { echo "count=$#"; for a in "$@"; do echo "[$a]"; done; }; h; h ""
+false; echo "${?}" "$?"; true; echo ${?}
+x=; echo "${x:-empty}" "${x-set}" "${x:+alt}" "${x+plus}" "${unset_v:+alt}" "${unset_v+plus}[" "${x:=fill}" "$x"
+y=abc; echo ${#y} "${#y}" ${#unset_v}
+echo "mixed 'single' inside" 'double "inside"' "esc \` \$ \\ \"" "keep \a \n"
+echo a\
+b
+echo "$(echo "nested `echo back` here")" `echo "q"`
+echo $(echo one; echo two) "$(printf 'a\nb')"
+z=$(printf 'trail\n\n\n'); echo "[$z]"
+echo "${y}x" ${y}x "$y"x $y-x
+i=5; echo $((i)) $(($i)) $((${i} * 2)) $(( i<<1 )) "$((i))"
+echo 2>&1 to-out; echo to-err 1>&2 2>/dev/null; { echo g1; echo g2 >&2; } 2>&1 | cat
+echo redirect-first > $TEST_DIR/rf; cat < $TEST_DIR/rf; < $TEST_DIR/rf cat
+cat $TEST_DIR/rf > $TEST_DIR/rf2 2>&1; cat $TEST_DIR/rf2
+while read l; do echo "r:$l"; done < $TEST_DIR/rf
+if [ -f $TEST_DIR/rf ]; then echo yes; fi > $TEST_DIR/ifout; cat $TEST_DIR/ifout
+for k in 1 2; do echo "k$k"; done | tail -1
+case $y in abc) echo matched;; esac > $TEST_DIR/caseout; cat $TEST_DIR/caseout
+( echo sub1; exit 3; echo never ); echo "sub=$?"
+{ false; } || echo "group failed"
+""",
+    "arithmetic-forms": r"""a=3 b=4; echo $(( a * b + ${a} - $b )) $(( a++ + ++b )) $a $b $(( a-- - --b )) $a $b
+e="a + b"; echo $(( e * 2 )) $(( (e) * 2 ))
+u=; echo $(( u + 1 )) $(( nope + 1 )) $(( nope++ )) $nope
+echo $(( 1 ? 2 : 3 )) $(( 0 ? 2 : 1 ? 4 : 5 )) $(( (1 > 0) ? 7 : 8 ))
+echo $(( 0 && 1/0 )) $(( 1 || 1/0 )) $(( 5 > 3 && 2 > 1 )) $(( 0 || 0 ))
+echo $(( 10 % 3 )) $(( -10 % 3 )) $(( 10 / -3 )) $(( 2 ** 0 )) $(( 3 ** 3 ))
+echo $(( 0x10 )) $(( 010 )) $(( 0X1f )) $(( 1 << 3 )) $(( -16 >> 2 ))
+echo $(( ~5 )) $(( !5 )) $(( !0 )) $(( - -3 )) $(( + +3 ))
+c=10; (( c -= 3 )); echo $c; (( c *= 2 )); echo $c; (( c /= 4 )); echo $c; (( c %= 2 )); echo $c
+(( c <<= 4 )); echo $c; (( c >>= 2 )); echo $c; (( c &= 7 )); echo $c; (( c |= 8 )); echo $c; (( c ^= 1 )); echo $c
+d=5; echo $(( d == 5 ? d : 0 )) $(( d != 5 )) $(( d <= 5 )) $(( d >= 6 )) $(( d < 5 )) $(( d > 4 ))
+echo $(( 1, 2 )) $(( x = 1, y = x + 1, x + y ))
+(( 1 )) && echo "true arith"; (( 0 )) || echo "false arith"
+for (( i = 10; i > 0; i /= 2 )); do echo -n "$i "; done; echo
+for ((j=0;j<2;j++)); do echo "tight $j"; done
+echo $((  3  +  4  )) $((3+4)) $(( (((2))) ))
+""",
+    "echo-printf-read-paths-text": r"""echo -n -e "a\tb\n"; echo -en "c\n"; echo -ne "d\n"; echo - ; echo -- ; echo -e; echo -n; echo
+printf '%3s|%-3s|%03d|%x\n' a b 7 255 c d 8 254; printf 'end\\'; echo; printf '%s %s %s\n' 1 2
+printf '%5.2s|\n' abcdef; printf '%d%%\n' 50; printf -- '-dash\n'
+printf 'a\\b\n' | { read -r l; echo "raw[$l]"; }; printf 'a\\b\n' | { read l; echo "cooked[$l]"; }
+printf 'one\n' | { read a b c; echo "[$a][$b][$c]"; }; printf '  sp  aces  here  \n' | { read a b; echo "[$a][$b]"; }
+echo x | tee -a $TEST_DIR/t1 $TEST_DIR/t2 > /dev/null; echo y | tee -a $TEST_DIR/t1 > /dev/null; cat $TEST_DIR/t1 $TEST_DIR/t2
+basename /; basename a/; basename //x//; dirname a/b/; dirname /; dirname a; dirname //x
+seq -3 -1; seq 5 -2 1; seq 0 3 10; seq 1 1 1
+printf 'l1\nl2\nl3\n' > $TEST_DIR/h; head -n 0 $TEST_DIR/h; tail -n 0 $TEST_DIR/h
+cat $TEST_DIR/h $TEST_DIR/t2; wc -c $TEST_DIR/h | _filter_test_dir; wc -l < $TEST_DIR/h
+printf 'a:b:c:d:e\n1:2:3:4:5\n' | cut -d: -f1,3-4; printf 'a:b:c\n' | cut -d: -f5; printf 'abc\n' | cut -c5
+printf 'x1\nx2\ny\n' | grep -c x; printf 'x1\nx2\ny\n' | grep -v -c x; printf 'AB\nab\n' | grep -i -x ab
+printf 'a\\\\b c\\\\\n' | { read x y; echo "[$x][$y]"; }
+""",
+    "locals-loops-returns": r"""g=global; f() { local g; local h=inner i; echo "[$g][$h][$i]"; g=changed; }; f; echo "g=$g h=[$h]"
+outer() { local v=o; inner() { local v=i; echo "inner $v"; }; inner; echo "outer $v"; }; outer; echo "top [$v]"
+r() { return; }; false; r; echo "return keeps? $?"
+e() { echo in-e; exit 4; echo never; }; ( e ); echo "subshell exit $?"
+cnt=0; w() { while true; do cnt=$((cnt+1)); [ $cnt -ge 3 ] && return 7; done; }; w; echo "w=$? cnt=$cnt"
+for i in 1 2 3; do for j in 1 2 3; do [ $j -eq 2 ] && break; echo "$i$j"; done; done
+for i in 1 2; do for j in 1 2; do [ $j -eq 1 ] && continue 2; echo never; done; done; echo "after continue 2"
+n=0; while [ $n -lt 5 ]; do n=$((n+1)); [ $n -eq 2 ] && continue; [ $n -eq 4 ] && break; echo "n$n"; done
+until false; do echo once; break; done
+echo "a" > $TEST_DIR/o1 2>&1; echo "b" 2> $TEST_DIR/o2 >> $TEST_DIR/o1; cat $TEST_DIR/o1 $TEST_DIR/o2
+{ echo "to-err" 1>&2; } 2>> $TEST_DIR/o3; { echo "more" >&2; } 2>> $TEST_DIR/o3; cat $TEST_DIR/o3
+x=$(echo "out"; echo "err" >&2); echo "[$x]"
+y=$( { echo a; echo b; } | wc -l ); echo "lines $y"
+echo "${undefined_var:-$(echo fallback)}" "${g:+$(echo alt)}"
+""",
 }
 
 
@@ -656,6 +897,8 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
     ("cd $TEST_DIR/sub", "cd into a directory of the test"),
     ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
+    ("echo x > $TEST_DIR/r; cp --reflink $TEST_DIR/r $TEST_DIR/s", "cp --reflink of a file a redirect wrote"),
+    ("echo x > $TEST_DIR/r; truncate -s 1g $TEST_DIR/r", "truncate of a file a redirect wrote past 64 MiB"),
     ("$here/src/t_mmap_cow_memory_failure -Z", "t_mmap_cow_memory_failure option"),
     ("$here/src/t_mmap_cow_memory_failure -R $TEST_DIR/a -P /tmp/b",
      "t_mmap_cow_memory_failure outside $TEST_DIR and $SCRATCH_MNT"),
@@ -685,6 +928,253 @@ od -tx1 $TEST_DIR/g | _filter_od
         "XXXXXXXX:  41 41 41 41  AAAA\n" + \
         "read 20/20 bytes\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n" + \
         "0 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42 42\n*\n3\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_reflink_helpers_and_filefrag(tmp_path):
+    """_verify_reflink (same inode, different extents), filefrag -v, the fiemap filters."""
+    body = r"""_require_scratch_reflink
+_exclude_fs ext4
+_require_chattr x
+_scratch_mkfs > /dev/null
+_scratch_mount
+_pwrite_byte 0x61 0 8k $SCRATCH_MNT/a > /dev/null
+_cp_reflink $SCRATCH_MNT/a $SCRATCH_MNT/b
+_pwrite_byte 0x62 0 8k $SCRATCH_MNT/c > /dev/null
+echo "reflinked:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/b
+echo "copies:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/c | _filter_scratch
+echo "same:"
+_verify_reflink $SCRATCH_MNT/a $SCRATCH_MNT/a | _filter_scratch
+echo "filefrag:"
+filefrag -v $SCRATCH_MNT/b $SCRATCH_MNT/none 2>&1 | _filter_scratch
+$XFS_IO_PROG -c "fiemap -v" $SCRATCH_MNT/b | _filter_fiemap_flags 1
+$XFS_IO_PROG -c "pwrite 16k 4k" -c "falloc 24k 8k" -c "fiemap -v" $SCRATCH_MNT/b > /dev/null
+$XFS_IO_PROG -c "fiemap -v" $SCRATCH_MNT/b | _filter_fiemap_flags | _coalesce_extents
+echo "$SCRATCH_MNT/x.use_space" | _filter_scratch
+echo "$TEST_DIR $SCRATCH_MNT" | _filter_testdir_and_scratch
+"""
+    want = 'QA output created by 001\nreflinked:\ncopies:\n--- /dev/fd/63\n+++ /dev/fd/62\n@@ -1 +1 @@\n-\t0: [0..15]: 16512..16527\n+\t0: [0..15]: 16777280..16777295\nSCRATCH_MNT/a and SCRATCH_MNT/c are not reflinks: different extents\nsame:\nSCRATCH_MNT/a and SCRATCH_MNT/a are not reflinks: same inode number\nfilefrag:\nFilesystem type is: 58465342\nFile size of SCRATCH_MNT/b is 8192 (2 blocks of 4096 bytes)\n ext:     logical_offset:        physical_offset: length:   expected: flags:\n   0:          0..         1:       2064..      2065:      2:             last,shared,eof\nSCRATCH_MNT/b: 1 extent found\nfilefrag: SCRATCH_MNT/none: No such file or directory\n0: [0..15]: shared|last\n0: [0..15]: shared\n1: [16..31]: hole\n2: [32..39]: none\n3: [40..47]: hole\n4: [48..63]: unwritten\nTEST_DIR SCRATCH_MNT\n'
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+# Syntax errors: FILE:LINE:COL and the message, exit 2, nothing run (the
+# script's first line is "#! /bin/bash", so its text starts on line 2)
+@pytest.mark.parametrize("text,where,msg", [
+    ("f() echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("1f() { echo x; }", "2:1", "bad function name '1f'"),
+    ("echo x |", "3:1", "syntax error near ' '"),
+    ("echo x &&", "3:1", "syntax error near ' '"),
+    ("echo x | | echo y", "2:10", "syntax error near '|'"),
+    ("echo x; ;", "2:9", "syntax error near ';'"),
+    ("(( 1 + 2", "2:1", "unterminated '(('"),
+    ('echo "open', "2:6", "unterminated double quote"),
+    ("echo 'open", "2:6", "unterminated single quote"),
+    ("echo `echo x", "2:6", "unterminated '`'"),
+    ("echo $(echo (", "2:6", "unterminated '('"),
+    ("case x in a) echo a;& b) echo b;; esac", "2:21", "syntax error near '&'"),
+    ("for i in a b\necho $i", "3:1", "expected 'do' for the for at line 2:1"),
+    ("while false\necho x", "4:1", "expected 'do' for the loop at line 2:1"),
+    ("if true\necho x", "4:1", "expected 'then' for the if at line 2:1"),
+    ("{ echo a; echo b", "3:1", "expected '}' for the { at line 2:1"),
+    ("fi", "2:1", "unexpected 'fi'"),
+    ("}", "2:1", "unexpected '}'"),
+    ("function 1f { echo; }", "2:1", "function: a name is needed"),
+    ("function", "2:1", "function: a name is needed"),
+    ("function f echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("function f() echo x", "2:1", "a function body is a compound command ({ ... })"),
+    ("f ( ) { echo; }", "2:3", "syntax error near '('"),
+    ("echo x && && echo y", "2:11", "syntax error near '&'"),
+    ("echo x || ; echo y", "2:11", "syntax error near ';'"),
+    ("! | echo", "2:3", "syntax error near '|'"),
+    ("echo a |& |", "2:11", "syntax error near '|'"),
+    ("echo a ; |", "2:10", "syntax error near '|'"),
+    ("echo a )", "2:8", "unexpected ')'"),
+    ("case x in a) ;; b) ;;", "2:1", "expected 'esac' for the case at line 2:1"),
+    ('echo "a" "b', "2:10", "unterminated double quote"),
+    ("echo ${", "2:6", "unterminated '{'"),
+    ("for (( ; ; ) do echo; done", "2:1", "unterminated '(('"),
+])
+def test_syntax_error_messages(tmp_path, text, where, msg):
+    script = make_test(tmp_path, "#! /bin/bash\n" + text + "\n", qa(), preamble=False)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("%s:%s: %s\n" % (script, where, msg)), r.stderr
+
+
+def test_tolerance_and_program_usage(tmp_path):
+    """_within_tolerance (absolute, %, max tolerance, -v or quiet) and the usage
+    errors of punch-alternating and mmap-write-concurrent, as fstests prints them."""
+    body = r"""_within_tolerance "free" 100 100 5 -v
+_within_tolerance "free" 106 100 5 -v; echo "rc=$?"
+_within_tolerance "free" 104 100 5% -v
+_within_tolerance "free" 94 100 5 10 -v; echo "rc=$?"
+_within_tolerance "free" 109 100 5 10 -v
+_within_tolerance "quiet" 200 100 5; echo "quiet=$?"
+_within_tolerance "quiet" 100 100 5 10; echo "quiet2=$?"
+$here/src/punch-alternating -i 0 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -s 0 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -i 2 -s 2 $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating -i; echo "pa=$?"
+$here/src/punch-alternating -z $TEST_DIR/x; echo "pa=$?"
+$here/src/punch-alternating $TEST_DIR/x $TEST_DIR/y; echo "pa=$?"
+$here/src/punch-alternating $TEST_DIR/nonexistent 2>&1 | _filter_test_dir; echo "pa=$?"
+$here/src/mmap-write-concurrent 4096; echo "mwc=$?"
+$here/src/mmap-write-concurrent x 0 $TEST_DIR/a 2>&1 | _filter_test_dir
+$here/src/mmap-write-concurrent 4096 0 $TEST_DIR/nonexistent 2>&1 | _filter_test_dir
+_pwrite_byte 0x61 0 4096 $TEST_DIR/a > /dev/null
+$here/src/mmap-write-concurrent 8192 0 $TEST_DIR/a 2>&1 | _filter_test_dir
+"""
+    want = "QA output created by 001\nfree is in range\nfree has value of 106\nfree is NOT in range 95 .. 105\nrc=1\nfree is in range\nfree has value of 94\nfree is NOT in range 95 .. 110\nrc=1\nfree is in range\nquiet=1\nquiet2=0\ninterval must be > 0\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nsize must be > 0\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nInterval must be > size\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nUsage: /var/lib/xfstests/src/punch-alternating [-o offset] [-i interval] [-s size] file\nPunches every other block in the file by default,\nor 'size' blocks every 'interval' blocks starting at\n'offset'.  Units are in fstatfs blocks.\npa=1\nTEST_DIR/nonexistent: No such file or directory\npa=0\nUsage: /var/lib/xfstests/src/mmap-write-concurrent len offset file [offset file]...\nmwc=1\n0: not a proper file length?\nTEST_DIR/nonexistent: No such file or directory\nTEST_DIR/a: file must be 8192 bytes\n"
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+@pytest.mark.parametrize("golden_lines,out_lines", [
+    ([], ["only", "added"]),                                    # the golden has nothing after its QA line
+    (["only", "removed"], []),                                  # the test printed nothing after it
+    (["a", "b", "c", "d"], ["a", "x", "c", "y"]),                # interleaved changes in one hunk
+    (["same %d" % i for i in range(20)] + ["tail"], ["same %d" % i for i in range(20)]),
+    (["g %d" % i for i in range(4200)], ["o %d" % i for i in range(4200)]),  # past MAX_CELLS of the LCS table
+], ids=["all-added", "all-removed", "interleaved", "tail-removed", "large"])
+def test_diff_forms_match_diff_u(tmp_path, golden_lines, out_lines):
+    golden = qa() + "".join(line + "\n" for line in golden_lines)
+    body = "".join('echo "%s"\n' % line for line in out_lines)
+    script = make_test(tmp_path, body, golden)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 1
+    bad = res / "generic" / "001.out.bad"
+    mine = (res / "generic" / "001.out.diff").read_text().splitlines()[2:]
+    ref = subprocess.run(["diff", "-u", str(script) + ".out", str(bad)], capture_output=True,
+                         text=True).stdout.splitlines()[2:]
+    assert mine == ref
+
+
+def test_a_directory_or_a_glob_names_its_tests(tmp_path):
+    """A directory runs its scripts that have a golden, in order; a glob's NAME.out
+    beside NAME is not a test of its own; a file without a golden beside is skipped
+    in a directory."""
+    make_test(tmp_path, 'echo "two"\n', qa("002") + "two\n", name="generic/002")
+    make_test(tmp_path, 'echo "one"\n', qa("001") + "one\n", name="generic/001")
+    (tmp_path / "tests" / "generic" / "README").write_text("not a test\n")
+    d = tmp_path / "tests" / "generic"
+    r = fstests(["--results", tmp_path / "res", d], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Ran: generic/001 generic/002\n" in r.stdout, r.stdout
+    files = sorted(str(p) for p in d.iterdir() if p.name != "README")
+    r = fstests(["--results", tmp_path / "res2"] + files, tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Ran: generic/001 generic/002\n" in r.stdout, r.stdout
+
+
+def test_range_extent_and_feature_helpers(tmp_path):
+    """_count_extents/_count_holes, _md5_range_checksum, _read_range, _compare_range,
+    _check_s_dax both ways, _xfs_has_feature (-v, known yes and no), the block and
+    page sizes, _md5_checksum, _hexdump, and requirements that are met."""
+    body = r"""_require_xfs_io_command fiemap
+_require_xfs_io_command pwrite -S
+_require_command "$XFS_IO_PROG" xfs_io
+_scratch_mkfs > /dev/null
+_scratch_mount
+_pwrite_byte 0x61 0 8k $SCRATCH_MNT/a > /dev/null
+_pwrite_byte 0x62 16k 4k $SCRATCH_MNT/a > /dev/null
+echo "extents $(_count_extents $SCRATCH_MNT/a) holes $(_count_holes $SCRATCH_MNT/a)"
+_md5_range_checksum $SCRATCH_MNT/a 0 4096
+_pwrite_byte 0x61 0 4k $SCRATCH_MNT/b > /dev/null
+_md5_range_checksum $SCRATCH_MNT/b 0 4096
+_read_range $SCRATCH_MNT/a 16k 32
+_compare_range $SCRATCH_MNT/a 0 $SCRATCH_MNT/b 0 4096 && echo "ranges equal"
+_compare_range $SCRATCH_MNT/a 12k $SCRATCH_MNT/a 16k 4096 || echo "ranges differ"
+_check_s_dax $SCRATCH_MNT/a 1; echo "dax=$?"
+_check_s_dax $SCRATCH_MNT/a 0; echo "nodax=$?"
+_xfs_has_feature $SCRATCH_MNT reflink -v; _xfs_has_feature $SCRATCH_MNT quota -v; echo "quota=$?"
+_xfs_has_feature $SCRATCH_MNT rmapbt && echo "rmapbt"
+echo "blocksize $(_get_file_block_size $SCRATCH_MNT) $(_get_block_size $SCRATCH_MNT) page $(_get_page_size) size $(_get_filesize $SCRATCH_MNT/a)"
+_md5_checksum $SCRATCH_MNT/b
+_hexdump $SCRATCH_MNT/b | head -3
+_require_congruent_file_oplen $SCRATCH_MNT 8192
+"""
+    want = 'QA output created by 001\nextents 2 holes 1\neffdacb4b48115aae70a325d43cd7c0c\neffdacb4b48115aae70a325d43cd7c0c\n62 62 62 62 62 62 62 62 62 62 62 62 62 62 62 62\n62 62 62 62 62 62 62 62 62 62 62 62 62 62 62 62\nranges equal\nranges differ\ndax=0\n/mnt/scratch/a has unexpected S_DAX flag\nnodax=1\n1\n0\nquota=1\nrmapbt\nblocksize 4096 4096 page 4096 size 20480\n21a199c53f422a380e20b162fb6ebe9c\n000000 61 61 61 61 61 61 61 61 61 61 61 61 61 61 61 61  >aaaaaaaaaaaaaaaa<\n*\n001000\n'
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_xfs_io_and_dedupe_filters(tmp_path):
+    """_filter_xfs_io and _filter_xfs_io_numbers on xfs_io's timing line (and a
+    line that only looks like one), _filter_dedupe_error, and
+    _filter_testdir_and_scratch when TEST_DIR lies under SCRATCH_MNT."""
+    body = r"""$XFS_IO_PROG -f -c "pwrite -S 0x41 0 4k" $TEST_DIR/f | _filter_xfs_io
+$XFS_IO_PROG -f -c "pwrite -S 0x41 0 4k" $TEST_DIR/f | _filter_xfs_io_numbers
+echo "XFS_IOC_FILE_EXTENT_SAME: Invalid argument" | _filter_dedupe_error
+echo "dedupe: Extents did not match." | _filter_dedupe_error
+echo "no timing: 3 ops; here" | _filter_xfs_io
+SCRATCH_MNT=/mnt; echo "/mnt/test/x /mnt/y" | _filter_testdir_and_scratch
+"""
+    want = 'QA output created by 001\nwrote 4096/4096 bytes at offset 0\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\nwrote XXXX/XXXX bytes at offset XXXX\nXXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\nXFS_IOC_FILE_EXTENT_SAME: Invalid argument\nXFS_IOC_FILE_EXTENT_SAME: Extents did not match.\nno timing: 3 ops; here\nTEST_DIR/x SCRATCH_MNT/y\n'
+    script = make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    assert r.returncode == 0, r.stdout + (res / "generic/001.out.bad").read_text()
+
+
+def test_keep_going_runs_the_test_to_its_end(tmp_path):
+    """Without --keep-going the first invariant violation stops the test (exit
+    status 1); with it the test runs on and every violation is in the output."""
+    src = ROOT / "scenarios" / "fstests" / "daxsim" / "004"
+    script = tmp_path / "tests" / "daxsim" / "004"
+    script.parent.mkdir(parents=True)
+    script.write_text(src.read_text())
+    pathlib.Path(str(script) + ".out").write_text((ROOT / "scenarios/fstests/daxsim/004.out").read_text())
+    counts = {}
+    for args in ([], ["--keep-going"], ["--keep-going", "--seed", "3"]):
+        res = tmp_path / ("res" + "".join(args))
+        r = fstests(["--model", "rfc", "--results", res] + args + [script], tmp_path)
+        assert r.returncode == 1, r.stdout
+        assert "[failed, simulator invariant violated]" in r.stdout
+        counts[" ".join(args)] = (res / "daxsim" / "004.out.bad").read_text().count("INVARIANT")
+        assert ("[failed, exit status 1]" in r.stdout) == (not args), r.stdout
+    assert counts[""] < min(counts["--keep-going"], counts["--keep-going --seed 3"]), counts
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--bogus", "x"], "daxsim: fstests: Unknown option --bogus"),
+    ([], "usage: daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST..."),
+    (["--model", "nope", "x"], "daxsim: unknown model 'nope' (see `daxsim help models`)"),
+])
+def test_fstests_option_errors(tmp_path, args, msg):
+    r = fstests(args, tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith(msg), r.stderr
+
+
+def test_file_tests_stat_and_test_errors(tmp_path):
+    """test -x on $here/src programs, directories and simulated files; stat -c %s
+    and %i, stat -f, stat of a missing file; test's own errors as bash words them."""
+    body = r"""[ -x $here/src/punch-alternating ] && echo "program there"
+[ -x $here/src/no-such-program ] || echo "no such program"
+[ -x $TEST_DIR ] && echo "dir searchable"
+_pwrite_byte 0x61 0 4k $TEST_DIR/a > /dev/null
+[ -x $TEST_DIR/a ] || echo "file not executable"
+[ -r $TEST_DIR/a -a -w $TEST_DIR/a ] && echo "rw"
+echo "size $(stat -c %s $TEST_DIR/a) ino-set $([ -n "$(stat -c %i $TEST_DIR/a)" ] && echo y)"
+stat -c %s $TEST_DIR/none 2>&1 | _filter_test_dir
+stat -f -c %S $TEST_DIR > /dev/null && echo "statfs ok"
+[ abc -eq 1 ] 2>&1 | sed -e 's/^.*: abc/abc/'
+[ 1 -eq 1 2>&1 | sed -e 's/^.*\[/[/'
+"""
+    want = "QA output created by 001\nprogram there\nno such program\ndir searchable\nfile not executable\nrw\nsize 4096 ino-set y\nstat: cannot statx 'TEST_DIR/none': No such file or directory\nstatfs ok\nabc: integer expression expected\n[: missing `]'\n"
     script = make_test(tmp_path, body, want)
     res = tmp_path / "res"
     r = fstests(["--results", res, script], tmp_path)

@@ -351,6 +351,39 @@ START_TEST(test_rules_file_errors)
 }
 END_TEST
 
+START_TEST(test_one_reader_instance_twice)
+{
+	/* a non-recursive reader twice: a writer waiting between them deadlocks it */
+	TAKE(t0, i_mmap_rwsem, 5, LOCK_SHARED);
+	TAKE(t0, i_mmap_rwsem, 5, LOCK_SHARED);
+	ck_assert_str_eq(reports(NULL), "L-rule");
+	ck_assert_ptr_nonnull(strstr(blocks->str, "taken shared twice"));
+	DROP(t0, i_mmap_rwsem, 5);
+	DROP(t0, i_mmap_rwsem, 5);
+	/* a recursive reader (tasklist, RCU) may: nothing */
+	TAKE(t0, tasklist, 0, LOCK_SHARED);
+	TAKE(t0, tasklist, 0, LOCK_SHARED);
+	ck_assert_str_eq(reports(NULL), "L-rule");	/* only the earlier one */
+	DROP(t0, tasklist, 0);
+	DROP(t0, tasklist, 0);
+}
+END_TEST
+
+START_TEST(test_instances_in_descending_order)
+{
+	/* R5: two inodes' ILOCKs in ascending inode order; descending is reported once */
+	TAKE(t0, ilock, 9, LOCK_EXCL);
+	TAKE_NESTED(t0, ilock, 3, 1);
+	ck_assert_str_eq(reports(NULL), "L-rule");
+	ck_assert_ptr_nonnull(strstr(blocks->str, "instances nest in ascending order (by inode)"));
+	DROP(t0, ilock, 3);
+	TAKE_NESTED(t0, ilock, 3, 1);
+	ck_assert_str_eq(reports(NULL), "L-rule");	/* not twice */
+	DROP(t0, ilock, 3);
+	DROP(t0, ilock, 9);
+}
+END_TEST
+
 Suite *lockdep_suite(void)
 {
 	Suite *s = suite_create("lockdep");
@@ -370,6 +403,8 @@ Suite *lockdep_suite(void)
 	tcase_add_test(tc, test_assert);
 	tcase_add_test(tc, test_h1_known_issue);
 	tcase_add_test(tc, test_rules_file_errors);
+	tcase_add_test(tc, test_one_reader_instance_twice);
+	tcase_add_test(tc, test_instances_in_descending_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,7 +21,10 @@
 	X(lockdep_suite)		\
 	X(wait_suite)			\
 	X(pagecache_suite)		\
-	X(pmem_spare_suite)
+	X(pmem_spare_suite)		\
+	X(lock_suite)			\
+	X(xfs_bugs_suite)		\
+	X(checker_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)

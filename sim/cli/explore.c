@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "exit_now.h"
 #include "lockdep.h"
 #include "scheduler.h"
 #include "scn.h"
@@ -108,7 +109,7 @@ static int run_one(struct scn *s, struct run_opts *opts, struct outcome *o)
 		fflush(stdout);
 		st = scn_run(s, opts, out);
 		fflush(out);
-		_exit(st);
+		exit_now(st);
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;

@@ -80,36 +80,44 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The backing a device would get (probed with a 64 MiB device, or one as
+ * large as the cap allows), the size cap and why: the cap is said even when
+ * no device can be made under it.
+ */
 static int cmd_info(void)
 {
 	struct pmem_device pd;
-	char err[512];
-	int ret = pmem_create(&pd, 64UL << 20, PMEM_BACKING_AUTO, NULL, err, sizeof(err));
+	char err[512], why[256];
+	uint64_t cap = pmem_size_cap(why, sizeof(why));
+	uint64_t probe = MIN(64ULL << 20, cap);
+	int ret;
 
+	if (probe < PMD_SIZE) {
+		snprintf(err, sizeof(err), "the device size cap is below 2 MiB, the smallest device");
+		ret = -E2BIG;
+	} else {
+		ret = pmem_create(&pd, probe, PMEM_BACKING_AUTO, NULL, err, sizeof(err));
+	}
 	if (ret) {
 		printf("pmem backing: none (%s)\n", err);
-		return 1;
+	} else {
+		printf("pmem backing: %s\n", pmem_backing_name(pd.backing));
+		printf("not chosen: %s\n", pd.why[0] ? pd.why : "-");
+		pmem_destroy(&pd);
 	}
-	printf("pmem backing: %s\n", pmem_backing_name(pd.backing));
-	printf("not chosen: %s\n", pd.why[0] ? pd.why : "-");
 	printf("struct page: %zu bytes per pmem page\n", sizeof(struct page));
-	{
-		char why[256];
-		uint64_t cap = pmem_size_cap(why, sizeof(why));
-
-		if (cap == UINT64_MAX)
-			printf("device size cap: none (%s)\n", why);
-		else
-			printf("device size cap: %llu bytes (%s)\n", (unsigned long long)cap, why);
-	}
+	if (cap == UINT64_MAX)
+		printf("device size cap: none (%s)\n", why);
+	else
+		printf("device size cap: %llu bytes (%s)\n", (unsigned long long)cap, why);
 	printf("default device: %llu GiB, sparse (a scenario without a `pmem` line)\n",
 	       (unsigned long long)(PMEM_DEFAULT_SIZE >> 30));
 	printf("designs:");
 	for (const struct dax_share_ops *const *d = share_designs(); *d; d++)
 		printf(" %s", (*d)->name);
 	printf(" (default %s)\n", SHARE_DEFAULT);
-	pmem_destroy(&pd);
-	return 0;
+	return ret ? 1 : 0;
 }
 
 /* The text of scenario @path ('-' is stdin), at most SCN_MAX_BYTES + 1

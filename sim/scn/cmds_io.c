@@ -518,10 +518,15 @@ static int do_fiemap(struct cmdctx *c)
 	limit = MIN(limit, range_end);
 	while (pos < limit) {
 		struct iomap iomap, srcmap;
+		int err = xfs_read_iomap_ops.iomap_begin(VFS_I(ip), pos, limit - pos, IOMAP_REPORT,
+							 &iomap, &srcmap);
 
-		if (xfs_read_iomap_ops.iomap_begin(VFS_I(ip), pos, limit - pos, IOMAP_REPORT,
-						   &iomap, &srcmap))
-			break;
+		if (err) {	/* the ioctl fails (EIO on a shut-down filesystem) */
+			out("xfs_io: ioctl(FS_IOC_FIEMAP) [\"%s\"]: %s\n", f->f_path, strerror(-err));
+			c->io->last_errno = -err;
+			g_array_free(ex, TRUE);
+			return 0;
+		}
 		if (iomap.type != IOMAP_HOLE) {
 			struct fiemap_ext e = { iomap.offset, iomap.addr, iomap.length,
 				(iomap.type == IOMAP_UNWRITTEN ? 0x800 : 0) |

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exit_now.h"
 #include "interp.h"
 #include "lockdep.h"
 #include "scheduler.h"
@@ -167,7 +168,7 @@ static void sched_failed(struct scn *s, guint i, int rc)
 	if (rc == SCHED_DIVERGED) {
 		fprintf(stderr, "%s: %s\n", s->file, sched_report());
 		fflush(stderr);
-		_exit(2);
+		exit_now(2);
 	}
 	{
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
@@ -185,7 +186,7 @@ static void sched_failed(struct scn *s, guint i, int rc)
 			abort();
 		}
 		/* the sleeping commands hold locks for ever: the run ends here */
-		_exit(expected && !I->status ? 0 : 1);
+		exit_now(expected && !I->status ? 0 : 1);
 	}
 }
 
@@ -306,7 +307,7 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 		tell_schedule();	/* explore's replay line needs the schedule that got here */
 		if (I->opts->sched_abort)
 			abort();	/* fuzz_sched: a crash the fuzzer saves */
-		_exit(ret == -2 ? 2 : I->status ? 1 : 0);
+		exit_now(ret == -2 ? 2 : I->status ? 1 : 0);
 	}
 	tell_schedule();
 	sched_stop();

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fstests.h"
+#include "scn.h"
 
 /* Files ------------------------------------------------------------------- */
 
@@ -112,6 +113,8 @@ int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf)
 int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
 		      const char *cmd, GString *text)
 {
+	int ret = 0;
+
 	if (!argc) {
 		gsize n;
 		const char *in = sh_stdin_take(io, &n);
@@ -120,22 +123,32 @@ int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
 		return 0;
 	}
 	for (int i = 0; i < argc; i++) {
-		GByteArray *b = g_byte_array_new();
-		int err = fst_read_file(st, argv[i], b);
+		GByteArray *b;
+		int err;
+
+		if (!strcmp(argv[i], "-")) {	/* POSIX: "-" is standard input */
+			gsize n;
+			const char *in = sh_stdin_take(io, &n);
+
+			g_string_append_len(text, in, (gssize)n);
+			continue;
+		}
+		b = g_byte_array_new();
+		err = fst_read_file(st, argv[i], b);
 
 		if (err < 0) {
 			g_byte_array_free(b, TRUE);
 			return -1;
 		}
-		if (err) {
+		if (err) {	/* reported; the other files are still read, as coreutils does */
 			sh_err(io, "%s: %s: %s\n", cmd, argv[i], g_strerror(err));
-			g_byte_array_free(b, TRUE);
-			return 1;
+			ret = 1;
+		} else {
+			g_string_append_len(text, (const char *)b->data, (gssize)b->len);
 		}
-		g_string_append_len(text, (const char *)b->data, (gssize)b->len);
 		g_byte_array_free(b, TRUE);
 	}
-	return 0;
+	return ret;
 }
 
 /* Shell builtins ------------------------------------------------------------ */
@@ -150,36 +163,75 @@ static int b_false(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 1;
 }
 
+/* echo -e's escapes: \0NNN octal, \xHH, \a \b \c (stop) \e \E \f \n \r \t \v \\;
+ * any other backslash is kept (bash); returns false after \c */
+static bool echo_escapes(const char *s, struct sh_io *io)
+{
+	static const char from[] = "abeEfnrtv\\", to[] = "\a\b\033\033\f\n\r\t\v\\";
+
+	for (; *s; s++) {
+		const char *p;
+		unsigned int v = 0;
+		int n;
+
+		if (*s != '\\' || !s[1]) {
+			sh_out(io, "%c", *s);
+			continue;
+		}
+		s++;
+		if (*s == 'c')
+			return false;
+		if (*s == '0') {
+			for (n = 1; n < 4 && s[n] >= '0' && s[n] <= '7'; n++)
+				v = v * 8 + (unsigned int)(s[n] - '0');
+			s += n - 1;
+		} else if (*s == 'x' && isxdigit((unsigned char)s[1])) {
+			for (n = 1; n < 3 && isxdigit((unsigned char)s[n]); n++)
+				v = v * 16 + (unsigned int)g_ascii_xdigit_value(s[n]);
+			s += n - 1;
+		} else if ((p = strchr(from, *s))) {
+			v = (unsigned char)to[p - from];
+		} else {
+			sh_out(io, "\\%c", *s);
+			continue;
+		}
+		if (io->fd1)
+			g_string_append_c(io->fd1, (char)v);
+	}
+	return true;
+}
+
 static int b_echo(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	bool nl = true, esc = false;
 	int i = 1;
 
-	for (; i < argc && argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++) {
-		nl &= !strchr(argv[i], 'n');
-		esc |= strchr(argv[i], 'e') != NULL;
-	}
+	/* bash: the option letters in order, the last of -e and -E wins */
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++)
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'n')
+				nl = false;
+			else
+				esc = *o == 'e';
+		}
 	for (int k = i; k < argc; k++) {
 		if (k > i)
 			sh_out(io, " ");
-		if (esc) {
-			gchar *c = g_strcompress(argv[k]);
-
-			sh_out(io, "%s", c);
-			g_free(c);
-		} else {
+		if (!esc)
 			sh_out(io, "%s", argv[k]);
-		}
+		else if (!echo_escapes(argv[k], io))
+			return 0;
 	}
 	if (nl)
 		sh_out(io, "\n");
 	return 0;
 }
 
-/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \f \n \r \t \v; returns the end */
+/* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \e \E \f \n \r \t \v
+ * \\ \" \'; any other backslash is kept, as bash does; returns the end */
 static const char *printf_escape(const char *f, struct sh_io *io)
 {
-	static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+	static const char from[] = "abeEfnrtv\\\"'", to[] = "\a\b\033\033\f\n\r\t\v\\\"'";
 	const char *p = strchr(from, *f);
 	unsigned int v = 0;
 	int n = 0;
@@ -190,9 +242,12 @@ static const char *printf_escape(const char *f, struct sh_io *io)
 	} else if (*f == 'x' && isxdigit((unsigned char)f[1])) {
 		for (n = 1; n < 3 && isxdigit((unsigned char)f[n]); n++)
 			v = v * 16 + (unsigned int)g_ascii_xdigit_value(f[n]);
-	} else {
-		v = p && *p ? (unsigned char)to[p - from] : (unsigned char)*f;
+	} else if (p) {
+		v = (unsigned char)to[p - from];
 		n = 1;
+	} else {
+		sh_out(io, "\\");
+		return f;
 	}
 	if (io->fd1)
 		g_string_append_c(io->fd1, (char)v);
@@ -203,6 +258,10 @@ static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io
 {
 	int a = 2;
 
+	if (argc > 1 && !strcmp(argv[1], "--")) {	/* the end of printf's options */
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return sh_unsupported(st, "printf without a format");
 	do {
@@ -332,14 +391,30 @@ static int b_read(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	bool got;
 	const char *p;
 
-	if (i < argc && !strcmp(argv[i], "-r"))
+	bool raw = false;
+
+	if (i < argc && !strcmp(argv[i], "-r")) {
+		raw = true;
 		i++;
+	}
 	for (int k = i; k < argc; k++)
 		if (argv[k][0] == '-') {
 			g_string_free(line, TRUE);
 			return sh_unsupported(st, "read option");
 		}
 	got = sh_stdin_line(io, line);
+	if (!raw) {	/* without -r a backslash quotes the next character and goes */
+		gsize k = 0;
+
+		for (gsize j = 0; j < line->len; j++) {
+			if (line->str[j] == '\\' && j + 1 < line->len)
+				j++;
+			else if (line->str[j] == '\\')
+				continue;
+			line->str[k++] = line->str[j];
+		}
+		g_string_truncate(line, k);
+	}
 	p = line->str;
 	if (i == argc)
 		sh_setvar(st, "REPLY", p);
@@ -644,7 +719,17 @@ static int b_basename(struct sh_state *st, int argc, char **argv, struct sh_io *
 
 	if (argc != 2)
 		return sh_unsupported(st, "basename with a suffix");
-	b = !strcmp(argv[0], "basename") ? g_path_get_basename(argv[1]) : g_path_get_dirname(argv[1]);
+	if (!strcmp(argv[0], "basename")) {
+		b = g_path_get_basename(argv[1]);
+	} else {	/* POSIX dirname: trailing slashes are not a last component (a/b/ -> a) */
+		gchar *t = g_strdup(argv[1]);
+		size_t n = strlen(t);
+
+		while (n > 1 && t[n - 1] == '/')
+			t[--n] = 0;
+		b = g_path_get_dirname(t);
+		g_free(t);
+	}
 	sh_out(io, "%s\n", b);
 	g_free(b);
 	return 0;
@@ -950,6 +1035,9 @@ static int b_cp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	}
 	if (!reflink || nf != 2)
 		return sh_unsupported(st, "cp other than cp --reflink SRC DST");
+	/* a file the shell wrote (a redirect, tee) is not a simulated file: nothing to clone */
+	if (g_tree_lookup(st->files, files[0]) || g_tree_lookup(st->files, files[1]))
+		return sh_unsupported(st, "cp --reflink of a file a redirect wrote");
 	{
 		char *av[] = { "_cp_reflink", (char *)files[0], (char *)files[1], NULL };
 
@@ -968,7 +1056,22 @@ static int b_truncate(struct sh_state *st, int argc, char **argv, struct sh_io *
 	cmd = g_strdup_printf("truncate %s", argv[2]);
 	for (int i = 3; i < argc && ret >= 0; i++) {
 		char *av[] = { "xfs_io", "-f", "-c", cmd, argv[i], NULL };
+		GString *kept = g_tree_lookup(st->files, argv[i]);
 
+		if (kept) {	/* a file a redirect wrote is the shell's: cut or pad it there */
+			long long size;
+
+			gsize was = kept->len;
+
+			if (cvtnum(argv[2], &size) || size < 0 || size > (64LL << 20)) {
+				ret = sh_unsupported(st, "truncate of a file a redirect wrote past 64 MiB");
+				break;
+			}
+			g_string_set_size(kept, (gsize)size);
+			if ((gsize)size > was)
+				memset(kept->str + was, 0, (gsize)size - was);
+			continue;
+		}
 		ret = fst_xfs_io(st, 5, av, io);
 	}
 	g_free(cmd);

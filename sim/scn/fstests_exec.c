@@ -243,6 +243,22 @@ static int cmd_subst(struct sh_state *st, const char *text, struct fields *f, bo
 	return ret;
 }
 
+/* $@ and $* (and ${@}, ${*}): "$@" is one field per argument, none without arguments */
+static void positional_args(struct sh_state *st, struct fields *f, bool quoted, char which)
+{
+	struct sh_frame *fr = frame(st);
+
+	for (guint i = 0; fr && i < fr->args->len; i++) {
+		if (i) {
+			if (quoted && which == '@')
+				field_end(f), f->have = true;
+			else
+				add_text(f, " ", quoted);
+		}
+		add_text(f, g_ptr_array_index(fr->args, i), quoted);
+	}
+}
+
 /* ${...}: NAME, #NAME, NAME:-W, NAME-W, NAME:=W, NAME=W, NAME:+W */
 static int param_brace(struct sh_state *st, const char *in, struct fields *f, bool quoted)
 {
@@ -268,6 +284,10 @@ static int param_brace(struct sh_state *st, const char *in, struct fields *f, bo
 		return sh_unsupported(st, "bad substitution");
 	v = sh_getvar(st, name);
 	op = in + n;
+	if (!*op && (name[0] == '@' || name[0] == '*')) {	/* they expanded to nothing */
+		positional_args(st, f, quoted, name[0]);
+		return 0;
+	}
 	if (!*op) {
 		add_text(f, v ? v : "", quoted);
 		return 0;
@@ -354,17 +374,7 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		return ret;
 	}
 	if (s[0] == '@' || s[0] == '*') {
-		struct sh_frame *fr = frame(st);
-
-		for (guint i = 0; fr && i < fr->args->len; i++) {
-			if (i) {
-				if (quoted && s[0] == '@')
-					field_end(f), f->have = true;
-				else
-					add_text(f, " ", quoted);
-			}
-			add_text(f, g_ptr_array_index(fr->args, i), quoted);
-		}
+		positional_args(st, f, quoted, s[0]);
 		*sp = s + 1;
 		return 0;
 	}
@@ -447,7 +457,9 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 				}
 			}
 			inner = g_strndup(s + 1, (gsize)(e - s - 1));
-			f->have = true;
+			/* "$@" without positional parameters is no word at all, as in bash */
+			if (strcmp(inner, "$@") && strcmp(inner, "${@}"))
+				f->have = true;
 			ret = expand_text(st, inner, f, true);
 			g_free(inner);
 			if (ret)

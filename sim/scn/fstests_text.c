@@ -93,8 +93,8 @@ static int b_grep(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		return sh_unsupported(st, "grep -F -i");
 	pat = g.whole_line && !g.fixed ? g_strdup_printf("^(%s)$", g.pattern) : g_strdup(g.pattern);
 	if (g.whole_line && !g.fixed && !(flags & REG_EXTENDED)) {
-		g_free(pat);
-		pat = g_strdup_printf("^%s$", g.pattern);
+		g_free(pat);	/* grouped, so that -x 'a\|b' is a whole line too */
+		pat = g_strdup_printf("^\\(%s\\)$", g.pattern);
 	}
 	if (!g.fixed && regcomp(&g.re, pat, flags)) {
 		g_free(pat);
@@ -233,13 +233,22 @@ static int b_head_tail(struct sh_state *st, int argc, char **argv, struct sh_io 
 	t = g_string_new(NULL);
 	ret = fst_input_text(st, argc - i, argv + i, io, argv[0], t);
 	if (ret >= 0) {
-		if (t->len && t->str[t->len - 1] == '\n')
+		/* lines as coreutils counts them: a last line without its newline stays without */
+		bool nl_end = t->len && t->str[t->len - 1] == '\n';
+
+		if (nl_end)
 			g_string_truncate(t, t->len - 1);
-		lines = t->len ? g_strsplit(t->str, "\n", -1) : g_new0(gchar *, 1);
+		if (t->len) {
+			lines = g_strsplit(t->str, "\n", -1);
+		} else {	/* g_strsplit("") is no line; "\n" is one empty line */
+			lines = g_new0(gchar *, 2);
+			if (nl_end)
+				lines[0] = g_strdup("");
+		}
 		count = g_strv_length(lines);
 		for (guint k = 0; k < count; k++)
 			if (head ? (long)k < n : (long)(count - k) <= n)
-				sh_out(io, "%s\n", lines[k]);
+				sh_out(io, "%s%s", lines[k], k + 1 < count || nl_end ? "\n" : "");
 		g_strfreev(lines);
 	}
 	g_string_free(t, TRUE);
@@ -259,7 +268,7 @@ static int b_wc(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	ret = fst_input_text(st, argc - 2, argv + 2, io, "wc", t);
 	for (gsize k = 0; k < t->len; k++)
 		lines += t->str[k] == '\n';
-	if (ret >= 0) {
+	if (ret == 0) {	/* a file that cannot be read has no count line */
 		if (argc > 2)
 			sh_out(io, "%ld %s\n", argv[1][1] == 'l' ? lines : (long)t->len, argv[2]);
 		else

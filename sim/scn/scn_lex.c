@@ -14,6 +14,8 @@
 
 #include "scn.h"
 
+static bool valid_name(const char *n, size_t len);
+
 void scn_escape_append(GString *g, const char *s, size_t len, const char *keep)
 {
 	const char *p = s, *end = s + len;
@@ -394,6 +396,10 @@ static int expand_dollar(struct lexer *lx, const char **pp, GString *out, int de
 			name[n++] = *p++;
 		if (*p != '}')
 			return set_err(lx->err, lx->lineno, col, "unterminated ${");
+		name[n] = 0;
+		if (!valid_name(name, (size_t)n))	/* ${} lost its braces, ${a b} looked up "a b" */
+			return set_err(lx->err, lx->lineno, col, "bad substitution '${%s}' (a NAME of letters, digits, _)",
+				       name);
 		p++;
 	} else {
 		while ((isalnum((unsigned char)*p) || *p == '_') && n < 127)
@@ -624,13 +630,15 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 		GArray *cols;
 		struct scn_line *ln;
 		int first = 0;
-		bool more, phys1 = true;
+		bool more;
 
 		/* the physical lines of one logical line: a trailing '\\' joins */
 		do {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t n = (size_t)((nl ? nl : end) - p);
 
+			if (n && p[n - 1] == '\r')	/* CRLF: every physical line's CR goes */
+				n--;
 			next_line++;
 			if (logical->len + n > SCN_MAX_LINE) {
 				g_string_free(logical, TRUE);
@@ -640,9 +648,6 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			}
 			g_string_append_len(logical, p, (gssize)n);
 			p = nl ? nl + 1 : end;
-			if (phys1 && logical->len && logical->str[logical->len - 1] == '\r')
-				g_string_truncate(logical, logical->len - 1);
-			phys1 = false;
 			more = logical->len && logical->str[logical->len - 1] == '\\' && nl;
 			if (more)
 				g_string_truncate(logical, logical->len - 1);
