@@ -32,7 +32,7 @@ static void print_usage(FILE *to)
 		"       daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST...   (fstests scripts vs TEST.out)\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
-		"       daxsim fuzz-decode INPUT   (a fuzz_ops input as the scenario it runs)\n"
+		"       daxsim fuzz-decode [--sched] INPUT   (a fuzz_ops or fuzz_sched input as the scenario it runs)\n"
 		"       daxsim shrink [--model M] [--schedule=S] SCENARIO   (the smallest scenario, and schedule, failing the same way)\n"
 		"       daxsim help [COMMAND|models]\n");
 }
