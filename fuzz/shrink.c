@@ -373,6 +373,22 @@ static bool drop_options(GPtrArray *lines, const char *want)
 	return changed;
 }
 
+/* NAME:POINT/K ...: the shape sched.c's replay parser takes (empty: the default schedule). */
+static bool schedule_well_formed(const char *schedule)
+{
+	gchar **sw = g_strsplit(schedule, " ", -1);
+	bool ok = true;
+
+	for (gchar **w = sw; *w && ok; w++) {
+		const char *colon = strchr(*w, ':'), *slash = strrchr(*w, '/');
+
+		ok = colon && colon > *w && slash && slash > colon + 1 && slash[1] &&
+		     strspn(slash + 1, "0123456789") == strlen(slash + 1);
+	}
+	g_strfreev(sw);
+	return ok;
+}
+
 int daxsim_shrink(int argc, char **argv)
 {
 	struct scn_error err = { 0 };
@@ -406,6 +422,11 @@ int daxsim_shrink(int argc, char **argv)
 		goto usage;
 	}
 	g_option_context_free(ctx);
+	if (schedule && !schedule_well_formed(schedule)) {
+		fprintf(stderr, "daxsim shrink: --schedule='%s' is not a schedule "
+			"(switches NAME:POINT/K separated by spaces, as explore's replay line gives)\n", schedule);
+		goto usage;
+	}
 	shrink_model = model;
 	path = rest[0];
 	/* bounded and NUL-checked like `daxsim run` */

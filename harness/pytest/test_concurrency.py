@@ -193,3 +193,8 @@ def test_wait_for_a_task_that_does_not_exist_is_a_usage_error():
     r = run(["run", "-"], stdin="pmem size=64m\nmkfs\n@a open -f f\nwait @a @nobody\n")
     assert r.returncode == 2
     assert r.stderr == "<stdin>:4:9: wait: no task '@nobody' (no line has used it yet)\n"
+
+
+def test_shrink_names_a_malformed_schedule():
+    r = run(["shrink", "--schedule=garbage", "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 2 and "--schedule='garbage' is not a schedule" in r.stderr
