@@ -14,7 +14,7 @@ RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
             "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry",
-            "fault-vs-fault"]
+            "fault-vs-fault", "truncate-vs-pin"]
 # upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
 INJECTED_RACES = [
     ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),
@@ -24,6 +24,7 @@ INJECTED_RACES = [
      "holds xa_lock/131 (exclusive), taken in dax_lock_mapping_entry"),
     ("fault-iomap-before-entry", "fault-vs-write", "INVARIANT M1 violated"),
     ("fault-no-entry-lock", "fault-vs-fault", "the zero page is mapped over written block"),
+    ("layout-skip-locked", "truncate-vs-pin", "INVARIANT M7 violated"),
 ]
 
 
@@ -198,3 +199,20 @@ def test_wait_for_a_task_that_does_not_exist_is_a_usage_error():
 def test_shrink_names_a_malformed_schedule():
     r = run(["shrink", "--schedule=garbage", "scenarios/races/kh1-deadlock.scn"])
     assert r.returncode == 2 and "--schedule='garbage' is not a schedule" in r.stderr
+
+
+def test_remount_refuses_while_a_task_holds_pins():
+    r = run(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -f -c 'pwrite -q 0 4k' f\n"
+                                "@d open f\n@d mmap -rw 0 4k\n@d pin 0 4k\n@d munmap\n@d close\nremount\n")
+    assert r.returncode == 2
+    assert "remount: task 'd' still holds open files, mappings or page pins (run `@d exit` first)" in r.stderr
+    ok = run(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -f -c 'pwrite -q 0 4k' f\n"
+                                 "@d open f\n@d mmap -rw 0 4k\n@d pin 0 4k\n@d exit\nremount\n")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_a_deadlock_ending_a_multi_file_run_says_so():
+    r = run(["run", "scenarios/races/pin-never-released.scn", "scenarios/races/different-files.scn"])
+    assert r.returncode == 1
+    assert ("daxsim: scenarios/races/pin-never-released.scn ended the run (its commands cannot "
+            "be unwound): the 1 file after it did not run\n") in r.stderr

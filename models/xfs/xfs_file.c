@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "sim.h"
 #include "trace.h"
+#include "wait.h"
 #include "xfs_mount.h"
 #include "inject.h"
 
@@ -120,16 +121,20 @@ static int xfs_setattr_size_locked(struct xfs_inode *ip, uint64_t newsize)
 
 /*
  * xfs_wait_dax_page(): the wait callback of xfs_break_dax_layouts drops
- * MMAPLOCK_EXCL around schedule() and takes it again (kernel-notes §4.2 S3).
- * The simulator has no DMA, so no page is ever busy and dax_break_layout()
- * never waits; the unit tests call this to check the pattern is modelled
- * as a release-and-reacquire, not as a violation.
+ * MMAPLOCK_EXCL around schedule() and takes it again (kernel-notes §4.2 S3):
+ * dax_break_layout() calls it while a page of the file is pinned (`@T pin`).
+ * The lock validator sees a release and a reacquire, not a violation.
  */
 void xfs_wait_dax_page(struct xfs_inode *ip)
 {
 	lock_release_for_wait(&lc_invalidate_lock, ip->i_ino, __func__);
-	/* schedule(): faults on the file may run and take MMAPLOCK meanwhile */
+	schedule();	/* faults on the file may run and take MMAPLOCK meanwhile */
 	lock_reacquire_after_wait(&lc_invalidate_lock, ip->i_ino, __func__);
+}
+
+void xfs_break_layouts_wait(struct inode *inode)
+{
+	xfs_wait_dax_page(XFS_I(inode));
 }
 
 static void xfs_break_layouts(struct xfs_inode *ip)
@@ -137,7 +142,7 @@ static void xfs_break_layouts(struct xfs_inode *ip)
 	/* xfs_break_dax_layouts: ASSERT(xfs_isilocked(ip, XFS_MMAPLOCK_EXCL)) */
 	lock_assert_held(&lc_invalidate_lock, ip->i_ino, LOCK_EXCL, __func__);
 	if (IS_DAX(VFS_I(ip)))	/* a page-cache file has no DAX layouts */
-		dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
+		dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF, xfs_break_layouts_wait);
 }
 
 int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)

@@ -280,7 +280,7 @@ static void xfs_inactive(struct xfs_inode *ip)
 {
 	struct xfs_mount *mp = ip->i_mount;
 
-	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF);
+	dax_break_layout(VFS_I(ip), 0, XFS_MAX_FILEOFF, NULL);
 	truncate_inode_pages_final(VFS_I(ip)->i_mapping);	/* nothing to write back */
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);

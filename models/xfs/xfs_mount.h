@@ -133,6 +133,8 @@ void xfs_trans_agf_lock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *fun
 void xfs_alloc_read_agf(xfs_agnumber_t agno, bool lock);
 /* xfs_break_dax_layouts' wait callback: drops and retakes MMAPLOCK_EXCL. */
 void xfs_wait_dax_page(struct xfs_inode *ip);
+/* The same as dax_break_layout()'s callback, for a VFS inode. */
+void xfs_break_layouts_wait(struct inode *inode);
 void xfs_trans_agf_unlock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *func);
 
 /* Fork mutations (xfs_bmap.c) — keep refcount, rmap and free space exact. */

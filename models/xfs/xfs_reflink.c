@@ -179,11 +179,11 @@ static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
 		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
 	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
 	if (!INJECT(REFLINK_NO_WRPROTECT))
-		dax_break_layout(VFS_I(first), 0, XFS_MAX_FILEOFF);
+		dax_break_layout(VFS_I(first), 0, XFS_MAX_FILEOFF, xfs_break_layouts_wait);
 	if (second != first) {
 		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
 		if (!INJECT(REFLINK_NO_WRPROTECT))
-			dax_break_layout(VFS_I(second), 0, XFS_MAX_FILEOFF);
+			dax_break_layout(VFS_I(second), 0, XFS_MAX_FILEOFF, xfs_break_layouts_wait);
 	}
 }
 

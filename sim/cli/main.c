@@ -393,6 +393,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 		g_free(text);
+		opts.files_after = argc - 1 - i;
 		rc = scn_run(s, &opts, stdout);
 		scn_free(s);
 		fflush(stdout);

@@ -986,6 +986,29 @@ static int do_madvise(struct cmdctx *c)
 	return err ? io_error(c, -err) : 0;
 }
 
+/* `@T pin [off len]`: pin_user_pages() of the current mapping, as a DMA would hold them. */
+static int do_pin(struct cmdctx *c)
+{
+	struct vm_area_struct *vma = cur_map(c);
+	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
+	int err;
+
+	if (map_range(c, vma, &off, &len, true))
+		return 0;
+	if (io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
+		return -2;	/* every page is faulted in and pinned */
+	va = vma->vm_start + (off - mstart);
+	err = pin_user_pages(c->t, va, len);
+	return err ? io_error(c, -err) : 0;
+}
+
+/* `@T unpin`: the DMA is over: every pin of the task goes. */
+static int do_unpin(struct cmdctx *c)
+{
+	unpin_user_pages(c->t);
+	return 0;
+}
+
 static int do_exit(struct cmdctx *c)
 {
 	io_task_exit(c->io);
@@ -1030,6 +1053,7 @@ NEEDS_MAP(do_mwrite)
 NEEDS_MAP(do_msync)
 NEEDS_MAP(cmd_munmap)
 NEEDS_MAP(do_madvise)
+NEEDS_MAP(do_pin)
 
 const struct cmdinfo io_cmds[] = {
 	{ "open", "o", do_open, 1, 1, "frt", NULL, "s", CMD_FS, "[-f] [-t] [-r] PATH", "open a file; it becomes the current file" },
@@ -1055,6 +1079,8 @@ const struct cmdinfo io_cmds[] = {
 	{ "msync", "ms", do_msync_chk, 0, 2, "asi", NULL, "nn", CMD_FS, "[-a|-s] [-i] [off len]", "msync the current mapping" },
 	{ "munmap", "mu", cmd_munmap_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "unmap the current mapping" },
 	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W|-P] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE, HWPOISON (inject memory failure as this task)" },
+	{ "pin", NULL, do_pin_chk, 0, 2, NULL, NULL, "nn", CMD_FS | CMD_SIM, "[off len]", "pin the mapping's pages as a DMA does (pin_user_pages FOLL_LONGTERM): truncate and punch wait until unpin or exit" },
+	{ "unpin", NULL, do_unpin, 0, 0, NULL, NULL, "", CMD_SIM, "", "drop every page pin the task holds, waking who waits for them" },
 	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file" },
 	{ "spawn", NULL, do_spawn, 0, 0, "i", NULL, "", 0, "[-i]", "re-create a killed task as a fresh process (-i: only if it was killed)" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },

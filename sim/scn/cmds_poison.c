@@ -118,7 +118,7 @@ int do_repair(struct cmdctx *c)
 	busy = task_holding_files();
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
-				       "repair: task '%s' still holds open files or mappings (run `@%s exit` first)",
+				       "repair: task '%s' still holds open files, mappings or page pins (run `@%s exit` first)",
 				       busy->task->name, busy->task->name);
 	n = xfs_repair_poisoned_metadata(XFS_M(sim->sb));
 	out("repair: %llu poisoned metadata block%s rewritten\n", (unsigned long long)n,

@@ -438,7 +438,8 @@ static gboolean busy_task(gpointer k, gpointer v, gpointer d)
 {
 	struct io_task *io = v;
 
-	if (io->task->files->len || io->maps->len) {
+	/* page pins too: the DMA would outlive the mount (`@T exit` unpins) */
+	if (io->task->files->len || io->maps->len || (io->task->pins && io->task->pins->len)) {
 		*(struct io_task **)d = io;
 		return TRUE;
 	}
@@ -464,7 +465,7 @@ static int do_remount(struct cmdctx *c)
 
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
-				       "remount: task '%s' still holds open files or mappings (run `@%s exit` first)",
+				       "remount: task '%s' still holds open files, mappings or page pins (run `@%s exit` first)",
 				       busy->task->name, busy->task->name);
 	if (xfs_metadata_poisoned(XFS_M(sim->sb), &bad)) {
 		out("remount: mount failed: metadata block %llu is poisoned: Structure needs cleaning (run `repair`)\n",

@@ -65,7 +65,8 @@ bool scn_needs_scheduler(const struct scn *s, const struct run_opts *opts)
 	for (guint i = 0; i < s->lines->len; i++) {
 		const struct scn_line *ln = g_ptr_array_index(s->lines, i);
 
-		if (ln->background || !strcmp(ln->argv[0], "wait"))
+		/* a pin can make truncate sleep: only the scheduler can report it */
+		if (ln->background || !strcmp(ln->argv[0], "wait") || !strcmp(ln->argv[0], "pin"))
 			return true;
 	}
 	return false;
@@ -160,11 +161,23 @@ static void tell_schedule(void)
 		perror("daxsim: schedule");
 }
 
+/* A run that cannot be unwound ends the process: say so when files were still to run. */
+static void note_files_left(const struct scn *s)
+{
+	if (I->opts->files_after > 0) {
+		fprintf(stderr, "daxsim: %s ended the run (its commands cannot be unwound): "
+			"the %d file%s after it did not run\n", s->file, I->opts->files_after,
+			I->opts->files_after == 1 ? "" : "s");
+		fflush(stderr);
+	}
+}
+
 /* L-deadlock / a diverged replay: the run cannot go on. */
 static void sched_failed(struct scn *s, guint i, int rc)
 {
 	fflush(I->out);
 	tell_schedule();
+	note_files_left(s);
 	if (rc == SCHED_DIVERGED) {
 		fprintf(stderr, "%s: %s\n", s->file, sched_report());
 		fflush(stderr);
@@ -186,7 +199,8 @@ static void sched_failed(struct scn *s, guint i, int rc)
 			abort();
 		}
 		/* the sleeping commands hold locks for ever: the run ends here */
-		exit_now(expected && !I->status ? 0 : 1);
+		/* files left unrun are not a pass */
+		exit_now(expected && !I->status && !I->opts->files_after ? 0 : 1);
 	}
 }
 
@@ -305,9 +319,10 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 		/* a usage error or a stop with commands in flight: they cannot be unwound */
 		fflush(I->out);
 		tell_schedule();	/* explore's replay line needs the schedule that got here */
+		note_files_left(s);
 		if (I->opts->sched_abort)
 			abort();	/* fuzz_sched: a crash the fuzzer saves */
-		exit_now(ret == -2 ? 2 : I->status ? 1 : 0);
+		exit_now(ret == -2 ? 2 : I->status || I->opts->files_after ? 1 : 0);
 	}
 	tell_schedule();
 	sched_stop();

@@ -169,6 +169,7 @@ struct run_opts {
 	const uint8_t	*sched_choices;
 	size_t		sched_nchoices;
 	bool		sched_abort;
+	int		files_after;		/* daxsim run FILE...: files still to run after this one */
 	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
 };
 

@@ -317,7 +317,7 @@ int stub_setattr_size(struct inode *inode, uint64_t newsize)
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	sim_lock(i_rwsem, inode->i_ino, LOCK_EXCL);
 	sim_lock(invalidate_lock, inode->i_ino, LOCK_EXCL);
-	dax_break_layout(inode, 0, STUB_MAX_FILEOFF);
+	dax_break_layout(inode, 0, STUB_MAX_FILEOFF, NULL);
 	if (newsize < i_size_read(inode) && newsize % PAGE_SIZE)
 		err = dax_zero_range(inode, newsize, (eof << PAGE_SHIFT) - newsize,
 				     &stub_iomap_ops);

@@ -134,6 +134,20 @@ void dax_associate_entry(unsigned long entry, struct address_space *mapping,
 			     dax_entry_order(entry), mapping, index, shared);
 }
 
+/* Is a page behind @entry pinned?  The first such page, or NULL. */
+static struct page *entry_pinned_page(unsigned long entry)
+{
+	pfn_t pfn = dax_to_pfn(entry);
+
+	for (pfn_t p = pfn; p < pfn + (1UL << dax_entry_order(entry)); p++) {
+		struct page *page = pfn_to_page_noalloc(&sim->memmap, p);
+
+		if (page_is_pinned(page))
+			return page;
+	}
+	return NULL;
+}
+
 void dax_disassociate_entry(unsigned long entry, struct address_space *mapping,
 			    pgoff_t index, bool trunc)
 {
@@ -142,6 +156,11 @@ void dax_disassociate_entry(unsigned long entry, struct address_space *mapping,
 	/* "fs/dax: don't disassociate zero page entries" */
 	if (!dax_is_real_entry(entry))
 		return;
+	/* WARN_ON_ONCE(trunc && !dax_page_is_idle(page)): freeing a block under DMA */
+	if (trunc && entry_pinned_page(entry))
+		share_warn("M7", "ino %llu index %llu: pfn 0x%llx is pinned but its entry is deleted for truncation (WARN_ON_ONCE(trunc && !dax_page_is_idle(page)))",
+			   (unsigned long long)mapping->id, (unsigned long long)index,
+			   (unsigned long long)page_to_pfn(&sim->memmap, entry_pinned_page(entry)));
 	pfn = dax_folio_pfn(dax_to_pfn(entry));
 	share_ops->disassociate(pfn_to_page(&sim->memmap, pfn), pfn,
 				dax_entry_order(entry), mapping, index, trunc);
@@ -629,4 +648,55 @@ void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 	      (unsigned long long)mapping->id, (unsigned long long)index,
 	      (unsigned long long)*base);
 	*base = index;
+}
+
+struct collect_bases {
+	GArray	*bases;
+};
+
+static bool collect_base(struct address_space *mapping, pgoff_t index, struct dax_slot *slot,
+			 void *arg)
+{
+	g_array_append_val(((struct collect_bases *)arg)->bases, index);
+	return true;
+}
+
+/*
+ * dax_layout_busy_page_range(): after the caller unmapped the range, the
+ * first page behind an entry that a pin keeps busy.  A locked entry is
+ * waited for (get_unlocked_entry()), since its page may be the pinned one;
+ * 6be3e21d25ca put back (DAXSIM_INJECT=layout-skip-locked) skips it, and
+ * truncate frees a block under DMA.
+ */
+struct page *dax_layout_busy_page_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
+{
+	struct collect_bases c = { g_array_new(FALSE, FALSE, sizeof(pgoff_t)) };
+	struct page *busy = NULL;
+
+	dax_walk_entries(mapping, start, end, collect_base, &c);
+	for (guint i = 0; i < c.bases->len && !busy; i++) {
+		pgoff_t base = g_array_index(c.bases, pgoff_t, i);
+
+		for (;;) {
+			struct dax_slot *slot;
+
+			dax_entry_point(__func__);
+			slot = g_tree_lookup(mapping->i_pages, &base);
+			if (!slot)
+				break;
+			if (dax_is_locked(slot->entry)) {
+				if (INJECT(LAYOUT_SKIP_LOCKED))
+					break;
+				dax_wait_entry(mapping, base, slot->entry, true, __func__);
+				continue;
+			}
+			if (dax_is_real_entry(slot->entry))
+				busy = entry_pinned_page(slot->entry);
+			/* put_unlocked_entry(WAKE_NEXT): pass on a wakeup we may have taken */
+			dax_wake_entry(mapping, base, slot->entry, WAKE_NEXT);
+			break;
+		}
+	}
+	g_array_free(c.bases, TRUE);
+	return busy;
 }

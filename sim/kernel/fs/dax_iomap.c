@@ -12,6 +12,7 @@
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"
+#include "wait.h"
 
 static uint64_t iomap_block(const struct iomap *iomap, uint64_t pos)
 {
@@ -269,14 +270,42 @@ int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
 }
 
 /*
- * dax_break_layout() (6.15+): unmap the range from every task, then delete
- * the entries — there is no DMA in the simulator, so no page is ever busy.
+ * dax_break_layout() (6.15+): unmap the range from every task; while a
+ * page behind an entry is pinned (a DMA, `@T pin`), wait for it to go idle
+ * with the filesystem's callback around the sleep and look again; then
+ * delete the entries.
  */
-int dax_break_layout(struct inode *inode, pgoff_t start, pgoff_t end)
+struct break_wait {
+	struct inode	*inode;
+	void		(*cb)(struct inode *);
+};
+
+static void break_wait_cmd(void *arg)
+{
+	struct break_wait *w = arg;
+
+	if (w->cb)
+		w->cb(w->inode);	/* xfs_wait_dax_page(): MMAPLOCK dropped around schedule() */
+	else
+		schedule();
+}
+
+int dax_break_layout(struct inode *inode, pgoff_t start, pgoff_t end, void (*cb)(struct inode *))
 {
 	struct address_space *mapping = inode->i_mapping;
+	struct break_wait w = { inode, cb };
 
-	unmap_mapping_pages(mapping, start, end - start + 1, true);
+	for (;;) {
+		struct page *page;
+
+		unmap_mapping_pages(mapping, start, end - start + 1, true);
+		page = dax_layout_busy_page_range(mapping, start, end);
+		if (!page)
+			break;
+		trace("ino %llu: pfn 0x%llx is pinned, waiting", (unsigned long long)inode->i_ino,
+		      (unsigned long long)page_to_pfn(&sim->memmap, page));
+		wait_page_unpinned(page, break_wait_cmd, &w);
+	}
 	dax_delete_mapping_range(mapping, start, end);
 	trace("ino %llu [%llu, %llu]", (unsigned long long)inode->i_ino,
 	      (unsigned long long)start, (unsigned long long)end);

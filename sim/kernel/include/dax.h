@@ -122,8 +122,14 @@ int dax_dedupe_file_range_compare(struct inode *src, uint64_t srcoff,
 				  const struct iomap_ops *ops);
 int dax_writeback_mapping_range(struct address_space *mapping, pgoff_t start,
 				pgoff_t end);
-/* Break layouts: unmap every PTE and delete every entry in [start, end]. */
-int dax_break_layout(struct inode *ip, pgoff_t start, pgoff_t end);
+/*
+ * Break layouts: unmap every PTE, wait while a page of the range is pinned
+ * (@cb, the filesystem's, drops its lock around schedule(); NULL: just
+ * schedule()), then delete every entry in [start, end].
+ */
+int dax_break_layout(struct inode *ip, pgoff_t start, pgoff_t end, void (*cb)(struct inode *));
+/* The first pinned page behind an entry of [start, end] (waiting for locked entries), or NULL. */
+struct page *dax_layout_busy_page_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
 /* invalidate_inode_pages2_range(): drop clean entries, then unmap. */
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
 				  pgoff_t end);

@@ -27,7 +27,8 @@ enum pageflags {
 struct page {
 	uint32_t		flags;
 	uint8_t			order;		/* folio order at the head */
-	uint8_t			pad[3];
+	uint8_t			pad;
+	uint16_t		_pincount;	/* FOLL_PIN pins (DMA-style), mm/pin.c */
 	int32_t			_refcount;	/* 0 = idle (post-6.15) */
 	int32_t			_mapcount;	/* PTE/PMD mappings, 0-based */
 	struct address_space	*mapping;

@@ -113,12 +113,30 @@ struct task_struct {
 	/* a pending signal raised during the command */
 	enum sim_signal		sig;
 	enum sim_sicode		sicode;
+	GArray			*pins;		/* pfn_t: pages it pinned (pin_user_pages) */
 };
 
 struct task_struct *task_create(const char *name, int pid);
 /* Post a signal to @t (the first one pending wins); the interpreter kills. */
 void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
-void task_exit(struct task_struct *t);	/* unmap everything, close files */
+void task_exit(struct task_struct *t);	/* unpin, unmap everything, close files */
+
+/*
+ * Page pins (mm/pin.c), as pin_user_pages(FOLL_PIN | FOLL_LONGTERM) for a
+ * DMA: fault in and pin every page of [addr, addr + len); 0 or -errno.
+ * unpin_user_pages() drops every pin @t holds and wakes who waits for the
+ * pages to go idle.
+ */
+int pin_user_pages(struct task_struct *t, uint64_t addr, uint64_t len);
+void unpin_user_pages(struct task_struct *t);
+/* dax_page_is_idle(): no pin holds the page. */
+bool page_is_pinned(const struct page *page);
+/*
+ * ___wait_var_event(page, !pinned, cmd): while @page is pinned, prepare to
+ * wait on its queue and run @cmd(@arg), which must call schedule() (the
+ * filesystem's callback drops its lock around it).
+ */
+void wait_page_unpinned(struct page *page, void (*cmd)(void *arg), void *arg);
 void task_free(struct task_struct *t);
 
 /* Memory management */

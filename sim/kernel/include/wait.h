@@ -59,4 +59,13 @@ int __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key);
 void wait_schedule(struct wait_queue_entry *wq_entry, const struct lock_class *cls,
 		   uint64_t inst, enum lock_mode mode, const char *func);
 
+/*
+ * The set_current_state() + schedule() idiom, for waits whose sleep is in
+ * a callback (___wait_var_event's cmd): wait_set_current() names the entry
+ * the running task prepared and what it waits for (@what, @inst: "pinned
+ * page", pfn); schedule() sleeps on it until woken.
+ */
+void wait_set_current(struct wait_queue_entry *wq_entry, const char *what, uint64_t inst);
+void schedule(void);
+
 #endif

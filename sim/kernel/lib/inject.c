@@ -40,6 +40,8 @@ static const struct inject_point table[INJECT_NR] = {
 					    "237388320def: an invalidated entry wakes one waiter, not all" },
 	[INJECT_MF_SLEEP_UNDER_XA_LOCK]	= { "mf-sleep-under-xa-lock", INJECT_KIND_RACE,
 					    "f52afc93cd01: dax_lock_mapping_entry sleeps without unlocking i_pages" },
+	[INJECT_LAYOUT_SKIP_LOCKED]	= { "layout-skip-locked", INJECT_KIND_RACE,
+					    "6be3e21d25ca: dax_layout_busy_page skips locked entries, and the pinned page behind one" },
 	[INJECT_FAULT_NO_ENTRY_LOCK]	= { "fault-no-entry-lock", INJECT_KIND_RACE,
 					    "ac401cc78242: a fault goes on with an entry another fault has locked" },
 	[INJECT_FAULT_ILOCK_OUTER]	= { "fault-ilock-outer", INJECT_KIND_LOCK,

@@ -41,6 +41,7 @@ void task_exit(struct task_struct *t)
 	struct lock_ctx *saved = lock_current;
 
 	lock_current = &t->lockctx;
+	unpin_user_pages(t);	/* the DMA ends with the process */
 	/* exit_mmap(): the newest mapping first */
 	while (g_tree_nnodes(t->mm->vmas))
 		do_munmap(t, g_tree_node_value(g_tree_node_last(t->mm->vmas)));
@@ -54,6 +55,8 @@ void task_exit(struct task_struct *t)
 void task_free(struct task_struct *t)
 {
 	task_exit(t);
+	if (t->pins)
+		g_array_free(t->pins, TRUE);
 	pgtable_free(t->mm);
 	g_tree_destroy(t->mm->vmas);
 	g_free(t->mm);

@@ -430,14 +430,21 @@ static void report_deadlock(void)
 
 		if (f->done)
 			continue;
-		g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on ",
-				       f->name, f->saved_line, f->wait.func ? f->wait.func : "?");
-		append_lock(S.report, f->wait.cls, f->wait.inst);
-		g_string_append_printf(S.report, " (%s)%s\n",
-				       !f->wait.queued ? (f->wait.mode == LOCK_SHARED ? "shared" : "exclusive") :
-				       f->wait.mode == LOCK_SHARED ? "non-exclusive wait" : "exclusive wait",
-				       f->wait.queued && !held_by_anyone(f->wait.cls, f->wait.inst) ?
-				       ": held by no task, a lost wakeup" : "");
+		if (!f->wait.cls) {
+			/* a wait for an object, not a lock (schedule(): a pinned page) */
+			g_string_append_printf(S.report, "  task %s (scenario line %d) waits for the %s 0x%llx\n",
+					       f->name, f->saved_line, f->wait.func ? f->wait.func : "?",
+					       (unsigned long long)f->wait.inst);
+		} else {
+			g_string_append_printf(S.report, "  task %s (scenario line %d) blocked in %s on ",
+					       f->name, f->saved_line, f->wait.func ? f->wait.func : "?");
+			append_lock(S.report, f->wait.cls, f->wait.inst);
+			g_string_append_printf(S.report, " (%s)%s\n",
+					       !f->wait.queued ? (f->wait.mode == LOCK_SHARED ? "shared" : "exclusive") :
+					       f->wait.mode == LOCK_SHARED ? "non-exclusive wait" : "exclusive wait",
+					       f->wait.queued && !held_by_anyone(f->wait.cls, f->wait.inst) ?
+					       ": held by no task, a lost wakeup" : "");
+		}
 		for (int k = 0; k < f->lctx->depth; k++) {
 			const struct held_lock *hl = &f->lctx->held[k];
 

@@ -92,6 +92,21 @@ int __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key)
 	return woken;
 }
 
+static struct {
+	struct fiber		*task;
+	struct wait_queue_entry	*entry;
+	const char		*what;
+	uint64_t		inst;
+} prepared;
+
+void wait_set_current(struct wait_queue_entry *wq_entry, const char *what, uint64_t inst)
+{
+	prepared.task = sched_current();
+	prepared.entry = wq_entry;
+	prepared.what = what;
+	prepared.inst = inst;
+}
+
 static bool woken(void *arg)
 {
 	const struct wait_queue_entry *e = arg;
@@ -105,4 +120,19 @@ void wait_schedule(struct wait_queue_entry *wq_entry, const struct lock_class *c
 	BUG_ON(!wq_entry->link && !(wq_entry->flags & WQ_FLAG_WOKEN));
 	sched_sleep_queued(woken, wq_entry,
 			   &(struct sched_wait){ cls, inst, mode, func, true });
+}
+
+void schedule(void)
+{
+	struct wait_queue_entry *e = prepared.entry;
+
+	if (!e) {
+		/* still TASK_RUNNING: schedule() only lets others run */
+		sched_point("schedule", "schedule");
+		return;
+	}
+	BUG_ON(prepared.task != sched_current());
+	prepared.entry = NULL;
+	sched_sleep_queued(woken, e, &(struct sched_wait){ NULL, prepared.inst, LOCK_SHARED,
+							   prepared.what, true });
 }
