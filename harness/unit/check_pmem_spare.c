@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pmem.h"
 #include "unit_suites.h"
@@ -67,6 +69,36 @@ START_TEST(test_other_backings_not_kept)
 }
 END_TEST
 
+/* A forked child does not take its parent's kept backing (its pages are shared). */
+START_TEST(test_child_does_not_take)
+{
+	struct pmem_device pd;
+	unsigned char *kept;
+	pid_t pid;
+	int st;
+
+	make(&pd, SZ);
+	kept = pd.kaddr;
+	pmem_destroy(&pd);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		make(&pd, SZ);
+		if (pd.kaddr == kept)
+			_exit(1);
+		pmem_mark_written(&pd, 0, 1);
+		memset(pd.kaddr, 0xee, 4096);
+		_exit(0);		/* no destroy: as a child that dies */
+	}
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	make(&pd, SZ);
+	ck_assert_ptr_eq(pd.kaddr, kept);
+	ck_assert(all_zero(&pd));
+	pmem_destroy(&pd);
+}
+END_TEST
+
 Suite *pmem_spare_suite(void)
 {
 	Suite *s = suite_create("pmem_spare");
@@ -74,6 +106,7 @@ Suite *pmem_spare_suite(void)
 
 	tcase_add_test(tc, test_reuse_reads_zero);
 	tcase_add_test(tc, test_other_backings_not_kept);
+	tcase_add_test(tc, test_child_does_not_take);
 	suite_add_tcase(s, tc);
 	return s;
 }

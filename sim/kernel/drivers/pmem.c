@@ -169,17 +169,20 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
  * punches the whole backing instead), so the next device reads as zeros,
  * as a new memfd does.  Every SPARE_FULL_RESET-th reuse punches the whole
  * backing anyway, so that a stray write outside those blocks (a simulator
- * bug) cannot outlive a few inputs unseen.
+ * bug) cannot outlive a few inputs unseen.  Only the process that kept the
+ * backing takes it again: a forked child (explore, shrink) that wrote into
+ * the shared pages and exited would leave its data behind unmarked.
  */
 #define SPARE_MAX_SIZE		(256ULL << 20)	/* the bitmap: 8 KiB */
 #define SPARE_FULL_RESET	64
 
 static struct pmem_device spare = { .fd = -1 };
 static unsigned int spare_reuses;
+static pid_t spare_pid;		/* who kept it: a forked child shares its pages */
 
 static bool spare_take(struct pmem_device *pd)
 {
-	if (spare.fd < 0 || spare.size != pd->size)
+	if (spare.fd < 0 || spare.size != pd->size || spare_pid != getpid())
 		return false;
 	pd->fd = spare.fd;
 	pd->kaddr = spare.kaddr;
@@ -256,6 +259,7 @@ static bool spare_keep(struct pmem_device *pd)
 		spare_zero_written(pd);
 	}
 	spare.fd = pd->fd;
+	spare_pid = getpid();
 	spare.kaddr = pd->kaddr;
 	spare.size = pd->size;
 	spare.backing = pd->backing;
