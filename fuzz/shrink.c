@@ -449,7 +449,7 @@ int daxsim_shrink(int argc, char **argv)
 		l->task = g_strdup(ln->task);
 		l->bg = ln->background;
 		l->lineno = ln->lineno;
-		shrink_conc |= ln->background;
+		shrink_conc |= ln->background || !strcmp(ln->argv[0], "pin");
 		l->words = g_ptr_array_new_with_free_func(g_free);
 		for (int w = 0; w < ln->argc; w++)
 			g_ptr_array_add(l->words, g_strdup(ln->argv[w]));

@@ -993,6 +993,9 @@ static int do_pin(struct cmdctx *c)
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
 	int err;
 
+	if (!sched_active())	/* the in-process fuzzers run without it */
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "pin: needs the scheduler (a pinned page can make truncate sleep), and this run has none");
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
 	if (io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
