@@ -216,3 +216,4 @@ def test_a_deadlock_ending_a_multi_file_run_says_so():
     assert r.returncode == 1
     assert ("daxsim: scenarios/races/pin-never-released.scn ended the run (its commands cannot "
             "be unwound): the 1 file after it did not run\n") in r.stderr
+

@@ -293,3 +293,14 @@ def test_mkfs_every_agcount_on_small_devices_never_aborts():
             r = quick(["run", "-"], f"pmem size={size}\nmkfs agcount={n}\nxfs_io -f -c 'pwrite -q 0 4k' a\ncheck\n")
             assert r.returncode in (0, 2), (size, n, r.returncode, r.stderr)
             assert r.returncode == 0 or "too small" in r.stderr, r.stderr
+
+
+def test_simulator_commands_are_not_xfs_io_commands():
+    """`xfs_io -c remount` bypassed remount's busy check (issue 15 item 8)."""
+    for cmd in ("remount", "pin 0 4k", "md5sum f", "poison f 0 4k"):
+        r = run(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -f -c 'pwrite -q 0 4k' f\n"
+                                    f"xfs_io -c '{cmd}' f\n")
+        word = cmd.split()[0]
+        assert r.returncode == 2, (cmd, r.stdout)
+        assert r.stderr == (f"<stdin>:4:11: xfs_io: command \"{word}\" not found "
+                            "(a simulator command: write it as its own line)\n"), r.stderr

@@ -808,6 +808,18 @@ static int do_xfs_io(struct cmdctx *c)
 			lock_current = &sim->kthread->lockctx;
 			return cmd_usage_error(c, col, "xfs_io: cannot parse -c '%s'", cmd);
 		}
+		if (nw && cmd_lookup(words[0]) && (cmd_lookup(words[0])->flags & CMD_SIM)) {
+			/* xfs_io has no such command: `remount` here skipped its busy check */
+			c->ln = orig;
+			io_task_exit(io);
+			io_task_free(io);
+			task_free(t);
+			lock_current = &sim->kthread->lockctx;
+			ret = cmd_usage_error(c, col, "xfs_io: command \"%s\" not found "
+					      "(a simulator command: write it as its own line)", words[0]);
+			g_strfreev(words);
+			return ret;
+		}
 		cols = g_new(int, nw);
 		for (int k = 0; k < nw; k++)
 			cols[k] = col;
