@@ -304,3 +304,18 @@ def test_simulator_commands_are_not_xfs_io_commands():
         assert r.returncode == 2, (cmd, r.stdout)
         assert r.stderr == (f"<stdin>:4:11: xfs_io: command \"{word}\" not found "
                             "(a simulator command: write it as its own line)\n"), r.stderr
+
+
+def test_dumps_are_capped_per_command():
+    """`mread -v 0 1g` would print about 5 GB (issue 15 item 7): 16 MiB per command."""
+    setup = "pmem size=64m\nmkfs\nxfs_io -f -c 'truncate 32m' f\n"
+    r = run(["run", "-"], stdin=setup + "@a open f\n@a mmap -r 0 32m\n@a mread -v 0 32m\n")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == ("<stdin>:6:15: mread: dumping 33554432 bytes prints about 160 MiB of text, "
+                        "over the simulator's limit of 16777216 bytes per command "
+                        "(dump less, or use md5sum / expect data)\n")
+    r = run(["run", "-"], stdin=setup + "xfs_io -c 'pread -v 0 32m' f\n")
+    assert r.returncode == 2 and "pread: dumping 33554432 bytes" in r.stderr
+    ok = run(["run", "-"], stdin=setup + "@a open f\n@a mmap -r 0 32m\n@a mread -v 0 1m\n"
+                                         "xfs_io -c 'pread -q 0 32m' f\n")
+    assert ok.returncode == 0 and ok.stdout.count("\n") > 1

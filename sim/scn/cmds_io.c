@@ -238,6 +238,8 @@ static int do_pread(struct cmdctx *c)
 		return -2;
 	if (io_budget(c, c->poscol[1], MIN(len, i_size_read(file_inode(f)) > off ? i_size_read(file_inode(f)) - off : 0)))
 		return -2;
+	if (c->opt['v'] && dump_budget(c, c->poscol[1], MIN(len, i_size_read(file_inode(f)) > off ? i_size_read(file_inode(f)) - off : 0)))
+		return -2;
 	bsize = MIN(bsize, MAX(len, 1));
 	buf = g_malloc(bsize);
 	while (done < len) {
@@ -837,6 +839,9 @@ static int do_mread(struct cmdctx *c)
 	if (map_range(c, vma, &off, &len, false))
 		return 0;
 	if (io_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
+		return -2;
+	if ((c->opt['v'] || c->opt['f']) &&
+	    dump_budget(c, c->npos > 1 ? c->poscol[1] : c->ln->cols[c->word0], len))
 		return -2;
 	va = vma->vm_start + (off - mstart);
 	buf = g_malloc(MAX(len, 1));

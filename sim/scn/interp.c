@@ -164,6 +164,15 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 	return 0;
 }
 
+int dump_budget(struct cmdctx *c, int col, uint64_t bytes)
+{
+	if (bytes > DUMP_LIMIT)
+		return cmd_usage_error(c, col, "%s: dumping %llu bytes prints about %llu MiB of text, over the simulator's limit of %llu bytes per command (dump less, or use md5sum / expect data)",
+				       c->ci->name, (unsigned long long)bytes,
+				       (unsigned long long)((bytes * 5) >> 20), (unsigned long long)DUMP_LIMIT);
+	return 0;
+}
+
 int range_args(struct cmdctx *c, int oi, long long *off, long long *len)
 {
 	const char *name = c->ci->name;

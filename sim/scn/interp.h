@@ -63,6 +63,13 @@ void interp_note_violation(const char *id);
  */
 int io_budget(struct cmdctx *c, int col, uint64_t bytes);
 /*
+ * -v / -f dumps: at most DUMP_LIMIT bytes per command (each byte prints
+ * about five characters: `mread -v 0 1g` would print 5 GB); else a usage
+ * error naming the word.
+ */
+#define DUMP_LIMIT	(16ULL << 20)
+int dump_budget(struct cmdctx *c, int col, uint64_t bytes);
+/*
  * The range check every simulator command with OFF LEN words shares:
  * positionals @oi and @oi + 1 are cvtnum numbers >= 0 whose end OFF + LEN
  * is a file offset (at most 2^63 - 1, a loff_t).  0, or -2 after a usage
