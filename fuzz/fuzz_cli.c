@@ -42,13 +42,12 @@ static char *sched_of(const char *text, const struct fuzz_sched_input *in)
 	pid = fork();
 	if (pid == 0) {
 		struct scn_error err = { 0 };
-		struct run_opts opts = { .check = CHECK_INCREMENTAL, .keep_going = true,
-					 .io_limit = 64ULL << 20, .io_total_limit = 256ULL << 20,
-					 .force_scheduler = true, .sched_choices = in->choices,
-					 .sched_nchoices = in->nchoices, .sched_fd = fds[1] };
+		struct run_opts opts;
 		FILE *null = fopen("/dev/null", "w");
 		struct scn *s;
 
+		fuzz_sched_opts(&opts, in);
+		opts.sched_fd = fds[1];
 		close(fds[0]);
 		if (!null || !freopen("/dev/null", "w", stderr) ||
 		    scn_parse("fuzz_sched", text, &s, &err))

@@ -39,9 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_sched_input in;
 	struct scn_error err = { 0 };
-	struct run_opts opts = { .check = CHECK_INCREMENTAL, .keep_going = true,
-				 .io_limit = 64ULL << 20, .io_total_limit = 256ULL << 20,
-				 .sched_abort = true };
+	struct run_opts opts;
 	struct scn *s;
 	char *outbuf = NULL;
 	size_t outlen = 0;
@@ -57,9 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			err.msg, current);
 		abort();
 	}
-	opts.sched_choices = in.choices;
-	opts.sched_nchoices = in.nchoices;
-	opts.force_scheduler = true;
+	fuzz_sched_opts(&opts, &in);
+	opts.sched_abort = true;
 	out = open_memstream(&outbuf, &outlen);
 	fuzz_lockdep_fresh();
 	rc = scn_run(s, &opts, out);

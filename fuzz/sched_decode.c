@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fuzz_decode.h"
+#include "scn.h"
 #include "sched_decode.h"
 
 /* Memory failure: explore and the race library cover it (fuzz_sched.c). */
@@ -82,4 +83,12 @@ char *fuzz_sched_decode(const uint8_t *data, size_t size, struct fuzz_sched_inpu
 	in->choices = data + k;
 	in->nchoices = size - k;
 	return g_string_free(o, FALSE);
+}
+
+void fuzz_sched_opts(struct run_opts *opts, const struct fuzz_sched_input *in)
+{
+	*opts = (struct run_opts){ .check = CHECK_INCREMENTAL, .keep_going = true,
+				   .io_limit = 64ULL << 20, .io_total_limit = 256ULL << 20,
+				   .force_scheduler = true, .sched_choices = in->choices,
+				   .sched_nchoices = in->nchoices };
 }

@@ -15,4 +15,12 @@ struct fuzz_sched_input {
 /* The scenario text (g_free it); *in gets the choices and counts. */
 char *fuzz_sched_decode(const uint8_t *data, size_t size, struct fuzz_sched_input *in);
 
+/*
+ * The run fuzz_sched gives an input (the target and `fuzz-decode --sched`
+ * alike): the scheduler on with @in's choices, the fuzzers' io limits,
+ * incremental checks, going on past a violation.
+ */
+struct run_opts;
+void fuzz_sched_opts(struct run_opts *opts, const struct fuzz_sched_input *in);
+
 #endif

@@ -57,9 +57,9 @@ void finish_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_en
 }
 
 /*
- * The default wake function.  The entry leaves the queue here, as
- * list_del_init_careful() does, so a second wakeup cannot pick it again;
- * the caller's head is found through the entry's own link.
+ * The default wake function: mark the entry woken.  __wake_up() then takes
+ * it off the queue (list_del_init_careful() in the kernel), so a second
+ * wakeup cannot pick it again.
  */
 int autoremove_wake_function(struct wait_queue_entry *wq_entry, void *key)
 {
