@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* The reference byte model: sparse 4 KiB chunks per file. */
+/*
+ * The reference byte model: sparse 4 KiB chunks per file.  A clone shares
+ * the whole chunks it copies (a reference count, copied on the next store
+ * into either file), so a thousand snapshots of a file cost a thousand
+ * trees, not a thousand copies of its bytes.
+ */
 #include <glib.h>
 #include <string.h>
 
@@ -8,6 +13,11 @@
 struct ref_file {
 	uint64_t size;
 	GTree *chunks;		/* chunk index -> PAGE_SIZE bytes */
+};
+
+struct ref_chunk {
+	guint		refs;
+	unsigned char	data[PAGE_SIZE];
 };
 
 struct refmodel {
@@ -19,6 +29,14 @@ static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static void chunk_put(gpointer p)
+{
+	struct ref_chunk *c = p;
+
+	if (!--c->refs)
+		g_free(c);
 }
 
 static void ref_file_free(gpointer p)
@@ -54,24 +72,43 @@ static struct ref_file *get(struct refmodel *rm, uint64_t ino)
 
 		*k = ino;
 		f = g_new0(struct ref_file, 1);
-		f->chunks = g_tree_new_full(u64_cmp, NULL, g_free, g_free);
+		f->chunks = g_tree_new_full(u64_cmp, NULL, g_free, chunk_put);
 		g_tree_insert(rm->files, k, f);
 	}
 	return f;
 }
 
-static unsigned char *chunk(struct ref_file *f, uint64_t idx, bool alloc)
+static void chunk_insert(struct ref_file *f, uint64_t idx, struct ref_chunk *c)
 {
-	unsigned char *c = g_tree_lookup(f->chunks, &idx);
+	uint64_t *k = g_new(uint64_t, 1);
 
-	if (!c && alloc) {
-		uint64_t *k = g_new(uint64_t, 1);
+	*k = idx;
+	g_tree_insert(f->chunks, k, c);
+}
 
-		*k = idx;
-		c = g_malloc0(PAGE_SIZE);
-		g_tree_insert(f->chunks, k, c);
+/* The bytes of chunk @idx to read, or NULL (a hole). */
+static const unsigned char *chunk(struct ref_file *f, uint64_t idx)
+{
+	struct ref_chunk *c = g_tree_lookup(f->chunks, &idx);
+
+	return c ? c->data : NULL;
+}
+
+/* The bytes of chunk @idx to write: made (when @alloc) or unshared first. */
+static unsigned char *chunk_w(struct ref_file *f, uint64_t idx, bool alloc)
+{
+	struct ref_chunk *c = g_tree_lookup(f->chunks, &idx);
+
+	if (!c && !alloc)
+		return NULL;
+	if (!c || c->refs > 1) {
+		struct ref_chunk *n = c ? g_memdup2(c, sizeof(*c)) : g_new0(struct ref_chunk, 1);
+
+		n->refs = 1;
+		chunk_insert(f, idx, n);	/* drops this file's reference to c */
+		c = n;
 	}
-	return c;
+	return c->data;
 }
 
 uint64_t ref_size(struct refmodel *rm, uint64_t ino)
@@ -95,20 +132,20 @@ static void store_zero(struct ref_file *f, uint64_t off, uint64_t len)
 	if (!len)
 		return;
 	if (first > last) {			/* inside one chunk */
-		unsigned char *c = chunk(f, off >> PAGE_SHIFT, false);
+		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false);
 
 		if (c)
 			memset(c + (off & (PAGE_SIZE - 1)), 0, len);
 		return;
 	}
 	if (off & (PAGE_SIZE - 1)) {
-		unsigned char *c = chunk(f, off >> PAGE_SHIFT, false);
+		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false);
 
 		if (c)
 			memset(c + (off & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (off & (PAGE_SIZE - 1)));
 	}
 	if (end & (PAGE_SIZE - 1)) {
-		unsigned char *c = chunk(f, last, false);
+		unsigned char *c = chunk_w(f, last, false);
 
 		if (c)
 			memset(c, 0, end & (PAGE_SIZE - 1));
@@ -139,7 +176,7 @@ static void store(struct ref_file *f, uint64_t off, const unsigned char *buf, ui
 		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
 		uint64_t n = MIN(len - done, PAGE_SIZE - o);
 
-		memcpy(chunk(f, idx, true) + o, buf + done, n);
+		memcpy(chunk_w(f, idx, true) + o, buf + done, n);
 		done += n;
 	}
 }
@@ -169,7 +206,7 @@ void ref_read(struct refmodel *rm, uint64_t ino, uint64_t off, void *buf, uint64
 	while (done < len) {
 		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
 		uint64_t n = MIN(len - done, PAGE_SIZE - o);
-		unsigned char *c = chunk(f, idx, false);
+		const unsigned char *c = chunk(f, idx);
 
 		if (c)
 			memcpy(out + done, c + o, n);
@@ -212,37 +249,52 @@ void ref_truncate(struct refmodel *rm, uint64_t ino, uint64_t newsize)
 	f->size = newsize;
 }
 
-/* Value semantics of a clone: dst[doff..] = src[soff..], holes included. */
+/*
+ * Value semantics of a clone: dst[doff..] = src[soff..], holes included.
+ * Whole chunks at page-aligned offsets on both sides are shared.
+ */
 void ref_copy(struct refmodel *rm, uint64_t src, uint64_t soff, uint64_t dst,
 	      uint64_t doff, uint64_t len)
 {
 	struct ref_file *sf = get(rm, src), *df = get(rm, dst);
 	uint64_t first = soff >> PAGE_SHIFT, endc = (soff + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	GPtrArray *pieces = g_ptr_array_new_with_free_func(g_free);
+	bool aligned = !((soff | doff) & (PAGE_SIZE - 1));
+	GPtrArray *pieces = g_ptr_array_new();
 	GArray *at = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	GArray *whole = g_array_new(FALSE, FALSE, sizeof(bool));
 
 	/* snapshot the source's data chunks first: src may be dst */
 	for (GTreeNode *n = g_tree_lower_bound(sf->chunks, &first); n; n = g_tree_node_next(n)) {
 		uint64_t k = *(uint64_t *)g_tree_node_key(n);
 		uint64_t s0 = MAX(k << PAGE_SHIFT, soff), s1 = MIN((k + 1) << PAGE_SHIFT, soff + len);
+		struct ref_chunk *c = g_tree_node_value(n);
+		bool w = aligned && s1 - s0 == PAGE_SIZE;
 
 		if (k >= endc)
 			break;
 		if (s0 >= s1)
 			continue;
-		g_ptr_array_add(pieces, g_memdup2((unsigned char *)g_tree_node_value(n) +
-						  (s0 & (PAGE_SIZE - 1)), s1 - s0));
+		if (w)
+			c->refs++;	/* held across store_zero, then dst's */
+		g_ptr_array_add(pieces, w ? (void *)c : g_memdup2(c->data + (s0 & (PAGE_SIZE - 1)), s1 - s0));
 		g_array_append_val(at, s0);
+		g_array_append_val(whole, w);
 	}
 	store_zero(df, doff, len);
 	for (guint i = 0; i < pieces->len; i++) {
 		uint64_t s0 = g_array_index(at, uint64_t, i);
 		uint64_t s1 = MIN(ALIGN_DOWN(s0, PAGE_SIZE) + PAGE_SIZE, soff + len);
 
+		if (g_array_index(whole, bool, i)) {
+			chunk_insert(df, (doff + (s0 - soff)) >> PAGE_SHIFT, g_ptr_array_index(pieces, i));
+			continue;
+		}
 		store(df, doff + (s0 - soff), g_ptr_array_index(pieces, i), s1 - s0);
+		g_free(g_ptr_array_index(pieces, i));
 	}
 	g_ptr_array_free(pieces, TRUE);
 	g_array_free(at, TRUE);
+	g_array_free(whole, TRUE);
 }
 
 void ref_delete(struct refmodel *rm, uint64_t ino)

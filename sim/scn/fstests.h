@@ -8,7 +8,8 @@
  *   fstests_session.c  one simulated machine per test, driven line by line
  *                      through the scenario command table
  *   fstests_parse.c    the POSIX-shell subset fstests tests are written in
- *   fstests_exec.c     its interpreter: expansion, pipes, redirects, flow
+ *   fstests_exec.c     its interpreter: expansion, globs, pipes, redirects, flow
+ *   fstests_jobs.c     background jobs (`&`, wait, kill) on a virtual clock
  *   fstests_arith.c    $(( )) arithmetic
  *   fstests_builtins.c the shell utilities the tests call (echo, test, seq,
  *                      cmp, od, grep, cut, tee, mkdir, rm, ...)
@@ -174,11 +175,16 @@ struct sh_state {
 	int			subst_depth;	/* $( ) inside $( ) */
 	bool			subst_ran;	/* a $( ) ran while expanding this command */
 	int			subst_status;	/* ... and its exit status */
+	uint64_t		seed;		/* --seed: the jobs' cost jitter */
+	struct sh_jobs		*jobs;		/* background jobs (NULL: no `&` yet) */
+	struct sh_job		*job;		/* the job this state runs */
 };
 
 int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io);
 const char *sh_getvar(struct sh_state *st, const char *name);
 void sh_setvar(struct sh_state *st, const char *name, const char *val);
+/* A subshell's copy of the variables. */
+GHashTable *sh_vars_copy(GHashTable *from);
 /* Stop the test: not run (STOP_NOTRUN) / unsupported / usage error. */
 int sh_stop(struct sh_state *st, enum sh_stop how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -192,6 +198,19 @@ int sh_run_capture(struct sh_state *st, const char *text, int line, GString *out
 /* Write to stdout / stderr of a command. */
 void sh_out(struct sh_io *io, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sh_err(struct sh_io *io, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Background jobs (fstests_jobs.c) ---------------------------------------- */
+struct sh_jobs;
+struct sh_job;
+/* `N &`: start @n as a job (a subshell) and go on; $! is its pid. */
+int sh_jobs_spawn(struct sh_state *st, struct sh_node *n, struct sh_io *io);
+/* After a command: its cost on the job's clock, then the earliest job runs. */
+void sh_jobs_tick(struct sh_state *st, int argc, char **argv, uint64_t text_bytes);
+/* The builtins `wait` and `kill`. */
+int sh_jobs_wait(struct sh_state *st, int argc, char **argv, struct sh_io *io);
+int sh_jobs_kill(struct sh_state *st, int argc, char **argv, struct sh_io *io);
+/* The end of the test: the jobs left are killed, and all are freed. */
+void sh_jobs_end(struct sh_state *st);
 
 /* Commands ---------------------------------------------------------------- */
 typedef int (*sh_cmd_fn)(struct sh_state *st, int argc, char **argv, struct sh_io *io);

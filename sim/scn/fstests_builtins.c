@@ -1095,6 +1095,7 @@ static const struct {
 	{ "basename", b_basename }, { "dirname", b_basename },
 	{ "md5sum", b_md5sum }, { "cmp", b_cmp },
 	{ "mkdir", b_mkdir }, { "rm", b_rm }, { "touch", b_touch },
+	{ "wait", sh_jobs_wait }, { "kill", sh_jobs_kill },
 };
 
 sh_cmd_fn sh_builtin_lookup(const char *name)

@@ -145,6 +145,18 @@ const char *sh_getvar(struct sh_state *st, const char *name)
 	return g_hash_table_lookup(st->vars, name);
 }
 
+GHashTable *sh_vars_copy(GHashTable *from)
+{
+	GHashTable *to = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, from);	/* a copy: the order does not matter */
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_insert(to, g_strdup(k), g_strdup(v));
+	return to;
+}
+
 void sh_setvar(struct sh_state *st, const char *name, const char *val)
 {
 	g_hash_table_replace(st->vars, g_strdup(name), g_strdup(val));
@@ -157,15 +169,95 @@ struct fields {
 	GString		*cur;
 	bool		have;		/* a quoted part started the field */
 	bool		split;
+	bool		glob;		/* an unquoted * ? [ is in the field */
+	struct sh_state	*st;
 };
+
+static void add_entry(GTree *names, const char *path, size_t dlen)
+{
+	const char *rest = path + dlen + 1, *slash = strchr(rest, '/');
+	gchar *name = slash ? g_strndup(rest, (gsize)(slash - rest)) : g_strdup(rest);
+
+	if (*name && !g_tree_lookup(names, name))
+		g_tree_insert(names, name, name);
+	else
+		g_free(name);
+}
+
+static gboolean entry_of(gpointer k, gpointer v, gpointer d)
+{
+	GPtrArray *a = d;
+	const char *dir = g_ptr_array_index(a, 0);
+	size_t n = strlen(dir);
+
+	(void)v;
+	if (!strncmp(k, dir, n) && ((const char *)k)[n] == '/')
+		g_ptr_array_add(a, g_strdup(k));
+	return FALSE;
+}
+
+static gint strcmp3(gconstpointer a, gconstpointer b, gpointer u)
+{
+	(void)u;
+	return strcmp(a, b);
+}
+
+static gboolean add_match(gpointer k, gpointer v, gpointer d)
+{
+	void **ctx = d;
+	struct fields *f = ctx[0];
+	const char *dir = ctx[1], *pat = ctx[2];
+
+	(void)v;
+	if (!fnmatch(pat, k, FNM_PERIOD))
+		g_ptr_array_add(f->out, g_strdup_printf("%s/%s", dir, (const char *)k));
+	return FALSE;
+}
+
+/*
+ * Pathname expansion of a field: a pattern in its last component, over the
+ * simulated files and the shell's own, in the C locale's order.  No match
+ * leaves the word as it is (bash without nullglob).  Returns whether it
+ * expanded.
+ */
+static bool glob_field(struct fields *f)
+{
+	const char *w = f->cur->str, *slash = strrchr(w, '/');
+	gchar *dir;
+	GTree *names;
+	GPtrArray *paths;
+	guint before = f->out->len;
+
+	if (!slash || slash == w || !strpbrk(slash + 1, "*?[") || strpbrk(w, "*?[") < slash + 1)
+		return false;
+	dir = g_strndup(w, (gsize)(slash - w));
+	names = g_tree_new_full(strcmp3, NULL, g_free, NULL);
+	paths = fst_session_files_under(f->st->sim, dir);
+	g_ptr_array_insert(paths, 0, g_strdup(dir));
+	g_tree_foreach(f->st->files, entry_of, paths);
+	g_tree_foreach(f->st->dirs, entry_of, paths);
+	for (guint i = 1; i < paths->len; i++)
+		add_entry(names, g_ptr_array_index(paths, i), strlen(dir));
+	{
+		void *ctx[3] = { f, dir, (void *)(slash + 1) };
+
+		g_tree_foreach(names, add_match, ctx);
+	}
+	g_tree_destroy(names);
+	g_ptr_array_free(paths, TRUE);
+	g_free(dir);
+	return f->out->len > before;
+}
 
 static void field_end(struct fields *f)
 {
 	if (f->cur->len || f->have) {
-		g_ptr_array_add(f->out, g_strdup(f->cur->str));
+		if (!(f->glob && f->st && glob_field(f)))
+			g_ptr_array_add(f->out, g_strdup(f->cur->str));
 		g_string_truncate(f->cur, 0);
 	}
 	f->have = false;
+	f->glob = false;
 }
 
 static void add_text(struct fields *f, const char *s, bool quoted)
@@ -177,10 +269,13 @@ static void add_text(struct fields *f, const char *s, bool quoted)
 		return;
 	}
 	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n')
+		if (*s == ' ' || *s == '\t' || *s == '\n') {
 			field_end(f);
-		else
+		} else {
+			if (*s == '*' || *s == '?' || *s == '[')
+				f->glob = true;
 			g_string_append_c(f->cur, *s);
+		}
 	}
 }
 
@@ -216,7 +311,7 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 /* $(( )), (( )), for (( )): expand ($NAME, $( ), quotes), then evaluate */
 static int arith_eval(struct sh_state *st, const char *expr, long long *v)
 {
-	struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
+	struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false, false, NULL };
 	char err[256];
 	int ret = expand_text(st, expr, &g, true);
 
@@ -304,7 +399,7 @@ static int param_brace(struct sh_state *st, const char *in, struct fields *f, bo
 				return 0;
 			}
 			if (kind == '=') {
-				struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false };
+				struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false, false, NULL };
 				int ret = expand_text(st, word, &g, false);
 
 				if (!ret) {
@@ -378,7 +473,7 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		*sp = s + 1;
 		return 0;
 	}
-	if (s[0] == '?' || s[0] == '#' || s[0] == '$' || isdigit((unsigned char)s[0])) {
+	if (s[0] == '?' || s[0] == '#' || s[0] == '$' || s[0] == '!' || isdigit((unsigned char)s[0])) {
 		char name[2] = { s[0], 0 };
 		const char *v = sh_getvar(st, name);
 
@@ -488,8 +583,9 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 			continue;
 		}
 		if (!in_dq && (*s == '*' || *s == '?' || *s == '[') && f->split) {
-			/* a glob: rm takes a trailing '*' as a prefix, nothing else does */
+			/* a glob, matched when the field ends */
 			g_string_append_c(f->cur, *s);
+			f->glob = true;
 			s++;
 			continue;
 		}
@@ -506,7 +602,7 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 /* Expand @w into fields appended to @out (split) or one string. */
 static int expand_word(struct sh_state *st, const char *w, GPtrArray *out, bool split)
 {
-	struct fields f = { out, g_string_new(NULL), false, split };
+	struct fields f = { out, g_string_new(NULL), false, split, false, st };
 	int ret = expand_text(st, w, &f, false);
 
 	if (split)
@@ -697,8 +793,6 @@ static int run_argv(struct sh_state *st, int argc, char **argv, struct sh_io *io
 	    !strncmp(argv[0] + strlen(here), "/src/", 5) &&
 	    (cmd = fst_src_lookup(argv[0] + strlen(here) + 5)))
 		return cmd(st, argc, argv, io);
-	if (!strcmp(argv[0], "wait"))
-		return sh_stop(st, STOP_NOTRUN, "background jobs");
 	return sh_unsupported(st, NULL);
 }
 
@@ -761,7 +855,22 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		goto out;
 	}
 	g_ptr_array_add(argv, NULL);
-	ret = run_argv(st, (int)argv->len - 1, (char **)argv->pdata, &rio);
+	{
+		gsize out0 = rio.fd1 ? rio.fd1->len : 0, err0 = rio.fd2 ? rio.fd2->len : 0;
+
+		ret = run_argv(st, (int)argv->len - 1, (char **)argv->pdata, &rio);
+		if (st->jobs && st->stop == STOP_NONE) {
+			uint64_t text = 0;
+
+			if (rio.fd1 && rio.fd1->len > out0)
+				text += rio.fd1->len - out0;
+			if (rio.fd2 && rio.fd2 != rio.fd1 && rio.fd2->len > err0)
+				text += rio.fd2->len - err0;
+			sh_jobs_tick(st, (int)argv->len - 1, (char **)argv->pdata, text);
+			if (st->stop != STOP_NONE)
+				ret = -1;	/* killed meanwhile, or the test stopped */
+		}
+	}
 	if (ret >= 0 && st->stop == STOP_NONE) {
 		st->status = ret;
 		ret = 0;
@@ -800,8 +909,16 @@ static int exec_pipe(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		}
 		if (next)
 			sio.fd1 = next;
-		/* every stage of a pipeline is a subshell: exit ends only it */
-		sh_exec(st, g_ptr_array_index(n->kids, i), &sio);
+		/* every stage of a pipeline is a subshell: exit ends only it, and
+		 * what it assigns (`seq 1 $nr | while read nr`) stays in it */
+		{
+			GHashTable *saved = st->vars;
+
+			st->vars = sh_vars_copy(saved);
+			sh_exec(st, g_ptr_array_index(n->kids, i), &sio);
+			g_hash_table_destroy(st->vars);
+			st->vars = saved;
+		}
 		if (st->stop == STOP_EXIT || st->stop == STOP_RETURN) {
 			st->stop = STOP_NONE;
 			st->status = st->exit_status;
@@ -885,7 +1002,7 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		break;
 	case SH_BG:
 		st->cmd_line = n->line;
-		ret = sh_stop(st, STOP_NOTRUN, "background jobs");
+		ret = sh_jobs_spawn(st, n->a, &rio);
 		break;
 	case SH_IF:
 		sh_exec(st, n->a, &rio);
@@ -1018,13 +1135,8 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	case SH_SUBSHELL: {
 		/* variables set inside do not leak out */
 		GHashTable *saved = st->vars;
-		GHashTableIter it;
-		gpointer k, v;
 
-		st->vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-		g_hash_table_iter_init(&it, saved);	/* a copy: order does not matter */
-		while (g_hash_table_iter_next(&it, &k, &v))
-			sh_setvar(st, k, v);
+		st->vars = sh_vars_copy(saved);
 		sh_exec(st, n->a, &rio);
 		g_hash_table_destroy(st->vars);
 		st->vars = saved;

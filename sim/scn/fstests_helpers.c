@@ -17,6 +17,7 @@
 
 #include "fstests.h"
 #include "mm.h"
+#include "interp.h"
 #include "scn.h"
 
 /* Helpers ----------------------------------------------------------------- */
@@ -204,16 +205,35 @@ static int h_md5_checksum(struct sh_state *st, int argc, char **argv, struct sh_
 	return ret < 0 ? -1 : 0;
 }
 
-/* pread -q -v OFF LEN | cut -d ' ' -f 3-18: the hex bytes only */
-static int read_range(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
-		      const char *len, const char *args, GString *hex)
+/*
+ * xfs_io ARGS -f [-c "mmap -rw 0 OFF+LEN"] -c "pread -q -v|mread -v OFF LEN" FILE
+ * | cut -d ' ' -f 3-18: the hex bytes only.
+ */
+static int dump_cut(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
+		    const char *len, const char *args, bool mmap, GString *hex)
 {
 	GString *o = g_string_new(NULL);
 	struct sh_io cap = { o, io->fd2, NULL };
-	gchar *cmd = g_strdup_printf("pread -q -v %s %s", off, len);
-	int ret = fst_xfs_io_cmd(st, &cap, args, cmd, file);
+	gchar **extra = g_strsplit_set(args ? args : "", " \t", -1);
+	GPtrArray *av = g_ptr_array_new_with_free_func(g_free);
+	int ret;
 
-	g_free(cmd);
+	g_ptr_array_add(av, g_strdup("xfs_io"));
+	for (int i = 0; extra[i]; i++)
+		if (*extra[i])
+			g_ptr_array_add(av, g_strdup(extra[i]));
+	g_ptr_array_add(av, g_strdup("-f"));
+	if (mmap) {
+		g_ptr_array_add(av, g_strdup("-c"));
+		g_ptr_array_add(av, g_strdup_printf("mmap -rw 0 %lld", atoll(off) + atoll(len)));
+	}
+	g_ptr_array_add(av, g_strdup("-c"));
+	g_ptr_array_add(av, g_strdup_printf("%s %s %s", mmap ? "mread -v" : "pread -q -v", off, len));
+	g_ptr_array_add(av, g_strdup(file));
+	g_ptr_array_add(av, NULL);
+	ret = fst_xfs_io(st, (int)av->len - 1, (char **)av->pdata, &cap);
+	g_ptr_array_free(av, TRUE);
+	g_strfreev(extra);
 	for (const char *s = o->str; ret >= 0 && *s;) {
 		const char *e = strchr(s, '\n');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -235,6 +255,63 @@ static int read_range(struct sh_state *st, struct sh_io *io, const char *file, c
 	}
 	g_string_free(o, TRUE);
 	return ret;
+}
+
+/* A plain decimal number (what fstests passes after its $(( ))). */
+static bool plain_number(const char *s, long long *v)
+{
+	char *end;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !*end && !errno;
+}
+
+/*
+ * The dump of OFF LEN, in pieces the simulator's dump limit allows: xfs_io
+ * reads in buffers of its own too, so the file may change between pieces
+ * on a real machine as well; only the hex bytes are kept, so the text is
+ * the same as one dump's.
+ */
+static int dump_range(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
+		      const char *len, const char *args, bool mmap, GString *hex)
+{
+	long long o, l;
+	int ret = 0;
+
+	if (!plain_number(off, &o) || !plain_number(len, &l) || l <= (long long)DUMP_LIMIT ||
+	    (mmap && l > (1LL << 30)))
+		return dump_cut(st, io, file, off, len, args, mmap, hex);
+	for (long long done = 0; done < l && ret >= 0; done += (long long)DUMP_LIMIT) {
+		char po[32], pl[32];
+		long long n = MIN((long long)DUMP_LIMIT, l - done);
+
+		snprintf(po, sizeof(po), "%lld", o + done);
+		snprintf(pl, sizeof(pl), "%lld", n);
+		ret = dump_cut(st, io, file, po, pl, args, mmap, hex);
+	}
+	return ret;
+}
+
+static int read_range(struct sh_state *st, struct sh_io *io, const char *file, const char *off,
+		      const char *len, const char *args, GString *hex)
+{
+	return dump_range(st, io, file, off, len, args, false, hex);
+}
+
+/* _mread_range FILE OFF LEN [XFS_IO_ARGS]: the same through a shared mapping */
+static int h_mread_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *hex = g_string_new(NULL);
+	int ret = dump_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
+			     arg(argc, argv, 4), true, hex);
+
+	if (ret >= 0)
+		sh_out(io, "%s", hex->str);
+	g_string_free(hex, TRUE);
+	return ret < 0 ? -1 : 0;
 }
 
 static int h_read_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
@@ -754,6 +831,7 @@ static const struct {
 	{ "_get_filesize", h_filesize },
 	{ "_md5_checksum", h_md5_checksum },
 	{ "_read_range", h_read_range },
+	{ "_mread_range", h_mread_range },
 	{ "_compare_range", h_compare_range },
 	{ "_check_dmesg", h_check_dmesg },
 	{ "_dmesg_since_test_start", h_dmesg },

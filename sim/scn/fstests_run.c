@@ -51,19 +51,6 @@ static void gstring_free(gpointer g)
 	g_string_free(g, TRUE);
 }
 
-/* Does the tree use background jobs? */
-static bool has_bg(struct sh_node *n)
-{
-	if (!n)
-		return false;
-	if (n->kind == SH_BG)
-		return true;
-	for (guint i = 0; n->kids && i < n->kids->len; i++)
-		if (has_bg(g_ptr_array_index(n->kids, i)))
-			return true;
-	return has_bg(n->a) || has_bg(n->b) || has_bg(n->c);
-}
-
 static bool write_file(const char *path, const char *text, gsize len)
 {
 	GError *e = NULL;
@@ -180,14 +167,10 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 		r->v = V_NOTRUN;
 		goto notrun;
 	}
-	if (has_bg(tree)) {
-		snprintf(r->line, sizeof(r->line), "background jobs");
-		r->v = V_NOTRUN;
-		goto notrun;
-	}
 	st.file = path;
 	st.src = text;
 	st.keep_going = o->keep_going;
+	st.seed = o->seed;
 	st.out_top = output;
 	st.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	st.funcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -226,6 +209,8 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 				st.exit_status = st.status;
 			run_cleanup(&st, &io);
 		}
+		/* the script has exited: its orphaned jobs are killed */
+		sh_jobs_end(&st);
 		/* the trap: exit $status */
 		exit_status = st.begun ? atoi(sh_getvar(&st, "status") ? sh_getvar(&st, "status") : "1")
 				       : st.exit_status;

@@ -23,14 +23,14 @@ static bool stderr_line(const char *s, size_t len)
 	static const int errs[] = { EPERM, ENOENT, EIO, EBADF, ENOMEM, EACCES, EBUSY, EEXIST,
 				    EXDEV, EINVAL, EFBIG, ENOSPC, EROFS, EOPNOTSUPP, ENODATA,
 				    EUCLEAN, EHWPOISON, ENXIO, EFAULT, ENOTTY, EISDIR };
+	static char suffix[G_N_ELEMENTS(errs)][128];	/* ": strerror", made once */
 
 	if (len && s[0] == '@')
 		return true;	/* a task killed by a signal */
 	for (size_t i = 0; i < G_N_ELEMENTS(errs); i++) {
-		char buf[128];
-
-		snprintf(buf, sizeof(buf), ": %s", g_strerror(errs[i]));
-		if (ends_with(s, len, buf))
+		if (!suffix[i][0])
+			snprintf(suffix[i], sizeof(suffix[i]), ": %s", g_strerror(errs[i]));
+		if (ends_with(s, len, suffix[i]))
 			return true;
 	}
 	return ends_with(s, len, "Extents did not match.") || ends_with(s, len, ": no open file") ||
@@ -97,10 +97,16 @@ static void add_timing(GString *dst, const char *text)
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		unsigned long long done, want, off;
 		char verb[16], tail;
-		gchar *line = g_strndup(s, len);
+		gchar *line;
 
 		g_string_append_len(dst, s, (gssize)len);
 		g_string_append_c(dst, '\n');
+		if (!(len && strchr("wrld", s[0]))) {
+			/* not a "wrote/read/linked/deduped N/M bytes" line (a dump) */
+			s += len + (e ? 1 : 0);
+			continue;
+		}
+		line = g_strndup(s, len);
 		if (sscanf(line, "%15s %llu/%llu bytes at offset %llu%c", verb, &done, &want, &off, &tail) == 4 &&
 		    (!strcmp(verb, "wrote") || !strcmp(verb, "read") || !strcmp(verb, "linked") ||
 		     !strcmp(verb, "deduped"))) {

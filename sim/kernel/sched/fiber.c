@@ -77,9 +77,14 @@ struct fiber_stack *fiber_stack_main(void)
 
 struct fiber_stack *fiber_stack_new(void (*entry)(void))
 {
+	return fiber_stack_new_sized(entry, FIBER_STACK_SIZE);
+}
+
+struct fiber_stack *fiber_stack_new_sized(void (*entry)(void), size_t size)
+{
 	struct fiber_stack *fs = g_new0(struct fiber_stack, 1);
 
-	fs->size = FIBER_STACK_SIZE;
+	fs->size = size;
 	fs->stack = g_malloc(fs->size);
 	fs->entry = entry;
 	if (getcontext(&fs->uc))
