@@ -24,7 +24,8 @@
 	X(pmem_spare_suite)		\
 	X(lock_suite)			\
 	X(xfs_bugs_suite)		\
-	X(checker_suite)
+	X(checker_suite)		\
+	X(refmodel_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reference byte model (sim/check/refmodel.c): a clone has value
+ * semantics even though whole chunks are shared between the files, so a
+ * store into either file after the clone must not show in the other.
+ */
+#include <check.h>
+#include <glib.h>
+#include <string.h>
+
+#include "refmodel.h"
+#include "unit_suites.h"
+
+#define CH	4096
+
+static unsigned char buf[4 * CH];
+
+static void fill(struct refmodel *rm, uint64_t ino, int c, uint64_t off, uint64_t len)
+{
+	memset(buf, c, len);
+	ref_write(rm, ino, off, buf, len);
+}
+
+/* Every byte of [off, off + len) of @ino is @c. */
+static bool all(struct refmodel *rm, uint64_t ino, int c, uint64_t off, uint64_t len)
+{
+	ref_read(rm, ino, off, buf, len);
+	for (uint64_t i = 0; i < len; i++)
+		if (buf[i] != c)
+			return false;
+	return true;
+}
+
+START_TEST(test_store_after_clone_stays_in_its_file)
+{
+	struct refmodel *rm = refmodel_create();
+
+	fill(rm, 1, 'a', 0, 4 * CH);
+	ref_copy(rm, 1, 0, 2, 0, 4 * CH);	/* whole chunks: shared */
+	ref_set_size(rm, 2, 4 * CH);
+	fill(rm, 1, 'b', CH + 10, 100);		/* into the source */
+	fill(rm, 2, 'c', 2 * CH, CH);		/* into the clone */
+	ck_assert(all(rm, 1, 'a', 0, CH + 10));
+	ck_assert(all(rm, 1, 'b', CH + 10, 100));
+	ck_assert(all(rm, 1, 'a', 2 * CH, 2 * CH));
+	ck_assert(all(rm, 2, 'a', 0, 2 * CH));
+	ck_assert(all(rm, 2, 'c', 2 * CH, CH));
+	ck_assert(all(rm, 2, 'a', 3 * CH, CH));
+	refmodel_destroy(rm);
+}
+END_TEST
+
+START_TEST(test_zero_and_truncate_after_clone)
+{
+	struct refmodel *rm = refmodel_create();
+
+	fill(rm, 1, 'a', 0, 2 * CH);
+	ref_copy(rm, 1, 0, 2, 0, 2 * CH);
+	ref_set_size(rm, 2, 2 * CH);
+	ref_zero(rm, 2, 100, 200);		/* inside a shared chunk */
+	ref_truncate(rm, 1, CH + 5);		/* the source's tail page */
+	ck_assert(all(rm, 1, 'a', 0, CH + 5));
+	ck_assert(all(rm, 2, 'a', 0, 100));
+	ck_assert(all(rm, 2, 0, 100, 200));
+	ck_assert(all(rm, 2, 'a', 300, 2 * CH - 300));
+	refmodel_destroy(rm);
+}
+END_TEST
+
+START_TEST(test_unaligned_clone_and_self_clone)
+{
+	struct refmodel *rm = refmodel_create();
+
+	fill(rm, 1, 'a', 0, 2 * CH);
+	fill(rm, 1, 'b', 2 * CH, 2 * CH);
+	ref_copy(rm, 1, 100, 2, 0, CH);		/* not aligned: copied */
+	ref_set_size(rm, 2, CH);
+	ref_copy(rm, 1, 2 * CH, 1, 0, CH);	/* the file into itself */
+	fill(rm, 1, 'z', 2 * CH, CH);		/* the clone's source changes */
+	ck_assert(all(rm, 2, 'a', 0, CH));
+	ck_assert(all(rm, 1, 'b', 0, CH));
+	ck_assert(all(rm, 1, 'a', CH, CH));
+	ck_assert(all(rm, 1, 'z', 2 * CH, CH));
+	ref_delete(rm, 1);			/* the clone keeps its chunks */
+	ck_assert(all(rm, 2, 'a', 0, CH));
+	refmodel_destroy(rm);
+}
+END_TEST
+
+Suite *refmodel_suite(void)
+{
+	Suite *s = suite_create("refmodel");
+	TCase *tc = tcase_create("clone");
+
+	tcase_add_test(tc, test_store_after_clone_stays_in_its_file);
+	tcase_add_test(tc, test_zero_and_truncate_after_clone);
+	tcase_add_test(tc, test_unaligned_clone_and_self_clone);
+	suite_add_tcase(s, tc);
+	return s;
+}
