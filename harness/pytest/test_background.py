@@ -21,7 +21,9 @@ def test_a_task_killed_in_the_background_must_be_spawned_again():
     r = run(["run", "-"], stdin=text)
     assert r.returncode == 2, r.stdout + r.stderr
     assert r.stdout == "@p: killed by SIGBUS (BUS_ADRERR) at mread\n"
-    assert r.stderr == "<stdin>:7:1: task 'p' was killed; re-create it with `@p spawn`\n"
+    # the kill is runtime trouble of line 6 (no expect after it), then the usage error
+    assert r.stderr == ("<stdin>:6: task p killed by SIGBUS (BUS_ADRERR) at mread\n"
+                        "<stdin>:7:1: task 'p' was killed; re-create it with `@p spawn`\n")
     r = run(["run", "-"], stdin=text.replace("@p mread 0 1\n", "@p spawn\n@p open a\n@p pread -q 0 1\n"))
     assert r.returncode == 0, r.stdout + r.stderr
 

@@ -36,7 +36,8 @@ CASES = [
 def test_usage_errors(daxsim, text, line, col, word):
     r = daxsim(["run", "-"], stdin=text)
     assert r.returncode == 2, (r.stdout, r.stderr)
-    m = re.match(r"<stdin>:(\d+):(\d+): (.*)", r.stderr)
+    # runtime trouble of the lines before (FILE:LINE: ...) may come first
+    m = re.match(r"<stdin>:(\d+):(\d+): (.*)", r.stderr.splitlines()[-1])
     assert m, r.stderr
     assert (int(m.group(1)), int(m.group(2))) == (line, col), r.stderr
     assert word in m.group(3)
@@ -137,3 +138,69 @@ def test_expect_ok_with_no_previous_command(daxsim):
 def test_expect_error_after_xfs_io_on_a_missing_file(daxsim):
     r = daxsim(["run", "-"], stdin='pmem size=64m\nmkfs\nxfs_io -c "pread 0 1" nope\nexpect error ENOENT\n')
     assert r.returncode == 0 and r.stdout == "nope: No such file or directory\n", r.stdout
+
+
+# issue 12: runtime trouble keeps xfs_io's stdout form and is also reported on
+# stderr; --strict makes an unexpected one exit 1
+TROUBLE = """pmem size=64m
+mkfs
+open f
+pwrite 0 4096
+open -f g
+pwrite 0 4096
+open h
+expect error ENOENT
+"""
+
+
+def test_runtime_trouble_on_stderr(daxsim):
+    r = daxsim(["run", "-"], stdin=TROUBLE)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("f: No such file or directory\nno files are open, try 'help open'\n"
+                        "wrote 4096/4096 bytes at offset 0\nh: No such file or directory\n")
+    # line 7's error is expected by line 8: not reported
+    assert r.stderr == "<stdin>:3: f: No such file or directory\n<stdin>:4: pwrite: no files are open\n"
+
+
+def test_strict_fails_on_unexpected_trouble(daxsim):
+    r = daxsim(["run", "--strict", "-"], stdin=TROUBLE)
+    assert r.returncode == 1
+    ok = TROUBLE.replace("open f\npwrite 0 4096\n", "")
+    r = daxsim(["run", "--strict", "-"], stdin=ok)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def test_xfs_io_commands_are_validated_before_the_run(daxsim):
+    text = "pmem size=64m\nmkfs\nxfs_io -f -c 'pwrite 0 4k' a\nxfs_io -f -c 'pwrite -d 0 1' a\n"
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 2
+    assert r.stdout == ""       # nothing ran: line 3 did not write
+    assert r.stderr.startswith("<stdin>:4:14: pwrite: unknown option '-d'")
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -d -c 'pwrite 0 1' a\n")
+    assert r.returncode == 2 and r.stderr.startswith("<stdin>:3:8: xfs_io: unknown option '-d'")
+
+
+@pytest.mark.parametrize("word", ["|", ">", ">>", "2>&1", "<", "&&", ";", ">out", "2>err", "&>all"])
+def test_pipes_and_redirects_are_parse_errors(daxsim, word):
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nmkfs\nmd5sum a %s x\n" % word)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("<stdin>:3:10: '%s': pipes, redirects and command lists" % word), r.stderr
+
+
+def test_empty_scenario_is_a_usage_error(daxsim):
+    for text in ["", "# a comment only\n\n"]:
+        r = daxsim(["run", "-"], stdin=text)
+        assert r.returncode == 2
+        assert r.stderr == "<stdin>: the scenario has no commands (see `daxsim help`)\n"
+
+
+def test_trace_does_not_take_the_scenario(daxsim, tmp_path):
+    scn = tmp_path / "a.scn"
+    scn.write_text("pmem size=64m\nmkfs\nopen -f a\npwrite 0 4k\n")
+    r = daxsim(["run", "--trace", str(scn)])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "wrote 4096/4096 bytes at offset 0\n"
+    assert r.stderr != ""       # the trace, on stderr
+    assert scn.read_text().startswith("pmem")

@@ -24,7 +24,7 @@ static void print_usage(FILE *to)
 {
 	fprintf(to,
 		"usage: daxsim run [--model M] [--seed N] [--schedule=STRING] [--trace[=FILE]] [--check=full|incremental|off]\n"
-		"                  [--keep-going] [--stop-on-failure] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
+		"                  [--keep-going] [--stop-on-failure] [--strict] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
 		"                  [--lockdep-graph=FILE.dot] [--lockdep-edges=FILE] FILE...   (FILE '-' reads stdin)\n"
 		"       daxsim explore [--strategy=dfs|pct|random] [--preempt=N] [--depth=D] [--runs=N]\n"
 		"                      [--seed=N] [--model M] [--keep-going] FILE   (many schedules)\n"
@@ -276,9 +276,10 @@ static int cmd_run(int argc, char **argv)
 	gchar *lockdep = NULL, *lock_rules = NULL, *lock_graph = NULL, *lock_edges = NULL;
 	gchar *lock_inject = NULL, *inject = NULL, *schedule = NULL;
 	gint64 seed = 0;
-	gboolean keep_going = FALSE, stop = FALSE;
+	gboolean keep_going = FALSE, stop = FALSE, strict = FALSE;
 	GOptionEntry entries[] = {
 		{ "model", 0, 0, G_OPTION_ARG_STRING, &model, "page-sharing design", "M" },
+		{ "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "exit 1 on runtime trouble no expect accounts for", NULL },
 		{ "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "the seed of every random choice (0: the default schedule)", "N" },
 		{ "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, "replay a schedule (as explore prints it)", "STRING" },
 		{ "check", 0, 0, G_OPTION_ARG_STRING, &check, "full|incremental|off", "MODE" },
@@ -299,6 +300,13 @@ static int cmd_run(int argc, char **argv)
 	int status = 0;
 	FILE *tf = NULL, *graph_f = NULL, *edges_f = NULL;
 
+	/* `--trace FILE.scn` would take the scenario as the trace file: a bare
+	 * --trace is --trace= (stderr); a file is given as --trace=FILE */
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--trace"))
+			argv[i] = (char *)"--trace=";
+		else if (!strcmp(argv[i], "--"))
+			break;
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
 		fprintf(stderr, "daxsim: %s\n", gerr->message);
@@ -322,6 +330,8 @@ static int cmd_run(int argc, char **argv)
 	opts.schedule = schedule;
 	opts.keep_going = keep_going;
 	opts.stop_on_failure = stop;
+	opts.report_trouble = true;
+	opts.strict = strict;
 	opts.check = CHECK_INCREMENTAL;
 	if (check && !strcmp(check, "full"))
 		opts.check = CHECK_FULL;
@@ -393,6 +403,13 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 		g_free(text);
+		if (!s->lines->len) {
+			fprintf(stderr, "%s: the scenario has no commands (see `daxsim help`)\n",
+				scenario_name(argv[i]));
+			scn_free(s);
+			status = 2;
+			break;
+		}
 		opts.files_after = argc - 1 - i;
 		rc = scn_run(s, &opts, stdout);
 		scn_free(s);

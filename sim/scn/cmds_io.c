@@ -87,6 +87,7 @@ opened:
 static int no_file(struct cmdctx *c)
 {
 	out("no files are open, try 'help open'\n");
+	interp_trouble("%s: no files are open", c->ci->name);
 	if (c->t)
 		c->io->last_errno = EBADF;
 	return 0;

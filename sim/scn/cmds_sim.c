@@ -708,6 +708,69 @@ static int do_expect(struct cmdctx *c)
 	return cmd_usage_error(c, c->poscol[0], "expect: unknown expectation '%s'", what);
 }
 
+/*
+ * The -c command at word *@i of an xfs_io line, or NULL (getopt "ftrc:":
+ * -c CMD, -cCMD, -fc CMD, -fcCMD); *@i moves past CMD, *@col is its column.
+ */
+static const char *xfs_io_next_cmd(const struct scn_line *ln, int *i, int *col)
+{
+	const char *w = ln->argv[*i];
+
+	*col = ln->cols[*i];
+	if (w[0] != '-' || w[1] == '-')
+		return NULL;
+	for (const char *p = w + 1; *p; p++) {
+		if (*p != 'c')
+			continue;
+		if (p[1])
+			return p + 1;
+		if (*i + 1 < ln->argc) {
+			++*i;
+			*col = ln->cols[*i];
+			return ln->argv[*i];
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+int xfs_io_validate(struct cmdctx *c, struct scn_line *ln)
+{
+	for (int i = 1; i < ln->argc; i++) {
+		int col, nw, ret = 0;
+		const char *cmd = xfs_io_next_cmd(ln, &i, &col);
+		const struct cmdinfo *ci;
+		gchar **words;
+
+		if (!cmd)
+			continue;
+		c->ln = ln;
+		if (!g_shell_parse_argv(cmd, &nw, &words, NULL))
+			return cmd_usage_error(c, col, "xfs_io: cannot parse -c '%s'", cmd);
+		ci = cmd_lookup(words[0]);
+		if (!ci || (ci->flags & CMD_SIM)) {
+			ret = ci ? cmd_usage_error(c, col, "xfs_io: command \"%s\" not found (a simulator command: write it as its own line)", words[0])
+				 : cmd_usage_error(c, col, "unknown command '%s'", words[0]);
+		} else {
+			struct scn_line sub = *ln;
+			int *cols = g_new(int, nw);
+			struct cmdctx sc = { .scn = c->scn, .err = c->err, .ln = &sub, .ci = ci };
+
+			for (int k = 0; k < nw; k++)
+				cols[k] = col;
+			sub.argc = nw;
+			sub.argv = words;
+			sub.cols = cols;
+			ret = cmd_parse_args(&sc, ci, &sub, 1);
+			g_free(cols);
+		}
+		g_strfreev(words);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* xfs_io [-f] [-t] [-r] -c CMD [-c CMD]... PATH: a transient task. */
 static int do_xfs_io(struct cmdctx *c)
 {
@@ -779,25 +842,9 @@ static int do_xfs_io(struct cmdctx *c)
 	for (int i = 1; ret == 0 && i < orig->argc && !t->dead; i++) {
 		gchar **words;
 		struct scn_line sub = *orig;
-		int *cols, nw;
+		int *cols, nw, col;
+		const char *cmd = xfs_io_next_cmd(orig, &i, &col);
 
-		const char *cmd = NULL, *w = orig->argv[i];
-		int col = orig->cols[i];
-
-		/* getopt "ftrc:": -c CMD, -cCMD, -fc CMD, -fcCMD */
-		if (w[0] != '-' || w[1] == '-')
-			continue;
-		for (const char *p = w + 1; *p; p++) {
-			if (*p != 'c')
-				continue;
-			if (p[1]) {
-				cmd = p + 1;
-			} else if (i + 1 < orig->argc) {
-				cmd = orig->argv[++i];
-				col = orig->cols[i];
-			}
-			break;
-		}
 		if (!cmd)
 			continue;
 		if (!g_shell_parse_argv(cmd, &nw, &words, NULL)) {

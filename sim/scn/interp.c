@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dev_dax.h"
@@ -96,11 +97,63 @@ int errno_from_name(const char *name)
 	return 0;
 }
 
+void interp_trouble(const char *fmt, ...)
+{
+	va_list ap;
+	gchar *msg;
+
+	if (!I || !I->trouble)
+		return;
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(I->trouble, g_strdup_printf("%d\t%s", sim_cur_line, msg));
+	g_free(msg);
+}
+
+/* The line after the one numbered @lineno checks an outcome: `expect ...`. */
+static bool outcome_expected(const struct scn *s, int lineno)
+{
+	for (guint i = 0; i < s->lines->len; i++) {
+		const struct scn_line *ln = g_ptr_array_index(s->lines, i);
+
+		if (ln->lineno == lineno) {
+			const struct scn_line *next = i + 1 < s->lines->len ?
+				g_ptr_array_index(s->lines, i + 1) : NULL;
+
+			return next && !strcmp(next->argv[0], "expect");
+		}
+	}
+	return false;
+}
+
+/* Report the trouble of line @lineno (every line when 0). */
+static void report_trouble(int lineno)
+{
+	for (guint k = 0; I->trouble && k < I->trouble->len;) {
+		const char *e = g_ptr_array_index(I->trouble, k);
+		int at = atoi(e);
+
+		if (lineno && at != lineno) {
+			k++;
+			continue;
+		}
+		if (!outcome_expected(I->scn, at)) {
+			fflush(I->out);
+			fprintf(stderr, "%s:%d: %s\n", I->scn->file, at, strchr(e, '\t') + 1);
+			if (I->opts->strict)
+				I->status = 1;
+		}
+		g_ptr_array_remove_index(I->trouble, k);
+	}
+}
+
 int errno_report(struct cmdctx *c, const char *what, int err)
 {
 	if (err < 0)
 		err = -err;
 	out("%s: %s\n", what, strerror(err));
+	interp_trouble("%s: %s", what, strerror(err));
 	if (c->t)
 		c->io->last_errno = err;
 	return 0;
@@ -276,6 +329,8 @@ void task_kill(struct io_task *io, const char *cmd)
 
 	out("@%s: killed by %s (%s) at %s\n", t->name, t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS",
 	    sicode_name(t->sicode), cmd);
+	interp_trouble("task %s killed by %s (%s) at %s", t->name,
+		       t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS", sicode_name(t->sicode), cmd);
 	printk("%s[%d]: killed by %s (%s)\n", t->name, t->pid,
 	       t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS", sicode_name(t->sicode));
 	io_task_exit(io);
@@ -448,9 +503,10 @@ static int validate(struct scn *s, struct scn_error *err)
 			validate_err(err, "'%s' is a simulator command and does not run in a task", ci->name);
 			return -2;
 		}
-		if (!strcmp(ci->name, "xfs_io"))
-			continue;	/* its -c commands are checked when it runs */
 		if (cmd_parse_args(&c, ci, ln, 1))
+			return -2;
+		/* and the commands xfs_io -c will run */
+		if (!strcmp(ci->name, "xfs_io") && xfs_io_validate(&c, ln))
 			return -2;
 	}
 	return 0;
@@ -488,12 +544,14 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 		return ret;
 	if ((ci->flags & CMD_FILE) && !cur_file(c)) {
 		out("%s: no open file\n", ci->name);
+		interp_trouble("%s: no open file", ci->name);
 		if (io)
 			io->last_errno = EBADF;
 		return 0;
 	}
 	if ((ci->flags & CMD_MAP) && !cur_map(c)) {
 		out("%s: no mapped regions, try 'help mmap'\n", ci->name);
+		interp_trouble("%s: no mapped regions", ci->name);
 		if (io)
 			io->last_errno = EINVAL;
 		return 0;
@@ -617,6 +675,7 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 
 	if (io && strcmp(ln->argv[0], "expect"))
 		interp_note_task(io);
+	report_trouble(ln->lineno);
 	if (ret == -2) {
 		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err->line, err->col, err->msg);
 		return -2;
@@ -661,6 +720,8 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 
 	in.mkfs = (struct xfs_mkfs_opts){ 4096, true, true, XFS_DAX_ALWAYS, 4 };
 	in.conc = scn_needs_scheduler(s, opts);
+	if (opts->report_trouble)
+		in.trouble = g_ptr_array_new_with_free_func(g_free);
 	snprintf(in.model, sizeof(in.model), "%s", opts->model ? opts->model : SHARE_DEFAULT);
 	I = &in;
 	if (validate(s, &err)) {
@@ -707,6 +768,11 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		sim_cur_line = 0;
 		if (checker_run(true, &end, NULL))
 			in.status = 1;
+	}
+	if (in.trouble) {
+		report_trouble(0);	/* lines that ended while others ran */
+		g_ptr_array_free(in.trouble, TRUE);
+		in.trouble = NULL;
 	}
 	trace_close();
 	mm_fault_hook = NULL;

@@ -15,6 +15,7 @@
 
 struct interp {
 	struct scn		*scn;
+	GPtrArray		*trouble;	/* "LINENO\tmessage" not yet reported */
 	struct refmodel		*ref;		/* what every read must return (D1) */
 	const struct run_opts	*opts;
 	FILE			*out;
@@ -105,6 +106,11 @@ const char *errno_name(int err);
 int errno_from_name(const char *name);
 /* Kill a task (signal already recorded on it): report, unmap, close. */
 void task_kill(struct io_task *io, const char *cmd);
+/* Runtime trouble of the line running now (an errno, a kill): see run_opts. */
+void interp_trouble(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Check the -c commands of an xfs_io line before the run: 0 or -2. */
+int xfs_io_validate(struct cmdctx *c, struct scn_line *ln);
 /* The xfs_io state of task @name, or NULL. */
 struct io_task *io_task_find(const char *name);
 void interp_note_task(struct io_task *io);

@@ -143,6 +143,13 @@ struct run_opts {
 	enum check_mode	check;
 	bool		keep_going;
 	bool		stop_on_failure;
+	/*
+	 * daxsim run: runtime trouble (an errno a command reported, a task
+	 * killed) no `expect` on the next line accounts for is also reported on
+	 * stderr as FILE:LINE: ...; strict: and the run exits 1.
+	 */
+	bool		report_trouble;
+	bool		strict;
 	FILE		*trace;
 	struct run_result *result;	/* optional: filled for `compare` */
 	int		inject;	/* test-only: enum inject_tag (0: DAXSIM_INJECT's) */

@@ -717,6 +717,21 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			g_array_free(cols, TRUE);
 			continue;
 		}
+		/* a shell's pipes, redirects and lists are not part of the language */
+		for (guint k = (guint)first; k < words->len; k++) {
+			const char *w = words->pdata[k];
+
+			if (!strcmp(w, "|") || !strcmp(w, "||") || !strcmp(w, "|&") || !strcmp(w, "&&") ||
+			    !strcmp(w, ";") || !strcmp(w, "2>&1") || !strcmp(w, ">&2") ||
+			    !strcmp(w, "1>&2") || w[0] == '>' || w[0] == '<' ||
+			    (w[0] == '&' && w[1] == '>') ||
+			    ((w[0] == '1' || w[0] == '2') && w[1] == '>')) {
+				set_err(err, lineno, g_array_index(cols, int, k),
+					"'%s': pipes, redirects and command lists are not part of the scenario language (one command per line; see docs/language.md)",
+					w);
+				goto fail;
+			}
+		}
 		/* `LINE &`: the command runs in the background (Concurrency v2) */
 		if ((int)words->len - first >= 2 &&
 		    !strcmp(words->pdata[words->len - 1], "&")) {
