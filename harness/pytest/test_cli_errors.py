@@ -177,8 +177,8 @@ def test_xfs_io_commands_are_validated_before_the_run(daxsim):
     assert r.returncode == 2
     assert r.stdout == ""       # nothing ran: line 3 did not write
     assert r.stderr.startswith("<stdin>:4:14: pwrite: unknown option '-d'")
-    r = daxsim(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -d -c 'pwrite 0 1' a\n")
-    assert r.returncode == 2 and r.stderr.startswith("<stdin>:3:8: xfs_io: unknown option '-d'")
+    r = daxsim(["run", "-"], stdin="pmem size=64m\nmkfs\nxfs_io -z -c 'pwrite 0 1' a\n")
+    assert r.returncode == 2 and r.stderr.startswith("<stdin>:3:8: xfs_io: unknown option '-z'")
 
 
 @pytest.mark.parametrize("word", ["|", ">", ">>", "2>&1", "<", "&&", ";", ">out", "2>err", "&>all"])
@@ -204,3 +204,15 @@ def test_trace_does_not_take_the_scenario(daxsim, tmp_path):
     assert r.stdout == "wrote 4096/4096 bytes at offset 0\n"
     assert r.stderr != ""       # the trace, on stderr
     assert scn.read_text().startswith("pmem")
+
+
+def test_odirect_on_the_page_cache_is_refused(daxsim):
+    # O_DIRECT on a DAX file is the same I/O; the page cache's direct path
+    # (flush, invalidate, I/O around the cache) is not modelled
+    text = "pmem size=64m\nmkfs dax=never\nopen -f a\npwrite 0 4k\nopen -d a\n"
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 2
+    assert r.stderr == ("<stdin>:5:1: open -d: O_DIRECT on a file without DAX "
+                        "(the page cache's direct I/O) is not modelled\n")
+    r = daxsim(["run", "-"], stdin=text.replace("dax=never", "dax=always"))
+    assert r.returncode == 0, r.stderr

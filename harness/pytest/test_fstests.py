@@ -122,7 +122,6 @@ def test_exit_status_fails(tmp_path):
 
 @pytest.mark.parametrize("line,reason", [
     ('_notrun "this needs a real disk"', "this needs a real disk"),
-    ("_require_odirect", "O_DIRECT is not modelled by daxsim"),
     ('_require_xfs_io_command "bmap"', "xfs_io bmap support is missing"),
     ('_require_xfs_io_command "falloc" "-c"', "xfs_io falloc -c support is missing"),
     ('_require_test_program "fiemap-fault"', "/var/lib/xfstests/src/fiemap-fault not built"),
@@ -146,7 +145,7 @@ def test_notrun_reasons(tmp_path, line, reason):
     ("cat <<EOF\nhi\nEOF", "here documents and process substitution"),
     ("[[ -f $TEST_DIR/x ]] && echo yes", "[["),
     ("$XFS_IO_PROG -f -c 'bmap -v' $TEST_DIR/f", "daxsim: unknown command 'bmap'"),
-    ("$XFS_IO_PROG -f -d -c 'pwrite 0 4k' $TEST_DIR/f", "xfs_io -d is not modelled"),
+    ("$XFS_IO_PROG -f -T -c 'pwrite 0 4k' $TEST_DIR/f", "xfs_io -T is not modelled"),
     ("_require_nonexistent_thing", "a _require_ check daxsim does not know"),
     ("echo ${x/a/b}", "this ${...} form"),
 ])
@@ -283,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("7 passed, 0 failed, 1 notrun\n")
+    assert outs[0].endswith("8 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -1280,7 +1279,7 @@ kill -s BOGUS $p
 
 
 def test_notrun_in_a_job_stops_the_test(tmp_path):
-    body = """f() { _require_odirect; }
+    body = """f() { _require_freeze; }
 f &
 wait
 echo should-not-matter
@@ -1288,7 +1287,7 @@ echo should-not-matter
     script = make_test(tmp_path, body, qa())
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "generic/001 [not run] O_DIRECT is not modelled by daxsim\n" in r.stdout
+    assert "generic/001 [not run] freeze is not modelled by daxsim\n" in r.stdout
 
 
 def test_job_in_a_pipe_is_unsupported(tmp_path):

@@ -109,8 +109,26 @@ static int do_open(struct cmdctx *c)
 	if (sim->dev_dax && devdax_path(c, c->pos[0], c->poscol[0]))
 		return -2;
 	err = open_file(c->io, c->pos[0], c->opt['f'], c->opt['t'], c->opt['r'], &f);
-
-	return err ? errno_report(c, c->pos[0], err) : 0;
+	if (err)
+		return errno_report(c, c->pos[0], err);
+	if (c->opt['d']) {
+		/*
+		 * O_DIRECT: a DAX file's reads and writes go to pmem whatever the
+		 * flag (XFS's DAX address_space_operations have a no-op
+		 * direct_IO), so it changes nothing there.  The page cache's
+		 * direct path (flush, invalidate, I/O around the cache) is not
+		 * modelled.
+		 */
+		if (!sim->dev_dax && !IS_DAX(file_inode(f))) {
+			g_ptr_array_remove_index(c->t->files, c->t->files->len - 1);
+			c->io->curfile = (int)c->t->files->len - 1;
+			fput(f);
+			return cmd_usage_error(c, c->ln->cols[c->word0],
+					       "open -d: O_DIRECT on a file without DAX (the page cache's direct I/O) is not modelled");
+		}
+		f->f_direct = true;
+	}
+	return 0;
 }
 
 /* xfs_io's filelist_f(): "[NNN]" marks the current file. */
@@ -123,7 +141,8 @@ static void filelist(struct io_task *io)
 		bool cur = (int)i == io->curfile;
 
 		out("%c%03d%c %-14s (%s,%s,%s,%s)\n", cur ? '[' : ' ', i, cur ? ']' : ' ',
-		    f->f_path, inode_is_dev_dax(file_inode(f)) ? "foreign" : "xfs", "non-sync", "non-direct",
+		    f->f_path, inode_is_dev_dax(file_inode(f)) ? "foreign" : "xfs", "non-sync",
+		    f->f_direct ? "direct" : "non-direct",
 		    f->f_readonly ? "read-only" : "read-write");
 	}
 }
@@ -1065,7 +1084,7 @@ NEEDS_MAP(do_madvise)
 NEEDS_MAP(do_pin)
 
 const struct cmdinfo io_cmds[] = {
-	{ "open", "o", do_open, 1, 1, "frt", NULL, "s", CMD_FS, "[-f] [-t] [-r] PATH", "open a file; it becomes the current file" },
+	{ "open", "o", do_open, 1, 1, "frtd", NULL, "s", CMD_FS, "[-f] [-t] [-r] [-d] PATH", "open a file; it becomes the current file (-d: O_DIRECT, the same I/O on a DAX file)" },
 	{ "file", "f", do_file, 0, 1, NULL, NULL, "n", 0, "[N]", "list open files, or select file N" },
 	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FS, "", "close the current file" },
 	{ "pwrite", "w", do_pwrite_chk, 2, 2, "qS:b:wW", "Sb", "nn", CMD_FS, "[-q] [-S seed] [-b bsize] off len", "write a byte pattern (the low byte of seed, default 0xcd)" },

@@ -820,6 +820,7 @@ static int do_xfs_io(struct cmdctx *c)
 		if (c->opt['f']) strcat(flags, "f");
 		if (c->opt['t']) strcat(flags, "t");
 		if (c->opt['r']) strcat(flags, "r");
+		if (c->opt['d']) strcat(flags, "d");
 		if (flags[1]) {
 			argv[n] = flags;
 			cols[n++] = c->ln->cols[c->word0];
@@ -917,7 +918,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
 	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
 	{ "expect", NULL, do_expect, 1, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "ok | error ERRNO | killed TASK SIGBUS [CODE] | alive TASK | md5 PATH HEX | data PATH off len BYTE | shared PATH off len yes|no | violation ID", "check an expectation" },
-	{ "xfs_io", NULL, do_xfs_io, 1, 1, "ftrc:", NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[-f] [-t] [-r] -c CMD [-c CMD]... PATH", "run commands in a transient task on PATH" },
+	{ "xfs_io", NULL, do_xfs_io, 1, 1, "ftrdc:", NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[-f] [-t] [-r] [-d] -c CMD [-c CMD]... PATH", "run commands in a transient task on PATH" },
 	{ "lockdep", NULL, do_lockdep, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "inject NAME|off", "test only: a kernel path takes its locks in a broken order" },
 	{ "help", NULL, do_help_stub, 0, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "[COMMAND]", "use `daxsim help` on the command line" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },

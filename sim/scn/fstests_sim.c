@@ -129,7 +129,7 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	GPtrArray *av = g_ptr_array_new();
 	GPtrArray *files = g_ptr_array_new();
 	GString *o = g_string_new(NULL);
-	char flags[8] = "-";
+	char flags[8] = "-";	/* -f -t -r -d, as the scenario's xfs_io takes them */
 	int ret = 0;
 
 	g_ptr_array_add(av, "xfs_io");
@@ -141,7 +141,7 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {
-			if (*p == 'f' || *p == 't' || *p == 'r') {
+			if (*p == 'f' || *p == 't' || *p == 'r' || *p == 'd') {
 				if (!strchr(flags, *p))
 					strncat(flags, p, 1);
 			} else if (*p == 'x' || *p == 'F') {

@@ -132,6 +132,7 @@ struct file {
 	const struct file_operations	*f_op;
 	char				*f_path;	/* the name it was opened by */
 	bool				f_readonly;	/* !FMODE_WRITE */
+	bool				f_direct;	/* O_DIRECT */
 	int				f_count;
 	void				*private_data;	/* the driver's (device DAX: its dev_dax) */
 };
