@@ -30,6 +30,7 @@ static void print_usage(FILE *to)
 		"                      [--seed=N] [--model M] [--keep-going] FILE   (many schedules)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST...   (fstests scripts vs TEST.out)\n"
+		"       daxsim export [--model M] [--name generic/NNN] [--dir DIR] SCENARIO   (as an fstests test and its .out)\n"
 		"       daxsim expand FILE     (the lines after lexing, one per line, tab-separated)\n"
 		"       daxsim info\n"
 		"       daxsim fuzz-decode [--sched] INPUT   (a fuzz_ops or fuzz_sched input as the scenario it runs)\n"
@@ -455,6 +456,7 @@ static const struct {
 	{ "explore",		daxsim_explore },
 	{ "expand",		cmd_expand },
 	{ "fstests",		daxsim_fstests },
+	{ "export",		daxsim_export },
 	{ "fuzz-decode",	daxsim_fuzz_decode },
 	{ "fuzz-encode",	daxsim_fuzz_encode },
 	{ "fuzz-dict",		daxsim_fuzz_dict },

@@ -30,6 +30,15 @@
 #include <stdio.h>
 
 int daxsim_fstests(int argc, char **argv);
+/* daxsim export: a scenario as an fstests test and its .out (export.c). */
+int daxsim_export(int argc, char **argv);
+/*
+ * Run the test script @path against @path.out (results under @results):
+ * what it printed is appended to @output; 0 passed, 1 failed, 3 not run,
+ * 2 a usage error; @why says why not passed.
+ */
+int fst_run_test(const char *path, const char *model, const char *results, GString *output,
+		 char *why, size_t whylen);
 
 /* The simulated machine of one test (fstests_session.c) ------------------ */
 

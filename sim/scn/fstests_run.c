@@ -81,6 +81,7 @@ struct test_result {
 	enum verdict	v;
 	char		line[1024];	/* the text after the name */
 	GString		*extra;		/* diff lines under it */
+	GString		*output;	/* when set: what the test printed */
 };
 
 static void run_cleanup(struct sh_state *st, struct sh_io *io)
@@ -323,6 +324,8 @@ out:
 		g_ptr_array_free(st.parsed, TRUE);
 	}
 	sh_node_free(tree);
+	if (r->output)
+		g_string_append_len(r->output, output->str, (gssize)output->len);
 	g_string_free(output, TRUE);
 	g_free(text);
 	g_free(golden);
@@ -395,6 +398,28 @@ static void list_line(const char *what, GPtrArray *names)
 	for (guint i = 0; i < names->len; i++)
 		printf(" %s", (char *)g_ptr_array_index(names, i));
 	printf("\n");
+}
+
+int fst_run_test(const char *path, const char *model, const char *results, GString *output,
+		 char *why, size_t whylen)
+{
+	struct fst_opts o = { model, 0, false, results };
+	struct test_result r = { 0 };
+	char lderr[512];
+	int ret;
+
+	if (lockdep_enable(NULL, lderr, sizeof(lderr))) {
+		snprintf(why, whylen, "%s", lderr);
+		return 2;
+	}
+	r.output = output;
+	run_one(&o, path, &r);
+	lockdep_disable();
+	lockdep_reports_reset();
+	snprintf(why, whylen, "%s", r.line);
+	g_string_free(r.extra, TRUE);
+	ret = r.v == V_PASS ? 0 : r.v == V_FAIL ? 1 : r.v == V_NOTRUN ? 3 : 2;
+	return ret;
 }
 
 int daxsim_fstests(int argc, char **argv)

@@ -1,0 +1,107 @@
+"""daxsim export: a scenario as an fstests test plus its .out (issue 12)."""
+import subprocess
+
+import pytest
+
+from conftest import DAXSIM, ROOT
+
+
+def run(args, cwd, stdin=None):
+    return subprocess.run([DAXSIM] + [str(a) for a in args], capture_output=True, text=True,
+                          cwd=cwd, input=stdin, timeout=300)
+
+
+ROUND_TRIP = [
+    "scenarios/io/odirect.scn",
+    "scenarios/reflink/chain-fanout-cow.scn",
+    "scenarios/reflink/dedupe.scn",
+]
+
+
+@pytest.mark.parametrize("scn", ROUND_TRIP)
+def test_round_trip(tmp_path, scn):
+    r = run(["export", "--name", "generic/900", "--dir", tmp_path, ROOT / scn], tmp_path)
+    assert r.returncode == 0, r.stderr
+    test = tmp_path / "tests" / "generic" / "900"
+    assert r.stdout.splitlines() == [str(test), str(test) + ".out"]
+    text = test.read_text()
+    assert text.startswith("#! /bin/bash\n")
+    assert "_require_scratch_dax_mountopt \"dax=always\"" in text
+    assert (tmp_path / "tests" / "generic" / "900.out").read_text().startswith("QA output created by 900\n")
+    # the round trip: daxsim fstests passes it, under every design
+    for model in ["shadow", "mainline"]:
+        r = run(["fstests", "--model", model, "--results", tmp_path / "res", test], tmp_path)
+        assert r.returncode == 0, r.stdout
+        assert "1 passed, 0 failed, 0 notrun" in r.stdout
+
+
+def test_md5_lines_match_the_scenario_run(tmp_path):
+    scn = ROOT / "scenarios/io/odirect.scn"
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 0, r.stderr
+    sim = run(["run", scn], tmp_path).stdout
+    out = (tmp_path / "tests/generic/999.out").read_text()
+    for line in sim.splitlines():
+        if len(line) > 34 and line[32:34] == "  ":      # an md5sum line
+            md5, path = line.split("  ")
+            assert "%s  SCRATCH_MNT/%s" % (md5, path) in out
+
+
+def test_mapping_across_processes_is_refused(tmp_path):
+    text = ("pmem size=64m\nmkfs\nopen -f a\npwrite 0 64k\nmmap -rw 0 64k\n"
+            "cp_reflink a b\nmwrite -S 0x62 0 4k\nmd5sum a b\n")
+    scn = tmp_path / "s.scn"
+    scn.write_text(text)
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("%s:7:1: export: 'mwrite' uses the mapping of line 5" % scn), r.stderr
+    assert not (tmp_path / "tests").exists() or not any((tmp_path / "tests").rglob("999*"))
+
+
+@pytest.mark.parametrize("text,line,col,word", [
+    ("pmem size=64m mode=devdax\n", 1, 15, "device DAX"),
+    ("pmem size=64m\nmkfs dax=never\n", 2, 6, "mkfs dax=never"),
+    ("pmem size=64m\nmkfs\n@p open -f a\n@p pread 0 1 &\n", 4, 14, "background"),
+    ("pmem size=64m\nmkfs\npoison a 0 4096\n", 3, 1, "'poison'"),
+])
+def test_refusals(tmp_path, text, line, col, word):
+    scn = tmp_path / "s.scn"
+    scn.write_text(text)
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("%s:%d:%d: export: " % (scn, line, col)), r.stderr
+    assert word in r.stderr
+
+
+def test_never_overwrites(tmp_path):
+    scn = ROOT / "scenarios/io/odirect.scn"
+    t = tmp_path / "tests" / "generic"
+    t.mkdir(parents=True)
+    (t / "999").write_text("mine\n")
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 2
+    assert "exists (not overwritten)" in r.stderr
+    assert (t / "999").read_text() == "mine\n"
+    assert not (t / "999.out").exists()
+
+
+def test_a_failing_run_leaves_nothing(tmp_path):
+    # a finding: the simulated run violates an invariant (the scenario
+    # expects it; the exported test cannot), so nothing is written
+    scn = ROOT / "scenarios/models/h3-refused-entry-goes.scn"
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("daxsim: export: the exported test does not pass `daxsim fstests` "
+                               "against its own output (not written): [failed, exit status 1] "
+                               "[failed, simulator invariant violated]"), r.stderr
+    assert not list((tmp_path / "tests" / "generic").iterdir())
+
+
+def test_bad_options(tmp_path):
+    scn = ROOT / "scenarios/io/odirect.scn"
+    r = run(["export", "--dir", tmp_path, "--model", "nosuch", scn], tmp_path)
+    assert r.returncode == 2 and "unknown model" in r.stderr
+    r = run(["export", "--dir", tmp_path, "--name", "bad", scn], tmp_path)
+    assert r.returncode == 2 and "--name must be" in r.stderr
+    r = run(["export"], tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("usage: daxsim export")
