@@ -216,3 +216,28 @@ def test_odirect_on_the_page_cache_is_refused(daxsim):
                         "(the page cache's direct I/O) is not modelled\n")
     r = daxsim(["run", "-"], stdin=text.replace("dax=never", "dax=always"))
     assert r.returncode == 0, r.stderr
+
+
+# issue 12: what an expect line names is checked before the run, and a
+# failed `expect data` names the byte it found
+@pytest.mark.parametrize("line,col,msg", [
+    ("expect killed q", 15, "expect killed: no line before this one runs in a task 'q'"),
+    ("expect alive nobody", 14, "expect alive: no line before this one runs in a task 'nobody'"),
+    ("expect killed p SIGKILL", 17, "expect killed: unknown signal 'SIGKILL' (SIGBUS or SIGSEGV)"),
+    ("expect killed p SIGBUS BUS_FOO", 24, "expect killed: unknown si_code 'BUS_FOO'"),
+    ("expect violation X-nope", 18, "expect violation: unknown invariant 'X-nope' (see docs/invariants.md)"),
+    ("expect error EBOGUS", 14, "expect error: unknown errno name 'EBOGUS'"),
+])
+def test_expect_words_are_checked_before_the_run(daxsim, line, col, msg):
+    text = "pmem size=64m\nmkfs\n@p open -f a\n@p pwrite 0 4k\n" + line + "\n"
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 2
+    assert r.stdout == ""       # nothing ran
+    assert r.stderr == "<stdin>:5:%d: %s\n" % (col, msg)
+
+
+def test_expect_data_names_the_byte_found(daxsim):
+    text = "pmem size=64m\nmkfs\nopen -f a\npwrite -S 0x61 0 4k\npwrite -S 0x7a 100 1\nexpect data a 0 4k 0x61\n"
+    r = daxsim(["run", "-"], stdin=text)
+    assert r.returncode == 1
+    assert r.stdout.endswith("EXPECT FAILED <stdin>:6: a offset 100: found 0x7a, expected 0x61\n")

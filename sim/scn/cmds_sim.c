@@ -267,6 +267,7 @@ static int read_file_pieces(struct cmdctx *c, const char *path, struct xfs_inode
 /* expect data: the first offset whose byte differs, or that is missing */
 struct data_check {
 	unsigned char	byte;
+	unsigned char	found;		/* the byte at bad */
 	uint64_t	bad;		/* UINT64_MAX: all equal */
 	uint64_t	seen_end;
 };
@@ -276,8 +277,10 @@ static void data_piece(const unsigned char *buf, uint64_t off, uint64_t len, voi
 	struct data_check *d = arg;
 
 	for (uint64_t i = 0; i < len && d->bad == UINT64_MAX; i++)
-		if (buf[i] != d->byte)
+		if (buf[i] != d->byte) {
 			d->bad = off + i;
+			d->found = buf[i];
+		}
 	d->seen_end = off + len;
 }
 
@@ -576,6 +579,59 @@ static bool range_shared(struct xfs_inode *ip, xfs_fileoff_t b, xfs_fileoff_t en
 	return w.any;
 }
 
+/*
+ * What `expect` names, checked before the run: an invariant ID the checker
+ * knows, a task some earlier line created, a signal and si_code a kill can
+ * have, an errno name.
+ */
+int expect_validate(struct cmdctx *c, const struct scn *s, guint idx)
+{
+	static const char *const ids[] = {
+		"D1", "F1", "F2", "F3", "H1", "M1", "M2", "M3", "M4", "M5", "M6", "M7",
+		"L-assert", "L-context", "L-cycle", "L-rule", "L-deadlock", "R-race",
+		"P-mainline", "P-maplist", "P-rfc", "P-shadow", "P-*",
+	};
+	static const char *const codes[] = {
+		"BUS_ADRERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO", "SEGV_ACCERR", "SEGV_MAPERR", "SI_USER",
+	};
+	const char *what = c->npos ? c->pos[0] : "";
+
+	if (!strcmp(what, "violation") && c->npos == 2) {
+		for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
+			if (!strcmp(ids[i], c->pos[1]))
+				return 0;
+		return cmd_usage_error(c, c->poscol[1], "expect violation: unknown invariant '%s' (see docs/invariants.md)",
+				       c->pos[1]);
+	}
+	if (!strcmp(what, "error") && c->npos == 2 && !errno_from_name(c->pos[1]))
+		return cmd_usage_error(c, c->poscol[1], "expect error: unknown errno name '%s'", c->pos[1]);
+	if ((!strcmp(what, "killed") || !strcmp(what, "alive")) && c->npos >= 2) {
+		bool seen = !strcmp(c->pos[1], "main");	/* the lines without @TASK */
+
+		for (guint i = 0; i < idx && !seen; i++) {
+			const struct scn_line *ln = g_ptr_array_index(s->lines, i);
+
+			seen = ln->task && !strcmp(ln->task, c->pos[1]);
+		}
+		if (!seen)
+			return cmd_usage_error(c, c->poscol[1], "expect %s: no line before this one runs in a task '%s'",
+					       what, c->pos[1]);
+		if (!strcmp(what, "killed") && c->npos >= 3 && strcmp(c->pos[2], "SIGBUS") &&
+		    strcmp(c->pos[2], "SIGSEGV"))
+			return cmd_usage_error(c, c->poscol[2], "expect killed: unknown signal '%s' (SIGBUS or SIGSEGV)",
+					       c->pos[2]);
+		if (!strcmp(what, "killed") && c->npos >= 4) {
+			bool known = false;
+
+			for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+				known |= !strcmp(codes[i], c->pos[3]);
+			if (!known)
+				return cmd_usage_error(c, c->poscol[3], "expect killed: unknown si_code '%s'", c->pos[3]);
+		}
+	}
+	return 0;
+}
+
 /* The previous command's outcome (its task may be gone: xfs_io -c). */
 static struct {
 	bool	valid;
@@ -593,7 +649,9 @@ static int do_expect(struct cmdctx *c)
 		if (!strcmp(what, "error")) {
 			if (c->npos != 2 || !(want = errno_from_name(c->pos[1])))
 				return cmd_usage_error(c, c->npos > 1 ? c->poscol[1] : c->poscol[0],
-						       "expect error: unknown errno name");
+						       c->npos > 1 ? "expect error: unknown errno name '%s'"
+								   : "usage: expect error ERRNO%s",
+						       c->npos > 1 ? c->pos[1] : "");
 		}
 		if (!have)
 			expect_failed(c, "expected %s, but no command ran in a task before it",
@@ -678,8 +736,8 @@ static int do_expect(struct cmdctx *c)
 				expect_failed(c, "%s offset %lld: unreadable (%s), expected 0x%02llx", c->pos[1],
 					      off, strerror(err), byte & 0xff);
 			else if (d.bad != UINT64_MAX)
-				expect_failed(c, "%s offset %llu: differs, expected 0x%02llx", c->pos[1],
-					      (unsigned long long)d.bad, byte & 0xff);
+				expect_failed(c, "%s offset %llu: found 0x%02x, expected 0x%02llx", c->pos[1],
+					      (unsigned long long)d.bad, d.found, byte & 0xff);
 			else if (d.seen_end < (uint64_t)(off + len))
 				expect_failed(c, "%s offset %llu: beyond EOF, expected 0x%02llx", c->pos[1],
 					      (unsigned long long)d.seen_end, byte & 0xff);

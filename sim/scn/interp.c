@@ -508,6 +508,8 @@ static int validate(struct scn *s, struct scn_error *err)
 		/* and the commands xfs_io -c will run */
 		if (!strcmp(ci->name, "xfs_io") && xfs_io_validate(&c, ln))
 			return -2;
+		if (!strcmp(ci->name, "expect") && expect_validate(&c, s, i))
+			return -2;
 	}
 	return 0;
 }

@@ -109,6 +109,8 @@ void task_kill(struct io_task *io, const char *cmd);
 /* Runtime trouble of the line running now (an errno, a kill): see run_opts. */
 void interp_trouble(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Check what an expect line names (IDs, tasks, signals) before the run. */
+int expect_validate(struct cmdctx *c, const struct scn *s, guint idx);
 /* Check the -c commands of an xfs_io line before the run: 0 or -2. */
 int xfs_io_validate(struct cmdctx *c, struct scn_line *ln);
 /* The xfs_io state of task @name, or NULL. */
