@@ -105,3 +105,68 @@ def test_bad_options(tmp_path):
     assert r.returncode == 2 and "--name must be" in r.stderr
     r = run(["export"], tmp_path)
     assert r.returncode == 2 and r.stderr.startswith("usage: daxsim export")
+
+
+def test_forms(tmp_path):
+    # the forms export writes, each run through daxsim fstests by the round trip
+    text = """pmem size=64m
+mkfs reflink=1 rmapbt=1 dax=always
+model mainline
+echo start here
+open -f -t d/a
+pwrite -S 0x61 0 64k
+fsync
+close
+open -r d/a
+pread -q 0 4k
+exit
+@t open -f b
+@t reflink d/a 0 0 64k
+@t mmap -rw 0 64k
+@t mwrite -S 0x62 0 4k
+@t munmap
+@t exit
+xfs_io -f -c "reflink -q d/a 0 0 4k" -c "pwrite -S 0x63 4k 4k" c
+xfs_io -fc "pread -q 0 4k" c
+check
+daxstat
+remount
+cp_reflink b e
+rm e
+md5sum d/a b c
+"""
+    scn = tmp_path / "s.scn"
+    scn.write_text(text)
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 0, r.stderr
+    t = (tmp_path / "tests/generic/999").read_text()
+    for want in ["mkdir -p $SCRATCH_MNT/d\n", "echo 'start here'\n",
+                 '$XFS_IO_PROG -ft -c "pwrite -S 0x61 0 64k" -c "fsync" $SCRATCH_MNT/d/a',
+                 '$XFS_IO_PROG -r -c "pread -q 0 4k" $SCRATCH_MNT/d/a',
+                 '-c "reflink $SCRATCH_MNT/d/a 0 0 64k"',
+                 '$XFS_IO_PROG -f -c "reflink -q $SCRATCH_MNT/d/a 0 0 4k" -c "pwrite -S 0x63 4k 4k" $SCRATCH_MNT/c',
+                 '$XFS_IO_PROG -f -c "pread -q 0 4k" $SCRATCH_MNT/c',
+                 "# model mainline", "# check  (", "_scratch_cycle_mount\n",
+                 "_cp_reflink $SCRATCH_MNT/b $SCRATCH_MNT/e\n", "rm -f $SCRATCH_MNT/e\n"]:
+        assert want in t, want
+
+
+@pytest.mark.parametrize("text,col,word", [
+    ("pwrite 0 4k\n", 1, "with no open file"),
+    ("open -f 'a b'\n", 9, "needs quoting"),
+    ("md5sum 'x y'\n", 8, "needs quoting"),
+    ("xfs_io -f -c 'pwrite -S 0x61 0 4k' 'a b'\n", 36, "needs quoting"),
+    ("echo \"it's\"\n", 6, "quote"),
+    ("xfs_io -z -c 'pwrite 0 1' f\n", 8, "xfs_io: unknown option '-z'"),
+    ("bogus\n", 1, "unknown command 'bogus'"),
+    ("mkfs agcount=2\n", 6, "mkfs agcount=2"),
+    ("od f\n", 1, "'od'"),
+    ("@p open -f a\n@p mmap -r 0 4k\n@q open -f b\n@p mread 0 1\n", 4, "uses the mapping"),
+])
+def test_more_refusals(tmp_path, text, col, word):
+    head = "pmem size=64m\n" + ("" if text.startswith("mkfs") else "mkfs\n")
+    scn = tmp_path / "s.scn"
+    scn.write_text(head + text)
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == 2, r.stdout
+    assert word in r.stderr, r.stderr

@@ -1342,3 +1342,48 @@ md5sum $testdir/f $testdir/snap_1 | _filter_scratch
     r = subprocess.run([DAXSIM, "fstests", "--results", str(tmp_path / "res"), str(script)],
                        capture_output=True, text=True, cwd=tmp_path, timeout=300, preexec_fn=limit)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_job_builtins_edge_cases(tmp_path):
+    body = """sleep 1m &
+a=$!
+kill -n 9 $a; wait $a; echo "n9 $?"
+sleep 1h &
+b=$!
+kill -SIGINT $b; wait $b; echo "int $?"
+sleep 1d &
+c=$!
+kill -- $c; wait $c; echo "dashdash $?"
+kill -s TERM
+echo "no pid $?"
+kill abc 2>&1 | sed -e 's/^.*line [0-9]*: //'
+wait abc 2>&1 | sed -e 's/^.*line [0-9]*: //'
+sleep bogus &
+wait $!
+echo "bad sleep done"
+f() { g() { echo "inner $1"; }; g "$1" & wait; echo "outer $1"; }
+f arg &
+wait
+wait
+echo "nothing left $?"
+"""
+    want = qa() + ("n9 137\nint 130\ndashdash 143\n"
+                   "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n"
+                   "no pid 2\n"
+                   "kill: abc: arguments must be process or job IDs\n"
+                   "wait: `abc': not a pid or valid job spec\n"
+                   "bad sleep done\ninner arg\nouter arg\nnothing left 0\n")
+    r, bad = run_body(tmp_path, body, want)
+    assert r.returncode == 0, r.stdout + bad
+
+
+@pytest.mark.parametrize("line,why", [
+    ("kill -l", "kill -l"),
+    ("wait -n", "wait with options"),
+    ("kill $$", "a signal to the test's own shell"),
+])
+def test_job_builtins_unsupported(tmp_path, line, why):
+    script = make_test(tmp_path, "sleep 1 &\n" + line + "\n", qa())
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "[not run] unsupported: " in r.stdout and why in r.stdout, r.stdout

@@ -76,7 +76,7 @@ static int cmd_help(int argc, char **argv)
 	       "  @TASK expect ok|error ERRNO   task TASK's last command\n"
 	       "  set NAME=VALUE    $NAME, ${NAME}; $((EXPR)) integer arithmetic (+ - * / %% and parentheses)\n"
 	       "  # a comment; a trailing \\ joins the next line; numbers take xfs_io's suffixes (4k, 2m, 1b)\n"
-	       "\ndaxsim commands: run, explore, compare, expand, info, shrink, fuzz-decode, help\n"
+	       "\ndaxsim commands: run, explore, compare, fstests, export, expand, info, shrink, fuzz-decode, help\n"
 	       "(`daxsim --help` for their options; `daxsim help COMMAND`, `daxsim help models`)\n");
 	return 0;
 }

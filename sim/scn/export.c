@@ -371,6 +371,11 @@ static int sim_line(struct exporter *x, const struct scn_line *ln)
 				g_strfreev(words);
 			}
 		}
+		if (!plain_word(ln->argv[ln->argc - 1])) {
+			g_string_free(l, TRUE);
+			return refuse(x, ln->cols[ln->argc - 1], "export: the path '%s' needs quoting",
+				      ln->argv[ln->argc - 1]);
+		}
 		g_string_append_c(l, ' ');
 		add_path(x, l, ln->argv[ln->argc - 1]);
 		g_string_append(l, " 2>&1 | _filter_xfs_io | _filter_scratch");
@@ -461,7 +466,7 @@ static int export_run(const char *file, const char *model, const char *name, con
 		fprintf(stderr, "daxsim: export: cannot read scenario '%s'\n", file);
 		goto out;
 	}
-	if (scn_parse_len(file, text, len, &s, &err)) {
+	if (scn_parse_len(file, text, len, &s, &err) || scn_validate(s, &err)) {
 		fprintf(stderr, "%s:%d:%d: %s\n", file, err.line, err.col, err.msg);
 		goto out;
 	}

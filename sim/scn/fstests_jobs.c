@@ -60,6 +60,7 @@ struct sh_jobs {
 	GRand			*jitter;	/* NULL: exact costs */
 	bool			ending;		/* tearing every job down */
 	bool			zombies;	/* finished or reaped jobs to free */
+	int			next_id;	/* ids (and pids) are never reused */
 };
 
 static struct sh_job *starting;	/* the job a new stack runs */
@@ -260,7 +261,7 @@ int sh_jobs_spawn(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	js = jobs_of(st);
 	self = st->job;
 	j = g_new0(struct sh_job, 1);
-	j->id = (int)js->all->len;
+	j->id = ++js->next_id;
 	j->pid = FIRST_PID + j->id;
 	j->node = n;
 	/* a background job of a non-interactive shell reads /dev/null */

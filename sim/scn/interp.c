@@ -482,6 +482,13 @@ static void validate_err(struct scn_error *err, const char *fmt, ...)
 }
 
 /* Validate every line's command and arguments before running anything. */
+static int validate(struct scn *s, struct scn_error *err);
+
+int scn_validate(struct scn *s, struct scn_error *err)
+{
+	return validate(s, err);
+}
+
 static int validate(struct scn *s, struct scn_error *err)
 {
 	for (guint i = 0; i < s->lines->len; i++) {

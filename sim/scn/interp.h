@@ -106,6 +106,8 @@ const char *errno_name(int err);
 int errno_from_name(const char *name);
 /* Kill a task (signal already recorded on it): report, unmap, close. */
 void task_kill(struct io_task *io, const char *cmd);
+/* Every line's command, options and arguments, before a run: 0 or -2. */
+int scn_validate(struct scn *s, struct scn_error *err);
 /* Runtime trouble of the line running now (an errno, a kill): see run_opts. */
 void interp_trouble(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
