@@ -48,4 +48,11 @@ part "6. Device DAX beside filesystem DAX" \
 	"/dev/dax0.0 with 2 MiB alignment: PMD faults, no filesystem, the same bytes under" \
 	"every design.  Expect: no failure."
 run "$DAXSIM" run scenarios/devdax/faults-2m.scn
+
+part "7. An fstests test with a background job, unmodified, against its golden output" \
+	"scenarios/fstests/daxsim/007 (after generic/164): a reader job dumps a file while the" \
+	"script reflinks into it; the jobs interleave on a virtual clock.  Expect: 1 passed."
+demo_results=$(mktemp -d)
+run "$DAXSIM" fstests --results "$demo_results" scenarios/fstests/daxsim/007
+rm -rf "$demo_results"
 exit $status

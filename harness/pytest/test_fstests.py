@@ -143,7 +143,7 @@ def test_notrun_reasons(tmp_path, line, reason):
     ("echo abc | awk '{ print $1 }'", None),
     ("case $x in a) echo a;;& esac", "case fall-through ;;&"),
     ("cat <<EOF\nhi\nEOF", "here documents and process substitution"),
-    ("[[ -f $TEST_DIR/x ]] && echo yes", "[["),
+    ("[[ $TEST_DIR/x -nt $TEST_DIR/y ]] && echo yes", "this [[ ]] form"),
     ("$XFS_IO_PROG -f -c 'bmap -v' $TEST_DIR/f", "daxsim: unknown command 'bmap'"),
     ("$XFS_IO_PROG -f -T -c 'pwrite 0 4k' $TEST_DIR/f", "xfs_io -T is not modelled"),
     ("_require_nonexistent_thing", "a _require_ check daxsim does not know"),
@@ -292,6 +292,8 @@ touch $testdir/sub/empty
 test -f $testdir/sub/empty && echo touched
 bs=$(_get_file_block_size $TEST_DIR)
 echo "bs=$bs page=$(_get_page_size)"
+n=5000
+echo "up $(_round_up_to_page_boundary $n) $(_round_up_to_page_boundary 8192) $(_round_up_to_page_boundary 'n * 2')"
 _pwrite_byte 0x41 0 20 $testdir/f > /dev/null
 _hexdump $testdir/f
 od -Ad -tx1 -c $testdir/f
@@ -304,7 +306,7 @@ echo "$ls_missing"
 """
     # GNU od's layouts; _read_range is `cut -d' ' -f3-18` of pread -v, so a
     # short last line keeps its text column
-    want = qa() + "touched\nbs=4096 page=4096\n" + \
+    want = qa() + "touched\nbs=4096 page=4096\nup 8192 8192 12288\n" + \
         "000000 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41  >AAAAAAAAAAAAAAAA<\n" + \
         "000010 41 41 41 41                                      >AAAA<\n000014\n" + \
         "0000000  41  41  41  41  41  41  41  41  41  41  41  41  41  41  41  41\n" + \
@@ -822,6 +824,28 @@ for f in $TEST_DIR/g[12]*; do echo "file $f"; done | _filter_test_dir
 f() { echo "job $1"; return 3; }; f x & pid=$!; wait $pid; echo "status $?"
 v=parent; (v=child; echo "job sees $v") & wait; echo "script sees $v"
 w() { v=in-job; exit 5; }; w & wait $!; echo "exit status $? v=$v"
+""",
+    "sort-tr": r"""printf 'b 2\na 10\nc 1\na 10\nB 3\n' > $TEST_DIR/s
+sort $TEST_DIR/s; sort -u $TEST_DIR/s; sort -r $TEST_DIR/s
+sort -n -k 2 $TEST_DIR/s; sort -k2,2 -n -u $TEST_DIR/s; sort -rn -k 2 $TEST_DIR/s
+printf 'x:3\ny:1\nz:2\n' | sort -t : -k 2; printf 'no newline' | sort; printf '' | sort
+printf '10\n9\n-1\n2.5\nabc\n' | sort -n; printf 'a\nb\na\n' | sort -u | tr -d '\n'; echo
+echo "Hello World" | tr a-z A-Z; echo "Hello World" | tr '[:upper:]' '[:lower:]'
+echo "a-b_c" | tr -d '_-'; echo "abc" | tr abc x; echo "tab	sep" | tr '\t' ' '
+printf 'l1\nl2\n' | tr '\n' ','; echo; echo "0123456789" | tr -d '[:digit:]'; echo "end"
+echo "a b" | tr ' ' '\n'; echo "oct" | tr 'o' '\060'
+""",
+    "double-brackets": r"""x=5; y=""; name="file.txt"
+[[ $x -eq 5 ]] && echo "eq"; [[ $x -gt 3 && $x -lt 10 ]] && echo "range"
+[[ $y -eq 0 ]] && echo "empty is 0"; [[ -z $y ]] && echo "z"; [[ -n $x ]] && echo "n"
+[[ $name == *.txt ]] && echo "glob"; [[ $name == "*.txt" ]] || echo "quoted literal"
+[[ $name != *.log ]] && echo "ne glob"; [[ $name =~ ^fi.*\.txt$ ]] && echo "regex"
+[[ ! -e $TEST_DIR/nope ]] && echo "not exists"; [[ -d $TEST_DIR ]] && echo "dir"
+[[ ( $x -eq 1 || $x -eq 5 ) && -n $name ]] && echo "group"
+[[ a < b ]] && echo "lt"; [[ b > a ]] && echo "gt"; [[ $x -eq 2*2+1 ]] && echo "arith"
+if [[ $x -ne 5 ]]; then echo "wrong"; else echo "else"; fi
+[[ $y ]] || echo "empty word false"; [[ $x ]] && echo "word true"
+[[ 1 -eq 2 || 2 -eq 2 ]]; echo "status $?"; [[ 1 -eq 2 && 2 -eq 2 ]]; echo "status $?"
 """,
     "locals-loops-returns": r"""g=global; f() { local g; local h=inner i; echo "[$g][$h][$i]"; g=changed; }; f; echo "g=$g h=[$h]"
 outer() { local v=o; inner() { local v=i; echo "inner $v"; }; inner; echo "outer $v"; }; outer; echo "top [$v]"

@@ -81,6 +81,7 @@ enum sh_kind {
 	SH_SIMPLE, SH_PIPE, SH_AND, SH_OR, SH_NOT, SH_LIST, SH_BG,
 	SH_IF, SH_FOR, SH_WHILE, SH_UNTIL, SH_GROUP, SH_SUBSHELL, SH_FUNC,
 	SH_ARITH,	/* (( EXPR )): name is EXPR */
+	SH_COND,	/* [[ EXPR ]]: words are its words and operators */
 	SH_CFOR,	/* for (( INIT; COND; STEP )): words are the three */
 	SH_CASE,	/* case WORD in ...: words[0] WORD, kids the items */
 	SH_CASE_ITEM,	/* PATTERN|...) LIST ;;: words the patterns, a the list */

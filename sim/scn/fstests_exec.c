@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -956,6 +957,244 @@ static int exec_loop_body(struct sh_state *st, struct sh_node *body, struct sh_i
 	return stopped(st) ? -1 : 0;
 }
 
+/* [[ EXPR ]] ------------------------------------------------------------------ */
+struct cond {
+	struct sh_state	*st;
+	struct sh_io	*io;
+	GPtrArray	*w;		/* struct sh_word * */
+	guint		i;
+	bool		bad;
+};
+
+static const char *cond_peek(struct cond *c, guint k)
+{
+	return c->i + k < c->w->len ? ((struct sh_word *)g_ptr_array_index(c->w, c->i + k))->text : NULL;
+}
+
+static bool cond_is(struct cond *c, guint k, const char *what)
+{
+	const char *t = cond_peek(c, k);
+
+	return t && !strcmp(t, what);
+}
+
+static bool cond_or(struct cond *c);
+
+static bool cond_unary(const char *op)
+{
+	static const char *const ops[] = { "-z", "-n", "-e", "-f", "-d", "-s", "-r", "-w", "-x", "-a" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ops); i++)
+		if (!strcmp(ops[i], op))
+			return true;
+	return false;
+}
+
+static bool cond_binary(const char *op)
+{
+	static const char *const ops[] = { "==", "=", "!=", "<", ">", "=~", "-eq", "-ne", "-lt", "-le",
+					   "-gt", "-ge" };
+
+	for (size_t i = 0; op && i < G_N_ELEMENTS(ops); i++)
+		if (!strcmp(ops[i], op))
+			return true;
+	return false;
+}
+
+static char *cond_word(struct cond *c)
+{
+	char *v = expand_one(c->st, cond_peek(c, 0));
+
+	c->i++;
+	if (!v)
+		c->bad = true;
+	return v ? v : g_strdup("");
+}
+
+static long long cond_arith(struct cond *c, const char *text)
+{
+	long long v = 0;
+
+	if (arith_eval(c->st, *text ? text : "0", &v))
+		c->bad = true;
+	return v;
+}
+
+static bool cond_primary(struct cond *c)
+{
+	const char *t = cond_peek(c, 0);
+
+	if (!t || c->bad) {
+		c->bad = true;
+		return false;
+	}
+	if (!strcmp(t, "(")) {
+		bool v;
+
+		c->i++;
+		v = cond_or(c);
+		if (!cond_is(c, 0, ")"))
+			c->bad = true;
+		c->i++;
+		return v;
+	}
+	if (cond_unary(t) && cond_peek(c, 1) && !cond_binary(cond_peek(c, 1))) {
+		char *arg, *av[4];
+		int r;
+
+		c->i++;
+		arg = cond_word(c);
+		av[0] = "test";
+		av[1] = (char *)t;
+		av[2] = arg;
+		av[3] = NULL;
+		/* `-a FILE` in [[ ]] is -e */
+		if (!strcmp(t, "-a"))
+			av[1] = "-e";
+		r = sh_builtin_lookup("test")(c->st, 3, av, c->io);
+		g_free(arg);
+		return r == 0;
+	}
+	if (cond_binary(cond_peek(c, 1))) {
+		const char *op = cond_peek(c, 1), *rhs_raw = cond_peek(c, 2);
+		char *lhs = cond_word(c), *rhs;
+		bool v = false;
+
+		c->i++;		/* the operator */
+		if (!rhs_raw) {
+			c->bad = true;
+			g_free(lhs);
+			return false;
+		}
+		rhs = cond_word(c);
+		if (!strcmp(op, "==") || !strcmp(op, "=") || !strcmp(op, "!=")) {
+			/* an unquoted right side is a pattern */
+			bool quoted = strpbrk(rhs_raw, "'\"\\") != NULL;
+			bool eq = quoted ? !strcmp(lhs, rhs) : !fnmatch(rhs, lhs, 0);
+
+			v = op[0] == '!' ? !eq : eq;
+		} else if (!strcmp(op, "<")) {
+			v = strcmp(lhs, rhs) < 0;
+		} else if (!strcmp(op, ">")) {
+			v = strcmp(lhs, rhs) > 0;
+		} else if (!strcmp(op, "=~")) {
+			regex_t re;
+
+			if (regcomp(&re, rhs, REG_EXTENDED | REG_NOSUB)) {
+				c->bad = true;
+			} else {
+				v = !regexec(&re, lhs, 0, NULL, 0);
+				regfree(&re);
+			}
+		} else {
+			long long a = cond_arith(c, lhs), b = cond_arith(c, rhs);
+
+			v = !strcmp(op, "-eq") ? a == b : !strcmp(op, "-ne") ? a != b :
+			    !strcmp(op, "-lt") ? a < b : !strcmp(op, "-le") ? a <= b :
+			    !strcmp(op, "-gt") ? a > b : a >= b;
+		}
+		g_free(lhs);
+		g_free(rhs);
+		return v;
+	}
+	{
+		char *w = cond_word(c);
+		bool v = *w != 0;
+
+		g_free(w);
+		return v;
+	}
+}
+
+static bool cond_not(struct cond *c)
+{
+	if (cond_is(c, 0, "!")) {
+		c->i++;
+		return !cond_not(c);
+	}
+	return cond_primary(c);
+}
+
+/* && and || short-circuit: the right side is still parsed, not expanded */
+static bool cond_and(struct cond *c)
+{
+	bool v = cond_not(c);
+
+	while (!c->bad && cond_is(c, 0, "&&")) {
+		bool r;
+		guint save;
+
+		c->i++;
+		save = c->i;
+		if (!v) {
+			/* skip the operand without expanding it (bash's short circuit) */
+			int depth = 0;
+
+			for (; c->i < c->w->len; c->i++) {
+				const char *t = cond_peek(c, 0);
+
+				if (!strcmp(t, "("))
+					depth++;
+				else if (!strcmp(t, ")") && depth-- == 0)
+					break;
+				else if (!depth && (!strcmp(t, "&&") || !strcmp(t, "||")))
+					break;
+			}
+			if (c->i == save)
+				c->bad = true;
+			continue;
+		}
+		r = cond_not(c);
+		v = v && r;
+	}
+	return v;
+}
+
+static bool cond_or(struct cond *c)
+{
+	bool v = cond_and(c);
+
+	while (!c->bad && cond_is(c, 0, "||")) {
+		c->i++;
+		if (v) {
+			int depth = 0;
+			guint save = c->i;
+
+			for (; c->i < c->w->len; c->i++) {
+				const char *t = cond_peek(c, 0);
+
+				if (!strcmp(t, "("))
+					depth++;
+				else if (!strcmp(t, ")") && depth-- == 0)
+					break;
+				else if (!depth && !strcmp(t, "||"))
+					break;
+			}
+			if (c->i == save)
+				c->bad = true;
+			continue;
+		}
+		v = cond_and(c);
+	}
+	return v;
+}
+
+static int exec_cond(struct sh_state *st, struct sh_node *n, struct sh_io *io)
+{
+	struct cond c = { st, io, n->words, 0, false };
+	bool v;
+
+	st->cmd_line = n->line;
+	st->line = n->line;
+	v = cond_or(&c);
+	if (st->stop != STOP_NONE)
+		return -1;
+	if (c.bad || c.i != c.w->len)	/* -nt, -v, a form outside the subset */
+		return sh_unsupported(st, "this [[ ]] form");
+	st->status = v ? 0 : 1;
+	return 0;
+}
+
 int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 {
 	struct sh_io rio = *io;
@@ -1092,6 +1331,9 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		break;
 	}
 	case SH_CASE_ITEM:
+		break;
+	case SH_COND:
+		ret = exec_cond(st, n, &rio);
 		break;
 	case SH_ARITH: {
 		long long v = 0;

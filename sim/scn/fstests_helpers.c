@@ -175,6 +175,18 @@ static int h_page_size(struct sh_state *st, int argc, char **argv, struct sh_io 
 	return 0;
 }
 
+/* _round_up_to_page_boundary N: N (an arithmetic expression) up to 4096 */
+static int h_round_up_page(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long n = 0;
+	char err[256];
+
+	if (sh_arith(st, argc > 1 ? argv[1] : "0", &n, err, sizeof(err)))
+		return sh_abort(st, "%s", err);
+	sh_out(io, "%lld\n", (long long)(((unsigned long long)n + 4095) & ~4095ULL));
+	return 0;
+}
+
 static int h_filesize(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	int64_t size = argc > 1 ? fst_session_file_size(st->sim, argv[1]) : -1;
@@ -829,6 +841,7 @@ static const struct {
 	{ "_get_file_block_size", h_block_size },
 	{ "_get_block_size", h_block_size },
 	{ "_get_page_size", h_page_size },
+	{ "_round_up_to_page_boundary", h_round_up_page },
 	{ "_get_filesize", h_filesize },
 	{ "_md5_checksum", h_md5_checksum },
 	{ "_read_range", h_read_range },

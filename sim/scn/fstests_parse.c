@@ -707,7 +707,7 @@ static bool compound(const struct sh_node *n)
 {
 	return n->kind == SH_GROUP || n->kind == SH_SUBSHELL || n->kind == SH_IF ||
 	       n->kind == SH_FOR || n->kind == SH_CFOR || n->kind == SH_WHILE ||
-	       n->kind == SH_UNTIL || n->kind == SH_ARITH || n->kind == SH_CASE;
+	       n->kind == SH_UNTIL || n->kind == SH_ARITH || n->kind == SH_CASE || n->kind == SH_COND;
 }
 
 /* At "((": the text up to the matching "))", consumed; NULL on failure. */
@@ -814,6 +814,60 @@ static struct sh_node *parse_simple(struct parser *p)
 	return n;
 }
 
+/*
+ * [[ EXPR ]]: the words and the operators && || ! ( ) < > of EXPR, one
+ * sh_word each, up to ]] (SH_COND; fstests_exec.c evaluates them).
+ */
+static struct sh_node *parse_cond(struct parser *p, int line, int col)
+{
+	struct sh_node *n = node_new(SH_COND, line, col);
+
+	n->words = g_ptr_array_new_with_free_func(word_free);
+	for (;;) {
+		struct sh_word *w;
+
+		skip_blank(p);
+		if (p->failed)
+			break;
+		if (!cur(p) || cur(p) == '\n' || cur(p) == ';') {
+			sh_node_free(n);
+			return fail(p, false, line, col, "unterminated '[['");
+		}
+		w = g_new0(struct sh_word, 1);
+		w->line = p->line;
+		w->col = p->col;
+		if ((cur(p) == '&' && at(p, 1) == '&') || (cur(p) == '|' && at(p, 1) == '|')) {
+			w->text = g_strndup(&p->s[p->pos], 2);
+			adv(p);
+			adv(p);
+		} else if (cur(p) == '(' || cur(p) == ')' || cur(p) == '<' || cur(p) == '>') {
+			w->text = g_strndup(&p->s[p->pos], 1);
+			adv(p);
+		} else if (cur(p) == '&' || cur(p) == '|') {
+			g_free(w);
+			sh_node_free(n);
+			return fail(p, false, p->line, p->col, "syntax error in conditional expression near '%c'", cur(p));
+		} else {
+			w->text = read_word(p);
+			if (!w->text) {
+				g_free(w);
+				break;
+			}
+			if (!strcmp(w->text, "]]")) {
+				word_free(w);
+				if (!n->words->len) {
+					sh_node_free(n);
+					return fail(p, false, line, col, "an empty [[ ]]");
+				}
+				return n;
+			}
+		}
+		g_ptr_array_add(n->words, w);
+	}
+	sh_node_free(n);
+	return NULL;
+}
+
 static struct sh_node *parse_command(struct parser *p)
 {
 	struct sh_node *n = NULL;
@@ -871,8 +925,12 @@ static struct sh_node *parse_command(struct parser *p)
 	} else if (!strcmp(w, "case")) {
 		eat_word(p);
 		n = parse_case(p, line, col);
-	} else if (!strcmp(w, "select") || !strcmp(w, "[[") ||
-		   !strcmp(w, "coproc")) {
+	} else if (!strcmp(w, "[[")) {
+		eat_word(p);
+		n = parse_cond(p, line, col);
+		if (n)
+			parse_trailing_redirs(p, n);
+	} else if (!strcmp(w, "select") || !strcmp(w, "coproc")) {
 		fail(p, true, line, col, "%s", w);
 	} else if (!strcmp(w, "function")) {
 		/* function NAME [()] BODY */

@@ -278,6 +278,268 @@ static int b_wc(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return ret;
 }
 
+/* sort [-u] [-n] [-r] [-t C] [-k N[,M]] [FILE...]: the C locale's byte order -- */
+struct sort_opts {
+	bool	numeric, reverse;
+	char	sep;		/* 0: blanks */
+	int	k1, k2;		/* fields, 1-based; 0: the whole line */
+};
+
+/* The key of @line: fields k1..k2 (GNU: from the field's leading blanks on). */
+static void sort_key(const struct sort_opts *o, const char *line, const char **kb, const char **ke)
+{
+	const char *p = line, *end = line + strlen(line);
+	int f = 1;
+
+	if (!o->k1) {
+		*kb = line;
+		*ke = end;
+		return;
+	}
+	/* to the start of field k1 */
+	while (f < o->k1 && p < end) {
+		if (o->sep) {
+			const char *q = strchr(p, o->sep);
+
+			p = q ? q + 1 : end;
+		} else {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+		}
+		f++;
+	}
+	*kb = p;
+	if (!o->k2) {
+		*ke = end;
+		return;
+	}
+	while (f <= o->k2 && p < end) {
+		if (o->sep) {
+			const char *q = strchr(p, o->sep);
+
+			p = q ? (f == o->k2 ? q : q + 1) : end;
+		} else {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+		}
+		f++;
+	}
+	*ke = p;
+}
+
+static int sort_cmp_key(const struct sort_opts *o, const char *a, const char *b)
+{
+	const char *ab, *ae, *bb, *be;
+	int c;
+
+	sort_key(o, a, &ab, &ae);
+	sort_key(o, b, &bb, &be);
+	if (o->numeric) {
+		gchar *x = g_strndup(ab, (gsize)(ae - ab)), *y = g_strndup(bb, (gsize)(be - bb));
+		double dx = g_ascii_strtod(x, NULL), dy = g_ascii_strtod(y, NULL);
+
+		g_free(x);
+		g_free(y);
+		c = dx < dy ? -1 : dx > dy;
+	} else {
+		size_t la = (size_t)(ae - ab), lb = (size_t)(be - bb);
+
+		c = memcmp(ab, bb, MIN(la, lb));
+		if (!c)
+			c = la < lb ? -1 : la > lb;
+	}
+	return c;
+}
+
+static gint sort_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
+{
+	const struct sort_opts *o = data;
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	int c = sort_cmp_key(o, a, b);
+
+	if (!c && (o->numeric || o->k1))
+		c = strcmp(a, b);	/* GNU's last resort: the whole line */
+	return o->reverse ? -c : c;
+}
+
+static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	struct sort_opts o = { 0 };
+	bool uniq = false;
+	GString *t = g_string_new(NULL);
+	GPtrArray *lines = g_ptr_array_new();
+	int i = 1, ret;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-t") && i + 1 < argc && strlen(argv[i + 1]) == 1) {
+			o.sep = argv[++i][0];
+		} else if (!strcmp(a, "-k") && i + 1 < argc) {
+			char *e;
+
+			o.k1 = (int)strtol(argv[++i], &e, 10);
+			if (*e == ',')
+				o.k2 = (int)strtol(e + 1, &e, 10);
+			if (*e || o.k1 < 1 || (o.k2 && o.k2 < o.k1)) {
+				g_string_free(t, TRUE);
+				g_ptr_array_free(lines, TRUE);
+				return sh_unsupported(st, "sort -k other than N or N,M");
+			}
+		} else {
+			for (const char *p = a + 1; *p; p++) {
+				if (*p == 'u')
+					uniq = true;
+				else if (*p == 'n')
+					o.numeric = true;
+				else if (*p == 'r')
+					o.reverse = true;
+				else {
+					g_string_free(t, TRUE);
+					g_ptr_array_free(lines, TRUE);
+					return sh_unsupported(st, "a sort option other than -u -n -r -t -k");
+				}
+			}
+		}
+	}
+	ret = fst_input_text(st, argc - i, argv + i, io, "sort", t);
+	if (ret < 0) {
+		g_string_free(t, TRUE);
+		g_ptr_array_free(lines, TRUE);
+		return ret;
+	}
+	for (char *p = t->str; *p;) {
+		char *e = strchr(p, '\n');
+
+		if (e)
+			*e = 0;
+		g_ptr_array_add(lines, p);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	g_ptr_array_sort_with_data(lines, sort_cmp, &o);
+	for (guint k = 0; k < lines->len; k++) {
+		const char *l = g_ptr_array_index(lines, k);
+
+		if (uniq && k && !sort_cmp_key(&o, g_ptr_array_index(lines, k - 1), l))
+			continue;
+		sh_out(io, "%s\n", l);
+	}
+	g_ptr_array_free(lines, TRUE);
+	g_string_free(t, TRUE);
+	return ret;
+}
+
+/* tr [-d] SET1 [SET2]: ranges a-z, \n \t \\ \NNN, [:upper:] [:lower:] [:digit:] [:space:] [:alpha:] [:alnum:] */
+static bool tr_set(const char *spec, GString *out)
+{
+	static const struct {
+		const char	*name;
+		int		(*is)(int);
+	} classes[] = {
+		{ "[:upper:]", isupper }, { "[:lower:]", islower }, { "[:digit:]", isdigit },
+		{ "[:space:]", isspace }, { "[:alpha:]", isalpha }, { "[:alnum:]", isalnum },
+	};
+
+	for (const char *p = spec; *p;) {
+		unsigned char c;
+		bool cls = false;
+
+		for (size_t i = 0; i < G_N_ELEMENTS(classes); i++)
+			if (!strncmp(p, classes[i].name, strlen(classes[i].name))) {
+				for (int k = 0; k < 256; k++)
+					if (classes[i].is(k))
+						g_string_append_c(out, (char)k);
+				p += strlen(classes[i].name);
+				cls = true;
+				break;
+			}
+		if (cls)
+			continue;
+		if (*p == '[')
+			return false;	/* [c*n], [=c=]: not in the subset */
+		if (*p == '\\' && p[1] >= '0' && p[1] <= '7') {
+			int v = 0;
+
+			p++;
+			for (int n = 0; n < 3 && *p >= '0' && *p <= '7'; n++)
+				v = v * 8 + (*p++ - '0');
+			c = (unsigned char)v;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+			c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : (unsigned char)*p;
+			p++;
+		} else {
+			c = (unsigned char)*p++;
+		}
+		if (*p == '-' && p[1]) {
+			unsigned char hi = (unsigned char)p[1];
+
+			if (hi < c)
+				return false;
+			for (int k = c; k <= hi; k++)
+				g_string_append_c(out, (char)k);
+			p += 2;
+			continue;
+		}
+		g_string_append_c(out, (char)c);
+	}
+	return true;
+}
+
+static int b_tr(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	bool del = argc > 1 && !strcmp(argv[1], "-d");
+	int first = del ? 2 : 1;
+	GString *s1 = g_string_new(NULL), *s2 = g_string_new(NULL), *t = g_string_new(NULL);
+	unsigned char map[256];
+	bool drop[256] = { false };
+	int ret = 0;
+
+	if (argc - first != (del ? 1 : 2) || (argc > 1 && argv[1][0] == '-' && !del) ||
+	    !tr_set(argv[first], s1) || (!del && !tr_set(argv[first + 1], s2)) ||
+	    (!del && !s2->len)) {
+		ret = sh_unsupported(st, "tr other than tr SET1 SET2 or tr -d SET");
+		goto out;
+	}
+	for (int k = 0; k < 256; k++)
+		map[k] = (unsigned char)k;
+	for (gsize k = 0; k < s1->len; k++) {
+		unsigned char c = (unsigned char)s1->str[k];
+
+		if (del)
+			drop[c] = true;
+		else	/* SET2 shorter: its last character repeats (GNU) */
+			map[c] = (unsigned char)s2->str[MIN(k, s2->len - 1)];
+	}
+	ret = fst_input_text(st, 0, NULL, io, "tr", t);
+	if (ret < 0)
+		goto out;
+	{
+		GString *o = g_string_sized_new(t->len);
+
+		for (gsize k = 0; k < t->len; k++) {
+			unsigned char c = (unsigned char)t->str[k];
+
+			if (!drop[c])
+				g_string_append_c(o, (char)map[c]);
+		}
+		if (io->fd1)
+			g_string_append_len(io->fd1, o->str, (gssize)o->len);
+		g_string_free(o, TRUE);
+	}
+out:
+	g_string_free(s1, TRUE);
+	g_string_free(s2, TRUE);
+	g_string_free(t, TRUE);
+	return ret;
+}
+
 /* od: -A x|d|o|n, -t x1|o1|u1|d1|c (z), -c, -v ---------------------------------- */
 enum od_type { OD_X1, OD_O1, OD_U1, OD_D1, OD_C };
 
@@ -706,6 +968,8 @@ static const struct {
 	{ "head", b_head_tail },
 	{ "tail", b_head_tail },
 	{ "wc", b_wc },
+	{ "sort", b_sort },
+	{ "tr", b_tr },
 	{ "od", b_od },
 };
 
