@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("8 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("9 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -1411,3 +1411,19 @@ def test_job_builtins_unsupported(tmp_path, line, why):
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "[not run] unsupported: " in r.stdout and why in r.stdout, r.stdout
+
+
+def test_xfs_io_exit_status(tmp_path):
+    # xfs_io's exitcode: 1 once a command or the open failed (as xfs_io
+    # 6.1 on this machine: `xfs_io -r -c "pwrite 0 1" f` exits 1), and the
+    # shell's 128 + SIGNAL for a process killed by SIGBUS
+    body = """_pwrite_byte 0x61 0 4096 $TEST_DIR/f > /dev/null; echo "ok $?"
+$XFS_IO_PROG -r -c "pwrite 0 1" $TEST_DIR/f 2>/dev/null; echo "ebadf $?"
+$XFS_IO_PROG -c "pread 0 1" $TEST_DIR/missing 2>/dev/null; echo "enoent $?"
+$XFS_IO_PROG -r -c "pwrite 0 1" -c "pread 0 1" $TEST_DIR/f > /dev/null 2>&1; echo "sticky $?"
+$XFS_IO_PROG -r -c "mmap -r 0 8k" -c "mread 4k 1" $TEST_DIR/f > /dev/null 2>&1; echo "sigbus $?"
+_reflink_range $TEST_DIR/f 0 $TEST_DIR/g 0 4096 > /dev/null; echo "reflink $?"
+"""
+    want = qa() + "ok 0\nebadf 1\nenoent 1\nsticky 1\nsigbus 135\nreflink 0\n"
+    r, bad = run_body(tmp_path, body, want)
+    assert r.returncode == 0, r.stdout + bad

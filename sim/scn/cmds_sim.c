@@ -829,6 +829,8 @@ int xfs_io_validate(struct cmdctx *c, struct scn_line *ln)
 	return 0;
 }
 
+int xfs_io_exitcode;
+
 /* xfs_io [-f] [-t] [-r] -c CMD [-c CMD]... PATH: a transient task. */
 static int do_xfs_io(struct cmdctx *c)
 {
@@ -840,6 +842,7 @@ static int do_xfs_io(struct cmdctx *c)
 	const char *path;
 	int ret = 0, err, word0 = c->word0, pathcol = c->poscol[c->npos - 1];
 
+	xfs_io_exitcode = 1;	/* xfs_io's exitcode: 1 once a command failed */
 	if (need_fs(c))
 		return -2;
 	if (!c->npos)
@@ -898,6 +901,7 @@ static int do_xfs_io(struct cmdctx *c)
 	/* xfs_io exits when it cannot open its file: no -c command runs */
 	if (!f)
 		goto done;
+	xfs_io_exitcode = 0;
 	for (int i = 1; ret == 0 && i < orig->argc && !t->dead; i++) {
 		gchar **words;
 		struct scn_line sub = *orig;
@@ -937,12 +941,16 @@ static int do_xfs_io(struct cmdctx *c)
 
 			ret = run_command(&sc, &sub, 0, io);
 			interp_note_task(io);
+			if (io->last_errno)
+				xfs_io_exitcode = 1;
 		}
 		g_strfreev(words);
 		g_free(cols);
 	}
 done:
 	err = ret;
+	if (t->dead)	/* the shell's status of a process killed by SIGNAL */
+		xfs_io_exitcode = 128 + (t->sig == SIG_SEGV ? 11 : 7);
 	lock_current = &sim->kthread->lockctx;
 	io_task_exit(io);
 	io_task_free(io);

@@ -49,6 +49,11 @@ struct fst_session;
 
 struct fst_session *fst_session_new(const char *file, const char *model, uint64_t seed,
 				    char *err, size_t errlen);
+/* The same on a pmem device of @bytes (0: FST_PMEM_SIZE): _scratch_mkfs_sized. */
+struct fst_session *fst_session_new_sized(const char *file, const char *model, uint64_t seed,
+					  uint64_t bytes, char *err, size_t errlen);
+/* Put @text before the kernel log (what an earlier machine of the test logged). */
+void fst_session_log(struct fst_session *s, const char *text);
 /*
  * Run one scenario command (argv[0] is its name) as script line @lineno.
  * Its report goes to @out.  @task: a transient process (NULL: none, or
@@ -186,6 +191,7 @@ struct sh_state {
 	bool			subst_ran;	/* a $( ) ran while expanding this command */
 	int			subst_status;	/* ... and its exit status */
 	uint64_t		seed;		/* --seed: the jobs' cost jitter */
+	const char		*model;		/* --model, for a machine made anew */
 	struct sh_jobs		*jobs;		/* background jobs (NULL: no `&` yet) */
 	struct sh_job		*job;		/* the job this state runs */
 };

@@ -144,6 +144,143 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 	return ret < 0 ? -1 : 0;
 }
 
+static bool plain_number(const char *s, long long *v);
+
+/* Drop the shell's directories under @mnt (a new filesystem has none). */
+static gboolean collect_under(gpointer k, gpointer v, gpointer d)
+{
+	void **ctx = d;
+	const char *mnt = ctx[0];
+	size_t n = strlen(mnt);
+
+	(void)v;
+	if (!strncmp(k, mnt, n) && ((const char *)k)[n] == '/')
+		g_ptr_array_add(ctx[1], k);
+	return FALSE;
+}
+
+static void forget_dirs(struct sh_state *st, const char *mnt)
+{
+	GPtrArray *gone = g_ptr_array_new();
+	void *ctx[2] = { (void *)mnt, gone };
+
+	if (!mnt)
+		return;
+	g_tree_foreach(st->dirs, collect_under, ctx);
+	for (guint i = 0; i < gone->len; i++)
+		g_tree_remove(st->dirs, g_ptr_array_index(gone, i));
+	g_ptr_array_free(gone, TRUE);
+}
+
+/*
+ * _scratch_mkfs_sized BYTES [BLKSZ]: mkfs.xfs -d size=BYTES.  The machine is
+ * made anew with a pmem device of BYTES (one filesystem serves TEST_DIR and
+ * SCRATCH_MNT, so both start empty); what the old one logged stays in dmesg,
+ * and an invariant it broke still fails the test.
+ */
+static int h_scratch_mkfs_sized(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *size = arg(argc, argv, 1);
+	char *end, err[512];
+	unsigned long long bytes;
+	struct fst_session *fresh;
+	GString *tail;
+	gchar *log;
+
+	errno = 0;
+	bytes = strtoull(size, &end, 10);
+	if (!*size || *end || errno || !g_ascii_isdigit(*size))
+		return sh_stop(st, STOP_NOTRUN, "error: _scratch_mkfs_sized: fs size \"%s\" not an integer.", size);
+	if (argc > 2 && strcmp(argv[2], "4096"))
+		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)", argv[2]);
+	if (st->jobs)
+		return sh_unsupported(st, "_scratch_mkfs_sized after background jobs started");
+	bytes &= ~4095ULL;
+	/* the old machine's last sweep and its log; one machine exists at a time */
+	tail = g_string_new(NULL);
+	if (fst_session_failed(st->sim))
+		st->sim_failed = true;
+	log = g_strdup(fst_session_dmesg(st->sim));
+	if (fst_session_free(st->sim, tail))
+		st->sim_failed = true;
+	g_string_append(st->out_top, tail->str);
+	g_string_free(tail, TRUE);
+	fresh = fst_session_new_sized(st->file, st->model, st->seed, bytes, err, sizeof(err));
+	if (!fresh) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "%s", err);
+		/* the test goes no further, but its end needs a machine */
+		st->sim = fst_session_new(st->file, st->model, st->seed, err, sizeof(err));
+		g_free(log);
+		return sh_stop(st, STOP_NOTRUN, "_scratch_mkfs_sized failed with (%s%s%s) (daxsim: %s)", size,
+			       argc > 2 ? " " : "", argc > 2 ? argv[2] : "", why);
+	}
+	st->sim = fresh;
+	fst_session_log(fresh, log);
+	g_free(log);
+	forget_dirs(st, sh_getvar(st, "SCRATCH_MNT"));
+	forget_dirs(st, sh_getvar(st, "TEST_DIR"));
+	return 0;
+}
+
+/*
+ * _fill_fs SIZE DIR BLKSZ SWITCH_USER (common/populate): files of SIZE
+ * bytes in DIR, fallocated, the size halved whenever one does not fit,
+ * until not even BLKSZ fits.
+ */
+static int h_fill_fs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long size, bs;
+	const char *dir = arg(argc, argv, 2);
+	char *mk[] = { "mkdir", "-p", (char *)dir, NULL };
+	int ret;
+
+	if (argc != 5) {
+		sh_out(io, "Usage: _fill_fs filesize dir blocksize switch_user\n");
+		st->exit_status = 1;
+		st->stop = STOP_EXIT;
+		return 1;
+	}
+	if (strcmp(argv[4], "0"))
+		return sh_stop(st, STOP_NOTRUN, "users are not modelled by daxsim");
+	if (!plain_number(argv[1], &size) || !plain_number(argv[3], &bs) || bs <= 0)
+		return sh_unsupported(st, "_fill_fs with sizes that are not numbers");
+	ret = sh_builtin_lookup("mkdir")(st, 3, mk, io);
+	if (ret < 0)
+		return ret;
+	{
+		gchar *probe = g_strdup_printf("%s/4242.xfs_io", dir), *cmd = g_strdup_printf("falloc 0 %lld", bs);
+		GString *junk = g_string_new(NULL);
+		struct sh_io cap = { junk, junk, NULL };
+
+		ret = fst_xfs_io_cmd(st, &cap, NULL, cmd, probe);
+		g_string_free(junk, TRUE);
+		g_free(probe);
+		g_free(cmd);
+		if (ret < 0)
+			return ret;
+	}
+	if (size < bs)
+		size = bs;
+	for (long long n = 1; size >= bs; n++) {
+		gchar *file = g_strdup_printf("%s/%lld", dir, n), *cmd = g_strdup_printf("falloc 0 %lld", size);
+		int64_t got;
+
+		ret = fst_xfs_io_cmd(st, io, NULL, cmd, file);
+		got = fst_session_file_size(st->sim, file);
+		g_free(file);
+		g_free(cmd);
+		if (ret < 0)
+			return ret;
+		if (got < size)
+			size /= 2;
+		if (n > 100000)
+			return sh_unsupported(st, "_fill_fs making more than 100000 files");
+	}
+	return 0;
+}
+
 /* _scratch_mkfs_blocksized N: the simulated filesystem has 4096-byte blocks */
 static int h_scratch_mkfs_blocksized(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
@@ -826,6 +963,8 @@ static const struct {
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
 	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },
+	{ "_scratch_mkfs_sized", h_scratch_mkfs_sized },
+	{ "_fill_fs", h_fill_fs },
 	{ "_scratch_mount", h_mount },
 	{ "_fixed_by_kernel_commit", h_ok },
 	{ "_fixed_by_git_commit", h_ok },

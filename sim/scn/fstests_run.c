@@ -172,6 +172,7 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 	st.src = text;
 	st.keep_going = o->keep_going;
 	st.seed = o->seed;
+	st.model = o->model;
 	st.out_top = output;
 	st.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	st.funcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -57,8 +57,16 @@ static void take_output(struct fst_session *s, GString *out)
 struct fst_session *fst_session_new(const char *file, const char *model, uint64_t seed,
 				    char *err, size_t errlen)
 {
+	return fst_session_new_sized(file, model, seed, 0, err, errlen);
+}
+
+struct fst_session *fst_session_new_sized(const char *file, const char *model, uint64_t seed,
+					  uint64_t bytes, char *err, size_t errlen)
+{
 	struct fst_session *s = g_new0(struct fst_session, 1);
-	char *argv[] = { "pmem", "size=" FST_PMEM_SIZE };
+	gchar *size = bytes ? g_strdup_printf("size=%llu", (unsigned long long)bytes)
+			    : g_strdup("size=" FST_PMEM_SIZE);
+	char *argv[] = { "pmem", size };
 	char *mkfs[] = { "mkfs" };
 	GString *junk = g_string_new(NULL);
 
@@ -94,10 +102,12 @@ struct fst_session *fst_session_new(const char *file, const char *model, uint64_
 	if (fst_session_exec(s, 0, NULL, 2, argv, junk, err, errlen) ||
 	    fst_session_exec(s, 0, NULL, 1, mkfs, junk, err, errlen)) {
 		g_string_free(junk, TRUE);
+		g_free(size);
 		fst_session_free(s, NULL);
 		return NULL;
 	}
 	g_string_free(junk, TRUE);
+	g_free(size);
 	return s;
 }
 
@@ -223,6 +233,13 @@ GPtrArray *fst_session_files_under(struct fst_session *s, const char *dir)
 	if (XFS_M(s->world.sb))
 		g_tree_foreach(XFS_M(s->world.sb)->m_names, name_under, &u);
 	return u.names;
+}
+
+void fst_session_log(struct fst_session *s, const char *text)
+{
+	if (!s->world.dmesg)
+		s->world.dmesg = g_string_new(NULL);
+	g_string_prepend(s->world.dmesg, text);
 }
 
 const char *fst_session_dmesg(struct fst_session *s)

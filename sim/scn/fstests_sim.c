@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fstests.h"
+#include "interp.h"
 
 static bool ends_with(const char *s, size_t len, const char *suffix)
 {
@@ -198,9 +199,12 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		struct sh_io cap = { o, io->fd2, NULL };
 
 		g_ptr_array_add(av, NULL);
+		xfs_io_exitcode = 0;
 		ret = fst_sim(st, &cap, NULL, (int)av->len - 1, (char **)av->pdata);
 		if (io->fd1)
 			add_timing(io->fd1, o->str);
+		if (!ret)
+			ret = xfs_io_exitcode;	/* xfs_io's exit status */
 	}
 out:
 	g_ptr_array_free(av, TRUE);

@@ -113,6 +113,9 @@ void interp_trouble(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Check what an expect line names (IDs, tasks, signals) before the run. */
 int expect_validate(struct cmdctx *c, const struct scn *s, guint idx);
+/* The exit status of the last `xfs_io` line's process: 0, 1 (a command
+ * or the open failed, as xfs_io's exitcode), 128 + SIGNAL when killed. */
+extern int xfs_io_exitcode;
 /* Check the -c commands of an xfs_io line before the run: 0 or -2. */
 int xfs_io_validate(struct cmdctx *c, struct scn_line *ln);
 /* The xfs_io state of task @name, or NULL. */
