@@ -1115,37 +1115,39 @@ static bool cond_not(struct cond *c)
 	return cond_primary(c);
 }
 
-/* && and || short-circuit: the right side is still parsed, not expanded */
+/*
+ * Skip the operand after && or || without expanding it (bash's short
+ * circuit): up to the next || (or && when @and_too) outside parentheses.
+ */
+static void cond_skip(struct cond *c, bool and_too)
+{
+	guint save = c->i;
+	int depth = 0;
+
+	for (; c->i < c->w->len; c->i++) {
+		const char *t = cond_peek(c, 0);
+
+		if (!strcmp(t, "("))
+			depth++;
+		else if (!strcmp(t, ")") && depth-- == 0)
+			break;
+		else if (!depth && (!strcmp(t, "||") || (and_too && !strcmp(t, "&&"))))
+			break;
+	}
+	if (c->i == save)
+		c->bad = true;
+}
+
 static bool cond_and(struct cond *c)
 {
 	bool v = cond_not(c);
 
 	while (!c->bad && cond_is(c, 0, "&&")) {
-		bool r;
-		guint save;
-
 		c->i++;
-		save = c->i;
-		if (!v) {
-			/* skip the operand without expanding it (bash's short circuit) */
-			int depth = 0;
-
-			for (; c->i < c->w->len; c->i++) {
-				const char *t = cond_peek(c, 0);
-
-				if (!strcmp(t, "("))
-					depth++;
-				else if (!strcmp(t, ")") && depth-- == 0)
-					break;
-				else if (!depth && (!strcmp(t, "&&") || !strcmp(t, "||")))
-					break;
-			}
-			if (c->i == save)
-				c->bad = true;
-			continue;
-		}
-		r = cond_not(c);
-		v = v && r;
+		if (!v)
+			cond_skip(c, true);
+		else
+			v = cond_not(c);
 	}
 	return v;
 }
@@ -1156,25 +1158,10 @@ static bool cond_or(struct cond *c)
 
 	while (!c->bad && cond_is(c, 0, "||")) {
 		c->i++;
-		if (v) {
-			int depth = 0;
-			guint save = c->i;
-
-			for (; c->i < c->w->len; c->i++) {
-				const char *t = cond_peek(c, 0);
-
-				if (!strcmp(t, "("))
-					depth++;
-				else if (!strcmp(t, ")") && depth-- == 0)
-					break;
-				else if (!depth && !strcmp(t, "||"))
-					break;
-			}
-			if (c->i == save)
-				c->bad = true;
-			continue;
-		}
-		v = cond_and(c);
+		if (v)
+			cond_skip(c, false);
+		else
+			v = cond_and(c);
 	}
 	return v;
 }

@@ -285,6 +285,21 @@ struct sort_opts {
 	int	k1, k2;		/* fields, 1-based; 0: the whole line */
 };
 
+/* Past one field (and the separator after it when @eat_sep) from @p. */
+static const char *skip_field(const struct sort_opts *o, const char *p, const char *end, bool eat_sep)
+{
+	if (o->sep) {
+		const char *q = strchr(p, o->sep);
+
+		return q ? (eat_sep ? q + 1 : q) : end;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	return p;
+}
+
 /* The key of @line: fields k1..k2 (GNU: from the field's leading blanks on). */
 static void sort_key(const struct sort_opts *o, const char *line, const char **kb, const char **ke)
 {
@@ -296,38 +311,15 @@ static void sort_key(const struct sort_opts *o, const char *line, const char **k
 		*ke = end;
 		return;
 	}
-	/* to the start of field k1 */
-	while (f < o->k1 && p < end) {
-		if (o->sep) {
-			const char *q = strchr(p, o->sep);
-
-			p = q ? q + 1 : end;
-		} else {
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			while (p < end && *p != ' ' && *p != '\t')
-				p++;
-		}
-		f++;
-	}
+	for (; f < o->k1 && p < end; f++)	/* to the start of field k1 */
+		p = skip_field(o, p, end, true);
 	*kb = p;
 	if (!o->k2) {
 		*ke = end;
 		return;
 	}
-	while (f <= o->k2 && p < end) {
-		if (o->sep) {
-			const char *q = strchr(p, o->sep);
-
-			p = q ? (f == o->k2 ? q : q + 1) : end;
-		} else {
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			while (p < end && *p != ' ' && *p != '\t')
-				p++;
-		}
-		f++;
-	}
+	for (; f <= o->k2 && p < end; f++)
+		p = skip_field(o, p, end, f != o->k2);
 	*ke = p;
 }
 
