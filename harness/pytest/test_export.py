@@ -170,3 +170,30 @@ def test_more_refusals(tmp_path, text, col, word):
     r = run(["export", "--dir", tmp_path, scn], tmp_path)
     assert r.returncode == 2, r.stdout
     assert word in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("text,rc,want", [
+    # the scenario is validated first
+    ("xfs_io -c pwrite f\n", 2, "4:11: pwrite: missing arguments"),
+    ("echo a 'b c'\n", 0, "echo 'a b c'\n"),
+    ("xfs_io -f -c 'dedupe a 0 0 4k' b\n", 0, '-c "dedupe $SCRATCH_MNT/a 0 0 4k" $SCRATCH_MNT/b'),
+    ("@p open -f a\n@p close\n@p exit\n@q exit\nmd5sum a\n", 0, "md5sum $SCRATCH_MNT/a | _filter_scratch"),
+    # two tasks' processes in scenario order, each its own xfs_io; -f only
+    # on a task's first process of the file
+    ("@p open -f a\n@p fsync\n@q open -f b\n@q fsync\n@p fsync\n", 0,
+     '$XFS_IO_PROG -f -c "fsync" $SCRATCH_MNT/a 2>&1 | _filter_xfs_io | _filter_scratch\n'
+     '$XFS_IO_PROG -f -c "fsync" $SCRATCH_MNT/b 2>&1 | _filter_xfs_io | _filter_scratch\n'
+     '$XFS_IO_PROG -c "fsync" $SCRATCH_MNT/a 2>&1'),
+    # an unmapped mapping is no mapping: its later use prints xfs_io's message
+    ("@p open -f a\n@p pwrite 0 4k\n@p mmap -r 0 4k\n@p munmap\nremount\n@p mread 0 1\n", 0,
+     '-c "mread 0 1" $SCRATCH_MNT/a'),
+])
+def test_export_more_forms(tmp_path, text, rc, want):
+    scn = tmp_path / "s.scn"
+    scn.write_text("pmem size=64m\nmkfs\nxfs_io -f -c 'pwrite 0 4k' a\n" + text)
+    r = run(["export", "--dir", tmp_path, scn], tmp_path)
+    assert r.returncode == rc, r.stderr
+    if rc:
+        assert r.stderr.startswith("%s:%s" % (scn, want)), r.stderr
+    else:
+        assert want in (tmp_path / "tests/generic/999").read_text()

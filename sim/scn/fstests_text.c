@@ -280,7 +280,7 @@ static int b_wc(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 
 /* sort [-u] [-n] [-r] [-t C] [-k N[,M]] [FILE...]: the C locale's byte order -- */
 struct sort_opts {
-	bool	numeric, reverse;
+	bool	numeric, reverse, uniq;
 	char	sep;		/* 0: blanks */
 	int	k1, k2;		/* fields, 1-based; 0: the whole line */
 };
@@ -353,9 +353,14 @@ static gint sort_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
 	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
 	int c = sort_cmp_key(o, a, b);
 
-	if (!c && (o->numeric || o->k1))
-		c = strcmp(a, b);	/* GNU's last resort: the whole line */
-	return o->reverse ? -c : c;
+	/* GNU's last resort, the whole line, except under -u */
+	if (!c && !o->uniq && (o->numeric || o->k1))
+		c = strcmp(a, b);
+	if (o->reverse)
+		c = -c;
+	/* equal: input order (the lines lie in the text in that order), so -u
+	 * keeps the first of an equal run */
+	return c ? c : (a > b) - (a < b);
 }
 
 static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
@@ -369,12 +374,12 @@ static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "-t") && i + 1 < argc && strlen(argv[i + 1]) == 1) {
-			o.sep = argv[++i][0];
-		} else if (!strcmp(a, "-k") && i + 1 < argc) {
+		if (!strncmp(a, "-t", 2) && (a[2] ? strlen(a) == 3 : i + 1 < argc && strlen(argv[i + 1]) == 1)) {
+			o.sep = a[2] ? a[2] : argv[++i][0];	/* -t C, -tC */
+		} else if (!strncmp(a, "-k", 2) && (a[2] || i + 1 < argc)) {
 			char *e;
 
-			o.k1 = (int)strtol(argv[++i], &e, 10);
+			o.k1 = (int)strtol(a[2] ? a + 2 : argv[++i], &e, 10);	/* -k N, -kN */
 			if (*e == ',')
 				o.k2 = (int)strtol(e + 1, &e, 10);
 			if (*e || o.k1 < 1 || (o.k2 && o.k2 < o.k1)) {
@@ -385,7 +390,7 @@ static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		} else {
 			for (const char *p = a + 1; *p; p++) {
 				if (*p == 'u')
-					uniq = true;
+					uniq = o.uniq = true;
 				else if (*p == 'n')
 					o.numeric = true;
 				else if (*p == 'r')
