@@ -133,6 +133,10 @@ char *sh_source_line(const char *src, int line);
 struct sh_state;
 int sh_arith(struct sh_state *st, const char *expr, long long *val, char *err, size_t errlen);
 
+/* $$ of every test: a fixed pid, so output stays reproducible. */
+#define SH_PID		4242
+#define SH_PID_STR	"4242"
+
 /* One test's interpreter state. */
 /*
  * Why the interpreter is unwinding.  STOP_ABORT is bash's reaction to an
@@ -238,6 +242,9 @@ sh_cmd_fn fst_helper_lookup(const char *name);
 sh_cmd_fn fst_weave_lookup(const char *name);
 /* A program of fstests' src/ this simulator provides ("mmap-write-concurrent"). */
 sh_cmd_fn fst_src_lookup(const char *name);
+
+/* The keys of @t (a GTree of paths) that start with @prefix, copied onto @out. */
+void fst_keys_with_prefix(GTree *t, const char *prefix, GPtrArray *out);
 
 /* The simulated file system's view for the utilities. */
 bool fst_path_in_sim(struct sh_state *st, const char *path);

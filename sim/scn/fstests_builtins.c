@@ -875,19 +875,18 @@ static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return ret;
 }
 
-struct prefix {
-	const char	*p;
-	size_t		n;
-	GPtrArray	*hits;
-};
-
-static gboolean collect_prefix(gpointer k, gpointer v, gpointer d)
+/* A GTree keyed by strcmp: the keys with a prefix are one run from its lower bound. */
+void fst_keys_with_prefix(GTree *t, const char *prefix, GPtrArray *out)
 {
-	struct prefix *x = d;
+	size_t n = strlen(prefix);
 
-	if (!strncmp(k, x->p, x->n))
-		g_ptr_array_add(x->hits, g_strdup(k));
-	return FALSE;
+	for (GTreeNode *k = g_tree_lower_bound(t, prefix); k; k = g_tree_node_next(k)) {
+		const char *key = g_tree_node_key(k);
+
+		if (strncmp(key, prefix, n))
+			break;
+		g_ptr_array_add(out, g_strdup(key));
+	}
 }
 
 /* Remove one path (a trailing '*' is a prefix); 0, or 1 when missing. */
@@ -897,14 +896,14 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 	bool glob = len && path[len - 1] == '*';
 	gchar *base = g_strndup(path, glob ? len - 1 : len);
 	gchar *slash = g_strconcat(base, "/", NULL);
-	struct prefix px = { glob ? base : slash, strlen(glob ? base : slash), g_ptr_array_new_with_free_func(g_free) };
+	GPtrArray *hits = g_ptr_array_new_with_free_func(g_free);
 	bool found = false;
 	int ret = 0;
 
 	if (strpbrk(base, "*?[")) {
 		g_free(base);
 		g_free(slash);
-		g_ptr_array_free(px.hits, TRUE);
+		g_ptr_array_free(hits, TRUE);
 		return sh_unsupported(st, "rm with this pattern");
 	}
 	/* shell files and directories */
@@ -913,13 +912,13 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 		found = true;
 	}
 	if (glob || recursive) {
-		g_tree_foreach(st->files, collect_prefix, &px);
-		g_tree_foreach(st->dirs, collect_prefix, &px);
-		for (guint i = 0; i < px.hits->len; i++) {
-			g_tree_remove(st->files, g_ptr_array_index(px.hits, i));
-			g_tree_remove(st->dirs, g_ptr_array_index(px.hits, i));
+		fst_keys_with_prefix(st->files, glob ? base : slash, hits);
+		fst_keys_with_prefix(st->dirs, glob ? base : slash, hits);
+		for (guint i = 0; i < hits->len; i++) {
+			g_tree_remove(st->files, g_ptr_array_index(hits, i));
+			g_tree_remove(st->dirs, g_ptr_array_index(hits, i));
 		}
-		found |= px.hits->len > 0;
+		found |= hits->len > 0;
 	}
 	if (!glob && fst_is_dir(st, base) && g_tree_lookup(st->dirs, base)) {
 		if (!recursive) {
@@ -943,7 +942,7 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 			for (guint i = 0; i < all->len; i++) {
 				const char *n = g_ptr_array_index(all, i);
 
-				if (!strncmp(n, px.p, px.n))
+				if (g_str_has_prefix(n, glob ? base : slash))
 					g_ptr_array_add(names, g_strdup(n));
 			}
 			g_ptr_array_free(all, TRUE);
@@ -965,7 +964,7 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 out:
 	g_free(base);
 	g_free(slash);
-	g_ptr_array_free(px.hits, TRUE);
+	g_ptr_array_free(hits, TRUE);
 	return ret;
 }
 

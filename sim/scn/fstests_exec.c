@@ -135,7 +135,7 @@ const char *sh_getvar(struct sh_state *st, const char *name)
 		return numbuf;
 	}
 	if (!strcmp(name, "$"))
-		return "4242";	/* a fixed pid: output stays reproducible */
+		return SH_PID_STR;
 	if (!strcmp(name, "0"))
 		return st->file;
 	if (isdigit((unsigned char)name[0])) {
@@ -185,18 +185,6 @@ static void add_entry(GTree *names, const char *path, size_t dlen)
 		g_free(name);
 }
 
-static gboolean entry_of(gpointer k, gpointer v, gpointer d)
-{
-	GPtrArray *a = d;
-	const char *dir = g_ptr_array_index(a, 0);
-	size_t n = strlen(dir);
-
-	(void)v;
-	if (!strncmp(k, dir, n) && ((const char *)k)[n] == '/')
-		g_ptr_array_add(a, g_strdup(k));
-	return FALSE;
-}
-
 static gint strcmp3(gconstpointer a, gconstpointer b, gpointer u)
 {
 	(void)u;
@@ -234,10 +222,14 @@ static bool glob_field(struct fields *f)
 	dir = g_strndup(w, (gsize)(slash - w));
 	names = g_tree_new_full(strcmp3, NULL, g_free, NULL);
 	paths = fst_session_files_under(f->st->sim, dir);
-	g_ptr_array_insert(paths, 0, g_strdup(dir));
-	g_tree_foreach(f->st->files, entry_of, paths);
-	g_tree_foreach(f->st->dirs, entry_of, paths);
-	for (guint i = 1; i < paths->len; i++)
+	{
+		gchar *under = g_strconcat(dir, "/", NULL);
+
+		fst_keys_with_prefix(f->st->files, under, paths);
+		fst_keys_with_prefix(f->st->dirs, under, paths);
+		g_free(under);
+	}
+	for (guint i = 0; i < paths->len; i++)
 		add_entry(names, g_ptr_array_index(paths, i), strlen(dir));
 	{
 		void *ctx[3] = { f, dir, (void *)(slash + 1) };

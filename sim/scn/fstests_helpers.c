@@ -147,26 +147,16 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 static bool plain_number(const char *s, long long *v);
 
 /* Drop the shell's directories under @mnt (a new filesystem has none). */
-static gboolean collect_under(gpointer k, gpointer v, gpointer d)
-{
-	void **ctx = d;
-	const char *mnt = ctx[0];
-	size_t n = strlen(mnt);
-
-	(void)v;
-	if (!strncmp(k, mnt, n) && ((const char *)k)[n] == '/')
-		g_ptr_array_add(ctx[1], k);
-	return FALSE;
-}
-
 static void forget_dirs(struct sh_state *st, const char *mnt)
 {
-	GPtrArray *gone = g_ptr_array_new();
-	void *ctx[2] = { (void *)mnt, gone };
+	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+	gchar *under;
 
 	if (!mnt)
 		return;
-	g_tree_foreach(st->dirs, collect_under, ctx);
+	under = g_strconcat(mnt, "/", NULL);
+	fst_keys_with_prefix(st->dirs, under, gone);
+	g_free(under);
 	for (guint i = 0; i < gone->len; i++)
 		g_tree_remove(st->dirs, g_ptr_array_index(gone, i));
 	g_ptr_array_free(gone, TRUE);
@@ -250,7 +240,7 @@ static int h_fill_fs(struct sh_state *st, int argc, char **argv, struct sh_io *i
 	if (ret < 0)
 		return ret;
 	{
-		gchar *probe = g_strdup_printf("%s/4242.xfs_io", dir), *cmd = g_strdup_printf("falloc 0 %lld", bs);
+		gchar *probe = g_strdup_printf("%s/%d.xfs_io", dir, SH_PID), *cmd = g_strdup_printf("falloc 0 %lld", bs);
 		GString *junk = g_string_new(NULL);
 		struct sh_io cap = { junk, junk, NULL };
 
@@ -450,24 +440,13 @@ static int read_range(struct sh_state *st, struct sh_io *io, const char *file, c
 	return dump_range(st, io, file, off, len, args, false, hex);
 }
 
-/* _mread_range FILE OFF LEN [XFS_IO_ARGS]: the same through a shared mapping */
-static int h_mread_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
-{
-	GString *hex = g_string_new(NULL);
-	int ret = dump_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
-			     arg(argc, argv, 4), true, hex);
-
-	if (ret >= 0)
-		sh_out(io, "%s", hex->str);
-	g_string_free(hex, TRUE);
-	return ret < 0 ? -1 : 0;
-}
-
+/* _read_range / _mread_range FILE OFF LEN [XFS_IO_ARGS]: the hex bytes,
+ * read by pread or through a shared mapping */
 static int h_read_range(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	GString *hex = g_string_new(NULL);
-	int ret = read_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
-			     arg(argc, argv, 4), hex);
+	int ret = dump_range(st, io, arg(argc, argv, 1), arg(argc, argv, 2), arg(argc, argv, 3),
+			     arg(argc, argv, 4), !strcmp(argv[0], "_mread_range"), hex);
 
 	if (ret >= 0)
 		sh_out(io, "%s", hex->str);
@@ -580,7 +559,7 @@ static int h_begin_fstest(struct sh_state *st, int argc, char **argv, struct sh_
 	seqres = g_strdup_printf("%s/%s", sh_getvar(st, "RESULT_DIR"), sh_getvar(st, "seq"));
 	sh_setvar(st, "seqres", seqres);
 	sh_out(io, "QA output created by %s\n", sh_getvar(st, "seq"));
-	sh_setvar(st, "tmp", "/tmp/4242");
+	sh_setvar(st, "tmp", "/tmp/" SH_PID_STR);
 	sh_setvar(st, "status", "1");		/* failure is the default */
 	sh_setvar(st, "@cleanup", "_cleanup");
 	full = g_strconcat(seqres, ".full", NULL);
@@ -984,7 +963,7 @@ static const struct {
 	{ "_get_filesize", h_filesize },
 	{ "_md5_checksum", h_md5_checksum },
 	{ "_read_range", h_read_range },
-	{ "_mread_range", h_mread_range },
+	{ "_mread_range", h_read_range },
 	{ "_compare_range", h_compare_range },
 	{ "_check_dmesg", h_check_dmesg },
 	{ "_dmesg_since_test_start", h_dmesg },

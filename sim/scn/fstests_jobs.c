@@ -33,7 +33,7 @@
 #include "fstests.h"
 
 #define JOB_STACK_SIZE	(4UL << 20)	/* malloc'd, touched lazily */
-#define FIRST_PID	4300		/* $$ is 4242 */
+#define FIRST_PID	4300		/* $$ is SH_PID */
 
 enum job_state { JOB_RUNNABLE, JOB_WAITING, JOB_DONE };
 
@@ -217,7 +217,7 @@ static struct sh_jobs *jobs_of(struct sh_state *st)
 		js->jitter = g_rand_new_with_seed((guint32)(st->seed ^ (st->seed >> 32)));
 	m = g_new0(struct sh_job, 1);
 	m->st = st;
-	m->pid = 4242;
+	m->pid = SH_PID;
 	m->stack = fiber_stack_main();
 	g_ptr_array_add(js->all, m);
 	js->cur = m;
@@ -496,7 +496,7 @@ int sh_jobs_kill(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			ret = 1;
 			continue;
 		}
-		if (pid == 4242 || (c && c == st->job))
+		if (pid == SH_PID || (c && c == st->job))
 			return sh_unsupported(st, "a signal to the test's own shell");
 		if (!c || c->state == JOB_DONE) {
 			sh_err(io, "%s: line %d: kill: (%ld) - No such process\n", st->file, st->cmd_line, pid);

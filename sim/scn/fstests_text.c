@@ -366,7 +366,6 @@ static gint sort_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
 static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	struct sort_opts o = { 0 };
-	bool uniq = false;
 	GString *t = g_string_new(NULL);
 	GPtrArray *lines = g_ptr_array_new();
 	int i = 1, ret;
@@ -390,7 +389,7 @@ static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		} else {
 			for (const char *p = a + 1; *p; p++) {
 				if (*p == 'u')
-					uniq = o.uniq = true;
+					o.uniq = true;
 				else if (*p == 'n')
 					o.numeric = true;
 				else if (*p == 'r')
@@ -423,7 +422,7 @@ static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	for (guint k = 0; k < lines->len; k++) {
 		const char *l = g_ptr_array_index(lines, k);
 
-		if (uniq && k && !sort_cmp_key(&o, g_ptr_array_index(lines, k - 1), l))
+		if (o.uniq && k && !sort_cmp_key(&o, g_ptr_array_index(lines, k - 1), l))
 			continue;
 		sh_out(io, "%s\n", l);
 	}

@@ -111,20 +111,28 @@ void interp_trouble(const char *fmt, ...)
 	g_free(msg);
 }
 
-/* The line after the one numbered @lineno checks an outcome: `expect ...`. */
-static bool outcome_expected(const struct scn *s, int lineno)
+/* The line after line @i checks an outcome: `expect ...`. */
+static bool outcome_expected(const struct scn *s, guint i)
 {
-	for (guint i = 0; i < s->lines->len; i++) {
-		const struct scn_line *ln = g_ptr_array_index(s->lines, i);
+	const struct scn_line *next = i + 1 < s->lines->len ? g_ptr_array_index(s->lines, i + 1) : NULL;
 
-		if (ln->lineno == lineno) {
-			const struct scn_line *next = i + 1 < s->lines->len ?
-				g_ptr_array_index(s->lines, i + 1) : NULL;
+	return next && !strcmp(next->argv[0], "expect");
+}
 
-			return next && !strcmp(next->argv[0], "expect");
-		}
+/* The index of the line numbered @lineno (lines are in lineno order). */
+static guint line_index(const struct scn *s, int lineno)
+{
+	guint lo = 0, hi = s->lines->len;
+
+	while (lo < hi) {
+		guint mid = (lo + hi) / 2;
+
+		if (((const struct scn_line *)g_ptr_array_index(s->lines, mid))->lineno < lineno)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	return lo;
 }
 
 /* Report the trouble of line @lineno (every line when 0). */
@@ -138,7 +146,7 @@ static void report_trouble(int lineno)
 			k++;
 			continue;
 		}
-		if (!outcome_expected(I->scn, at)) {
+		if (!outcome_expected(I->scn, line_index(I->scn, at))) {
 			fflush(I->out);
 			fprintf(stderr, "%s:%d: %s\n", I->scn->file, at, strchr(e, '\t') + 1);
 			if (I->opts->strict)
