@@ -8,7 +8,7 @@
 set -e
 cd "$(dirname "$0")/.."
 B=${BUILD:-default}
-${MAKE:-make} --no-print-directory BUILD="$B" "build/$B/bench" >/dev/null
+${MAKE:-make} --no-print-directory BUILD="$B" "build/$B/bench" "build/$B/daxsim" >/dev/null
 if [ $# -gt 0 ] || [ "${BENCH_FUZZ:-1}" = 0 ]; then
 	exec "build/$B/bench" "$@"
 fi

@@ -364,6 +364,33 @@ static void print_lockdep(const struct sim_lockdep *sl)
 	report_value("lock_acquire+release, 4 held, known edges, on", sl->acquire_on_ns, "ns", d);
 }
 
+#define EXPLORE_TARGET_US	200.0	/* issue 13: >= 5,000 schedules/s */
+#define NOAMP_BUDGET_X		1.05	/* issue 13: no `&`, at most 5% over sequential */
+
+static void print_explore(const struct sim_explore *se)
+{
+	char d[200];
+
+	report_header("schedule exploration (issue 13): a two-task, ten-command scenario");
+	report_note("%s; explore's DFS at --preempt=2 explores %d schedules (complete within the bound)",
+		    se->file, se->schedules);
+	snprintf(d, sizeof(d), "%.0f schedules/s; median of %d runs of the whole exploration",
+		 1e6 / se->explore_us, se->passes);
+	report_target("daxsim explore, us per schedule", se->explore_us, "us", EXPLORE_TARGET_US, d);
+	snprintf(d, sizeof(d), "%.0f schedules/s (a process per schedule, as before the worker)",
+		 1e6 / se->isolate_us);
+	report_value("daxsim explore --isolate, per schedule", se->isolate_us, "us", d);
+	snprintf(d, sizeof(d), "%.0f runs/s: the same scenario, its default schedule, in this process",
+		 1e6 / se->run_us);
+	report_value("sequential run of the same scenario", se->run_us, "us", d);
+	report_row("the lines without `&`, under the scheduler", se->forced_us, "us",
+		   "the same, no scheduler", se->plain_us, 0);
+	report_note("a scenario without `&` never starts the scheduler; the row above is what it would cost if it did.");
+	report_note("The %.0f%% budget for it is against the sequential interpreter before the scheduler existed, which",
+		    (NOAMP_BUDGET_X - 1) * 100);
+	report_note("is not in this binary: docs/performance.md has the comparison with that commit.");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t npages = 16384;	/* 64 MiB per pass */
@@ -375,7 +402,10 @@ int main(int argc, char **argv)
 	struct sim_sharing ss;
 	struct sim_buflookup bl;
 	struct sim_lockdep sl;
-	bool only_lockdep = false;
+	bool only_lockdep = false, only_explore = false;
+	struct sim_explore se;
+	const char *explore_scn = "harness/bench/explore-two-tasks.scn";
+	char daxsim[4096];
 	uint64_t share_mib = 32;	/* the PTE case's extent: see print_sharing */
 	bool only_sharing = false;
 	bool only_buflookup = false;
@@ -400,6 +430,10 @@ int main(int argc, char **argv)
 			only_sharing = true;
 		else if (!strcmp(argv[i], "--only-lockdep"))
 			only_lockdep = true;
+		else if (!strcmp(argv[i], "--only-explore"))
+			only_explore = true;
+		else if (!strcmp(argv[i], "--explore-scn") && i + 1 < argc)
+			explore_scn = argv[++i];
 		else if (!strcmp(argv[i], "--only-buflookup"))
 			only_buflookup = true;
 		else if (!strcmp(argv[i], "--only-pagecache"))
@@ -413,7 +447,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only-cow"))
 			only_faults = only_cow = true;
 		else {
-			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--pc-mib N] [--pc-cap-mib N] [--only-sharing] [--only-lockdep] [--only-buflookup] [--only-pagecache] [--only-faults] [--only-cow]\n");
+			fprintf(stderr, "usage: bench [--reps N] [--pages N] [--share-mib N] [--pc-mib N] [--pc-cap-mib N] [--only-sharing] [--only-lockdep] [--only-explore] [--explore-scn FILE] [--only-buflookup] [--only-pagecache] [--only-faults] [--only-cow]\n");
 			return 2;
 		}
 	}
@@ -434,6 +468,22 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	read_loadavg(loadavg_start, sizeof(loadavg_start));
+	{
+		/* daxsim beside this binary (build/B/daxsim) */
+		ssize_t n = readlink("/proc/self/exe", daxsim, sizeof(daxsim) - 16);
+
+		if (n <= 0)
+			die("bench: /proc/self/exe");
+		daxsim[n] = 0;
+		snprintf(strrchr(daxsim, '/') + 1, 16, "daxsim");
+	}
+	if (only_explore) {
+		sim_explore_measure(&se, daxsim, explore_scn, reps < 7 ? reps : 7);
+		printf("daxsim bench (not deterministic; a measurement, never a test)\n");
+		print_explore(&se);
+		report_budgets_summary();
+		return 0;
+	}
 
 	if (only_buflookup) {
 		sim_buflookup_measure(&bl, 1ULL << 16, reps < 7 ? reps : 7);
@@ -485,6 +535,7 @@ sharing:
 	if (!only_sharing)
 		sim_pagecache_measure(&sp, pc_mib << 20, pc_cap_mib << 20, reps);
 	sim_buflookup_measure(&bl, 1ULL << 16, reps < 7 ? reps : 7);
+	sim_explore_measure(&se, daxsim, explore_scn, reps < 7 ? reps : 7);
 
 	printf("daxsim bench (not deterministic; a measurement, never a test)\n");
 	if (!only_sharing) {
@@ -499,6 +550,7 @@ sharing:
 	if (!only_sharing)
 		print_pagecache(&sp);
 	print_buflookup(&bl);
+	print_explore(&se);
 	report_budgets_summary();
 	printf("\n   total bench time %.1f s\n", (double)(bench_now_ns() - t0) / 1e9);
 	return 0;

@@ -260,6 +260,20 @@ struct sim_buflookup {
 
 void sim_buflookup_measure(struct sim_buflookup *bl, uint64_t nlookups, int reps);
 
+/* ---- explore.c: schedule exploration (issue 13) -------------------------- */
+
+struct sim_explore {
+	const char	*file;
+	double		explore_us;	/* per schedule, `daxsim explore` (its worker) */
+	double		isolate_us;	/* per schedule, `daxsim explore --isolate` */
+	int		schedules, iso_schedules, passes;
+	double		run_us;		/* one in-process run of the scenario (its default schedule) */
+	double		plain_us;	/* the same lines without `&`, no scheduler */
+	double		forced_us;	/* those lines under the scheduler */
+};
+
+void sim_explore_measure(struct sim_explore *se, const char *daxsim, const char *file, int reps);
+
 void sim_memory_measure(struct sim_memory *sm, uint64_t npages);
 /* Run sim_memory_measure in a re-executed child with G_SLICE=always-malloc
  * so that glib slice allocations are visible to mallinfo2(). */

@@ -217,3 +217,43 @@ def test_a_deadlock_ending_a_multi_file_run_says_so():
     assert ("daxsim: scenarios/races/pin-never-released.scn ended the run (its commands cannot "
             "be unwound): the 1 file after it did not run\n") in r.stderr
 
+
+
+# explore's worker runs schedule after schedule in one process and starts a
+# new one when a run cannot be unwound (a deadlock); --isolate gives every
+# schedule its own process.  The output must not tell them apart.
+WORKER_CASES = [
+    ("kh1-deadlock", "mainline", ["--keep-going", "--strategy=random", "--runs=30"]),
+    ("kh1-deadlock", "mainline", ["--keep-going", "--runs=60"]),
+    ("h2-stale-entry", "mainline", ["--keep-going", "--runs=60"]),
+    ("mf-vs-fault", "shadow", ["--keep-going", "--strategy=pct", "--runs=40"]),
+    ("mf-vs-fault", "maplist", ["--keep-going", "--runs=80"]),
+    ("h4-share-counter", "rfc", ["--keep-going", "--runs=40"]),
+    ("replay-after-expect-failed", "mainline", ["--keep-going", "--runs=40"]),
+    ("expect-while-in-flight", "rfc", ["--preempt=1", "--runs=100"]),
+    ("lost-wakeup-invalidate", "shadow", ["--runs=100"]),
+]
+
+
+@pytest.mark.parametrize("name,model,opts", WORKER_CASES,
+                         ids=[f"{n}-{m}-{o[-1][2:]}" for n, m, o in WORKER_CASES])
+def test_explore_worker_matches_isolated_runs(name, model, opts):
+    args = ["explore", "--model", model, *opts, f"scenarios/races/{name}.scn"]
+    worker = run(args)
+    isolated = run([args[0], "--isolate", *args[1:]])
+    assert (worker.returncode, worker.stdout, worker.stderr) == \
+        (isolated.returncode, isolated.stdout, isolated.stderr)
+    assert re.search(r"explored \d+ schedules? \((complete|bounded|sampled)\): \d+ failed\n$",
+                     worker.stdout), worker.stdout
+
+
+def test_explore_worker_goes_on_after_deadlocks():
+    """Every failing schedule of a --keep-going exploration is a deadlock that
+    ends its worker; the exploration still reaches its --runs."""
+    r = run(["explore", "--keep-going", "--strategy=random", "--runs=25",
+             "scenarios/races/kh1-deadlock.scn"])
+    assert r.returncode == 1
+    failed = int(re.search(r"explored 25 schedules \(sampled\): (\d+) failed\n$", r.stdout).group(1))
+    assert failed >= 2
+    assert r.stdout.count("INVARIANT L-deadlock violated") == failed
+    assert r.stdout.count("replay: daxsim run --schedule=") == failed

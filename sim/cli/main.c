@@ -27,7 +27,7 @@ static void print_usage(FILE *to)
 		"                  [--keep-going] [--stop-on-failure] [--strict] [--lockdep=on|off] [--lockdep-rules=FILE]\n"
 		"                  [--lockdep-graph=FILE.dot] [--lockdep-edges=FILE] FILE...   (FILE '-' reads stdin)\n"
 		"       daxsim explore [--strategy=dfs|pct|random] [--preempt=N] [--depth=D] [--runs=N]\n"
-		"                      [--seed=N] [--model M] [--keep-going] FILE   (many schedules)\n"
+		"                      [--seed=N] [--model M] [--keep-going] [--isolate] FILE   (many schedules)\n"
 		"       daxsim compare [--format=text|csv|json] [--plot=FILE.svg] SCENARIO...\n"
 		"       daxsim fstests [--model M] [--seed N] [--keep-going] [--results DIR] TEST...   (fstests scripts vs TEST.out)\n"
 		"       daxsim export [--model M] [--name generic/NNN] [--dir DIR] SCENARIO   (as an fstests test and its .out)\n"

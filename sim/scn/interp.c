@@ -741,7 +741,7 @@ int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 		in.trouble = g_ptr_array_new_with_free_func(g_free);
 	snprintf(in.model, sizeof(in.model), "%s", opts->model ? opts->model : SHARE_DEFAULT);
 	I = &in;
-	if (validate(s, &err)) {
+	if (!opts->validated && validate(s, &err)) {
 		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err.line, err.col, err.msg);
 		I = NULL;
 		return 2;

@@ -177,6 +177,7 @@ struct run_opts {
 	size_t		sched_nchoices;
 	bool		sched_abort;
 	int		files_after;		/* daxsim run FILE...: files still to run after this one */
+	bool		validated;		/* scn_validate() passed already: explore's runs */
 	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
 };
 

@@ -79,19 +79,21 @@ static int map_fd(struct pmem_device *pd, int fd)
 	return 0;
 }
 
-/* A hugetlbfs mount with enough free huge pages for the whole device. */
-static int try_hugetlbfs(struct pmem_device *pd)
+/*
+ * The first hugetlbfs mount, looked up once per process: explore runs
+ * thousands of devices in one worker, and /proc/mounts was a tenth of a
+ * schedule.  "" when there is none.
+ */
+static const char *hugetlbfs_dir(void)
 {
-	unsigned long free_pages = 0;
-	char line[256], dir[256] = "";
+	static char dir[256];
+	static bool looked;
+	char line[256];
 	FILE *f;
-	int fd, ret;
 
-	f = fopen("/proc/meminfo", "r");
-	while (f && fgets(line, sizeof(line), f))
-		sscanf(line, "HugePages_Free: %lu", &free_pages);
-	if (f)
-		fclose(f);
+	if (looked)
+		return dir;
+	looked = true;
 	f = fopen("/proc/mounts", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		char dev[64], mnt[200], type[64];
@@ -104,10 +106,27 @@ static int try_hugetlbfs(struct pmem_device *pd)
 	}
 	if (f)
 		fclose(f);
+	return dir;
+}
+
+/* A hugetlbfs mount with enough free huge pages for the whole device. */
+static int try_hugetlbfs(struct pmem_device *pd)
+{
+	unsigned long free_pages = 0;
+	const char *dir = hugetlbfs_dir();
+	char line[256];
+	FILE *f;
+	int fd, ret;
+
 	if (!dir[0]) {
 		why_add(pd, "hugetlbfs: no hugetlbfs mount");
 		return -ENOENT;
 	}
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "HugePages_Free: %lu", &free_pages);
+	if (f)
+		fclose(f);
 	if (free_pages * PMD_SIZE < pd->size) {
 		why_add(pd, "hugetlbfs: %lu free huge pages, need %llu", free_pages,
 			(unsigned long long)(pd->size / PMD_SIZE));
@@ -158,8 +177,10 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 }
 
 /*
- * One memfd backing kept for the next device of the same size: fuzz_ops
- * makes a 16 MiB `backing=memfd` device per input.  A new memfd costs
+ * One memfd backing kept for the next device of the same size, asked for
+ * the same way (`backing=memfd`, or the default when hugetlbfs has no room):
+ * fuzz_ops makes a 16 MiB `backing=memfd` device per input, and explore's
+ * worker a device per schedule.  A new memfd costs
  * memfd_create, the failed MFD_HUGETLB try, ftruncate, mmap, munmap and
  * close, and then a host page fault (allocate and clear a page, several
  * microseconds in a VM) for every page the input writes: half of a
@@ -179,10 +200,11 @@ static int try_memfd(struct pmem_device *pd, unsigned int flags, bool thp)
 static struct pmem_device spare = { .fd = -1 };
 static unsigned int spare_reuses;
 static pid_t spare_pid;		/* who kept it: a forked child shares its pages */
+static enum pmem_backing spare_want;	/* what its device asked for */
 
-static bool spare_take(struct pmem_device *pd)
+static bool spare_take(struct pmem_device *pd, enum pmem_backing want)
 {
-	if (spare.fd < 0 || spare.size != pd->size || spare_pid != getpid())
+	if (spare.fd < 0 || spare.size != pd->size || spare_pid != getpid() || spare_want != want)
 		return false;
 	pd->fd = spare.fd;
 	pd->kaddr = spare.kaddr;
@@ -260,6 +282,7 @@ static bool spare_keep(struct pmem_device *pd)
 	}
 	spare.fd = pd->fd;
 	spare_pid = getpid();
+	spare_want = pd->want;
 	spare.kaddr = pd->kaddr;
 	spare.size = pd->size;
 	spare.backing = pd->backing;
@@ -590,8 +613,10 @@ int pmem_create(struct pmem_device *pd, uint64_t size, enum pmem_backing want,
 			return -ENOENT;
 		}
 	}
-	pd->reusable = want == PMEM_BACKING_MEMFD && size <= SPARE_MAX_SIZE;
-	if (pd->reusable && spare_take(pd))
+	pd->reusable = (want == PMEM_BACKING_MEMFD || want == PMEM_BACKING_AUTO) &&
+		       size <= SPARE_MAX_SIZE;
+	pd->want = want;
+	if (pd->reusable && spare_take(pd, want))
 		goto out;
 	ret = try_memfd(pd, MFD_HUGETLB, false);
 	if (ret == 0 && size > 0) {

@@ -25,7 +25,8 @@ struct pmem_device {
 	unsigned char	*kaddr;		/* the mapping of the backing */
 	int		fd;
 	enum pmem_backing backing;	/* what was obtained */
-	bool		reusable;	/* asked for backing=memfd: kept for the next such device */
+	enum pmem_backing want;		/* what was asked for */
+	bool		reusable;	/* a memfd (asked for, or the default's): kept for the next such device */
 	uint64_t	*written;	/* reusable: a bit per block the filesystem allocated */
 	char		why[512];	/* why the better backings were not */
 	char		*path;		/* file: backing, else NULL */

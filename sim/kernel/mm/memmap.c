@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Lazily allocated memmap sections. */
+#include <errno.h>
 #include <glib.h>
+#include <sys/mman.h>
 
 #include "memmap.h"
 #include "mm.h"
@@ -18,10 +20,28 @@ void memmap_init(struct memmap *mm, uint64_t nr_pages)
 	mm->sections_populated = 0;
 }
 
+/*
+ * A section straight from mmap: its pages are zero until touched, and a
+ * sparse device touches few of them.  (calloc would hand back a heap block
+ * it must clear whole, 1.3 MB, once glibc's mmap threshold has risen.)
+ */
+#define SECTION_BYTES	(PAGES_PER_SECTION * sizeof(struct page))
+
+static struct page *section_alloc(void)
+{
+	void *p = mmap(NULL, SECTION_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		g_error("memmap: cannot map a section: %s", g_strerror(errno));
+	return p;
+}
+
 void memmap_destroy(struct memmap *mm)
 {
 	for (uint64_t i = 0; i < mm->nr_sections; i++)
-		g_free(mm->sections[i]);
+		if (mm->sections[i])
+			munmap(mm->sections[i], SECTION_BYTES);
 	g_free(mm->sections);
 	mm->sections = NULL;
 }
@@ -33,7 +53,7 @@ struct page *pfn_to_page(struct memmap *mm, pfn_t pfn)
 	BUG_ON(!is_pmem_pfn(mm, pfn));
 	sec = off >> PAGES_PER_SECTION_SHIFT;
 	if (!mm->sections[sec]) {
-		mm->sections[sec] = g_new0(struct page, PAGES_PER_SECTION);
+		mm->sections[sec] = section_alloc();
 		mm->sections_populated++;
 	}
 	return &mm->sections[sec][off & (PAGES_PER_SECTION - 1)];

@@ -82,6 +82,19 @@ static struct {
 	GHashTable		*accesses;	/* lookups only: (pfn, field) -> struct access */
 } S;
 
+/*
+ * @to = max(@to, @from).  Only the slots of the fibers made so far can be
+ * non-zero (slot 0 and fiber i's slot i + 1), so only they are visited: a
+ * join was a tenth of a schedule when it walked all VC_N.
+ */
+static void vc_join(uint32_t *to, const uint32_t *from)
+{
+	int n = MIN(S.next_index + 1, VC_N);
+
+	for (int k = 0; k < n; k++)
+		to[k] = MAX(to[k], from[k]);
+}
+
 /* The last accesses of one tracked field (FastTrack's epochs, a few readers). */
 struct access {
 	int		wslot;			/* -1: never written */
@@ -300,13 +313,28 @@ static void diverged(const char *what, const char *point, struct fiber **run, in
 }
 
 /*
+ * A scheduling point's name: "WHAT@FUNC", or WHAT alone when @func is NULL
+ * (main's "schedule").  Made only when a schedule or a report needs it: a
+ * snprintf per lock acquisition was a twentieth of an explored schedule.
+ */
+static const char *point_name(char *buf, size_t len, const char *what, const char *func)
+{
+	if (!func)
+		return what;
+	snprintf(buf, len, "%s@%s", what, func);
+	return buf;
+}
+
+/*
  * Choose the fiber to run at a point of @cur (NULL: from main, after a
  * fiber ended or fell asleep).  NULL when nothing can run.
  */
-static struct fiber *choose(struct fiber *cur, const char *point)
+static struct fiber *choose(struct fiber *cur, const char *what, const char *func)
 {
 	struct fiber *run[64], *pick, *def;
 	int n = 0, idx[64], running;
+	char buf[96];
+	const char *point;
 
 	for (guint i = 0; i < S.fibers->len && n < (int)G_N_ELEMENTS(run); i++) {
 		struct fiber *f = g_ptr_array_index(S.fibers, i);
@@ -324,6 +352,7 @@ static struct fiber *choose(struct fiber *cur, const char *point)
 		const struct replay_item *it = &g_array_index(S.replay, struct replay_item, S.ri);
 
 		if (it->decision == S.decisions) {
+			point = point_name(buf, sizeof(buf), what, func);
 			pick = by_name(run, n, it->name);
 			if (!pick || strcmp(it->point, point)) {
 				diverged(pick ? point : NULL, point, run, n);
@@ -358,8 +387,8 @@ static struct fiber *choose(struct fiber *cur, const char *point)
 	if (S.opts.log)
 		S.opts.log(S.decisions, pick->index, running, n, idx, S.opts.log_arg);
 	if (pick != def)
-		g_string_append_printf(S.schedule, "%s%s:%s/%d", S.schedule->len ? " " : "",
-				       pick->name, point, S.decisions);
+		g_string_append_printf(S.schedule, "%s%s:%s/%d", S.schedule->len ? " " : "", pick->name,
+				       point_name(buf, sizeof(buf), what, func), S.decisions);
 	S.decisions++;
 	return pick;
 }
@@ -475,7 +504,7 @@ int sched_run_until(struct fiber *target)
 		if (!pending)
 			break;
 		if (!f || !runnable(f))
-			f = choose(NULL, "schedule");
+			f = choose(NULL, "schedule", NULL);
 		if (S.result != SCHED_OK)
 			break;
 		if (!f) {
@@ -484,8 +513,7 @@ int sched_run_until(struct fiber *target)
 		}
 		resume(f);
 		if (f->done)	/* main learns of it: what it did happens before what main starts next */
-			for (int k = 0; k < VC_N; k++)
-				S.main_vc[k] = MAX(S.main_vc[k], f->vc[k]);
+			vc_join(S.main_vc, f->vc);
 	}
 	return S.result;
 }
@@ -493,12 +521,10 @@ int sched_run_until(struct fiber *target)
 void sched_point(const char *what, const char *func)
 {
 	struct fiber *cur = S.current, *pick;
-	char point[96];
 
 	if (!S.on || !cur || S.result != SCHED_OK)
 		return;
-	snprintf(point, sizeof(point), "%s@%s", what, func);
-	pick = choose(cur, point);
+	pick = choose(cur, what, func);
 	if (pick && pick != cur) {
 		S.next = pick;
 		yield_to_main();
@@ -554,8 +580,7 @@ void sched_wakeup(struct fiber *f)
 	if (!S.on || !f)
 		return;
 	/* the waker's past happens before what the woken task does next */
-	for (int k = 0; k < VC_N; k++)
-		f->vc[k] = MAX(f->vc[k], from[k]);
+	vc_join(f->vc, from);
 	if (S.current && S.current->index + 1 < VC_N)
 		S.current->vc[S.current->index + 1]++;
 	else if (!S.current)
@@ -609,8 +634,8 @@ void sched_lock_acquire(const struct lock_class *cls, uint64_t inst,
 	{
 		uint32_t *lvc = g_hash_table_lookup(S.lock_vc, &key);
 
-		for (int k = 0; lvc && k < VC_N; k++)	/* release -> acquire */
-			S.current->vc[k] = MAX(S.current->vc[k], lvc[k]);
+		if (lvc)	/* release -> acquire */
+			vc_join(S.current->vc, lvc);
 	}
 	h = g_hash_table_lookup(S.holders, &key);
 	if (!h) {
@@ -650,8 +675,7 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst)
 			lvc = g_new0(uint32_t, VC_N);
 			g_hash_table_insert(S.lock_vc, k, lvc);
 		}
-		for (int q = 0; q < VC_N; q++)
-			lvc[q] = MAX(lvc[q], cur->vc[q]);
+		vc_join(lvc, cur->vc);
 		if (cur->index + 1 < VC_N)
 			cur->vc[cur->index + 1]++;
 	}
