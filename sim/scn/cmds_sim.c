@@ -646,13 +646,13 @@ static int do_expect(struct cmdctx *c)
 		int got = c->t ? c->io->last_errno : last_cmd.last_errno;
 		int want = 0;
 
-		if (!strcmp(what, "error")) {
-			if (c->npos != 2 || !(want = errno_from_name(c->pos[1])))
-				return cmd_usage_error(c, c->npos > 1 ? c->poscol[1] : c->poscol[0],
-						       c->npos > 1 ? "expect error: unknown errno name '%s'"
-								   : "usage: expect error ERRNO%s",
-						       c->npos > 1 ? c->pos[1] : "");
-		}
+		/* a stray word is an error, not silently ignored */
+		if (c->npos != (strcmp(what, "error") ? 1 : 2))
+			return cmd_usage_error(c, c->poscol[0], "usage: expect %s", strcmp(what, "error") ?
+					       "ok" : "error ERRNO");
+		if (!strcmp(what, "error") && !(want = errno_from_name(c->pos[1])))
+			return cmd_usage_error(c, c->poscol[1], "expect error: unknown errno name '%s'",
+					       c->pos[1]);
 		if (!have)
 			expect_failed(c, "expected %s, but no command ran in a task before it",
 				      want ? c->pos[1] : "success");
@@ -666,6 +666,9 @@ static int do_expect(struct cmdctx *c)
 
 		if (c->npos < 2)
 			return cmd_usage_error(c, c->poscol[0], "expect %s TASK ...", what);
+		if (c->npos > (strcmp(what, "alive") ? 4 : 2))
+			return cmd_usage_error(c, c->poscol[0], "usage: expect %s", strcmp(what, "alive") ?
+					       "killed TASK [SIGBUS|SIGSEGV [CODE]]" : "alive TASK");
 		k = g_tree_lookup(sim->tasks, c->pos[1]);
 		if (!strcmp(what, "alive")) {
 			if (!k || k->dead)
