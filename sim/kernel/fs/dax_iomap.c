@@ -131,6 +131,38 @@ int64_t dax_iomap_rw(struct inode *inode, uint64_t pos, uint64_t len,
 	return (int64_t)done;
 }
 
+static bool zero_range_poisoned(const struct iomap *iomap, uint64_t pos, uint64_t length)
+{
+	uint64_t start = ALIGN_DOWN(pos, PAGE_SIZE), end = ALIGN_UP(pos + length, PAGE_SIZE);
+	uint64_t bad;
+
+	return badblocks_check(sim->pmem.bb, iomap_block(iomap, start), (end - start) >> PAGE_SHIFT,
+			       &bad);
+}
+
+/*
+ * dax_zero_iter() over an extent with poison in it: a page at a time, as
+ * the kernel always zeroes.  A whole page is written through the driver,
+ * which clears its poison (pmem_recovery_write()); a part of a poisoned page
+ * cannot be reached (dax_memzero(): dax_direct_access() fails) and the
+ * zeroing stops there with EIO, the pages before it zeroed.
+ */
+static int64_t dax_zero_pages(struct inode *inode, const struct iomap *iomap,
+			      const struct iomap *srcmap, uint64_t pos, uint64_t length)
+{
+	uint64_t done = 0;
+
+	while (done < length) {
+		uint64_t p = pos + done, size = MIN(PAGE_SIZE - (p & (PAGE_SIZE - 1)), length - done);
+		int64_t n = dax_iomap_iter(inode, iomap, srcmap, p, size, NULL, true);
+
+		if (n < 0)
+			return n;
+		done += size;
+	}
+	return (int64_t)done;
+}
+
 /* iomap_zero_range() on DAX: holes and unwritten extents are skipped. */
 int dax_zero_range(struct inode *inode, uint64_t pos, uint64_t len,
 		   const struct iomap_ops *ops)
@@ -150,8 +182,10 @@ int dax_zero_range(struct inode *inode, uint64_t pos, uint64_t len,
 		length = MIN(iomap_end_pos(&iomap), pos + len) - p;
 		if (iomap.type == IOMAP_HOLE || iomap.type == IOMAP_UNWRITTEN)
 			n = (int64_t)length;
-		else
+		else if (!zero_range_poisoned(&iomap, p, length))
 			n = dax_iomap_iter(inode, &iomap, &srcmap, p, length, NULL, true);
+		else
+			n = dax_zero_pages(inode, &iomap, &srcmap, p, length);
 		if (ops->iomap_end)
 			ops->iomap_end(inode, p, length, n > 0 ? (uint64_t)n : 0, flags, &iomap);
 		if (n < 0)
