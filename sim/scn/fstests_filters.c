@@ -7,6 +7,7 @@
  * Each reads its stdin and writes its stdout.
  */
 #include <ctype.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,20 +22,39 @@ static int stopped_ret(struct sh_state *st)
 
 /* Filters ------------------------------------------------------------------- */
 
-/* Replace @from by @to where it does not follow a word character (sed \B). */
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * s,\BFROM,TO,g: replace @from by @to where sed's \B matches before it, not
+ * at a word boundary: after a word character when @from starts with one,
+ * after a non-word character (or at a line's start) when it does not.
+ */
 static void replace_path(GString *t, const char *from, const char *to)
 {
-	size_t n = strlen(from);
+	size_t n, end;
+	bool word_first;
 	GString *o;
 
-	if (!n)
-		return;
+	from = from ? from : "";	/* an unset variable expands to nothing */
+	n = strlen(from);
+	word_first = word_char(from[0]);
+	/* an empty @from matches at the end of a last line without '\n' too */
+	end = t->len + (!n && t->len && t->str[t->len - 1] != '\n');
 	o = g_string_new(NULL);
-	for (size_t i = 0; i < t->len;) {
-		bool word_before = i && (isalnum((unsigned char)t->str[i - 1]) || t->str[i - 1] == '_');
+	for (size_t i = 0; i < end;) {
+		bool word_before = i && word_char(t->str[i - 1]);
 
-		if (!strncmp(t->str + i, from, n) &&
-		    (isalnum((unsigned char)from[0]) || from[0] == '_' ? !word_before : !word_before)) {
+		if (!n) {
+			/* s,\B,TO,g: TO wherever the characters on both sides are alike */
+			if (word_before == (i < t->len && word_char(t->str[i])))
+				g_string_append(o, to);
+			if (i < t->len)
+				g_string_append_c(o, t->str[i]);
+			i++;
+		} else if (!strncmp(t->str + i, from, n) && word_before == word_first) {
 			g_string_append(o, to);
 			i += n;
 		} else {
@@ -103,29 +123,28 @@ static int h_filter_testdir_and_scratch(struct sh_state *st, int argc, char **ar
 	return filter_done(io, t);
 }
 
-/* The timing line: "N KiB, N ops; T sec (R KiB/sec and R ops/sec)". */
+/*
+ * The timing line: "N KiB, N ops; T sec (R KiB/sec and R ops/sec)", where
+ * _filter_xfs_io's sed finds it (the leftmost match of its expression):
+ * the number and unit before the comma are made of the characters it
+ * allows, "inf" and "nan" rates too.
+ */
 static bool timing_line(const char *l, const char **start, const char **end)
 {
-	const char *ops = strstr(l, " ops; ");
-	const char *tail = ops ? strstr(ops, " ops/sec)") : NULL;
-	const char *s;
+	static regex_t re;
+	static bool made;
+	regmatch_t m;
 
-	if (!ops || !tail || !strstr(ops, "/sec and "))
+	if (!made) {
+		if (regcomp(&re, "[0-9/.]* [GMKiBbytes]*, [0-9]* ops; [0-9/:. sec]* "
+			    "\\([infa0-9/.-]* [EPGMKiBbytes]*/sec and [infa0-9/.-]* ops/sec\\)", REG_EXTENDED))
+			return false;
+		made = true;
+	}
+	if (regexec(&re, l, 1, &m, 0))
 		return false;
-	s = ops;
-	while (s > l && s[-1] != ',')
-		s--;
-	if (s == l || s - 1 == l)
-		return false;
-	s--;	/* the ',' */
-	while (s > l && s[-1] != ' ')
-		s--;	/* the unit */
-	if (s > l)
-		s--;
-	while (s > l && (isdigit((unsigned char)s[-1]) || s[-1] == '.' || s[-1] == '/'))
-		s--;
-	*start = s;
-	*end = tail + strlen(" ops/sec)");
+	*start = l + m.rm_so;
+	*end = l + m.rm_eo;
 	return true;
 }
 
@@ -277,30 +296,30 @@ static gchar **awk_fields(const char *line, int *n)
 static void coalesce(const char *text, long bs, struct sh_io *io)
 {
 	gchar **lines = g_strsplit(text, "\n", -1);
-	gchar *prev = NULL;
+	gchar *prev = g_strdup("");	/* awk's prev_type: unset is "" */
 	unsigned long long low = 0, high = 0, count = 0;
 
 	for (int i = 0; lines[i]; i++) {
-		gchar **parts = g_strsplit(lines[i], ":", 3);
+		gchar **f;
 		const char *type;
 
-		if (!*lines[i] || g_strv_length(parts) < 2) {
-			g_strfreev(parts);
-			continue;
-		}
-		type = parts[2] ? parts[2] : "";
-		if (sscanf(parts[1], " [%llu..%llu]", &low, &high) != 2)
+		if (!lines[i + 1] && !*lines[i])
+			break;		/* after the last newline: no record */
+		/* awk -F: : $2 the range, $3 the type (each may be empty) */
+		f = g_strsplit(lines[i], ":", -1);
+		type = f[0] && f[1] && f[2] ? f[2] : "";
+		if (!f[0] || !f[1] || sscanf(f[1], " [%llu..%llu]", &low, &high) != 2)
 			low = high = 0;
-		if (!prev || strcmp(type, prev)) {
-			if (prev)
+		if (strcmp(type, prev)) {
+			if (*prev)
 				sh_out(io, "%llu]:%s\n", low * 512 / bs - 1, prev);
 			sh_out(io, "%llu: [%llu..", count++, low * 512 / bs);
 			g_free(prev);
 			prev = g_strdup(type);
 		}
-		g_strfreev(parts);
+		g_strfreev(f);
 	}
-	if (prev)
+	if (*prev)
 		sh_out(io, "%llu]:%s\n", (high + 1) * 512 / bs - 1, prev);
 	g_free(prev);
 	g_strfreev(lines);

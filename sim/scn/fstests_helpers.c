@@ -146,6 +146,17 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 
 static bool plain_number(const char *s, long long *v);
 
+/* [[ $S =~ ^[0-9]+$ ]] */
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!g_ascii_isdigit(*s))
+			return false;
+	return true;
+}
+
 /* Drop the shell's directories under @mnt (a new filesystem has none). */
 static void forget_dirs(struct sh_state *st, const char *mnt)
 {
@@ -177,12 +188,18 @@ static int h_scratch_mkfs_sized(struct sh_state *st, int argc, char **argv, stru
 	GString *tail;
 	gchar *log;
 
-	errno = 0;
-	bytes = strtoull(size, &end, 10);
-	if (!*size || *end || errno || !g_ascii_isdigit(*size))
+	if (!all_digits(size))
 		return sh_stop(st, STOP_NOTRUN, "error: _scratch_mkfs_sized: fs size \"%s\" not an integer.", size);
+	if (argc > 2 && !all_digits(argv[2]))
+		return sh_stop(st, STOP_NOTRUN, "error: _scratch_mkfs_sized: block size \"%s\" not an integer.",
+			       argv[2]);
 	if (argc > 2 && strcmp(argv[2], "4096"))
 		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)", argv[2]);
+	errno = 0;
+	bytes = strtoull(size, &end, 10);
+	if (errno)
+		return sh_stop(st, STOP_NOTRUN, "_scratch_mkfs_sized failed with (%s%s%s) (daxsim: %s)", size,
+			       argc > 2 ? " " : "", argc > 2 ? argv[2] : "", g_strerror(errno));
 	if (st->jobs)
 		return sh_unsupported(st, "_scratch_mkfs_sized after background jobs started");
 	bytes &= ~4095ULL;
@@ -276,9 +293,11 @@ static int h_scratch_mkfs_blocksized(struct sh_state *st, int argc, char **argv,
 {
 	char *av[] = { "_scratch_mkfs", NULL };
 
-	if (argc != 2 || strcmp(argv[1], "4096"))
-		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)",
+	if (!all_digits(arg(argc, argv, 1)))
+		return sh_stop(st, STOP_NOTRUN, "error: _scratch_mkfs_sized: block size \"%s\" not an integer.",
 			       arg(argc, argv, 1));
+	if (strcmp(argv[1], "4096"))
+		return sh_stop(st, STOP_NOTRUN, "block size %s is not modelled by daxsim (4096 only)", argv[1]);
 	return h_scratch_mkfs(st, 1, av, io);
 }
 
@@ -641,6 +660,13 @@ static int h_require_xfs_io_command(struct sh_state *st, int argc, char **argv, 
 {
 	const struct cmdinfo *ci = argc > 1 ? cmd_lookup(argv[1]) : NULL;
 
+	if (!*arg(argc, argv, 1)) {
+		sh_err(io, "Usage: _require_xfs_io_command command [switch]\n");
+		st->exit_status = st->status = 1;
+		sh_setvar(st, "status", "1");
+		st->stop = STOP_EXIT;
+		return 1;
+	}
 	if (!ci || (ci->flags & CMD_SIM) ||
 	    (argc > 2 && (argv[2][0] != '-' || !ci->opts || !strchr(ci->opts, argv[2][1]))))
 		return sh_stop(st, STOP_NOTRUN, "xfs_io %s%s%s support is missing", arg(argc, argv, 1),
@@ -800,10 +826,17 @@ static int h_verify_reflink(struct sh_state *st, int argc, char **argv, struct s
 	uint64_t ino[2];
 	int ret = 0;
 
+	/* cmp -s <(stat -c '%i' F1) <(stat -c '%i' F2): a missing file's is empty */
+	for (int k = 0; k < 2; k++) {
+		ino[k] = fst_session_file_ino(st->sim, f[k]);
+		if (!ino[k])
+			sh_err(io, "stat: cannot statx '%s': No such file or directory\n", f[k]);
+	}
+	if (ino[0] == ino[1])
+		sh_out(io, "%s and %s are not reflinks: same inode number\n", f[0], f[1]);
 	for (int k = 0; k < 2 && !ret; k++) {
 		GString *o = g_string_new(NULL);
 
-		ino[k] = fst_session_file_ino(st->sim, f[k]);
 		ret = fiemap_text(st, io, f[k], o);
 		/* grep -v FILE: the name line goes */
 		for (gchar **l = g_strsplit(o->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++)
@@ -812,8 +845,6 @@ static int h_verify_reflink(struct sh_state *st, int argc, char **argv, struct s
 		g_string_free(o, TRUE);
 	}
 	if (!ret) {
-		if (ino[0] && ino[0] == ino[1])
-			sh_out(io, "%s and %s are not reflinks: same inode number\n", f[0], f[1]);
 		if (strcmp(m[0]->str, m[1]->str)) {
 			GString *d = fst_unified_diff(m[0]->str, m[1]->str, "/dev/fd/63", "/dev/fd/62");
 

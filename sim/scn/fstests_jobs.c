@@ -61,6 +61,13 @@ struct sh_jobs {
 	bool			ending;		/* tearing every job down */
 	bool			zombies;	/* finished or reaped jobs to free */
 	int			next_id;	/* ids (and pids) are never reused */
+	GHashTable		*reaped;	/* pid -> struct reaped of freed jobs */
+};
+
+/* bash remembers the status of a child it has waited for: `wait PID` again */
+struct reaped {
+	int			parent;		/* the id of the job that waited */
+	int			status;
 };
 
 static struct sh_job *starting;	/* the job a new stack runs */
@@ -102,6 +109,13 @@ static void release(struct sh_jobs *js)
 
 			if (c->parent == j)	/* orphans: the script adopts them */
 				c->parent = g_ptr_array_index(js->all, 0);
+		}
+		{
+			struct reaped *r = g_new(struct reaped, 1);
+
+			r->parent = j->parent->id;
+			r->status = j->status;
+			g_hash_table_insert(js->reaped, GINT_TO_POINTER(j->pid), r);
 		}
 		g_free(j->st);
 		g_free(j);
@@ -160,7 +174,7 @@ static void job_entry(void)
 	struct sh_state *st = j->st;
 	struct sh_jobs *js = st->jobs;
 	struct sh_job *main_job = g_ptr_array_index(js->all, 0);
-	struct sh_job *p = j->parent;
+	struct sh_job *p;
 
 	starting = NULL;
 	resumed(j);
@@ -195,6 +209,8 @@ static void job_entry(void)
 	st->vars = NULL;
 	st->funcs = NULL;
 	st->frames = NULL;
+	/* read now: a parent reaped while this job ran has left it to the script */
+	p = j->parent;
 	if (p->state == JOB_WAITING && (p->wait_pid == j->pid || (!p->wait_pid && children_done(js, p, 0)))) {
 		p->state = JOB_RUNNABLE;
 		if (p->clock < j->clock)
@@ -213,6 +229,7 @@ static struct sh_jobs *jobs_of(struct sh_state *st)
 		return st->jobs;
 	js = g_new0(struct sh_jobs, 1);
 	js->all = g_ptr_array_new();
+	js->reaped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	if (st->seed)
 		js->jitter = g_rand_new_with_seed((guint32)(st->seed ^ (st->seed >> 32)));
 	m = g_new0(struct sh_job, 1);
@@ -417,14 +434,21 @@ int sh_jobs_wait(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		char *end;
 		long pid = strtol(argv[i], &end, 10);
 		struct sh_job *c = *end || end == argv[i] ? NULL : job_by_pid(js, (int)pid);
+		struct reaped *r = NULL;
 
 		if (*end || end == argv[i]) {
 			sh_err(io, "%s: line %d: wait: `%s': not a pid or valid job spec\n", st->file,
 			       st->cmd_line, argv[i]);
-			ret = 2;
+			ret = 1;
 			continue;
 		}
-		if (!c || c->parent != st->job || c->reaped) {
+		if (c ? c->parent == st->job && c->reaped : js && (r = g_hash_table_lookup(js->reaped,
+									       GINT_TO_POINTER((int)pid))) &&
+							   r->parent == st->job->id) {
+			ret = c ? c->status : r->status;	/* waited for before */
+			continue;
+		}
+		if (!c || c->parent != st->job) {
 			sh_err(io, "%s: line %d: wait: pid %ld is not a child of this shell\n", st->file,
 			       st->cmd_line, pid);
 			ret = 127;
@@ -464,21 +488,29 @@ static int signal_number(const char *name)
 int sh_jobs_kill(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	int sig = 15, i = 1, ret = 0;
+	const char *spec = NULL;	/* the signal as given, for the error */
 
-	if (i < argc && (!strcmp(argv[i], "-s") || !strcmp(argv[i], "-n")) && i + 1 < argc) {
-		sig = signal_number(argv[i + 1]);
+	if (i < argc && (!strcmp(argv[i], "-s") || !strcmp(argv[i], "-n"))) {
+		if (i + 1 == argc) {
+			sh_err(io, "%s: line %d: kill: %s: option requires an argument\n", st->file, st->cmd_line,
+			       argv[i]);
+			return 1;
+		}
+		spec = argv[i + 1];
+		sig = signal_number(spec);
 		i += 2;
 	} else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--")) {
 		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-L"))
 			return sh_unsupported(st, "kill -l");
-		sig = signal_number(argv[i] + 1);
+		spec = argv[i] + 1;
+		sig = signal_number(spec);
 		i++;
 	}
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (sig < 0) {
 		sh_err(io, "%s: line %d: kill: %s: invalid signal specification\n", st->file,
-		       st->cmd_line, argv[i - 1]);
+		       st->cmd_line, spec);
 		return 1;
 	}
 	if (i == argc) {
@@ -490,6 +522,11 @@ int sh_jobs_kill(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		long pid = strtol(argv[i], &end, 10);
 		struct sh_job *c = *end || end == argv[i] ? NULL : job_by_pid(st->jobs, (int)pid);
 
+		if (!*argv[i]) {
+			sh_err(io, "%s: line %d: kill: `': not a pid or valid job spec\n", st->file, st->cmd_line);
+			ret = 1;
+			continue;
+		}
 		if (*end || end == argv[i]) {
 			sh_err(io, "%s: line %d: kill: %s: arguments must be process or job IDs\n",
 			       st->file, st->cmd_line, argv[i]);
@@ -556,6 +593,7 @@ void sh_jobs_end(struct sh_state *st)
 		g_free(j);
 	}
 	g_ptr_array_free(js->all, TRUE);
+	g_hash_table_destroy(js->reaped);
 	if (js->jitter)
 		g_rand_free(js->jitter);
 	g_free(js);

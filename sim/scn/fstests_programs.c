@@ -4,6 +4,7 @@
  * built-ins with the same arguments and output: each process is a task of
  * the simulated world and each system call a scenario command.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,7 @@ static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, s
 	struct io_task *t;
 	struct sh_io quiet = { 0 };
 	int nr = (argc - 2) / 2, ret = 0;
+	unsigned long long ulen;
 	long long len;
 	char *end;
 
@@ -92,8 +94,14 @@ static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, s
 		sh_out(io, "Usage: %s len offset file [offset file]...\n", argv[0]);
 		return 1;
 	}
-	len = strtoll(argv[1], &end, 0);
-	if (*end || len < 0) {
+	/* strtoul: "-5" is a huge length, which no file is long enough for */
+	errno = 0;
+	ulen = strtoull(argv[1], &end, 0);
+	if (errno) {
+		sh_err(io, "%s: %s\n", argv[1], g_strerror(errno));
+		return 1;
+	}
+	if (*end) {
 		sh_err(io, "%s: not a proper file length?\n", argv[2]);
 		return 1;
 	}
@@ -106,11 +114,12 @@ static int p_mmap_write_concurrent(struct sh_state *st, int argc, char **argv, s
 			sh_err(io, "%s: No such file or directory\n", f);
 			return 1;
 		}
-		if (off + len > size) {
-			sh_err(io, "%s: file must be %llu bytes\n", f, (unsigned long long)(off + len));
+		if ((unsigned long long)off + ulen > (unsigned long long)size) {
+			sh_err(io, "%s: file must be %llu bytes\n", f, (unsigned long long)off + ulen);
 			return 1;
 		}
 	}
+	len = (long long)ulen;
 	quiet.fd2 = io->fd2;
 	t = fst_session_task(st->sim, "mmap-write-concurrent");
 	/* selecting a mapping lists the table (addresses): not the program's output */
@@ -253,15 +262,28 @@ static int p_mmap_cow_memory_failure(struct sh_state *st, int argc, char **argv,
 	P(io, "mmap", "-r", off, len);
 	P(io, "mread", off, len);
 	if (!ret && !p->task->dead) {
+		/*
+		 * madvise(map + O, S): the pages past the mapping have nothing
+		 * mapped, so get_user_pages_fast fails there with EFAULT after
+		 * the pages inside are poisoned (the signal comes as it returns)
+		 */
+		long inside = poff < msize ? MIN(psize, msize - poff) : 0;
+
 		g_string_append(pout, "Inject poison...\n");
-		P(&pio, "madvise", "-P", poffs, plens);
-		if (p->task->dead && p->task->sig == SIG_BUS) {
-			g_string_append(pout, "Process is killed by signal: 7\n");
-		} else if (p->last_errno) {
-			g_string_append_printf(pout, "madvise() has fault: -1, errno: %d\n", p->last_errno);
-		} else if (cap->len) {
-			sh_err(io, "%s", cap->str);
+		p->last_errno = 0;
+		if (inside) {
+			g_free(plens);
+			plens = g_strdup_printf("%ld", inside * 4096);
+			P(&pio, "madvise", "-P", poffs, plens);
 		}
+		if (p->task->dead && p->task->sig == SIG_BUS)
+			g_string_append(pout, "Process is killed by signal: 7\n");
+		if (p->last_errno)
+			g_string_append_printf(pout, "madvise() has fault: -1, errno: %d\n", p->last_errno);
+		else if (inside < psize)
+			g_string_append_printf(pout, "madvise() has fault: -1, errno: %d\n", EFAULT);
+		else if (cap->len && !(p->task->dead && p->task->sig == SIG_BUS))
+			sh_err(io, "%s", cap->str);
 	}
 	P(&quiet, "munmap");
 	R("munmap");

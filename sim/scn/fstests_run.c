@@ -105,6 +105,14 @@ static void run_cleanup(struct sh_state *st, struct sh_io *io)
 		g_ptr_array_free(f->saved, TRUE);
 		g_free(f);
 	}
+	if (st->stop == STOP_EXIT) {
+		/* `exit N` in the trap: the shell exits with N, not $status */
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", st->exit_status);
+		sh_setvar(st, "status", n);
+		saved = st->exit_status;
+	}
 	if (st->stop == STOP_EXIT || st->stop == STOP_RETURN)
 		st->stop = STOP_NONE;
 	st->exit_status = saved;
