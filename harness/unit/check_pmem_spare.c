@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for the kept memfd backing of sim/kernel/drivers/pmem.c: a
- * `backing=memfd` device made after one of the same size was destroyed
- * reuses its mapping, and reads as zeros everywhere, as a new memfd does.
+ * `backing=memfd` device (or a default one on a memfd) made after one of the
+ * same size, asked for the same way, was destroyed reuses its mapping, and
+ * reads as zeros everywhere, as a new memfd does.  The kept backing is the
+ * process's: these tests assume each starts in a process of its own
+ * (CK_FORK=yes, as `make unit` runs them); under CK_FORK=no the devices of
+ * the suites before them are still kept.
  */
 #include <check.h>
+#include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,15 +63,61 @@ START_TEST(test_reuse_reads_zero)
 }
 END_TEST
 
-START_TEST(test_other_backings_not_kept)
+/* A file: backing is the user's device: never kept. */
+START_TEST(test_file_backing_not_kept)
 {
 	struct pmem_device pd;
-	char err[600];
+	char dir[] = "/tmp/daxsim-spare-XXXXXX", err[600];
+	gchar *path;
 
-	ck_assert_msg(pmem_create(&pd, SZ, PMEM_BACKING_AUTO, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(mkdtemp(dir) != NULL);
+	path = g_build_filename(dir, "dev", NULL);
+	ck_assert_msg(pmem_create(&pd, SZ, PMEM_BACKING_FILE, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(!pd.reusable);
 	ck_assert(pd.written == NULL);			/* never reused: nothing to mark */
 	pmem_mark_written(&pd, 0, 1);			/* a no-op */
 	pmem_destroy(&pd);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	g_free(path);
+}
+END_TEST
+
+/*
+ * The default backing, when it is a memfd (no hugetlbfs with room), is kept
+ * too (explore's worker makes a device per schedule), but only for a device
+ * asked for the same way: a backing=memfd device does not take it.
+ */
+START_TEST(test_default_backing_kept_for_its_kind)
+{
+	struct pmem_device pd, hold;
+	unsigned char *first;
+	char err[600];
+
+	make(&hold, SZ);	/* takes a kept backing=memfd one, if any (CK_FORK=no): the slot is free */
+	ck_assert_msg(pmem_create(&pd, SZ, PMEM_BACKING_AUTO, NULL, err, sizeof(err)) == 0, "%s", err);
+	if (pd.backing == PMEM_BACKING_HUGETLBFS) {
+		ck_assert(pd.written == NULL);		/* a hugetlbfs file is not kept */
+		pmem_destroy(&pd);
+		pmem_destroy(&hold);
+		return;
+	}
+	ck_assert(pd.written != NULL);
+	first = pd.kaddr;
+	pmem_mark_written(&pd, 7, 1);
+	memset(pmem_block_kaddr(&pd, 7), 0x77, 4096);
+	pmem_destroy(&pd);
+
+	make(&pd, SZ);					/* backing=memfd: not the default's */
+	ck_assert_ptr_ne(pd.kaddr, first);
+	ck_assert(all_zero(&pd));
+	pmem_destroy(&pd);
+
+	ck_assert_msg(pmem_create(&pd, SZ, PMEM_BACKING_AUTO, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_eq(pd.kaddr, first);		/* its own kept backing */
+	ck_assert(all_zero(&pd));
+	pmem_destroy(&pd);
+	pmem_destroy(&hold);
 }
 END_TEST
 
@@ -105,8 +157,9 @@ Suite *pmem_spare_suite(void)
 	TCase *tc = tcase_create("spare");
 
 	tcase_add_test(tc, test_reuse_reads_zero);
-	tcase_add_test(tc, test_other_backings_not_kept);
+	tcase_add_test(tc, test_file_backing_not_kept);
 	tcase_add_test(tc, test_child_does_not_take);
+	tcase_add_test(tc, test_default_backing_kept_for_its_kind);	/* last: it leaves a default one kept */
 	suite_add_tcase(s, tc);
 	return s;
 }
