@@ -25,7 +25,13 @@
 	X(lock_suite)			\
 	X(xfs_bugs_suite)		\
 	X(checker_suite)		\
-	X(refmodel_suite)
+	X(refmodel_suite)		\
+	X(lockdep_rules_suite)		\
+	X(checker_mm_suite)		\
+	X(pmem_backing_suite)		\
+	X(lockdep_report_suite)		\
+	X(vfs_edges_suite)		\
+	X(devdax_checker_suite)
 
 #define UNIT_SUITE_DECLARE(name) Suite *name(void);
 UNIT_SUITES(UNIT_SUITE_DECLARE)

@@ -114,12 +114,15 @@ static void SetPageHWPoison_(struct page *page)
 
 /*
  * dev_pagemap_mapping_shift(): the size of the leaf that maps (mapping,
- * index) in @t, or 0 when @t has it unmapped.
+ * index) in @t, or 0 when @t has it unmapped; and in how many of @t's
+ * vmas it is mapped (__add_to_kill() makes one to_kill per such vma and
+ * skips a vma without a mapping of the page: size_shift == 0).
  */
 struct mf_size {
 	struct address_space	*mapping;
 	pgoff_t			index;
 	uint64_t		size;
+	unsigned int		nr;
 };
 
 static gboolean mf_size_one(gpointer k, gpointer v, gpointer data)
@@ -135,25 +138,31 @@ static gboolean mf_size_one(gpointer k, gpointer v, gpointer data)
 	pud = pud_lookup(vma->vm_mm, addr, false);
 	if (pud && (*pud & _PAGE_PRESENT)) {
 		m->size = MAX(m->size, PUD_SIZE);
+		m->nr++;
 		return FALSE;
 	}
 	pmd = pmd_lookup(vma->vm_mm, addr, false);
 	if (pmd && (*pmd & _PAGE_PRESENT)) {
 		m->size = MAX(m->size, PMD_SIZE);
+		m->nr++;
 		return FALSE;
 	}
 	pte = pte_lookup(vma->vm_mm, addr, false);
-	if (pte && (*pte & _PAGE_PRESENT))
+	/* pte_devmap(): a private copy (anonymous page) is not the device page */
+	if (pte && (*pte & _PAGE_PRESENT) && !(*pte & _PAGE_ANON)) {
 		m->size = MAX(m->size, PAGE_SIZE);
+		m->nr++;
+	}
 	return FALSE;
 }
 
-static uint64_t mf_mapping_size(struct task_struct *t, struct address_space *mapping, pgoff_t index)
+static struct mf_size mf_mapping_size(struct task_struct *t, struct address_space *mapping,
+				      pgoff_t index)
 {
-	struct mf_size m = { mapping, index, 0 };
+	struct mf_size m = { mapping, index, 0, 0 };
 
 	g_tree_foreach(t->mm->vmas, mf_size_one, &m);
-	return m.size;
+	return m;
 }
 
 void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t count,
@@ -165,6 +174,7 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 		return;
 	for (pgoff_t i = index; i < index + count; i++) {
 		struct collect c = { i, g_ptr_array_new() };
+		GArray *nr_vmas;
 		unsigned long entry;
 		pgoff_t base;
 		pfn_t pfn;
@@ -176,6 +186,7 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 			continue;	/* absent, zero or empty: nothing to kill */
 		}
 		pfn = dax_to_pfn(entry) + (i - base);
+		nr_vmas = g_array_new(FALSE, FALSE, sizeof(unsigned int));
 		pfn_to_page(&sim->memmap, pfn)->flags |= PG_hwpoison;	/* SetPageHWPoison */
 		/* collect_procs_fsdax(): i_mmap under i_mmap_rwsem, in vma order */
 		lock_acquire(&lc_i_mmap_rwsem, mapping->id, LOCK_SHARED, 0, "collect_procs_fsdax");
@@ -183,14 +194,19 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 		lock_release(&lc_i_mmap_rwsem, mapping->id, "collect_procs_fsdax");
 		trace("ino %llu index %llu pfn 0x%llx: %u mapping tasks", (unsigned long long)mapping->id,
 		      (unsigned long long)i, (unsigned long long)pfn, c.tasks->len);
-		/* unmap_and_kill(): the translations go in every task */
-		unmap_mapping_pages(mapping, i, 1, false);
+		/* add_to_kill_fsdax(): a to_kill per vma that maps the page, before the unmap */
 		for (guint k = 0; k < c.tasks->len; k++) {
 			struct task_struct *t = g_ptr_array_index(c.tasks, k);
+			unsigned int nr = task_early_kill(t, flags) ? mf_mapping_size(t, mapping, i).nr : 0;
 
-			if (task_early_kill(t, flags))
-				kill_proc(t, pfn, flags);
+			g_array_append_val(nr_vmas, nr);
 		}
+		/* unmap_and_kill(): the translations go in every task */
+		unmap_mapping_pages(mapping, i, 1, false);
+		for (guint k = 0; k < c.tasks->len; k++)
+			for (unsigned int n = 0; n < g_array_index(nr_vmas, unsigned int, k); n++)
+				kill_proc(g_ptr_array_index(c.tasks, k), pfn, flags);
+		g_array_free(nr_vmas, TRUE);
 		dax_unlock_entry(mapping, base);
 		g_ptr_array_free(c.tasks, TRUE);
 	}
@@ -287,6 +303,7 @@ static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int 
 {
 	struct address_space *mapping = page->mapping;
 	struct collect c = { page->index, g_ptr_array_new() };
+	GArray *nr_vmas = g_array_new(FALSE, FALSE, sizeof(unsigned int));
 	uint64_t size = 0;
 
 	SetPageHWPoison_(page);
@@ -297,12 +314,15 @@ static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int 
 	lock_release(&lc_i_mmap_rwsem, mapping->id, "collect_procs_file");
 	for (guint k = 0; k < c.tasks->len; k++) {
 		struct task_struct *t = g_ptr_array_index(c.tasks, k);
+		struct mf_size m = mf_mapping_size(t, mapping, page->index);
 
-		if (!task_early_kill(t, flags)) {
+		/* a task whose vmas cover the page but do not map it gets no to_kill */
+		if (!task_early_kill(t, flags) || !m.nr) {
 			g_ptr_array_remove_index(c.tasks, k--);
 			continue;
 		}
-		size = MAX(size, mf_mapping_size(t, mapping, page->index));
+		size = MAX(size, m.size);
+		g_array_append_val(nr_vmas, m.nr);
 	}
 	trace("ino %llu index %llu pfn 0x%llx: %u tasks collected, unmap %llu bytes",
 	      (unsigned long long)mapping->id, (unsigned long long)page->index,
@@ -313,8 +333,11 @@ static int mf_generic_kill_procs_chr(pfn_t pfn, struct page *page, unsigned int 
 		unmap_mapping_pages(mapping, page->index & ~(nr - 1), nr, false);
 		mf_note_reached(mapping, page->index);
 	}
+	/* kill_procs(): a signal per to_kill, one for each vma that maps the page */
 	for (guint k = 0; k < c.tasks->len; k++)
-		kill_proc(g_ptr_array_index(c.tasks, k), pfn, flags);
+		for (unsigned int i = 0; i < g_array_index(nr_vmas, unsigned int, k); i++)
+			kill_proc(g_ptr_array_index(c.tasks, k), pfn, flags);
+	g_array_free(nr_vmas, TRUE);
 	g_ptr_array_free(c.tasks, TRUE);
 	return 0;
 }
