@@ -76,20 +76,29 @@ static long long number_text(struct ar *a, const char *t)
 	v = (long long)strtoull(t, &end, 0);
 	if (*end) {
 		/* a variable holding an expression: bash evaluates it */
-		struct ar sub = *a;
+		struct ar sub;
 
 		if (++a->depth > 16)
 			return ar_fail(a, "expression recursion level exceeded");
+		sub = *a;	/* with the depth counted, so that x=y y=x ends */
 		sub.s = t;
 		v = expr_comma(&sub);
 		a->depth--;
 		if (sub.failed) {
+			/* bash names the variable's expression, not the outer one (\001: named) */
+			if (a->err[0] != '\001') {
+				gchar *m = g_strdup_printf("\001%.40s: %s", t, a->err);
+
+				g_strlcpy(a->err, m, a->errlen);
+				g_free(m);
+			}
 			a->failed = true;
 			return 0;
 		}
 		ws(&sub);
 		if (*sub.s)
-			return ar_fail(a, "%.40s: syntax error in expression", t);
+			return ar_fail(a, "\001%.40s: syntax error in expression (error token is \"%.40s\")",
+				       t, sub.s);
 	}
 	return v;
 }
@@ -115,8 +124,14 @@ static long long primary(struct ar *a)
 		char *end;
 		unsigned long long v = strtoull(a->s, &end, 0);
 
-		if (isalnum((unsigned char)*end) || *end == '_')
-			return ar_fail(a, "%.40s: value too great for base", a->s);
+		if (isalnum((unsigned char)*end) || *end == '_') {
+			size_t n = 0;
+
+			while (isalnum((unsigned char)a->s[n]) || a->s[n] == '_')
+				n++;
+			return ar_fail(a, "value too great for base (error token is \"%.*s\")",
+				       (int)MIN(40, n), a->s);
+		}
 		a->s = end;
 		return wrap(v);
 	}
@@ -188,7 +203,7 @@ static long long unary(struct ar *a)
 		bool inc = *a->s == '+';
 		char name[128];
 		size_t n = 0;
-		const char *v;
+		const char *v, *sign = a->s;
 		long long x;
 
 		a->s += 2;
@@ -196,8 +211,14 @@ static long long unary(struct ar *a)
 		while ((isalnum((unsigned char)*a->s) || *a->s == '_') && n < sizeof(name) - 1)
 			name[n++] = *a->s++;
 		name[n] = 0;
-		if (!n || isdigit((unsigned char)name[0]))
-			return ar_fail(a, "syntax error: operand expected");
+		if (!n || isdigit((unsigned char)name[0])) {
+			/* not a name: two signs, as bash reads ++3 and --(1) */
+			a->s = sign + 1;
+			a->depth++;
+			x = unary(a);
+			a->depth--;
+			return inc ? x : wrap(0ULL - (unsigned long long)x);
+		}
 		v = sh_getvar(a->st, name);
 		x = wrap((unsigned long long)number_text(a, v ? v : "") + (inc ? 1ULL : ~0ULL));
 		set_num(a, name, x);
@@ -255,8 +276,7 @@ static long long mul(struct ar *a)
 			if (!r && a->noeval)
 				continue;
 			if (!r)
-				return ar_fail(a, "division by 0 (error token is \"%.*s\")",
-					       (int)MIN(40, strcspn(tok, " \t)")), tok);
+				return ar_fail(a, "division by 0 (error token is \"%.40s\")", tok);
 			if (r == -1)	/* LLONG_MIN / -1 overflows: bash wraps */
 				v = op == '/' ? wrap(0ULL - (unsigned long long)v) : 0;
 			else
@@ -293,7 +313,8 @@ static long long shift(struct ar *a)
 		bool left;
 
 		ws(a);
-		if (!((a->s[0] == '<' && a->s[1] == '<') || (a->s[0] == '>' && a->s[1] == '>')))
+		if (!((a->s[0] == '<' && a->s[1] == '<') || (a->s[0] == '>' && a->s[1] == '>')) ||
+		    a->s[2] == '=')	/* <<= >>= are assignments */
 			return v;
 		left = a->s[0] == '<';
 		a->s += 2;
@@ -348,7 +369,7 @@ static long long bitand(struct ar *a)
 {
 	long long v = eq(a);
 
-	for (ws(a); a->s[0] == '&' && a->s[1] != '&'; ws(a)) {
+	for (ws(a); a->s[0] == '&' && a->s[1] != '&' && a->s[1] != '='; ws(a)) {
 		a->s++;
 		v &= eq(a);
 	}
@@ -359,7 +380,7 @@ static long long bitxor(struct ar *a)
 {
 	long long v = bitand(a);
 
-	for (ws(a); a->s[0] == '^'; ws(a)) {
+	for (ws(a); a->s[0] == '^' && a->s[1] != '='; ws(a)) {
 		a->s++;
 		v ^= bitand(a);
 	}
@@ -370,7 +391,7 @@ static long long bitor(struct ar *a)
 {
 	long long v = bitxor(a);
 
-	for (ws(a); a->s[0] == '|' && a->s[1] != '|'; ws(a)) {
+	for (ws(a); a->s[0] == '|' && a->s[1] != '|' && a->s[1] != '='; ws(a)) {
 		a->s++;
 		v |= bitxor(a);
 	}
@@ -436,7 +457,7 @@ static long long cond(struct ar *a)
 static long long assign(struct ar *a)
 {
 	static const char *const ops[] = { "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "=" };
-	const char *save, *p;
+	const char *save, *p, *rhs;
 	char name[128];
 	size_t n = 0;
 
@@ -457,6 +478,8 @@ static long long assign(struct ar *a)
 			if (strncmp(p, ops[i], l) || (l == 1 && p[1] == '='))
 				continue;
 			a->s = p + l;
+			ws(a);
+			rhs = a->s;
 			r = assign(a);
 			if (a->failed)
 				return 0;
@@ -476,7 +499,7 @@ static long long assign(struct ar *a)
 				case '>': x >>= (r & 63); break;
 				default:
 					if (!r && !a->noeval)
-						return ar_fail(a, "division by 0 (error token is \"%s\")", name);
+						return ar_fail(a, "division by 0 (error token is \"%.40s\")", rhs);
 					if (!r)
 						x = 0;
 					else if (r == -1)
@@ -493,6 +516,16 @@ static long long assign(struct ar *a)
 	return cond(a);
 }
 
+/* = += -= *= /= %= &= |= ^= <<= >>= at @s (not == <= >= !=) */
+static bool assign_op(const char *s)
+{
+	if (s[0] == '=')
+		return s[1] != '=';
+	if (strchr("+-*/%&|^", s[0]) && s[0] && s[1] == '=')
+		return true;
+	return (s[0] == '<' || s[0] == '>') && s[1] == s[0] && s[2] == '=';
+}
+
 static long long expr_comma(struct ar *a)
 {
 	long long v = assign(a);
@@ -501,7 +534,7 @@ static long long expr_comma(struct ar *a)
 		a->s++;
 		v = assign(a);
 	}
-	if (!a->failed && *a->s == '=')
+	if (!a->failed && assign_op(a->s))
 		return ar_fail(a, "attempted assignment to non-variable (error token is \"%.40s\")", a->s);
 	return v;
 }

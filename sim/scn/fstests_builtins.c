@@ -141,7 +141,12 @@ int fst_input_text(struct sh_state *st, int argc, char **argv, struct sh_io *io,
 			return -1;
 		}
 		if (err) {	/* reported; the other files are still read, as coreutils does */
-			sh_err(io, "%s: %s: %s\n", cmd, argv[i], g_strerror(err));
+			if (!strcmp(cmd, "sed"))
+				sh_err(io, "sed: can't read %s: %s\n", argv[i], g_strerror(err));
+			else if (!strcmp(cmd, "sort"))
+				sh_err(io, "sort: cannot read: %s: %s\n", argv[i], g_strerror(err));
+			else
+				sh_err(io, "%s: %s: %s\n", cmd, argv[i], g_strerror(err));
 			ret = 1;
 		} else {
 			g_string_append_len(text, (const char *)b->data, (gssize)b->len);
@@ -229,7 +234,7 @@ static int b_echo(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 
 /* printf's escapes after a backslash: \NNN octal, \xHH, \a \b \e \E \f \n \r \t \v
  * \\ \" \'; any other backslash is kept, as bash does; returns the end */
-static const char *printf_escape(const char *f, struct sh_io *io)
+static const char *printf_escape(struct sh_state *st, const char *f, struct sh_io *io)
 {
 	static const char from[] = "abeEfnrtv\\\"'", to[] = "\a\b\033\033\f\n\r\t\v\\\"'";
 	const char *p = strchr(from, *f);
@@ -246,6 +251,8 @@ static const char *printf_escape(const char *f, struct sh_io *io)
 		v = (unsigned char)to[p - from];
 		n = 1;
 	} else {
+		if (*f == 'x')
+			sh_err(io, "%s: line %d: printf: missing hex digit for \\x\n", st->file, st->cmd_line);
 		sh_out(io, "\\");
 		return f;
 	}
@@ -267,7 +274,7 @@ static int b_printf(struct sh_state *st, int argc, char **argv, struct sh_io *io
 	do {
 		for (const char *f = argv[1]; *f; f++) {
 			if (*f == '\\' && f[1]) {
-				f = printf_escape(f + 1, io) - 1;
+				f = printf_escape(st, f + 1, io) - 1;
 			} else if (*f == '%' && f[1] == '%') {
 				sh_out(io, "%%");
 				f++;
@@ -329,16 +336,24 @@ static int b_exit(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 
 static int b_return(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
+	if (!st->frames->len) {	/* bash: an error, and the script goes on */
+		sh_err(io, "%s: line %d: return: can only `return' from a function or sourced script\n",
+		       st->file, st->cmd_line);
+		return 2;
+	}
 	st->exit_status = argc > 1 ? atoi(argv[1]) & 255 : st->status;
 	st->status = st->exit_status;
-	st->stop = st->frames->len ? STOP_RETURN : STOP_EXIT;
+	st->stop = STOP_RETURN;
 	return st->status;
 }
 
 static int b_break(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
-	if (!st->loop_depth)
+	if (!st->loop_depth) {
+		sh_err(io, "%s: line %d: %s: only meaningful in a `for', `while', or `until' loop\n",
+		       st->file, st->cmd_line, argv[0]);
 		return 0;
+	}
 	st->break_n = argc > 1 ? MAX(1, atoi(argv[1])) : 1;
 	st->stop = !strcmp(argv[0], "break") ? STOP_BREAK : STOP_CONTINUE;
 	return 0;
@@ -402,7 +417,8 @@ static int b_read(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			g_string_free(line, TRUE);
 			return sh_unsupported(st, "read option");
 		}
-	got = sh_stdin_line(io, line);
+	/* a last line without its newline is read, but read fails (bash) */
+	got = sh_stdin_line(io, line) && io->in->data[io->in->pos - 1] == '\n';
 	if (!raw) {	/* without -r a backslash quotes the next character and goes */
 		gsize k = 0;
 
@@ -509,6 +525,9 @@ static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 
 /* test / [ ------------------------------------------------------------------- */
 
+/* "test" or "[", for the messages (one test runs whole: no job switch inside) */
+static const char *test_name = "test";
+
 static bool int_arg(struct sh_state *st, struct sh_io *io, const char *s, long long *v)
 {
 	char *end;
@@ -519,8 +538,8 @@ static bool int_arg(struct sh_state *st, struct sh_io *io, const char *s, long l
 	while (isspace((unsigned char)*end))
 		end++;
 	if (!*s || *end) {
-		sh_err(io, "%s: line %d: test: %s: integer expression expected\n", st->file,
-		       st->cmd_line, s);
+		sh_err(io, "%s: line %d: %s: %s: integer expression expected\n", st->file,
+		       st->cmd_line, test_name, s);
 		return false;
 	}
 	return true;
@@ -615,6 +634,7 @@ static int b_test(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	int n = argc - 1, r;
 
+	test_name = strcmp(argv[0], "[") ? "test" : "[";
 	if (!strcmp(argv[0], "[")) {
 		if (!n || strcmp(argv[argc - 1], "]")) {
 			sh_err(io, "%s: line %d: [: missing `]'\n", st->file, st->cmd_line);
@@ -641,7 +661,8 @@ static int b_seq(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	for (int i = 1; i < argc; i++) {
 		v[i - 1] = strtoll(argv[i], &end, 10);
 		if (*end || !*argv[i]) {
-			sh_err(io, "seq: invalid floating point argument: '%s'\n", argv[i]);
+			sh_err(io, "seq: invalid floating point argument: '%s'\n"
+			       "Try 'seq --help' for more information.\n", argv[i]);
 			return 1;
 		}
 	}
@@ -674,8 +695,17 @@ static int b_cat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			g_string_free(t, TRUE);
 			return sh_unsupported(st, "cat with options");
 		}
-	ret = fst_input_text(st, argc - 1, argv + 1, io, "cat", t);
-	if (ret >= 0 && io->fd1)
+	/* file by file, so that an error comes between their texts as cat's does */
+	ret = argc > 1 ? 0 : fst_input_text(st, 0, NULL, io, "cat", t);
+	for (int i = 1; i < argc && ret >= 0; i++) {
+		int r = fst_input_text(st, 1, argv + i, io, "cat", t);
+
+		ret = r < 0 ? r : ret | r;
+		if (r >= 0 && io->fd1)
+			g_string_append_len(io->fd1, t->str, (gssize)t->len);
+		g_string_truncate(t, 0);
+	}
+	if (argc == 1 && ret >= 0 && io->fd1)
 		g_string_append_len(io->fd1, t->str, (gssize)t->len);
 	g_string_free(t, TRUE);
 	return ret;
@@ -818,6 +848,9 @@ static int b_cmp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		} else if (a->len != b->len) {
 			if (!quiet && !n)
 				sh_err(io, "cmp: EOF on %s which is empty\n", argv[a->len < b->len ? i : i + 1]);
+			else if (!quiet && a->data[n - 1] == '\n')	/* after a whole line */
+				sh_err(io, "cmp: EOF on %s after byte %u, line %ld\n",
+				       argv[a->len < b->len ? i : i + 1], n, line - 1);
 			else if (!quiet)
 				sh_err(io, "cmp: EOF on %s after byte %u, in line %ld\n",
 				       argv[a->len < b->len ? i : i + 1], n, line);
@@ -844,7 +877,8 @@ static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			return sh_unsupported(st, "mkdir option");
 		if (!fst_path_in_sim(st, argv[i]))
 			return sh_unsupported(st, "mkdir outside $TEST_DIR and $SCRATCH_MNT");
-		if (fst_is_dir(st, argv[i]) || fst_session_file_size(st->sim, argv[i]) >= 0) {
+		if (fst_is_dir(st, argv[i]) || fst_session_file_size(st->sim, argv[i]) >= 0 ||
+		    g_tree_lookup(st->files, argv[i])) {
 			if (!parents || !fst_is_dir(st, argv[i])) {
 				sh_err(io, "mkdir: cannot create directory '%s': File exists\n", argv[i]);
 				ret = 1;
@@ -895,10 +929,15 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 	size_t len = strlen(path);
 	bool glob = len && path[len - 1] == '*';
 	gchar *base = g_strndup(path, glob ? len - 1 : len);
-	gchar *slash = g_strconcat(base, "/", NULL);
-	GPtrArray *hits = g_ptr_array_new_with_free_func(g_free);
+	gchar *slash;
+	GPtrArray *hits;
 	bool found = false;
 	int ret = 0;
+
+	for (size_t n = strlen(base); !glob && n > 1 && base[n - 1] == '/'; n--)
+		base[n - 1] = 0;	/* DIR/ is DIR */
+	slash = g_strconcat(base, "/", NULL);
+	hits = g_ptr_array_new_with_free_func(g_free);
 
 	if (strpbrk(base, "*?[")) {
 		g_free(base);
@@ -920,9 +959,9 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 		}
 		found |= hits->len > 0;
 	}
-	if (!glob && fst_is_dir(st, base) && g_tree_lookup(st->dirs, base)) {
+	if (!glob && fst_is_dir(st, base) && (!recursive || g_tree_lookup(st->dirs, base))) {
 		if (!recursive) {
-			sh_err(io, "rm: cannot remove '%s': Is a directory\n", base);
+			sh_err(io, "rm: cannot remove '%s': Is a directory\n", path);
 			ret = 1;
 			goto out;
 		}
@@ -957,8 +996,8 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 		if (ret)
 			goto out;
 	}
-	if (!found && !force && !glob) {
-		sh_err(io, "rm: cannot remove '%s': No such file or directory\n", base);
+	if (!found && !force) {	/* a pattern that matched nothing is a name that is not there */
+		sh_err(io, "rm: cannot remove '%s': No such file or directory\n", path);
 		ret = 1;
 	}
 out:

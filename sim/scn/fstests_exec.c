@@ -301,15 +301,35 @@ static const char *match_close(const char *s, char open, char close)
 
 static int expand_text(struct sh_state *st, const char *s, struct fields *f, bool in_dq);
 
-/* $(( )), (( )), for (( )): expand ($NAME, $( ), quotes), then evaluate */
-static int arith_eval(struct sh_state *st, const char *expr, long long *v)
+/*
+ * $(( )), (( )), for (( )), [[ ]]: expand ($NAME, $( ), quotes), then
+ * evaluate.  An error in $(( )) aborts the command (-1); in the commands
+ * @who names ("((", "[[") it is bash's message and 1, the command's status.
+ */
+static int arith_eval(struct sh_state *st, const char *expr, long long *v, const char *who)
 {
 	struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false, false, NULL };
 	char err[256];
 	int ret = expand_text(st, expr, &g, true);
 
-	if (!ret && sh_arith(st, g.cur->str, v, err, sizeof(err)))
-		ret = sh_abort(st, "%.80s%s: %.200s", g.cur->str, g.cur->len > 80 ? "..." : "", err);
+	if (!ret && sh_arith(st, g.cur->str, v, err, sizeof(err))) {
+		const char *e = g.cur->str + strspn(g.cur->str, " \t\n"), *msg = err;
+		gchar *text = NULL;
+
+		if (*err == '\001')	/* the message names a variable's expression */
+			msg = err + 1;
+		else
+			msg = text = g_strdup_printf("%.80s%s: %.200s", e, strlen(e) > 80 ? "..." : "", err);
+		if (!who) {
+			ret = sh_abort(st, "%s", msg);
+		} else {
+			if (st->err_now)
+				g_string_append_printf(st->err_now, "%s: line %d: %s: %s\n", st->file,
+						       st->cmd_line, who, msg);
+			ret = 1;
+		}
+		g_free(text);
+	}
 	g_ptr_array_free(g.out, TRUE);
 	g_string_free(g.cur, TRUE);
 	return ret;
@@ -428,7 +448,7 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		if (!e || e[1] != ')')
 			return sh_unsupported(st, "unbalanced $((");
 		expr = g_strndup(s + 2, (gsize)(e - (s + 2)));
-		ret = arith_eval(st, expr, &v);
+		ret = arith_eval(st, expr, &v, NULL);
 		g_free(expr);
 		if (ret)
 			return ret;
@@ -488,6 +508,8 @@ static int expand_dollar(struct sh_state *st, const char **sp, struct fields *f,
 		*sp = s + n;
 		return 0;
 	}
+	if (s[0] == '\'')
+		return sh_unsupported(st, "$'...' quoting");
 	add_text(f, "$", true);
 	*sp = s;
 	return 0;
@@ -509,6 +531,11 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 				add_text(f, "\\", true);
 				s++;
 			}
+			continue;
+		}
+		if (*s == '"' && in_dq) {
+			/* "${x:-"W"}", $(( "1" )): quotes inside a quoted word go, as in bash */
+			s++;
 			continue;
 		}
 		if (*s == '\'' && !in_dq) {
@@ -765,6 +792,8 @@ static int call_function(struct sh_state *st, struct sh_node *body, int argc, ch
 	if (st->stop == STOP_RETURN) {
 		st->stop = STOP_NONE;
 		ret = st->status;
+	} else if (!ret) {
+		ret = st->status;	/* the status of the body's last command */
 	}
 	return ret;
 }
@@ -956,6 +985,7 @@ struct cond {
 	GPtrArray	*w;		/* struct sh_word * */
 	guint		i;
 	bool		bad;
+	bool		failed;		/* an arithmetic error: status 1 */
 };
 
 static const char *cond_peek(struct cond *c, guint k)
@@ -1007,8 +1037,10 @@ static long long cond_arith(struct cond *c, const char *text)
 {
 	long long v = 0;
 
-	if (arith_eval(c->st, *text ? text : "0", &v))
+	if (arith_eval(c->st, *text ? text : "0", &v, "[[")) {
 		c->bad = true;
+		c->failed = true;
+	}
 	return v;
 }
 
@@ -1030,7 +1062,12 @@ static bool cond_primary(struct cond *c)
 		c->i++;
 		return v;
 	}
-	if (cond_unary(t) && cond_peek(c, 1) && !cond_binary(cond_peek(c, 1))) {
+	if (cond_unary(t) && (!cond_peek(c, 1) || cond_is(c, 1, "&&") || cond_is(c, 1, "||") ||
+			      cond_is(c, 1, ")"))) {
+		c->bad = true;	/* bash: a syntax error, "unexpected argument" */
+		return false;
+	}
+	if (cond_unary(t) && !cond_binary(cond_peek(c, 1))) {
 		char *arg, *av[4];
 		int r;
 
@@ -1072,7 +1109,10 @@ static bool cond_primary(struct cond *c)
 		} else if (!strcmp(op, "=~")) {
 			regex_t re;
 
-			if (regcomp(&re, rhs, REG_EXTENDED | REG_NOSUB)) {
+			/* bash matches a quoted part literally: not in the subset */
+			if (strpbrk(rhs_raw, "'\"")) {
+				c->bad = true;
+			} else if (regcomp(&re, rhs, REG_EXTENDED | REG_NOSUB)) {
 				c->bad = true;
 			} else {
 				v = !regexec(&re, lhs, 0, NULL, 0);
@@ -1160,7 +1200,7 @@ static bool cond_or(struct cond *c)
 
 static int exec_cond(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 {
-	struct cond c = { st, io, n->words, 0, false };
+	struct cond c = { st, io, n->words, 0, false, false };
 	bool v;
 
 	st->cmd_line = n->line;
@@ -1168,6 +1208,10 @@ static int exec_cond(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	v = cond_or(&c);
 	if (st->stop != STOP_NONE)
 		return -1;
+	if (c.failed) {
+		st->status = 1;
+		return 0;
+	}
 	if (c.bad || c.i != c.w->len)	/* -nt, -v, a form outside the subset */
 		return sh_unsupported(st, "this [[ ]] form");
 	st->status = v ? 0 : 1;
@@ -1191,6 +1235,8 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 			return stopped(st) ? -1 : 0;
 		}
 	}
+	if (n->kind != SH_SIMPLE)
+		st->err_now = rio.fd2;	/* this node's own messages: not a command's before it */
 	switch (n->kind) {
 	case SH_SIMPLE:
 		ret = exec_simple(st, n, &rio);
@@ -1199,8 +1245,12 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		for (guint i = 0; i < n->kids->len && !stopped(st); i++) {
 			sh_exec(st, g_ptr_array_index(n->kids, i), &rio);
 			if (n->root && st->stop == STOP_ABORT) {
-				st->stop = STOP_NONE;	/* on with the next command */
+				/* on with the next line: bash reads and runs a script a line at a time */
+				st->stop = STOP_NONE;
 				st->status = 1;
+				while (i + 1 < n->kids->len &&
+				       ((struct sh_node *)g_ptr_array_index(n->kids, i + 1))->line == st->cmd_line)
+					i++;
 			}
 		}
 		break;
@@ -1318,8 +1368,10 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		long long v = 0;
 
 		st->cmd_line = n->line;
-		if (!arith_eval(st, n->name, &v))
+		if (!arith_eval(st, n->name, &v, "(("))
 			st->status = v ? 0 : 1;
+		else if (!stopped(st))
+			st->status = 1;
 		break;
 	}
 	case SH_CFOR: {
@@ -1330,8 +1382,10 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		const char *step = ((struct sh_word *)g_ptr_array_index(n->words, 2))->text;
 
 		st->cmd_line = n->line;
-		if (arith_eval(st, init, &v))
+		if (arith_eval(st, init, &v, "((")) {
+			st->status = 1;
 			break;
+		}
 		st->status = 0;
 		for (unsigned long iter = 0; !stopped(st); iter++) {
 			const char *t = test;
@@ -1343,13 +1397,19 @@ int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 				break;
 			}
 			st->cmd_line = n->line;
-			if (*t && (arith_eval(st, test, &v) || !v))
+			if (*t && arith_eval(st, test, &v, "((")) {
+				st->status = 1;
+				break;
+			}
+			if (*t && !v)
 				break;
 			if (exec_loop_body(st, n->b, &rio, &leave) || leave)
 				break;
 			st->cmd_line = n->line;
-			if (arith_eval(st, step, &v))
+			if (arith_eval(st, step, &v, "((")) {
+				st->status = 1;
 				break;
+			}
 		}
 		break;
 	}

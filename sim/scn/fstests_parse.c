@@ -815,6 +815,46 @@ static struct sh_node *parse_simple(struct parser *p)
 }
 
 /*
+ * The regular expression after =~: one word in which ( ) | < > are the
+ * pattern's (balanced parentheses), up to a blank outside them, as bash reads it.
+ */
+static char *read_regex_word(struct parser *p)
+{
+	GString *w = g_string_new(NULL);
+	int depth = 0;
+
+	for (;;) {
+		char c = cur(p), *part;
+
+		if (!c || c == '\n' || ((c == ' ' || c == '\t') && !depth) || (c == ')' && !depth))
+			break;
+		if (strchr("()|<>&;", c)) {
+			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+			g_string_append_c(w, c);
+			adv(p);
+			continue;
+		}
+		if (c == ' ' || c == '\t') {	/* inside parentheses */
+			g_string_append_c(w, c);
+			adv(p);
+			continue;
+		}
+		part = read_word(p);
+		if (!part) {
+			g_string_free(w, TRUE);
+			return NULL;
+		}
+		g_string_append(w, part);
+		g_free(part);
+	}
+	if (!w->len) {
+		g_string_free(w, TRUE);
+		return NULL;
+	}
+	return g_string_free(w, FALSE);
+}
+
+/*
  * [[ EXPR ]]: the words and the operators && || ! ( ) < > of EXPR, one
  * sh_word each, up to ]] (SH_COND; fstests_exec.c evaluates them).
  */
@@ -836,7 +876,17 @@ static struct sh_node *parse_cond(struct parser *p, int line, int col)
 		w = g_new0(struct sh_word, 1);
 		w->line = p->line;
 		w->col = p->col;
-		if ((cur(p) == '&' && at(p, 1) == '&') || (cur(p) == '|' && at(p, 1) == '|')) {
+		if (n->words->len &&
+		    !strcmp(((struct sh_word *)g_ptr_array_index(n->words, n->words->len - 1))->text, "=~")) {
+			w->text = read_regex_word(p);
+			if (!w->text) {
+				g_free(w);
+				if (p->failed)
+					break;
+				sh_node_free(n);
+				return fail(p, false, line, col, "=~ needs a regular expression");
+			}
+		} else if ((cur(p) == '&' && at(p, 1) == '&') || (cur(p) == '|' && at(p, 1) == '|')) {
 			w->text = g_strndup(&p->s[p->pos], 2);
 			adv(p);
 			adv(p);

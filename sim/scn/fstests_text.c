@@ -29,8 +29,9 @@ static void each_line(const char *text, void (*fn)(const char *line, size_t len,
 
 struct grep {
 	regex_t		re;
-	bool		invert, quiet, count_only, fixed, ignore_case, whole_line;
+	bool		invert, quiet, count_only, fixed, ignore_case, whole_line, no_messages;
 	const char	*pattern;
+	const char	*name;		/* several files: each line's prefix */
 	long		matched;
 	struct sh_io	*io;
 };
@@ -48,7 +49,7 @@ static void grep_line(const char *line, size_t len, void *arg)
 	if (m != g->invert) {
 		g->matched++;
 		if (!g->quiet && !g->count_only)
-			sh_out(g->io, "%s\n", l);
+			sh_out(g->io, "%s%s%s\n", g->name ? g->name : "", g->name ? ":" : "", l);
 	}
 	g_free(l);
 }
@@ -66,6 +67,8 @@ static int b_grep(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			break;
 		}
 		if (!strcmp(argv[i], "-e") && i + 1 < argc) {
+			if (g.pattern)
+				return sh_unsupported(st, "grep with several patterns");
 			g.pattern = argv[++i];
 			continue;
 		}
@@ -78,7 +81,7 @@ static int b_grep(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			case 'F': g.fixed = true; break;
 			case 'i': flags |= REG_ICASE; g.ignore_case = true; break;
 			case 'x': g.whole_line = true; break;
-			case 's': break;
+			case 's': g.no_messages = true; break;
 			default:
 				return sh_unsupported(st, "grep option");
 			}
@@ -96,18 +99,37 @@ static int b_grep(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		g_free(pat);	/* grouped, so that -x 'a\|b' is a whole line too */
 		pat = g_strdup_printf("^\\(%s\\)$", g.pattern);
 	}
-	if (!g.fixed && regcomp(&g.re, pat, flags)) {
+	if (!g.fixed && (ret = regcomp(&g.re, pat, flags))) {
+		char msg[128];
+
+		regerror(ret, &g.re, msg, sizeof(msg));
 		g_free(pat);
-		sh_err(io, "grep: Invalid regular expression\n");
+		sh_err(io, "grep: %s\n", msg);
 		return 2;
 	}
 	g_free(pat);
 	t = g_string_new(NULL);
-	ret = fst_input_text(st, argc - i, argv + i, io, "grep", t);
-	if (ret >= 0) {
-		each_line(t->str, grep_line, &g);
-		if (g.count_only && !g.quiet)
-			sh_out(io, "%ld\n", g.matched);
+	ret = 0;
+	/* stdin or one file; several files: each line (each count) after "FILE:" */
+	for (int k = i; k == i || k < argc; k++) {
+		/* -s: no message about a file that cannot be read */
+		struct sh_io fio = { io->fd1, g.no_messages ? NULL : io->fd2, io->in };
+		long before = g.matched;
+		int r = fst_input_text(st, k < argc ? 1 : 0, argv + k, &fio, "grep", t);
+
+		if (r < 0) {
+			ret = r;
+			break;
+		}
+		ret |= r;
+		g.name = argc - i > 1 ? argv[k] : NULL;
+		if (!r) {
+			each_line(t->str, grep_line, &g);
+			if (g.count_only && !g.quiet)
+				sh_out(io, "%s%s%ld\n", g.name ? g.name : "", g.name ? ":" : "",
+				       g.matched - before);
+		}
+		g_string_truncate(t, 0);
 	}
 	if (!g.fixed)
 		regfree(&g.re);
@@ -215,20 +237,25 @@ static int b_head_tail(struct sh_state *st, int argc, char **argv, struct sh_io 
 {
 	long n = 10;
 	int i = 1, ret;
+	bool from_end = false;	/* head -n -N: all but the last N; tail -n +N: from line N */
 	GString *t;
 	gchar **lines;
 	guint count;
 	bool head = !strcmp(argv[0], "head");
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *v;
+
 		if (!strcmp(argv[i], "-n") && i + 1 < argc)
-			n = atol(argv[++i]);
+			v = argv[++i];
 		else if (argv[i][1] == 'n')
-			n = atol(argv[i] + 2);
+			v = argv[i] + 2;
 		else if (isdigit((unsigned char)argv[i][1]))
-			n = atol(argv[i] + 1);
+			v = argv[i] + 1;
 		else
 			return sh_unsupported(st, "head/tail option");
+		n = labs(atol(v));
+		from_end = *v == (head ? '-' : '+');
 	}
 	t = g_string_new(NULL);
 	ret = fst_input_text(st, argc - i, argv + i, io, argv[0], t);
@@ -247,7 +274,8 @@ static int b_head_tail(struct sh_state *st, int argc, char **argv, struct sh_io 
 		}
 		count = g_strv_length(lines);
 		for (guint k = 0; k < count; k++)
-			if (head ? (long)k < n : (long)(count - k) <= n)
+			if (head ? (from_end ? (long)k < (long)count - n : (long)k < n) :
+			    (from_end ? (long)k + 1 >= n : (long)(count - k) <= n))
 				sh_out(io, "%s%s", lines[k], k + 1 < count || nl_end ? "\n" : "");
 		g_strfreev(lines);
 	}
@@ -264,6 +292,10 @@ static int b_wc(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	if (argc < 2 || (strcmp(argv[1], "-l") && strcmp(argv[1], "-c"))) {
 		g_string_free(t, TRUE);
 		return sh_unsupported(st, "wc without -l or -c");
+	}
+	if (argc > 3 || (argc == 3 && argv[2][0] == '-' && argv[2][1])) {
+		g_string_free(t, TRUE);	/* GNU: a line per file and a total; two counts a line */
+		return sh_unsupported(st, "wc of several files or with several options");
 	}
 	ret = fst_input_text(st, argc - 2, argv + 2, io, "wc", t);
 	for (gsize k = 0; k < t->len; k++)
@@ -403,10 +435,10 @@ static int b_sort(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		}
 	}
 	ret = fst_input_text(st, argc - i, argv + i, io, "sort", t);
-	if (ret < 0) {
+	if (ret) {	/* GNU sort stops at a file it cannot read: no output, 2 */
 		g_string_free(t, TRUE);
 		g_ptr_array_free(lines, TRUE);
-		return ret;
+		return ret < 0 ? ret : 2;
 	}
 	for (char *p = t->str; *p;) {
 		char *e = strchr(p, '\n');
@@ -937,9 +969,10 @@ static int b_sed(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	}
 	t = g_string_new(NULL);
 	ret = fst_input_text(st, argc - i, argv + i, io, "sed", t);
-	if (ret)
+	if (ret < 0)
 		goto out;
-	sed_lines(cmds, io, t->str);
+	sed_lines(cmds, io, t->str);	/* what could be read, as GNU sed does; then 2 */
+	ret = ret ? 2 : 0;
 out:
 	for (guint k = 0; k < cmds->len; k++) {
 		struct sed_cmd *c = &g_array_index(cmds, struct sed_cmd, k);
