@@ -13,8 +13,8 @@ FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(O)/%.o)
 TARGET  ?= fuzz_ops
 SECONDS ?= 600
 JOBS    ?= 1
-COV_MIN ?= 85
-COV_BRANCH_MIN ?= 82
+COV_MIN ?= 93
+COV_BRANCH_MIN ?= 87
 
 $(O)/libdaxfuzz.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
