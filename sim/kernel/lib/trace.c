@@ -9,6 +9,8 @@
 int sim_cur_line;
 
 static FILE *trace_out;
+#define TRACE_BODY_MAX	160	/* an event's text, with its NUL */
+
 static char ring[TRACE_RING][192];
 static unsigned int ring_head, ring_len;
 
@@ -31,15 +33,18 @@ void trace_reset(void)
 
 void trace_event(const char *func, const char *fmt, ...)
 {
-	char body[160];
 	char *slot = ring[ring_head];
+	int n;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	snprintf(slot, sizeof(ring[0]), "%5d %-8s %s: %s", sim_cur_line,
-		 lock_current ? lock_current->name : "-", func, body);
+	/* the prefix, then the body (at most 159 bytes of it) after it, in place */
+	n = snprintf(slot, sizeof(ring[0]), "%5d %-8s %s: ", sim_cur_line,
+		     lock_current ? lock_current->name : "-", func);
+	if (n >= 0 && (size_t)n < sizeof(ring[0]) - 1) {
+		va_start(ap, fmt);
+		vsnprintf(slot + n, MIN(sizeof(ring[0]) - (size_t)n, TRACE_BODY_MAX), fmt, ap);
+		va_end(ap);
+	}
 	ring_head = (ring_head + 1) % TRACE_RING;
 	if (ring_len < TRACE_RING)
 		ring_len++;
