@@ -43,10 +43,25 @@ static void out(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The IDs reported by this check so far: the trace tail goes with the first of each. */
+static bool first_of_id(const char *id)
+{
+	for (guint i = 0; i < checker_pending->len; i++)
+		if (!strcmp(g_ptr_array_index(checker_pending, i), id))
+			return false;
+	return true;
+}
+
+/*
+ * One line per violation (at most 8 a check); the first of each invariant
+ * in a check is followed by the recent trace events about the objects its
+ * message names (all of them when it names none).
+ */
 static void violation(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void violation(const char *id, const char *fmt, ...)
 {
 	va_list ap;
+	gchar *msg;
 
 	if (sink_note)
 		sink_note(id);
@@ -57,10 +72,12 @@ static void violation(const char *id, const char *fmt, ...)
 	else
 		out("INVARIANT %s violated at end of scenario: ", id);
 	va_start(ap, fmt);
-	vfprintf(sink_out ? sink_out : stdout, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	out("\n");
-	trace_dump_ring(sink_out ? sink_out : stdout, "  | ");
+	out("%s\n", msg);
+	if (first_of_id(id))
+		trace_dump_ring_about(sink_out ? sink_out : stdout, "  | ", msg);
+	g_free(msg);
 	g_ptr_array_add(checker_pending, g_strdup(id));
 }
 

@@ -18,6 +18,11 @@ void trace_event(const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print the ring (oldest first) with a prefix on each line. */
 void trace_dump_ring(FILE *out, const char *prefix);
+/*
+ * The ring's events about the objects @msg names (its "ino N" and "pfn 0xN"
+ * words); every event when it names none.
+ */
+void trace_dump_ring_about(FILE *out, const char *prefix, const char *msg);
 void trace_reset(void);
 
 /* The scenario line being executed (0: none), for traces, lock and bug reports. */
