@@ -4,8 +4,9 @@
  *   daxsim fuzz-decode [--sched] INPUT
  *                                     a fuzz_ops (fuzz_sched) input as the scenario it runs
  *                                     (and the schedule it took)
- *   daxsim fuzz-encode [--design N] [--sched] SCENARIO OUT
- *                                     the inverse (seed corpora): OUT must not exist
+ *   daxsim fuzz-encode [--design N] [--dax always|never|inode] [--sched] SCENARIO OUT
+ *                                     the inverse (seed corpora): OUT must not exist;
+ *                                     the DAX mode is the scenario's mkfs dax= without --dax
  *   daxsim fuzz-dict fuzz_ops|fuzz_scenario|fuzz_lex
  *                                     the libFuzzer dictionary, from the tables
  */
@@ -69,8 +70,7 @@ int daxsim_fuzz_decode(int argc, char **argv)
 	gchar *buf;
 	gsize len;
 	char *text;
-	const char *design;
-	int nops;
+	struct fuzz_decoded dec;
 
 	if (argc != (sched ? 4 : 3)) {
 		fprintf(stderr, "usage: daxsim fuzz-decode [--sched] INPUT\n");
@@ -98,10 +98,10 @@ int daxsim_fuzz_decode(int argc, char **argv)
 		g_free(buf);
 		return 0;
 	}
-	text = fuzz_decode((const uint8_t *)buf, len, &nops, &design);
-	printf("# %s: a fuzz_ops input of %zu bytes, %d commands, design %s\n"
+	text = fuzz_decode((const uint8_t *)buf, len, 0, &dec);
+	printf("# %s: a fuzz_ops input of %zu bytes, %d commands, design %s, dax=%s\n"
 	       "# (printed by `daxsim fuzz-decode`; replay with `daxsim run`)\n%s",
-	       path, (size_t)len, nops, design, text);
+	       path, (size_t)len, dec.nops, dec.design, dec.dax, text);
 	g_free(text);
 	g_free(buf);
 	return 0;
@@ -110,6 +110,7 @@ int daxsim_fuzz_decode(int argc, char **argv)
 int daxsim_fuzz_encode(int argc, char **argv)
 {
 	unsigned int design = 0;
+	int dax = -1;
 	struct scn_error err = { 0 };
 	struct scn *s;
 	GByteArray *bytes;
@@ -123,12 +124,25 @@ int daxsim_fuzz_encode(int argc, char **argv)
 		design = (unsigned int)strtoul(argv[3], NULL, 0);
 		a = 4;
 	}
+	if (argc >= a + 4 && !strcmp(argv[a], "--dax")) {
+		static const char *const modes[] = { "always", "never", "inode" };
+
+		for (int m = 0; m < 3; m++)
+			if (!strcmp(argv[a + 1], modes[m]))
+				dax = m;
+		if (dax < 0) {
+			fprintf(stderr, "daxsim: fuzz-encode: --dax always|never|inode, not '%s'\n",
+				argv[a + 1]);
+			return 2;
+		}
+		a += 2;
+	}
 	if (argc > a && !strcmp(argv[a], "--sched")) {
 		sched = true;
 		a++;
 	}
 	if (argc != a + 2) {
-		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] [--sched] SCENARIO OUT\n");
+		fprintf(stderr, "usage: daxsim fuzz-encode [--design N] [--dax MODE] [--sched] SCENARIO OUT\n");
 		return 2;
 	}
 	/* bounded and NUL-checked like `daxsim run` */
@@ -143,7 +157,7 @@ int daxsim_fuzz_encode(int argc, char **argv)
 		return 2;
 	}
 	g_free(text);
-	bytes = fuzz_encode(s, design);
+	bytes = fuzz_encode(s, design, sched ? 0 : dax);
 	scn_free(s);
 	if (!bytes) {
 		fprintf(stderr, "daxsim: %s: no line the fuzz_ops table can express\n", argv[a]);
@@ -236,6 +250,8 @@ int daxsim_fuzz_dict(int argc, char **argv)
 			{ "len_to_eof", { 6 }, 1 }, { "len_2m_plus_4k", { 8 }, 1 },
 			/* random block offset 512 (2m) and 1024 (4m), tail order */
 			{ "off_block_512", { 0x00, 0x02, 10 }, 3 }, { "off_block_1024", { 0x00, 0x04, 10 }, 3 },
+			/* byte 0's DAX mode bits (fuzz_decode.h), design 0 */
+			{ "byte0_dax_never", { 0x42 }, 1 }, { "byte0_dax_inode", { 0x81 }, 1 },
 		};
 
 		for (size_t i = 0; i < fuzz_op_count; i++) {

@@ -313,26 +313,44 @@ static void decode_one(struct decoder *d, const struct fuzz_op *op)
 }
 
 /* The designs fuzz_ops runs: every registered one but FUZZ_SKIP_DESIGNS. */
-static const char *design_name(unsigned int b)
+static unsigned int fuzz_designs(const char **pick, unsigned int max)
 {
 	const struct dax_share_ops *const *all = share_designs();
-	const char *pick[16];
 	unsigned int n = 0;
 
-	for (; *all && n < G_N_ELEMENTS(pick); all++) {
+	for (; *all && n < max; all++) {
 		gchar *key = g_strdup_printf(",%s,", (*all)->name);
 
 		if (!strstr("," FUZZ_SKIP_DESIGNS ",", key))
 			pick[n++] = (*all)->name;
 		g_free(key);
 	}
+	return n;
+}
+
+static const char *design_name(unsigned int b)
+{
+	const char *pick[16];
+	unsigned int n = fuzz_designs(pick, G_N_ELEMENTS(pick));
+
 	return pick[b % n];
 }
 
-char *fuzz_decode(const uint8_t *data, size_t size, int *nops, const char **design)
+/* byte 0 >> FUZZ_DAX_SHIFT: the filesystem's DAX mode (fuzz_decode.h) */
+static const char *const fuzz_dax_modes[4] = { "always", "never", "inode", "inode" };
+
+const char *fuzz_dax_mode(unsigned int b)
+{
+	return fuzz_dax_modes[(b >> FUZZ_DAX_SHIFT) & 3];
+}
+
+char *fuzz_decode(const uint8_t *data, size_t size, unsigned int dflags,
+		  struct fuzz_decoded *res)
 {
 	struct decoder d = { .p = { data, 1, size } };
-	const char *model = design_name(size ? data[0] : 0);
+	unsigned int b0 = size ? data[0] : 0;
+	const char *model = design_name(b0);
+	const char *dax = dflags & FUZZ_DECODE_DAX_ONLY ? "always" : fuzz_dax_mode(b0);
 	int n = 0;
 
 	check_table();
@@ -340,17 +358,18 @@ char *fuzz_decode(const uint8_t *data, size_t size, int *nops, const char **desi
 	for (int i = 0; i < FUZZ_TASKS; i++)
 		task_reset(&d.t[i]);
 	g_string_append_printf(d.out, "pmem size=%s backing=memfd\nmodel %s\n"
-			       "mkfs reflink=1 rmapbt=1 dax=always\n", FUZZ_PMEM, model);
+			       "mkfs reflink=1 rmapbt=1 dax=%s\n", FUZZ_PMEM, model, dax);
 	while (d.p.head < d.p.tail && n < FUZZ_MAX_OPS) {
 		const struct fuzz_op *op = &fuzz_op_table[data[d.p.head++] % fuzz_op_count];
 
 		decode_one(&d, op);
 		n++;
 	}
-	if (nops)
-		*nops = n;
-	if (design)
-		*design = model;
+	if (res) {
+		res->nops = n;
+		res->design = model;
+		res->dax = dax;
+	}
 	return g_string_free(d.out, FALSE);
 }
 
@@ -512,13 +531,48 @@ static void encode_lines(struct encoder *e, const struct scn *s)
 	}
 }
 
-GByteArray *fuzz_encode(const struct scn *s, unsigned int design)
+/*
+ * The DAX mode of @s's `mkfs dax=` (the last one; "always" without one), as
+ * the index fuzz_decode() reads from byte 0's top bits.
+ */
+static unsigned int encode_dax(const struct scn *s)
+{
+	unsigned int mode = 0;
+
+	for (guint i = 0; i < s->lines->len; i++) {
+		struct scn_line *ln = g_ptr_array_index(s->lines, i);
+
+		if (strcmp(ln->argv[0], "mkfs"))
+			continue;
+		for (int w = 1; w < ln->argc; w++)
+			for (unsigned int m = 0; m < 3; m++)
+				if (!strncmp(ln->argv[w], "dax=", 4) &&
+				    !strcmp(ln->argv[w] + 4, fuzz_dax_modes[m]))
+					mode = m;
+	}
+	return mode;
+}
+
+/*
+ * Byte 0: the byte of @dax's quarter (its top bits) whose residue picks
+ * design @design (byte 0 % the number of designs, as before the mode bits).
+ */
+static guint8 encode_byte0(unsigned int design, unsigned int dax)
+{
+	const char *pick[16];
+	unsigned int n = fuzz_designs(pick, G_N_ELEMENTS(pick));
+	unsigned int lo = (dax & 3) << FUZZ_DAX_SHIFT;
+
+	return (guint8)(lo + (design % n + n - lo % n) % n);
+}
+
+GByteArray *fuzz_encode(const struct scn *s, unsigned int design, int dax)
 {
 	struct encoder e = { g_byte_array_new(), g_byte_array_new(),
 			     g_ptr_array_new_with_free_func(g_free),
 			     g_ptr_array_new_with_free_func(g_free) };
 	GByteArray *res = g_byte_array_new();
-	guint8 b = (guint8)design;
+	guint8 b = encode_byte0(design, dax < 0 ? encode_dax(s) : (unsigned int)dax);
 
 	check_table();
 	g_ptr_array_add(e.tasks, g_strdup("main"));

@@ -2,7 +2,10 @@
 /*
  * fuzz_ops input format: bytes -> scenario text.
  *
- *   byte 0          the sharing design (index into share_designs())
+ *   byte 0          the sharing design: byte 0 % the number of designs fuzzed
+ *                   (share_designs() but FUZZ_SKIP_DESIGNS); its top two bits
+ *                   (byte 0 >> FUZZ_DAX_SHIFT) the filesystem's DAX mode:
+ *                   0 dax=always, 1 dax=never, 2 and 3 dax=inode
  *   head, forwards  one byte per command: an index into fuzz_op_table[]
  *   tail, backwards the arguments (task, flags, paths, offsets, lengths),
  *                   FuzzedDataProvider-style; missing bytes read as 0
@@ -36,6 +39,14 @@
  */
 #define FUZZ_SKIP_DESIGNS "rfc"
 
+/*
+ * byte 0 >> FUZZ_DAX_SHIFT picks `mkfs dax=`: always, never (the page cache
+ * for every file), inode, inode (the page cache until `chattr +x` and a
+ * remount).  Inputs whose byte 0 is below 64 (every seed of a DAX scenario,
+ * the corpus of before the page cache was fuzzed, mostly) keep their meaning.
+ */
+#define FUZZ_DAX_SHIFT	6
+
 /* fuzz_op.flags */
 #define FOP_KILLS_SELF	(1U << 0)	/* may kill the calling task (SIGBUS) */
 #define FOP_KILLS_ANY	(1U << 1)	/* may kill any task (memory failure) */
@@ -60,19 +71,35 @@ struct fuzz_op {
 extern const struct fuzz_op fuzz_op_table[];
 extern const size_t fuzz_op_count;
 
+/* What fuzz_decode() decoded besides the text. */
+struct fuzz_decoded {
+	int		nops;		/* ops decoded */
+	const char	*design;	/* the design's name */
+	const char	*dax;		/* the mkfs dax= mode: always, never or inode */
+};
+
+/* fuzz_decode() flags */
+#define FUZZ_DECODE_DAX_ONLY	(1U << 0)	/* dax=always whatever byte 0 says (fuzz_sched) */
+
+/* The DAX mode byte 0 @b picks. */
+const char *fuzz_dax_mode(unsigned int b);
+
 /*
- * Decode @data into scenario text (g_free it).  *nops receives the number
- * of ops decoded; *design the design's name.
+ * Decode @data into scenario text (g_free it); @res (may be NULL) receives
+ * the number of ops, the design and the DAX mode.
  */
-char *fuzz_decode(const uint8_t *data, size_t size, int *nops, const char **design);
+char *fuzz_decode(const uint8_t *data, size_t size, unsigned int dflags,
+		  struct fuzz_decoded *res);
 
 /*
  * The inverse for seed corpora: encode a parsed scenario's lines that the
- * op table can express (others are skipped) into bytes.  Returns a
+ * op table can express (others are skipped) into bytes, byte 0 for design
+ * @design and DAX mode @dax (0 always, 1 never, 2 inode; -1: the mode of
+ * the scenario's `mkfs dax=`, always without one).  Returns a
  * GByteArray (g_byte_array_free it), or NULL if no line was expressible.
  */
 struct scn;
-GByteArray *fuzz_encode(const struct scn *s, unsigned int design);
+GByteArray *fuzz_encode(const struct scn *s, unsigned int design, int dax);
 
 /*
  * fuzz_ops.c: decode and run one input with checker @mode; with @crash, a

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_ops: bytes -> a scenario (fuzz_decode) -> the real parser and
- * interpreter, in-process, with the incremental checker and the reference
- * model after every command.  Any failed invariant, D1 mismatch, BUG_ON/panic
+ * fuzz_ops: bytes -> a scenario (fuzz_decode; byte 0 picks the design and
+ * the filesystem's DAX mode: always, never or inode, so the page cache is
+ * fuzzed too) -> the real parser and interpreter, in-process, with the
+ * incremental checker and the reference model after every command.  Any failed invariant, D1 mismatch, BUG_ON/panic
  * (exit 3) or sanitizer report is a crash; exit 2 is a decoder bug and a
  * crash too.  The crash report prints the scenario that ran.
  *
@@ -38,21 +39,21 @@ int fuzz_ops_one(const uint8_t *data, size_t size, enum check_mode mode, bool cr
 {
 	struct scn_error err = { 0 };
 	struct scn *s;
-	const char *design;
+	struct fuzz_decoded dec;
 	struct run_opts opts = { .no_scheduler = true };
 	FILE *out;
-	int nops, rc;
+	int rc;
 
 	if (!size)
 		return 0;
-	current = fuzz_decode(data, size, &nops, &design);
+	current = fuzz_decode(data, size, 0, &dec);
 	if (scn_parse("fuzz_ops", current, &s, &err)) {
 		fprintf(stderr, "fuzz_ops:%d:%d: %s\n", err.line, err.col, err.msg);
 		report("decoder bug: the decoded text does not parse");
 		abort();
 	}
 	out = open_memstream(&outbuf, &outlen);
-	opts.model = design;
+	opts.model = dec.design;
 	opts.check = mode;
 	fuzz_lockdep_fresh();
 	rc = scn_run(s, &opts, out);

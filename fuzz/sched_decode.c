@@ -5,7 +5,8 @@
  *
  *   byte 0        where the ops end: 1 + (size - 1) * byte0 / 256
  *   ops           fuzz_ops' encoding (fuzz_decode), so fuzz_ops' corpus and
- *                 dictionary carry over, design byte included; memory
+ *                 dictionary carry over, design byte included (its DAX
+ *                 mode bits are not: always dax=always); memory
  *                 failure lines (poison, madvise -P) are left out (see
  *                 fuzz_sched.c)
  *   one byte per  task data command or poison line: bit 0 puts it in the
@@ -55,17 +56,15 @@ static bool may_background(const char *line)
 char *fuzz_sched_decode(const uint8_t *data, size_t size, struct fuzz_sched_input *in)
 {
 	size_t ops_end, k;
-	const char *design;
 	char *ops;
 	gchar **lines;
 	GString *o = g_string_new(NULL);
-	int nops;
 
 	memset(in, 0, sizeof(*in));
 	if (!size)
 		return g_string_free(o, FALSE);
 	ops_end = 1 + (size - 1) * data[0] / 256;
-	ops = fuzz_decode(data + 1, ops_end - 1, &nops, &design);
+	ops = fuzz_decode(data + 1, ops_end - 1, FUZZ_DECODE_DAX_ONLY, NULL);
 	k = ops_end;
 	lines = g_strsplit(ops, "\n", -1);
 	for (gchar **l = lines; *l; l++) {

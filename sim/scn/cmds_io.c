@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "pagemap.h"
 #include "pmem.h"
 #include "xfs_iext.h"
 #include "checker.h"
@@ -64,7 +65,8 @@ static int open_file(struct io_task *io, const char *path, bool creat, bool trun
 	if (XFS_M(sim->sb)->m_shutdown)
 		return -EIO;
 	f = alloc_file(VFS_I(ip), path, rdonly);
-	if (trunc && !rdonly) {
+	/* O_TRUNC truncates an O_RDONLY open too (build_open_flags: MAY_WRITE) */
+	if (trunc) {
 		err = xfs_setattr_size(ip, 0);
 		if (err) {
 			fput(f);
@@ -389,6 +391,46 @@ static bool file_block_poisoned(struct xfs_inode *ip, uint64_t pos)
 	       badblocks_check(sim->pmem.bb, irec.br_startblock + (b - irec.br_startoff), 1, &bad);
 }
 
+struct flush_bad_args {
+	struct xfs_inode	*ip;
+	bool			bad;
+};
+
+static bool flush_bad_one(struct address_space *mapping, pgoff_t index, struct folio *slot,
+			  void *arg)
+{
+	struct flush_bad_args *a = arg;
+	struct xfs_bmbt_irec irec;
+	uint64_t bad;
+
+	if (folio_slot_shared(slot) || !(slot->flags & PG_FOLIO_DIRTY))
+		return true;
+	/* where writeback puts it (xfs_map_blocks): the CoW fork first */
+	if ((xfs_iext_lookup_extent(a->ip->i_cowfp, index, &irec) && irec.br_startoff <= index) ||
+	    (xfs_iext_lookup_extent(a->ip->i_df, index, &irec) && irec.br_startoff <= index &&
+	     !xfs_bmap_is_hole(&irec)))
+		a->bad = badblocks_check(sim->pmem.bb, irec.br_startblock + (index - irec.br_startoff),
+					 1, &bad);
+	return !a->bad;
+}
+
+/*
+ * On a page-cache file, xfs_free_file_space starts with
+ * xfs_flush_unmap_range: the dirty folios of the range (whole pages) are
+ * written back, and one whose block is bad fails the call with EIO before
+ * anything changed (pmem_submit_bio refuses I/O to a bad block).
+ */
+static bool flush_hits_bad_block(struct xfs_inode *ip, uint64_t off, uint64_t len)
+{
+	struct flush_bad_args a = { ip, false };
+
+	if (IS_DAX(VFS_I(ip)) || !len)
+		return false;
+	filemap_walk(VFS_I(ip)->i_mapping, off >> PAGE_SHIFT,
+		     (ALIGN_UP(off + len, PAGE_SIZE) >> PAGE_SHIFT) - 1, flush_bad_one, &a);
+	return a.bad;
+}
+
 /*
  * A punch or zero range that failed with EIO still did its first part:
  * xfs_free_file_space unmaps the whole blocks, then zeroes the partial
@@ -402,8 +444,10 @@ static void ref_zero_partial(struct xfs_inode *ip, uint64_t off, uint64_t len,
 {
 	uint64_t end = off + len, bs = ALIGN_UP(off, PAGE_SIZE), be = ALIGN_DOWN(end, PAGE_SIZE);
 
-	if (bs >= be) {			/* within one block: one edge */
-		if (!head_bad)
+	if (!len)
+		return;
+	if (off >> PAGE_SHIFT == (end - 1) >> PAGE_SHIFT) {	/* one block: one edge */
+		if (!head_bad && !tail_bad)
 			ref_zero(I->ref, ip->i_ino, off, len);
 		return;
 	}
@@ -423,16 +467,17 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	uint64_t size = ref_size(I->ref, ip->i_ino);
 	int err;
 
-	bool head_bad, tail_bad;
+	bool head_bad, tail_bad, flush_bad;
 
 	if (f->f_readonly)
 		return errno_report(c, "fallocate", EBADF);
 	head_bad = (off & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off);
 	tail_bad = ((off + len) & (PAGE_SIZE - 1)) && file_block_poisoned(ip, off + len);
+	flush_bad = len && off + len > off && flush_hits_bad_block(ip, off, len);
 	err = vfs_fallocate(f, mode, off, len);
 	touch_inode(ip);
 	if (err == -EIO && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
-	    (head_bad || tail_bad) && !XFS_M(sim->sb)->m_shutdown)
+	    (head_bad || tail_bad) && !flush_bad && !XFS_M(sim->sb)->m_shutdown)
 		ref_zero_partial(ip, off, MIN(len, size > off ? size - off : 0), head_bad, tail_bad);
 	/*
 	 * A zero range is xfs_free_file_space, then xfs_alloc_file_space: when
