@@ -78,3 +78,34 @@ def test_dicts(daxsim):
 def test_usage(daxsim):
     for args in (["fuzz-decode"], ["fuzz-encode", "x"], ["shrink"]):
         assert daxsim(args).returncode == 2
+
+
+def test_encode_decode_keeps_the_dax_mode(daxsim, tmp_path):
+    """fuzz_ops inputs carry the filesystem's DAX mode (byte 0's top bits):
+    taken from the scenario's mkfs dax= or --dax, printed back by fuzz-decode,
+    and the decoded scenario runs clean under it."""
+    scn = ROOT / "scenarios/cow/enospc-cow-fault.scn"
+    for mode in ("always", "never", "inode"):
+        blob = tmp_path / f"in-{mode}"
+        r = daxsim(["fuzz-encode", "--design", "1", "--dax", mode, str(scn), str(blob)])
+        assert r.returncode == 0, r.stderr
+        d = daxsim(["fuzz-decode", str(blob)])
+        assert d.returncode == 0
+        assert d.stdout.splitlines()[0].endswith(f"design mainline, dax={mode}"), d.stdout
+        assert f"\nmkfs reflink=1 rmapbt=1 dax={mode}\n" in d.stdout
+        text = tmp_path / f"decoded-{mode}.scn"
+        text.write_text(d.stdout)
+        r = daxsim(["run", str(text)])
+        assert r.returncode == 0, r.stdout + r.stderr
+    # the page-cache seeds in the shipped corpus decode as page-cache runs
+    seed = ROOT / "fuzz/corpus/fuzz_ops/seed-pagecache-dedupe-never"
+    d = daxsim(["fuzz-decode", str(seed)])
+    assert "dax=never" in d.stdout.splitlines()[0]
+
+
+def test_encode_refuses_a_bad_dax_mode(daxsim, tmp_path):
+    r = daxsim(["fuzz-encode", "--dax", "sometimes", str(ROOT / "scenarios/basic/seed-reflink-mmap.scn"),
+                str(tmp_path / "x")])
+    assert r.returncode == 2
+    assert "sometimes" in r.stderr
+    assert not (tmp_path / "x").exists()
