@@ -566,7 +566,7 @@ def test_shell_same_as_bash(tmp_path, name):
 UNSUPPORTED = [
     ("echo $'a\\tb'", "$'...' quoting"),
     ("echo ${!x}", "bad substitution"),
-    ("echo ${x%y}", "this ${...} form"),
+    ("echo ${x^^}", "this ${...} form"),
     ("echo x >&3", "this redirection"),
     ("echo x 0>$TEST_DIR/f", "redirection of this file descriptor"),
     ("frobnicate --now", None),

@@ -97,12 +97,14 @@ struct sh_word {
 	int	line, col;
 };
 
-enum sh_redir_kind { R_OUT, R_APPEND, R_IN, R_DUP };
+/* R_HERE: a here-document, target.text its body (the lines up to the delimiter). */
+enum sh_redir_kind { R_OUT, R_APPEND, R_IN, R_DUP, R_HERE };
 
 struct sh_redir {
 	int			fd;
 	enum sh_redir_kind	kind;
 	struct sh_word		target;	/* R_DUP: the fd number as text */
+	bool			here_quoted;	/* <<'EOF', <<"EOF", <<\EOF: no expansion */
 };
 
 struct sh_node {

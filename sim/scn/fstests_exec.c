@@ -367,6 +367,47 @@ static void positional_args(struct sh_state *st, struct fields *f, bool quoted, 
 	}
 }
 
+/*
+ * ${NAME#PAT} ${NAME##PAT} ${NAME%PAT} ${NAME%%PAT}: the shortest / longest
+ * prefix / suffix PAT matches removed.  PAT expands ($NAME, $( )) and is a
+ * glob; a quote or backslash in it (which would make parts of it literal)
+ * is unsupported.
+ */
+static int param_trim(struct sh_state *st, const char *v, const char *op, struct fields *f, bool quoted)
+{
+	bool suffix = *op == '%', longest = op[1] == op[0];
+	const char *word = op + (longest ? 2 : 1);
+	struct fields g = { g_ptr_array_new_with_free_func(g_free), g_string_new(NULL), false, false, false, NULL };
+	size_t len = strlen(v);
+	gchar *res = NULL;
+	int ret;
+
+	if (strpbrk(word, "'\"\\"))
+		ret = sh_unsupported(st, "a quoted pattern in ${NAME#PAT} or ${NAME%PAT}");
+	else
+		ret = expand_text(st, word, &g, false);
+	for (size_t k = 0; !ret && !res && k <= len; k++) {
+		/* prefixes: shortest first for #, longest first for ##; suffixes the other way */
+		size_t i = (suffix != longest) ? len - k : k;
+
+		if (!suffix) {
+			gchar *pre = g_strndup(v, i);
+
+			if (!fnmatch(g.cur->str, pre, 0))
+				res = g_strdup(v + i);
+			g_free(pre);
+		} else if (!fnmatch(g.cur->str, v + i, 0)) {
+			res = g_strndup(v, i);
+		}
+	}
+	if (!ret)
+		add_text(f, res ? res : v, quoted);
+	g_free(res);
+	g_ptr_array_free(g.out, TRUE);
+	g_string_free(g.cur, TRUE);
+	return ret;
+}
+
 /* ${...}: NAME, #NAME, NAME:-W, NAME-W, NAME:=W, NAME=W, NAME:+W */
 static int param_brace(struct sh_state *st, const char *in, struct fields *f, bool quoted)
 {
@@ -431,6 +472,8 @@ static int param_brace(struct sh_state *st, const char *in, struct fields *f, bo
 			return expand_text(st, word, f, quoted);
 		}
 	}
+	if ((*op == '#' || *op == '%') && name[0] != '@' && name[0] != '*')
+		return param_trim(st, v ? v : "", op, f, quoted);
 	return sh_unsupported(st, "this ${...} form");
 }
 
@@ -644,6 +687,42 @@ static char *expand_one(struct sh_state *st, const char *w)
 	return s;
 }
 
+/*
+ * The body of an unquoted here-document: $NAME, ${...}, $( ), $(( )) and
+ * `...` expand; a backslash quotes only $ ` and \ (a backslash-newline was
+ * joined when the body was read); quotes are plain characters.
+ */
+static int expand_here(struct sh_state *st, const char *s, GString *out)
+{
+	struct fields f = { g_ptr_array_new_with_free_func(g_free), out, false, false, false, NULL };
+	int ret = 0;
+
+	while (*s && !ret) {
+		if (*s == '\\' && s[1] && strchr("$`\\", s[1])) {
+			g_string_append_c(out, s[1]);
+			s += 2;
+		} else if (*s == '$' && s[1] != '\'' && s[1] != '"') {
+			ret = expand_dollar(st, &s, &f, true);
+		} else if (*s == '`') {
+			const char *e = strchr(s + 1, '`');
+			gchar *text;
+
+			if (!e) {
+				ret = sh_unsupported(st, "unbalanced `");
+				break;
+			}
+			text = g_strndup(s + 1, (gsize)(e - s - 1));
+			ret = cmd_subst(st, text, &f, true);
+			g_free(text);
+			s = e + 1;
+		} else {
+			g_string_append_c(out, *s++);
+		}
+	}
+	g_ptr_array_free(f.out, TRUE);
+	return ret;
+}
+
 /* Redirects ----------------------------------------------------------------- */
 
 static GString *shell_file(struct sh_state *st, const char *path, bool append)
@@ -659,14 +738,46 @@ static GString *shell_file(struct sh_state *st, const char *path, bool append)
 	return g;
 }
 
+/* A command's stdin becomes @b (a here-document's body, a `< FILE`), which *@inbuf then owns. */
+static void set_input(struct sh_io *io, struct sh_input *input, GByteArray **inbuf, GByteArray *b)
+{
+	if (*inbuf)
+		g_byte_array_free(*inbuf, TRUE);
+	*inbuf = b;
+	input->data = (const char *)b->data;
+	input->len = b->len;
+	input->pos = 0;
+	io->in = input;
+}
+
 static int apply_redirs(struct sh_state *st, GPtrArray *redirs, struct sh_io *io, GByteArray **inbuf,
 			struct sh_input *input)
 {
 	for (guint i = 0; redirs && i < redirs->len; i++) {
 		struct sh_redir *r = g_ptr_array_index(redirs, i);
-		char *target = expand_one(st, r->target.text);
+		char *target;
 		GString *dest;
 
+		if (r->kind == R_HERE) {
+			GByteArray *b;
+			GString *body;
+
+			if (r->fd != 0)
+				return sh_unsupported(st, "a here-document on this file descriptor");
+			body = g_string_new(NULL);
+			if (r->here_quoted)
+				g_string_append(body, r->target.text);
+			else if (expand_here(st, r->target.text, body)) {
+				g_string_free(body, TRUE);
+				return -1;
+			}
+			b = g_byte_array_new();
+			g_byte_array_append(b, (const guint8 *)body->str, (guint)body->len);
+			g_string_free(body, TRUE);
+			set_input(io, input, inbuf, b);
+			continue;
+		}
+		target = expand_one(st, r->target.text);
 		if (!target)
 			return -1;
 		if (r->kind == R_DUP) {
@@ -692,13 +803,7 @@ static int apply_redirs(struct sh_state *st, GPtrArray *redirs, struct sh_io *io
 				st->status = 1;
 				return 1;
 			}
-			if (*inbuf)
-				g_byte_array_free(*inbuf, TRUE);
-			*inbuf = b;
-			input->data = (const char *)b->data;
-			input->len = b->len;
-			input->pos = 0;
-			io->in = input;
+			set_input(io, input, inbuf, b);
 			g_free(target);
 			continue;
 		}

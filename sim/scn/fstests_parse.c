@@ -25,6 +25,15 @@ struct parser {
 	bool		failed;
 	int		depth;		/* nesting of lists: bounded, not the C stack */
 	int		in_case;	/* inside case ... esac: ";;" ends a list */
+	GPtrArray	*here;		/* struct here_pending *: bodies read at the next newline */
+};
+
+/* A here-document whose body starts after the newline that ends its command. */
+struct here_pending {
+	struct sh_redir	*r;
+	char		*delim;		/* the delimiter word, quotes removed */
+	bool		strip;		/* <<-: leading tabs go */
+	int		line, col;
 };
 
 #define MAX_NESTING	200
@@ -93,6 +102,8 @@ static void skip_blank(struct parser *p)
 	}
 }
 
+static void read_here_bodies(struct parser *p);
+
 static void skip_newlines(struct parser *p)
 {
 	for (;;) {
@@ -100,6 +111,8 @@ static void skip_newlines(struct parser *p)
 		if (cur(p) != '\n')
 			return;
 		adv(p);
+		if (p->here && p->here->len)
+			read_here_bodies(p);
 	}
 }
 
@@ -373,6 +386,158 @@ static bool at_terminator(struct parser *p)
 static struct sh_node *parse_list(struct parser *p);
 static char *read_dparen(struct parser *p, int line, int col);
 
+static void add_redir(struct sh_node *n, struct sh_redir *r)
+{
+	if (!n->redirs)
+		n->redirs = g_ptr_array_new_with_free_func(redir_free);
+	g_ptr_array_add(n->redirs, r);
+}
+
+/* The delimiter of a here-document: quotes removed; *@quoted when it had any. */
+static char *here_delim(const char *w, bool *quoted)
+{
+	GString *d = g_string_new(NULL);
+
+	*quoted = false;
+	for (; *w; w++) {
+		if (*w == '\'') {
+			*quoted = true;
+			for (w++; *w && *w != '\''; w++)
+				g_string_append_c(d, *w);
+			if (!*w)
+				break;
+		} else if (*w == '"') {
+			*quoted = true;
+			for (w++; *w && *w != '"'; w++) {
+				if (*w == '\\' && w[1] && strchr("$`\"\\", w[1]))
+					w++;
+				g_string_append_c(d, *w);
+			}
+			if (!*w)
+				break;
+		} else if (*w == '\\' && w[1]) {
+			*quoted = true;
+			g_string_append_c(d, *++w);
+		} else {
+			g_string_append_c(d, *w);
+		}
+	}
+	return g_string_free(d, FALSE);
+}
+
+/*
+ * After "<<": [-]WORD, a here-document.  Its body is read when the newline
+ * that ends the command is (skip_newlines), as bash reads it.
+ */
+static bool parse_here(struct parser *p, struct sh_node *n, struct sh_redir *r, int fd, int line,
+		       int col)
+{
+	struct here_pending *h;
+	char *word;
+
+	adv(p);
+	if (cur(p) == '<') {
+		g_free(r);
+		fail(p, true, line, col, "here strings");
+		return true;
+	}
+	h = g_new0(struct here_pending, 1);
+	if (cur(p) == '-') {
+		adv(p);
+		h->strip = true;
+	}
+	skip_blank(p);
+	r->fd = fd < 0 ? 0 : fd;
+	r->kind = R_HERE;
+	r->target.line = p->line;
+	r->target.col = p->col;
+	word = read_word(p);
+	if (!word) {
+		g_free(r);
+		g_free(h);
+		if (!p->failed)
+			fail(p, false, line, col, "a redirection needs a target");
+		return true;
+	}
+	h->delim = here_delim(word, &r->here_quoted);
+	g_free(word);
+	h->r = r;
+	h->line = line;
+	h->col = col;
+	if (!p->here)
+		p->here = g_ptr_array_new();
+	g_ptr_array_add(p->here, h);
+	add_redir(n, r);
+	return true;
+}
+
+static void here_pending_free(struct here_pending *h)
+{
+	g_free(h->delim);
+	g_free(h);
+}
+
+/*
+ * The bodies of the here-documents of the line just ended, in their order:
+ * the lines up to one that is the delimiter (after <<-'s tabs go).  In an
+ * unquoted one a backslash-newline joins two lines first, so "a\" then
+ * "EOF" is the line "aEOF", as bash reads it.
+ */
+static void read_here_bodies(struct parser *p)
+{
+	for (guint i = 0; i < p->here->len; i++) {
+		struct here_pending *h = g_ptr_array_index(p->here, i);
+		GString *body, *ln;
+		bool found = false;
+
+		if (p->failed) {	/* its node may be gone */
+			here_pending_free(h);
+			continue;
+		}
+		body = g_string_new(NULL);
+		ln = g_string_new(NULL);
+
+		while (!p->failed && cur(p)) {
+			const char *text;
+
+			g_string_truncate(ln, 0);
+			for (;;) {
+				size_t k = 0;
+
+				while (cur(p) && cur(p) != '\n') {
+					g_string_append_c(ln, cur(p));
+					adv(p);
+				}
+				while (k < ln->len && ln->str[ln->len - 1 - k] == '\\')
+					k++;
+				if (!h->r->here_quoted && cur(p) == '\n' && k % 2) {
+					g_string_truncate(ln, ln->len - 1);
+					adv(p);
+					continue;
+				}
+				if (cur(p) == '\n')
+					adv(p);
+				break;
+			}
+			text = ln->str;
+			while (h->strip && *text == '\t')
+				text++;
+			if (!strcmp(text, h->delim)) {
+				found = true;
+				break;
+			}
+			g_string_append(body, text);
+			g_string_append_c(body, '\n');
+		}
+		g_string_free(ln, TRUE);
+		if (!found)
+			fail(p, true, h->line, h->col, "here-document delimited by end-of-file");
+		h->r->target.text = g_string_free(body, FALSE);
+		here_pending_free(h);
+	}
+	g_ptr_array_set_size(p->here, 0);
+}
+
 /* Redirect at the cursor (after an optional fd digit); true if one was read. */
 static bool parse_redir(struct parser *p, struct sh_node *n)
 {
@@ -405,9 +570,11 @@ static bool parse_redir(struct parser *p, struct sh_node *n)
 		}
 	} else if (cur(p) == '<') {
 		adv(p);
-		if (cur(p) == '<' || cur(p) == '(') {
+		if (cur(p) == '<')
+			return parse_here(p, n, r, fd, line, col);
+		if (cur(p) == '(') {
 			g_free(r);
-			fail(p, true, line, col, "here documents and process substitution");
+			fail(p, true, line, col, "process substitution");
 			return true;
 		}
 		r->fd = fd < 0 ? 0 : fd;
@@ -444,9 +611,7 @@ static bool parse_redir(struct parser *p, struct sh_node *n)
 			fail(p, false, line, col, "a redirection needs a target");
 		return true;
 	}
-	if (!n->redirs)
-		n->redirs = g_ptr_array_new_with_free_func(redir_free);
-	g_ptr_array_add(n->redirs, r);
+	add_redir(n, r);
 	return true;
 }
 
@@ -1179,10 +1344,26 @@ struct sh_node *sh_parse(const char *text, int first_line, struct sh_error *err)
 	struct parser p = { .s = text, .line = first_line, .col = 1, .err = err };
 	struct sh_node *n = parse_list(&p);
 
+	if (n)
+		skip_newlines(&p);
+	if (p.here) {
+		/* a here-document on the last line, with no newline after it */
+		for (guint i = 0; i < p.here->len; i++) {
+			struct here_pending *h = g_ptr_array_index(p.here, i);
+
+			if (n)
+				fail(&p, true, h->line, h->col, "here-document delimited by end-of-file");
+			here_pending_free(h);
+		}
+		g_ptr_array_free(p.here, TRUE);
+		if (p.failed) {
+			sh_node_free(n);
+			return NULL;
+		}
+	}
 	if (!n)
 		return NULL;
 	n->root = true;
-	skip_newlines(&p);
 	if (cur(&p)) {
 		char *w = peek_word(&p);
 

@@ -987,6 +987,102 @@ out:
 	return ret;
 }
 
+/* awk '{ print $N[, $M]... }': the fields, split at blanks, joined by a space */
+struct awk {
+	GArray		*fields;	/* int: the field numbers */
+	struct sh_io	*io;
+};
+
+static void awk_line(const char *line, size_t len, void *arg)
+{
+	struct awk *a = arg;
+	GPtrArray *f = g_ptr_array_new_with_free_func(g_free);
+	GString *o = g_string_new(NULL);
+
+	for (size_t k = 0; k < len;) {
+		size_t start;
+
+		while (k < len && (line[k] == ' ' || line[k] == '\t'))
+			k++;
+		if (k == len)
+			break;
+		start = k;
+		while (k < len && line[k] != ' ' && line[k] != '\t')
+			k++;
+		g_ptr_array_add(f, g_strndup(line + start, k - start));
+	}
+	for (guint i = 0; i < a->fields->len; i++) {
+		int n = g_array_index(a->fields, int, i);
+
+		if (i)
+			g_string_append_c(o, ' ');
+		if (!n)
+			g_string_append_len(o, line, (gssize)len);
+		else if ((guint)n <= f->len)
+			g_string_append(o, g_ptr_array_index(f, n - 1));
+	}
+	sh_out(a->io, "%s\n", o->str);
+	g_string_free(o, TRUE);
+	g_ptr_array_free(f, TRUE);
+}
+
+/* The program '{ print $N, $M }' (blanks anywhere between the tokens), or false. */
+static bool awk_program(const char *p, GArray *fields)
+{
+#define AWK_BLANKS(p)	while (*(p) == ' ' || *(p) == '\t') (p)++
+	AWK_BLANKS(p);
+	if (*p++ != '{')
+		return false;
+	AWK_BLANKS(p);
+	if (strncmp(p, "print", 5))
+		return false;
+	p += 5;
+	for (;;) {
+		char *end;
+		long n;
+
+		AWK_BLANKS(p);
+		if (*p != '$' || !isdigit((unsigned char)p[1]))
+			return false;
+		n = strtol(p + 1, &end, 10);
+		if (n > 1000)
+			return false;
+		g_array_append_val(fields, (int){ (int)n });
+		p = end;
+		AWK_BLANKS(p);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	if (*p == ';')
+		p++;
+	AWK_BLANKS(p);
+	if (*p++ != '}')
+		return false;
+	AWK_BLANKS(p);
+	return !*p;
+#undef AWK_BLANKS
+}
+
+static int b_awk(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	struct awk a = { g_array_new(FALSE, FALSE, sizeof(int)), io };
+	GString *t;
+	int ret;
+
+	if (argc != 2 || argv[1][0] == '-' || !awk_program(argv[1], a.fields)) {
+		g_array_free(a.fields, TRUE);
+		return sh_unsupported(st, "awk other than awk '{ print $N, ... }' on its input");
+	}
+	t = g_string_new(NULL);
+	ret = fst_input_text(st, 0, NULL, io, "awk", t);
+	if (ret >= 0)
+		each_line(t->str, awk_line, &a);
+	g_string_free(t, TRUE);
+	g_array_free(a.fields, TRUE);
+	return ret;
+}
+
 static const struct {
 	const char	*name;
 	sh_cmd_fn	fn;
@@ -1000,6 +1096,7 @@ static const struct {
 	{ "sort", b_sort },
 	{ "tr", b_tr },
 	{ "od", b_od },
+	{ "awk", b_awk },
 };
 
 sh_cmd_fn fst_text_lookup(const char *name)

@@ -1,0 +1,436 @@
+"""daxsim fstests: here-documents, dd, mv and uname (docs/fstests.md, "The shell
+subset"), byte for byte against GNU bash and coreutils where a real run can
+say what is right, and the exact words daxsim prints for the forms it leaves
+out (issue 12).
+
+Each snippet runs under /bin/bash as a script at the very path daxsim is given
+(its lines where daxsim's are) and under `daxsim fstests` with bash's output
+as the golden file; it has to pass, not be [not run].  `dd` is fstests'
+common/rc wrapper (`dd status=noxfer ARGS`), as the tests call it."""
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+
+from test_fstests import PREAMBLE, fstests, make_test, qa
+
+BASH = shutil.which("bash")
+DD = shutil.which("dd")
+
+
+def _bash_output(tmp_path, script, body):
+    """What bash prints for @body run as @script (its lines where daxsim's are)."""
+    real, scratch = tmp_path / "real", tmp_path / "scratch"
+    real.mkdir()
+    scratch.mkdir()
+    (tmp_path / "common").mkdir()
+    for name in ("rc", "filter", "reflink"):   # `. ./common/NAME` (built in under daxsim)
+        (tmp_path / "common" / name).write_text("")
+    (tmp_path / "tmp").mkdir()
+    lines = ['TEST_DIR=%s SCRATCH_MNT=%s tmp=%s/4242' % (real, scratch, tmp_path / "tmp"),
+             '_filter_test_dir() { sed -e "s,$TEST_DIR,TEST_DIR,g"; }',
+             'echo "QA output created by 001"',
+             # a new file of L bytes P, as fstests' _pwrite_byte P 0 L F makes it
+             r'_pwrite_byte() { head -c $3 /dev/zero | tr "\0" "$(printf "\\$(printf %o $1)")" > $4; }',
+             # common/rc's dd
+             'dd() { command dd status=noxfer "$@"; }']
+    nl = PREAMBLE.count("\n")
+    lines += [""] * (nl - len(lines))
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text("\n".join(lines) + "\n" + body)
+    # ./check: stdout and stderr together, the C locale; a script's stdin is empty
+    ref = subprocess.run([BASH, str(script)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, cwd=tmp_path, timeout=60,
+                         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C"})
+    return (ref.stdout.replace(str(real), "/mnt/test").replace(str(scratch), "/mnt/scratch")
+            .replace(str(tmp_path / "tmp"), "/tmp"))
+
+
+def _same_as_bash(tmp_path, body):
+    if not BASH or not DD:
+        pytest.skip("no bash or dd")
+    script = tmp_path / "tests" / "generic" / "001"
+    want = _bash_output(tmp_path, script, body)
+    make_test(tmp_path, body, want)
+    res = tmp_path / "res"
+    r = fstests(["--results", res, script], tmp_path)
+    diff = res / "generic" / "001.out.diff"
+    assert r.returncode == 0, r.stdout + (diff.read_text() if diff.exists() else "")
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+    return want
+
+
+SNIPPETS = {
+    "heredoc-expansion": r"""x=hello; n=3
+cat <<EOF
+plain $x ${x} ${y:-dflt} $((n * 2)) $(echo sub) `echo tick` $n$x
+quotes are text: "q" 'q' \" \' $'a' $"b"
+escapes: \$x \`x\` \\ \a \n
+words: ${y:-"a b"} ${y:-'q'} ${y:-\$x} ${x:+"set"}
+$
+trailing $
+EOF
+cat << EOF
+blank before the word
+EOF
+echo after
+""",
+    "heredoc-quoted": r"""x=hello
+cat <<'EOF'
+raw $x `echo no` $(echo no) \$x \\
+EOF
+cat <<"EOF"
+raw again $x
+EOF
+cat <<\EOF
+backslashed $x
+EOF
+cat <<E"O"F
+part quoted $x
+EOF
+cat <<'E F'
+space in the word $x
+E F
+""",
+    "heredoc-tabs-and-joins": "x=v\n" + "cat <<-EOF\n\t\tstripped $x\n\t  tab then blanks\n  blanks stay\n\tEOF\n"
+                              "cat <<-'EOF'\n\tquoted and stripped $x\n\t\tEOF\n"
+                              "cat <<EOF\njoined \\\nline\na\\\nEOF\nEOF\n"
+                              "cat <<'EOF'\nnot joined \\\nEOF\n"
+                              "cat <<EOF\neven \\\\\nEOF\n"
+                              "cat <<EOF\n EOF\nEOF \nEOF\n",
+    "heredoc-commands": r"""while read a b; do echo "[$a][$b]"; done <<EOF
+1 2
+3 4 5
+EOF
+cat <<EOF | tr a-z A-Z | sed -e 's/L/_/g'
+piped along
+EOF
+cat <<EOF && echo "and after"
+first
+EOF
+cat <<A; cat <<B
+one
+A
+two
+B
+cat <<A <<B
+not read
+A
+the last one wins
+B
+f() {
+	cat <<-EOF
+	in a function: $1
+	EOF
+}
+f arg; f other
+for i in 1 2; do cat <<EOF; done
+loop $i
+EOF
+{ cat; echo grouped; } <<EOF
+group input
+EOF
+v=$(cat <<EOF
+in a substitution
+EOF
+)
+echo "[$v]"
+cat > $tmp.run << ENDL
+generated $v
+  line two
+ENDL
+cat $tmp.run; wc -l < $tmp.run
+cat <<EOF >> $tmp.run
+appended
+EOF
+cat $tmp.run
+cat <<EOF
+EOF
+echo "empty body $?"
+if true; then cat <<EOF
+in an if
+EOF
+fi
+case x in x) cat <<EOF ;;
+in a case
+EOF
+esac
+cat <<EOF > $tmp.job &
+in a job: $v
+EOF
+wait; cat $tmp.job
+""",
+    "dd-shell-files": r"""_pwrite_byte 0x61 0 10000 $TEST_DIR/in > /dev/null
+dd if=$TEST_DIR/in of=$tmp.in status=none
+dd if=$tmp.in of=$tmp.out bs=4096
+cmp $tmp.in $tmp.out && echo same
+dd if=$tmp.in bs=4096 skip=1 count=1 | od -c | head -2
+dd if=$tmp.in bs=1000 skip=9 2>&1 | od -c
+dd if=/dev/zero of=$tmp.out bs=100 seek=2 count=1 conv=notrunc; od -c $tmp.out | head -4
+dd if=/dev/zero of=$tmp.out bs=100 seek=1 count=1; od -c $tmp.out
+dd if=/dev/zero of=$tmp.out bs=1k count=0 seek=3; stat -c %s $tmp.out
+dd if=/dev/zero of=$tmp.new count=2 seek=1 conv=notrunc; stat -c %s $tmp.new
+dd if=/dev/zero of=$tmp.z bs=4K count=2 status=none; stat -c %s $tmp.z
+printf 'abcdefg' | dd bs=2; echo
+printf 'abcdefg' | dd bs=2 count=2 status=noxfer of=/dev/null
+echo hello | dd of=$tmp.p status=none; cat $tmp.p
+dd if=$tmp.in of=/dev/null bs=1M
+dd if=/dev/zero bs=1 count=3 | od -c
+dd if=$tmp.missing of=/dev/null; echo "missing input $?"
+dd if=/dev/null of=$tmp.empty; stat -c %s $tmp.empty
+dd if=/dev/zero of=$tmp.in bs=512 count=2 conv=fsync; stat -c %s $tmp.in
+dd if=$tmp.in of=$tmp.out bs=1kB count=1; stat -c %s $tmp.out
+""",
+    "dd-simulated-files": r"""dd if=/dev/zero of=$TEST_DIR/z count=4096
+md5sum $TEST_DIR/z | _filter_test_dir; stat -c %s $TEST_DIR/z
+_pwrite_byte 0x61 0 16384 $TEST_DIR/a > /dev/null
+dd if=/dev/zero of=$TEST_DIR/a bs=4096 seek=1 count=1 conv=notrunc
+md5sum $TEST_DIR/a | _filter_test_dir; od -Ad -c $TEST_DIR/a
+dd if=/dev/zero of=$TEST_DIR/a bs=4096 seek=2 count=1 oflag=direct
+stat -c %s $TEST_DIR/a; md5sum $TEST_DIR/a | _filter_test_dir
+dd if=/dev/zero of=$TEST_DIR/a bs=1 count=0 seek=100000 status=none; stat -c %s $TEST_DIR/a
+dd if=/dev/zero of=$TEST_DIR/b bs=64k count=2 conv=fsync,notrunc &> /dev/null; stat -c %s $TEST_DIR/b
+dd if=$TEST_DIR/a bs=4096 skip=1 count=2 | md5sum
+dd if=$TEST_DIR/a of=$tmp.copy bs=8k count=1 status=none; stat -c %s $tmp.copy
+dd if=/dev/zero of=$TEST_DIR/nodir/x count=1; echo "no dir $?"
+dd if=/dev/zero of=$TEST_DIR/z count=1 bs=2M; stat -c %s $TEST_DIR/z
+""",
+    "mv-shell-files": r"""echo one > $tmp.a; mv $tmp.a $tmp.b; cat $tmp.b; [ -e $tmp.a ] || echo "a is gone"
+echo two > $tmp.c; mv -f $tmp.c $tmp.b; cat $tmp.b
+mkdir $TEST_DIR/d; echo three > $TEST_DIR/f; mv $TEST_DIR/f $TEST_DIR/d; cat $TEST_DIR/d/f
+mv $TEST_DIR/d/f $TEST_DIR/d/g && cat $TEST_DIR/d/g
+mv $tmp.nope $tmp.x; echo "missing $?"
+mv $tmp.b $TEST_DIR/nodir/x; echo "no dir $?"
+mv $tmp.b $tmp.b; echo "same $?"
+""",
+    "awk-print": r"""printf ' a  b\tc \n\nx\n' | awk '{print $2}'
+printf 'a b c\n' | awk '{ print $3, $1 ,$0 }' | od -c
+printf 'no newline' | awk '{print $1}'
+echo a b | awk '{print $5}' | od -c
+: | awk '{print $1}'; echo "empty $?"
+printf 'x y\n' | awk '{print $2;}'
+""",
+    "expr": r"""expr 5 - 1; echo "st $?"; expr 3 \* 4; expr 7 / 2; expr -7 % 3; expr 2 - 2; echo "st $?"
+expr 1 \< 2; expr 2 \<= 1; echo "st $?"; expr 3 = 3; expr 3 == 4; expr 3 != 4; expr 4 \>= 5; expr 5 \> 4
+expr 7; expr 0; echo "st $?"; expr -3; expr 1 / 0; echo "st $?"; expr 1 % 0; echo "st $?"
+start=`expr 500 - 1`; offset=`expr $start \* 1048576`; echo $start $offset
+""",
+    "trim-expansions": r"""p=/a/b.c/d.tar.gz; e=.gz; s='*.'
+echo "${p#*/}|${p##*/}|${p%.*}|${p%%.*}|${p#x}|${p%}|${p#}|${u#a}|${p%$e}|${p##$s}|${p%/*}"
+f() { echo "fsx --replay-ops ${1#*.}" "${2%%[0-9]*}" ${3##*[!0-9]}; }; f tmp.fsxops.3 abc123 x-42
+n=$TEST_DIR/file.1; echo "${n##*/}" "${n%.*}" | _filter_test_dir
+for x in a.b.c "" .; do echo "[${x#*.}] [${x##*.}] [${x%.*}] [${x%%.*}]"; done
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_forms_same_as_bash(tmp_path, name):
+    _same_as_bash(tmp_path, SNIPPETS[name])
+
+
+def test_dd_records_lines(tmp_path):
+    """generic/215's form: the default 512-byte records, the lines fstests'
+    golden output holds (common/rc's dd passes status=noxfer)."""
+    want = _same_as_bash(tmp_path, "dd if=/dev/zero of=$TEST_DIR/tst.mmap count=4096\n")
+    assert want == qa() + "4096+0 records in\n4096+0 records out\n"
+
+
+def test_uname(tmp_path):
+    """uname prints a fixed machine (docs/fstests.md): the same on every host."""
+    body = """uname; uname -s; uname -r; uname -m; uname -n; uname -o; uname -v
+uname -a; uname -rm; uname -m -r; uname -a | grep -q SMP && echo smp
+"""
+    golden = qa() + """Linux
+Linux
+6.12.0-daxsim
+x86_64
+daxsim
+GNU/Linux
+#1 SMP PREEMPT_DYNAMIC
+Linux daxsim 6.12.0-daxsim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux
+6.12.0-daxsim x86_64
+6.12.0-daxsim x86_64
+smp
+"""
+    script = make_test(tmp_path, body, golden)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_ulimit_and_dev_zero_ranges(tmp_path):
+    """ulimit -c is the shell's (0 at first, a subshell's change stays there);
+    _md5_range_checksum of /dev/zero is the md5 of the text xfs_io's pread -v
+    prints for zeros, the same as a zeroed simulated file's."""
+    body = """ulimit -c; ulimit -c unlimited; ulimit -c; ( ulimit -c 5; ulimit -c ); ulimit -c; ulimit -c 0; ulimit -c
+_md5_range_checksum /dev/zero 0 4096
+dd if=/dev/zero of=$TEST_DIR/z bs=4096 count=2 status=none
+_md5_range_checksum $TEST_DIR/z 4096 4096
+"""
+    line = " ".join(["00"] * 16) + "\n"
+    zero = hashlib.md5((line * 256).encode()).hexdigest()
+    golden = qa() + "0\nunlimited\n5\nunlimited\n0\n%s\n%s\n" % (zero, zero)
+    script = make_test(tmp_path, body, golden)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_mread(tmp_path):
+    """common/rc's _mread: xfs_io's mread -v of a read-only mapping (the file
+    rounded up to a page by default); its status is the `true` after it."""
+    body = """_pwrite_byte 0x61 0 100 $TEST_DIR/a > /dev/null
+_mread $TEST_DIR/a 0 32; echo "st $?"
+_mread $TEST_DIR/a 16 16 4096; echo "st $?"
+"""
+    line = "  " + " ".join(["61"] * 16) + "  " + "a" * 16 + "\n"
+    golden = qa() + "00000000:" + line + "00000010:" + line + "st 0\n00000010:" + line + "st 0\n"
+    script = make_test(tmp_path, body, golden)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_cp_recursive_reflink(tmp_path):
+    """cp --recursive --reflink DIR DST (generic/111): the tree made anew, each
+    file a reflink of its original (CoW keeps them apart), into DST/DIR when
+    DST is a directory."""
+    body = """mkdir -p $TEST_DIR/o/sub/deeper $TEST_DIR/into
+_pwrite_byte 0x61 0 9000 $TEST_DIR/o/f1 > /dev/null
+_pwrite_byte 0x62 0 11000 $TEST_DIR/o/sub/f2 > /dev/null
+cp --recursive --reflink $TEST_DIR/o $TEST_DIR/c1
+cp -r --reflink=always $TEST_DIR/c1 $TEST_DIR/into
+_pwrite_byte 0x63 0 100 $TEST_DIR/o/f1 > /dev/null
+md5sum $TEST_DIR/o/f1 $TEST_DIR/c1/f1 $TEST_DIR/c1/sub/f2 $TEST_DIR/into/c1/f1 $TEST_DIR/into/c1/sub/f2 | _filter_test_dir
+[ -d $TEST_DIR/c1/sub/deeper ] && [ -d $TEST_DIR/into/c1/sub/deeper ] && echo "dirs made"
+_verify_reflink $TEST_DIR/c1/sub/f2 $TEST_DIR/into/c1/sub/f2
+"""
+    a = hashlib.md5(b"a" * 9000).hexdigest()
+    b = hashlib.md5(b"b" * 11000).hexdigest()
+    c = hashlib.md5(b"c" * 100 + b"a" * 8900).hexdigest()
+    golden = qa() + "".join("%s  TEST_DIR/%s\n" % x for x in [
+        (c, "o/f1"), (a, "c1/f1"), (b, "c1/sub/f2"), (a, "into/c1/f1"), (b, "into/c1/sub/f2")])
+    golden += "dirs made\n"
+    script = make_test(tmp_path, body, golden)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    bad = tmp_path / "res" / "generic" / "001.out.bad"
+    assert r.returncode == 0, r.stdout + (bad.read_text() if bad.exists() else "")
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_dd_into_a_simulated_file_is_the_simulators(tmp_path):
+    """dd's zeros land in the simulated file: a reflinked copy keeps its bytes
+    (the write is a CoW), the file itself reads back the zeros."""
+    body = """_pwrite_byte 0x61 0 65536 $TEST_DIR/a > /dev/null
+_cp_reflink $TEST_DIR/a $TEST_DIR/b
+dd if=/dev/zero of=$TEST_DIR/a bs=4096 seek=3 count=2 conv=notrunc status=none
+md5sum $TEST_DIR/a $TEST_DIR/b | _filter_test_dir
+"""
+    a = bytearray(b"a" * 65536)
+    a[3 * 4096:5 * 4096] = bytes(2 * 4096)
+    golden = qa() + "%s  TEST_DIR/a\n%s  TEST_DIR/b\n" % (hashlib.md5(a).hexdigest(),
+                                                          hashlib.md5(b"a" * 65536).hexdigest())
+    script = make_test(tmp_path, body, golden)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+# Forms left out: `[not run] unsupported: FILE:LINE: TEXT (why)`, never run.
+UNSUPPORTED = [
+    ("cat <<< word", "here strings"),
+    ("cat <(echo x)", "process substitution"),
+    ("cat 3<<EOF\nx\nEOF", "a here-document on this file descriptor"),
+    ("_pwrite_byte 0x61 0 4096 $TEST_DIR/a; mv $TEST_DIR/a $TEST_DIR/b",
+     "mv of a simulated file: the simulator has no rename"),
+    ("echo x > $tmp.a; mv $tmp.a $tmp.b $tmp.c", "mv other than mv SRC DST"),
+    ("mv -n $tmp.a $tmp.b", "mv option"),
+    ("mkdir $TEST_DIR/d; mv $TEST_DIR/d $TEST_DIR/e", "mv of a directory"),
+    ("_pwrite_byte 0x61 0 4096 $TEST_DIR/a; echo x > $tmp.a; mv $tmp.a $TEST_DIR/a",
+     "mv onto a simulated file"),
+    ("dd if=/dev/zero of=$TEST_DIR/f", "dd from /dev/zero without count= (until the filesystem is full)"),
+    ("dd if=/dev/zero of=$TEST_DIR/f bs=4k count=1 conv=sparse", "dd operand"),
+    ("dd if=/dev/zero of=$TEST_DIR/f bs=1x4 count=1", "dd operand"),
+    ("dd if=/dev/zero of=$TEST_DIR/f bs=0 count=1", "dd operand"),
+    ("dd if=/dev/zero of=$TEST_DIR/f count=1 oflag=sync", "dd operand"),
+    ("dd --help", "dd operand"),
+    ("echo abc > $tmp.a; dd if=$tmp.a of=$TEST_DIR/f", "dd of bytes other than /dev/zero's into a simulated file"),
+    ("echo abc > $tmp.a; dd if=$tmp.a of=/dev/null bs=4 skip=2", "dd skip= past the end of its input"),
+    ("dd if=/dev/zero bs=1 count=1 seek=1", "dd seek= on standard output"),
+    ("dd if=/dev/zero of=$tmp.big bs=1M count=65", "dd of more than 64 MiB into a file of the shell's"),
+    ("dd if=/dev/zero bs=1M count=65 | wc -c", "dd of more than 64 MiB to standard output"),
+    ("mkdir $TEST_DIR/d; dd if=/dev/zero of=$TEST_DIR/d count=1", "dd onto a directory"),
+    ("_scratch_mkfs_sized $((64 * 1024 * 1024)); dd if=/dev/zero of=$SCRATCH_MNT/f bs=1M count=100",
+     "dd that fails writing a simulated file"),
+    ("mkdir $TEST_DIR/o; _pwrite_byte 0x61 0 1 $TEST_DIR/x; cp -r --reflink $TEST_DIR/o $TEST_DIR/x",
+     "cp -r onto a path that is there, under a missing directory or in its source"),
+    ("mkdir $TEST_DIR/o; cp -r --reflink $TEST_DIR/o $TEST_DIR/o/x",
+     "cp -r onto a path that is there, under a missing directory or in its source"),
+    ("mkdir $TEST_DIR/o; cp -r --reflink $TEST_DIR/o $TEST_DIR/no/x",
+     "cp -r onto a path that is there, under a missing directory or in its source"),
+    ("mkdir $TEST_DIR/o; echo x > $TEST_DIR/o/t; cp -r --reflink $TEST_DIR/o $TEST_DIR/c",
+     "cp --reflink of a file a redirect wrote"),
+    ("cp -r --reflink /tmp $TEST_DIR/c", "cp -r of a directory outside $TEST_DIR and $SCRATCH_MNT"),
+    ("dd if=$TEST_DIR of=/dev/null", "dd from a directory"),
+    ("echo ${x#\"a\"}", "a quoted pattern in ${NAME#PAT} or ${NAME%PAT}"),
+    ("echo ${x%'a'}", "a quoted pattern in ${NAME#PAT} or ${NAME%PAT}"),
+    ("echo ${@#a}", "this ${...} form"),
+    ("echo ${x:#a}", "this ${...} form"),
+    ("uname -p", "uname option"),
+    ("uname x", "uname option"),
+    ("ulimit -n", "ulimit other than ulimit -c [N]"),
+    ("ulimit -c x", "ulimit other than ulimit -c [N]"),
+    ("echo a b | awk '{print $1 $2}'", "awk other than awk '{ print $N, ... }' on its input"),
+    ("echo a:b | awk -F: '{print $1}'", "awk other than awk '{ print $N, ... }' on its input"),
+    ("echo a | awk 'END { print NR }'", "awk other than awk '{ print $N, ... }' on its input"),
+    ("echo a > $tmp.a; awk '{print $1}' $tmp.a", "awk other than awk '{ print $N, ... }' on its input"),
+    ("echo a | awk '{print $1} x'", "awk other than awk '{ print $N, ... }' on its input"),
+    ("_pwrite_byte 0x61 0 100 $TEST_DIR/a > /dev/null; _mread $TEST_DIR/a 0 8192 8192",
+     "_mread killed by a signal (bash's message is not modelled)"),
+    ("_mread $TEST_DIR/a 0 1", "_mread of a file that is not simulated"),
+    ("_mread $TEST_DIR/a 0", "_mread takes FILE OFF LEN [MAPLEN]"),
+    ("expr 1 + 2 + 3", "expr other than expr N or expr N OP N on integers"),
+    ("expr length abc", "expr other than expr N or expr N OP N on integers"),
+    ("expr a + 1", "expr other than expr N or expr N OP N on integers"),
+    ("expr 9223372036854775807 + 1", "expr overflow"),
+    ("_md5_range_checksum /dev/zero 0 10", "a range of /dev/zero other than whole lines of 16 bytes"),
+]
+
+
+@pytest.mark.parametrize("text,why", UNSUPPORTED)
+def test_unsupported_forms(tmp_path, text, why):
+    script = make_test(tmp_path, "echo before\n" + text + "\necho after\n", qa() + "before\nafter\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    want = "generic/001 [not run] unsupported: %s:%d: %s (%s)\n" % (
+        script, PREAMBLE.count("\n") + 2, text.splitlines()[0], why)
+    assert want in r.stdout, r.stdout
+    assert r.stdout.endswith("0 passed, 0 failed, 1 notrun\n"), r.stdout
+
+
+@pytest.mark.parametrize("text,where", [
+    ("cat <<EOF\nno end", "2"),
+    ("cat <<EOF", "2"),
+    ("f() { cat <<EOF; }\nbody", "2"),
+])
+def test_heredoc_without_its_delimiter(tmp_path, text, where):
+    """bash warns and takes the rest of the script: daxsim does not guess."""
+    script = make_test(tmp_path, "#! /bin/bash\n" + text + "\n", qa(), preamble=False)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ("generic/001 [not run] unsupported: %s:%s: %s (here-document delimited by end-of-file)\n"
+            % (script, where, text.splitlines()[0])) in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("text,where,msg", [
+    ("cat <<", "2:5", "a redirection needs a target"),
+    ("cat <<- ;", "2:5", "a redirection needs a target"),
+    ("cat <<'EOF\nx\nEOF", "2:7", "unterminated single quote"),
+])
+def test_malformed_heredocs(tmp_path, text, where, msg):
+    script = make_test(tmp_path, "#! /bin/bash\n" + text + "\n", qa(), preamble=False)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("%s:%s: %s\n" % (script, where, msg)), r.stderr
