@@ -14,7 +14,7 @@ RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
             "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry",
-            "fault-vs-fault", "truncate-vs-pin"]
+            "fault-vs-fault", "truncate-vs-pin", "falloc-vs-extending-write"]
 # upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
 INJECTED_RACES = [
     ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),

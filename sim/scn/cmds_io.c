@@ -464,9 +464,8 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	struct file *f = cur_file(c);
 	struct xfs_inode *ip = XFS_I(file_inode(f));
 	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
-	uint64_t size = ref_size(I->ref, ip->i_ino);
+	uint64_t size;
 	int err;
-
 	bool head_bad, tail_bad, flush_bad;
 
 	if (f->f_readonly)
@@ -476,6 +475,12 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 	flush_bad = len && off + len > off && flush_hits_bad_block(ip, off, len);
 	err = vfs_fallocate(f, mode, off, len);
 	touch_inode(ip);
+	/*
+	 * The model's size when the call ends, not when it began: it may have
+	 * slept on the IOLOCK while a write in flight extended the file
+	 * (fuzz_sched found a falloc that cut off such a write's byte).
+	 */
+	size = ref_size(I->ref, ip->i_ino);
 	if (err == -EIO && (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
 	    (head_bad || tail_bad) && !flush_bad && !XFS_M(sim->sb)->m_shutdown)
 		ref_zero_partial(ip, off, MIN(len, size > off ? size - off : 0), head_bad, tail_bad);
