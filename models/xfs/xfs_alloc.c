@@ -181,11 +181,23 @@ static void xfs_ag_ext_delete(struct xfs_agfree *ag, struct xfs_free_ext *fe)
 /*
  * Change a record's extent.  The caller guarantees the bno order is
  * unchanged (the new start lies in the gap the old record bounded), so the
- * bno key is updated in place; the cnt tree needs a reinsert.
+ * bno key is updated in place.  The cnt key (length, start) is too when it
+ * stays between its neighbours' (an allocation from the longest extent:
+ * it usually stays the longest); otherwise the cnt tree needs a reinsert.
  */
 static void xfs_ag_ext_update(struct xfs_agfree *ag, struct xfs_free_ext *fe,
 			      xfs_fsblock_t start, xfs_filblks_t len)
 {
+	struct xfs_free_ext key = { .fe_start = start, .fe_len = len };
+	GTreeNode *node = g_tree_lookup_node(ag->ag_cnt, fe);
+	GTreeNode *prev = g_tree_node_previous(node), *next = g_tree_node_next(node);
+
+	if ((!prev || xfs_cnt_cmp(node_fe(prev), &key, NULL) < 0) &&
+	    (!next || xfs_cnt_cmp(&key, node_fe(next), NULL) < 0)) {
+		fe->fe_start = start;
+		fe->fe_len = len;
+		return;
+	}
 	g_tree_remove(ag->ag_cnt, fe);
 	fe->fe_start = start;
 	fe->fe_len = len;

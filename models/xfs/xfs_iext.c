@@ -9,6 +9,7 @@
  * operation is O(log n) plus O(log n) per extent it touches.
  */
 #include <glib.h>
+#include <string.h>
 
 #include "bug.h"
 #include "xfs_iext.h"
@@ -165,18 +166,56 @@ void xfs_iext_insert(struct xfs_ifork *ifp, const struct xfs_bmbt_irec *irec)
 	}
 }
 
-/* Copy every record overlapping [off, end) into an array, ascending. */
-static GArray *xfs_iext_collect(const struct xfs_ifork *ifp, xfs_fileoff_t off,
-				xfs_fileoff_t end)
+/*
+ * Records copied out of the tree: the first few in place (a fault touches
+ * one or two), more on the heap.
+ */
+struct xfs_iext_recs {
+	struct xfs_bmbt_irec	*v;
+	guint			len;
+	guint			cap;
+	struct xfs_bmbt_irec	inline_v[4];
+};
+
+static void xfs_iext_recs_init(struct xfs_iext_recs *recs)
 {
-	GArray *recs = g_array_new(FALSE, FALSE, sizeof(struct xfs_bmbt_irec));
+	recs->v = recs->inline_v;
+	recs->len = 0;
+	recs->cap = G_N_ELEMENTS(recs->inline_v);
+}
+
+static void xfs_iext_recs_push(struct xfs_iext_recs *recs,
+			       const struct xfs_bmbt_irec *irec)
+{
+	if (recs->len == recs->cap) {
+		struct xfs_bmbt_irec *v = g_new(struct xfs_bmbt_irec, recs->cap * 2);
+
+		memcpy(v, recs->v, recs->len * sizeof(*v));
+		if (recs->v != recs->inline_v)
+			g_free(recs->v);
+		recs->v = v;
+		recs->cap *= 2;
+	}
+	recs->v[recs->len++] = *irec;
+}
+
+static void xfs_iext_recs_free(struct xfs_iext_recs *recs)
+{
+	if (recs->v != recs->inline_v)
+		g_free(recs->v);
+}
+
+/* Copy every record overlapping [off, end) into @recs, ascending. */
+static void xfs_iext_collect(const struct xfs_ifork *ifp, xfs_fileoff_t off,
+			     xfs_fileoff_t end, struct xfs_iext_recs *recs)
+{
 	GTreeNode *node;
 
+	xfs_iext_recs_init(recs);
 	for (node = xfs_iext_first_overlap(ifp, off);
 	     node && node_rec(node)->br_startoff < end;
 	     node = g_tree_node_next(node))
-		g_array_append_val(recs, *node_rec(node));
-	return recs;
+		xfs_iext_recs_push(recs, node_rec(node));
 }
 
 /* Clip @irec to [off, end). */
@@ -195,32 +234,34 @@ static struct xfs_bmbt_irec xfs_iext_clip(const struct xfs_bmbt_irec *irec,
 }
 
 /*
- * Take @irec (an existing record) out of the tree and put back the parts
- * outside [off, end) verbatim.  Those parts cannot merge with anything: the
- * record set was canonical and their outer neighbours are unchanged.
+ * Take [off, end) out of @irec (a copy of an existing record): the parts
+ * outside it stay, verbatim.  Those parts cannot merge with anything: the
+ * record set was canonical and their outer neighbours are unchanged.  The
+ * record itself becomes the left part, or else the right part (its key moves
+ * up, past nothing); only a cut in the middle inserts a record, and only a
+ * cut of all of it removes one.
  */
 static void xfs_iext_cut(struct xfs_ifork *ifp,
 			 const struct xfs_bmbt_irec *irec,
 			 xfs_fileoff_t off, xfs_fileoff_t end)
 {
-	struct xfs_bmbt_irec left = *irec, right = *irec;
+	struct xfs_bmbt_irec *rec = g_tree_lookup(ifp->if_tree, &irec->br_startoff);
+	struct xfs_bmbt_irec right = *irec;
 	bool has_left = irec->br_startoff < off;
 	bool has_right = irec_end(irec) > end;
-	bool removed;
 
-	removed = g_tree_remove(ifp->if_tree, &irec->br_startoff);
-	BUG_ON(!removed);
-	(void)removed;
+	BUG_ON(!rec);
+	right.br_startoff = end;
+	right.br_startblock = irec->br_startblock + (end - irec->br_startoff);
+	right.br_blockcount = irec_end(irec) - end;
 	if (has_left) {
-		left.br_blockcount = off - irec->br_startoff;
-		xfs_iext_insert_raw(ifp, &left);
-	}
-	if (has_right) {
-		right.br_startoff = end;
-		right.br_startblock = irec->br_startblock +
-				      (end - irec->br_startoff);
-		right.br_blockcount = irec_end(irec) - end;
-		xfs_iext_insert_raw(ifp, &right);
+		rec->br_blockcount = off - irec->br_startoff;
+		if (has_right)
+			xfs_iext_insert_raw(ifp, &right);
+	} else if (has_right) {
+		*rec = right;
+	} else {
+		g_tree_remove(ifp->if_tree, &irec->br_startoff);
 	}
 }
 
@@ -228,24 +269,23 @@ void xfs_iext_remove_range(struct xfs_ifork *ifp, xfs_fileoff_t off,
 			   xfs_filblks_t len, xfs_iext_piece_fn fn, void *arg)
 {
 	xfs_fileoff_t end = range_end(off, len);
-	GArray *recs;
+	struct xfs_iext_recs recs;
 	guint i;
 
 	if (len == 0)
 		return;
-	recs = xfs_iext_collect(ifp, off, end);
-	for (i = 0; i < recs->len; i++) {
-		struct xfs_bmbt_irec *irec =
-			&g_array_index(recs, struct xfs_bmbt_irec, i);
+	xfs_iext_collect(ifp, off, end, &recs);
+	for (i = 0; i < recs.len; i++) {
+		struct xfs_bmbt_irec *irec = &recs.v[i];
 
 		xfs_iext_cut(ifp, irec, off, end);
 		*irec = xfs_iext_clip(irec, off, end);
 	}
 	if (fn) {
-		for (i = 0; i < recs->len; i++)
-			fn(&g_array_index(recs, struct xfs_bmbt_irec, i), arg);
+		for (i = 0; i < recs.len; i++)
+			fn(&recs.v[i], arg);
 	}
-	g_array_free(recs, TRUE);
+	xfs_iext_recs_free(&recs);
 }
 
 void xfs_iext_set_state(struct xfs_ifork *ifp, xfs_fileoff_t off,
@@ -253,16 +293,16 @@ void xfs_iext_set_state(struct xfs_ifork *ifp, xfs_fileoff_t off,
 			xfs_iext_piece_fn fn, void *arg)
 {
 	xfs_fileoff_t end = range_end(off, len);
-	GArray *recs, *pieces;
+	struct xfs_iext_recs recs;
+	GArray *pieces;
 	guint i;
 
 	if (len == 0)
 		return;
-	recs = xfs_iext_collect(ifp, off, end);
+	xfs_iext_collect(ifp, off, end, &recs);
 	pieces = g_array_new(FALSE, FALSE, sizeof(struct xfs_bmbt_irec));
-	for (i = 0; i < recs->len; i++) {
-		const struct xfs_bmbt_irec *irec =
-			&g_array_index(recs, struct xfs_bmbt_irec, i);
+	for (i = 0; i < recs.len; i++) {
+		const struct xfs_bmbt_irec *irec = &recs.v[i];
 		struct xfs_bmbt_irec piece;
 
 		if (irec->br_state == state)
@@ -274,7 +314,7 @@ void xfs_iext_set_state(struct xfs_ifork *ifp, xfs_fileoff_t off,
 		/* Merges with the previous converted piece or a neighbour. */
 		xfs_iext_insert(ifp, &piece);
 	}
-	g_array_free(recs, TRUE);
+	xfs_iext_recs_free(&recs);
 	if (fn) {
 		for (i = 0; i < pieces->len; i++)
 			fn(&g_array_index(pieces, struct xfs_bmbt_irec, i), arg);

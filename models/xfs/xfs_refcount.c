@@ -187,18 +187,53 @@ struct xfs_refcount_range {
 	xfs_filblks_t	len;
 };
 
+/*
+ * The commonest decrease, a CoW of blocks two files share: [bno, end) lies
+ * inside one record of count 2.  Those blocks drop to 1, so they leave the
+ * tree and none is freed; what is left of the record keeps count 2 and, with
+ * a gap (count 1) on its cut side, merges with nothing.  The general path
+ * below would make the same records (the record set of a refcount function
+ * is unique), through a split, a removal and two merge lookups; here the
+ * record is cut in place.  False (nothing done) for any other range.
+ */
+static bool xfs_refcount_decrease_in_pair(struct xfs_refcount_tree *tree,
+					  xfs_fsblock_t bno, xfs_fsblock_t end)
+{
+	struct xfs_refcount_irec *rec = node_rec(xfs_refcount_at_or_before(tree, bno));
+	xfs_fsblock_t rend;
+
+	if (!rec || rec->rc_refcount != 2 || rec_end(rec) < end)
+		return false;
+	rend = rec_end(rec);
+	if (rec->rc_startblock < bno) {
+		/* the record keeps its left part (and its key) */
+		rec->rc_blockcount = bno - rec->rc_startblock;
+		if (rend > end)
+			xfs_refcount_insert_rec(tree, end, rend - end, 2);
+	} else if (rend > end) {
+		/* the right part takes the record: its key moves up, past nothing */
+		rec->rc_startblock = end;
+		rec->rc_blockcount = rend - end;
+	} else {
+		g_tree_remove(tree->rt_tree, &rec->rc_startblock);
+	}
+	return true;
+}
+
 void xfs_refcount_decrease(struct xfs_refcount_tree *tree, xfs_fsblock_t bno,
 			   xfs_filblks_t len, xfs_refcount_free_fn free_fn,
 			   void *arg)
 {
 	xfs_fsblock_t end = bno + len;
 	xfs_fsblock_t cur = bno;
-	GArray *freed = g_array_new(FALSE, FALSE,
-				    sizeof(struct xfs_refcount_range));
+	GArray *freed;
 	GTreeNode *node, *next;
 	guint i;
 
 	BUG_ON(len == 0 || end <= bno);
+	if (xfs_refcount_decrease_in_pair(tree, bno, end))
+		return;
+	freed = g_array_new(FALSE, FALSE, sizeof(struct xfs_refcount_range));
 	xfs_refcount_split_at(tree, bno);
 	xfs_refcount_split_at(tree, end);
 

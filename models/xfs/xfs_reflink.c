@@ -66,45 +66,47 @@ int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
 	return 0;
 }
 
-/* The CoW fork pieces of one chunk: as many as the fork holds there. */
-static void collect_piece(const struct xfs_bmbt_irec *p, void *arg)
+/*
+ * One CoW fork piece of a chunk, called once the fork is updated: its
+ * staging rmap goes, the data fork's blocks there are unmapped, the piece
+ * is mapped in their place.  Locks, scheduling points and trace events
+ * name xfs_reflink_end_cow, whose work this is.
+ */
+#define END_COW	"xfs_reflink_end_cow"
+
+static void end_cow_piece(const struct xfs_bmbt_irec *piece, void *arg)
 {
-	g_array_append_val((GArray *)arg, *p);
+	struct xfs_inode *ip = arg;
+	struct xfs_mount *mp = ip->i_mount;
+	struct xfs_bmbt_irec p = *piece;
+
+	xfs_trans_agf_lock(mp, p.br_startblock, END_COW);
+	if (xfs_rmap_unmap(mp->m_rmap, p.br_startblock, p.br_blockcount,
+			   XFS_RMAP_OWN_COW, 0, 0))
+		panic("end_cow: CoW staging rmap missing");
+	mp->m_cow_blocks -= p.br_blockcount;
+	xfs_trans_agf_unlock(mp, p.br_startblock, END_COW);
+	xfs_bmap_unmap_range(ip, XFS_DATA_FORK, p.br_startoff, p.br_blockcount);
+	p.br_state = XFS_EXT_NORM;
+	xfs_bmap_map_extent(ip, XFS_DATA_FORK, &p);
+	trace_event(END_COW, "ino %llu [%llu, +%llu) remapped to block %llu",
+		    (unsigned long long)ip->i_ino, (unsigned long long)p.br_startoff,
+		    (unsigned long long)p.br_blockcount,
+		    (unsigned long long)p.br_startblock);
 }
 
 /* Remap CoW fork blocks over the data fork for [offset, offset + count). */
 int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 {
-	struct xfs_mount *mp = ip->i_mount;
 	xfs_fileoff_t off = XFS_B_TO_FSBT(offset), end = XFS_B_TO_FSB(offset + count);
-	GArray *c = g_array_new(FALSE, FALSE, sizeof(struct xfs_bmbt_irec));
 
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	while (off < end) {
 		xfs_filblks_t chunk = MIN(end - off, 1ULL << 20);
 
-		g_array_set_size(c, 0);
-		xfs_iext_remove_range(ip->i_cowfp, off, chunk, collect_piece, c);
-		for (guint i = 0; i < c->len; i++) {
-			struct xfs_bmbt_irec *p = &g_array_index(c, struct xfs_bmbt_irec, i);
-
-			xfs_trans_agf_lock(mp, p->br_startblock, __func__);
-			if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount,
-					   XFS_RMAP_OWN_COW, 0, 0))
-				panic("end_cow: CoW staging rmap missing");
-			mp->m_cow_blocks -= p->br_blockcount;
-			xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
-			xfs_bmap_unmap_range(ip, XFS_DATA_FORK, p->br_startoff, p->br_blockcount);
-			p->br_state = XFS_EXT_NORM;
-			xfs_bmap_map_extent(ip, XFS_DATA_FORK, p);
-			trace("ino %llu [%llu, +%llu) remapped to block %llu",
-			      (unsigned long long)ip->i_ino, (unsigned long long)p->br_startoff,
-			      (unsigned long long)p->br_blockcount,
-			      (unsigned long long)p->br_startblock);
-		}
+		xfs_iext_remove_range(ip->i_cowfp, off, chunk, end_cow_piece, ip);
 		off += chunk;
 	}
-	g_array_free(c, TRUE);
 	ip->i_meta_dirty = true;
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return 0;

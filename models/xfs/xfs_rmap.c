@@ -23,7 +23,10 @@
  *    request and ends at or after it is found in O(log n) with the max end.
  *
  * The key of neither index uses the block count, so a record can be resized
- * in place; its max ends are then refreshed along both root paths.
+ * in place; its max ends are then refreshed along both root paths.  A record
+ * whose start moves with its end fixed (the front unmapped, or a mapping
+ * merged at the front) also stays in place when no other record's key lies
+ * between the old and the new one in either index.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -205,7 +208,8 @@ static struct xfs_rmap_node *node_insert(const struct xfs_rmap_index *idx,
 					 struct xfs_rmap_node *node,
 					 struct xfs_rmap_node *new)
 {
-	int c;
+	struct xfs_rmap_node *child;
+	int c, h;
 
 	if (!node) {
 		new->left = new->right = NULL;
@@ -215,10 +219,26 @@ static struct xfs_rmap_node *node_insert(const struct xfs_rmap_index *idx,
 	c = idx->cmp(&node_rec(idx, new)->irec, &node_rec(idx, node)->irec);
 	/* A duplicate key would be the same mapping recorded twice. */
 	BUG_ON(c == 0);
-	if (c < 0)
+	if (c < 0) {
+		h = node_height(node->left);
 		node->left = node_insert(idx, node->left, new);
-	else
+		child = node->left;
+	} else {
+		h = node_height(node->right);
 		node->right = node_insert(idx, node->right, new);
+		child = node->right;
+	}
+	if (child->height == h) {
+		/*
+		 * The subtree kept its height (it grew nowhere, or a rotation
+		 * took the growth back): so do this node and every ancestor,
+		 * whose balance is unchanged; their max end can only have
+		 * grown to the new record's.  The sibling is not read.
+		 */
+		if (child->max_end > node->max_end)
+			node->max_end = child->max_end;
+		return node;
+	}
 	return node_balance(idx, node);
 }
 
@@ -245,12 +265,22 @@ static struct xfs_rmap_node *node_remove(const struct xfs_rmap_index *idx,
 
 	BUG_ON(!node);
 	if (node != victim) {
+		struct xfs_rmap_node **child;
+		int h;
+
 		c = idx->cmp(&node_rec(idx, victim)->irec,
 			     &node_rec(idx, node)->irec);
-		if (c < 0)
-			node->left = node_remove(idx, node->left, victim);
-		else
-			node->right = node_remove(idx, node->right, victim);
+		child = c < 0 ? &node->left : &node->right;
+		h = node_height(*child);
+		*child = node_remove(idx, *child, victim);
+		/*
+		 * The subtree kept its height, and the record that went did
+		 * not end at this node's max end: nothing here changes (nor
+		 * above, where the same holds).
+		 */
+		if (node_height(*child) == h &&
+		    rec_end(&node_rec(idx, victim)->irec) < node->max_end)
+			return node;
 		return node_balance(idx, node);
 	}
 	if (!node->left)
@@ -276,6 +306,56 @@ static void node_refresh(const struct xfs_rmap_index *idx,
 		node_refresh(idx, c < 0 ? node->left : node->right, target);
 	}
 	node_fix(idx, node);
+}
+
+/*
+ * The neighbour of @target in @idx's order: the next record if @next, else
+ * the previous one; NULL at the end.  O(log n) compares, no writes.
+ */
+static struct xfs_rmap_node *node_neighbour(const struct xfs_rmap_index *idx,
+					    struct xfs_rmap_node *target,
+					    bool next)
+{
+	const struct xfs_rmap_irec *key = &node_rec(idx, target)->irec;
+	struct xfs_rmap_node *node = idx->root, *found = NULL;
+
+	while (node != target) {
+		BUG_ON(!node);
+		if ((idx->cmp(key, &node_rec(idx, node)->irec) < 0) == next) {
+			found = node;	/* the last turn towards the neighbour */
+			node = next ? node->left : node->right;
+		} else {
+			node = next ? node->right : node->left;
+		}
+	}
+	node = next ? node->right : node->left;
+	if (!node)
+		return found;
+	while (next ? node->left : node->right)
+		node = next ? node->left : node->right;
+	return node;
+}
+
+/*
+ * @target's record end grew: raise the max ends on its root path to it.
+ * Heights do not change, and no sibling is read.
+ */
+static void node_grow_end(const struct xfs_rmap_index *idx,
+			  struct xfs_rmap_node *target)
+{
+	const struct xfs_rmap_irec *key = &node_rec(idx, target)->irec;
+	xfs_fsblock_t end = rec_end(key);
+	struct xfs_rmap_node *node = idx->root;
+
+	for (;;) {
+		BUG_ON(!node);
+		if (node->max_end < end)
+			node->max_end = end;
+		if (node == target)
+			return;
+		node = idx->cmp(key, &node_rec(idx, node)->irec) < 0 ?
+		       node->left : node->right;
+	}
 }
 
 static void index_insert(struct xfs_rmap_index *idx, struct xfs_rmap_rec *rec)
@@ -349,9 +429,57 @@ static void xfs_rmap_delete_rec(struct xfs_rmap_tree *tree,
 static void xfs_rmap_set_len(struct xfs_rmap_tree *tree,
 			     struct xfs_rmap_rec *rec, xfs_filblks_t len)
 {
+	bool grows = len > rec->irec.rm_blockcount;
+
 	rec->irec.rm_blockcount = len;
+	if (grows) {
+		node_grow_end(&tree->rt_bno, &rec->by_bno);
+		node_grow_end(&tree->rt_owner, &rec->by_owner);
+		return;
+	}
 	node_refresh(&tree->rt_bno, tree->rt_bno.root, &rec->by_bno);
 	node_refresh(&tree->rt_owner, tree->rt_owner.root, &rec->by_owner);
+}
+
+/* Would @rec's key in @idx, changed to @key, keep its place in the order? */
+static bool index_keeps_place(const struct xfs_rmap_index *idx,
+			      struct xfs_rmap_rec *rec,
+			      const struct xfs_rmap_irec *key)
+{
+	int dir = idx->cmp(key, &rec->irec), c;
+	struct xfs_rmap_node *nb;
+
+	if (dir == 0)
+		return true;
+	nb = node_neighbour(idx, rec_node(idx, rec), dir > 0);
+	if (!nb)
+		return true;
+	c = idx->cmp(key, &node_rec(idx, nb)->irec);
+	return dir > 0 ? c < 0 : c > 0;
+}
+
+/*
+ * Move the start of @rec to @irec's (same owner and flags, same end): the
+ * front of a record was unmapped, or a mapping just before it merges into
+ * it.  Its end, so every max end, stays.  The record keeps its node in both
+ * indexes when no other record's key lies between the old and the new one
+ * (the usual case: only another owner's record of the same blocks can);
+ * otherwise it is deleted and inserted again.
+ */
+static void xfs_rmap_move_start(struct xfs_rmap_tree *tree,
+				struct xfs_rmap_rec *rec,
+				const struct xfs_rmap_irec *irec)
+{
+	BUG_ON(rec_end(irec) != rec_end(&rec->irec) ||
+	       irec->rm_owner != rec->irec.rm_owner ||
+	       irec->rm_flags != rec->irec.rm_flags);
+	if (index_keeps_place(&tree->rt_bno, rec, irec) &&
+	    index_keeps_place(&tree->rt_owner, rec, irec)) {
+		rec->irec = *irec;
+		return;
+	}
+	xfs_rmap_delete_rec(tree, rec);
+	xfs_rmap_insert_rec(tree, irec);
 }
 
 /* The record with exactly @key's (startblock, owner, offset, flags). */
@@ -476,10 +604,9 @@ void xfs_rmap_map(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 	} else if (left) {
 		xfs_rmap_set_len(tree, left, left->irec.rm_blockcount + len);
 	} else if (right) {
-		/* The key moves down past other owners' records: reinsert. */
+		/* The right neighbour grows down to bno. */
 		new.rm_blockcount += right->irec.rm_blockcount;
-		xfs_rmap_delete_rec(tree, right);
-		xfs_rmap_insert_rec(tree, &new);
+		xfs_rmap_move_start(tree, right, &new);
 	} else {
 		xfs_rmap_insert_rec(tree, &new);
 	}
@@ -501,12 +628,6 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 		return -ENOENT;
 
 	old = rec->irec;
-	if (old.rm_startblock < bno) {
-		/* Keep the left part in place: its key does not change. */
-		xfs_rmap_set_len(tree, rec, bno - old.rm_startblock);
-	} else {
-		xfs_rmap_delete_rec(tree, rec);
-	}
 	if (rec_end(&old) > end) {
 		part = old;
 		part.rm_startblock = end;
@@ -514,7 +635,17 @@ int xfs_rmap_unmap(struct xfs_rmap_tree *tree, xfs_fsblock_t bno,
 		if (inode)
 			part.rm_offset = old.rm_offset +
 					 (end - old.rm_startblock);
-		xfs_rmap_insert_rec(tree, &part);
+	}
+	if (old.rm_startblock < bno) {
+		/* Keep the left part in place: its key does not change. */
+		xfs_rmap_set_len(tree, rec, bno - old.rm_startblock);
+		if (rec_end(&old) > end)
+			xfs_rmap_insert_rec(tree, &part);
+	} else if (rec_end(&old) > end) {
+		/* The front goes: the rest is the record, moved up. */
+		xfs_rmap_move_start(tree, rec, &part);
+	} else {
+		xfs_rmap_delete_rec(tree, rec);
 	}
 	return 0;
 }

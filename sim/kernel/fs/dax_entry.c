@@ -28,17 +28,75 @@ static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return pgoff_cmp(a, b, u);
 }
 
+/*
+ * The last few lookups of i_pages, in front of the tree: one fault looks its
+ * entry up several times (grab, replace, marks, unlock), and first looks for
+ * an entry that is not there yet.  A NULL slot remembers an absent index.
+ * Every store or delete, in any mapping, empties the cache (a new
+ * generation), and so does a mapping's init and destroy: a hit is always
+ * what the tree would answer.
+ */
+static struct slot_cache_ent {
+	const struct address_space	*mapping;
+	pgoff_t				index;
+	struct dax_slot			*slot;
+	uint64_t			gen;
+} slot_cache[2];
+static uint64_t slot_gen = 1;	/* an entry of another generation is empty */
+static unsigned int slot_cache_next;
+
+static void slot_cache_fill(const struct address_space *mapping, pgoff_t index,
+			    struct dax_slot *slot)
+{
+	slot_cache[slot_cache_next] = (struct slot_cache_ent){ mapping, index, slot, slot_gen };
+	slot_cache_next = (slot_cache_next + 1) % G_N_ELEMENTS(slot_cache);
+}
+
+static void slot_cache_invalidate(void)
+{
+	slot_gen++;
+}
+
+/* g_tree_lookup(mapping->i_pages, &index), through the cache. */
+static struct dax_slot *slot_find(struct address_space *mapping, pgoff_t index)
+{
+	struct dax_slot *slot;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(slot_cache); i++) {
+		const struct slot_cache_ent *e = &slot_cache[i];
+
+		if (e->gen == slot_gen && e->mapping == mapping && e->index == index)
+			return e->slot;
+	}
+	slot = g_tree_lookup(mapping->i_pages, &index);
+	slot_cache_fill(mapping, index, slot);
+	return slot;
+}
+
+/* An i_pages entry: the key and the slot in one allocation. */
+struct dax_slot_node {
+	pgoff_t		index;	/* the tree's key points here */
+	struct dax_slot	slot;	/* ... and its value here */
+};
+
+static void slot_node_free(gpointer slot)
+{
+	g_free(container_of((struct dax_slot *)slot, struct dax_slot_node, slot));
+}
+
 void mapping_init(struct address_space *mapping, struct inode *host, uint64_t id)
 {
+	slot_cache_invalidate();
 	memset(mapping, 0, sizeof(*mapping));
 	mapping->host = host;
 	mapping->id = id;
-	mapping->i_pages = g_tree_new_full(pgoff_cmp, NULL, g_free, g_free);
+	mapping->i_pages = g_tree_new_full(pgoff_cmp, NULL, NULL, slot_node_free);
 	mapping->i_mmap = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 }
 
 void mapping_destroy(struct address_space *mapping)
 {
+	slot_cache_invalidate();
 	if (mapping->i_pages)
 		g_tree_destroy(mapping->i_pages);
 	if (mapping->i_mmap)
@@ -54,14 +112,14 @@ static uint64_t entry_lock_inst(struct address_space *mapping, pgoff_t base)
 struct dax_slot *dax_lookup_slot(struct address_space *mapping, pgoff_t index,
 				 pgoff_t *base)
 {
-	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &index);
+	struct dax_slot *slot = slot_find(mapping, index);
 	pgoff_t pmd_base = index & ~PG_PMD_COLOUR;
 
 	if (slot) {
 		*base = index;
 		return slot;
 	}
-	slot = g_tree_lookup(mapping->i_pages, &pmd_base);
+	slot = slot_find(mapping, pmd_base);
 	if (slot && dax_is_pmd_entry(slot->entry)) {
 		*base = pmd_base;
 		return slot;
@@ -169,23 +227,26 @@ void dax_disassociate_entry(unsigned long entry, struct address_space *mapping,
 static void slot_store(struct address_space *mapping, pgoff_t index,
 		       unsigned long entry)
 {
-	struct dax_slot *slot = g_new0(struct dax_slot, 1);
-	pgoff_t *key = g_new(pgoff_t, 1);
+	struct dax_slot_node *node = g_new0(struct dax_slot_node, 1);
 
-	*key = index;
-	slot->entry = entry;
-	g_tree_insert(mapping->i_pages, key, slot);
+	node->index = index;
+	node->slot.entry = entry;
+	slot_cache_invalidate();
+	/* replace, not insert: the key lives in the node, so it goes with it */
+	g_tree_replace(mapping->i_pages, &node->index, &node->slot);
+	slot_cache_fill(mapping, index, &node->slot);
 	mapping->nrpages += 1UL << dax_entry_order(entry);
 	mapping->nrentries++;
 }
 
 static void slot_delete(struct address_space *mapping, pgoff_t index)
 {
-	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &index);
+	struct dax_slot *slot = slot_find(mapping, index);
 
 	BUG_ON(!slot);
 	mapping->nrpages -= 1UL << dax_entry_order(slot->entry);
 	mapping->nrentries--;
+	slot_cache_invalidate();
 	g_tree_remove(mapping->i_pages, &index);
 }
 
@@ -273,7 +334,7 @@ static void dax_unlock_slot(struct address_space *mapping, pgoff_t base, enum da
 	unsigned long entry = 0;
 
 	sim_lock(xa_lock, mapping->id, LOCK_EXCL);
-	slot = g_tree_lookup(mapping->i_pages, &base);
+	slot = slot_find(mapping, base);
 	if (slot) {
 		slot->entry &= ~DAX_LOCKED;
 		entry = slot->entry;
@@ -299,7 +360,7 @@ static struct dax_slot *dax_lock_index(struct address_space *mapping, pgoff_t ba
 		struct dax_slot *slot;
 
 		dax_entry_point(func);
-		slot = g_tree_lookup(mapping->i_pages, &base);
+		slot = slot_find(mapping, base);
 		if (!slot)
 			return NULL;
 		if (dax_lock_slot(mapping, base, base, slot, func))
@@ -455,7 +516,7 @@ retry:
 	}
 	slot_store(mapping, b, DAX_EMPTY | (order ? DAX_PMD : 0));
 	sim_unlock(xa_lock, mapping->id);
-	slot = g_tree_lookup(mapping->i_pages, &b);
+	slot = slot_find(mapping, b);
 	if (!dax_lock_slot(mapping, b, b, slot, __func__))
 		goto retry;	/* not reached: the empty entry was just stored */
 	*base = b;
@@ -470,7 +531,7 @@ retry:
 void dax_replace_entry(struct address_space *mapping, pgoff_t base,
 		       unsigned long new_entry, bool shared)
 {
-	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+	struct dax_slot *slot = slot_find(mapping, base);
 	bool borrowed_entry = entry_borrowed(mapping, base);	/* fault-no-entry-lock */
 
 	BUG_ON(!slot || (!dax_is_locked(slot->entry) && !borrowed_entry));
@@ -515,7 +576,7 @@ static bool delete_one(struct address_space *mapping, pgoff_t index,
 	for (;;) {
 		dax_entry_point("__dax_invalidate_entry");
 		sim_lock(xa_lock, mapping->id, LOCK_EXCL);
-		slot = g_tree_lookup(mapping->i_pages, &index);
+		slot = slot_find(mapping, index);
 		if (!slot) {
 			/* it went while we slept: no wakeup to pass on */
 			sim_unlock(xa_lock, mapping->id);
@@ -631,7 +692,7 @@ int dax_writeback_mapping_range(struct address_space *mapping, pgoff_t start,
 void dax_split_pmd_entry(struct address_space *mapping, pgoff_t *base,
 			 pgoff_t index, unsigned long new_entry, bool shared)
 {
-	struct dax_slot *slot = g_tree_lookup(mapping->i_pages, base);
+	struct dax_slot *slot = slot_find(mapping, *base);
 
 	unsigned long old;
 
@@ -685,7 +746,7 @@ struct page *dax_layout_busy_page_range(struct address_space *mapping, pgoff_t s
 			struct dax_slot *slot;
 
 			dax_entry_point(__func__);
-			slot = g_tree_lookup(mapping->i_pages, &base);
+			slot = slot_find(mapping, base);
 			if (!slot)
 				break;
 			if (dax_is_locked(slot->entry)) {

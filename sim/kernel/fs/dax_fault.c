@@ -77,6 +77,7 @@ static unsigned long dax_insert_entry(struct vm_fault *vmf,
 				(iomap->flags & IOMAP_F_DIRTY));
 	unsigned long new_entry = dax_make_entry(pfn, flags);
 	struct dax_slot *slot;
+	pgoff_t slot_base;
 
 	if (shared || (dax_is_zero_entry(entry) && !(flags & DAX_ZERO_PAGE))) {
 		/* Only this file's page tables: other reflinks keep theirs. */
@@ -106,7 +107,7 @@ static unsigned long dax_insert_entry(struct vm_fault *vmf,
 		share_mkwrite(dax_to_pfn(entry), mapping, *base);
 	}
 marks:
-	slot = g_tree_lookup(mapping->i_pages, base);
+	slot = dax_lookup_slot(mapping, *base, &slot_base);	/* the entry at *base */
 	if (dirty)
 		slot->marks |= PAGECACHE_TAG_DIRTY;
 	if (write && shared)
@@ -320,7 +321,8 @@ vm_fault_t dax_finish_sync_fault(struct vm_fault *vmf, unsigned int order, pfn_t
 	if (grab_mapping_entry(mapping, vmf->pgoff, order, &base, &entry))
 		return VM_FAULT_NOPAGE;
 	{
-		struct dax_slot *slot = g_tree_lookup(mapping->i_pages, &base);
+		pgoff_t slot_base;
+		struct dax_slot *slot = dax_lookup_slot(mapping, base, &slot_base);
 
 		slot->marks |= PAGECACHE_TAG_DIRTY;
 	}
