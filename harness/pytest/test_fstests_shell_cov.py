@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from test_fstests import PREAMBLE, fstests, make_test, qa
+from test_fstests_forms import _bash_output  # bash beside daxsim, the same lines
 
 BASH = shutil.which("bash")
 
@@ -515,31 +516,6 @@ echo a > $tmp.x; touch $tmp.x; cat $tmp.x; touch $tmp.new; [ -f $tmp.new ] && ec
 stat -f -c 'a%' $TEST_DIR
 """,
 }
-
-
-def _bash_output(tmp_path, script, body):
-    """What bash prints for @body run as @script (its lines where daxsim's are)."""
-    real, scratch = tmp_path / "real", tmp_path / "scratch"
-    real.mkdir()
-    scratch.mkdir()
-    (tmp_path / "common").mkdir()
-    for name in ("rc", "filter", "reflink"):   # `. ./common/NAME` (built in under daxsim)
-        (tmp_path / "common" / name).write_text("")
-    (tmp_path / "tmp").mkdir()
-    lines = ['TEST_DIR=%s SCRATCH_MNT=%s tmp=%s/4242' % (real, scratch, tmp_path / "tmp"),
-             '_filter_test_dir() { sed -e "s,$TEST_DIR,TEST_DIR,g"; }',
-             'echo "QA output created by 001"',
-             # a new file of L bytes P, as fstests' _pwrite_byte P 0 L F makes it
-             r'_pwrite_byte() { head -c $3 /dev/zero | tr "\0" "$(printf "\\$(printf %o $1)")" > $4; }']
-    nl = PREAMBLE.count("\n")
-    lines += [""] * (nl - len(lines))
-    script.parent.mkdir(parents=True, exist_ok=True)
-    script.write_text("\n".join(lines) + "\n" + body)
-    # ./check: stdout and stderr together, the C locale; a script's stdin is empty
-    ref = subprocess.run([BASH, str(script)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, cwd=tmp_path, timeout=60,
-                         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C"})
-    return ref.stdout.replace(str(real), "/mnt/test").replace(str(scratch), "/mnt/scratch")
 
 
 def _same_as_bash(tmp_path, body):
