@@ -19,13 +19,6 @@ static struct lock_class *const all_classes[] = {
 const struct lock_hooks *lock_hooks;
 struct lock_ctx *lock_current;
 static int total_held;
-/*
- * Held instances of each class, over every context: a class nobody holds
- * cannot be a recursive acquisition, so lock_acquire() skips the scan of
- * the held-lock stack (most acquisitions).  A context dropped with locks
- * still held leaves its classes counted: that only costs the scan.
- */
-static int class_held[ARRAY_SIZE(all_classes)];
 
 static void ensure_ids(void)
 {
@@ -63,7 +56,7 @@ void lock_acquire(const struct lock_class *cls, uint64_t inst,
 	struct held_lock *hl;
 
 	ensure_ids();
-	for (int i = 0; class_held[cls->id] && i < ctx->depth; i++) {
+	for (int i = 0; i < ctx->depth; i++) {
 		hl = &ctx->held[i];
 		/* Recursive acquisition of one instance would self-deadlock. */
 		if (hl->cls == cls && hl->inst == inst &&
@@ -78,7 +71,6 @@ void lock_acquire(const struct lock_class *cls, uint64_t inst,
 	hl = &ctx->held[ctx->depth++];
 	*hl = (struct held_lock){ cls, inst, mode, subclass, func, sim_cur_line };
 	total_held++;
-	class_held[cls->id]++;
 	if (lock_hooks && lock_hooks->acquire)
 		lock_hooks->acquire(ctx, hl);
 }
@@ -96,7 +88,6 @@ void lock_release(const struct lock_class *cls, uint64_t inst, const char *func)
 			ctx->held[j] = ctx->held[j + 1];
 		ctx->depth--;
 		total_held--;
-		class_held[cls->id]--;
 		if (sched_active())
 			sched_lock_release(cls, inst);
 		if (lock_hooks && lock_hooks->release)
@@ -183,7 +174,6 @@ void lock_reacquire_after_wait(const struct lock_class *cls, uint64_t inst, cons
 	ctx->held[pos] = hl;
 	ctx->depth++;
 	total_held++;
-	class_held[cls->id]++;
 	ctx->waiting_pos = 0;
 	if (lock_hooks && lock_hooks->acquire)
 		lock_hooks->acquire(ctx, &ctx->held[pos]);
