@@ -5,7 +5,7 @@ import pytest
 
 CASES = [
     ("pmem size=64m\nfrobnicate x\n", 2, 1, "unknown command"),
-    ("pmem size=64m\nopen -f a\npwrite -Z 0 4k\n", 3, 8, "unknown option"),
+    ("pmem size=64m\nopen -f a\npwrite -V 0 4k\n", 3, 8, "unknown option"),
     ("pmem size=64m\nopen -f a\npwrite 0 12q\n", 3, 10, "non-numeric"),
     ("pmem size=64m\nopen -f a\npwrite 0\n", 3, 8, "missing arguments"),
     # @T expect needs a task that ran something

@@ -13,7 +13,7 @@ BASIC = "scenarios/basic/seed-reflink-mmap.scn"
 def test_help_for_one_command_and_its_alias():
     r = run(["help", "pwrite"])
     assert r.returncode == 0
-    assert r.stdout.splitlines()[0].startswith("pwrite [-q] [-S seed] [-b bsize] off len")
+    assert r.stdout.splitlines()[0].startswith("pwrite [-q] [-S seed] [-b bsize] [-R [-Z zeed]] off len")
     assert "  alias: w\n" in r.stdout
     r = run(["help", "nosuch"])
     assert r.returncode == 2 and r.stderr == "daxsim: help: unknown command 'nosuch'\n"

@@ -823,3 +823,29 @@ def test_plot_without_gnuplot(tmp_path):
     assert err.startswith("daxsim: compare: cannot run gnuplot (is gnuplot-nox installed? `make deps`): ")
     assert err.endswith("daxsim: compare: no plot; the data are in g.svg.dat\n")
     assert (tmp_path / "g.svg.dat").exists() and not (tmp_path / "g.svg").exists()
+
+
+def test_pwrite_random_without_zeed_is_seed_one():
+    """xfs_io seeds -R with the time; the simulator with 1, so a run repeats."""
+    def md5(flags):
+        rc, out, err = run(["run", "-"], stdin=F + "pwrite -q -R %s-S 0x64 -b 4k 0 64k\nfiemap\n" % flags)
+        assert rc == 0, err
+        return out
+    assert md5("") == md5("-Z 1 ")
+    assert md5("") != md5("-Z 2 ")
+    assert "hole" in md5("")    # offsets repeat: some blocks stay unwritten
+
+
+def test_hint_commands_usage_and_errors():
+    rc, out, err = run(["run", "-"], stdin=F + "cowextsize 4294967296\n")
+    assert rc == 2
+    assert err == "<stdin>:3:12: cowextsize: 4294967296 does not fit an fsxattr hint (32 bits)\n"
+    # a file with data keeps its extent size hint (setting the same one is fine)
+    rc, out, err = run(["run", "-"], stdin=F + "pwrite -q 0 4k\nextsize 8k\nextsize 0\ncowextsize 4097\n")
+    assert (rc, err) == (0, "")
+    assert out == ("xfs_io: FS_IOC_FSSETXATTR a: Invalid argument\n"
+                   "xfs_io: XFS_IOC_FSSETXATTR a: Invalid argument\n")
+    # no CoW hint without reflink; the extent size hint is fine
+    rc, out, err = run(["run", "-"], stdin=M + "mkfs reflink=0\nopen -f b\ncowextsize 8k\nextsize 8k\nextsize\n")
+    assert (rc, err) == (0, "")
+    assert out == "xfs_io: XFS_IOC_FSSETXATTR b: Invalid argument\n[8192] b\n"

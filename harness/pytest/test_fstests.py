@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("9 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("10 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -454,7 +454,7 @@ echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
     ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
     ("_exclude_fs xfs", "not suitable for this filesystem type: xfs"),
     ("_require_xfs_io_command remount", "xfs_io remount support is missing"),
-    ("_require_xfs_io_command pwrite -Z", "xfs_io pwrite -Z support is missing"),
+    ("_require_xfs_io_command pwrite -V", "xfs_io pwrite -V support is missing"),
     ("_require_command /usr/bin/frob frob", "frob utility required, skipped this test"),
     ("_require_congruent_file_oplen $TEST_DIR 6000",
      "/mnt/test: file alloc unit 4096 not congruent with op length 6000"),
@@ -469,7 +469,44 @@ def test_more_notrun_reasons(tmp_path, line, reason):
 def test_xfs_io_on_a_directory_is_unsupported(tmp_path):
     script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +x" $TEST_DIR/d\n', qa())
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
-    assert "(xfs_io on a directory)" in r.stdout
+    assert "(xfs_io on a directory, other than extsize and cowextsize)" in r.stdout
+
+
+def test_directory_hints_are_inherited(tmp_path):
+    """A directory's hints go to the files and directories made in it after
+    they are set (xfs_inode_inherit_flags), not to those made before; a
+    whole-file clone carries the CoW hint to a destination without one;
+    _scratch_mkfs leaves a root directory without hints."""
+    body = (
+        'd=$SCRATCH_MNT/d\nmkdir $d $d/old\n'
+        '$XFS_IO_PROG -c "cowextsize 1m" -c "extsize 64k" $d\n'
+        '$XFS_IO_PROG -c "cowextsize" -c "extsize" $d | _filter_scratch\n'
+        'mkdir -p $d/new/deeper\n'
+        'for f in $d/f $d/old/f $d/new/deeper/f; do\n'
+        '\t$XFS_IO_PROG -f -c "cowextsize" -c "extsize" $f | _filter_scratch\ndone\n'
+        '$XFS_IO_PROG -f -c "pwrite -q 0 4k" -c "extsize 128k" $d/f | _filter_scratch\n'
+        '_test_fsxattr_xflag $d/f cowextsize && echo C set\n'
+        '_test_fsxattr_xflag $d/old/f cowextsize || echo C unset\n'
+        '_cp_reflink $d/f $d/old/g\n'
+        '$XFS_IO_PROG -c "cowextsize" $d/old/g | _filter_scratch\n'
+        '$XFS_IO_PROG -c "cowextsize 4097" $d/old/g | _filter_scratch\n'
+        '_scratch_mkfs >> $seqres.full\n'
+        '$XFS_IO_PROG -c "cowextsize 8k" $SCRATCH_MNT\n'
+        '_scratch_mkfs >> $seqres.full\n'
+        '$XFS_IO_PROG -c "cowextsize" $SCRATCH_MNT | _filter_scratch\n')
+    want = qa() + "\n".join((
+        "[1048576] SCRATCH_MNT/d", "[65536] SCRATCH_MNT/d",
+        "[1048576] SCRATCH_MNT/d/f", "[65536] SCRATCH_MNT/d/f",
+        "[0] SCRATCH_MNT/d/old/f", "[0] SCRATCH_MNT/d/old/f",
+        "[1048576] SCRATCH_MNT/d/new/deeper/f", "[65536] SCRATCH_MNT/d/new/deeper/f",
+        "xfs_io: FS_IOC_FSSETXATTR SCRATCH_MNT/d/f: Invalid argument",
+        "C set", "C unset",
+        "[1048576] SCRATCH_MNT/d/old/g",
+        "xfs_io: XFS_IOC_FSSETXATTR SCRATCH_MNT/d/old/g: Invalid argument",
+        "[0] SCRATCH_MNT")) + "\n"
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
 
 
 def test_nul_bytes_are_compared(tmp_path):

@@ -37,6 +37,11 @@ static int xfs_map_blocks(struct inode *inode, pgoff_t index, uint64_t *bno, boo
 		return -EIO;
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	*cow = xfs_iext_lookup_extent(ip->i_cowfp, index, &got) && got.br_startoff <= index;
+	if (*cow && got.br_state == XFS_EXT_UNWRITTEN) {
+		/* xfs_prepare_ioend -> xfs_reflink_convert_cow: written before the I/O */
+		xfs_bmap_convert_cow(ip, index, 1);
+		ip->i_meta_dirty = true;
+	}
 	if (!*cow && (!xfs_iext_lookup_extent(ip->i_df, index, &got) || xfs_bmap_is_hole(&got) ||
 		      got.br_startoff > index)) {
 		error = xfs_bmap_alloc(ip, XFS_DATA_FORK, index, 1, XFS_EXT_NORM, false, &got);

@@ -47,6 +47,20 @@ int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 		   xfs_filblks_t len, xfs_exntst_t state, bool zero,
 		   struct xfs_bmbt_irec *got)
 {
+	return xfs_bmap_alloc_hint(ip, whichfork, off, len, off, len, state, zero, got);
+}
+
+/*
+ * Allocate for [off, off + len), asking for [aoff, aoff + alen) (the range
+ * an extent size hint rounded it out to, xfs_bmap_extsize_align).  A
+ * shorter extent than asked is placed as xfs_bmap_btalloc places it: at
+ * @off when it is no longer than the request, else ending at or after the
+ * request's end, so that it always covers @off.
+ */
+int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+			xfs_filblks_t len, xfs_fileoff_t aoff, xfs_filblks_t alen_want,
+			xfs_exntst_t state, bool zero, struct xfs_bmbt_irec *got)
+{
 	struct xfs_mount *mp = ip->i_mount;
 	struct xfs_bmbt_irec prev;
 	xfs_fsblock_t goal, bno;
@@ -61,19 +75,23 @@ int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 	/* xfs_bmap_adjacent(): a goal off the end of the device is no goal */
 	if (goal >= mp->m_dblocks)
 		goal = NULLFSBLOCK;
-	if (len >= PG_PMD_NR && !(off & PG_PMD_COLOUR))
+	if (alen_want >= PG_PMD_NR && !(aoff & PG_PMD_COLOUR))
 		align = PG_PMD_NR;	/* like a 2 MiB extent size hint for DAX */
-	error = xfs_alloc_vextent(mp->m_alloc, goal, 1, len, align, &bno, &alen);
+	error = xfs_alloc_vextent(mp->m_alloc, goal, 1, alen_want, align, &bno, &alen);
 	if (error)
 		return error;
-	*got = (struct xfs_bmbt_irec){ off, bno, alen, state };
+	if (alen <= len)
+		aoff = off;
+	else if (aoff + alen < off + len)
+		aoff = off + len - alen;
+	*got = (struct xfs_bmbt_irec){ aoff, bno, alen, state };
 	pmem_mark_written(mp->m_pmem, bno, alen);
 	if (zero)
 		memset(pmem_block_kaddr(mp->m_pmem, bno), 0, alen << PAGE_SHIFT);
 	xfs_bmap_map_extent(ip, whichfork, got);
-	trace("ino %llu %s fork [%llu, +%llu) -> block %llu%s",
+	trace_event("xfs_bmap_alloc", "ino %llu %s fork [%llu, +%llu) -> block %llu%s",
 	      (unsigned long long)ip->i_ino, whichfork == XFS_COW_FORK ? "cow" : "data",
-	      (unsigned long long)off, (unsigned long long)alen, (unsigned long long)bno,
+	      (unsigned long long)aoff, (unsigned long long)alen, (unsigned long long)bno,
 	      state == XFS_EXT_UNWRITTEN ? " unwritten" : "");
 	return 0;
 }
@@ -145,6 +163,28 @@ static void convert_piece(const struct xfs_bmbt_irec *p, void *arg)
 void xfs_bmap_convert_written(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len)
 {
 	xfs_iext_set_state(ip->i_df, off, len, XFS_EXT_NORM, convert_piece, ip);
+}
+
+static void convert_cow_piece(const struct xfs_bmbt_irec *p, void *arg)
+{
+	struct xfs_inode *ip = arg;
+	struct xfs_mount *mp = ip->i_mount;
+
+	xfs_trans_agf_lock(mp, p->br_startblock, __func__);
+	if (xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount, XFS_RMAP_OWN_COW, 0,
+			   XFS_RMAP_UNWRITTEN))
+		panic("rmap convert of ino %llu's CoW staging failed", (unsigned long long)ip->i_ino);
+	xfs_rmap_map(mp->m_rmap, p->br_startblock, p->br_blockcount, XFS_RMAP_OWN_COW, 0, 0);
+	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
+}
+
+/*
+ * xfs_reflink_convert_cow_locked(): the CoW fork's preallocated (unwritten)
+ * blocks under a write become written, so that end_cow remaps them.
+ */
+void xfs_bmap_convert_cow(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len)
+{
+	xfs_iext_set_state(ip->i_cowfp, off, len, XFS_EXT_NORM, convert_cow_piece, ip);
 }
 
 /* Preallocate unwritten extents over the holes of a byte range. */

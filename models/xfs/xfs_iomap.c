@@ -80,8 +80,9 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 	xfs_lookup_trimmed(ip, pos, length, &imap);
 
 	/* imap_needs_cow(): zeroing and unsharing never CoW holes/unwritten */
-	if (xfs_is_reflink_inode(ip) && !xfs_bmap_is_hole(&imap) &&
-	    imap.br_state == XFS_EXT_NORM) {
+	if (xfs_is_reflink_inode(ip) &&
+	    (!(flags & (IOMAP_ZERO | IOMAP_UNSHARE)) ||
+	     (!xfs_bmap_is_hole(&imap) && imap.br_state == XFS_EXT_NORM))) {
 		COST_BEGIN(t);
 
 		error = xfs_reflink_allocate_cow(ip, &imap, &cmap, &shared);

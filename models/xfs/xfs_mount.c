@@ -24,6 +24,15 @@ static gint name_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return strcmp(a, b);
 }
 
+/* a directory (xfs_ioctl.c): no forks, no mapping; its name is its key */
+static void xfs_dir_free(gpointer v)
+{
+	struct xfs_inode *dp = v;
+
+	g_free(dp->i_name);
+	g_free(dp);
+}
+
 /* The log: 1/64 of the device, 32..2048 blocks, in AG 0 after the inodes. */
 static uint64_t xfs_mkfs_logblocks(uint64_t dblocks)
 {
@@ -154,6 +163,7 @@ int xfs_mkfs(struct pmem_device *pd, const struct xfs_mkfs_opts *opts,
 	mp->m_inodes = g_tree_new_full(ino_cmp, NULL, NULL, NULL);
 	xfs_buf_cache_init(mp);
 	mp->m_names = g_tree_new_full(name_cmp, NULL, g_free, g_free);
+	mp->m_dirs = g_tree_new_full(name_cmp, NULL, NULL, xfs_dir_free);
 	mp->m_next_ino = XFS_FIRST_INO;
 	for (xfs_agnumber_t agno = 0; agno < opts->agcount; agno++)
 		xfs_mkfs_ag_metadata(mp, agno, xfs_alloc_agblocks(mp->m_alloc));
@@ -199,6 +209,7 @@ void xfs_unmount(struct xfs_mount *mp)
 	g_tree_destroy(mp->m_inodes);
 	xfs_buf_cache_destroy(mp);
 	g_tree_destroy(mp->m_names);
+	g_tree_destroy(mp->m_dirs);
 	xfs_alloc_destroy(mp->m_alloc);
 	xfs_refcount_tree_free(mp->m_refc);
 	xfs_rmap_tree_free(mp->m_rmap);
@@ -246,6 +257,30 @@ void xfs_diflags_to_iflags(struct xfs_inode *ip)
 		VFS_I(ip)->i_flags &= ~S_DAX;
 }
 
+/*
+ * xfs_inode_inherit_flags / _flags2: a new file takes its directory's
+ * inheritable extent size hint, CoW extent size hint and DAX flag.
+ */
+static void xfs_inode_inherit_flags(struct xfs_inode *ip)
+{
+	gchar *dir = g_path_get_dirname(ip->i_name);
+	struct xfs_inode *pip = xfs_dir_get(ip->i_mount, dir, false);
+
+	g_free(dir);
+	if (!pip)
+		return;
+	if (pip->i_diflags & XFS_DIFLAG_EXTSZINHERIT) {
+		ip->i_diflags |= XFS_DIFLAG_EXTSIZE;
+		ip->i_extsize = pip->i_extsize;
+	}
+	if (pip->i_diflags & XFS_DIFLAG2_COWEXTSIZE) {
+		ip->i_diflags |= XFS_DIFLAG2_COWEXTSIZE;
+		ip->i_cowextsize = pip->i_cowextsize;
+	}
+	if (pip->i_diflags & XFS_DIFLAG2_DAX)
+		ip->i_diflags |= XFS_DIFLAG2_DAX;
+}
+
 int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp)
 {
 	struct xfs_inode *ip;
@@ -265,6 +300,7 @@ int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp)
 	VFS_I(ip)->i_nlink = 1;
 	ip->i_incore = true;
 	ip->i_name = g_strdup(name);
+	xfs_inode_inherit_flags(ip);
 	xfs_diflags_to_iflags(ip);
 	g_tree_insert(mp->m_inodes, &ip->i_ino, ip);
 	key = g_new(xfs_ino_t, 1);

@@ -35,6 +35,12 @@ struct xfs_mkfs_opts {
 /* Inode flags */
 #define XFS_DIFLAG2_REFLINK	(1U << 0)	/* may have shared extents */
 #define XFS_DIFLAG2_DAX		(1U << 1)	/* FS_XFLAG_DAX */
+#define XFS_DIFLAG2_COWEXTSIZE	(1U << 2)	/* i_cowextsize is the CoW hint */
+/* di_flags bits share the field, above the di_flags2 ones */
+#define XFS_DIFLAG_EXTSIZE	(1U << 11)	/* i_extsize is the hint */
+#define XFS_DIFLAG_EXTSZINHERIT	(1U << 12)	/* a directory's new files inherit it */
+/* XFS_DEFAULT_COWEXTSZ_HINT: the CoW hint of an inode without one, in blocks */
+#define XFS_DEFAULT_COWEXTSZ_HINT 32
 
 #define XFS_DATA_FORK	0
 #define XFS_COW_FORK	1
@@ -45,6 +51,9 @@ struct xfs_inode {
 	struct xfs_ifork	*i_df;
 	struct xfs_ifork	*i_cowfp;
 	unsigned int		i_diflags;
+	xfs_extlen_t		i_extsize;	/* extent size hint, blocks */
+	xfs_extlen_t		i_cowextsize;	/* CoW extent size hint, blocks */
+	bool			i_isdir;	/* a directory: hints only, no data */
 	bool			i_remapping;	/* XFS_IREMAPPING */
 	bool			i_meta_dirty;	/* unsynced metadata (MAP_SYNC) */
 	bool			i_incore;
@@ -72,6 +81,7 @@ struct xfs_mount {
 	struct xfs_rmap_tree	*m_rmap;
 	GTree			*m_inodes;	/* ino -> struct xfs_inode */
 	GTree			*m_names;	/* name -> ino (a flat namespace) */
+	GTree			*m_dirs;	/* path -> directory inode (its hints) */
 	xfs_ino_t		m_next_ino;
 	bool			m_shutdown;
 	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
@@ -141,8 +151,12 @@ void xfs_trans_agf_unlock(struct xfs_mount *mp, xfs_fsblock_t bno, const char *f
 int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 		   xfs_filblks_t len, xfs_exntst_t state, bool zero,
 		   struct xfs_bmbt_irec *got);
+int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+			xfs_filblks_t len, xfs_fileoff_t aoff, xfs_filblks_t alen_want,
+			xfs_exntst_t state, bool zero, struct xfs_bmbt_irec *got);
 void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
 			 const struct xfs_bmbt_irec *irec);
+void xfs_bmap_convert_cow(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len);
 void xfs_bmap_unmap_range(struct xfs_inode *ip, int whichfork,
 			  xfs_fileoff_t off, xfs_filblks_t len);
 void xfs_bmap_convert_written(struct xfs_inode *ip, xfs_fileoff_t off,
@@ -185,6 +199,16 @@ extern const struct file_operations xfs_file_operations;
 extern const struct address_space_operations xfs_address_space_operations;
 int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize);
 int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on);
+/* xfs_ioctl.c: FS_IOC_FSGETXATTR / FS_IOC_FSSETXATTR, the allocation hints */
+struct fileattr;
+void xfs_fileattr_get(struct xfs_inode *ip, struct fileattr *fa);
+int xfs_fileattr_set(struct xfs_inode *ip, const struct fileattr *fa);
+xfs_extlen_t xfs_get_extsz_hint(const struct xfs_inode *ip);
+xfs_extlen_t xfs_get_cowextsz_hint(const struct xfs_inode *ip);
+/* directories: made on demand, they carry the hints new files inherit */
+struct xfs_inode *xfs_dir_get(struct xfs_mount *mp, const char *path, bool create);
+void xfs_dir_forget(struct xfs_mount *mp, const char *path, bool below);
+struct xfs_inode *xfs_mkdir(struct xfs_mount *mp, const char *path);
 /* S_DAX from the mount option and FS_XFLAG_DAX (xfs_inode_should_enable_dax) */
 void xfs_diflags_to_iflags(struct xfs_inode *ip);
 

@@ -33,37 +33,86 @@ bool xfs_reflink_trim_around_shared(struct xfs_inode *ip, struct xfs_bmbt_irec *
 	return false;
 }
 
+static bool cow_end_before(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	xfs_fileoff_t *start = arg;
+
+	*start = MAX(*start, irec->br_startoff + irec->br_blockcount);
+	return true;
+}
+
 /*
- * xfs_reflink_allocate_cow(): if @imap's first block is shared, trim it to
- * the shared run and find or allocate (written, for DAX) CoW fork blocks.
+ * xfs_reflink_fill_cow_hole(): allocate CoW fork blocks for the shared run
+ * @imap, rounded out to the CoW extent size hint (xfs_get_cowextsz_hint:
+ * 32 blocks unless the inode says otherwise) within the CoW fork hole
+ * around it, which ends at @hole_end.  The whole allocation is unwritten
+ * (XFS_BMAPI_PREALLOC); the part under this write is converted now, as DAX
+ * and direct I/O do (convert_now), and is what end_cow remaps.  The rest
+ * stays in the CoW fork for later writes nearby, until the inode is evicted
+ * or its range truncated or punched.
+ */
+static int xfs_reflink_fill_cow_hole(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
+				     xfs_fileoff_t hole_end, struct xfs_bmbt_irec *cmap)
+{
+	xfs_fileoff_t off = imap->br_startoff, aoff, aend;
+	xfs_filblks_t len = imap->br_blockcount;
+	xfs_extlen_t ext = xfs_get_cowextsz_hint(ip);
+	struct xfs_bmbt_irec got;
+	int error;
+
+	aoff = off / ext * ext;
+	aend = MIN((off + len + ext - 1) / ext * ext, hole_end);
+	if (aoff < off)	/* the hole starts after the CoW fork extents before off */
+		xfs_iext_walk(ip->i_cowfp, aoff, off - aoff, cow_end_before, &aoff);
+	if (aend - aoff > XFS_MAX_BMBT_EXTLEN) {	/* keep the part with the write */
+		aoff = MAX(aoff, off + len > XFS_MAX_BMBT_EXTLEN ? off + len - XFS_MAX_BMBT_EXTLEN : 0);
+		aend = MIN(aend, aoff + XFS_MAX_BMBT_EXTLEN);
+	}
+	error = xfs_bmap_alloc_hint(ip, XFS_COW_FORK, off, len, aoff, aend - aoff,
+				    XFS_EXT_UNWRITTEN, false, &got);
+	if (error)
+		return error;
+	len = MIN(len, got.br_startoff + got.br_blockcount - off);
+	xfs_bmap_convert_cow(ip, off, len);
+	*cmap = (struct xfs_bmbt_irec){ off, got.br_startblock + (off - got.br_startoff), len,
+					XFS_EXT_NORM };
+	imap->br_blockcount = len;
+	ip->i_meta_dirty = true;
+	return 0;
+}
+
+/*
+ * xfs_reflink_allocate_cow(): a block the CoW fork already holds is written
+ * there whatever the data fork maps (xfs_find_trim_cow_extent); otherwise,
+ * if @imap's first block is shared, trim it to the shared run and fill the
+ * CoW fork hole for it.  @imap may be a hole or unwritten: only a CoW fork
+ * block makes those CoW.
  */
 int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
 			     struct xfs_bmbt_irec *cmap, bool *shared)
 {
+	xfs_fileoff_t off = imap->br_startoff;
 	struct xfs_bmbt_irec got;
 	xfs_filblks_t len;
-	int error;
 
+	if (xfs_iext_lookup_extent(ip->i_cowfp, off, &got)) {
+		len = MIN(imap->br_blockcount, got.br_startoff + got.br_blockcount - off);
+		if (got.br_state == XFS_EXT_UNWRITTEN) {
+			ip->i_meta_dirty = true;
+			xfs_bmap_convert_cow(ip, off, len);
+		}
+		*cmap = (struct xfs_bmbt_irec){ off, got.br_startblock + (off - got.br_startoff),
+						len, XFS_EXT_NORM };
+		imap->br_blockcount = len;
+		*shared = true;
+		return 0;
+	}
+	/* got is the CoW fork hole from off: stop the data mapping at its end */
+	imap->br_blockcount = MIN(imap->br_blockcount, got.br_blockcount);
 	*shared = xfs_reflink_trim_around_shared(ip, imap);
 	if (!*shared)
 		return 0;
-	if (xfs_iext_lookup_extent(ip->i_cowfp, imap->br_startoff, &got)) {
-		len = MIN(imap->br_blockcount,
-			  got.br_startoff + got.br_blockcount - imap->br_startoff);
-		*cmap = (struct xfs_bmbt_irec){ imap->br_startoff,
-			got.br_startblock + (imap->br_startoff - got.br_startoff), len,
-			XFS_EXT_NORM };
-		imap->br_blockcount = len;
-		return 0;
-	}
-	len = MIN(imap->br_blockcount, got.br_blockcount);
-	error = xfs_bmap_alloc(ip, XFS_COW_FORK, imap->br_startoff, len, XFS_EXT_NORM,
-			       false, cmap);
-	if (error)
-		return error;
-	imap->br_blockcount = cmap->br_blockcount;
-	ip->i_meta_dirty = true;
-	return 0;
+	return xfs_reflink_fill_cow_hole(ip, imap, off + got.br_blockcount, cmap);
 }
 
 /*
@@ -103,7 +152,15 @@ int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	while (off < end) {
 		xfs_filblks_t chunk = MIN(end - off, 1ULL << 20);
+		struct xfs_bmbt_irec got;
 
+		/* only written CoW blocks: the preallocated rest stays staged */
+		if (!xfs_iext_lookup_extent(ip->i_cowfp, off, &got) ||
+		    got.br_state != XFS_EXT_NORM) {
+			off = MIN(end, got.br_startoff + got.br_blockcount);
+			continue;
+		}
+		chunk = MIN(chunk, got.br_startoff + got.br_blockcount - off);
 		xfs_iext_remove_range(ip->i_cowfp, off, chunk, end_cow_piece, ip);
 		off += chunk;
 	}
@@ -289,6 +346,17 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	xfs_reflink_remap_blocks(src, pos_in >> PAGE_SHIFT, dest, pos_out >> PAGE_SHIFT,
 				 bcount >> PAGE_SHIFT);
 	src->i_remapping = false;
+	/*
+	 * xfs_file_remap_range(): sharing all of the source over all of the
+	 * destination carries the source's CoW extent size hint to a
+	 * destination without one.
+	 */
+	if (pos_in == 0 && *len == VFS_I(src)->i_size && pos_out == 0 &&
+	    *len >= VFS_I(dest)->i_size && (src->i_diflags & XFS_DIFLAG2_COWEXTSIZE) &&
+	    !(dest->i_diflags & XFS_DIFLAG2_COWEXTSIZE)) {
+		dest->i_diflags |= XFS_DIFLAG2_COWEXTSIZE;
+		dest->i_cowextsize = src->i_cowextsize;
+	}
 	if (pos_out + *len > VFS_I(dest)->i_size)
 		VFS_I(dest)->i_size = pos_out + *len;
 	dest->i_meta_dirty = true;

@@ -17,6 +17,8 @@
 typedef uint64_t xfs_fileoff_t;	/* file offset, in blocks */
 typedef uint64_t xfs_fsblock_t;	/* linear filesystem block == device block */
 typedef uint64_t xfs_filblks_t;	/* a length in blocks */
+typedef uint32_t xfs_extlen_t;	/* an extent size hint, in blocks */
+#define XFS_MAX_BMBT_EXTLEN ((xfs_extlen_t)((1U << 21) - 1))	/* MAXEXTLEN */
 typedef uint32_t xfs_agnumber_t;
 typedef uint64_t xfs_ino_t;
 

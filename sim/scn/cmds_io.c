@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "fileattr.h"
 #include "interp.h"
 #include "pagemap.h"
 #include "pmem.h"
@@ -208,6 +209,49 @@ static int bsize_check(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * xfs_io's write_random(): COUNT / BSIZE writes of BSIZE bytes, each at a
+ * block-aligned offset drawn from random() seeded with -Z N (srandom).
+ * xfs_io seeds it with the time without -Z; here the seed is then 1, so a
+ * scenario prints the same bytes every run.  Offsets repeat, so some blocks
+ * of the range may stay unwritten, as with xfs_io.
+ */
+static int pwrite_random(struct cmdctx *c, struct file *f, const unsigned char *buf,
+			 uint64_t bsize, uint64_t *total)
+{
+	int64_t off0 = c->posnum[0], count = c->posnum[1], range;
+	struct random_data rd = { 0 };
+	char state[128] = { 0 };
+	unsigned int zeed = c->opt['Z'] && c->optnum['Z'] ? (unsigned int)c->optnum['Z'] : 1;
+
+	initstate_r(zeed, state, sizeof(state), &rd);
+	off0 -= off0 % (int64_t)bsize;
+	if (count % (int64_t)bsize)
+		count += count % (int64_t)bsize;
+	count = MAX((int64_t)bsize, count);
+	range = count - (int64_t)bsize;
+	*total = 0;
+	while (count > 0) {
+		int32_t r = 0;
+		int64_t off = off0, w;
+
+		random_r(&rd, &r);
+		if (range)
+			off = (off0 + r % range) / (int64_t)bsize * (int64_t)bsize;
+		w = vfs_write(f, buf, bsize, (uint64_t)off);
+		if (!inode_is_dev_dax(file_inode(f)))
+			touch_inode(XFS_I(file_inode(f)));
+		if (w < 0)
+			return io_error(c, (int)-w);
+		ref_write(I->ref, file_inode(f)->i_ino, (uint64_t)off, buf, (uint64_t)w);
+		*total += (uint64_t)w;
+		if (w < (int64_t)bsize)
+			break;
+		count -= w;
+	}
+	return 0;
+}
+
 static int do_pwrite(struct cmdctx *c)
 {
 	struct file *f = cur_file(c);
@@ -222,6 +266,19 @@ static int do_pwrite(struct cmdctx *c)
 		return io_error(c, EBADF);
 	if (io_budget(c, c->poscol[1], len))
 		return -2;
+	if (c->opt['R']) {
+		int err;
+
+		if (io_budget(c, c->poscol[1], len + bsize))
+			return -2;
+		buf = g_malloc(bsize);
+		memset(buf, seed, bsize);
+		err = pwrite_random(c, f, buf, bsize, &done);
+		g_free(buf);
+		if (err)
+			return err;
+		goto report;
+	}
 	buf = g_malloc(MIN(bsize, MAX(len, 1)));
 	memset(buf, seed, MIN(bsize, MAX(len, 1)));
 	while (done < len) {
@@ -241,6 +298,7 @@ static int do_pwrite(struct cmdctx *c)
 		done += (uint64_t)w;
 	}
 	g_free(buf);
+report:
 	if (c->opt['w'] || c->opt['W'])
 		vfs_fsync_range(f, 0, UINT64_MAX, 0);
 	if (!c->opt['q'])
@@ -680,6 +738,67 @@ static int do_chattr(struct cmdctx *c)
 		c->io->last_errno = err < 0 ? -err : err;
 	}
 	return 0;
+}
+
+/*
+ * xfs_io's extsize / cowextsize on @ip (a file or a directory), named @path:
+ * without a value print the hint ("[BYTES] PATH"); with one set it as
+ * xfs_io does (FS_XFLAG_EXTSIZE on a file, FS_XFLAG_EXTSZINHERIT on a
+ * directory; FS_XFLAG_COWEXTSIZE on either) and print the ioctl's failure.
+ * The output goes to @o; the errno of a failure is returned.
+ */
+int io_hint_cmd(GString *o, struct xfs_inode *ip, const char *path, bool cow, bool set,
+		uint32_t val)
+{
+	struct fileattr fa;
+	int err;
+
+	xfs_fileattr_get(ip, &fa);
+	if (!set) {
+		g_string_append_printf(o, "[%u] %s\n", cow ? fa.fsx_cowextsize : fa.fsx_extsize, path);
+		return 0;
+	}
+	if (cow) {
+		fa.fsx_xflags |= FS_XFLAG_COWEXTSIZE;
+		fa.fsx_cowextsize = val;
+	} else {
+		fa.fsx_xflags |= ip->i_isdir ? FS_XFLAG_EXTSZINHERIT : FS_XFLAG_EXTSIZE;
+		fa.fsx_extsize = val;
+	}
+	err = -xfs_fileattr_set(ip, &fa);
+	if (err)	/* set_extsize: FS_IOC_FSSETXATTR; set_cowextsize: XFS_IOC_FSSETXATTR */
+		g_string_append_printf(o, "xfs_io: %s %s: %s\n",
+				       cow ? "XFS_IOC_FSSETXATTR" : "FS_IOC_FSSETXATTR", path, strerror(err));
+	return err;
+}
+
+static int do_hint(struct cmdctx *c, bool cow)
+{
+	GString *o = g_string_new(NULL);
+	int err;
+
+	if (c->npos && c->posnum[0] > UINT32_MAX) {
+		g_string_free(o, TRUE);
+		return cmd_usage_error(c, c->poscol[0], "%s: %s does not fit an fsxattr hint (32 bits)",
+				       cow ? "cowextsize" : "extsize", c->pos[0]);
+	}
+	err = io_hint_cmd(o, XFS_I(file_inode(cur_file(c))), cur_file(c)->f_path, cow, c->npos,
+			  c->npos ? (uint32_t)c->posnum[0] : 0);
+	out("%s", o->str);
+	g_string_free(o, TRUE);
+	if (err)
+		c->io->last_errno = err;
+	return 0;
+}
+
+static int do_extsize(struct cmdctx *c)
+{
+	return do_hint(c, false);
+}
+
+static int do_cowextsize(struct cmdctx *c)
+{
+	return do_hint(c, true);
 }
 
 static int do_statx(struct cmdctx *c)
@@ -1126,6 +1245,8 @@ NEEDS_FILE(do_fsync)
 NEEDS_FILE(do_fiemap)
 NEEDS_FILE(do_chattr)
 NEEDS_FILE(do_statx)
+NEEDS_FILE(do_extsize)
+NEEDS_FILE(do_cowextsize)
 NEEDS_MAP(do_mread)
 NEEDS_MAP(do_mwrite)
 NEEDS_MAP(do_msync)
@@ -1137,7 +1258,7 @@ const struct cmdinfo io_cmds[] = {
 	{ "open", "o", do_open, 1, 1, "frtd", NULL, "s", CMD_FS, "[-f] [-t] [-r] [-d] PATH", "open a file; it becomes the current file (-d: O_DIRECT, the same I/O on a DAX file)" },
 	{ "file", "f", do_file, 0, 1, NULL, NULL, "n", 0, "[N]", "list open files, or select file N" },
 	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FS, "", "close the current file" },
-	{ "pwrite", "w", do_pwrite_chk, 2, 2, "qS:b:wW", "Sb", "nn", CMD_FS, "[-q] [-S seed] [-b bsize] off len", "write a byte pattern (the low byte of seed, default 0xcd)" },
+	{ "pwrite", "w", do_pwrite_chk, 2, 2, "qS:b:wWRZ:", "SbZ", "nn", CMD_FS, "[-q] [-S seed] [-b bsize] [-R [-Z zeed]] off len", "write a byte pattern (the low byte of seed, default 0xcd); -R: at random block offsets (srandom(zeed), 1 without -Z)" },
 	{ "pread", "r", do_pread_chk, 2, 2, "qvb:", "b", "nn", CMD_FS, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
 	{ "reflink", NULL, do_reflink_chk, 1, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
 	{ "dedupe", NULL, do_dedupe_chk, 4, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC soff doff len", "share identical ranges (FIDEDUPERANGE)" },
@@ -1150,6 +1271,8 @@ const struct cmdinfo io_cmds[] = {
 	{ "fdatasync", "ds", do_fsync_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "fdatasync" },
 	{ "fiemap", NULL, do_fiemap_chk, 0, 2, "v", NULL, "nn", CMD_FS, "[-v] [off [len]]", "print the file's extents (SHARED 0x2000, UNWRITTEN 0x800, LAST 0x1)" },
 	{ "chattr", NULL, do_chattr_chk, 1, 1, NULL, NULL, "s", CMD_FS | CMD_RAWARGS, "+x|-x", "set or clear FS_XFLAG_DAX" },
+	{ "extsize", NULL, do_extsize_chk, 0, 1, NULL, NULL, "n", CMD_FS, "[BYTES]", "print or set the extent size hint (FS_XFLAG_EXTSIZE); a file with data refuses a new one" },
+	{ "cowextsize", NULL, do_cowextsize_chk, 0, 1, NULL, NULL, "n", CMD_FS, "[BYTES]", "print or set the CoW extent size hint (FS_XFLAG_COWEXTSIZE): CoW allocations cover the aligned range" },
 	{ "statx", NULL, do_statx_chk, 0, 0, "r", NULL, "", CMD_FS, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
 	{ "mmap", "mm", cmd_mmap, 0, 2, "rwxSps:", "s", "nn", 0, "[-r] [-w] [-x] [-S] [-p] off len | N", "map the current file (MAP_SHARED; -S MAP_SYNC; -p MAP_PRIVATE)" },
 	{ "mread", "mr", do_mread_chk, 0, 2, "vfr", NULL, "nn", CMD_FS, "[-v] [-f] [-r] [off len]", "read through the current mapping" },

@@ -70,6 +70,12 @@ uint64_t fst_session_file_ino(struct fst_session *s, const char *path);
 /* The size of a simulated file, or -1 when it does not exist. */
 int64_t fst_session_file_size(struct fst_session *s, const char *path);
 /* The filesystem's data blocks and free blocks (statfs); false before mkfs. */
+/* The simulated directory at @path, made on demand (it carries inheritable hints). */
+struct xfs_inode *fst_session_dir(struct fst_session *s, const char *path);
+void fst_session_rmdir(struct fst_session *s, const char *path);
+/* mkdir: a new directory inherits its parent's inheritable hints */
+void fst_session_mkdir(struct fst_session *s, const char *path);
+struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path);
 bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree);
 /* Names of the simulated files under @dir ("dir/..."), sorted. */
 GPtrArray *fst_session_files_under(struct fst_session *s, const char *dir);

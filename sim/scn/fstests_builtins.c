@@ -867,6 +867,7 @@ out:
 
 static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
+	GPtrArray *made = g_ptr_array_new_with_free_func(g_free);
 	bool parents = false;
 	int ret = 0;
 
@@ -875,10 +876,11 @@ static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			parents = true;
 			continue;
 		}
-		if (argv[i][0] == '-')
-			return sh_unsupported(st, "mkdir option");
-		if (!fst_path_in_sim(st, argv[i]))
-			return sh_unsupported(st, "mkdir outside $TEST_DIR and $SCRATCH_MNT");
+		if (argv[i][0] == '-' || !fst_path_in_sim(st, argv[i])) {
+			g_ptr_array_free(made, TRUE);
+			return sh_unsupported(st, argv[i][0] == '-' ? "mkdir option" :
+					      "mkdir outside $TEST_DIR and $SCRATCH_MNT");
+		}
 		if (fst_is_dir(st, argv[i]) || fst_session_file_size(st->sim, argv[i]) >= 0 ||
 		    g_tree_lookup(st->files, argv[i])) {
 			if (!parents || !fst_is_dir(st, argv[i])) {
@@ -894,20 +896,23 @@ static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 				continue;
 			}
 			for (gchar *d = g_path_get_dirname(argv[i]); ; ) {
-				gchar *up;
-
 				if (fst_is_dir(st, d)) {
 					g_free(d);
 					break;
 				}
-				g_tree_insert(st->dirs, g_strdup(d), GINT_TO_POINTER(1));
-				up = g_path_get_dirname(d);
-				g_free(d);
-				d = up;
+				g_ptr_array_add(made, d);
+				d = g_path_get_dirname(d);
 			}
 		}
+		for (guint k = made->len; k-- > 0; ) {	/* outermost first: each inherits */
+			g_tree_insert(st->dirs, g_strdup(g_ptr_array_index(made, k)), GINT_TO_POINTER(1));
+			fst_session_mkdir(st->sim, g_ptr_array_index(made, k));
+		}
+		g_ptr_array_set_size(made, 0);
 		g_tree_insert(st->dirs, g_strdup(argv[i]), GINT_TO_POINTER(1));
+		fst_session_mkdir(st->sim, argv[i]);
 	}
+	g_ptr_array_free(made, TRUE);
 	return ret;
 }
 
@@ -957,7 +962,8 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 		fst_keys_with_prefix(st->dirs, glob ? base : slash, hits);
 		for (guint i = 0; i < hits->len; i++) {
 			g_tree_remove(st->files, g_ptr_array_index(hits, i));
-			g_tree_remove(st->dirs, g_ptr_array_index(hits, i));
+			if (g_tree_remove(st->dirs, g_ptr_array_index(hits, i)))
+				fst_session_rmdir(st->sim, g_ptr_array_index(hits, i));
 		}
 		found |= hits->len > 0;
 	}
@@ -968,6 +974,7 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 			goto out;
 		}
 		g_tree_remove(st->dirs, base);
+		fst_session_rmdir(st->sim, base);
 		found = true;
 	}
 	/* the simulated files */

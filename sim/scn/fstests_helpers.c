@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileattr.h"
 #include "fstests.h"
 #include "mm.h"
 #include "interp.h"
 #include "scn.h"
+#include "xfs_mount.h"
 
 /* Helpers ----------------------------------------------------------------- */
 
@@ -177,6 +179,7 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 	all = g_strconcat(mnt, "/*", NULL);
 	av[2] = all;
 	ret = rm(st, 3, av, io);
+	fst_session_rmdir(st->sim, mnt);	/* a new root directory: no hints */
 	g_free(all);
 	return ret < 0 ? -1 : 0;
 }
@@ -798,6 +801,8 @@ static const struct {
 	{ "_require_no_large_scratch_dev", NULL },
 	{ "_require_no_logdev", NULL },
 	{ "_require_no_compress", NULL },
+	/* /sys/fs/xfs/debug/always_cow does not exist: a non-debug XFS */
+	{ "_require_no_xfs_always_cow", NULL },
 	{ "_require_scratch_xfs_crc", NULL },
 	{ "_require_log_writes_dax_mountopt", "dm-log-writes is not modelled by daxsim" },
 	{ "_require_log_writes", "dm-log-writes is not modelled by daxsim" },
@@ -829,6 +834,55 @@ static const struct {
 	{ "_require_xfs_debug", "XFS debug knobs are not modelled by daxsim" },
 	{ "_require_cgroup2", "cgroups are not modelled by daxsim" },
 };
+
+/*
+ * _xfs_force_bdev data|realtime PATH: `chattr -t` / `chattr +t`.  There is
+ * no realtime device, so every file is on the data device already.
+ */
+static int h_xfs_force_bdev(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc == 3 && !strcmp(argv[1], "data") && fst_path_in_sim(st, argv[2]) &&
+	    (fst_is_dir(st, argv[2]) || fst_session_file_size(st->sim, argv[2]) >= 0))
+		return 0;
+	return sh_unsupported(st, "_xfs_force_bdev other than data on a file or directory");
+}
+
+/*
+ * _test_fsxattr_xflag PATH FLAG: is FLAG among the names `xfs_io -c "stat -v"`
+ * prints in fsxattr.xflags?  The names are xfs_io's (io/attr.c).
+ */
+static int h_test_fsxattr_xflag(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const struct { uint32_t flag; const char *name; } names[] = {
+		{ FS_XFLAG_EXTSIZE, "extsize" }, { FS_XFLAG_EXTSZINHERIT, "extsz-inherit" },
+		{ FS_XFLAG_DAX, "dax" }, { FS_XFLAG_COWEXTSIZE, "cowextsize" },
+	};
+	struct xfs_inode *ip = NULL;
+	struct fileattr fa;
+	gchar *all;
+	bool hit;
+
+	if (argc != 3 || !fst_path_in_sim(st, argv[1]))
+		return sh_unsupported(st, "_test_fsxattr_xflag takes a simulated PATH and a FLAG");
+	if (fst_is_dir(st, argv[1]))
+		ip = fst_session_dir(st->sim, argv[1]);
+	else if (fst_session_file_size(st->sim, argv[1]) >= 0)
+		ip = fst_session_inode(st->sim, argv[1]);
+	if (!ip)
+		return 1;	/* xfs_io cannot open it: nothing to grep */
+	xfs_fileattr_get(ip, &fa);
+	all = g_strdup("");
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (fa.fsx_xflags & names[i].flag) {
+			gchar *n = g_strconcat(all, *all ? ", " : "", names[i].name, NULL);
+
+			g_free(all);
+			all = n;
+		}
+	hit = strstr(all, argv[2]) != NULL;	/* grep "\[.*FLAG.*\]" */
+	g_free(all);
+	return hit ? 0 : 1;
+}
 
 static int h_require(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
@@ -1023,6 +1077,8 @@ static const struct {
 	{ "_fill_fs", h_fill_fs },
 	{ "_scratch_mount", h_mount },
 	{ "_fixed_by_kernel_commit", h_ok },
+	{ "_xfs_force_bdev", h_xfs_force_bdev },
+	{ "_test_fsxattr_xflag", h_test_fsxattr_xflag },
 	{ "_fixed_by_git_commit", h_ok },
 	{ "_test_sync", h_ok },
 	{ "_scratch_sync", h_ok },

@@ -198,6 +198,36 @@ int64_t fst_session_file_size(struct fst_session *s, const char *path)
 	return ip ? (int64_t)i_size_read(VFS_I(ip)) : -1;
 }
 
+struct xfs_inode *fst_session_dir(struct fst_session *s, const char *path)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	return mp ? xfs_dir_get(mp, path, true) : NULL;
+}
+
+struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	return mp ? xfs_find_inode(mp, path) : NULL;
+}
+
+void fst_session_mkdir(struct fst_session *s, const char *path)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	if (mp)
+		xfs_mkdir(mp, path);
+}
+
+void fst_session_rmdir(struct fst_session *s, const char *path)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	if (mp)
+		xfs_dir_forget(mp, path, false);
+}
+
 bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree)
 {
 	struct xfs_mount *mp = XFS_M(s->world.sb);

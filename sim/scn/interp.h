@@ -88,6 +88,9 @@ void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int errno_report(struct cmdctx *c, const char *what, int err);
 int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
+/* xfs_io's extsize / cowextsize on a file or a directory: output to @o, the errno */
+int io_hint_cmd(GString *o, struct xfs_inode *ip, const char *path, bool cow, bool set,
+		uint32_t val);
 /* mm_fault_hook while a scenario runs: the faulted inode is checked after the command. */
 void interp_fault_hook(struct inode *inode);
 /* Ensure pmem + fs exist (the implicit device and mkfs); usage error otherwise. */
