@@ -211,3 +211,52 @@ int xfs_alloc_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len)
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 	return error;
 }
+
+static bool collect_ext(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	g_array_append_val((GArray *)arg, *irec);
+	return true;
+}
+
+/*
+ * xfs_bmap_collapse_extents / xfs_bmap_insert_extents: move every data fork
+ * mapping at or above file block @start by @delta blocks (down when
+ * negative), splitting the one that straddles @start first
+ * (xfs_bmap_split_extent).  The blocks stay where they are: only the file
+ * offsets in the fork and in the rmap change.  The caller made room.
+ */
+void xfs_bmap_shift_extents(struct xfs_inode *ip, xfs_fileoff_t start, int64_t delta)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	GArray *ext = g_array_new(FALSE, FALSE, sizeof(struct xfs_bmbt_irec));
+
+	lock_assert_held(&lc_ilock, ip->i_ino, LOCK_EXCL, __func__);
+	xfs_iext_walk(ip->i_df, start, XFS_MAX_FILEOFF - start, collect_ext, ext);
+	for (guint i = 0; i < ext->len; i++) {
+		struct xfs_bmbt_irec *e = &g_array_index(ext, struct xfs_bmbt_irec, i);
+
+		if (e->br_startoff < start) {
+			e->br_blockcount -= start - e->br_startoff;
+			e->br_startblock += start - e->br_startoff;
+			e->br_startoff = start;
+		}
+		xfs_iext_remove_range(ip->i_df, e->br_startoff, e->br_blockcount, NULL, NULL);
+		xfs_trans_agf_lock(mp, e->br_startblock, __func__);
+		if (xfs_rmap_unmap(mp->m_rmap, e->br_startblock, e->br_blockcount, ip->i_ino,
+				   e->br_startoff,
+				   e->br_state == XFS_EXT_UNWRITTEN ? XFS_RMAP_UNWRITTEN : 0))
+			panic("rmap of ino %llu [%llu,+%llu) missing in a shift",
+			      (unsigned long long)ip->i_ino, (unsigned long long)e->br_startoff,
+			      (unsigned long long)e->br_blockcount);
+		xfs_trans_agf_unlock(mp, e->br_startblock, __func__);
+	}
+	for (guint i = 0; i < ext->len; i++) {
+		struct xfs_bmbt_irec e = g_array_index(ext, struct xfs_bmbt_irec, i);
+
+		e.br_startoff = (xfs_fileoff_t)((int64_t)e.br_startoff + delta);
+		xfs_bmap_map_extent(ip, XFS_DATA_FORK, &e);
+	}
+	trace("ino %llu: %u mappings from block %llu moved by %lld", (unsigned long long)ip->i_ino,
+	      ext->len, (unsigned long long)start, (long long)delta);
+	g_array_free(ext, TRUE);
+}

@@ -186,6 +186,70 @@ static int xfs_free_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t l
 	return xfs_zero_range(ip, offset, len);
 }
 
+/*
+ * xfs_prepare_shift(): everything from @offset to EOF moves, so it is
+ * written back and dropped from the cache, and the CoW fork is emptied
+ * (its staging would sit at the wrong offsets afterwards).
+ */
+static int xfs_prepare_shift(struct xfs_inode *ip, uint64_t offset)
+{
+	uint64_t size = VFS_I(ip)->i_size;
+	int error = offset < size ? xfs_flush_unmap_range(ip, offset, size - offset) : 0;
+
+	if (!error) {
+		xfs_ilock(ip, XFS_ILOCK_EXCL);
+		xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
+		xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	}
+	return error;
+}
+
+/* xfs_falloc_collapse_range() -> xfs_collapse_file_space() */
+static int xfs_collapse_range(struct xfs_inode *ip, uint64_t offset, uint64_t len)
+{
+	uint64_t size = VFS_I(ip)->i_size;
+	int error;
+
+	if ((offset | len) & (PAGE_SIZE - 1))	/* xfs_is_falloc_aligned */
+		return -EINVAL;
+	if (offset + len >= size)	/* that would be a truncate */
+		return -EINVAL;
+	error = xfs_free_file_space(ip, offset, len);
+	if (!error)
+		error = xfs_prepare_shift(ip, offset);
+	if (error)
+		return error;
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_shift_extents(ip, XFS_B_TO_FSBT(offset + len), -(int64_t)(len >> PAGE_SHIFT));
+	ip->i_meta_dirty = true;
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return xfs_setattr_size_locked(ip, size - len);
+}
+
+/* xfs_falloc_insert_range() -> xfs_insert_file_space(): the size grows first */
+static int xfs_insert_range(struct xfs_inode *ip, uint64_t offset, uint64_t len)
+{
+	uint64_t size = VFS_I(ip)->i_size;
+	int error;
+
+	if ((offset | len) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (VFS_I(ip)->i_sb->s_maxbytes - size < len)
+		return -EFBIG;
+	if (offset >= size)
+		return -EINVAL;
+	error = xfs_setattr_size_locked(ip, size + len);
+	if (!error)
+		error = xfs_prepare_shift(ip, offset);
+	if (error)
+		return error;
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_shift_extents(ip, XFS_B_TO_FSBT(offset), (int64_t)(len >> PAGE_SHIFT));
+	ip->i_meta_dirty = true;
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return 0;
+}
+
 static int xfs_file_fallocate(struct file *file, int mode, uint64_t offset, uint64_t len)
 {
 	struct xfs_inode *ip = XFS_I(file_inode(file));
@@ -202,11 +266,16 @@ static int xfs_file_fallocate(struct file *file, int mode, uint64_t offset, uint
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 	xfs_break_layouts(ip);
-	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) &&
+	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
+		      FALLOC_FL_INSERT_RANGE)) &&
 	    offset + len > VFS_I(ip)->i_size)
 		new_size = offset + len;
 
-	if (mode & FALLOC_FL_PUNCH_HOLE) {
+	if (mode & FALLOC_FL_COLLAPSE_RANGE) {
+		error = xfs_collapse_range(ip, offset, len);
+	} else if (mode & FALLOC_FL_INSERT_RANGE) {
+		error = xfs_insert_range(ip, offset, len);
+	} else if (mode & FALLOC_FL_PUNCH_HOLE) {
 		error = xfs_free_file_space(ip, offset, len);
 	} else if (mode & FALLOC_FL_ZERO_RANGE) {
 		error = xfs_free_file_space(ip, offset, len);

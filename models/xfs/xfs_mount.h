@@ -157,6 +157,7 @@ int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
 			 const struct xfs_bmbt_irec *irec);
 void xfs_bmap_convert_cow(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len);
+void xfs_bmap_shift_extents(struct xfs_inode *ip, xfs_fileoff_t start, int64_t delta);
 void xfs_bmap_unmap_range(struct xfs_inode *ip, int whichfork,
 			  xfs_fileoff_t off, xfs_filblks_t len);
 void xfs_bmap_convert_written(struct xfs_inode *ip, xfs_fileoff_t off,

@@ -318,3 +318,35 @@ void ref_md5(struct refmodel *rm, uint64_t ino, char out[33])
 	g_checksum_free(ck);
 	g_free(buf);
 }
+
+/*
+ * fcollapse (@insert false) / finsert over page-aligned @off and @len: the
+ * bytes from off + len (collapse) or off (insert) move down or up by len.
+ */
+void ref_shift(struct refmodel *rm, uint64_t ino, uint64_t off, uint64_t len, bool insert)
+{
+	struct ref_file *f = get(rm, ino);
+	uint64_t first = off >> PAGE_SHIFT, n = len >> PAGE_SHIFT;
+	GPtrArray *keys = g_ptr_array_new(), *vals = g_ptr_array_new();
+
+	for (GTreeNode *k = g_tree_lower_bound(f->chunks, &first); k; k = g_tree_node_next(k)) {
+		g_ptr_array_add(keys, g_tree_node_key(k));
+		g_ptr_array_add(vals, g_tree_node_value(k));
+	}
+	for (guint i = 0; i < keys->len; i++)
+		g_tree_steal(f->chunks, g_ptr_array_index(keys, i));
+	for (guint i = 0; i < keys->len; i++) {
+		uint64_t *k = g_ptr_array_index(keys, i);
+
+		if (!insert && *k < first + n) {	/* the collapsed range */
+			chunk_put(g_ptr_array_index(vals, i));
+			g_free(k);
+			continue;
+		}
+		*k = insert ? *k + n : *k - n;
+		g_tree_insert(f->chunks, k, g_ptr_array_index(vals, i));
+	}
+	g_ptr_array_free(keys, TRUE);
+	g_ptr_array_free(vals, TRUE);
+	f->size = insert ? f->size + len : f->size - len;
+}

@@ -28,6 +28,8 @@ void ref_set_size(struct refmodel *rm, uint64_t ino, uint64_t size);
 void ref_copy(struct refmodel *rm, uint64_t src, uint64_t soff, uint64_t dst,
 	      uint64_t doff, uint64_t len);
 void ref_delete(struct refmodel *rm, uint64_t ino);
+/* fcollapse (insert false) / finsert of page-aligned [off, off + len) */
+void ref_shift(struct refmodel *rm, uint64_t ino, uint64_t off, uint64_t len, bool insert);
 /* The md5 of [0, size) */
 void ref_md5(struct refmodel *rm, uint64_t ino, char out[33]);
 

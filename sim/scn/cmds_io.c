@@ -551,6 +551,10 @@ static int fallocate_cmd(struct cmdctx *c, int mode)
 		ref_zero(I->ref, ip->i_ino, off, MIN(len, size - off));
 	if (err)
 		return errno_report(c, "fallocate", err);
+	if (mode & (FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE)) {
+		ref_shift(I->ref, ip->i_ino, off, len, mode & FALLOC_FL_INSERT_RANGE);
+		return 0;
+	}
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
 		ref_zero(I->ref, ip->i_ino, off, len);
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) && off + len > size)
@@ -573,6 +577,8 @@ static int do_falloc(struct cmdctx *c)
 static int do_fpunch(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE); }
 static int do_fzero(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_ZERO_RANGE | (c->opt['k'] ? FALLOC_FL_KEEP_SIZE : 0)); }
 static int do_funshare(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_UNSHARE_RANGE); }
+static int do_fcollapse(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_COLLAPSE_RANGE); }
+static int do_finsert(struct cmdctx *c) { return fallocate_cmd(c, FALLOC_FL_INSERT_RANGE); }
 
 static int do_fsync(struct cmdctx *c)
 {
@@ -1241,6 +1247,8 @@ NEEDS_FILE(do_falloc)
 NEEDS_FILE(do_fpunch)
 NEEDS_FILE(do_fzero)
 NEEDS_FILE(do_funshare)
+NEEDS_FILE(do_fcollapse)
+NEEDS_FILE(do_finsert)
 NEEDS_FILE(do_fsync)
 NEEDS_FILE(do_fiemap)
 NEEDS_FILE(do_chattr)
@@ -1267,6 +1275,8 @@ const struct cmdinfo io_cmds[] = {
 	{ "fpunch", NULL, do_fpunch_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "punch a hole (PUNCH_HOLE|KEEP_SIZE)" },
 	{ "fzero", NULL, do_fzero_chk, 2, 2, "k", NULL, "nn", CMD_FS, "[-k] off len", "zero a range (ZERO_RANGE)" },
 	{ "funshare", NULL, do_funshare_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "unshare shared blocks (UNSHARE_RANGE)" },
+	{ "fcollapse", NULL, do_fcollapse_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "remove a range, moving the rest of the file down (COLLAPSE_RANGE)" },
+	{ "finsert", NULL, do_finsert_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "insert a hole, moving the rest of the file up (INSERT_RANGE)" },
 	{ "fsync", "s", do_fsync_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "fsync: write back dirty DAX entries" },
 	{ "fdatasync", "ds", do_fsync_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "fdatasync" },
 	{ "fiemap", NULL, do_fiemap_chk, 0, 2, "v", NULL, "nn", CMD_FS, "[-v] [off [len]]", "print the file's extents (SHARED 0x2000, UNWRITTEN 0x800, LAST 0x1)" },

@@ -63,6 +63,10 @@ int vfs_fallocate(struct file *f, int mode, uint64_t offset, uint64_t len)
 	/* fs/open.c vfs_fallocate(): loff_t offset and len */
 	if (offset > (uint64_t)INT64_MAX || !len || len > (uint64_t)INT64_MAX)
 		return -EINVAL;
+	/* collapse and insert range are used alone */
+	if (((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE)) ||
+	    ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE)))
+		return -EINVAL;
 	if (f->f_readonly)
 		return -EBADF;
 	/* the end past s_maxbytes, or wrapping the loff_t: EFBIG */

@@ -170,7 +170,9 @@ int vfs_dedupe_file_range_compare(struct inode *src, uint64_t srcoff, struct ino
 /* fallocate modes (linux/falloc.h) */
 #define FALLOC_FL_KEEP_SIZE	0x01
 #define FALLOC_FL_PUNCH_HOLE	0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
 #define FALLOC_FL_ZERO_RANGE	0x10
+#define FALLOC_FL_INSERT_RANGE	0x20
 #define FALLOC_FL_UNSHARE_RANGE	0x40
 
 #endif
