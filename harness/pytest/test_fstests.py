@@ -122,7 +122,7 @@ def test_exit_status_fails(tmp_path):
 
 @pytest.mark.parametrize("line,reason", [
     ('_notrun "this needs a real disk"', "this needs a real disk"),
-    ('_require_xfs_io_command "bmap"', "xfs_io bmap support is missing"),
+    ('_require_xfs_io_command "fsmap"', "xfs_io fsmap support is missing"),
     ('_require_xfs_io_command "falloc" "-c"', "xfs_io falloc -c support is missing"),
     ('_require_test_program "fiemap-fault"', "/var/lib/xfstests/src/fiemap-fault not built"),
     ('_require_command "$KILLALL_PROG" killall', "killall utility required, skipped this test"),
@@ -144,7 +144,7 @@ def test_notrun_reasons(tmp_path, line, reason):
     ("case $x in a) echo a;;& esac", "case fall-through ;;&"),
     ("cat <<< word", "here strings"),
     ("[[ $TEST_DIR/x -nt $TEST_DIR/y ]] && echo yes", "this [[ ]] form"),
-    ("$XFS_IO_PROG -f -c 'bmap -v' $TEST_DIR/f", "daxsim: unknown command 'bmap'"),
+    ("$XFS_IO_PROG -f -c 'fsmap -v' $TEST_DIR/f", "daxsim: unknown command 'fsmap'"),
     ("$XFS_IO_PROG -f -T -c 'pwrite 0 4k' $TEST_DIR/f", "xfs_io -T is not modelled"),
     ("_require_nonexistent_thing", "a _require_ check daxsim does not know"),
     ("echo ${x/a/b}", "this ${...} form"),

@@ -292,9 +292,26 @@ static int xfs_file_fallocate(struct file *file, int mode, uint64_t offset, uint
 	}
 	if (!error && new_size)
 		error = xfs_setattr_size_locked(ip, new_size);
+	/* the allocating modes mark the inode preallocated (XFS_PREALLOC_SET) */
+	if (!error && !(mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE)))
+		ip->i_diflags |= XFS_DIFLAG_PREALLOC;
 	xfs_iunlock(ip, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
 	sim_unlock(sb_writers, 0);
 	return error;
+}
+
+/* xfs_file_llseek(): SEEK_DATA and SEEK_HOLE through the seek iomap */
+static int64_t xfs_file_llseek(struct file *file, uint64_t offset, int whence)
+{
+	struct inode *inode = file_inode(file);
+
+	if (XFS_I(inode)->i_mount->m_shutdown)
+		return -EIO;
+	if (whence == SEEK_HOLE)
+		return iomap_seek_hole(inode, offset, &xfs_seek_iomap_ops);
+	if (whence == SEEK_DATA)
+		return iomap_seek_data(inode, offset, &xfs_seek_iomap_ops);
+	return -EINVAL;
 }
 
 static int xfs_file_fsync(struct file *file, uint64_t start, uint64_t end, int datasync)
@@ -430,4 +447,5 @@ const struct file_operations xfs_file_operations = {
 	.write			= xfs_file_write,
 	.fsync			= xfs_file_fsync,
 	.fallocate		= xfs_file_fallocate,
+	.llseek			= xfs_file_llseek,
 };

@@ -141,6 +141,45 @@ static int xfs_dax_write_iomap_end(struct inode *inode, uint64_t pos, uint64_t l
 	return error;
 }
 
+/*
+ * xfs_seek_iomap_begin(): the data fork's mapping at @pos; over a data fork
+ * hole, a CoW fork extent there is reported as unwritten (its data, if any,
+ * is still in the cache) up to the next data fork extent.
+ */
+static int xfs_seek_iomap_begin(struct inode *inode, uint64_t pos, uint64_t length,
+				unsigned int flags, struct iomap *iomap, struct iomap *srcmap)
+{
+	struct xfs_inode *ip = XFS_I(inode);
+	xfs_fileoff_t off = XFS_B_TO_FSBT(pos);
+	struct xfs_bmbt_irec imap, cmap;
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	srcmap->type = IOMAP_HOLE;
+	srcmap->flags = 0;
+	xfs_ilock(ip, XFS_ILOCK_SHARED);
+	xfs_lookup_trimmed(ip, pos, length, &imap);
+	if (xfs_bmap_is_hole(&imap)) {
+		xfs_fileoff_t hole_end = imap.br_startoff + imap.br_blockcount;
+
+		if (xfs_iext_lookup_extent(ip->i_cowfp, off, &cmap)) {
+			xfs_filblks_t n = MIN(cmap.br_startoff + cmap.br_blockcount, hole_end) - off;
+
+			imap = (struct xfs_bmbt_irec){ off, cmap.br_startblock + (off - cmap.br_startoff),
+						       n, XFS_EXT_UNWRITTEN };
+		} else {	/* the hole ends where either fork's next extent starts */
+			imap.br_blockcount = MIN(hole_end, off + cmap.br_blockcount) - off;
+		}
+	}
+	xfs_iunlock(ip, XFS_ILOCK_SHARED);
+	xfs_bmbt_to_iomap(&imap, iomap, 0);
+	return 0;
+}
+
+const struct iomap_ops xfs_seek_iomap_ops = {
+	.iomap_begin = xfs_seek_iomap_begin,
+};
+
 const struct iomap_ops xfs_read_iomap_ops = {
 	.iomap_begin = xfs_read_iomap_begin,
 };

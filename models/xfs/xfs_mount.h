@@ -39,6 +39,7 @@ struct xfs_mkfs_opts {
 /* di_flags bits share the field, above the di_flags2 ones */
 #define XFS_DIFLAG_EXTSIZE	(1U << 11)	/* i_extsize is the hint */
 #define XFS_DIFLAG_EXTSZINHERIT	(1U << 12)	/* a directory's new files inherit it */
+#define XFS_DIFLAG_PREALLOC	(1U << 13)	/* fallocate preallocated (xfs_update_prealloc_flags) */
 /* XFS_DEFAULT_COWEXTSZ_HINT: the CoW hint of an inode without one, in blocks */
 #define XFS_DEFAULT_COWEXTSZ_HINT 32
 
@@ -179,6 +180,7 @@ int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 
 /* iomap ops (xfs_iomap.c) */
 extern const struct iomap_ops xfs_read_iomap_ops;
+extern const struct iomap_ops xfs_seek_iomap_ops;
 extern const struct iomap_ops xfs_dax_write_iomap_ops;
 /*
  * Buffered writes (the page cache): blocks are reserved when the folio is

@@ -807,6 +807,226 @@ static int do_cowextsize(struct cmdctx *c)
 	return do_hint(c, true);
 }
 
+/*
+ * bmap [-a] [-c] [-e] [-l] [-p] [-v] [-n nx]: xfs_io's bmap_f() over
+ * XFS_IOC_GETBMAPX (xfs_getbmap).  Data fork extents, each split where its
+ * sharing changes, with the holes between them and, unless the inode is
+ * preallocated or has an extent size hint (then everything mapped past EOF
+ * is shown), a hole up to the EOF block.  A file with no extents has none
+ * to show.  There is no attribute fork and no delayed allocation; the CoW
+ * fork (-c) is refused with EINVAL, as a kernel built without DEBUG does.
+ * In 512-byte units; -v adds the AG columns and the flags (100000 shared,
+ * 010000 unwritten, with -p).
+ */
+struct bmap_ent { uint64_t off, len, block; bool hole, shared, unwritten; };
+
+static void bmap_add(GArray *ents, uint64_t off, uint64_t len, uint64_t block, bool hole,
+		     bool shared, bool unwritten)
+{
+	struct bmap_ent e = { off, len, block, hole, shared, unwritten };
+
+	g_array_append_val(ents, e);
+}
+
+static int do_bmap(struct cmdctx *c)
+{
+	struct file *f = cur_file(c);
+	struct xfs_inode *ip = XFS_I(file_inode(f));
+	struct xfs_mount *mp = ip->i_mount;
+	uint64_t size = i_size_read(VFS_I(ip)), end, pos = 0, last = 0;
+	bool prealloc = (ip->i_diflags & XFS_DIFLAG_PREALLOC) || xfs_get_extsz_hint(ip);
+	bool pflag = c->opt['p'] && !c->opt['c'] && !c->opt['a'], any = false;
+	GArray *ents;
+	guint count;
+
+	if (c->opt['c']) {
+		if (!size && !xfs_iext_count(ip->i_df)) {
+			out("%s: no extents\n", f->f_path);
+			return 0;
+		}
+		out("xfs_io: xfsctl(XFS_IOC_GETBMAPX) iflags=0x28 [\"%s\"]: %s\n", f->f_path,
+		    strerror(EINVAL));
+		c->io->last_errno = EINVAL;
+		return 0;
+	}
+	if (c->opt['a']) {
+		out("%s: no extents\n", f->f_path);
+		return 0;
+	}
+	ents = g_array_new(FALSE, FALSE, sizeof(struct bmap_ent));
+	end = ALIGN_UP(size, PAGE_SIZE);
+	if (prealloc) {	/* to the end of the last extent, EOF or not */
+		end = 0;
+		xfs_iext_walk(ip->i_df, 0, XFS_MAX_FILEOFF, last_extent_end, &end);
+	}
+	while (pos < end) {
+		struct iomap iomap, srcmap;
+		int err = xfs_read_iomap_ops.iomap_begin(VFS_I(ip), pos, end - pos, IOMAP_REPORT,
+							 &iomap, &srcmap);
+
+		if (err) {
+			out("xfs_io: xfsctl(XFS_IOC_GETBMAPX) iflags=0x%x [\"%s\"]: %s\n",
+			    pflag ? 0x4 : 0, f->f_path, strerror(-err));
+			c->io->last_errno = -err;
+			g_array_free(ents, TRUE);
+			return 0;
+		}
+		if (iomap.type != IOMAP_HOLE) {
+			if (iomap.offset > last)
+				bmap_add(ents, last >> 9, (iomap.offset - last) >> 9, 0, true, false, false);
+			bmap_add(ents, iomap.offset >> 9, iomap.length >> 9, iomap.addr >> 9, false,
+				 iomap.flags & IOMAP_F_SHARED, iomap.type == IOMAP_UNWRITTEN);
+			last = iomap.offset + iomap.length;
+			any = true;
+		}
+		if (!iomap.length)
+			break;
+		pos = iomap.offset + iomap.length;
+	}
+	if (any && last < end)
+		bmap_add(ents, last >> 9, (end - last) >> 9, 0, true, false, false);
+	count = c->opt['n'] ? MIN((guint)c->optnum['n'], ents->len) : ents->len;
+	if (!ents->len && !c->opt['n']) {
+		out("%s: no extents\n", f->f_path);
+		g_array_free(ents, TRUE);
+		return 0;
+	}
+	out("%s:\n", f->f_path);
+	if (!c->opt['v']) {
+		for (guint i = 0; i < count; i++) {
+			struct bmap_ent *e = &g_array_index(ents, struct bmap_ent, i);
+
+			out("\t%u: [%llu..%llu]: ", i, (unsigned long long)e->off,
+			    (unsigned long long)(e->off + e->len - 1));
+			if (e->hole)
+				out("hole");
+			else
+				out("%llu..%llu", (unsigned long long)e->block,
+				    (unsigned long long)(e->block + e->len - 1));
+			if (c->opt['l'])
+				out(" %llu blocks\n", (unsigned long long)e->len);
+			else
+				out("\n");
+		}
+	} else {
+		uint64_t bbperag = xfs_alloc_agblocks(mp->m_alloc) << (PAGE_SHIFT - 9);
+		int foff_w = 16, boff_w = 16, aoff_w = 16, tot_w = 5;
+		int agno_w = MAX(2, numlen(xfs_alloc_agcount(mp->m_alloc), 10));
+		bool flg = pflag;
+		char r[64], b[64], a[64];
+
+		for (guint i = 0; i < count; i++) {
+			struct bmap_ent *e = &g_array_index(ents, struct bmap_ent, i);
+
+			foff_w = MAX(foff_w, snprintf(r, sizeof(r), "[%llu..%llu]:",
+					(unsigned long long)e->off, (unsigned long long)(e->off + e->len - 1)));
+			tot_w = MAX(tot_w, numlen(e->len, 10));
+			if (e->hole)
+				continue;
+			flg |= pflag && e->unwritten;
+			boff_w = MAX(boff_w, snprintf(b, sizeof(b), "%llu..%llu",
+					(unsigned long long)e->block, (unsigned long long)(e->block + e->len - 1)));
+			aoff_w = MAX(aoff_w, snprintf(a, sizeof(a), "(%llu..%llu)",
+					(unsigned long long)(e->block % bbperag),
+					(unsigned long long)(e->block % bbperag + e->len - 1)));
+		}
+		out("%4s: %-*s %-*s %*s %-*s %*s%s\n", "EXT", foff_w, "FILE-OFFSET", boff_w, "BLOCK-RANGE",
+		    agno_w, "AG", aoff_w, "AG-OFFSET", tot_w, "TOTAL", flg ? " FLAGS" : "");
+		for (guint i = 0; i < count; i++) {
+			struct bmap_ent *e = &g_array_index(ents, struct bmap_ent, i);
+			unsigned int fl = (e->shared ? 0100000 : 0) | (pflag && e->unwritten ? 010000 : 0);
+
+			snprintf(r, sizeof(r), "[%llu..%llu]:", (unsigned long long)e->off,
+				 (unsigned long long)(e->off + e->len - 1));
+			if (e->hole) {
+				out("%4u: %-*s %-*s %*s %-*s %*llu\n", i, foff_w, r, boff_w, "hole", agno_w, "",
+				    aoff_w, "", tot_w, (unsigned long long)e->len);
+				continue;
+			}
+			snprintf(b, sizeof(b), "%llu..%llu", (unsigned long long)e->block,
+				 (unsigned long long)(e->block + e->len - 1));
+			snprintf(a, sizeof(a), "(%llu..%llu)", (unsigned long long)(e->block % bbperag),
+				 (unsigned long long)(e->block % bbperag + e->len - 1));
+			out("%4u: %-*s %-*s %*llu %-*s %*llu", i, foff_w, r, boff_w, b, agno_w,
+			    (unsigned long long)(e->block / bbperag), aoff_w, a, tot_w,
+			    (unsigned long long)e->len);
+			if (fl || pflag)
+				out(" %-6.6o\n", fl);
+			else
+				out("\n");
+		}
+	}
+	g_array_free(ents, TRUE);
+	return 0;
+}
+
+/*
+ * seek -a|-d|-h [-r] [-s] off: xfs_io's seek_f() over lseek(SEEK_DATA /
+ * SEEK_HOLE).  The first lookup decides whether @off starts in data or in
+ * a hole; from there data and hole alternate, each printed if asked for,
+ * until each asked-for kind was printed once (or, with -r, until EOF).
+ */
+static void seek_line(struct cmdctx *c, const char *type, int64_t start, int64_t res)
+{
+	if (res == -ENXIO) {
+		if (c->opt['s'])
+			out("%s\t%lld\tEOF\n", type, (long long)start);
+		else
+			out("%s\tEOF\n", type);
+	} else if (res < 0) {
+		out("ERR\t%lld\t%s\n", (long long)start, strerror((int)-res));
+	} else if (c->opt['s']) {
+		out("%s\t%lld\t%lld\n", type, (long long)start, (long long)res);
+	} else {
+		out("%s\t%lld\n", type, (long long)res);
+	}
+}
+
+static int do_seek(struct cmdctx *c)
+{
+	static const char *const name[2] = { "DATA", "HOLE" };
+	static const int whence[2] = { SEEK_DATA, SEEK_HOLE };
+	struct file *f = cur_file(c);
+	bool want[2] = { c->opt['a'] || c->opt['d'], c->opt['a'] || c->opt['h'] };
+	int64_t start = c->posnum[0], res;
+	int cur;
+
+	if (!want[0] && !want[1])
+		return cmd_usage_error(c, c->ln->cols[c->word0], "seek: -a, -d or -h is required");
+	cur = 1;
+	res = want[1] ? vfs_llseek(f, (uint64_t)start, SEEK_HOLE) : 0;
+	if (!want[1] || (res != start && want[0])) {
+		cur = 0;
+		res = vfs_llseek(f, (uint64_t)start, SEEK_DATA);
+	}
+	if (res >= 0 && res < start)
+		goto bad;
+	out(c->opt['s'] ? "Whence\tStart\tResult\n" : "Whence\tResult\n");
+	for (int n = 0; want[0] || want[1]; n++) {
+		if (res < 0) {
+			if (res != -ENXIO || n == 0)
+				seek_line(c, name[cur], start, res);
+			if (res != -ENXIO)
+				c->io->last_errno = (int)-res;
+			return 0;
+		}
+		if (want[cur])
+			seek_line(c, name[cur], start, res);
+		if (!c->opt['r'])
+			want[cur] = false;
+		cur ^= 1;
+		start = res;
+		res = vfs_llseek(f, (uint64_t)start, whence[cur]);
+		if (res >= 0 && res <= start)
+			goto bad;
+	}
+	return 0;
+bad:
+	out("Invalid seek result: lseek(<fd>, %lld, SEEK_%s) = %lld\n", (long long)start,
+	    name[cur], (long long)res);
+	return 0;
+}
+
 static int do_statx(struct cmdctx *c)
 {
 	struct xfs_inode *ip = XFS_I(file_inode(cur_file(c)));
@@ -1253,6 +1473,8 @@ NEEDS_FILE(do_fsync)
 NEEDS_FILE(do_fiemap)
 NEEDS_FILE(do_chattr)
 NEEDS_FILE(do_statx)
+NEEDS_FILE(do_seek)
+NEEDS_FILE(do_bmap)
 NEEDS_FILE(do_extsize)
 NEEDS_FILE(do_cowextsize)
 NEEDS_MAP(do_mread)
@@ -1283,6 +1505,8 @@ const struct cmdinfo io_cmds[] = {
 	{ "chattr", NULL, do_chattr_chk, 1, 1, NULL, NULL, "s", CMD_FS | CMD_RAWARGS, "+x|-x", "set or clear FS_XFLAG_DAX" },
 	{ "extsize", NULL, do_extsize_chk, 0, 1, NULL, NULL, "n", CMD_FS, "[BYTES]", "print or set the extent size hint (FS_XFLAG_EXTSIZE); a file with data refuses a new one" },
 	{ "cowextsize", NULL, do_cowextsize_chk, 0, 1, NULL, NULL, "n", CMD_FS, "[BYTES]", "print or set the CoW extent size hint (FS_XFLAG_COWEXTSIZE): CoW allocations cover the aligned range" },
+	{ "bmap", NULL, do_bmap_chk, 0, 0, "acelpvn:", "n", "", CMD_FS, "[-acelpv] [-n nx]", "print the data fork's block map (XFS_IOC_GETBMAPX), 512-byte units" },
+	{ "seek", NULL, do_seek_chk, 1, 1, "adhrs", NULL, "n", CMD_FS, "-a|-d|-h [-r] [-s] off", "the next data and/or hole at or after off (lseek SEEK_DATA / SEEK_HOLE)" },
 	{ "statx", NULL, do_statx_chk, 0, 0, "r", NULL, "", CMD_FS, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
 	{ "mmap", "mm", cmd_mmap, 0, 2, "rwxSps:", "s", "nn", 0, "[-r] [-w] [-x] [-S] [-p] off len | N", "map the current file (MAP_SHARED; -S MAP_SYNC; -p MAP_PRIVATE)" },
 	{ "mread", "mr", do_mread_chk, 0, 2, "vfr", NULL, "nn", CMD_FS, "[-v] [-f] [-r] [off len]", "read through the current mapping" },

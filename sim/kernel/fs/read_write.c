@@ -76,3 +76,12 @@ int vfs_fallocate(struct file *f, int mode, uint64_t offset, uint64_t len)
 		return -EOPNOTSUPP;
 	return f->f_op->fallocate(f, mode, offset, len);
 }
+
+int64_t vfs_llseek(struct file *f, uint64_t offset, int whence)
+{
+	if (offset > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	if (!f->f_op->llseek)
+		return 0;	/* noop_llseek (device DAX): the position, which stays 0 */
+	return f->f_op->llseek(f, offset, whence);
+}

@@ -117,6 +117,8 @@ struct file_operations {
 	int64_t (*write)(struct file *file, const void *buf, uint64_t len, uint64_t pos);
 	int (*fsync)(struct file *file, uint64_t start, uint64_t end, int datasync);
 	int (*fallocate)(struct file *file, int mode, uint64_t offset, uint64_t len);
+	/* SEEK_DATA / SEEK_HOLE from @offset: an offset, or a negative errno */
+	int64_t (*llseek)(struct file *file, uint64_t offset, int whence);
 	/*
 	 * The start address for a new mapping of @len bytes at page @pgoff,
 	 * at or above @addr (NULL: the default, PMD-coloured to the offset).
@@ -163,11 +165,17 @@ int64_t vfs_read(struct file *f, void *buf, uint64_t len, uint64_t pos);
 int64_t vfs_write(struct file *f, const void *buf, uint64_t len, uint64_t pos);
 int vfs_fsync_range(struct file *f, uint64_t start, uint64_t end, int datasync);
 int vfs_fallocate(struct file *f, int mode, uint64_t offset, uint64_t len);
+/* lseek(2) with SEEK_DATA / SEEK_HOLE: an offset, or a negative errno */
+int64_t vfs_llseek(struct file *f, uint64_t offset, int whence);
 /* Dedupe's byte comparison through the page cache (fs/remap_range.c). */
 int vfs_dedupe_file_range_compare(struct inode *src, uint64_t srcoff, struct inode *dst,
 				  uint64_t dstoff, uint64_t len, bool *same);
 
 /* fallocate modes (linux/falloc.h) */
+#ifndef SEEK_DATA	/* lseek whence values, as <unistd.h> has them */
+#define SEEK_DATA		3
+#define SEEK_HOLE		4
+#endif
 #define FALLOC_FL_KEEP_SIZE	0x01
 #define FALLOC_FL_PUNCH_HOLE	0x02
 #define FALLOC_FL_COLLAPSE_RANGE 0x08

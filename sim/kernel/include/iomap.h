@@ -49,4 +49,11 @@ static inline const struct iomap *iomap_srcmap(const struct iomap *iomap,
 	return srcmap->type != IOMAP_HOLE ? srcmap : iomap;
 }
 
+struct address_space;
+/* SEEK_HOLE / SEEK_DATA over @ops (iomap_seek.c): an offset, or -ENXIO */
+int64_t iomap_seek_hole(struct inode *inode, uint64_t pos, const struct iomap_ops *ops);
+int64_t iomap_seek_data(struct inode *inode, uint64_t pos, const struct iomap_ops *ops);
+int64_t mapping_seek_hole_data(struct address_space *mapping, uint64_t start, uint64_t end,
+			       bool seek_data);
+
 #endif
