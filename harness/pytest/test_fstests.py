@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("10 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("11 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -977,7 +977,8 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("grep -P x", "grep option"),
     ("wc -w", "wc without -l or -c"),
     ("seq 1 0 3", "seq with a zero increment"),
-    ("stat -c %Y $TEST_DIR", "stat other than -c %s, -c %i or -f -c FMT"),
+    ("stat -c %X $TEST_DIR", "stat other than -c %s, -c %i, -c %Y, -c %Z or -f -c FMT"),
+    ("stat -c %Y $TEST_DIR", "stat -c %Y or %Z of a file that is not simulated"),
     ("_scratch_mkfs -m crc=0", "mkfs options are not modelled"),
     ("xfs_io -c 'pwrite 0 1' /tmp/x", "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT"),
     ("$XFS_IO_PROG -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io on several files"),

@@ -18,6 +18,19 @@ from test_fstests_forms import _bash_output, assert_unsupported  # shared with t
 BASH = shutil.which("bash")
 
 SNIPPETS = {
+    "let-forms": r"""status=0
+let status=$status+1; echo "$? $status"
+let 'x = 3 * 4' y=x-12; echo "$? $x $y"
+let 0; echo $?
+let 1 0; echo $?
+let 0 1; echo $?
+let "z=(2+3)*2" && echo "z=$z"
+let; echo $?
+let 1+; echo $?
+let "2 + "; echo $?
+let "(1*"; echo $?
+echo $((3 - )); echo after
+""",
     "echo-options-and-escapes": r"""echo -e 'a\0101b\x41\x4g|\x|\q|\e|end\'
 echo -e 'one\ctwo'; echo after
 echo -E 'a\tb'; echo -eE 'a\tb'; echo -Ee 'a\tb'
@@ -593,8 +606,8 @@ UNSUPPORTED = [
     ("truncate $TEST_DIR/f", "truncate other than truncate -s SIZE FILE"),
     ("getconf NAME_MAX /", "getconf of this variable"),
     ("getconf PAGE_SIZE x", "getconf of this variable"),
-    ("stat $TEST_DIR", "stat other than -c %s, -c %i or -f -c FMT"),
-    ("stat -c %s", "stat other than -c %s, -c %i or -f -c FMT"),
+    ("stat $TEST_DIR", "stat other than -c %s, -c %i, -c %Y, -c %Z or -f -c FMT"),
+    ("stat -c %s", "stat other than -c %s, -c %i, -c %Y, -c %Z or -f -c FMT"),
     ("[ 1 -eqq 2 ]", "this test expression"),
     ("[ -k x -a 1 ]", "this test expression"),
     ("[ ! -k x ]", "this test expression"),

@@ -63,6 +63,7 @@ static int64_t xfs_file_write(struct file *file, const void *buf, uint64_t len, 
 		return -EIO;
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
+	file_update_time(file);	/* xfs_file_write_checks -> kiocb_modified */
 	/* xfs_file_write_zero_eof(): zero the gap after the old EOF */
 	ret = pos > VFS_I(ip)->i_size ? xfs_zero_range(ip, VFS_I(ip)->i_size, pos - VFS_I(ip)->i_size) : 0;
 	if (ret == 0 && !IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_write */
@@ -160,6 +161,8 @@ int xfs_setattr_size(struct xfs_inode *ip, uint64_t newsize)
 	if (!INJECT(TRUNCATE_NO_UNMAP))
 		xfs_break_layouts(ip);
 	error = xfs_setattr_size_locked(ip, newsize);
+	if (!error)	/* do_truncate(): ATTR_MTIME | ATTR_CTIME */
+		inode_set_mtime_ctime_now(VFS_I(ip));
 	xfs_iunlock(ip, (no_mmaplock ? 0 : XFS_MMAPLOCK_EXCL) | XFS_IOLOCK_EXCL);
 	sim_unlock(sb_writers, 0);
 	return error;
@@ -266,6 +269,7 @@ static int xfs_file_fallocate(struct file *file, int mode, uint64_t offset, uint
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	xfs_ilock(ip, XFS_MMAPLOCK_EXCL);
 	xfs_break_layouts(ip);
+	file_update_time(file);	/* file_modified() */
 	if (!(mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
 		      FALLOC_FL_INSERT_RANGE)) &&
 	    offset + len > VFS_I(ip)->i_size)
@@ -363,8 +367,10 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 		return filemap_fault(vmf);	/* no MMAPLOCK: filemap_fault takes it to read in */
 	bool ilock_outer = INJECT(FAULT_ILOCK_OUTER);	/* test only */
 
-	if (write)
+	if (write) {
 		lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, FAULT_FN);
+		file_update_time(vmf->vma->vm_file);
+	}
 	if (ilock_outer)
 		xfs_ilock_(ip, XFS_ILOCK_SHARED, 0, FAULT_FN);
 	if (!INJECT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
@@ -405,6 +411,7 @@ static vm_fault_t xfs_filemap_page_mkwrite(struct vm_fault *vmf)
 	if (ip->i_mount->m_shutdown)
 		return VM_FAULT_SIGBUS;
 	lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, __func__);
+	file_update_time(vmf->vma->vm_file);
 	xfs_ilock_(ip, XFS_MMAPLOCK_SHARED, 0, __func__);
 	ret = iomap_page_mkwrite(vmf, NULL, &xfs_buffered_write_iomap_ops);
 	xfs_iunlock_(ip, XFS_MMAPLOCK_SHARED, __func__);

@@ -360,6 +360,8 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	if (pos_out + *len > VFS_I(dest)->i_size)
 		VFS_I(dest)->i_size = pos_out + *len;
 	dest->i_meta_dirty = true;
+	if (!dedupe)	/* generic_remap_file_range_prep(): file_modified(file_out) */
+		inode_set_mtime_ctime_now(VFS_I(dest));
 	trace("ino %llu @%llu -> ino %llu @%llu: %llu bytes%s",
 	      (unsigned long long)src->i_ino, (unsigned long long)pos_in,
 	      (unsigned long long)dest->i_ino, (unsigned long long)pos_out,

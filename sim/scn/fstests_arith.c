@@ -19,6 +19,7 @@
 struct ar {
 	struct sh_state	*st;
 	const char	*s;
+	const char	*start;		/* the whole expression */
 	char		*err;
 	size_t		errlen;
 	bool		failed;
@@ -168,6 +169,19 @@ static long long primary(struct ar *a)
 			}
 			return x;
 		}
+	}
+	if (!*a->s && a->start) {
+		/*
+		 * At the end, bash names the last token it read: the operator
+		 * that wanted an operand, with what follows it ("1 + " -> "+ ").
+		 */
+		const char *t = a->s;
+
+		while (t > a->start && isspace((unsigned char)t[-1]))
+			t--;
+		while (t > a->start && strchr("+-*/%<>=!&|^~?:,", t[-1]))
+			t--;
+		return ar_fail(a, "syntax error: operand expected (error token is \"%.40s\")", t);
 	}
 	return ar_fail(a, "syntax error: operand expected (error token is \"%.40s\")", a->s);
 }
@@ -541,7 +555,7 @@ static long long expr_comma(struct ar *a)
 
 int sh_arith(struct sh_state *st, const char *expr, long long *val, char *err, size_t errlen)
 {
-	struct ar a = { .st = st, .s = expr, .err = err, .errlen = errlen };
+	struct ar a = { .st = st, .s = expr, .start = expr, .err = err, .errlen = errlen };
 	long long v;
 
 	ws(&a);

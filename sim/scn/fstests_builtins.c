@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fstests.h"
+#include "xfs_mount.h"
 #include "scn.h"
 
 /* Files ------------------------------------------------------------------- */
@@ -522,7 +523,22 @@ static int b_stat(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		sh_out(io, "%lld\n", (long long)size);
 		return 0;
 	}
-	return sh_unsupported(st, "stat other than -c %s, -c %i or -f -c FMT");
+	/* %Y / %Z: the simulated file's mtime / ctime, seconds since the epoch */
+	if (argc == 4 && !strcmp(argv[1], "-c") && (!strcmp(argv[2], "%Y") || !strcmp(argv[2], "%Z"))) {
+		struct xfs_inode *ip = fst_path_in_sim(st, argv[3]) ? fst_session_inode(st->sim, argv[3]) : NULL;
+		int64_t ns;
+
+		if (!ip) {
+			if (g_tree_lookup(st->files, argv[3]) || fst_is_dir(st, argv[3]))
+				return sh_unsupported(st, "stat -c %Y or %Z of a file that is not simulated");
+			sh_err(io, "stat: cannot statx '%s': No such file or directory\n", argv[3]);
+			return 1;
+		}
+		ns = argv[2][1] == 'Y' ? VFS_I(ip)->i_mtime_ns : VFS_I(ip)->i_ctime_ns;
+		sh_out(io, "%lld\n", (long long)(ns / 1000000000));
+		return 0;
+	}
+	return sh_unsupported(st, "stat other than -c %s, -c %i, -c %Y, -c %Z or -f -c FMT");
 }
 
 /* test / [ ------------------------------------------------------------------- */
@@ -1270,6 +1286,31 @@ static bool expr_int(const char *s, long long *v)
 }
 
 /* expr N | expr A OP B over integers (+ - * / % and comparisons): coreutils' status */
+/*
+ * let EXPR...: each argument an arithmetic expression (already expanded
+ * as words); the status is 1 when the last one is 0.  An error is bash's
+ * "FILE: line N: let: EXPR: MESSAGE" and status 1.
+ */
+static int b_let(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long v = 0;
+
+	if (argc < 2) {
+		sh_err(io, "%s: line %d: let: expression expected\n", st->file, st->cmd_line);
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		char err[256];
+
+		if (sh_arith(st, argv[i], &v, err, sizeof(err))) {
+			sh_err(io, "%s: line %d: let: %s: %s\n", st->file, st->cmd_line, argv[i],
+			       *err == '\001' ? err + 1 : err);
+			return 1;
+		}
+	}
+	return v ? 0 : 1;
+}
+
 static int b_expr(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	static const char *const ops[] = { "+", "-", "*", "/", "%", "<", "<=", "=", "==", "!=", ">=", ">" };
@@ -1613,7 +1654,7 @@ static const struct {
 } builtins[] = {
 	{ "cp", b_cp }, { "truncate", b_truncate }, { "mv", b_mv }, { "dd", b_dd },
 	{ "uname", b_uname }, { "ulimit", b_ulimit },
-	{ "expr", b_expr },
+	{ "expr", b_expr }, { "let", b_let },
 	{ ".", b_source }, { "source", b_source },
 	{ "true", b_true }, { ":", b_true }, { "false", b_false },
 	{ "echo", b_echo }, { "printf", b_printf }, { "cd", b_cd },

@@ -986,7 +986,7 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 		gsize out0 = rio.fd1 ? rio.fd1->len : 0, err0 = rio.fd2 ? rio.fd2->len : 0;
 
 		ret = run_argv(st, (int)argv->len - 1, (char **)argv->pdata, &rio);
-		if (st->jobs && st->stop == STOP_NONE) {
+		if (st->stop == STOP_NONE) {	/* the clocks move even without jobs */
 			uint64_t text = 0;
 
 			if (rio.fd1 && rio.fd1->len > out0)

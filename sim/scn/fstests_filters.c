@@ -197,6 +197,50 @@ static int h_filter_xfs_io(struct sh_state *st, int argc, char **argv, struct sh
 	return filter_done(io, t);
 }
 
+/*
+ * _filter_xfs_io_unique: common_line_filter (a run of lines whose text
+ * after the last ':' repeats prints as its first line and one "*"), then
+ * _filter_xfs_io.
+ */
+static int h_filter_xfs_io_unique(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	GString *t = stdin_text(io), *o = g_string_new(NULL);
+	gchar *last = g_strdup("");
+	bool first_match = false;
+	const char *p = t->str;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *e = nl ? nl : p + strlen(p);
+		const char *colon = NULL;
+
+		for (const char *q = p; q < e; q++)
+			if (*q == ':')
+				colon = q;
+		if (colon) {
+			gchar *tail = g_strndup(colon + 1, (gsize)(e - colon - 1));
+
+			if (strcmp(last, tail)) {
+				g_string_append_len(o, p, (gssize)(e - p + (nl ? 1 : 0)));
+				first_match = true;
+			} else if (first_match) {
+				g_string_append(o, "*\n");
+				first_match = false;
+			}
+			g_free(last);
+			last = tail;
+		} else {
+			g_string_append_len(o, p, (gssize)(e - p + (nl ? 1 : 0)));
+			g_free(last);
+			last = g_strndup(p, (gsize)(e - p + (nl ? 1 : 0)));	/* with its newline */
+		}
+		p = nl ? nl + 1 : e;
+	}
+	g_free(last);
+	g_string_free(t, TRUE);
+	filter_xfs_io(o, false);
+	return filter_done(io, o);
+}
+
 /* A filter that is one sed run (the builtin sed) over stdin. */
 static int sed_filter(struct sh_state *st, struct sh_io *io, const char *e1, const char *e2)
 {
@@ -391,6 +435,7 @@ static const struct {
 	{ "_filter_scratch", h_filter_scratch },
 	{ "_filter_testdir_and_scratch", h_filter_testdir_and_scratch },
 	{ "_filter_xfs_io", h_filter_xfs_io },
+	{ "_filter_xfs_io_unique", h_filter_xfs_io_unique },
 	{ "_filter_xfs_io_numbers", h_filter_xfs_io },
 	{ "_filter_dedupe_error", h_filter_dedupe_error },
 	{ "_filter_xfs_io_error", h_filter_xfs_io_error },

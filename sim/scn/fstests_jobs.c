@@ -360,9 +360,6 @@ void sh_jobs_tick(struct sh_state *st, int argc, char **argv, uint64_t text_byte
 	struct sh_job *j;
 	uint64_t cost;
 
-	if (!js)
-		return;		/* no `&` yet: nothing to interleave */
-	j = st->job;
 	if (!argc || g_hash_table_contains(st->funcs, argv[0]))
 		cost = 0;	/* a function: its commands cost */
 	else if (shell_builtin(argv[0]))
@@ -372,6 +369,11 @@ void sh_jobs_tick(struct sh_state *st, int argc, char **argv, uint64_t text_byte
 	cost += text_bytes / 100;
 	if (argc && !strcmp(argv[0], "sleep"))
 		cost += sleep_us(argc, argv);
+	/* the simulated wall clock (file timestamps) moves by the exact cost */
+	fst_session_advance_clock(st->sim, cost);
+	if (!js)
+		return;		/* no `&` yet: nothing to interleave */
+	j = st->job;
 	if (js->jitter && cost)
 		cost = (uint64_t)((double)cost * g_rand_double_range(js->jitter, 0.5, 1.5));
 	j->clock += cost;

@@ -228,6 +228,11 @@ void fst_session_rmdir(struct fst_session *s, const char *path)
 		xfs_dir_forget(mp, path, false);
 }
 
+void fst_session_advance_clock(struct fst_session *s, uint64_t us)
+{
+	s->world.realtime_ns += us * 1000;
+}
+
 bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree)
 {
 	struct xfs_mount *mp = XFS_M(s->world.sb);

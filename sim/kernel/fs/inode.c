@@ -9,6 +9,7 @@
 
 #include "dax.h"
 #include "fs.h"
+#include "sim.h"
 #include "types.h"
 
 void inode_init_always(struct super_block *sb, struct inode *inode, uint64_t ino,
@@ -22,6 +23,32 @@ void inode_init_always(struct super_block *sb, struct inode *inode, uint64_t ino
 	mapping_init(&inode->i_data, inode, ino);
 	inode->i_data.a_ops = aops;
 	g_tree_insert(sb->s_inodes, &inode->i_ino, inode);
+	inode->i_mtime_ns = inode->i_ctime_ns = current_time_ns();
+}
+
+int64_t current_time_ns(void)
+{
+	return (int64_t)sim->realtime_ns;
+}
+
+void inode_set_mtime_ctime_now(struct inode *inode)
+{
+	inode->i_mtime_ns = inode->i_ctime_ns = current_time_ns();
+}
+
+void inode_set_ctime_now(struct inode *inode)
+{
+	inode->i_ctime_ns = current_time_ns();
+}
+
+/* file_update_time(): both, when either differs from now */
+void file_update_time(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	int64_t now = current_time_ns();
+
+	if (inode->i_mtime_ns != now || inode->i_ctime_ns != now)
+		inode_set_mtime_ctime_now(inode);
 }
 
 void inode_sb_list_del(struct inode *inode)

@@ -91,7 +91,19 @@ struct inode {
 	const struct file_operations		*i_fop;
 	struct address_space			*i_mapping;	/* = &i_data */
 	struct address_space			i_data;
+	int64_t					i_mtime_ns;	/* ns since the epoch */
+	int64_t					i_ctime_ns;
 };
+
+/*
+ * Timestamps (fs/inode.c): current_time() is the simulated wall clock,
+ * which starts at a fixed time and moves only when the driver of the run
+ * moves it (the fstests shell: by what each command costs, and `sleep`).
+ */
+int64_t current_time_ns(void);
+void inode_set_mtime_ctime_now(struct inode *inode);	/* create, write, truncate, remap */
+void inode_set_ctime_now(struct inode *inode);
+void file_update_time(struct file *file);		/* file_modified(): mtime and ctime */
 
 #define IS_DAX(inode)	(((inode)->i_flags & S_DAX) != 0)
 

@@ -38,9 +38,13 @@ struct sim_world {
 	struct task_struct	*kthread;	/* context for async work */
 	struct sim_stats	stats;
 	GString			*dmesg;
+	uint64_t		realtime_ns;	/* the wall clock: advanced by whoever drives the run */
 };
 
 extern struct sim_world *sim;
+
+/* The wall clock at the start of every run: 2025-12-05 00:00:00 UTC. */
+#define SIM_EPOCH_NS	(1764892800ULL * 1000000000ULL)
 
 void sim_world_init(struct sim_world *w);
 void sim_world_destroy(struct sim_world *w);

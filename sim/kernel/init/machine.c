@@ -25,6 +25,7 @@ void sim_world_init(struct sim_world *w)
 	w->tasks = g_tree_new_full(name_cmp, NULL, g_free, NULL);
 	w->next_pid = 100;
 	w->dmesg = g_string_new(NULL);
+	w->realtime_ns = SIM_EPOCH_NS;
 	w->kthread = task_create("kworker", 2);
 	sim = w;
 	lock_current = &w->kthread->lockctx;
