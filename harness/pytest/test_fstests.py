@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("11 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("12 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -1520,3 +1520,24 @@ echo "free $(stat -f -c %b $SCRATCH_MNT)"
     assert lines[1:3] == ["gone", "dir gone"], bad
     blocks = int(lines[3].split()[1])
     assert 10000 < blocks <= 16384, bad      # a 64 MiB filesystem, less its metadata
+
+
+def test_holetest_errors_as_the_program(tmp_path):
+    """src/holetest's own refusals: usage, options, size, an existing file."""
+    body = ('$here/src/holetest -f 2>&1; echo "status $?"\n'
+            '$here/src/holetest -x $TEST_DIR/t 1 2>&1; echo "status $?"\n'
+            '$here/src/holetest -p -w $TEST_DIR/t 1 2>&1; echo "status $?"\n'
+            '$here/src/holetest $TEST_DIR/t 0 2>&1; echo "status $?"\n'
+            'touch $TEST_DIR/t\n'
+            '$here/src/holetest -f $TEST_DIR/t 1 > $tmp.o 2>&1; echo "status $?"\n'
+            '_filter_test_dir < $tmp.o\n')
+    want = qa() + "".join([
+        "ERROR: usage: holetest [-fwrFp] FILENAME FILESIZEinMB\n", "status 1\n",
+        "/var/lib/xfstests/src/holetest: invalid option -- 'x'\n", "ERROR: Unknown option character.\n",
+        "status 1\n",
+        "ERROR: Combinations of writes and privatemappings not supported.\n", "status 1\n",
+        "ERROR: bad FILESIZEinMB\n", "status 1\n",
+        "status 2\n", "\n", "INFO: zero-filled test...\n", "TEST_DIR/t: File exists\n"])
+    script = make_test(tmp_path, "_require_test_program holetest\n" + body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout

@@ -395,8 +395,282 @@ static int p_punch_alternating(struct sh_state *st, int argc, char **argv, struc
 	return ret;
 }
 
+/*
+ * src/holetest [-f] [-w] [-r] [-F] [-p] FILE SIZE_MB: a file of SIZE_MB
+ * MiB, made three ways (zero-filled through a shared mapping, fallocated,
+ * truncated up: holes), is mapped (MAP_PRIVATE with -p) and two threads
+ * (processes with -F) each store an 8-byte marker at their own offset in
+ * every page (the first one with pwrite under -w; -r reads every page
+ * first); then every page must hold both markers, and with -p the file
+ * none.  The threads share one simulated task (one mm); processes are a
+ * task each, mapping the file as fork would have shared it.  They run one
+ * after the other (the scenario scheduler interleaves kernel paths; this
+ * shell runs one program at a time), which is one of the interleavings
+ * the real program may see.  Output as holetest's; the markers are byte
+ * patterns (the thread ids only show in an ERROR line).
+ */
+struct holetest {
+	struct sh_state	*st;
+	struct sh_io	*io;
+	const char	*path;
+	long long	sz;
+	bool		wr, prefault, fork, priv;
+};
+
+#define HT_THREADS	2
+#define HT_PAGE		4096LL
+
+static long long ht_off(int i)	/* page_offs[]: step / 2, then + step */
+{
+	return HT_PAGE / HT_THREADS / 2 + i * (HT_PAGE / HT_THREADS);
+}
+
+static uint64_t ht_tid(int i)
+{
+	return 0x0101010101010101ULL * (uint64_t)(0x11 * (i + 1));
+}
+
+/* Run one scenario line in @t, its output to @o (NULL: the program's stdout). */
+static int ht_run(struct holetest *h, struct io_task *t, GString *o, int argc, char **argv)
+{
+	struct sh_io cap = { o, h->io->fd2, NULL };
+
+	return task_run(h->st, o ? &cap : h->io, t, argc, argv);
+}
+
+/* The 8 bytes at @off of @t's current mapping, through a load. */
+static int ht_load(struct holetest *h, struct io_task *t, long long off, size_t n, uint64_t *v)
+{
+	GString *o = g_string_new(NULL);
+	gchar *a = g_strdup_printf("%lld", off), *l = g_strdup_printf("%zu", n);
+	char *av[] = { "mread", "-v", a, l, NULL };
+	int ret = ht_run(h, t, o, 4, av);
+	const char *p = strstr(o->str, ":  ");
+
+	*v = 0;
+	for (size_t k = 0; !ret && p && k < n; k++) {
+		unsigned long b = strtoul(p + 3 + 3 * k, NULL, 16);
+
+		*v |= (uint64_t)b << (8 * k);
+	}
+	if (!ret && !p)
+		ret = -1;
+	g_free(a);
+	g_free(l);
+	g_string_free(o, TRUE);
+	return ret;
+}
+
+/* verify_mapping(): the ERROR lines and their count */
+static int ht_verify(struct holetest *h, struct io_task *t, const uint64_t *expect, int *errs)
+{
+	for (long long pg = 0; pg < h->sz / HT_PAGE; pg++)
+		for (int i = 0; i < HT_THREADS; i++) {
+			uint64_t v;
+			int ret = ht_load(h, t, pg * HT_PAGE + ht_off(i), 8, &v);
+
+			if (ret)
+				return ret;
+			if (v != expect[i]) {
+				sh_out(h->io, "ERROR: thread %d, offset %08llx, %08llx != %08llx\n", i,
+				       (unsigned long long)(pg * HT_PAGE + ht_off(i)),
+				       (unsigned long long)v, (unsigned long long)expect[i]);
+				(*errs)++;
+			}
+		}
+	return 0;
+}
+
+static int ht_prefault(struct holetest *h, struct io_task *t)
+{
+	for (long long pg = 0; pg < h->sz / HT_PAGE; pg++) {
+		uint64_t v;
+		int ret = ht_load(h, t, pg * HT_PAGE, 1, &v);
+
+		if (ret)
+			return ret;
+		if (v)
+			sh_err(h->io, "Prefaulting found non-zero value in page %lld: %d\n", pg, (int)v);
+	}
+	return 0;
+}
+
+static int ht_map(struct holetest *h, struct io_task *t, bool writable, bool priv)
+{
+	gchar *len = g_strdup_printf("%lld", h->sz);
+	char *av[] = { "mmap", writable ? "-rw" : "-r", priv ? "-p" : "-s", "0", len, NULL };
+	char *avs[] = { "mmap", writable ? "-rw" : "-r", "0", len, NULL };
+	int ret = priv ? ht_run(h, t, NULL, 5, av) : ht_run(h, t, NULL, 4, avs);
+
+	g_free(len);
+	return ret;
+}
+
+/* test_this(): one file, mapped, marked by both threads, checked */
+static int ht_test(struct holetest *h, struct io_task *t, int *errcnt)
+{
+	uint64_t expect[HT_THREADS];
+	char *unmap[] = { "munmap", NULL };
+	int ret;
+
+	sh_out(h->io, "INFO: sz = %llu\n", (unsigned long long)h->sz);
+	ret = ht_map(h, t, true, h->priv);
+	if (!ret && h->prefault && !h->fork)
+		ret = ht_prefault(h, t);
+	for (int i = 0; i < HT_THREADS && !ret; i++)
+		sh_out(h->io, "INFO: %s %d created\n", h->fork ? "process" : "thread", i);
+	for (int i = 0; i < HT_THREADS && !ret; i++) {
+		struct io_task *w = t;
+		gchar *seed = g_strdup_printf("0x%x", (unsigned)(ht_tid(i) & 0xff));
+
+		if (h->fork) {	/* the child: the file and the mapping as fork shares them */
+			char *op[] = { "open", (char *)h->path, NULL };
+
+			w = fst_session_task(h->st->sim, "holetest");
+			ret = ht_run(h, w, NULL, 2, op);
+			if (!ret)
+				ret = ht_map(h, w, true, h->priv);
+			if (!ret && h->prefault)
+				ret = ht_prefault(h, w);
+		}
+		for (long long pg = 0; !ret && pg < h->sz / HT_PAGE; pg++) {
+			gchar *off = g_strdup_printf("%lld", pg * HT_PAGE + ht_off(i));
+			char *mw[] = { "mwrite", "-S", seed, off, "8", NULL };
+			char *pw[] = { "pwrite", "-q", "-S", seed, off, "8", NULL };
+
+			ret = i == 0 && h->wr ? ht_run(h, w, NULL, 6, pw) : ht_run(h, w, NULL, 5, mw);
+			g_free(off);
+		}
+		if (!ret && h->fork && h->priv) {	/* the child checks its own copy */
+			uint64_t mine[HT_THREADS] = { 0 };
+			int errs = 0;
+
+			mine[i] = ht_tid(i);
+			ret = ht_verify(h, w, mine, &errs);
+		}
+		if (w != t)
+			fst_session_task_end(h->st->sim, w);
+		g_free(seed);
+	}
+	/* the threads' own error counts are overwritten here, as in holetest */
+	for (int i = 0; i < HT_THREADS; i++)
+		expect[i] = h->priv && h->fork ? 0 : ht_tid(i);
+	*errcnt = 0;
+	if (!ret)
+		ret = ht_verify(h, t, expect, errcnt);
+	if (!ret)
+		ret = ht_run(h, t, NULL, 1, unmap);
+	if (!ret && h->priv) {	/* nothing reached the file */
+		expect[0] = expect[1] = 0;
+		ret = ht_map(h, t, false, true);
+		if (!ret)
+			ret = ht_verify(h, t, expect, errcnt);
+		if (!ret)
+			ret = ht_run(h, t, NULL, 1, unmap);
+	}
+	if (!ret)
+		sh_out(h->io, "INFO: %d error(s) detected\n", *errcnt);
+	return ret;
+}
+
+static int p_holetest(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const struct { const char *name; int open_fail, err_exit; } part[] = {
+		{ "zero-filled", 2, 5 }, { "posix_fallocate", 7, 9 }, { "ftruncate", 15, 17 },
+	};
+	struct holetest h = { st, io, NULL, 0, false, false, false, false };
+	bool stop_on_error = true;
+	int optind = 1, toterr = 0, ret = 0;
+	char *end;
+
+	for (; optind < argc && argv[optind][0] == '-' && argv[optind][1]; optind++)
+		for (const char *o = argv[optind] + 1; *o; o++) {
+			switch (*o) {
+			case 'f': stop_on_error = false; break;
+			case 'w': h.wr = true; break;
+			case 'r': h.prefault = true; break;
+			case 'F': h.fork = true; break;
+			case 'p': h.priv = true; break;
+			default:
+				sh_err(io, "%s: invalid option -- '%c'\n", argv[0], *o);
+				sh_err(io, "ERROR: Unknown option character.\n");
+				return 1;
+			}
+		}
+	if (optind != argc - 2) {
+		sh_err(io, "ERROR: usage: holetest [-fwrFp] FILENAME FILESIZEinMB\n");
+		return 1;
+	}
+	if (h.priv && h.wr) {
+		sh_err(io, "ERROR: Combinations of writes and privatemappings not supported.\n");
+		return 1;
+	}
+	h.path = argv[optind];
+	h.sz = strtol(argv[optind + 1], &end, 10);
+	if (*end || h.sz < 1) {
+		sh_err(io, "ERROR: bad FILESIZEinMB\n");
+		return 1;
+	}
+	if (h.sz > 1024)
+		return sh_unsupported(st, "holetest over 1 GiB");
+	h.sz <<= 20;
+	if (!fst_path_in_sim(st, h.path))
+		return sh_unsupported(st, "holetest on a file outside $TEST_DIR and $SCRATCH_MNT");
+	for (size_t k = 0; k < G_N_ELEMENTS(part) && !ret; k++) {
+		struct io_task *t;
+		gchar *len = g_strdup_printf("%lld", h.sz);
+		char *op[] = { "open", "-f", (char *)h.path, NULL };
+		char *tr[] = { "truncate", len, NULL };
+		char *fa[] = { "falloc", "0", len, NULL };
+		char *mm[] = { "mmap", "-rw", "0", len, NULL };
+		char *zero[] = { "mwrite", "-S", "0", "0", len, NULL };
+		char *un[] = { "munmap", NULL };
+		char *cl[] = { "close", NULL };
+		char *rm[] = { "rm", (char *)h.path, NULL };
+		int errcnt = 0;
+
+		sh_out(io, "\nINFO: %s test...\n", part[k].name);
+		if (fst_session_file_size(st->sim, h.path) >= 0) {	/* O_EXCL */
+			sh_err(io, "%s: File exists\n", h.path);
+			g_free(len);
+			return part[k].open_fail;
+		}
+		t = fst_session_task(st->sim, "holetest");
+		ret = ht_run(&h, t, NULL, 3, op);
+		if (!ret)
+			ret = k == 1 ? ht_run(&h, t, NULL, 3, fa) : ht_run(&h, t, NULL, 2, tr);
+		if (!ret && k == 0) {	/* explicitly zero-filled through a mapping */
+			ret = ht_run(&h, t, NULL, 4, mm);
+			if (!ret)
+				ret = ht_run(&h, t, NULL, 5, zero);
+			if (!ret)
+				ret = ht_run(&h, t, NULL, 1, un);
+		}
+		if (!ret) {
+			fst_session_batch(st->sim, true, st->cmd_line, "holetest");
+			ret = ht_test(&h, t, &errcnt);
+			fst_session_batch(st->sim, false, st->cmd_line, "holetest");
+		}
+		if (!ret)
+			ret = ht_run(&h, t, NULL, 1, cl);
+		fst_session_task_end(st->sim, t);
+		g_free(len);
+		if (ret)
+			break;
+		toterr += errcnt;
+		if (stop_on_error && errcnt)
+			return part[k].err_exit;
+		ret = fst_sim(st, io, NULL, 2, rm);
+	}
+	if (ret)
+		return ret;
+	return toterr ? 19 : 0;
+}
+
 sh_cmd_fn fst_src_lookup(const char *name)
 {
+	if (!strcmp(name, "holetest"))
+		return p_holetest;
 	if (!strcmp(name, "mmap-write-concurrent"))
 		return p_mmap_write_concurrent;
 	if (!strcmp(name, "t_mmap_cow_memory_failure"))

@@ -31,6 +31,8 @@ struct fst_session {
 	char			*buf;
 	size_t			len, taken;
 	bool			failed;
+	bool			batch;		/* fst_session_batch(): checks deferred */
+	bool			batch_force_full;
 };
 
 static gint key_cmp(gconstpointer a, gconstpointer b, gpointer u)
@@ -135,19 +137,49 @@ int fst_session_exec(struct fst_session *s, int lineno, struct io_task *task,
 		take_output(s, out);
 		return -2;
 	}
-	if (ret == 0 && XFS_M(s->world.sb)) {
-		struct check_where where = { s->scn.file, lineno, argv[0] };
+	if (s->batch) {	/* checked when the batch ends: keep what was touched */
+		s->batch_force_full |= s->in.force_full;
+		s->in.force_full = false;
+	} else {
+		if (ret == 0 && XFS_M(s->world.sb)) {
+			struct check_where where = { s->scn.file, lineno, argv[0] };
 
-		if (checker_run(s->in.force_full, &where, s->in.touched))
-			s->failed = true;
+			if (checker_run(s->in.force_full, &where, s->in.touched))
+				s->failed = true;
+		}
+		s->in.force_full = false;
+		g_tree_destroy(s->in.touched);
+		s->in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	}
-	s->in.force_full = false;
-	g_tree_destroy(s->in.touched);
-	s->in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 	if (s->in.status)
 		s->failed = true;
 	take_output(s, out);
 	return s->failed ? 1 : 0;
+}
+
+/*
+ * A batch of many small commands (a src/ program's inner loop): the
+ * invariant checks of the inodes they touch run once, when the batch ends,
+ * rather than after each command (each check walks the whole inode: a
+ * per-command check of a 65,536-page file is quadratic).  Reads are still
+ * checked against the reference model as they happen (D1).
+ */
+void fst_session_batch(struct fst_session *s, bool on, int lineno, const char *what)
+{
+	if (on) {
+		s->batch = true;
+		return;
+	}
+	s->batch = false;
+	if (XFS_M(s->world.sb)) {
+		struct check_where where = { s->scn.file, lineno, what };
+
+		if (checker_run(s->batch_force_full, &where, s->in.touched))
+			s->failed = true;
+	}
+	s->batch_force_full = false;
+	g_tree_destroy(s->in.touched);
+	s->in.touched = g_tree_new_full(u64_cmp, NULL, g_free, NULL);
 }
 
 /*
