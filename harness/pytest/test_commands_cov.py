@@ -849,3 +849,17 @@ def test_hint_commands_usage_and_errors():
     rc, out, err = run(["run", "-"], stdin=M + "mkfs reflink=0\nopen -f b\ncowextsize 8k\nextsize 8k\nextsize\n")
     assert (rc, err) == (0, "")
     assert out == "xfs_io: XFS_IOC_FSSETXATTR b: Invalid argument\n[8192] b\n"
+
+
+def test_xfs_io_options_after_positionals():
+    """xfs_io's commands parse with GNU getopt: options may follow the
+    positionals, `--` ends them; the simulator's own commands (echo) take
+    their words as they come."""
+    rc, out, err = run(["run", "-"], stdin=F + "pwrite -S 0xa 0k -b 4k 4k\npwrite 4k 4k -q\n"
+                       "pread -v 0 16 -q\nfiemap\necho a -> b\npwrite -q -- 8k 4k\nstatx\n")
+    assert (rc, err) == (0, "")
+    assert out == ("wrote 4096/4096 bytes at offset 0\n"
+                   "00000000:  0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a  ................\n"
+                   "a:\n\t0: [0..15]: 2176..2191\n"
+                   "a -> b\n"
+                   "stat.size = 12288\n")

@@ -1541,3 +1541,17 @@ def test_holetest_errors_as_the_program(tmp_path):
     script = make_test(tmp_path, "_require_test_program holetest\n" + body, want)
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_rm_rf_of_a_big_tree_and_check_fs(tmp_path):
+    """rm -rf of a directory holding more files than one scenario `rm` takes
+    (it was `unsupported: rm: too many arguments`); _check_scratch_fs is the
+    full invariant check, silent on a consistent filesystem."""
+    body = ('d=$SCRATCH_MNT/many\nmkdir $d\n_pwrite_byte 0x61 0 8k $d/f >> $seqres.full\n'
+            'for i in $(seq 1 300); do _cp_reflink $d/f $d/f.$i; done\n'
+            'rm -rf $d\n[ -e $d/f.300 ] || echo gone\n_check_scratch_fs\n'
+            'stat -f -c %f $SCRATCH_MNT > $tmp.before\n_scratch_mkfs_xfs > /dev/null\n'
+            'echo made\n')
+    script = make_test(tmp_path, body, qa() + "gone\nmade\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout

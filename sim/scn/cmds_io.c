@@ -1520,3 +1520,13 @@ const struct cmdinfo io_cmds[] = {
 	{ "spawn", NULL, do_spawn, 0, 0, "i", NULL, "", 0, "[-i]", "re-create a killed task as a fresh process (-i: only if it was killed)" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
 };
+
+bool cmd_uses_getopt(const struct cmdinfo *ci)
+{
+	static const struct cmdinfo *end;
+
+	if (!end)
+		for (end = io_cmds; end->name; end++)
+			;
+	return ci >= io_cmds && ci < end && !(ci->flags & CMD_SIM);
+}

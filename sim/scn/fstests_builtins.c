@@ -1012,10 +1012,18 @@ static int rm_one(struct sh_state *st, const char *path, bool recursive, bool fo
 			g_ptr_array_free(all, TRUE);
 			g_free(dir);
 		}
-		if (names->len) {
+		/* one scenario `rm` takes at most MAX_POS paths: a big tree takes several */
+		for (guint k = 0; k < names->len && !ret; k += MAX_POS) {
+			guint n = MIN(names->len - k, MAX_POS);
+			char **av = g_new(char *, n + 2);
+
 			found = true;
-			g_ptr_array_insert(names, 0, g_strdup("rm"));
-			ret = fst_sim(st, io, NULL, (int)names->len, (char **)names->pdata);
+			av[0] = "rm";
+			for (guint m = 0; m < n; m++)
+				av[m + 1] = g_ptr_array_index(names, k + m);
+			av[n + 1] = NULL;
+			ret = fst_sim(st, io, NULL, (int)n + 1, av);
+			g_free(av);
 		}
 		g_ptr_array_free(names, TRUE);
 		if (ret)

@@ -186,6 +186,20 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 
 static bool plain_number(const char *s, long long *v);
 
+/*
+ * _check_scratch_fs / _check_test_fs: xfs_repair -n of the filesystem is
+ * the simulator's full invariant check (`check`), which fails the test with
+ * its report when the metadata is inconsistent and prints nothing if not.
+ */
+static int h_check_fs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	char *av[] = { "check", NULL };
+
+	if (argc > 1)
+		return sh_unsupported(st, "a filesystem check of another device");
+	return fst_sim(st, io, NULL, 1, av) < 0 ? -1 : 0;
+}
+
 /* [[ $S =~ ^[0-9]+$ ]] */
 static bool all_digits(const char *s)
 {
@@ -1072,6 +1086,9 @@ static const struct {
 	{ "_test_cycle_mount", h_cycle_mount },
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
+	{ "_scratch_mkfs_xfs", h_scratch_mkfs },	/* the same mkfs.xfs without options */
+	{ "_check_scratch_fs", h_check_fs },
+	{ "_check_test_fs", h_check_fs },
 	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },
 	{ "_scratch_mkfs_sized", h_scratch_mkfs_sized },
 	{ "_fill_fs", h_fill_fs },

@@ -371,57 +371,64 @@ void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len)
 /* getopt-style parsing driven by the command table ---------------------- */
 int cmd_parse_args(struct cmdctx *c, const struct cmdinfo *ci, struct scn_line *ln, int first)
 {
-	int i = first;
+	bool opts_done = ci->flags & CMD_RAWARGS, permute = cmd_uses_getopt(ci);
 
 	memset(c->opt, 0, sizeof(c->opt));
 	c->npos = 0;
-	while (!(ci->flags & CMD_RAWARGS) && i < ln->argc && ln->argv[i][0] == '-' && ln->argv[i][1] &&
-	       !isdigit((unsigned char)ln->argv[i][1])) {
+	/*
+	 * GNU getopt, as xfs_io's commands use it: options may follow the
+	 * positionals ("pwrite -S 0xa 0 -b 4k 4k"); "--" ends them.  A word
+	 * like "-5" is a (negative) number, not an option.  The simulator's
+	 * own commands (echo's text, expect's words) take options first only.
+	 */
+	for (int i = first; i < ln->argc; i++) {
 		const char *w = ln->argv[i];
+		int k;
 
-		if (!strcmp(w, "--")) {
-			i++;
-			break;
-		}
-		for (int k = 1; w[k]; k++) {
-			unsigned char o = (unsigned char)w[k];
-			const char *spec = ci->opts ? strchr(ci->opts, o) : NULL;
-
-			if (!spec || o == ':')
-				return cmd_usage_error(c, ln->cols[i],
-						       "%s: unknown option '-%c' (see `daxsim help %s`)",
-						       ci->name, o, ci->name);
-			c->opt[o] = true;
-			if (spec[1] == ':') {
-				const char *arg;
-				int col;
-
-				if (w[k + 1]) {
-					arg = w + k + 1;
-					col = ln->cols[i] + k + 1;
-				} else if (i + 1 < ln->argc) {
-					arg = ln->argv[++i];
-					col = ln->cols[i];
-				} else {
-					return cmd_usage_error(c, ln->cols[i] + k,
-							       "%s: option '-%c' needs an argument",
-							       ci->name, o);
-				}
-				c->optarg[o] = arg;
-				c->optcol[o] = col;
-				if (ci->numopts && strchr(ci->numopts, o) &&
-				    cvtnum(arg, &c->optnum[o]))
-					return cmd_usage_error(c, col,
-							       "%s: non-numeric argument '%s' to -%c",
-							       ci->name, arg, o);
-				break;
+		if (!permute && c->npos)
+			opts_done = true;	/* the simulator's commands: options first */
+		if (!opts_done && w[0] == '-' && w[1] && !isdigit((unsigned char)w[1])) {
+			if (!strcmp(w, "--")) {
+				opts_done = true;
+				continue;
 			}
-		}
-		i++;
-	}
-	for (; i < ln->argc; i++) {
-		int k = c->npos;
+			for (int j = 1; w[j]; j++) {
+				unsigned char o = (unsigned char)w[j];
+				const char *spec = ci->opts ? strchr(ci->opts, o) : NULL;
 
+				if (!spec || o == ':')
+					return cmd_usage_error(c, ln->cols[i],
+							       "%s: unknown option '-%c' (see `daxsim help %s`)",
+							       ci->name, o, ci->name);
+				c->opt[o] = true;
+				if (spec[1] == ':') {
+					const char *arg;
+					int col;
+
+					if (w[j + 1]) {
+						arg = w + j + 1;
+						col = ln->cols[i] + j + 1;
+					} else if (i + 1 < ln->argc) {
+						arg = ln->argv[++i];
+						col = ln->cols[i];
+					} else {
+						return cmd_usage_error(c, ln->cols[i] + j,
+								       "%s: option '-%c' needs an argument",
+								       ci->name, o);
+					}
+					c->optarg[o] = arg;
+					c->optcol[o] = col;
+					if (ci->numopts && strchr(ci->numopts, o) &&
+					    cvtnum(arg, &c->optnum[o]))
+						return cmd_usage_error(c, col,
+								       "%s: non-numeric argument '%s' to -%c",
+								       ci->name, arg, o);
+					break;
+				}
+			}
+			continue;
+		}
+		k = c->npos;
 		if (k >= MAX_POS || k >= ci->argmax)
 			return cmd_usage_error(c, ln->cols[i], "%s: too many arguments at '%s' (usage: %s %s)",
 					       ci->name, ln->argv[i], ci->name, ci->args);

@@ -132,6 +132,8 @@ void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
 
 /* The command table's rows, per file (cmds_*.c) */
 extern const struct cmdinfo io_cmds[];
+/* An xfs_io command (io_cmds, not a simulator one): GNU getopt argument order. */
+bool cmd_uses_getopt(const struct cmdinfo *ci);
 int do_daxstat(struct cmdctx *c);	/* cmds_stat.c */
 int do_poison(struct cmdctx *c);	/* cmds_poison.c */
 int do_repair(struct cmdctx *c);	/* cmds_poison.c */
