@@ -447,8 +447,8 @@ echo "rmapbt=$(_xfs_has_feature $SCRATCH_MNT rmapbt -v)"
 
 
 @pytest.mark.parametrize("line,reason", [
-    ('_scratch_mount "-o dax=never"',
-     "mount options other than dax=always are not modelled by daxsim (-o dax=never)"),
+    ('_scratch_mount "-o dax=never,wsync"',
+     "mount options other than dax are not modelled by daxsim (dax=never,wsync)"),
     ('_scratch_mkfs_blocksized 1024', "block size 1024 is not modelled by daxsim (4096 only)"),
     ('_exclude_scratch_mount_option "dax"', 'mount option "dax" not allowed in this test'),
     ("_require_scratch_delalloc", "test requires delayed allocation buffered writes"),
@@ -467,9 +467,9 @@ def test_more_notrun_reasons(tmp_path, line, reason):
 
 
 def test_xfs_io_on_a_directory_is_unsupported(tmp_path):
-    script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +x" $TEST_DIR/d\n', qa())
+    script = make_test(tmp_path, 'mkdir $TEST_DIR/d\n$XFS_IO_PROG -c "chattr +a" $TEST_DIR/d\n', qa())
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
-    assert "(xfs_io on a directory, other than extsize and cowextsize)" in r.stdout
+    assert "(xfs_io on a directory, other than extsize, cowextsize, lsattr and chattr +x|-x)" in r.stdout
 
 
 def test_directory_hints_are_inherited(tmp_path):
@@ -1553,5 +1553,26 @@ def test_rm_rf_of_a_big_tree_and_check_fs(tmp_path):
             'stat -f -c %f $SCRATCH_MNT > $tmp.before\n_scratch_mkfs_xfs > /dev/null\n'
             'echo made\n')
     script = make_test(tmp_path, body, qa() + "gone\nmade\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_mount_dax_modes(tmp_path):
+    """_scratch_mount -o dax=MODE remounts in that mode; no dax option is
+    dax=inode, where the directory's FS_XFLAG_DAX decides (generic/606)."""
+    body = ('P=$SCRATCH_MNT/d\nmkdir $P\n$XFS_IO_PROG -c "chattr +x" $P\n'
+            '$XFS_IO_PROG -c "lsattr -v" $P | _filter_scratch\n'
+            'for o in "-o dax=never" "-o dax=inode" "-o dax"; do\n'
+            '\t_scratch_unmount; _scratch_mount "$o"\n'
+            '\trm -f $P/f; touch $P/f; echo "$o $($XFS_IO_PROG -c "statx -r" $P/f)"\ndone\n'
+            'export MOUNT_OPTIONS=""\n_scratch_cycle_mount\n$XFS_IO_PROG -c "chattr -x" $P\n'
+            'rm -f $P/f; touch $P/f; echo "none $($XFS_IO_PROG -c "statx -r" $P/f)"\n')
+    want = qa() + "".join([
+        "[dax] SCRATCH_MNT/d \n",
+        "-o dax=never stat.attributes = 0x0\n",
+        "-o dax=inode stat.attributes = 0x200000\n",
+        "-o dax stat.attributes = 0x200000\n",
+        "none stat.attributes = 0x0\n"])
+    script = make_test(tmp_path, body, want)
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout

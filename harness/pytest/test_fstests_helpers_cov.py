@@ -212,7 +212,7 @@ _check_s_dax $TEST_DIR/none 0 2>/dev/null; echo "ret $?"
 
 
 @pytest.mark.parametrize("line,reason", [
-    ("_scratch_cycle_mount -o ro", "mount options other than dax=always are not modelled by daxsim (ro)"),
+    ("_scratch_cycle_mount -o ro", "mount options other than dax are not modelled by daxsim (ro)"),
     ('_scratch_mkfs_sized ""', 'error: _scratch_mkfs_sized: fs size "" not an integer.'),
     ("_scratch_mkfs_sized +4096", 'error: _scratch_mkfs_sized: fs size "+4096" not an integer.'),
     ("_scratch_mkfs_sized 67108864 4k", 'error: _scratch_mkfs_sized: block size "4k" not an integer.'),

@@ -18,6 +18,11 @@ from test_fstests_forms import _bash_output, assert_unsupported  # shared with t
 BASH = shutil.which("bash")
 
 SNIPPETS = {
+    "declaration-assignments-unsplit": r"""f() { local a=$1 b="$2" c; c=$1; echo "[$a] [$b] [$c]"; }
+f "-o dax=always" "y  z"
+export E=$(echo 1   2); echo "$E"
+v="p q"; export V=$v W; echo "$V"
+""",
     "let-forms": r"""status=0
 let status=$status+1; echo "$? $status"
 let 'x = 3 * 4' y=x-12; echo "$? $x $y"

@@ -36,6 +36,8 @@ xfs_extlen_t xfs_get_cowextsz_hint(const struct xfs_inode *ip)
 void xfs_fileattr_get(struct xfs_inode *ip, struct fileattr *fa)
 {
 	memset(fa, 0, sizeof(*fa));
+	if (ip->i_diflags & XFS_DIFLAG_PREALLOC)
+		fa->fsx_xflags |= FS_XFLAG_PREALLOC;
 	if (ip->i_diflags & XFS_DIFLAG_EXTSIZE)
 		fa->fsx_xflags |= FS_XFLAG_EXTSIZE;
 	if (ip->i_diflags & XFS_DIFLAG_EXTSZINHERIT)
@@ -94,7 +96,9 @@ int xfs_fileattr_set(struct xfs_inode *ip, const struct fileattr *fa)
 	if (err)
 		return err;
 	flags &= ~(XFS_DIFLAG_EXTSIZE | XFS_DIFLAG_EXTSZINHERIT | XFS_DIFLAG2_COWEXTSIZE |
-		   XFS_DIFLAG2_DAX);
+		   XFS_DIFLAG2_DAX | XFS_DIFLAG_PREALLOC);
+	if (fa->fsx_xflags & FS_XFLAG_PREALLOC)
+		flags |= XFS_DIFLAG_PREALLOC;
 	if ((fa->fsx_xflags & want) && fa->fsx_extsize)
 		flags |= ip->i_isdir ? XFS_DIFLAG_EXTSZINHERIT : XFS_DIFLAG_EXTSIZE;
 	if ((fa->fsx_xflags & FS_XFLAG_COWEXTSIZE) && fa->fsx_cowextsize)

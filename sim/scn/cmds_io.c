@@ -778,6 +778,50 @@ int io_hint_cmd(GString *o, struct xfs_inode *ip, const char *path, bool cow, bo
 	return err;
 }
 
+/*
+ * xfs_io's lsattr: the FS_XFLAG_* letters in xfs_io's table order
+ * ("-" where clear), or with -v their names, then the path.
+ */
+void io_lsattr(GString *o, struct xfs_inode *ip, const char *path, bool verbose)
+{
+	static const struct { uint32_t flag; char letter; const char *name; } x[] = {
+		{ 0x1, 'r', "realtime" }, { FS_XFLAG_PREALLOC, 'p', "prealloc" },
+		{ 0x8, 'i', "immutable" }, { 0x10, 'a', "append-only" }, { 0x20, 's', "sync" },
+		{ 0x40, 'A', "no-atime" }, { 0x80, 'd', "no-dump" }, { 0x100, 't', "rt-inherit" },
+		{ 0x200, 'P', "proj-inherit" }, { 0x400, 'n', "nosymlinks" },
+		{ FS_XFLAG_EXTSIZE, 'e', "extsize" }, { FS_XFLAG_EXTSZINHERIT, 'E', "extsz-inherit" },
+		{ 0x2000, 'f', "no-defrag" }, { 0x4000, 'S', "filestream" }, { FS_XFLAG_DAX, 'x', "dax" },
+		{ FS_XFLAG_COWEXTSIZE, 'C', "cowextsize" }, { 0x80000000, 'X', "has-xattr" },
+	};
+	struct fileattr fa;
+	bool first = true;
+
+	xfs_fileattr_get(ip, &fa);
+	if (verbose)
+		g_string_append_c(o, '[');
+	for (size_t i = 0; i < G_N_ELEMENTS(x); i++) {
+		bool set = fa.fsx_xflags & x[i].flag;
+
+		if (!verbose)
+			g_string_append_c(o, set ? x[i].letter : '-');
+		else if (set) {
+			g_string_append_printf(o, "%s%s", first ? "" : ", ", x[i].name);
+			first = false;
+		}
+	}
+	g_string_append_printf(o, "%s %s \n", verbose ? "]" : "", path);
+}
+
+static int do_lsattr(struct cmdctx *c)
+{
+	GString *o = g_string_new(NULL);
+
+	io_lsattr(o, XFS_I(file_inode(cur_file(c))), cur_file(c)->f_path, c->opt['v']);
+	out("%s", o->str);
+	g_string_free(o, TRUE);
+	return 0;
+}
+
 static int do_hint(struct cmdctx *c, bool cow)
 {
 	GString *o = g_string_new(NULL);
@@ -1474,6 +1518,7 @@ NEEDS_FILE(do_fiemap)
 NEEDS_FILE(do_chattr)
 NEEDS_FILE(do_statx)
 NEEDS_FILE(do_seek)
+NEEDS_FILE(do_lsattr)
 NEEDS_FILE(do_bmap)
 NEEDS_FILE(do_extsize)
 NEEDS_FILE(do_cowextsize)
@@ -1507,6 +1552,7 @@ const struct cmdinfo io_cmds[] = {
 	{ "cowextsize", NULL, do_cowextsize_chk, 0, 1, NULL, NULL, "n", CMD_FS, "[BYTES]", "print or set the CoW extent size hint (FS_XFLAG_COWEXTSIZE): CoW allocations cover the aligned range" },
 	{ "bmap", NULL, do_bmap_chk, 0, 0, "acelpvn:", "n", "", CMD_FS, "[-acelpv] [-n nx]", "print the data fork's block map (XFS_IOC_GETBMAPX), 512-byte units" },
 	{ "seek", NULL, do_seek_chk, 1, 1, "adhrs", NULL, "n", CMD_FS, "-a|-d|-h [-r] [-s] off", "the next data and/or hole at or after off (lseek SEEK_DATA / SEEK_HOLE)" },
+	{ "lsattr", NULL, do_lsattr_chk, 0, 0, "v", NULL, "", CMD_FS, "[-v]", "print the FS_XFLAG_* flags (-v: by name): prealloc, extsize, extsz-inherit, dax, cowextsize" },
 	{ "statx", NULL, do_statx_chk, 0, 0, "r", NULL, "", CMD_FS, "[-r]", "-r: stat.attributes (STATX_ATTR_DAX 0x00200000)" },
 	{ "mmap", "mm", cmd_mmap, 0, 2, "rwxSps:", "s", "nn", 0, "[-r] [-w] [-x] [-S] [-p] off len | N", "map the current file (MAP_SHARED; -S MAP_SYNC; -p MAP_PRIVATE)" },
 	{ "mread", "mr", do_mread_chk, 0, 2, "vfr", NULL, "nn", CMD_FS, "[-v] [-f] [-r] [off len]", "read through the current mapping" },

@@ -464,7 +464,21 @@ struct io_task *task_holding_files(void)
 static int do_remount(struct cmdctx *c)
 {
 	struct io_task *busy = task_holding_files();
+	enum xfs_dax_mode dax = XFS_M(sim->sb)->m_opts.dax;
 	uint64_t bad;
+
+	if (c->npos) {	/* the new mount's -o dax=MODE */
+		if (!strcmp(c->pos[0], "dax=always") || !strcmp(c->pos[0], "dax"))
+			dax = XFS_DAX_ALWAYS;
+		else if (!strcmp(c->pos[0], "dax=inode"))
+			dax = XFS_DAX_INODE;
+		else if (!strcmp(c->pos[0], "dax=never"))
+			dax = XFS_DAX_NEVER;
+		else
+			return cmd_usage_error(c, c->poscol[0],
+					       "remount: '%s' is not dax, dax=always, dax=inode or dax=never",
+					       c->pos[0]);
+	}
 
 	if (busy)
 		return cmd_usage_error(c, c->ln->cols[c->word0],
@@ -476,6 +490,7 @@ static int do_remount(struct cmdctx *c)
 		interp_note_errno(EFSCORRUPTED_);
 		return 0;
 	}
+	XFS_M(sim->sb)->m_opts.dax = dax;	/* S_DAX follows as each inode is read in */
 	xfs_remount(XFS_M(sim->sb));
 	interp_note_errno(0);
 	return 0;
@@ -976,7 +991,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "od", NULL, do_od, 1, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH", "the file as od -Ax -t x1z prints it" },
 	{ "cp_reflink", NULL, do_cp_reflink, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM | CMD_FS, "SRC DST", "cp --reflink=always" },
 	{ "rm", NULL, do_rm, 1, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH...", "unlink; blocks are freed with the last reference" },
-	{ "remount", NULL, do_remount, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "cycle mount (refused while any task holds files or mappings)" },
+	{ "remount", NULL, do_remount, 0, 1, NULL, NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[dax=always|inode|never]", "cycle mount, optionally with another dax mount option (refused while any task holds files or mappings)" },
 	{ "poison", NULL, do_poison, 2, 3, "d", NULL, "sss", CMD_NOTASK | CMD_SIM | CMD_FS, "PATH off len | -d DADDR len", "a media error under a file range / at device bytes (no current task: action optional)" },
 	{ "repair", NULL, do_repair, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "xfs_repair: rewrite poisoned metadata (clears its poison) and mount again" },
 	{ "dmesg", NULL, do_dmesg, 0, 0, "c", NULL, "", CMD_NOTASK | CMD_SIM, "[-c]", "print the simulated kernel log" },

@@ -78,6 +78,8 @@ void fst_session_mkdir(struct fst_session *s, const char *path);
 struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path);
 /* Defer the invariant checks of many small commands to the batch's end. */
 void fst_session_batch(struct fst_session *s, bool on, int lineno, const char *what);
+/* The mount's dax option: "dax=always", "dax=inode" or "dax=never". */
+const char *fst_session_dax_mode(struct fst_session *s);
 /* The simulated wall clock moves on by @us microseconds. */
 void fst_session_advance_clock(struct fst_session *s, uint64_t us);
 bool fst_session_statfs(struct fst_session *s, uint64_t *blocks, uint64_t *bfree);

@@ -956,8 +956,27 @@ static int exec_simple(struct sh_state *st, struct sh_node *n, struct sh_io *io)
 	}
 	for (; i < n->words->len; i++) {
 		struct sh_word *w = g_ptr_array_index(n->words, i);
+		const char *cmd = argv->len ? g_ptr_array_index(argv, 0) : NULL;
 
 		st->cmd_line = w->line;
+		/*
+		 * The declaration builtins take NAME=VALUE words as assignments:
+		 * the value is not split into fields (`local opt=$1` keeps
+		 * "-o dax=always" whole), as bash does.
+		 */
+		if (cmd && argv->len > 0 && is_assignment(w->text) &&
+		    (!strcmp(cmd, "local") || !strcmp(cmd, "export") || !strcmp(cmd, "declare") ||
+		     !strcmp(cmd, "readonly") || !strcmp(cmd, "typeset"))) {
+			char *eq = strchr(w->text, '='), *val = expand_one(st, eq + 1);
+
+			if (!val) {
+				ret = -1;
+				goto out;
+			}
+			g_ptr_array_add(argv, g_strdup_printf("%.*s=%s", (int)(eq - w->text), w->text, val));
+			g_free(val);
+			continue;
+		}
 		if (expand_word(st, w->text, argv, true)) {
 			ret = -1;
 			goto out;

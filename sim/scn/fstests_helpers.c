@@ -125,40 +125,78 @@ static int h_cp_reflink(struct sh_state *st, int argc, char **argv, struct sh_io
 	return fst_sim(st, io, NULL, 3, av) ? -1 : 0;
 }
 
-static int cycle_mount(struct sh_state *st, struct sh_io *io)
+/*
+ * Mount options: $MOUNT_OPTIONS, then the helper's own.  Only the dax ones
+ * are modelled: dax and dax=always, dax=inode, dax=never (the last one
+ * given wins; none at all is XFS's default, dax=inode).  "" when the words
+ * hold nothing else, else NULL after a [not run].
+ */
+static const char *mount_dax(struct sh_state *st, const char *words, const char *mode)
 {
-	char *av[] = { "remount", NULL };
+	gchar **w = g_strsplit_set(words ? words : "", " \t", -1);
 
-	return fst_sim(st, io, NULL, 1, av) ? -1 : 0;
+	for (int i = 0; w[i] && mode; i++) {
+		gchar **opts = g_strsplit(w[i], ",", -1);
+
+		if (!strcmp(w[i], "-o") || !*w[i]) {
+			g_strfreev(opts);
+			continue;
+		}
+		for (int k = 0; opts[k] && mode; k++) {
+			const char *o = opts[k];
+
+			if (!strncmp(o, "-o", 2))
+				o += 2;
+			if (!strcmp(o, "dax") || !strcmp(o, "dax=always"))
+				mode = "dax=always";
+			else if (!strcmp(o, "dax=inode") || !strcmp(o, "dax=never"))
+				mode = !strcmp(o, "dax=inode") ? "dax=inode" : "dax=never";
+			else if (*o) {
+				sh_stop(st, STOP_NOTRUN, "mount options other than dax are not modelled by daxsim (%s)",
+					w[i]);
+				mode = NULL;
+			}
+		}
+		g_strfreev(opts);
+	}
+	g_strfreev(w);
+	return mode;
 }
 
-/* Mount options: the simulated mounts are dax=always, nothing else. */
-static int mount_opts(struct sh_state *st, int argc, char **argv)
+static int mount_opts_mode(struct sh_state *st, int argc, char **argv, const char **mode)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
+	*mode = mount_dax(st, sh_getvar(st, "MOUNT_OPTIONS"), "dax=inode");
+	for (int i = 1; i < argc && *mode; i++)
+		*mode = mount_dax(st, argv[i], *mode);
+	return *mode ? 0 : -1;
+}
 
-		if (!strncmp(o, "-o", 2))
-			o += 2;
-		while (*o == ' ')
-			o++;
-		if (*o && strcmp(o, "dax") && strcmp(o, "dax=always"))
-			return sh_stop(st, STOP_NOTRUN, "mount options other than dax=always are not modelled by daxsim (%s)",
-				       argv[i]);
-	}
-	return 0;
+/* A mount with its dax option: a cycle mount when the mode changes. */
+static int mount_with(struct sh_state *st, struct sh_io *io, const char *mode, bool always_cycle)
+{
+	char *av[] = { "remount", (char *)mode, NULL };
+
+	if (!always_cycle && !strcmp(mode, fst_session_dax_mode(st->sim)))
+		return 0;
+	return fst_sim(st, io, NULL, 2, av) ? -1 : 0;
 }
 
 static int h_cycle_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
-	if (mount_opts(st, argc, argv))
+	const char *mode;
+
+	if (mount_opts_mode(st, argc, argv, &mode))
 		return -1;
-	return cycle_mount(st, io);
+	return mount_with(st, io, mode, true);
 }
 
 static int h_mount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
-	return mount_opts(st, argc, argv);
+	const char *mode;
+
+	if (mount_opts_mode(st, argc, argv, &mode))
+		return -1;
+	return mount_with(st, io, mode, false);
 }
 
 static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)

@@ -260,6 +260,16 @@ void fst_session_rmdir(struct fst_session *s, const char *path)
 		xfs_dir_forget(mp, path, false);
 }
 
+const char *fst_session_dax_mode(struct fst_session *s)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	if (!mp)
+		return "";
+	return mp->m_opts.dax == XFS_DAX_ALWAYS ? "dax=always" :
+	       mp->m_opts.dax == XFS_DAX_NEVER ? "dax=never" : "dax=inode";
+}
+
 void fst_session_advance_clock(struct fst_session *s, uint64_t us)
 {
 	s->world.realtime_ns += us * 1000;

@@ -153,14 +153,29 @@ static int xfs_io_dir(struct sh_state *st, GPtrArray *av, const char *path, cons
 		for (int k = 0; w[k]; k++)
 			if (*w[k])
 				g_ptr_array_add(words, w[k]);
-		if (!words->len || words->len > 2 ||
-		    (strcmp(g_ptr_array_index(words, 0), "extsize") &&
-		     strcmp(g_ptr_array_index(words, 0), "cowextsize")) ||
-		    (words->len == 2 && (cvtnum(g_ptr_array_index(words, 1), &v) || v < 0 || v > UINT32_MAX)))
-			ret = sh_unsupported(st, "xfs_io on a directory, other than extsize and cowextsize");
-		else if (io_hint_cmd(o, dp, path, !strcmp(g_ptr_array_index(words, 0), "cowextsize"),
-				     words->len == 2, (uint32_t)v))
+		const char *w0 = words->len ? g_ptr_array_index(words, 0) : "";
+		const char *w1 = words->len > 1 ? g_ptr_array_index(words, 1) : "";
+
+		if (!strcmp(w0, "lsattr") && (words->len == 1 || (words->len == 2 && !strcmp(w1, "-v")))) {
+			io_lsattr(o, dp, path, words->len == 2);
+		} else if (!strcmp(w0, "chattr") && words->len == 2 &&
+			   (!strcmp(w1, "+x") || !strcmp(w1, "-x"))) {
+			int err = -xfs_fileattr_set_dax(dp, w1[0] == '+');
+
+			if (err) {
+				g_string_append_printf(o, "xfs_io: cannot set flags on %s: %s\n", path,
+						       strerror(err));
+				ret = 1;
+			}
+		} else if (!words->len || words->len > 2 ||
+		    (strcmp(w0, "extsize") && strcmp(w0, "cowextsize")) ||
+		    (words->len == 2 && (cvtnum(w1, &v) || v < 0 || v > UINT32_MAX))) {
+			ret = sh_unsupported(st, "xfs_io on a directory, other than extsize, cowextsize, "
+					     "lsattr and chattr +x|-x");
+		} else if (io_hint_cmd(o, dp, path, !strcmp(w0, "cowextsize"), words->len == 2,
+				       (uint32_t)v)) {
 			ret = 1;	/* xfs_io's exitcode */
+		}
 		g_ptr_array_free(words, TRUE);
 		g_strfreev(w);
 	}

@@ -88,6 +88,8 @@ void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int errno_report(struct cmdctx *c, const char *what, int err);
 int io_error(struct cmdctx *c, int err);
 void touch_inode(struct xfs_inode *ip);
+/* xfs_io's lsattr [-v] of a file or a directory */
+void io_lsattr(GString *o, struct xfs_inode *ip, const char *path, bool verbose);
 /* xfs_io's extsize / cowextsize on a file or a directory: output to @o, the errno */
 int io_hint_cmd(GString *o, struct xfs_inode *ip, const char *path, bool cow, bool set,
 		uint32_t val);

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#define FS_XFLAG_PREALLOC	0x00000002	/* preallocated file extents */
 #define FS_XFLAG_EXTSIZE	0x00000800	/* extent size allocator hint */
 #define FS_XFLAG_EXTSZINHERIT	0x00001000	/* inherit inode extent size */
 #define FS_XFLAG_DAX		0x00008000	/* use DAX for IO */
