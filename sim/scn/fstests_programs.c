@@ -580,11 +580,11 @@ static int p_holetest(struct sh_state *st, int argc, char **argv, struct sh_io *
 	};
 	struct holetest h = { st, io, NULL, 0, false, false, false, false };
 	bool stop_on_error = true;
-	int optind = 1, toterr = 0, ret = 0;
+	int argi = 1, toterr = 0, ret = 0;
 	char *end;
 
-	for (; optind < argc && argv[optind][0] == '-' && argv[optind][1]; optind++)
-		for (const char *o = argv[optind] + 1; *o; o++) {
+	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi++)
+		for (const char *o = argv[argi] + 1; *o; o++) {
 			switch (*o) {
 			case 'f': stop_on_error = false; break;
 			case 'w': h.wr = true; break;
@@ -597,7 +597,7 @@ static int p_holetest(struct sh_state *st, int argc, char **argv, struct sh_io *
 				return 1;
 			}
 		}
-	if (optind != argc - 2) {
+	if (argi != argc - 2) {
 		sh_err(io, "ERROR: usage: holetest [-fwrFp] FILENAME FILESIZEinMB\n");
 		return 1;
 	}
@@ -605,8 +605,8 @@ static int p_holetest(struct sh_state *st, int argc, char **argv, struct sh_io *
 		sh_err(io, "ERROR: Combinations of writes and privatemappings not supported.\n");
 		return 1;
 	}
-	h.path = argv[optind];
-	h.sz = strtol(argv[optind + 1], &end, 10);
+	h.path = argv[argi];
+	h.sz = strtol(argv[argi + 1], &end, 10);
 	if (*end || h.sz < 1) {
 		sh_err(io, "ERROR: bad FILESIZEinMB\n");
 		return 1;
