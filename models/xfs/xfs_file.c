@@ -340,6 +340,14 @@ int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on)
 {
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
+	/*
+	 * xfs_ioctl_setattr_prepare_dax(): under dax=inode a file whose flag
+	 * changes leaves the cache at its last reference (d_mark_dontcache),
+	 * so the next open has the new S_DAX.
+	 */
+	if (!ip->i_isdir && ip->i_mount->m_opts.dax == XFS_DAX_INODE &&
+	    on != !!(ip->i_diflags & XFS_DIFLAG2_DAX))
+		VFS_I(ip)->i_state |= I_DONTCACHE;
 	if (on)
 		ip->i_diflags |= XFS_DIFLAG2_DAX;
 	else

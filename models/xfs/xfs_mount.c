@@ -344,10 +344,36 @@ int xfs_remove(struct xfs_mount *mp, const char *name)
 	return 0;
 }
 
-/* ->evict_inode: the last iput() of an unlinked inode. */
+/*
+ * Drop a linked inode from the cache (eviction at unmount, or at its last
+ * reference when it was marked I_DONTCACHE): its DAX entries go, its page
+ * cache is written back and dropped, its CoW staging is cancelled; when it
+ * is read in again S_DAX follows the inode flag and the mount's mode.
+ */
+static void xfs_evict_cached(struct xfs_inode *ip)
+{
+	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
+	/* the page cache is written back (CoW completes), then dropped */
+	filemap_write_and_wait_range(VFS_I(ip)->i_mapping, 0, UINT64_MAX);
+	unmap_mapping_pages(VFS_I(ip)->i_mapping, 0, 0, false);
+	truncate_inode_pages_final(VFS_I(ip)->i_mapping);
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	ip->i_incore = false;
+	ip->i_remapping = false;
+	VFS_I(ip)->i_state &= ~I_DONTCACHE;
+	/* read back in: FS_XFLAG_DAX set by chattr takes effect now */
+	xfs_diflags_to_iflags(ip);
+}
+
+/* ->evict_inode: the last iput() of an unlinked or I_DONTCACHE inode. */
 static void xfs_fs_evict_inode(struct inode *inode)
 {
-	xfs_inactive(XFS_I(inode));
+	if (inode->i_nlink == 0)
+		xfs_inactive(XFS_I(inode));
+	else
+		xfs_evict_cached(XFS_I(inode));
 }
 
 static void xfs_fs_put_super(struct super_block *sb)
@@ -381,19 +407,8 @@ void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *)
 
 static bool remount_one(struct xfs_inode *ip, void *arg)
 {
-	/* Unmount: drop entries, free CoW staging; mount: nothing in core. */
-	dax_delete_mapping_range(VFS_I(ip)->i_mapping, 0, XFS_MAX_FILEOFF);
-	/* the page cache is written back (CoW completes), then dropped */
-	filemap_write_and_wait_range(VFS_I(ip)->i_mapping, 0, UINT64_MAX);
-	unmap_mapping_pages(VFS_I(ip)->i_mapping, 0, 0, false);
-	truncate_inode_pages_final(VFS_I(ip)->i_mapping);
-	xfs_ilock(ip, XFS_ILOCK_EXCL);
-	xfs_bmap_unmap_range(ip, XFS_COW_FORK, 0, XFS_MAX_FILEOFF);
-	xfs_iunlock(ip, XFS_ILOCK_EXCL);
-	ip->i_incore = false;
-	ip->i_remapping = false;
-	/* read back in: FS_XFLAG_DAX set by chattr takes effect now */
-	xfs_diflags_to_iflags(ip);
+	/* Unmount: every inode leaves the cache; mount: nothing in core. */
+	xfs_evict_cached(ip);
 	return true;
 }
 

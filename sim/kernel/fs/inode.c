@@ -64,7 +64,9 @@ void ihold(struct inode *inode)
 void iput(struct inode *inode)
 {
 	BUG_ON(!inode->i_count);
-	if (--inode->i_count == 0 && inode->i_nlink == 0 && inode->i_sb->s_op->evict_inode)
+	/* iput_final(): generic_drop_inode() is true when unlinked or I_DONTCACHE */
+	if (--inode->i_count == 0 && (inode->i_nlink == 0 || (inode->i_state & I_DONTCACHE)) &&
+	    inode->i_sb->s_op->evict_inode)
 		inode->i_sb->s_op->evict_inode(inode);
 }
 

@@ -91,6 +91,7 @@ struct inode {
 	const struct file_operations		*i_fop;
 	struct address_space			*i_mapping;	/* = &i_data */
 	struct address_space			i_data;
+	unsigned int				i_state;	/* I_DONTCACHE */
 	int64_t					i_mtime_ns;	/* ns since the epoch */
 	int64_t					i_ctime_ns;
 };
@@ -106,6 +107,9 @@ void inode_set_ctime_now(struct inode *inode);
 void file_update_time(struct file *file);		/* file_modified(): mtime and ctime */
 
 #define IS_DAX(inode)	(((inode)->i_flags & S_DAX) != 0)
+
+/* inode->i_state: evict at the last reference, linked or not (d_mark_dontcache) */
+#define I_DONTCACHE	(1U << 0)
 
 static inline uint64_t i_size_read(const struct inode *inode)
 {
