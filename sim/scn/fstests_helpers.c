@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileattr.h"
 #include "fstests.h"
 #include "mm.h"
 #include "interp.h"
@@ -901,17 +900,12 @@ static int h_xfs_force_bdev(struct sh_state *st, int argc, char **argv, struct s
 
 /*
  * _test_fsxattr_xflag PATH FLAG: is FLAG among the names `xfs_io -c "stat -v"`
- * prints in fsxattr.xflags?  The names are xfs_io's (io/attr.c).
+ * prints in fsxattr.xflags?  They are lsattr -v's names (io_lsattr).
  */
 static int h_test_fsxattr_xflag(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
-	static const struct { uint32_t flag; const char *name; } names[] = {
-		{ FS_XFLAG_EXTSIZE, "extsize" }, { FS_XFLAG_EXTSZINHERIT, "extsz-inherit" },
-		{ FS_XFLAG_DAX, "dax" }, { FS_XFLAG_COWEXTSIZE, "cowextsize" },
-	};
 	struct xfs_inode *ip = NULL;
-	struct fileattr fa;
-	gchar *all;
+	GString *o;
 	bool hit;
 
 	if (argc != 3 || !fst_path_in_sim(st, argv[1]))
@@ -922,17 +916,11 @@ static int h_test_fsxattr_xflag(struct sh_state *st, int argc, char **argv, stru
 		ip = fst_session_inode(st->sim, argv[1]);
 	if (!ip)
 		return 1;	/* xfs_io cannot open it: nothing to grep */
-	xfs_fileattr_get(ip, &fa);
-	all = g_strdup("");
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
-		if (fa.fsx_xflags & names[i].flag) {
-			gchar *n = g_strconcat(all, *all ? ", " : "", names[i].name, NULL);
-
-			g_free(all);
-			all = n;
-		}
-	hit = strstr(all, argv[2]) != NULL;	/* grep "\[.*FLAG.*\]" */
-	g_free(all);
+	o = g_string_new(NULL);
+	io_lsattr(o, ip, "", true);	/* "[name, name] " */
+	*strchr(o->str, ']') = 0;
+	hit = strstr(o->str, argv[2]) != NULL;	/* grep "\[.*FLAG.*\]" */
+	g_string_free(o, TRUE);
 	return hit ? 0 : 1;
 }
 

@@ -498,9 +498,8 @@ static int ht_prefault(struct holetest *h, struct io_task *t)
 static int ht_map(struct holetest *h, struct io_task *t, bool writable, bool priv)
 {
 	gchar *len = g_strdup_printf("%lld", h->sz);
-	char *av[] = { "mmap", writable ? "-rw" : "-r", priv ? "-p" : "-s", "0", len, NULL };
-	char *avs[] = { "mmap", writable ? "-rw" : "-r", "0", len, NULL };
-	int ret = priv ? ht_run(h, t, NULL, 5, av) : ht_run(h, t, NULL, 4, avs);
+	char *av[] = { "mmap", writable ? (priv ? "-rwp" : "-rw") : (priv ? "-rp" : "-r"), "0", len, NULL };
+	int ret = ht_run(h, t, NULL, 4, av);
 
 	g_free(len);
 	return ret;
