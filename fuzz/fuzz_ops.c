@@ -40,7 +40,7 @@ int fuzz_ops_one(const uint8_t *data, size_t size, enum check_mode mode, bool cr
 	struct scn_error err = { 0 };
 	struct scn *s;
 	struct fuzz_decoded dec;
-	struct run_opts opts = { .no_scheduler = true };
+	struct run_opts opts = { .no_scheduler = true, .discard_output = true };
 	FILE *out;
 	int rc;
 

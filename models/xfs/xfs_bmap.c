@@ -85,9 +85,10 @@ int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 	else if (aoff + alen < off + len)
 		aoff = off + len - alen;
 	*got = (struct xfs_bmbt_irec){ aoff, bno, alen, state };
-	pmem_mark_written(mp->m_pmem, bno, alen);
 	if (zero)
-		memset(pmem_block_kaddr(mp->m_pmem, bno), 0, alen << PAGE_SHIFT);
+		pmem_zero_new_blocks(mp->m_pmem, bno, alen);
+	else
+		pmem_mark_written(mp->m_pmem, bno, alen);
 	xfs_bmap_map_extent(ip, whichfork, got);
 	trace_event("xfs_bmap_alloc", "ino %llu %s fork [%llu, +%llu) -> block %llu%s",
 	      (unsigned long long)ip->i_ino, whichfork == XFS_COW_FORK ? "cow" : "data",

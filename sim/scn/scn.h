@@ -179,6 +179,12 @@ struct run_opts {
 	int		files_after;		/* daxsim run FILE...: files still to run after this one */
 	bool		validated;		/* scn_validate() passed already: explore's runs */
 	uint64_t	io_total_limit;	/* bytes the whole run may move; 0: no limit (fuzzers set it) */
+	/*
+	 * The caller throws the output away (fuzz_ops): md5sum reads its file
+	 * and checks every byte against the reference model (D1) as always,
+	 * but computes no digest, which nothing would compare.
+	 */
+	bool		discard_output;
 };
 
 /*

@@ -269,6 +269,26 @@ static void spare_zero_written(struct pmem_device *pd)
 	memset(pd->written, 0, words * sizeof(uint64_t));
 }
 
+void pmem_zero_new_blocks(struct pmem_device *pd, uint64_t bno, uint64_t nr)
+{
+	uint64_t b = bno, end = MIN(bno + nr, pd->nr_pages);
+
+	if (!pd->written) {
+		memset(pmem_block_kaddr(pd, bno), 0, nr << PAGE_SHIFT);
+		return;
+	}
+	while (b < end) {
+		uint64_t start = b;
+		bool marked = pd->written[b / 64] >> (b % 64) & 1;
+
+		while (b < end && (bool)(pd->written[b / 64] >> (b % 64) & 1) == marked)
+			b++;
+		if (marked)
+			memset(pmem_block_kaddr(pd, start), 0, (b - start) << PAGE_SHIFT);
+	}
+	pmem_mark_written(pd, bno, nr);
+}
+
 static bool spare_keep(struct pmem_device *pd)
 {
 	if (spare.fd >= 0 || !pd->reusable || pd->fd < 0 || !pd->kaddr || !pd->written)

@@ -61,6 +61,15 @@ static inline void pmem_mark_written(struct pmem_device *pd, uint64_t bno, uint6
 		pd->written[b / 64] |= 1ULL << (b % 64);
 }
 
+/*
+ * The filesystem allocated [bno, bno + nr) asking for zeroed blocks
+ * (XFS_BMAPI_ZERO): zero them and mark them written.  On a reusable
+ * backing a block not marked since the device was made or the backing
+ * reset reads as zeros already (pmem.c, "spare"), so only marked blocks
+ * are cleared; other backings clear every block.
+ */
+void pmem_zero_new_blocks(struct pmem_device *pd, uint64_t bno, uint64_t nr);
+
 static inline unsigned char *pmem_block_kaddr(struct pmem_device *pd, uint64_t bno)
 {
 	return pd->kaddr + (bno << PAGE_SHIFT);
