@@ -257,3 +257,53 @@ def test_explore_worker_goes_on_after_deadlocks():
     assert failed >= 2
     assert r.stdout.count("INVARIANT L-deadlock violated") == failed
     assert r.stdout.count("replay: daxsim run --schedule=") == failed
+
+
+def test_expect_violation_claims_whichever_command_ends_last():
+    """The race is reported at the quiescence after the two faults, at the
+    line of whichever ended last; the `expect violation` after both lines
+    claims it under every schedule (it used to look at the line after the
+    one that ended last: 211 of 422 schedules failed under shadow)."""
+    r = run(["explore", "--keep-going", "scenarios/races/h4-share-counter.scn"])
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.endswith(": 0 failed\n"), r.stdout[-300:]
+    seed2 = run(["run", "--seed", "2", "scenarios/races/h4-share-counter.scn"])
+    assert seed2.returncode == 0, seed2.stdout
+    assert "h4-share-counter.scn:17 (mread)" in seed2.stdout
+
+
+def test_task_expect_without_a_completed_command(tmp_path):
+    """`@T expect` judges T's last completed command: with T's only command
+    still in flight there is none (it used to pass as "succeeded")."""
+    scn = tmp_path / "t.scn"
+    scn.write_text("pmem size=64m\nmkfs\n@p open -f a &\n@p expect ok\nwait\n@p expect ok\n")
+    r = run(["run", str(scn)])
+    assert r.returncode == 1
+    assert r.stdout == (f"EXPECT FAILED {scn}:4: expected success, but task p has completed "
+                        "no command\n")
+
+
+def test_one_schedule_is_still_schedules():
+    """The summary line is the contract's words whatever N is."""
+    r = run(["explore", "scenarios/basic/shell-quoted-operators.scn"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith("explored 1 schedules (complete): 0 failed\n"), r.stdout
+
+
+def test_default_schedule_replays():
+    """What an L-deadlock report prints as its schedule replays."""
+    r = run(["run", "scenarios/races/expect-claims-xfs-io.scn"])
+    assert "  schedule: (default)\n" in r.stdout
+    again = run(["run", "--schedule=(default)", "scenarios/races/expect-claims-xfs-io.scn"])
+    assert again.returncode == r.returncode == 0
+    assert again.stdout == r.stdout
+
+
+def test_replay_line_quotes_the_file(tmp_path):
+    """The replay line is a shell command: a file name with a space is quoted."""
+    scn = tmp_path / "my kh1.scn"
+    scn.write_text((ROOT / "scenarios/races/kh1-deadlock.scn").read_text())
+    r = run(["explore", str(scn)])
+    assert r.returncode == 1
+    line = [ln for ln in r.stdout.splitlines() if ln.startswith("replay: ")][0]
+    assert line.endswith(" '%s'" % scn), line

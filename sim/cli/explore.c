@@ -197,6 +197,18 @@ struct files {
 	int	out_fd, sched_fd;
 };
 
+/* The line that runs @sched again, its file name quoted for a shell when it must be. */
+static void print_replay(FILE *res, const char *sched)
+{
+	const char *p = es->path;
+	gchar *q = p[strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+-=,:%@")] ?
+		   g_shell_quote(p) : g_strdup(p);
+
+	fprintf(res, "replay: daxsim run --schedule='%s'%s%s %s\n", sched,
+		es->model ? " --model " : "", es->model ? es->model : "", q);
+	g_free(q);
+}
+
 /*
  * The accounting of one finished run with status @st, by the worker or (a
  * run that ended its worker) by explore: its reports on @res when it
@@ -213,6 +225,7 @@ static void after_run(int st, const struct files *fx, FILE *res)
 	}
 	if (st >= 2) {
 		fwrite(out->str, 1, out->len, res);
+		print_replay(res, sched->str);
 		fflush(res);
 		fprintf(stderr, "daxsim explore: the run under schedule '%s' ended with status %d\n",
 			sched->str, st);
@@ -224,8 +237,7 @@ static void after_run(int st, const struct files *fx, FILE *res)
 		es->failed++;
 		if (es->failed == 1 || es->keep_going) {
 			fwrite(out->str, 1, out->len, res);
-			fprintf(res, "replay: daxsim run --schedule='%s'%s%s %s\n", sched->str,
-				es->model ? " --model " : "", es->model ? es->model : "", es->path);
+			print_replay(res, sched->str);
 		}
 		if (!es->keep_going) {
 			es->done = true;
@@ -445,7 +457,8 @@ int daxsim_explore(int argc, char **argv)
 		status = es->status;
 		goto out;
 	}
-	printf("explored %d schedule%s (%s): %d failed\n", es->explored, es->explored == 1 ? "" : "s",
+	/* the contract's words, "schedules" for one too: a line scripts match */
+	printf("explored %d schedules (%s): %d failed\n", es->explored,
 	       strat != DFS ? "sampled" : es->complete ? "complete" : "bounded", es->failed);
 	status = es->failed ? 1 : 0;
 out:

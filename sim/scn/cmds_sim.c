@@ -653,18 +653,34 @@ int expect_validate(struct cmdctx *c, const struct scn *s, guint idx)
 	return 0;
 }
 
-/* The previous command's outcome (its task may be gone: xfs_io -c). */
+/*
+ * The previous command's outcome (its task may be gone: xfs_io -c).  Under
+ * the scheduler commands end out of line order: the latest line's outcome
+ * stays, so a plain `expect ok|error` (which waits for everything first)
+ * is about the command of the line before it, whichever ended last.
+ */
 static struct {
 	bool	valid;
 	int	last_errno;
+	int	line;		/* its scenario line */
 } last_cmd;
+
+/* May the command of the current line replace the noted outcome? */
+static bool note_replaces(void)
+{
+	if (I && I->conc && sim_cur_line < last_cmd.line)
+		return false;
+	last_cmd.line = sim_cur_line;
+	return true;
+}
 
 static int do_expect(struct cmdctx *c)
 {
 	const char *what = c->pos[0];
 	if (!strcmp(what, "ok") || !strcmp(what, "error")) {
-		bool have = c->t ? true : last_cmd.valid;
-		int got = c->t ? c->io->last_errno : last_cmd.last_errno;
+		/* `@T expect`: T's last completed command (one may be in flight) */
+		bool have = c->t ? c->io->done_any : last_cmd.valid;
+		int got = c->t ? c->io->done_errno : last_cmd.last_errno;
 		int want = 0;
 
 		/* a stray word is an error, not silently ignored */
@@ -674,7 +690,10 @@ static int do_expect(struct cmdctx *c)
 		if (!strcmp(what, "error") && !(want = errno_from_name(c->pos[1])))
 			return cmd_usage_error(c, c->poscol[1], "expect error: unknown errno name '%s'",
 					       c->pos[1]);
-		if (!have)
+		if (!have && c->t)
+			expect_failed(c, "expected %s, but task %s has completed no command",
+				      want ? c->pos[1] : "success", c->io->task->name);
+		else if (!have)
 			expect_failed(c, "expected %s, but no command ran in a task before it",
 				      want ? c->pos[1] : "success");
 		else if (got != want)
@@ -1061,12 +1080,21 @@ const struct cmdinfo *cmd_table(int *n)
 
 void interp_note_errno(int err)
 {
+	if (!note_replaces())
+		return;
 	last_cmd.valid = true;
 	last_cmd.last_errno = err;
 }
 
 void interp_note_task(struct io_task *io)
 {
-	last_cmd.valid = io != NULL;
-	last_cmd.last_errno = io ? io->last_errno : 0;
+	if (!io) {
+		last_cmd.valid = false;		/* a new run: no command yet */
+		last_cmd.line = 0;
+		return;
+	}
+	if (!note_replaces())
+		return;
+	last_cmd.valid = true;
+	last_cmd.last_errno = io->last_errno;
 }

@@ -38,6 +38,7 @@ struct job {
 
 static GPtrArray *jobs;		/* in flight or not yet finished, start order */
 static struct scn_error *run_err;
+static guint cur_line;		/* the index of the line the main context is at */
 
 /* Commands that first wait for everything in flight. */
 static bool waits_for_all(const struct scn_line *ln)
@@ -109,6 +110,22 @@ static struct job *job_start(struct scn *s, guint i, struct scn_line *ln, struct
 }
 
 /*
+ * The line whose `expect violation` claims what is found while the main
+ * context is at line @i (running it, or waiting for what is in flight
+ * before or as part of it): @i itself when it is that `expect` (it waits
+ * for everything first), else the line after it.  Whichever background
+ * command ends last, the expectation written after the racing lines holds.
+ */
+static guint claim_line(guint i)
+{
+	const struct scn_line *ln = i < I->scn->lines->len ? g_ptr_array_index(I->scn->lines, i) : NULL;
+
+	if (ln && ln->argc >= 2 && !strcmp(ln->argv[0], "expect") && !strcmp(ln->argv[1], "violation"))
+		return i;
+	return i + 1;
+}
+
+/*
  * The after-line handling of every finished job, in start order.  At
  * quiescence the checker runs once, for the latest line among them (so an
  * `expect violation` after it holds what the interleaving produced).
@@ -137,11 +154,18 @@ static int finish_jobs(void)
 		if (j->io && j->io->task->sig != SIG_NONE && !j->io->task->dead)
 			task_kill(j->io, j->ln->argv[0]);	/* signalled while in flight */
 		if (j->ret == -2 || (!I->inflight && j == last)) {
-			int r = interp_after_line(j->index, j->ln, j->io, j->ret, run_err);
+			int r;
+
+			/* the line whose `expect violation` claims what the check finds */
+			I->claim_next = (int)claim_line(cur_line);
+			r = interp_after_line(j->index, j->ln, j->io, j->ret, run_err);
+			I->claim_next = -1;
 
 			if (r && !ret)
 				ret = r;
 		} else if (j->io && strcmp(j->ln->argv[0], "expect")) {
+			j->io->done_errno = j->io->last_errno;
+			j->io->done_any = true;
 			interp_note_task(j->io);
 		}
 		fiber_free(j->fiber);
@@ -185,7 +209,8 @@ static void sched_failed(struct scn *s, guint i, int rc)
 	}
 	{
 		struct scn_line *ln = g_ptr_array_index(s->lines, i);
-		struct scn_line *next = i + 1 < s->lines->len ? g_ptr_array_index(s->lines, i + 1) : NULL;
+		guint c = claim_line(i);
+		struct scn_line *next = c < s->lines->len ? g_ptr_array_index(s->lines, c) : NULL;
 		bool expected = next && next->argc >= 3 && !strcmp(next->argv[0], "expect") &&
 				!strcmp(next->argv[1], "violation") && !strcmp(next->argv[2], "L-deadlock");
 
@@ -206,7 +231,10 @@ static void sched_failed(struct scn *s, guint i, int rc)
 
 static int run_until(struct scn *s, guint i, struct fiber *f)
 {
-	int rc = sched_run_until(f);
+	int rc;
+
+	cur_line = i;
+	rc = sched_run_until(f);
 
 	if (rc != SCHED_OK)
 		sched_failed(s, i, rc);
@@ -258,6 +286,7 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 	int ret = 0;
 
 	run_err = err;
+	cur_line = 0;
 	jobs = g_ptr_array_new();
 	sched_start(&so);
 	if (sched_report()[0]) {

@@ -697,8 +697,11 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 	struct scn *s = I->scn;
 	const struct run_opts *opts = I->opts;
 
-	if (io && strcmp(ln->argv[0], "expect"))
+	if (io && strcmp(ln->argv[0], "expect")) {
+		io->done_errno = io->last_errno;	/* what `@T expect` sees */
+		io->done_any = true;
 		interp_note_task(io);
+	}
 	report_trouble(ln->lineno);
 	if (ret == -2) {
 		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err->line, err->col, err->msg);
@@ -712,8 +715,8 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 	if (ret == 0 && I->inflight)
 		return 0;
 	if (ret == 0 && opts->check != CHECK_OFF && (XFS_M(sim->sb) || sim->dev_dax)) {
-		struct scn_line *next = i + 1 < s->lines->len ?
-			g_ptr_array_index(s->lines, i + 1) : NULL;
+		guint ni = I->claim_next >= 0 ? (guint)I->claim_next : i + 1;
+		struct scn_line *next = ni < s->lines->len ? g_ptr_array_index(s->lines, ni) : NULL;
 		bool expected = next && next->argc >= 2 && !strcmp(next->argv[0], "expect") &&
 				!strcmp(next->argv[1], "violation");
 		bool full = opts->check == CHECK_FULL || I->force_full;
@@ -738,7 +741,7 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 int scn_run(struct scn *s, const struct run_opts *opts, FILE *outf)
 {
 	struct sim_world world;
-	struct interp in = { .scn = s, .opts = opts, .out = outf };
+	struct interp in = { .scn = s, .opts = opts, .out = outf, .claim_next = -1 };
 	struct scn_error err = { 0 };
 	int ret = 0;
 

@@ -34,6 +34,12 @@ struct interp {
 	bool			conc;		/* the scheduler runs this scenario (conc.c) */
 	int			inflight;	/* commands started and not finished */
 	bool			keep_going;	/* `keep-going`: violations do not stop the run */
+	/*
+	 * conc.c: the line whose `expect violation` claims what the next check
+	 * finds (the one after the latest line started), or -1: the line after
+	 * the one checked.
+	 */
+	int			claim_next;
 };
 
 extern struct interp *I;

@@ -20,7 +20,9 @@ struct io_task {
 	GPtrArray		*maps;		/* struct vm_area_struct *: the maptable */
 	GArray			*map_lens;	/* uint64_t: each mapping's length as asked */
 	int			curmap;		/* index in maps, or -1 */
-	int			last_errno;	/* of the previous command */
+	int			last_errno;	/* of the previous command (the one running sets it) */
+	int			done_errno;	/* of the last command that completed */
+	bool			done_any;	/* a command of it completed: `@T expect` has one */
 	bool			transient;	/* an `xfs_io -c` line's task */
 	bool			busy;		/* a command of it is in flight (conc.c) */
 };

@@ -280,6 +280,7 @@ struct lexer {
 	int lineno;
 	struct scn_error *err;
 	size_t expanded;	/* bytes of this line's finished words */
+	bool quoted[SCN_MAX_WORDS];	/* the word had quotes, escapes or $: never an operator */
 };
 
 static int expand_dollar(struct lexer *lx, const char **pp, GString *out, int depth);
@@ -436,7 +437,7 @@ static int split_words(struct lexer *lx, GPtrArray *words, GArray *cols)
 	for (;;) {
 		GString *w;
 		int col;
-		bool any = false;
+		bool any = false, quoted = false;
 
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -455,7 +456,7 @@ static int split_words(struct lexer *lx, GPtrArray *words, GArray *cols)
 				}
 				g_string_append_len(w, p + 1, q - p - 1);
 				p = q + 1;
-				any = true;
+				any = quoted = true;
 			} else if (*p == '"') {
 				p++;
 				while (*p && *p != '"') {
@@ -477,12 +478,14 @@ static int split_words(struct lexer *lx, GPtrArray *words, GArray *cols)
 					return set_err(lx->err, lx->lineno, col, "unterminated double quote");
 				}
 				p++;
-				any = true;
+				any = quoted = true;
 			} else if (*p == '\\' && p[1]) {
 				g_string_append_c(w, p[1]);
 				p += 2;
+				quoted = true;
 			} else if (*p == '$') {
 				p++;
+				quoted = true;
 				if (expand_dollar(lx, &p, w, 0)) {
 					g_string_free(w, TRUE);
 					return -1;
@@ -500,6 +503,7 @@ static int split_words(struct lexer *lx, GPtrArray *words, GArray *cols)
 					       "more than %d words on one line", SCN_MAX_WORDS);
 			}
 			lx->expanded += w->len;
+			lx->quoted[words->len] = quoted;
 			g_ptr_array_add(words, g_string_free(w, FALSE));
 			g_array_append_val(cols, col);
 		} else {
@@ -625,7 +629,7 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 	while (p < end) {
 		int lineno = next_line;
 		GString *logical = g_string_new(NULL);
-		struct lexer lx = { s, NULL, lineno, err, 0 };
+		struct lexer lx = { .s = s, .lineno = lineno, .err = err };
 		GPtrArray *words;
 		GArray *cols;
 		struct scn_line *ln;
@@ -721,6 +725,8 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 		for (guint k = (guint)first; k < words->len; k++) {
 			const char *w = words->pdata[k];
 
+			if (lx.quoted[k])
+				continue;	/* '|' or "&": a word, not an operator */
 			if (!strcmp(w, "|") || !strcmp(w, "||") || !strcmp(w, "|&") || !strcmp(w, "&&") ||
 			    !strcmp(w, ";") || !strcmp(w, "2>&1") || !strcmp(w, ">&2") ||
 			    !strcmp(w, "1>&2") || w[0] == '>' || w[0] == '<' ||
@@ -733,7 +739,7 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			}
 		}
 		/* `LINE &`: the command runs in the background (Concurrency v2) */
-		if ((int)words->len - first >= 2 &&
+		if ((int)words->len - first >= 2 && !lx.quoted[words->len - 1] &&
 		    !strcmp(words->pdata[words->len - 1], "&")) {
 			ln->background = true;
 			ln->bg_col = g_array_index(cols, int, (int)words->len - 1);

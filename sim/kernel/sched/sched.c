@@ -123,7 +123,14 @@ static void free_holders(gpointer p)
 
 static int parse_replay(const char *str)
 {
-	gchar **items = g_strsplit_set(str, " \t", -1);
+	gchar **items;
+
+	while (*str == ' ' || *str == '\t')
+		str++;
+	/* what an L-deadlock report prints for a schedule with no switch */
+	if (!strncmp(str, "(default)", 9) && !str[9 + strspn(str + 9, " \t")])
+		return 0;
+	items = g_strsplit_set(str, " \t", -1);
 
 	for (int i = 0; items[i]; i++) {
 		struct replay_item it;
@@ -474,8 +481,14 @@ static void report_deadlock(void)
 					       f->wait.queued && !held_by_anyone(f->wait.cls, f->wait.inst) ?
 					       ": held by no task, a lost wakeup" : "");
 		}
-		for (int k = 0; k < f->lctx->depth; k++) {
-			const struct held_lock *hl = &f->lctx->held[k];
+		/*
+		 * what it runs as while switched out: its own task's, or the
+		 * transient task an `xfs_io ... &` line made inside the fiber
+		 */
+		const struct lock_ctx *lc = f->saved_lctx ? f->saved_lctx : f->lctx;
+
+		for (int k = 0; k < lc->depth; k++) {
+			const struct held_lock *hl = &lc->held[k];
 
 			g_string_append(S.report, "    holds ");
 			append_lock(S.report, hl->cls, hl->inst);
