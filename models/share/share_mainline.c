@@ -133,7 +133,7 @@ static void mainline_check(share_report_fn report, void *arg)
 	for (uint64_t s = 0; s < mm->nr_sections; s++) {
 		if (!mm->sections[s])
 			continue;
-		for (uint64_t i = 0; i < PAGES_PER_SECTION; i++) {
+		for (uint64_t i = 0; i < PAGES_PER_SECTION && s * PAGES_PER_SECTION + i < mm->nr_pages; i++) {
 			struct page *pg = &mm->sections[s][i];
 			pfn_t pfn = PMEM_PFN_BASE + s * PAGES_PER_SECTION + i;
 			GArray *owners = NULL;

@@ -156,7 +156,7 @@ static void maplist_check(share_report_fn report, void *arg)
 	for (uint64_t s = 0; s < mm->nr_sections; s++) {
 		if (!mm->sections[s])
 			continue;
-		for (uint64_t i = 0; i < PAGES_PER_SECTION; i++) {
+		for (uint64_t i = 0; i < PAGES_PER_SECTION && s * PAGES_PER_SECTION + i < mm->nr_pages; i++) {
 			pfn_t pfn = PMEM_PFN_BASE + s * PAGES_PER_SECTION + i;
 
 			if (mm->sections[s][i].private && !g_tree_lookup(c.refs, &pfn)) {

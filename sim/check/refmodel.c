@@ -94,15 +94,19 @@ static const unsigned char *chunk(struct ref_file *f, uint64_t idx)
 	return c ? c->data : NULL;
 }
 
-/* The bytes of chunk @idx to write: made (when @alloc) or unshared first. */
-static unsigned char *chunk_w(struct ref_file *f, uint64_t idx, bool alloc)
+/*
+ * The bytes of chunk @idx to write: made (when @alloc) or unshared first.
+ * A new chunk is zeroed unless the caller writes all of it (@whole).
+ */
+static unsigned char *chunk_w(struct ref_file *f, uint64_t idx, bool alloc, bool whole)
 {
 	struct ref_chunk *c = g_tree_lookup(f->chunks, &idx);
 
 	if (!c && !alloc)
 		return NULL;
 	if (!c || c->refs > 1) {
-		struct ref_chunk *n = c ? g_memdup2(c, sizeof(*c)) : g_new0(struct ref_chunk, 1);
+		struct ref_chunk *n = c ? (whole ? g_new(struct ref_chunk, 1) : g_memdup2(c, sizeof(*c))) :
+				      whole ? g_new(struct ref_chunk, 1) : g_new0(struct ref_chunk, 1);
 
 		n->refs = 1;
 		chunk_insert(f, idx, n);	/* drops this file's reference to c */
@@ -132,20 +136,20 @@ static void store_zero(struct ref_file *f, uint64_t off, uint64_t len)
 	if (!len)
 		return;
 	if (first > last) {			/* inside one chunk */
-		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false);
+		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false, false);
 
 		if (c)
 			memset(c + (off & (PAGE_SIZE - 1)), 0, len);
 		return;
 	}
 	if (off & (PAGE_SIZE - 1)) {
-		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false);
+		unsigned char *c = chunk_w(f, off >> PAGE_SHIFT, false, false);
 
 		if (c)
 			memset(c + (off & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (off & (PAGE_SIZE - 1)));
 	}
 	if (end & (PAGE_SIZE - 1)) {
-		unsigned char *c = chunk_w(f, last, false);
+		unsigned char *c = chunk_w(f, last, false, false);
 
 		if (c)
 			memset(c, 0, end & (PAGE_SIZE - 1));
@@ -176,7 +180,7 @@ static void store(struct ref_file *f, uint64_t off, const unsigned char *buf, ui
 		uint64_t p = off + done, idx = p >> PAGE_SHIFT, o = p & (PAGE_SIZE - 1);
 		uint64_t n = MIN(len - done, PAGE_SIZE - o);
 
-		memcpy(chunk_w(f, idx, true) + o, buf + done, n);
+		memcpy(chunk_w(f, idx, true, n == PAGE_SIZE) + o, buf + done, n);
 		done += n;
 	}
 }
