@@ -396,6 +396,10 @@ UNSUPPORTED = [
     ("expr a + 1", "expr other than expr N or expr N OP N on integers"),
     ("expr 9223372036854775807 + 1", "expr overflow"),
     ("_md5_range_checksum /dev/zero 0 10", "a range of /dev/zero other than whole lines of 16 bytes"),
+    # bash forms the parser leaves out are [not run], never a usage error (they were exit 2)
+    ("exec 3<> $tmp.fd", "read-write redirections (<>)"),
+    ("x=$[1 + 2]", "$[ ] arithmetic"),
+    ("readarray -t lines < <(echo a)", "process substitution"),
 ]
 
 
@@ -443,3 +447,34 @@ def test_malformed_heredocs(tmp_path, text, where, msg):
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
     assert r.stderr.startswith("%s:%s: %s\n" % (script, where, msg)), r.stderr
+
+
+def test_link_out_file_picks_the_golden(tmp_path):
+    """A test without NAME.out names its golden at run time: _link_out_file
+    matches NAME.cfg's "OPTS: SUFFIX" lines against the OS, $FSTYP and the
+    mount options (dax=always), and NAME.out.SUFFIX is compared."""
+    script = make_test(tmp_path, "_link_out_file\necho picked\n", "")
+    (tmp_path / "tests/generic/001.out").unlink()
+    (tmp_path / "tests/generic/001.cfg").write_text("nfs: nfs\nxfs,dax=always: dax\n")
+    (tmp_path / "tests/generic/001.out.dax").write_text(qa() + "picked\n")
+    (tmp_path / "tests/generic/001.out.default").write_text(qa() + "default\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith("1 passed, 0 failed, 0 notrun\n"), r.stdout
+    named = make_test(tmp_path, 'features=""\n_link_out_file "$features"\necho picked\n', "")
+    (tmp_path / "tests/generic/001.out").unlink()
+    r = fstests(["--results", tmp_path / "res", named], tmp_path)
+    assert r.returncode == 1 and "001.out.default" in r.stdout, r.stdout
+
+
+def test_xfs_io_timing_line_is_from_the_size(tmp_path):
+    """The timing line after a report: a time from the size at 2 GiB/s, printed
+    as xfs_io's timestr() prints it, so _filter_xfs_io's pattern (which knows
+    no TiB/sec) matches a large write too (generic/102's 800 MiB)."""
+    body = ('$XFS_IO_PROG -f -c "pwrite -b 1m 0 64m" $TEST_DIR/f | tail -1\n'
+            '$XFS_IO_PROG -f -c "pwrite -b 1m 0 800m" $TEST_DIR/g | _filter_xfs_io\n')
+    script = make_test(tmp_path, body, qa() + "64 MiB, 16384 ops; 0.0312 sec (2 GiB/sec and "
+                       "524288.0000 ops/sec)\nwrote 838860800/838860800 bytes at offset 0\n"
+                       "XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n")
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()

@@ -212,6 +212,7 @@ struct sh_state {
 	const char		*model;		/* --model, for a machine made anew */
 	struct sh_jobs		*jobs;		/* background jobs (NULL: no `&` yet) */
 	struct sh_job		*job;		/* the job this state runs */
+	char			*linked_out;	/* _link_out_file's golden output, or NULL */
 };
 
 int sh_exec(struct sh_state *st, struct sh_node *n, struct sh_io *io);

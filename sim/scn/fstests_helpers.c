@@ -406,6 +406,79 @@ static int h_block_size(struct sh_state *st, int argc, char **argv, struct sh_io
 	return 0;
 }
 
+/*
+ * _link_out_file_named FILE FEATURES: the golden output is FILE.SUFFIX, where
+ * SUFFIX is that of the first line "OPT[,OPT...]: SUFFIX" of the test's
+ * .cfg whose every OPT is among the comma-separated FEATURES ("default"
+ * when none is), as fstests' helper picks it.
+ */
+static int link_out(struct sh_state *st, const char *file, const char *features, struct sh_io *io)
+{
+	gchar *cfg = g_strconcat(st->file, ".cfg", NULL), *text = NULL;
+	gchar **feats = g_strsplit(features, ",", -1), **lines;
+	const char *suffix = "default";
+	gchar *pick = NULL;
+
+	if (!g_file_get_contents(cfg, &text, NULL, NULL)) {
+		sh_err(io, "need %s\n", cfg);	/* fstests' _fail */
+		g_free(cfg);
+		g_strfreev(feats);
+		return sh_stop(st, STOP_FAIL, "need %s", cfg);
+	}
+	lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i] && !pick; i++) {
+		gchar **kv = g_regex_split_simple(" *: *", lines[i], 0, 0);
+		gchar **opts;
+		bool found = true;
+
+		if (!kv[0] || !kv[1]) {
+			g_strfreev(kv);
+			continue;
+		}
+		opts = g_strsplit(kv[0], ",", -1);
+		for (int o = 0; opts[o] && found; o++)
+			found = g_strv_contains((const gchar *const *)feats, opts[o]);
+		if (found)
+			pick = g_strdup(kv[1]);
+		g_strfreev(opts);
+		g_strfreev(kv);
+	}
+	g_free(st->linked_out);
+	st->linked_out = g_strdup_printf("%s.%s", file, pick ? pick : suffix);
+	g_free(pick);
+	g_strfreev(lines);
+	g_free(text);
+	g_free(cfg);
+	g_strfreev(feats);
+	return 0;
+}
+
+static int h_link_out_file_named(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc != 3)
+		return sh_unsupported(st, "_link_out_file_named takes FILE FEATURES");
+	return link_out(st, argv[1], argv[2], io);
+}
+
+/* _link_out_file [FEATURES]: FEATURES, or the OS, $FSTYP and the mount options */
+static int h_link_out_file(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	gchar *file = g_strconcat(st->file, ".out", NULL), *features;
+	const char *mo = sh_getvar(st, "MOUNT_OPTIONS");
+	int r;
+
+	if (argc > 1)
+		features = g_strdup(argv[1]);
+	else if (mo && *mo)
+		features = g_strdup_printf("Linux,xfs,%s", g_str_has_prefix(mo, "-o ") ? mo + 3 : mo);
+	else
+		features = g_strdup("Linux,xfs");
+	r = link_out(st, file, features, io);
+	g_free(features);
+	g_free(file);
+	return r;
+}
+
 static int h_page_size(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	sh_out(io, "4096\n");
@@ -1135,6 +1208,8 @@ static const struct {
 	{ "_get_file_block_size", h_block_size },
 	{ "_get_block_size", h_block_size },
 	{ "_get_page_size", h_page_size },
+	{ "_link_out_file", h_link_out_file },
+	{ "_link_out_file_named", h_link_out_file_named },
 	{ "_round_up_to_page_boundary", h_round_up_page },
 	{ "_get_filesize", h_filesize },
 	{ "_md5_checksum", h_md5_checksum },

@@ -271,6 +271,10 @@ static char *read_word(struct parser *p)
 			}
 			continue;
 		}
+		if (c == '$' && at(p, 1) == '[') {
+			g_string_free(w, TRUE);
+			return fail(p, true, line, col, "$[ ] arithmetic");
+		}
 		if (c == '`') {
 			g_string_append_c(w, c);
 			adv(p);
@@ -577,6 +581,11 @@ static bool parse_redir(struct parser *p, struct sh_node *n)
 			fail(p, true, line, col, "process substitution");
 			return true;
 		}
+		if (cur(p) == '>') {
+			g_free(r);
+			fail(p, true, line, col, "read-write redirections (<>)");
+			return true;
+		}
 		r->fd = fd < 0 ? 0 : fd;
 		r->kind = R_IN;
 		if (cur(p) == '&') {
@@ -602,6 +611,11 @@ static bool parse_redir(struct parser *p, struct sh_node *n)
 		}
 	}
 	skip_blank(p);
+	if ((cur(p) == '<' || cur(p) == '>') && at(p, 1) == '(') {
+		g_free(r);
+		fail(p, true, line, col, "process substitution");	/* < <(cmd) */
+		return true;
+	}
 	r->target.line = p->line;
 	r->target.col = p->col;
 	r->target.text = read_word(p);
