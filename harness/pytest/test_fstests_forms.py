@@ -204,6 +204,13 @@ mv $tmp.nope $tmp.x; echo "missing $?"
 mv $tmp.b $TEST_DIR/nodir/x; echo "no dir $?"
 mv $tmp.b $tmp.b; echo "same $?"
 """,
+    # generic/245: a directory onto a directory with entries (ENOTEMPTY, nothing moves)
+    "mv-dir-onto-busy-dir": r"""dir=$TEST_DIR/test-mv; mkdir $dir $dir/aa $dir/ab
+touch $dir/aa/1; mkdir $dir/ab/aa; touch $dir/ab/aa/2
+mv $dir/ab/aa/ $dir 2>&1 | _filter_test_dir; echo "st $?"
+mv $dir/ab/aa $dir/ 2>&1 | _filter_test_dir
+[ -e $dir/ab/aa/2 ] && echo "nothing moved"
+""",
     "awk-print": r"""printf ' a  b\tc \n\nx\n' | awk '{print $2}'
 printf 'a b c\n' | awk '{ print $3, $1 ,$0 }' | od -c
 printf 'no newline' | awk '{print $1}'

@@ -1213,12 +1213,34 @@ static int b_truncate(struct sh_state *st, int argc, char **argv, struct sh_io *
 	return ret < 0 ? -1 : ret;
 }
 
+/* Has directory @dir a file or directory in it (the shell's or the simulator's)? */
+static bool dir_has_entries(struct sh_state *st, const char *dir)
+{
+	gchar *prefix = g_strconcat(dir, "/", NULL);
+	GTreeNode *n;
+	bool any = false;
+
+	for (GTree *t = st->dirs; t && !any; t = t == st->dirs ? st->files : NULL) {
+		n = g_tree_lower_bound(t, prefix);
+		any = n && g_str_has_prefix(g_tree_node_key(n), prefix);
+	}
+	if (!any && fst_path_in_sim(st, dir)) {
+		GPtrArray *all = fst_session_files_under(st->sim, dir);
+
+		any = all->len > 0;
+		g_ptr_array_free(all, TRUE);
+	}
+	g_free(prefix);
+	return any;
+}
+
 /* mv [-f] SRC DST: a file the shell wrote; the simulator has no rename */
 static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	const char *src, *dst;
 	gchar *to, *key;
 	GString *g;
+	size_t given_len;
 	gpointer oldkey, val;
 	int i = 1;
 
@@ -1227,12 +1249,29 @@ static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			return sh_unsupported(st, "mv option");
 	if (argc - i != 2)
 		return sh_unsupported(st, "mv other than mv SRC DST");
+	/* `mv a/ b/` names what `mv a b` does (both are directories then) */
+	given_len = strlen(argv[i]);	/* the words mv prints, its slashes too */
+	for (int k = i; k < argc; k++) {
+		size_t l = strlen(argv[k]);
+
+		while (l > 1 && argv[k][l - 1] == '/')
+			argv[k][--l] = 0;
+	}
 	src = argv[i];
 	dst = argv[i + 1];
 	if (fst_path_in_sim(st, src) && fst_session_file_size(st->sim, src) >= 0)
 		return sh_unsupported(st, "mv of a simulated file: the simulator has no rename");
-	if (g_tree_lookup(st->dirs, src) || fst_is_dir(st, src))
-		return sh_unsupported(st, "mv of a directory");
+	if (g_tree_lookup(st->dirs, src) || fst_is_dir(st, src)) {
+		gchar *to_dir = dest_path(st, src, dst);
+		bool busy = fst_is_dir(st, to_dir) && dir_has_entries(st, to_dir);
+
+		/* rename(2) onto a directory with entries: ENOTEMPTY, nothing moves (coreutils 9's words) */
+		if (busy)
+			sh_err(io, "mv: cannot move '%s%.*s' to '%s': Directory not empty\n", src,
+			       (int)(given_len - strlen(src)), "////////////////", to_dir);
+		g_free(to_dir);
+		return busy ? 1 : sh_unsupported(st, "mv of a directory");
+	}
 	if (!g_tree_lookup_extended(st->files, src, &oldkey, &val)) {
 		sh_err(io, "mv: cannot stat '%s': No such file or directory\n", src);
 		return 1;
