@@ -97,6 +97,46 @@ int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 	return 0;
 }
 
+static bool end_before(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	xfs_fileoff_t *start = arg;
+
+	*start = MAX(*start, irec->br_startoff + irec->br_blockcount);
+	return true;
+}
+
+static bool start_after(const struct xfs_bmbt_irec *irec, void *arg)
+{
+	xfs_fileoff_t *end = arg;
+
+	*end = MIN(*end, irec->br_startoff);
+	return false;	/* the first one bounds it */
+}
+
+/*
+ * xfs_bmap_extsize_align(): [off, off + len) rounded out to @ext blocks
+ * within the hole of @whichfork around it (the extents before and after it
+ * bound the range), at most an extent's worth, keeping the request.
+ */
+void xfs_bmap_extsize_align(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+			    xfs_filblks_t len, xfs_extlen_t ext, xfs_fileoff_t *aoffp,
+			    xfs_fileoff_t *aendp)
+{
+	const struct xfs_ifork *ifp = xfs_ifork_ptr(ip, whichfork);
+	xfs_fileoff_t aoff = off / ext * ext, aend = (off + len + ext - 1) / ext * ext;
+
+	if (aoff < off)
+		xfs_iext_walk(ifp, aoff, off - aoff, end_before, &aoff);
+	if (aend > off + len)
+		xfs_iext_walk(ifp, off + len, aend - (off + len), start_after, &aend);
+	if (aend - aoff > XFS_MAX_BMBT_EXTLEN) {	/* keep the part with the request */
+		aoff = MAX(aoff, off + len > XFS_MAX_BMBT_EXTLEN ? off + len - XFS_MAX_BMBT_EXTLEN : 0);
+		aend = MIN(aend, aoff + XFS_MAX_BMBT_EXTLEN);
+	}
+	*aoffp = aoff;
+	*aendp = aend;
+}
+
 struct unmap_ctx {
 	struct xfs_inode *ip;
 	int whichfork;

@@ -102,12 +102,26 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 		xfs_bmbt_to_iomap(&imap, iomap, ip->i_meta_dirty ? IOMAP_F_DIRTY : 0);
 		goto out;
 	}
-	/* xfs_iomap_write_direct() with XFS_BMAPI_ZERO for DAX */
+	/*
+	 * xfs_iomap_write_direct() with XFS_BMAPI_ZERO for DAX: the allocation
+	 * is rounded out to the extent size hint (xfs_bmap_extsize_align) and
+	 * all of it is zeroed and written; the mapping is the part asked for.
+	 */
 	if (xfs_bmap_is_hole(&imap)) {
-		error = xfs_bmap_alloc(ip, XFS_DATA_FORK, imap.br_startoff,
-				       imap.br_blockcount, XFS_EXT_NORM, true, &imap);
+		xfs_fileoff_t off = imap.br_startoff, aoff = off, aend = off + imap.br_blockcount;
+		xfs_extlen_t ext = xfs_get_extsz_hint(ip);
+		struct xfs_bmbt_irec got;
+
+		if (ext > 1)
+			xfs_bmap_extsize_align(ip, XFS_DATA_FORK, off, imap.br_blockcount, ext,
+					       &aoff, &aend);
+		error = xfs_bmap_alloc_hint(ip, XFS_DATA_FORK, off, imap.br_blockcount, aoff,
+					    aend - aoff, XFS_EXT_NORM, true, &got);
 		if (error)
 			goto out;
+		imap.br_startblock = got.br_startblock + (off - got.br_startoff);
+		imap.br_blockcount = MIN(imap.br_blockcount, got.br_startoff + got.br_blockcount - off);
+		imap.br_state = XFS_EXT_NORM;
 	} else {
 		memset(pfn_to_kaddr(PMEM_PFN_BASE + imap.br_startblock), 0,
 		       imap.br_blockcount << PAGE_SHIFT);

@@ -155,6 +155,9 @@ int xfs_bmap_alloc(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 int xfs_bmap_alloc_hint(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
 			xfs_filblks_t len, xfs_fileoff_t aoff, xfs_filblks_t alen_want,
 			xfs_exntst_t state, bool zero, struct xfs_bmbt_irec *got);
+void xfs_bmap_extsize_align(struct xfs_inode *ip, int whichfork, xfs_fileoff_t off,
+			    xfs_filblks_t len, xfs_extlen_t ext, xfs_fileoff_t *aoff,
+			    xfs_fileoff_t *aend);
 void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
 			 const struct xfs_bmbt_irec *irec);
 void xfs_bmap_convert_cow(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len);

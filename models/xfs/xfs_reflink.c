@@ -33,14 +33,6 @@ bool xfs_reflink_trim_around_shared(struct xfs_inode *ip, struct xfs_bmbt_irec *
 	return false;
 }
 
-static bool cow_end_before(const struct xfs_bmbt_irec *irec, void *arg)
-{
-	xfs_fileoff_t *start = arg;
-
-	*start = MAX(*start, irec->br_startoff + irec->br_blockcount);
-	return true;
-}
-
 /*
  * xfs_reflink_fill_cow_hole(): allocate CoW fork blocks for the shared run
  * @imap, rounded out to the CoW extent size hint (xfs_get_cowextsz_hint:
@@ -60,14 +52,8 @@ static int xfs_reflink_fill_cow_hole(struct xfs_inode *ip, struct xfs_bmbt_irec 
 	struct xfs_bmbt_irec got;
 	int error;
 
-	aoff = off / ext * ext;
-	aend = MIN((off + len + ext - 1) / ext * ext, hole_end);
-	if (aoff < off)	/* the hole starts after the CoW fork extents before off */
-		xfs_iext_walk(ip->i_cowfp, aoff, off - aoff, cow_end_before, &aoff);
-	if (aend - aoff > XFS_MAX_BMBT_EXTLEN) {	/* keep the part with the write */
-		aoff = MAX(aoff, off + len > XFS_MAX_BMBT_EXTLEN ? off + len - XFS_MAX_BMBT_EXTLEN : 0);
-		aend = MIN(aend, aoff + XFS_MAX_BMBT_EXTLEN);
-	}
+	xfs_bmap_extsize_align(ip, XFS_COW_FORK, off, len, ext, &aoff, &aend);
+	aend = MIN(aend, hole_end);
 	error = xfs_bmap_alloc_hint(ip, XFS_COW_FORK, off, len, aoff, aend - aoff,
 				    XFS_EXT_UNWRITTEN, false, &got);
 	if (error)
