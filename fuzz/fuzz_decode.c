@@ -360,7 +360,8 @@ char *fuzz_decode(const uint8_t *data, size_t size, unsigned int dflags,
 	g_string_append_printf(d.out, "pmem size=%s backing=memfd\nmodel %s\n"
 			       "mkfs reflink=1 rmapbt=1 dax=%s\n", FUZZ_PMEM, model, dax);
 	while (d.p.head < d.p.tail && n < FUZZ_MAX_OPS) {
-		const struct fuzz_op *op = &fuzz_op_table[data[d.p.head++] % fuzz_op_count];
+		size_t rows = b0 & FUZZ_TABLE2 ? fuzz_op_count : fuzz_op_count_v1;
+		const struct fuzz_op *op = &fuzz_op_table[data[d.p.head++] % rows];
 
 		decode_one(&d, op);
 		n++;
@@ -557,11 +558,11 @@ static unsigned int encode_dax(const struct scn *s)
  * Byte 0: the byte of @dax's quarter (its top bits) whose residue picks
  * design @design (byte 0 % the number of designs, as before the mode bits).
  */
-static guint8 encode_byte0(unsigned int design, unsigned int dax)
+static guint8 encode_byte0(unsigned int design, unsigned int dax, bool table2)
 {
 	const char *pick[16];
 	unsigned int n = fuzz_designs(pick, G_N_ELEMENTS(pick));
-	unsigned int lo = (dax & 3) << FUZZ_DAX_SHIFT;
+	unsigned int lo = (dax & 3) << FUZZ_DAX_SHIFT | (table2 ? FUZZ_TABLE2 : 0);
 
 	return (guint8)(lo + (design % n + n - lo % n) % n);
 }
@@ -572,11 +573,15 @@ GByteArray *fuzz_encode(const struct scn *s, unsigned int design, int dax)
 			     g_ptr_array_new_with_free_func(g_free),
 			     g_ptr_array_new_with_free_func(g_free) };
 	GByteArray *res = g_byte_array_new();
-	guint8 b = encode_byte0(design, dax < 0 ? encode_dax(s) : (unsigned int)dax);
+	bool table2 = false;
+	guint8 b;
 
 	check_table();
 	g_ptr_array_add(e.tasks, g_strdup("main"));
 	encode_lines(&e, s);
+	for (guint i = 0; i < e.ops->len; i++)
+		table2 |= e.ops->data[i] >= fuzz_op_count_v1;
+	b = encode_byte0(design, dax < 0 ? encode_dax(s) : (unsigned int)dax, table2);
 	if (e.ops->len) {
 		g_byte_array_append(res, &b, 1);
 		g_byte_array_append(res, e.ops->data, e.ops->len);

@@ -46,6 +46,12 @@
  * the corpus of before the page cache was fuzzed, mostly) keep their meaning.
  */
 #define FUZZ_DAX_SHIFT	6
+/*
+ * byte 0 & FUZZ_TABLE2: ops are rows of the whole table (fuzz_op_count);
+ * without it, of the first fuzz_op_count_v1 rows, as every input saved
+ * before the table grew was decoded.  The design stays byte 0 % designs.
+ */
+#define FUZZ_TABLE2	(1U << 5)
 
 /* fuzz_op.flags */
 #define FOP_KILLS_SELF	(1U << 0)	/* may kill the calling task (SIGBUS) */
@@ -70,6 +76,7 @@ struct fuzz_op {
 
 extern const struct fuzz_op fuzz_op_table[];
 extern const size_t fuzz_op_count;
+extern const size_t fuzz_op_count_v1;
 
 /* What fuzz_decode() decoded besides the text. */
 struct fuzz_decoded {

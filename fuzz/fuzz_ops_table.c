@@ -8,6 +8,9 @@
  * argument letters).  Memory failure: `madvise -P` (the injector and any
  * early-kill task may die) and `poison PATH off len` (a scrub report).
  * Order matters only for the meaning of saved corpora: append new rows.
+ * An input picks a row as byte % the row count, so new rows would change
+ * what every saved input means: byte 0's FUZZ_TABLE2 bit says which count
+ * (the first table's 40 rows, or all of them) an input decodes with.
  */
 #include "fuzz_decode.h"
 
@@ -52,6 +55,15 @@ const struct fuzz_op fuzz_op_table[] = {
 	{ "mread",	"",	"",	"OL",	FOP_KILLS_SELF },
 	{ "madvise",	"P",	"",	"OL",	FOP_KILLS_SELF | FOP_KILLS_ANY },
 	{ "poison",	"",	"",	"POL",	FOP_KILLS_ANY },
+	/* table 2 (byte 0 & FUZZ_TABLE2): the rows after here too */
+	{ "extsize",	"",	"",	"L",	0 },
+	{ "cowextsize",	"",	"",	"L",	0 },
+	{ "fcollapse",	"",	"",	"OL",	0 },
+	{ "finsert",	"",	"",	"OL",	0 },
+	{ "bmap",	"elpv",	"",	"",	0 },
+	{ "lsattr",	"v",	"",	"",	0 },
 };
 
 const size_t fuzz_op_count = sizeof(fuzz_op_table) / sizeof(fuzz_op_table[0]);
+/* the rows of the first table, which inputs without FUZZ_TABLE2 choose from */
+const size_t fuzz_op_count_v1 = 40;

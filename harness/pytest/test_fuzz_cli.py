@@ -109,3 +109,33 @@ def test_encode_refuses_a_bad_dax_mode(daxsim, tmp_path):
     assert r.returncode == 2
     assert "sometimes" in r.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_table2_bit_adds_the_new_rows(daxsim, tmp_path):
+    """Byte 0's FUZZ_TABLE2 (bit 5) decodes opcodes over the whole table; an
+    input without it keeps the first table's 40 rows (saved corpora)."""
+    ops = bytes(range(40, 46)) + bytes(64)   # opcodes, then zeros for their arguments
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_bytes(bytes([0]) + ops)
+    new.write_bytes(bytes([32]) + ops)
+    a = daxsim(["fuzz-decode", str(old)])
+    b = daxsim(["fuzz-decode", str(new)])
+    assert a.returncode == 0 and b.returncode == 0
+    assert "extsize" not in a.stdout and "bmap" not in a.stdout
+    for cmd in ("extsize", "cowextsize", "fcollapse", "finsert", "bmap", "lsattr"):
+        assert "\n" + cmd in b.stdout, b.stdout
+    r = daxsim(["run", "-"], stdin=b.stdout)
+    assert r.returncode in (0, 1), r.stderr
+
+
+def test_encode_sets_table2_only_when_needed(daxsim, tmp_path):
+    for scn, t2 in (("scenarios/io/bmap.scn", True), ("scenarios/cow/enospc-cow-fault.scn", False)):
+        for design in ("0", "1", "2"):
+            blob = tmp_path / ("in" + design + str(t2))
+            r = daxsim(["fuzz-encode", "--design", design, str(ROOT / scn), str(blob)])
+            assert r.returncode == 0, r.stderr
+            assert bool(blob.read_bytes()[0] & 32) == t2
+            d = daxsim(["fuzz-decode", str(blob)])
+            want = daxsim(["help", "models"]).stdout.split()[0] if design == "0" else None
+            assert d.returncode == 0 and ("bmap -v" in d.stdout) == t2
+            assert want is None or "model %s\n" % want in d.stdout
