@@ -22,7 +22,16 @@
 #include "xfs_mount.h"
 
 GPtrArray *checker_pending;
-static int nviol;
+static GPtrArray *pending_msgs;	/* beside checker_pending: each one's message */
+/*
+ * "ID\tmessage" of every violation an `expect violation` claimed -> the
+ * claiming line: the same violation found again later in the same words
+ * (a broken state that lasts, to the end of the scenario) is reported, but
+ * it is not an error.  A report in other words is a new violation, even of
+ * the same invariant on the same page.
+ */
+static GHashTable *claimed;	/* lookups only */
+static int nviol, nunclaimed;
 static const struct check_where *cur;
 static FILE *sink_out;
 static void (*sink_note)(const char *id);
@@ -31,6 +40,35 @@ void checker_set_sink(FILE *out, void (*note_violation)(const char *id))
 {
 	sink_out = out;
 	sink_note = note_violation;
+	if (claimed)
+		g_hash_table_remove_all(claimed);	/* a new run */
+}
+
+/* "ID\tmessage": a claimed violation is the same one when found again in the same words. */
+static gchar *claim_key(const char *id, const char *msg)
+{
+	return g_strdup_printf("%s\t%s", id, msg);
+}
+
+void checker_claim_pending(guint i, int line)
+{
+	if (!pending_msgs || i >= pending_msgs->len || i >= checker_pending->len)
+		return;
+	if (!claimed)
+		claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_hash_table_insert(claimed, claim_key(checker_pending->pdata[i], pending_msgs->pdata[i]),
+			    GINT_TO_POINTER(line));
+}
+
+/* Both pending lists emptied (a new check, or an `expect violation` took them). */
+void checker_pending_clear(void)
+{
+	if (!checker_pending)
+		checker_pending = g_ptr_array_new_with_free_func(g_free);
+	if (!pending_msgs)
+		pending_msgs = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_set_size(checker_pending, 0);
+	g_ptr_array_set_size(pending_msgs, 0);
 }
 
 static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -61,24 +99,35 @@ static void violation(const char *id, const char *fmt, ...) __attribute__((forma
 static void violation(const char *id, const char *fmt, ...)
 {
 	va_list ap;
-	gchar *msg;
+	gchar *msg, *key;
+	gpointer by = NULL;
 
 	if (sink_note)
 		sink_note(id);
-	if (nviol++ >= 8)
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	key = claim_key(id, msg);
+	if (!claimed || !g_hash_table_lookup_extended(claimed, key, NULL, &by))
+		nunclaimed++;
+	g_free(key);
+	if (nviol++ >= 8) {	/* not printed, but an `expect violation` claims it too */
+		g_ptr_array_add(checker_pending, g_strdup(id));
+		g_ptr_array_add(pending_msgs, msg);
 		return;
+	}
 	if (cur && cur->file)
 		out("INVARIANT %s violated at %s:%d (%s): ", id, cur->file, cur->line, cur->cmd);
 	else
 		out("INVARIANT %s violated at end of scenario: ", id);
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	out("%s\n", msg);
+	if (by)
+		out("%s (claimed at line %d: not an error)\n", msg, GPOINTER_TO_INT(by));
+	else
+		out("%s\n", msg);
 	if (first_of_id(id))
 		trace_dump_ring_about(sink_out ? sink_out : stdout, "  | ", msg);
-	g_free(msg);
 	g_ptr_array_add(checker_pending, g_strdup(id));
+	g_ptr_array_add(pending_msgs, msg);
 }
 
 static void design_report(const char *id, const char *msg, void *arg)
@@ -586,17 +635,17 @@ int checker_drain_locks(void)
 	nviol = 0;
 	if (!checker_pending)
 		checker_pending = g_ptr_array_new_with_free_func(g_free);
+	if (!pending_msgs)
+		pending_msgs = g_ptr_array_new_with_free_func(g_free);
 	n = lockdep_drain(lock_report, NULL);
 	return n;
 }
 
 int checker_run(bool full, const struct check_where *where, GTree *touched)
 {
-	nviol = 0;
+	nviol = nunclaimed = 0;
 	cur = where;
-	if (!checker_pending)
-		checker_pending = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_set_size(checker_pending, 0);
+	checker_pending_clear();
 	if (lock_total_held())
 		violation("M4", "%d locks still held between commands", lock_total_held());
 	lockdep_drain(lock_report, NULL);
@@ -625,5 +674,5 @@ int checker_run(bool full, const struct check_where *where, GTree *touched)
 		g_tree_foreach(touched, check_touched, NULL);
 	}
 	cur = NULL;
-	return nviol;
+	return nunclaimed;
 }

@@ -26,13 +26,21 @@ void checker_set_sink(FILE *out, void (*note_violation)(const char *id));
  * A check after a command at @where: M4, the lock validator's reports, the
  * design's WARNs and H1 always; the mappings of @touched inodes (a GTree
  * of inode numbers, may be NULL); with @full every inode, F1-F3 and the
- * design's P-* invariants.  Returns the number of violations reported.
+ * design's P-* invariants.  Returns the number of violations reported that
+ * no earlier `expect violation` claimed.
  */
 int checker_run(bool full, const struct check_where *where, GTree *touched);
 /* Print the lock validator's queued reports; the number of violations. */
 int checker_drain_locks(void);
 /* Violations of the last check awaiting `expect violation` (IDs). */
 extern GPtrArray *checker_pending;
+/*
+ * `expect violation` at scenario line @line claimed checker_pending[@i]: the
+ * same violation (ID and message) found again later is reported with
+ * "(claimed at line N: not an error)" and not counted by checker_run().
+ */
+void checker_claim_pending(guint i, int line);
+void checker_pending_clear(void);
 
 /* H1 (h1.c): every memory failure handled since the last check (@drain: forget them). */
 void check_h1(void (*report)(const char *id, const char *msg, void *arg), void *arg, bool drain);

@@ -797,13 +797,14 @@ static int do_expect(struct cmdctx *c)
 			const char *id = g_ptr_array_index(checker_pending, i);
 
 			if (!strcmp(id, c->pos[1]) ||
-			    (!strcmp(c->pos[1], "P-*") && !strncmp(id, "P-", 2)))
+			    (!strcmp(c->pos[1], "P-*") && !strncmp(id, "P-", 2))) {
 				found = true;
+				checker_claim_pending(i, c->ln->lineno);
+			}
 		}
 		if (!found)
 			expect_failed(c, "the last check did not find %s violated", c->pos[1]);
-		if (checker_pending)
-			g_ptr_array_set_size(checker_pending, 0);
+		checker_pending_clear();
 		return 0;
 	}
 	return cmd_usage_error(c, c->poscol[0], "expect: unknown expectation '%s'", what);
