@@ -349,7 +349,7 @@ def test_rfc_dmesg_warning_fails(tmp_path):
     res = tmp_path / "res"
     r = fstests(["--model", "rfc", "--results", res, suite / "004"], tmp_path)
     assert r.returncode == 1
-    assert "_check_dmesg: something found (see %s)" % (res / "daxsim" / "004.dmesg") in r.stdout
+    assert "_check_dmesg: something found in dmesg (see %s)" % (res / "daxsim" / "004.dmesg") in r.stdout
     assert "WARNING:" in (res / "daxsim" / "004.dmesg").read_text()
 
 

@@ -485,3 +485,120 @@ def test_xfs_io_timing_line_is_from_the_size(tmp_path):
                        "XXX Bytes, X ops; XX:XX:XX.X (XXX YYY/sec and XXX ops/sec)\n")
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()
+
+
+WITHIN_TOLERANCE_CASES = """_within_tolerance w 1.253075 1.23456 1.5% -v; echo rc $?
+_within_tolerance v 0.2 0.3 0.1 -v; echo rc $?
+_within_tolerance a 0.0298 0.03 0.01 0.002 -v; echo rc $?
+_within_tolerance b 0.0298 0.03 5% -v; echo rc $?
+_within_tolerance c 1 1.234567 0.1 -v; echo rc $?
+_within_tolerance d 100 50 10 -v; echo rc $?
+_within_tolerance e 105 100 5 -v; echo rc $?
+_within_tolerance f 106 100 5 -v; echo rc $?
+_within_tolerance g 1073741824 1000000000 5% -v; echo rc $?
+_within_tolerance h 0 0 0 -v; echo rc $?
+_within_tolerance i -1 0 0.5 -v; echo rc $?
+_within_tolerance j 55 50 10% 5% -v; echo rc $?
+_within_tolerance k 2 2 1 8 -v; echo rc $?
+_within_tolerance l 11 2 1 8 -v; echo rc $?
+_within_tolerance m 0.5 1 0.5 -v; echo rc $?
+_within_tolerance n 7 3 2 -v; echo rc $?
+"""
+# what fstests' own _within_tolerance (common/filter, bash and bc) printed for them
+WITHIN_TOLERANCE_REAL = """QA output created by 001
+w has value of 1.253075
+w is NOT in range 1.21605 .. 1.25307
+rc 1
+v is in range
+rc 0
+a is in range
+rc 0
+b is in range
+rc 0
+c has value of 1
+c is NOT in range 1.134567 .. 1.334567
+rc 1
+d has value of 100
+d is NOT in range 40 .. 60
+rc 1
+e is in range
+rc 0
+f has value of 106
+f is NOT in range 95 .. 105
+rc 1
+g has value of 1073741824
+g is NOT in range 950000000 .. 1050000000
+rc 1
+h is in range
+rc 0
+i has value of -1
+i is NOT in range -.5 .. .5
+rc 1
+j has value of 55
+j is NOT in range 45 .. 52.5
+rc 1
+k is in range
+rc 0
+l has value of 11
+l is NOT in range 1 .. 10
+rc 1
+m is in range
+rc 0
+n has value of 7
+n is NOT in range 1 .. 5
+rc 1
+"""
+
+
+def test_within_tolerance_is_bc(tmp_path):
+    """bc's scale=5 arithmetic: truncated products (1.5% of 1.23456 is .01851),
+    exact sums (0.3-0.1 is 0.2, in range), numbers printed without a leading 0;
+    each case as fstests' helper under bash and bc printed it."""
+    script = make_test(tmp_path, WITHIN_TOLERANCE_CASES, WITHIN_TOLERANCE_REAL)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()
+
+
+def test_cp_reflink_status_and_missing_directory(tmp_path):
+    """cp --reflink=always [-p] as fstests runs it: status 1 and cp's words
+    when the source is missing, when SRC and DST are one file, and when DST's
+    directory is not there (the copy used to land there anyway, status 0);
+    -p keeps the source's mtime; xfs_io reflink's status is 1 only for a
+    source it cannot open (xfsprogs' reflink_f leaves exitcode otherwise).
+    The expected text is what bash, coreutils 9.1 and xfs_io 6.1 printed."""
+    body = r"""testdir=$TEST_DIR/test-$seq
+mkdir $testdir
+_pwrite_byte 0x61 0 65536 $testdir/file1 >> $seqres.full
+_cp_reflink $testdir/file1 $testdir/nodir/file4
+echo status $?
+stat -c %s $testdir/nodir/file4
+md5sum $testdir/nodir/file4
+cp --reflink=always $testdir/file1 $testdir/nodir/file6
+echo status $?
+cp --reflink=always $testdir/nonexist $testdir/file6
+echo status $?
+_cp_reflink $testdir/file1 $testdir/file1
+echo status $?
+sleep 2
+_cp_reflink $testdir/file1 $testdir/copy
+[ $(stat -c %Y $testdir/file1) = $(stat -c %Y $testdir/copy) ] && echo "mtime preserved"
+_reflink_range $testdir/nonexist 0 $testdir/file2 0 4096 > /dev/null 2>&1; echo "rl rc $?"
+_reflink_range $testdir/file1 1 $testdir/file2 0 4096 > /dev/null 2>&1; echo "rl2 rc $?"
+"""
+    want = qa() + """cp: cannot create regular file '/mnt/test/test-001/nodir/file4': No such file or directory
+status 1
+stat: cannot statx '/mnt/test/test-001/nodir/file4': No such file or directory
+md5sum: /mnt/test/test-001/nodir/file4: No such file or directory
+cp: cannot create regular file '/mnt/test/test-001/nodir/file6': No such file or directory
+status 1
+cp: cannot stat '/mnt/test/test-001/nonexist': No such file or directory
+status 1
+cp: '/mnt/test/test-001/file1' and '/mnt/test/test-001/file1' are the same file
+status 1
+mtime preserved
+rl rc 1
+rl2 rc 0
+"""
+    script = make_test(tmp_path, body, want)
+    r = fstests(["--results", tmp_path / "res", script], tmp_path)
+    assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()

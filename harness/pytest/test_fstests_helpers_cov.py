@@ -242,10 +242,10 @@ def test_notrun_reasons_of_helpers(tmp_path, line, reason):
     ("_fill_fs 4096 /tmp/d 4096 0", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
     ("_within_tolerance a 1 1", "_within_tolerance arguments"),
     ("_within_tolerance a 1 1 1 2 3 4", "_within_tolerance arguments"),
-    ("_within_tolerance a 1 1 x", "_within_tolerance with non-numeric values"),
-    ("_within_tolerance a 1 1 5x", "_within_tolerance with non-numeric values"),
-    ("_within_tolerance a x 1 1", "_within_tolerance with non-numeric values"),
-    ("_within_tolerance a 1 1 1 z", "_within_tolerance with non-numeric values"),
+    ("_within_tolerance a 1 1 x", "_within_tolerance with values bc would not take"),
+    ("_within_tolerance a 1 1 5x", "_within_tolerance with values bc would not take"),
+    ("_within_tolerance a x 1 1", "_within_tolerance with values bc would not take"),
+    ("_within_tolerance a 1 1 1 z", "_within_tolerance with values bc would not take"),
     ("_get_available_space", "_get_available_space of this path"),
     ("_get_available_space $TEST_DIR/none", "_get_available_space of this path"),
     ("_check_dmesg_for", "_check_dmesg_for takes one extended regular expression"),
@@ -259,8 +259,8 @@ def test_notrun_reasons_of_helpers(tmp_path, line, reason):
     ("_pwrite_byte 0x61 0 10 $TEST_DIR/a > /dev/null; _compare_range $TEST_DIR/a 0 /tmp/b 0 10",
      "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT"),
     ("_xfs_has_feature $TEST_DIR bigtime", "an XFS feature daxsim does not know"),
-    ('_within_tolerance a "" 5 1', "_within_tolerance with non-numeric values"),
-    ('_within_tolerance a 5 "" 1', "_within_tolerance with non-numeric values"),
+    ('_within_tolerance a "" 5 1', "_within_tolerance with values bc would not take"),
+    ('_within_tolerance a 5 "" 1', "_within_tolerance with values bc would not take"),
     ('_read_range $TEST_DIR/f 0 ""', "daxsim: pread: missing arguments (usage: pread [-q] [-v] [-b bsize] off len)"),
     ("_weave_reflink_regular 4k 4 $TEST_DIR/a $TEST_DIR/b", "a weave helper's size arguments"),
     ("kill -L", "kill -l"),
@@ -597,7 +597,7 @@ def test_keep_going_machine_remade_after_a_violation(tmp_path):
     assert r.returncode == 1
     assert "[failed, simulator invariant violated]" in r.stdout, r.stdout
     out = (res / "daxsim" / "004.out.bad").read_text()
-    assert "_check_dmesg: something found (see %s.dmesg)\ndmesg has a warning\nremade 0\n" % (
+    assert "_check_dmesg: something found in dmesg (see %s.dmesg)\ndmesg has a warning\nremade 0\n" % (
         res / "daxsim" / "004") in out, out
 
 

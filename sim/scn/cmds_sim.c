@@ -398,18 +398,22 @@ static int do_cp_reflink(struct cmdctx *c)
 
 	if (!src) {
 		out("cp: cannot stat '%s': No such file or directory\n", c->pos[0]);
+		interp_note_errno(ENOENT);
 		return 0;
 	}
 	dst = xfs_lookup(XFS_M(sim->sb), c->pos[1]);
 	if (dst == src) {
 		/* cp compares the inodes before it opens (and truncates) DST */
 		out("cp: '%s' and '%s' are the same file\n", c->pos[0], c->pos[1]);
+		interp_note_errno(EINVAL);
 		return 0;
 	}
 	if (!dst) {
 		err = xfs_create(XFS_M(sim->sb), c->pos[1], &dst);
-		if (err)
+		if (err) {
+			interp_note_errno(-err);
 			return io_error(c, err);
+		}
 	}
 	ihold(VFS_I(dst));
 	err = xfs_setattr_size(dst, 0);
@@ -425,21 +429,27 @@ static int do_cp_reflink(struct cmdctx *c)
 	iput(VFS_I(dst));
 	if (err)
 		out("cp: failed to clone '%s' from '%s': %s\n", c->pos[1], c->pos[0], strerror(-err));
+	interp_note_errno(-err);	/* a file operation: `expect ok|error` judges it */
 	return 0;
 }
 
 static int do_rm(struct cmdctx *c)
 {
+	int last = 0;
+
 	for (int i = 0; i < c->npos; i++) {
 		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), c->pos[i]);
 		uint64_t ino = ip ? ip->i_ino : 0;
 		int err = xfs_remove(XFS_M(sim->sb), c->pos[i]);
 
 		if (err)
+			last = -err;
+		if (err)
 			out("rm: cannot remove '%s': %s\n", c->pos[i], strerror(-err));
 		else if (!xfs_iget_incore(XFS_M(sim->sb), ino) && !g_tree_lookup(XFS_M(sim->sb)->m_inodes, &ino))
 			ref_delete(I->ref, ino);
 	}
+	interp_note_errno(last);	/* unlink: the last failure, as rm's status */
 	return 0;
 }
 
@@ -985,7 +995,12 @@ static int do_xfs_io(struct cmdctx *c)
 
 			ret = run_command(&sc, &sub, 0, io);
 			interp_note_task(io);
-			if (io->last_errno)
+			/*
+			 * xfsprogs' reflink_f and dedupe_f report a failed ioctl but leave
+			 * exitcode; only a source they cannot open (ENOENT) sets it
+			 */
+			if (io->last_errno && ((strcmp(words[0], "reflink") && strcmp(words[0], "dedupe")) ||
+					       io->last_errno == ENOENT))
 				xfs_io_exitcode = 1;
 		}
 		g_strfreev(words);
@@ -1077,6 +1092,11 @@ const struct cmdinfo *cmd_table(int *n)
 	}
 	*n = count;
 	return all;
+}
+
+int interp_last_errno(void)
+{
+	return last_cmd.valid ? last_cmd.last_errno : 0;
 }
 
 void interp_note_errno(int err)

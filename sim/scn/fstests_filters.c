@@ -99,7 +99,7 @@ static int h_filter_scratch(struct sh_state *st, int argc, char **argv, struct s
 	replace_path(t, sh_getvar(st, "SCRATCH_MNT"), "SCRATCH_MNT");
 	replace_path(t, sh_getvar(st, "SCRATCH_DEV"), "SCRATCH_DEV");
 	for (gchar **l = g_strsplit(t->str, "\n", -1), **p = l; *p || (g_strfreev(l), 0); p++)
-		if (!strstr(*p, ".use_space")) {
+		if (!(**p && strstr(*p + 1, "use_space"))) {	/* sed's /.use_space/d: any char before */
 			g_string_append(o, *p);
 			if (p[1])
 				g_string_append_c(o, '\n');
@@ -275,7 +275,7 @@ static int h_filter_xfs_io_offset(struct sh_state *st, int argc, char **argv, st
 	return stopped_ret(st);
 }
 
-/* _filter_od: od's offsets (octal) in blocks of 4096, "*" lines kept */
+/* _filter_od: od's offsets (octal, as gawk's strtonum reads them) in blocks of 4096, "*" lines kept */
 static int h_filter_od(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	GString *t = stdin_text(io);
@@ -286,7 +286,10 @@ static int h_filter_od(struct sh_state *st, int argc, char **argv, struct sh_io 
 			int n;
 			gchar **f = awk_fields(lines[i], &n);
 
-			sh_out(io, "%llo", strtoull(f[0], NULL, 8) / 4096);
+			/* gawk's strtonum("0"$1): octal, but decimal once an 8 or a 9 is in it */
+			int base = strpbrk(f[0], "89") ? 10 : 8;
+
+			sh_out(io, "%llo", strtoull(f[0], NULL, base) / 4096);
 			for (int k = 1; k < n; k++)
 				sh_out(io, " %s", f[k]);
 			sh_out(io, "\n");

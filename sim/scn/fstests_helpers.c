@@ -117,11 +117,36 @@ static int h_cp_reflink(struct sh_state *st, int argc, char **argv, struct sh_io
 {
 	char *av[] = { "cp_reflink", (char *)arg(argc, argv, 1), (char *)arg(argc, argv, 2), NULL };
 
+	gchar *dir;
+	bool have_dir;
+
 	if (argc != 3)
 		return sh_unsupported(st, "_cp_reflink takes two files");
 	if (!fst_path_in_sim(st, argv[1]) || !fst_path_in_sim(st, argv[2]))
 		return sh_unsupported(st, "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT");
-	return fst_sim(st, io, NULL, 3, av) ? -1 : 0;
+	dir = g_path_get_dirname(argv[2]);
+	have_dir = fst_is_dir(st, dir);
+	g_free(dir);
+	if (fst_session_file_size(st->sim, argv[1]) >= 0 && !have_dir) {
+		/* cp opens DST: in a directory that is not there, ENOENT */
+		sh_err(io, "cp: cannot create regular file '%s': No such file or directory\n", argv[2]);
+		return 1;
+	}
+	interp_note_task(NULL);		/* forget what ran before: cp_reflink notes its own */
+	if (fst_sim(st, io, NULL, 3, av))
+		return -1;
+	/* cp --reflink=always -p -f: 1 when it could not stat, clone or create */
+	if (interp_last_errno())
+		return 1;
+	{
+		/* -p: the copy keeps the source's modification time (utimensat) */
+		struct xfs_inode *from = fst_session_inode(st->sim, argv[1]);
+		struct xfs_inode *to = fst_session_inode(st->sim, argv[2]);
+
+		if (from && to)
+			VFS_I(to)->i_mtime_ns = VFS_I(from)->i_mtime_ns;
+	}
+	return 0;
 }
 
 /*
@@ -660,31 +685,129 @@ static int h_compare_range(struct sh_state *st, int argc, char **argv, struct sh
 	return ret;
 }
 
-/* bc's "scale=5" number, trailing zeros of a fraction dropped */
-static void tol_print(char *buf, size_t n, long double v)
+/*
+ * _within_tolerance's arithmetic is bc's with scale=5: exact decimals, sums
+ * at the larger scale, a product at min(its exact scale, max(5, the
+ * operands' scales)), truncated; printed without a leading 0 (".02").
+ */
+struct bcnum {
+	__int128	m;	/* the value is m / 10^s */
+	int		s;
+};
+
+static __int128 pow10i(int n)
 {
-	char *dot;
+	__int128 p = 1;
 
-	snprintf(buf, n, "%.5Lf", v);
-	dot = strchr(buf, '.');
-	if (dot) {
-		char *e = buf + strlen(buf);
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
 
-		while (e > dot + 1 && e[-1] == '0')
-			*--e = 0;
-		if (e == dot + 1)
-			*dot = 0;
+static bool bc_parse(const char *t, struct bcnum *v)
+{
+	bool neg = *t == '-', digits = false;
+
+	v->m = 0;
+	v->s = 0;
+	t += neg;
+	for (; g_ascii_isdigit(*t); t++, digits = true)
+		v->m = v->m * 10 + (*t - '0');
+	if (*t == '.')
+		for (t++; g_ascii_isdigit(*t); t++, digits = true, v->s++)
+			v->m = v->m * 10 + (*t - '0');
+	if (neg)
+		v->m = -v->m;
+	return digits && !*t && v->s <= 18 && v->m < pow10i(30) && v->m > -pow10i(30);
+}
+
+static struct bcnum bc_scaled(struct bcnum a, int s)
+{
+	a.m *= pow10i(s - a.s);
+	a.s = s;
+	return a;
+}
+
+static struct bcnum bc_add(struct bcnum a, struct bcnum b, int sign)
+{
+	int s = MAX(a.s, b.s);
+
+	a = bc_scaled(a, s);
+	b = bc_scaled(b, s);
+	a.m += sign * b.m;
+	return a;
+}
+
+static struct bcnum bc_mul(struct bcnum a, struct bcnum b)
+{
+	struct bcnum r = { a.m * b.m, a.s + b.s };
+	int s = MIN(r.s, MAX(5, MAX(a.s, b.s)));
+
+	r.m /= pow10i(r.s - s);		/* C division truncates toward zero, as bc does */
+	r.s = s;
+	return r;
+}
+
+static int bc_cmp(struct bcnum a, struct bcnum b)
+{
+	int s = MAX(a.s, b.s);
+
+	a = bc_scaled(a, s);
+	b = bc_scaled(b, s);
+	return a.m < b.m ? -1 : a.m > b.m;
+}
+
+/* As bc prints it, then with the trailing zeros of a fraction dropped (the helper's sed). */
+static void bc_print(char *buf, size_t n, struct bcnum v)
+{
+	__int128 a = v.m < 0 ? -v.m : v.m, ip = a / pow10i(v.s), fp = a % pow10i(v.s);
+	char digits[48], frac[24];
+	int k = 0, fs = v.s;
+
+	if (!a) {
+		snprintf(buf, n, "0");
+		return;
+	}
+	do
+		digits[k++] = (char)('0' + (int)(ip % 10));
+	while ((ip /= 10));
+	while (fs > 0 && fp % 10 == 0) {	/* sed -e '/\./s/0*$//' */
+		fp /= 10;
+		fs--;
+	}
+	for (int i = fs - 1; i >= 0; i--, fp /= 10)
+		frac[i] = (char)('0' + (int)(fp % 10));
+	frac[fs] = 0;
+	{
+		GString *g = g_string_new(v.m < 0 ? "-" : "");
+
+		if (a >= pow10i(v.s))		/* bc drops a 0 integer part */
+			while (k)
+				g_string_append_c(g, digits[--k]);
+		if (fs)
+			g_string_append_printf(g, ".%s", frac);
+		snprintf(buf, n, "%s", g->str);
+		g_string_free(g, TRUE);
 	}
 }
 
-static bool tol_bound(const char *tol, long double correct, int sign, long double *out)
+/* CORRECT -/+ TOL, or -/+ TOL% of CORRECT (TOL*0.01*CORRECT, left to right) */
+static bool tol_bound(const char *tol, struct bcnum correct, int sign, struct bcnum *out)
 {
-	char *end;
-	long double t = strtold(tol, &end);
+	gchar *t = g_strdup(tol);
+	size_t l = strlen(t);
+	bool pct = l && t[l - 1] == '%', ok;
+	struct bcnum v, hundredth = { 1, 2 };
 
-	if (end == tol || (*end && strcmp(end, "%")))
+	if (pct)
+		t[l - 1] = 0;
+	ok = bc_parse(t, &v);
+	g_free(t);
+	if (!ok)
 		return false;
-	*out = correct + sign * (*end ? t * 0.01L * correct : t);
+	if (pct)
+		v = bc_mul(bc_mul(v, hundredth), correct);
+	*out = bc_add(correct, v, sign);
 	return true;
 }
 
@@ -693,8 +816,8 @@ static int h_within_tolerance(struct sh_state *st, int argc, char **argv, struct
 {
 	const char *maxtol;
 	bool verbose = false;
-	long double given, correct, min, max;
-	char *e1, *e2, smin[64], smax[64];
+	struct bcnum given, correct, min, max;
+	char smin[64], smax[64];
 
 	if (argc < 5 || argc > 7)
 		return sh_unsupported(st, "_within_tolerance arguments");
@@ -707,18 +830,16 @@ static int h_within_tolerance(struct sh_state *st, int argc, char **argv, struct
 	}
 	if (argc == 7 && !strcmp(argv[6], "-v"))
 		verbose = true;
-	given = strtold(argv[2], &e1);
-	correct = strtold(argv[3], &e2);
-	if (*e1 || *e2 || !*argv[2] || !*argv[3] || !tol_bound(argv[4], correct, -1, &min) ||
-	    !tol_bound(maxtol, correct, 1, &max))
-		return sh_unsupported(st, "_within_tolerance with non-numeric values");
-	if (min <= given && given <= max) {
+	if (!bc_parse(argv[2], &given) || !bc_parse(argv[3], &correct) ||
+	    !tol_bound(argv[4], correct, -1, &min) || !tol_bound(maxtol, correct, 1, &max))
+		return sh_unsupported(st, "_within_tolerance with values bc would not take");
+	if (bc_cmp(min, given) <= 0 && bc_cmp(given, max) <= 0) {
 		if (verbose)
 			sh_out(io, "%s is in range\n", argv[1]);
 		return 0;
 	}
-	tol_print(smin, sizeof(smin), min);
-	tol_print(smax, sizeof(smax), max);
+	bc_print(smin, sizeof(smin), min);
+	bc_print(smax, sizeof(smax), max);
 	if (verbose)
 		sh_out(io, "%s has value of %s\n%s is NOT in range %s .. %s\n", argv[1], argv[2], argv[1],
 		       smin, smax);
@@ -815,7 +936,7 @@ bool fst_dmesg_bad(const char *log)
 static int h_check_dmesg(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	if (fst_dmesg_bad(fst_session_dmesg(st->sim))) {
-		sh_out(io, "_check_dmesg: something found (see %s.dmesg)\n", sh_getvar(st, "seqres"));
+		sh_out(io, "_check_dmesg: something found in dmesg (see %s.dmesg)\n", sh_getvar(st, "seqres"));
 		return 1;
 	}
 	return 0;

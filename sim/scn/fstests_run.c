@@ -271,7 +271,7 @@ static void run_one(const struct fst_opts *o, const char *path, struct test_resu
 
 		write_file(dm, fst_session_dmesg(st.sim), strlen(fst_session_dmesg(st.sim)));
 		snprintf(r->line + strlen(r->line), sizeof(r->line) - strlen(r->line),
-			 " _check_dmesg: something found (see %s)", dm);
+			 " _check_dmesg: something found in dmesg (see %s)", dm);
 		g_free(dm);
 		failed = true;
 	}

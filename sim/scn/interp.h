@@ -134,6 +134,8 @@ struct io_task *io_task_find(const char *name);
 void interp_note_task(struct io_task *io);
 /* The outcome of a simulator command (no task) for `expect ok|error`. */
 void interp_note_errno(int err);
+/* What `expect ok|error` would judge now: the previous command's errno (0: none or success). */
+int interp_last_errno(void);
 /* A task with open files or mappings (remount/repair refuse), or NULL. */
 struct io_task *task_holding_files(void);
 void dump_buffer(uint64_t offset, const unsigned char *buf, uint64_t len);
