@@ -67,7 +67,6 @@ USAGE = [
     # the pmem line itself
     ("pmem size=64m mode=chardev\n", 1, 20, "mode must be fsdax or devdax"),
     ("pmem size=64m mode=devdax align=8k\n", 1, 33, "align must be 4k, 2m or 1g"),
-    ("pmem size=64m align=4k\n", 1, 15, "needs mode=devdax"),
     ("pmem size=1026m mode=devdax align=1g\n", 1, 11, "multiple of align"),
     ("pmem size=64m mode=devdax\npmem size=64m\n", 2, 1, "already exists"),
 ]

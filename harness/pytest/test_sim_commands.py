@@ -10,7 +10,6 @@ M = "pmem size=64m\nmkfs\n"
 USAGE = [
     ("pmem 64m\n", 1, 6, "pmem: expected KEY=VALUE, got '64m'"),
     ("pmem size=64m mode=fs\n", 1, 20, "pmem: mode must be fsdax or devdax, not 'fs'"),
-    ("pmem size=64m align=4k\n", 1, 15, "pmem: align= is the device-DAX mapping size: it needs mode=devdax"),
     ("pmem size=64m align=3k mode=devdax\n", 1, 21, "pmem: align must be 4k, 2m or 1g, not '3k'"),
     ("pmem size=64m mode=devdax align=1g\n", 1, 11,
      "pmem: a devdax size must be a multiple of align (1073741824 bytes)"),

@@ -52,7 +52,7 @@ static int do_pmem(struct cmdctx *c)
 	char *path = NULL;
 	bool devdax = false;
 	uint64_t align = 0;
-	int sizecol = c->ln->cols[c->word0], aligncol = 0, ret;
+	int sizecol = c->ln->cols[c->word0], ret;
 
 	if (sim->have_pmem)
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: the device already exists");
@@ -82,7 +82,6 @@ static int do_pmem(struct cmdctx *c)
 			else
 				return cmd_usage_error(c, c->poscol[i] + 6,
 						       "pmem: align must be 4k, 2m or 1g, not '%s'", val);
-			aligncol = c->poscol[i];
 		} else if (klen == 7 && !strncmp(key, "backing", 7)) {
 			g_free(path);
 			if (pmem_parse_backing(val, &b, &path))
@@ -96,19 +95,16 @@ static int do_pmem(struct cmdctx *c)
 		g_free(path);
 		return cmd_usage_error(c, c->ln->cols[c->word0], "pmem: size=SIZE is required");
 	}
-	if (align && !devdax) {
-		g_free(path);
-		return cmd_usage_error(c, aligncol,
-				       "pmem: align= is the device-DAX mapping size: it needs mode=devdax");
-	}
 	if (!align)
-		align = PMD_SIZE;	/* ndctl's default for devdax */
+		align = PMD_SIZE;	/* ndctl's default, devdax and fsdax */
 	if (devdax && (uint64_t)size % align) {
 		g_free(path);
 		return cmd_usage_error(c, sizecol, "pmem: a devdax size must be a multiple of align (%llu bytes)",
 				       (unsigned long long)align);
 	}
 	ret = pmem_setup(c, (uint64_t)size, b, path);
+	if (!ret && !devdax && sim->pmem.dax_dev)
+		sim->pmem.dax_dev->align = (unsigned long)align;	/* fsdax: the pfns' alignment */
 	if (ret || !devdax)
 		return ret;
 	/* dax_pmem claims the namespace: no block device, no filesystem */

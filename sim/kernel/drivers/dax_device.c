@@ -7,7 +7,10 @@
 
 struct dax_device *alloc_dax(void)
 {
-	return g_new0(struct dax_device, 1);
+	struct dax_device *d = g_new0(struct dax_device, 1);
+
+	d->align = PMD_SIZE;
+	return d;
 }
 
 void put_dax(struct dax_device *dax_dev)

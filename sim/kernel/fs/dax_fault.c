@@ -248,6 +248,9 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 		    (index | PG_PMD_COLOUR) >= max_pgoff ||
 		    pmd_has_pte_table(vmf->vma->vm_mm, vmf->address))
 			return VM_FAULT_FALLBACK;
+		/* dax_iomap_direct_access(): a pfn not PMD-aligned is -EINVAL, a fallback */
+		if (inode->i_sb->s_daxdev && inode->i_sb->s_daxdev->align < PMD_SIZE)
+			return VM_FAULT_FALLBACK;
 	} else if (pos >= i_size_read(inode)) {
 		return VM_FAULT_SIGBUS;
 	}

@@ -44,6 +44,13 @@ struct dax_holder_operations {
 struct dax_device {
 	void					*holder_data;
 	const struct dax_holder_operations	*holder_ops;
+	/*
+	 * The fsdax namespace's pfn alignment (ndctl create-namespace
+	 * --align; 2 MiB by default).  Under PMD_SIZE the data's pfns are not
+	 * PMD-aligned and dax_iomap_direct_access() refuses a PMD: the fault
+	 * falls back to PTEs.
+	 */
+	unsigned long				align;
 };
 
 struct dax_device *alloc_dax(void);
