@@ -553,7 +553,7 @@ static int do_prctl(struct cmdctx *c)
 {
 	if (!c->t || strcmp(c->pos[0], "mce_kill") || c->npos != 2 ||
 	    (strcmp(c->pos[1], "early") && strcmp(c->pos[1], "late")))
-		return cmd_usage_error(c, c->poscol[0], "usage: @TASK prctl mce_kill early|late");
+		return cmd_usage_error(c, c->poscol[0], "usage: [@TASK] prctl mce_kill early|late");
 	c->t->mce_kill = !strcmp(c->pos[1], "early") ? MCE_KILL_EARLY : MCE_KILL_LATE;
 	return 0;
 }
@@ -1037,7 +1037,7 @@ static const struct cmdinfo sim_cmds[] = {
 	{ "check", NULL, do_check, 0, 0, NULL, NULL, "", CMD_NOTASK | CMD_SIM | CMD_FS, "", "a full invariant sweep now" },
 	{ "wait", NULL, do_wait, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "[@TASK...]", "wait for the background commands (of those tasks)" },
 	{ "echo", NULL, do_echo, 0, MAX_POS, NULL, NULL, "s", CMD_NOTASK | CMD_SIM, "TEXT", "print TEXT" },
-	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy (@TASK prctl ...)" },
+	{ "prctl", NULL, do_prctl, 2, 2, NULL, NULL, "ss", CMD_SIM, "mce_kill early|late", "the task's memory-failure kill policy ([@TASK] prctl ...; main without one)" },
 	{ "expect", NULL, do_expect, 1, 5, NULL, NULL, "sssss", CMD_NOTASK | CMD_SIM, "ok | error ERRNO | killed TASK SIGBUS [CODE] | alive TASK | md5 PATH HEX | data PATH off len BYTE | shared PATH off len yes|no | violation ID", "check an expectation" },
 	{ "xfs_io", NULL, do_xfs_io, 1, 1, "ftrdc:", NULL, "s", CMD_NOTASK | CMD_SIM | CMD_FS, "[-f] [-t] [-r] [-d] -c CMD [-c CMD]... PATH", "run commands in a transient task on PATH" },
 	{ "lockdep", NULL, do_lockdep, 2, 2, NULL, NULL, "ss", CMD_NOTASK | CMD_SIM, "inject NAME|off", "test only: a kernel path takes its locks in a broken order" },

@@ -79,6 +79,17 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENODATA, "ENODATA" }, { EFSCORRUPTED_, "EFSCORRUPTED" }, { EFSCORRUPTED_, "EUCLEAN" },
 	{ EHWPOISON, "EHWPOISON" }, { ENXIO, "ENXIO" }, { EFAULT, "EFAULT" },
 	{ EOVERFLOW, "EOVERFLOW" },
+	/* the rest of errno(3)'s names a file operation can return, and the aliases after */
+	{ ESRCH, "ESRCH" }, { EINTR, "EINTR" }, { E2BIG, "E2BIG" }, { ENOEXEC, "ENOEXEC" },
+	{ ECHILD, "ECHILD" }, { EAGAIN, "EAGAIN" }, { ENOTBLK, "ENOTBLK" }, { ENODEV, "ENODEV" },
+	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { ENFILE, "ENFILE" }, { EMFILE, "EMFILE" },
+	{ ENOTTY, "ENOTTY" }, { ETXTBSY, "ETXTBSY" }, { ESPIPE, "ESPIPE" }, { EMLINK, "EMLINK" },
+	{ EPIPE, "EPIPE" }, { ERANGE, "ERANGE" }, { EDEADLK, "EDEADLK" },
+	{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOLCK, "ENOLCK" }, { ENOSYS, "ENOSYS" },
+	{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { EBADE, "EBADE" }, { EDQUOT, "EDQUOT" },
+	{ ESTALE, "ESTALE" }, { ETIMEDOUT, "ETIMEDOUT" }, { ECANCELED, "ECANCELED" },
+	{ EMSGSIZE, "EMSGSIZE" }, { ENOMSG, "ENOMSG" },
+	{ EOPNOTSUPP, "ENOTSUP" }, { EAGAIN, "EWOULDBLOCK" }, { EDEADLK, "EDEADLOCK" },
 };
 
 const char *errno_name(int err)
