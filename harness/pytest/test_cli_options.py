@@ -112,3 +112,14 @@ def test_compare_stops_at_a_usage_error(tmp_path):
     r = run(["compare", str(scn)])
     assert r.returncode == 2
     assert f"{scn}:4:11: pwrite: -b -1 is out of range (1..1073741824)" in r.stderr
+
+
+def test_model_flag_overrides_a_late_model_line(tmp_path):
+    """`model NAME` after mkfs is a usage error, unless --model is given: the
+    CLI flag overrides the line wherever it is (the contract's words)."""
+    scn = tmp_path / "m.scn"
+    scn.write_text("pmem size=64m\nmkfs\nmodel mainline\necho ran\n")
+    r = run(["run", str(scn)])
+    assert r.returncode == 2 and "model: must come before the filesystem is used" in r.stderr
+    r = run(["run", "--model", "maplist", str(scn)])
+    assert r.returncode == 0 and r.stdout == "ran\n", r.stderr

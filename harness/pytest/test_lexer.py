@@ -35,7 +35,7 @@ def test_tabs_and_continuations():
 @pytest.mark.parametrize("text,where,msg", [
     ("set\n", "1:1", "usage: set NAME=VALUE"),
     ("set X\n", "1:1", "usage: set NAME=VALUE"),
-    ("set 1X=2\n", "1:1", "usage: set NAME=VALUE"),
+    ("set 1X=2\n", "1:5", "set: '1X' is not a variable name (usage: set NAME=VALUE)"),
     ("set X=1 Y=2\n", "1:1", "usage: set NAME=VALUE"),
     ("@1t open a\n", "1:1", "bad task name '@1t'"),
     ("echo ${X\n", "1:6", "unterminated ${"),

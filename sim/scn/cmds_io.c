@@ -257,7 +257,8 @@ static int do_pwrite(struct cmdctx *c)
 	struct file *f = cur_file(c);
 	uint64_t off = (uint64_t)c->posnum[0], len = (uint64_t)c->posnum[1];
 	uint64_t bsize = c->opt['b'] ? (uint64_t)c->optnum['b'] : 4096, done = 0;
-	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 0xcd;
+	/* xfs_io reads -S with strtoul(optarg, &sp, 0): "1k" is 1, not 1024 */
+	unsigned char seed = c->opt['S'] ? (unsigned char)strtoul(c->optarg['S'], NULL, 0) : 0xcd;
 	unsigned char *buf;
 
 	if (bsize_check(c))
@@ -366,7 +367,7 @@ static int remap(struct cmdctx *c, bool dedupe)
 	}
 	/* xfs_io names the ioctl: FICLONE / FICLONERANGE / FIDEDUPERANGE */
 	ioc = dedupe ? "XFS_IOC_FILE_EXTENT_SAME" :
-	      c->npos == 4 ? "XFS_IOC_CLONE_RANGE" : "XFS_IOC_CLONE";
+	      c->npos == 4 && (soff || doff || len) ? "XFS_IOC_CLONE_RANGE" : "XFS_IOC_CLONE";	/* 0 0 0: FICLONE */
 	/*
 	 * A read-only destination is EBADF for a clone; dedupe only needs
 	 * allow_file_dedupe(), which CAP_SYS_ADMIN (the simulated user,
@@ -1331,7 +1332,7 @@ static int do_mwrite(struct cmdctx *c)
 	struct vm_area_struct *vma = cur_map(c);
 	struct inode *inode = file_inode(vma->vm_file);
 	uint64_t off, len, va, mstart = vma->vm_pgoff << PAGE_SHIFT;
-	unsigned char seed = c->opt['S'] ? (unsigned char)c->optnum['S'] : 'X';
+	unsigned char seed = c->opt['S'] ? (unsigned char)strtoul(c->optarg['S'], NULL, 0) : 'X';
 	uint64_t done = 0;
 
 	if (map_range(c, vma, &off, &len, false))
@@ -1374,6 +1375,8 @@ static int do_msync(struct cmdctx *c)
 
 	if (map_range(c, vma, &off, &len, true))
 		return 0;
+	if (c->opt['a'] && c->opt['s'])
+		return io_error(c, EINVAL);	/* msync(2): MS_ASYNC with MS_SYNC */
 	/* msync(MS_SYNC): vfs_fsync_range; device DAX has no ->fsync (EINVAL) */
 	if (!c->opt['a']) {
 		int err = vfs_fsync_range(vma->vm_file, off, off + len - 1, 0);

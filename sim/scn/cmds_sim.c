@@ -32,14 +32,14 @@ static int kv_split(struct cmdctx *c, int i, const char **key, char *val, size_t
 }
 
 /* Create the device and its memmap; takes @path.  0, or -2 after a usage error. */
-static int pmem_setup(struct cmdctx *c, uint64_t size, enum pmem_backing b, char *path)
+static int pmem_setup(struct cmdctx *c, uint64_t size, enum pmem_backing b, char *path, int col)
 {
 	char err[600];
 	int ret = pmem_create(&sim->pmem, size, b, path, err, sizeof(err));
 
 	g_free(path);
 	if (ret)
-		return cmd_usage_error(c, c->ln->cols[c->word0], "%s", err);
+		return cmd_usage_error(c, col, "%s", err);
 	memmap_init(&sim->memmap, sim->pmem.nr_pages);
 	sim->have_pmem = true;
 	return 0;
@@ -102,7 +102,7 @@ static int do_pmem(struct cmdctx *c)
 		return cmd_usage_error(c, sizecol, "pmem: a devdax size must be a multiple of align (%llu bytes)",
 				       (unsigned long long)align);
 	}
-	ret = pmem_setup(c, (uint64_t)size, b, path);
+	ret = pmem_setup(c, (uint64_t)size, b, path, c->ln->cols[c->word0]);
 	if (!ret && !devdax && sim->pmem.dax_dev)
 		sim->pmem.dax_dev->align = (unsigned long)align;	/* fsdax: the pfns' alignment */
 	if (ret || !devdax)
@@ -116,7 +116,7 @@ static int do_pmem(struct cmdctx *c)
 /* The device of a scenario without a `pmem` line (PMEM_DEFAULT_SIZE, sparse). */
 int pmem_default(struct cmdctx *c)
 {
-	return pmem_setup(c, PMEM_DEFAULT_SIZE, PMEM_BACKING_AUTO, NULL);
+	return pmem_setup(c, PMEM_DEFAULT_SIZE, PMEM_BACKING_AUTO, NULL, c->ln->cols[c->word0]);
 }
 
 static int do_mkfs(struct cmdctx *c)
@@ -180,10 +180,11 @@ static int do_model(struct cmdctx *c)
 	if (!ops)
 		return cmd_usage_error(c, c->poscol[0], "model: unknown design '%s' (see `daxsim help models`)",
 				       c->pos[0]);
+	if (I->opts->model)
+		return 0;	/* the CLI flag overrides the line, wherever it is */
 	if (XFS_M(sim->sb))
 		return cmd_usage_error(c, c->poscol[0], "model: must come before the filesystem is used");
-	if (!I->opts->model)	/* the CLI flag wins */
-		share_ops = ops;
+	share_ops = ops;
 	return 0;
 }
 
@@ -551,8 +552,11 @@ static int do_echo(struct cmdctx *c)
 
 static int do_prctl(struct cmdctx *c)
 {
-	if (!c->t || strcmp(c->pos[0], "mce_kill") || c->npos != 2 ||
-	    (strcmp(c->pos[1], "early") && strcmp(c->pos[1], "late")))
+	if (c->npos == 2 && !strcmp(c->pos[0], "mce_kill") && strcmp(c->pos[1], "early") &&
+	    strcmp(c->pos[1], "late"))
+		return cmd_usage_error(c, c->poscol[1], "prctl: mce_kill '%s' is not early or late",
+				       c->pos[1]);
+	if (!c->t || strcmp(c->pos[0], "mce_kill") || c->npos != 2)
 		return cmd_usage_error(c, c->poscol[0], "usage: [@TASK] prctl mce_kill early|late");
 	c->t->mce_kill = !strcmp(c->pos[1], "early") ? MCE_KILL_EARLY : MCE_KILL_LATE;
 	return 0;
@@ -690,6 +694,9 @@ static int do_expect(struct cmdctx *c)
 		int want = 0;
 
 		/* a stray word is an error, not silently ignored */
+		if (c->npos > (strcmp(what, "error") ? 1 : 2))
+			return cmd_usage_error(c, c->poscol[c->npos - 1], "expect %s: unexpected word '%s' (usage: expect %s)",
+					       what, c->pos[c->npos - 1], strcmp(what, "error") ? "ok" : "error ERRNO");
 		if (c->npos != (strcmp(what, "error") ? 1 : 2))
 			return cmd_usage_error(c, c->poscol[0], "usage: expect %s", strcmp(what, "error") ?
 					       "ok" : "error ERRNO");
@@ -742,7 +749,10 @@ static int do_expect(struct cmdctx *c)
 			long long off, len;
 			bool any = false;
 
-			if (c->npos != 5 || (strcmp(c->pos[4], "yes") && strcmp(c->pos[4], "no")))
+			if (c->npos == 5 && strcmp(c->pos[4], "yes") && strcmp(c->pos[4], "no"))
+				return cmd_usage_error(c, c->poscol[4], "expect shared: '%s' is not yes or no",
+						       c->pos[4]);
+			if (c->npos != 5)
 				return cmd_usage_error(c, c->poscol[0], "usage: expect shared PATH off len yes|no");
 			if (range_args(c, 2, &off, &len))
 				return -2;
@@ -762,7 +772,7 @@ static int do_expect(struct cmdctx *c)
 			sum = file_md5(c, c->pos[1], &err, false);
 			if (err == -2)
 				return -2;
-			if (!sum || strcmp(sum, c->pos[2]))
+			if (!sum || g_ascii_strcasecmp(sum, c->pos[2]))	/* hex in either case */
 				expect_failed(c, "md5 of %s is %s, expected %s", c->pos[1],
 					      sum ? sum : "(unreadable)", c->pos[2]);
 			g_free(sum);

@@ -702,8 +702,12 @@ int scn_parse_len(const char *name, const char *text, size_t len, struct scn **o
 			const char *kv = words->pdata[first + 1 < (int)words->len ? first + 1 : first];
 			const char *eq = strchr(kv, '=');
 
-			if ((int)words->len != first + 2 || !eq ||
-			    !valid_name(kv, (size_t)(eq - kv))) {
+			if ((int)words->len == first + 2 && eq && !valid_name(kv, (size_t)(eq - kv))) {
+				set_err(err, lineno, kcol, "set: '%.*s' is not a variable name (usage: set NAME=VALUE)",
+					(int)MIN(eq - kv, 64), kv);
+				goto fail;
+			}
+			if ((int)words->len != first + 2 || !eq) {
 				set_err(err, lineno, g_array_index(cols, int, first),
 					"usage: set NAME=VALUE");
 				goto fail;
