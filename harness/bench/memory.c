@@ -76,12 +76,20 @@ void sim_memory_measure(struct sim_memory *sm, uint64_t npages)
 	world_create(&bw, 4 * npages * PAGE_SIZE);
 	mm = bw.task->mm;
 
-	/* per pmem page: populate one section and see what it cost */
+	/*
+	 * per pmem page: populate one section and see what it cost.  Sections
+	 * are mmap()ed, not malloc()ed (memmap.c), so malloc's counters do not
+	 * see them: memmap_bytes() counts what the memmap holds.
+	 */
 	m0 = malloc_bytes();
-	pfn_to_page(&sim->memmap, PMEM_PFN_BASE);
-	sm->page_struct = sizeof(struct page);
-	sm->page_section = (double)(malloc_bytes() - m0) / PAGES_PER_SECTION +
-			   (double)sizeof(struct page *) / PAGES_PER_SECTION;
+	{
+		uint64_t mm0 = memmap_bytes(&sim->memmap);
+
+		pfn_to_page(&sim->memmap, PMEM_PFN_BASE);
+		sm->page_struct = sizeof(struct page);
+		sm->page_section = (double)(memmap_bytes(&sim->memmap) - mm0 + malloc_bytes() - m0) /
+				   PAGES_PER_SECTION + (double)sizeof(struct page *) / PAGES_PER_SECTION;
+	}
 	/* every section, so the mapped-page figures below exclude the memmap */
 	for (uint64_t s = 0; s < sim->memmap.nr_sections; s++)
 		pfn_to_page(&sim->memmap, PMEM_PFN_BASE + s * PAGES_PER_SECTION);
