@@ -298,7 +298,10 @@ START_TEST(test_incremental_touched_only)
 }
 END_TEST
 
-/* Eight violations are printed; the ninth and later are only counted. */
+/*
+ * Eight violations are printed; the ninth and later are only counted, and
+ * still pending, so that an `expect violation` claims them all.
+ */
 START_TEST(test_at_most_eight_printed)
 {
 	struct xfs_inode *ip = ut_create_file("f", 10 * SZ_4K);
@@ -308,7 +311,7 @@ START_TEST(test_at_most_eight_printed)
 	for (int i = 0; i < 10; i++)
 		*pte(vma, i) |= _PAGE_RW;
 	ck_assert_str_eq(full_check(), "M2 M2 M2 M2 M2 M2 M2 M2 M2 M2 ");
-	ck_assert_int_eq(checker_pending->len, 8);
+	ck_assert_int_eq(checker_pending->len, 10);
 	for (const char *p = text; (p = strstr(p, "INVARIANT M2")); p++)
 		lines++;
 	ck_assert_int_eq(lines, 8);
