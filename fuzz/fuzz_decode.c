@@ -136,6 +136,11 @@ static void check_table(void)
 
 	if (done)
 		return;
+	if (fuzz_op_count_v1 > fuzz_op_count) {
+		fprintf(stderr, "fuzz_op_table: the first table has %zu rows of %zu\n",
+			fuzz_op_count_v1, fuzz_op_count);
+		abort();
+	}
 	for (size_t i = 0; i < fuzz_op_count; i++) {
 		const struct fuzz_op *op = &fuzz_op_table[i];
 		const struct cmdinfo *ci = cmd_lookup(op->cmd);

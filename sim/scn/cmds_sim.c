@@ -439,11 +439,10 @@ static int do_rm(struct cmdctx *c)
 		uint64_t ino = ip ? ip->i_ino : 0;
 		int err = xfs_remove(XFS_M(sim->sb), c->pos[i]);
 
-		if (err)
+		if (err) {
 			last = -err;
-		if (err)
 			out("rm: cannot remove '%s': %s\n", c->pos[i], strerror(-err));
-		else if (!xfs_iget_incore(XFS_M(sim->sb), ino) && !g_tree_lookup(XFS_M(sim->sb)->m_inodes, &ino))
+		} else if (!xfs_iget_incore(XFS_M(sim->sb), ino) && !g_tree_lookup(XFS_M(sim->sb)->m_inodes, &ino))
 			ref_delete(I->ref, ino);
 	}
 	interp_note_errno(last);	/* unlink: the last failure, as rm's status */
@@ -1120,6 +1119,8 @@ void interp_note_task(struct io_task *io)
 		last_cmd.line = 0;
 		return;
 	}
+	io->done_errno = io->last_errno;	/* its command completed: what `@T expect` sees */
+	io->done_any = true;
 	if (!note_replaces())
 		return;
 	last_cmd.valid = true;

@@ -164,8 +164,6 @@ static int finish_jobs(void)
 			if (r && !ret)
 				ret = r;
 		} else if (j->io && strcmp(j->ln->argv[0], "expect")) {
-			j->io->done_errno = j->io->last_errno;
-			j->io->done_any = true;
 			interp_note_task(j->io);
 		}
 		fiber_free(j->fiber);

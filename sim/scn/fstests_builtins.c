@@ -1240,7 +1240,6 @@ static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	const char *src, *dst;
 	gchar *to, *key;
 	GString *g;
-	size_t given_len;
 	gpointer oldkey, val;
 	int i = 1;
 
@@ -1249,28 +1248,35 @@ static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			return sh_unsupported(st, "mv option");
 	if (argc - i != 2)
 		return sh_unsupported(st, "mv other than mv SRC DST");
-	/* `mv a/ b/` names what `mv a b` does (both are directories then) */
-	given_len = strlen(argv[i]);	/* the words mv prints, its slashes too */
-	for (int k = i; k < argc; k++) {
-		size_t l = strlen(argv[k]);
-
-		while (l > 1 && argv[k][l - 1] == '/')
-			argv[k][--l] = 0;
-	}
 	src = argv[i];
 	dst = argv[i + 1];
 	if (fst_path_in_sim(st, src) && fst_session_file_size(st->sim, src) >= 0)
 		return sh_unsupported(st, "mv of a simulated file: the simulator has no rename");
-	if (g_tree_lookup(st->dirs, src) || fst_is_dir(st, src)) {
-		gchar *to_dir = dest_path(st, src, dst);
-		bool busy = fst_is_dir(st, to_dir) && dir_has_entries(st, to_dir);
+	{
+		/* `mv a/ b/` is `mv a b` for directories; mv prints the words as given */
+		gchar *sd = g_strdup(src), *dd = g_strdup(dst), *to_dir = NULL;
+		bool is_dir;
+		int ret = 0;
 
-		/* rename(2) onto a directory with entries: ENOTEMPTY, nothing moves (coreutils 9's words) */
-		if (busy)
-			sh_err(io, "mv: cannot move '%s%.*s' to '%s': Directory not empty\n", src,
-			       (int)(given_len - strlen(src)), "////////////////", to_dir);
+		for (gchar *w = sd; w; w = w == sd ? dd : NULL)
+			for (size_t l = strlen(w); l > 1 && w[l - 1] == '/';)
+				w[--l] = 0;
+		is_dir = g_tree_lookup(st->dirs, sd) || fst_is_dir(st, sd);
+		if (is_dir) {
+			to_dir = dest_path(st, sd, dd);
+			/* rename(2) onto a directory with entries: ENOTEMPTY, nothing moves (coreutils 9's words) */
+			if (fst_is_dir(st, to_dir) && dir_has_entries(st, to_dir)) {
+				sh_err(io, "mv: cannot move '%s' to '%s': Directory not empty\n", src, to_dir);
+				ret = 1;
+			} else {
+				ret = sh_unsupported(st, "mv of a directory");
+			}
+		}
 		g_free(to_dir);
-		return busy ? 1 : sh_unsupported(st, "mv of a directory");
+		g_free(sd);
+		g_free(dd);
+		if (is_dir)
+			return ret;
 	}
 	if (!g_tree_lookup_extended(st->files, src, &oldkey, &val)) {
 		sh_err(io, "mv: cannot stat '%s': No such file or directory\n", src);

@@ -708,11 +708,8 @@ int interp_after_line(guint i, struct scn_line *ln, struct io_task *io, int ret,
 	struct scn *s = I->scn;
 	const struct run_opts *opts = I->opts;
 
-	if (io && strcmp(ln->argv[0], "expect")) {
-		io->done_errno = io->last_errno;	/* what `@T expect` sees */
-		io->done_any = true;
+	if (io && strcmp(ln->argv[0], "expect"))
 		interp_note_task(io);
-	}
 	report_trouble(ln->lineno);
 	if (ret == -2) {
 		fprintf(stderr, "%s:%d:%d: %s\n", s->file, err->line, err->col, err->msg);

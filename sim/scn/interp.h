@@ -131,6 +131,7 @@ extern int xfs_io_exitcode;
 int xfs_io_validate(struct cmdctx *c, struct scn_line *ln);
 /* The xfs_io state of task @name, or NULL. */
 struct io_task *io_task_find(const char *name);
+/* @io's command completed (NULL: a new run): `expect ok|error` and `@T expect` judge it. */
 void interp_note_task(struct io_task *io);
 /* The outcome of a simulator command (no task) for `expect ok|error`. */
 void interp_note_errno(int err);
