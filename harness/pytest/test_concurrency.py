@@ -14,7 +14,8 @@ RACES = ROOT / "scenarios" / "races"
 EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
             "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry",
-            "fault-vs-fault", "truncate-vs-pin", "falloc-vs-extending-write"]
+            "fault-vs-fault", "truncate-vs-pin", "falloc-vs-extending-write",
+            "reflink-vs-write-fault", "reflink-vs-page-mkwrite", "reflink-vs-dio-write"]
 # upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
 INJECTED_RACES = [
     ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),
@@ -25,6 +26,9 @@ INJECTED_RACES = [
     ("fault-iomap-before-entry", "fault-vs-write", "INVARIANT M1 violated"),
     ("fault-no-entry-lock", "fault-vs-fault", "the zero page is mapped over written block"),
     ("layout-skip-locked", "truncate-vs-pin", "INVARIANT M7 violated"),
+    ("reflink-src-shared", "reflink-vs-write-fault", "writable PTE maps block 272 with refcount 2"),
+    ("reflink-src-shared", "reflink-vs-page-mkwrite", "INVARIANT D1 violated"),
+    ("reflink-src-shared", "reflink-vs-dio-write", "b offset 12288: read 0x63, reference model has 0x61"),
 ]
 
 

@@ -70,8 +70,6 @@ def test_md5_matches_real_xfs(scn, mode, real_xfs):
     else:
         if "mode=devdax" in text:
             pytest.skip("device DAX has no filesystem to make dax=never")
-        if re.search(r"^(?:@\S+\s+)?(?:open|xfs_io)\b[^\n]*\s-[a-z]*d", text, re.M):
-            pytest.skip("O_DIRECT on the page cache is not modelled (open -d refuses it)")
         sim = run(["run", "-"], stdin=dax_never(text))
     assert sim.returncode == 0, sim.stdout + sim.stderr
     sim_sums = [(p, h) for h, p in MD5_LINE.findall(sim.stdout)]

@@ -36,6 +36,9 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
+	/* direct I/O must be aligned to the device's logical sector size */
+	if (file->f_direct && !IS_DAX(VFS_I(ip)) && ((pos | len) & (BBSIZE - 1)))
+		return -EINVAL;
 	xfs_ilock(ip, XFS_IOLOCK_SHARED);
 	if (INJECT(READ_EXTRA_EDGE)) {
 		/* test only: an RCU/tasklist section under IOLOCK, a new edge */
@@ -44,6 +47,9 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	}
 	if (pos >= VFS_I(ip)->i_size)
 		ret = 0;
+	else if (!IS_DAX(VFS_I(ip)) && file->f_direct)	/* xfs_file_dio_read */
+		ret = iomap_dio_rw(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf, false,
+				   &xfs_read_iomap_ops, NULL);
 	else if (!IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_read */
 		ret = iomap_file_buffered_read(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos),
 					       buf, &xfs_read_iomap_ops);
@@ -54,6 +60,100 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	return ret;
 }
 
+/*
+ * xfs_dio_write_end_io(): the data is on its blocks.  CoW fork blocks are
+ * remapped over the data fork (or cancelled on error), unwritten extents
+ * it wrote into are converted, and the size grows to the I/O's end.
+ */
+static int xfs_dio_write_end_io(struct inode *inode, uint64_t pos, uint64_t size, int error,
+				unsigned int flags)
+{
+	struct xfs_inode *ip = XFS_I(inode);
+
+	if (ip->i_mount->m_shutdown)
+		return -EIO;
+	if (error || !size) {
+		if ((flags & IOMAP_DIO_COW) && size)
+			xfs_reflink_cancel_cow_range(ip, pos, size);
+		return error;
+	}
+	if (flags & IOMAP_DIO_COW) {
+		error = xfs_reflink_end_cow(ip, pos, size);
+		if (error)
+			return error;
+	}
+	xfs_ilock(ip, XFS_ILOCK_EXCL);
+	if (flags & IOMAP_DIO_UNWRITTEN) {	/* xfs_iomap_write_unwritten */
+		xfs_bmap_convert_written(ip, XFS_B_TO_FSBT(pos), XFS_B_TO_FSB(pos + size) -
+					 XFS_B_TO_FSBT(pos));
+		ip->i_meta_dirty = true;
+	}
+	if (pos + size > inode->i_size) {	/* i_size_write + xfs_setfilesize */
+		inode->i_size = pos + size;
+		ip->i_meta_dirty = true;
+	}
+	xfs_iunlock(ip, XFS_ILOCK_EXCL);
+	return 0;
+}
+
+static const struct iomap_dio_ops xfs_dio_write_ops = {
+	.end_io = xfs_dio_write_end_io,
+};
+
+/*
+ * xfs_file_dio_write(): an O_DIRECT write to a page-cache file.  Aligned
+ * to the block, it runs under IOLOCK shared (xfs_file_dio_write_aligned),
+ * so direct writes of one file run side by side -- unless a reflink is
+ * remapping the file (XFS_IREMAPPING: xfs_ilock_iocb_for_write takes it
+ * exclusive), or the write starts past EOF (the gap is zeroed under IOLOCK
+ * exclusive, then demoted).  A sub-block write takes IOLOCK exclusive
+ * (xfs_file_dio_write_unaligned); to a reflinked file it cannot unshare a
+ * partial block and falls back to buffered I/O (-ENOTBLK), as does a write
+ * whose cached pages could not be dropped.  Returns bytes, or -errno.
+ */
+static int64_t xfs_file_dio_write(struct file *file, const void *buf, uint64_t len,
+				  uint64_t pos)
+{
+	struct xfs_inode *ip = XFS_I(file_inode(file));
+	struct inode *inode = VFS_I(ip);
+	bool unaligned = (pos | len) & (PAGE_SIZE - 1);
+	unsigned int iolock = unaligned ? XFS_IOLOCK_EXCL : XFS_IOLOCK_SHARED;
+	int64_t ret = 0;
+
+	if ((pos | len) & (BBSIZE - 1))
+		return -EINVAL;
+	xfs_ilock(ip, iolock);
+	if (iolock == XFS_IOLOCK_SHARED && ip->i_remapping) {
+		xfs_iunlock(ip, iolock);
+		iolock = XFS_IOLOCK_EXCL;
+		xfs_ilock(ip, iolock);
+	}
+	if (pos > inode->i_size && iolock == XFS_IOLOCK_SHARED) {
+		/* xfs_file_write_zero_eof(): zeroing needs IOLOCK exclusive */
+		xfs_iunlock(ip, iolock);
+		iolock = XFS_IOLOCK_EXCL;
+		xfs_ilock(ip, iolock);
+	}
+	if (unaligned && xfs_is_reflink_inode(ip)) {
+		ret = -ENOTBLK;		/* trace_xfs_reflink_bounce_dio_write */
+		goto out;
+	}
+	file_update_time(file);
+	if (pos > inode->i_size)
+		ret = xfs_zero_range(ip, inode->i_size, pos - inode->i_size);
+	if (ret)
+		goto out;
+	if (iolock == XFS_IOLOCK_EXCL && !unaligned) {
+		xfs_ilock_demote(ip, XFS_IOLOCK_EXCL);
+		iolock = XFS_IOLOCK_SHARED;
+	}
+	ret = iomap_dio_rw(inode, pos, len, (void *)buf, true, &xfs_direct_write_iomap_ops,
+			   &xfs_dio_write_ops);
+out:
+	xfs_iunlock(ip, iolock);
+	return ret;
+}
+
 static int64_t xfs_file_write(struct file *file, const void *buf, uint64_t len, uint64_t pos)
 {
 	struct xfs_inode *ip = XFS_I(file_inode(file));
@@ -61,6 +161,14 @@ static int64_t xfs_file_write(struct file *file, const void *buf, uint64_t len, 
 
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
+	if (file->f_direct && !IS_DAX(VFS_I(ip))) {
+		/* xfs_file_write_iter(): only -ENOTBLK falls back to buffered */
+		sim_lock(sb_writers, 0, LOCK_SHARED);
+		ret = xfs_file_dio_write(file, buf, len, pos);
+		sim_unlock(sb_writers, 0);
+		if (ret != -ENOTBLK)
+			return ret;
+	}
 	sim_lock(sb_writers, 0, LOCK_SHARED);
 	xfs_ilock(ip, XFS_IOLOCK_EXCL);
 	file_update_time(file);	/* xfs_file_write_checks -> kiocb_modified */
@@ -357,6 +465,22 @@ int xfs_fileattr_set_dax(struct xfs_inode *ip, bool on)
 }
 
 /*
+ * xfs_ilock_for_write_fault(): MMAPLOCK shared, unless a reflink is
+ * remapping the file's blocks (XFS_IREMAPPING: it holds the source
+ * demoted to shared, which lets the shared lock through): then wait for
+ * it with the lock exclusive.  The flag is read under the lock.
+ */
+static unsigned int xfs_ilock_for_write_fault(struct xfs_inode *ip, const char *func)
+{
+	xfs_ilock_(ip, XFS_MMAPLOCK_SHARED, 0, func);
+	if (!ip->i_remapping)
+		return XFS_MMAPLOCK_SHARED;
+	xfs_iunlock_(ip, XFS_MMAPLOCK_SHARED, func);
+	xfs_ilock_(ip, XFS_MMAPLOCK_EXCL, 0, func);
+	return XFS_MMAPLOCK_EXCL;
+}
+
+/*
  * __xfs_filemap_fault(): the fault for every entry of xfs_file_vm_ops.  Its
  * locks are named for the ->fault entry point, xfs_filemap_fault, as lock
  * reports have always named them.
@@ -365,7 +489,7 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 {
 	struct xfs_inode *ip = XFS_I(file_inode(vmf->vma->vm_file));
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) && (vmf->vma->vm_flags & VM_SHARED);
-	unsigned int lock = write && ip->i_remapping ? XFS_MMAPLOCK_EXCL : XFS_MMAPLOCK_SHARED;
+	unsigned int lock = XFS_MMAPLOCK_SHARED;
 	vm_fault_t ret;
 	pfn_t pfn = 0;
 
@@ -381,7 +505,11 @@ static vm_fault_t __xfs_filemap_fault(struct vm_fault *vmf, unsigned int order)
 	}
 	if (ilock_outer)
 		xfs_ilock_(ip, XFS_ILOCK_SHARED, 0, FAULT_FN);
-	if (!INJECT(FAULT_MMAPLOCK_INNER))	/* else dax_iomap_fault takes it */
+	if (INJECT(FAULT_MMAPLOCK_INNER))	/* dax_iomap_fault takes it */
+		;
+	else if (write)
+		lock = xfs_ilock_for_write_fault(ip, FAULT_FN);
+	else
 		xfs_ilock_(ip, lock, 0, FAULT_FN);
 	if (ilock_outer)
 		xfs_iunlock_(ip, XFS_ILOCK_SHARED, FAULT_FN);
@@ -414,15 +542,16 @@ static vm_fault_t xfs_filemap_huge_fault(struct vm_fault *vmf, unsigned int orde
 static vm_fault_t xfs_filemap_page_mkwrite(struct vm_fault *vmf)
 {
 	struct xfs_inode *ip = XFS_I(file_inode(vmf->vma->vm_file));
+	unsigned int lock;
 	vm_fault_t ret;
 
 	if (ip->i_mount->m_shutdown)
 		return VM_FAULT_SIGBUS;
 	lock_acquire(&lc_sb_pagefaults, 0, LOCK_SHARED, 0, __func__);
 	file_update_time(vmf->vma->vm_file);
-	xfs_ilock_(ip, XFS_MMAPLOCK_SHARED, 0, __func__);
+	lock = xfs_ilock_for_write_fault(ip, __func__);
 	ret = iomap_page_mkwrite(vmf, NULL, &xfs_buffered_write_iomap_ops);
-	xfs_iunlock_(ip, XFS_MMAPLOCK_SHARED, __func__);
+	xfs_iunlock_(ip, lock, __func__);
 	lock_release(&lc_sb_pagefaults, 0, __func__);
 	return ret;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ->iomap_begin / ->iomap_end for DAX and buffered writes: xfs_read_iomap_begin (with
+ * ->iomap_begin / ->iomap_end for DAX, direct and buffered writes: xfs_read_iomap_begin (with
  * xfs_reflink_trim_around_shared for S_DAX inodes) and
  * xfs_direct_write_iomap_begin / xfs_dax_write_iomap_end.
  */
@@ -69,6 +69,8 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 	struct xfs_inode *ip = XFS_I(inode);
 	struct xfs_bmbt_irec imap, cmap;
 	unsigned int iomap_flags = 0;
+	/* a direct write to a page-cache file (a DAX file's is its DAX I/O) */
+	bool direct = (flags & IOMAP_DIRECT) && !IS_DAX(inode);
 	bool shared = false;
 	int error = 0;
 
@@ -96,16 +98,23 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 			goto out;
 		}
 	}
-	/* imap_needs_alloc(): not when zeroing or unsharing */
+	/*
+	 * imap_needs_alloc(): not when zeroing or unsharing; a direct write
+	 * to a page-cache file writes into an unwritten extent as it is
+	 * (its completion converts what it wrote).
+	 */
 	if ((flags & (IOMAP_ZERO | IOMAP_UNSHARE)) ||
-	    (!xfs_bmap_is_hole(&imap) && imap.br_state == XFS_EXT_NORM)) {
+	    (!xfs_bmap_is_hole(&imap) && (imap.br_state == XFS_EXT_NORM || direct))) {
 		xfs_bmbt_to_iomap(&imap, iomap, ip->i_meta_dirty ? IOMAP_F_DIRTY : 0);
 		goto out;
 	}
 	/*
-	 * xfs_iomap_write_direct() with XFS_BMAPI_ZERO for DAX: the allocation
-	 * is rounded out to the extent size hint (xfs_bmap_extsize_align) and
-	 * all of it is zeroed and written; the mapping is the part asked for.
+	 * xfs_iomap_write_direct(): the allocation is rounded out to the
+	 * extent size hint (xfs_bmap_extsize_align).  For DAX (and the
+	 * buffered write's reservation) with XFS_BMAPI_ZERO: all of it is
+	 * zeroed and written.  For a direct write to a page-cache file it is
+	 * unwritten (XFS_BMAPI_PREALLOC), converted by the I/O's completion.
+	 * The mapping is the part asked for.
 	 */
 	if (xfs_bmap_is_hole(&imap)) {
 		xfs_fileoff_t off = imap.br_startoff, aoff = off, aend = off + imap.br_blockcount;
@@ -116,12 +125,13 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 			xfs_bmap_extsize_align(ip, XFS_DATA_FORK, off, imap.br_blockcount, ext,
 					       &aoff, &aend);
 		error = xfs_bmap_alloc_hint(ip, XFS_DATA_FORK, off, imap.br_blockcount, aoff,
-					    aend - aoff, XFS_EXT_NORM, true, &got);
+					    aend - aoff, direct ? XFS_EXT_UNWRITTEN : XFS_EXT_NORM,
+					    !direct, &got);
 		if (error)
 			goto out;
 		imap.br_startblock = got.br_startblock + (off - got.br_startoff);
 		imap.br_blockcount = MIN(imap.br_blockcount, got.br_startoff + got.br_blockcount - off);
-		imap.br_state = XFS_EXT_NORM;
+		imap.br_state = direct ? XFS_EXT_UNWRITTEN : XFS_EXT_NORM;
 	} else {
 		memset(pfn_to_kaddr(PMEM_PFN_BASE + imap.br_startblock), 0,
 		       imap.br_blockcount << PAGE_SHIFT);
@@ -207,6 +217,11 @@ const struct iomap_ops xfs_read_iomap_ops = {
  * filled and remapped by writeback (xfs_end_ioend -> xfs_reflink_end_cow).
  */
 const struct iomap_ops xfs_buffered_write_iomap_ops = {
+	.iomap_begin = xfs_direct_write_iomap_begin,
+};
+
+/* O_DIRECT writes to page-cache files: the completion is xfs_dio_write_ops' */
+const struct iomap_ops xfs_direct_write_iomap_ops = {
 	.iomap_begin = xfs_direct_write_iomap_begin,
 };
 

@@ -446,6 +446,14 @@ void xfs_iunlock_(struct xfs_inode *ip, unsigned int flags, const char *func)
 		lock_release(&lc_i_rwsem, ip->i_ino, func);
 }
 
+void xfs_ilock_demote_(struct xfs_inode *ip, unsigned int flags, const char *func)
+{
+	if (flags & XFS_MMAPLOCK_EXCL)
+		lock_downgrade(&lc_invalidate_lock, ip->i_ino, func);
+	if (flags & XFS_IOLOCK_EXCL)
+		lock_downgrade(&lc_i_rwsem, ip->i_ino, func);
+}
+
 /* The allocator's AGF lock: xfs_alloc_read_agf() / xfs_trans_brelse(). */
 void xfs_alloc_read_agf(xfs_agnumber_t agno, bool lock)
 {

@@ -126,6 +126,9 @@ void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *)
 #define XFS_ILOCK_SHARED	(1U << 5)
 void xfs_ilock_(struct xfs_inode *ip, unsigned int flags, int subclass, const char *func);
 void xfs_iunlock_(struct xfs_inode *ip, unsigned int flags, const char *func);
+/* xfs_ilock_demote(): IOLOCK_EXCL / MMAPLOCK_EXCL become shared */
+void xfs_ilock_demote_(struct xfs_inode *ip, unsigned int flags, const char *func);
+#define xfs_ilock_demote(ip, f)		xfs_ilock_demote_(ip, f, __func__)
 #define xfs_ilock(ip, f)		xfs_ilock_(ip, f, 0, __func__)
 #define xfs_ilock_nested(ip, f, s)	xfs_ilock_(ip, f, s, __func__)
 #define xfs_iunlock(ip, f)		xfs_iunlock_(ip, f, __func__)
@@ -135,6 +138,9 @@ static inline bool xfs_is_reflink_inode(const struct xfs_inode *ip)
 	return ip->i_diflags & XFS_DIFLAG2_REFLINK;
 }
 
+/* a basic block: the device's logical sector, direct I/O's alignment */
+#define BBSHIFT		9
+#define BBSIZE		(1U << BBSHIFT)
 static inline xfs_fileoff_t XFS_B_TO_FSBT(uint64_t b) { return b >> PAGE_SHIFT; }
 static inline xfs_fileoff_t XFS_B_TO_FSB(uint64_t b) { return (b + PAGE_SIZE - 1) >> PAGE_SHIFT; }
 static inline uint64_t XFS_FSB_TO_B(xfs_fileoff_t f) { return f << PAGE_SHIFT; }
@@ -185,6 +191,7 @@ int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 extern const struct iomap_ops xfs_read_iomap_ops;
 extern const struct iomap_ops xfs_seek_iomap_ops;
 extern const struct iomap_ops xfs_dax_write_iomap_ops;
+extern const struct iomap_ops xfs_direct_write_iomap_ops;
 /*
  * Buffered writes (the page cache): blocks are reserved when the folio is
  * dirtied -- a hole allocated, a shared block given its CoW fork block --

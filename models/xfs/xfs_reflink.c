@@ -211,32 +211,46 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 	return 0;
 }
 
-static void xfs_ilock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
+/*
+ * Both inodes' IOLOCK and MMAPLOCK exclusive, the source's too: writers
+ * that hold them shared (a write fault, a direct write to a page-cache
+ * file) must not run beside the remap.  Returns the source's mode.
+ */
+static unsigned int xfs_ilock2_io_mmap(struct xfs_inode *src, struct xfs_inode *dest)
 {
 	/* test only (lockdep inject remap-inode-order): the higher inode first */
 	bool reverse = INJECT(REMAP_INODE_ORDER);
-	struct xfs_inode *first = (a->i_ino <= b->i_ino) != reverse ? a : b;
-	struct xfs_inode *second = first == a ? b : a;
+	struct xfs_inode *first = (src->i_ino <= dest->i_ino) != reverse ? src : dest;
+	struct xfs_inode *second = first == src ? dest : src;
+	/* test only (race 5d888b481e6a put back): the source locked shared */
+	bool src_shared = INJECT(REFLINK_SRC_SHARED) && src != dest;
+	unsigned int io1 = src_shared && first == src ? XFS_IOLOCK_SHARED : XFS_IOLOCK_EXCL;
+	unsigned int io2 = src_shared && second == src ? XFS_IOLOCK_SHARED : XFS_IOLOCK_EXCL;
+	unsigned int mm1 = src_shared && first == src ? XFS_MMAPLOCK_SHARED : XFS_MMAPLOCK_EXCL;
+	unsigned int mm2 = src_shared && second == src ? XFS_MMAPLOCK_SHARED : XFS_MMAPLOCK_EXCL;
 
 	/* i_rwsem by "address" (creation order here), MMAPLOCK by inode number */
-	xfs_ilock(first, XFS_IOLOCK_EXCL);
+	xfs_ilock(first, io1);
 	if (second != first)
-		xfs_ilock_nested(second, XFS_IOLOCK_EXCL, 1);
-	xfs_ilock(first, XFS_MMAPLOCK_EXCL);
+		xfs_ilock_nested(second, io2, 1);
+	xfs_ilock(first, mm1);
 	if (!INJECT(REFLINK_NO_WRPROTECT))
 		dax_break_layout(VFS_I(first), 0, XFS_MAX_FILEOFF, xfs_break_layouts_wait);
 	if (second != first) {
-		xfs_ilock_nested(second, XFS_MMAPLOCK_EXCL, 1);
+		xfs_ilock_nested(second, mm2, 1);
 		if (!INJECT(REFLINK_NO_WRPROTECT))
 			dax_break_layout(VFS_I(second), 0, XFS_MAX_FILEOFF, xfs_break_layouts_wait);
 	}
+	return src_shared ? XFS_IOLOCK_SHARED | XFS_MMAPLOCK_SHARED
+			  : XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL;
 }
 
-static void xfs_iunlock2_io_mmap(struct xfs_inode *a, struct xfs_inode *b)
+static void xfs_iunlock2_io_mmap(struct xfs_inode *src, unsigned int src_mode,
+				 struct xfs_inode *dest)
 {
-	xfs_iunlock(a, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
-	if (b != a)
-		xfs_iunlock(b, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
+	xfs_iunlock(src, src_mode);
+	if (dest != src)
+		xfs_iunlock(dest, XFS_MMAPLOCK_EXCL | XFS_IOLOCK_EXCL);
 }
 
 /* Remap the blocks of src [soff, +nblocks) over dest at doff. */
@@ -277,6 +291,7 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 {
 	struct xfs_mount *mp = src->i_mount;
 	uint64_t bcount = 0;
+	unsigned int src_mode;
 	int ret;
 
 	*same = true;
@@ -284,7 +299,7 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 		return -EIO;
 	if (!mp->m_opts.reflink)
 		return -EOPNOTSUPP;
-	xfs_ilock2_io_mmap(src, dest);
+	src_mode = xfs_ilock2_io_mmap(src, dest);
 	ret = -EINVAL;
 	if (IS_DAX(VFS_I(src)) != IS_DAX(VFS_I(dest)))	/* "Don't share DAX file data with non-DAX file" */
 		goto out;
@@ -328,7 +343,19 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 		goto out;
 	src->i_diflags |= XFS_DIFLAG2_REFLINK;
 	dest->i_diflags |= XFS_DIFLAG2_REFLINK;
-	src->i_remapping = true;
+	/*
+	 * xfs_file_remap_range() (6.10+): with XFS_IREMAPPING set, the source
+	 * is demoted to shared for the remap, so reads and read faults of it
+	 * go on meanwhile; its writers see the flag and take the locks
+	 * exclusive (a write fault its MMAPLOCK, a direct write its IOLOCK),
+	 * so they wait.  Before 5d888b481e6a the source was only ever locked
+	 * shared, with no flag (the race put back: reflink-src-shared).
+	 */
+	if (src != dest && !INJECT(REFLINK_SRC_SHARED)) {
+		src->i_remapping = true;
+		xfs_ilock_demote(src, XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL);
+		src_mode = XFS_IOLOCK_SHARED | XFS_MMAPLOCK_SHARED;
+	}
 	xfs_reflink_remap_blocks(src, pos_in >> PAGE_SHIFT, dest, pos_out >> PAGE_SHIFT,
 				 bcount >> PAGE_SHIFT);
 	src->i_remapping = false;
@@ -354,7 +381,7 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	      (unsigned long long)*len, dedupe ? " (dedupe)" : "");
 	ret = 0;
 out:
-	xfs_iunlock2_io_mmap(src, dest);
+	xfs_iunlock2_io_mmap(src, src_mode, dest);
 	return ret > 0 ? 0 : ret;
 }
 

@@ -1062,7 +1062,7 @@ static const struct {
 	{ "_require_mknod", "device nodes are not modelled by daxsim" },
 	{ "_require_scratch_swapfile", "swap files are not modelled by daxsim" },
 	{ "_require_error_injection", "error injection is not modelled by daxsim" },
-	/* O_DIRECT opens on DAX files and does the same I/O (open -d) */
+	/* O_DIRECT: the same I/O on a DAX file, around the cache on the page cache */
 	{ "_require_odirect", NULL },
 	{ "_require_aiodio", "AIO is not modelled by daxsim" },
 	{ "_require_scratch_shutdown", "shutdown ioctls are not modelled by daxsim" },

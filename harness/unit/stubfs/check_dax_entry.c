@@ -555,7 +555,7 @@ START_TEST(test_invalidate_keeps_dirty)
 	set_entry(&m, 3, E_PTE(R), 0);
 	set_entry(&m, 4, E_ZERO, 0);
 	set_entry(&m, 512, E_PMD(H), DIRTY);
-	invalidate_inode_pages2_range(&m, 0, 2000);
+	dax_invalidate_mapping_range(&m, 0, 2000);
 	ut_assert_entries(&m, { 1, E_PTE(P), DIRTY }, { 2, E_PTE(Q), TOWRITE },
 			  { 512, E_PMD(H), DIRTY });
 	ut_assert_unowned(R);
@@ -568,7 +568,7 @@ START_TEST(test_invalidate_keeps_dirty)
 END_TEST
 
 /*
- * BUG (sim/kernel/fs/dax_entry.c, invalidate_inode_pages2_range): in mm/truncate.c
+ * BUG (sim/kernel/fs/dax_entry.c, dax_invalidate_mapping_range): in mm/truncate.c
  * a DAX entry that dax_invalidate_mapping_entry_sync() has to keep (DIRTY
  * or TOWRITE) makes the call return -EBUSY; the simulator returns 0.
  *
@@ -582,10 +582,10 @@ START_TEST(test_invalidate_dirty_returns_ebusy)
 	mapping_init(&m, NULL, 1006);
 	set_entry(&m, 1, E_PTE(P), DIRTY);
 	set_entry(&m, 2, E_PTE(Q), 0);
-	ut_assert_int_eq(invalidate_inode_pages2_range(&m, 0, 10), -EBUSY);
+	ut_assert_int_eq(dax_invalidate_mapping_range(&m, 0, 10), -EBUSY);
 	ut_assert_entries(&m, { 1, E_PTE(P), DIRTY });
 	/* all clean: 0 */
-	ut_assert_int_eq(invalidate_inode_pages2_range(&m, 2, 10), 0);
+	ut_assert_int_eq(dax_invalidate_mapping_range(&m, 2, 10), 0);
 	dax_delete_mapping_range(&m, 0, ALL);
 	mapping_destroy(&m);
 }
@@ -745,7 +745,7 @@ START_TEST(test_clear_dirty_range)
 	 * Now invalidation can drop what was cleared.  (end = ALL - 1: with
 	 * ALL the unmap length wraps to 0, see check_pgtable.c known_bugs.)
 	 */
-	invalidate_inode_pages2_range(&m, 0, ALL - 1);
+	dax_invalidate_mapping_range(&m, 0, ALL - 1);
 	ut_assert_entries(&m, { 1, E_PTE(P), DIRTY | TOWRITE },
 			  { 1030, E_PTE(R), DIRTY | TOWRITE });
 	ut_assert_int_eq(held(), 0);

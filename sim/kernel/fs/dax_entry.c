@@ -622,8 +622,7 @@ void dax_delete_mapping_range(struct address_space *mapping, pgoff_t start,
 	dax_walk_entries(mapping, start, end, delete_one, &d);
 }
 
-int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
-				  pgoff_t end)
+int dax_invalidate_mapping_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
 {
 	struct delete_args d = { .only_clean = true };
 

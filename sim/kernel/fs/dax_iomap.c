@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "lock.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "pmem.h"
 #include "sim.h"
 #include "trace.h"

@@ -130,9 +130,12 @@ int dax_writeback_mapping_range(struct address_space *mapping, pgoff_t start,
 int dax_break_layout(struct inode *ip, pgoff_t start, pgoff_t end, void (*cb)(struct inode *));
 /* The first pinned page behind an entry of [start, end] (waiting for locked entries), or NULL. */
 struct page *dax_layout_busy_page_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
-/* invalidate_inode_pages2_range(): drop clean entries, then unmap. */
-int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
-				  pgoff_t end);
+/*
+ * invalidate_inode_pages2_range()'s DAX side (invalidate_exceptional_entry2
+ * -> dax_invalidate_mapping_entry_sync): drop clean entries, then unmap;
+ * -EBUSY if a dirty one stays.
+ */
+int dax_invalidate_mapping_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
 void dax_clear_dirty_range(struct address_space *mapping, pgoff_t start,
 			   pgoff_t end);
 /* Remove every entry (remount / eviction). */

@@ -49,6 +49,30 @@ static inline const struct iomap *iomap_srcmap(const struct iomap *iomap,
 	return srcmap->type != IOMAP_HOLE ? srcmap : iomap;
 }
 
+/*
+ * Direct I/O (fs/iomap/direct-io.c).  The filesystem's completion
+ * (struct iomap_dio_ops ->end_io) learns what the I/O wrote into: @flags
+ * IOMAP_DIO_UNWRITTEN (unwritten extents to convert) and IOMAP_DIO_COW
+ * (CoW fork blocks to remap); @error is the I/O's error, if any.
+ */
+#define IOMAP_DIO_UNWRITTEN	(1U << 0)
+#define IOMAP_DIO_COW		(1U << 1)
+
+struct iomap_dio_ops {
+	int (*end_io)(struct inode *inode, uint64_t pos, uint64_t size, int error,
+		      unsigned int flags);
+};
+
+/*
+ * iomap_dio_rw(): read or write [pos, pos + len) between @buf and the
+ * blocks @ops map, around the page cache: a read writes dirty cached
+ * pages back first, a write also drops them before the I/O and after it.
+ * Bytes done, or -errno; -ENOTBLK when the cache could not be dropped
+ * (the caller falls back to buffered I/O, as XFS does).
+ */
+int64_t iomap_dio_rw(struct inode *inode, uint64_t pos, uint64_t len, void *buf, bool write,
+		     const struct iomap_ops *ops, const struct iomap_dio_ops *dops);
+
 struct address_space;
 /* SEEK_HOLE / SEEK_DATA over @ops (iomap_seek.c): an offset, or -ENXIO */
 int64_t iomap_seek_hole(struct inode *inode, uint64_t pos, const struct iomap_ops *ops);

@@ -83,6 +83,11 @@ extern struct lock_ctx *lock_current;	/* set by the scheduler/interpreter */
 void lock_acquire(const struct lock_class *cls, uint64_t inst,
 		  enum lock_mode mode, int subclass, const char *func);
 void lock_release(const struct lock_class *cls, uint64_t inst, const char *func);
+/*
+ * downgrade_write() / xfs_ilock_demote(): an exclusive hold becomes shared
+ * where it stands in the held stack; readers waiting for it may go on.
+ */
+void lock_downgrade(const struct lock_class *cls, uint64_t inst, const char *func);
 /* lockdep_assert_held: a simulator bug if the current context lacks it. */
 void lock_assert_held(const struct lock_class *cls, uint64_t inst,
 		      enum lock_mode mode, const char *func);

@@ -148,6 +148,13 @@ void truncate_pagecache(struct inode *inode, uint64_t newsize);
 /* Unmap and drop [lstart, lend] (bytes, inclusive; whole pages). */
 void truncate_pagecache_range(struct inode *inode, uint64_t lstart, uint64_t lend);
 
+/*
+ * Unmap and drop the folios (or a DAX file's entries) over pages [start,
+ * end], as direct I/O and DAX writes do around their I/O; one still dirty
+ * stays: -EBUSY.
+ */
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
+
 /* The buffered iomap side (sim/kernel/fs/buffered_io.c) ----------------- */
 /*
  * read(2) of a page-cache file: filemap_read over what is cached or

@@ -80,6 +80,8 @@ void sched_point(const char *what, const char *func);
 void sched_lock_acquire(const struct lock_class *cls, uint64_t inst,
 			enum lock_mode mode, const char *func);
 void sched_lock_release(const struct lock_class *cls, uint64_t inst);
+/* downgrade_write(): the holder keeps it shared; for readers it is a release. */
+void sched_lock_downgrade(const struct lock_class *cls, uint64_t inst);
 /* Sleep until ready(arg) (woken by the scheduler's re-check), naming the wait. */
 void sched_sleep_until(bool (*ready)(void *arg), void *arg,
 		       const struct lock_class *cls, uint64_t inst, const char *func);

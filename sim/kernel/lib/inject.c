@@ -42,6 +42,8 @@ static const struct inject_point table[INJECT_NR] = {
 					    "f52afc93cd01: dax_lock_mapping_entry sleeps without unlocking i_pages" },
 	[INJECT_LAYOUT_SKIP_LOCKED]	= { "layout-skip-locked", INJECT_KIND_RACE,
 					    "6be3e21d25ca: dax_layout_busy_page skips locked entries, and the pinned page behind one" },
+	[INJECT_REFLINK_SRC_SHARED]	= { "reflink-src-shared", INJECT_KIND_RACE,
+					    "5d888b481e6a: reflink takes the source's IOLOCK and MMAPLOCK shared" },
 	[INJECT_FAULT_NO_ENTRY_LOCK]	= { "fault-no-entry-lock", INJECT_KIND_RACE,
 					    "ac401cc78242: a fault goes on with an entry another fault has locked" },
 	[INJECT_FAULT_ILOCK_OUTER]	= { "fault-ilock-outer", INJECT_KIND_LOCK,

@@ -98,6 +98,27 @@ void lock_release(const struct lock_class *cls, uint64_t inst, const char *func)
 		(unsigned long long)inst);
 }
 
+void lock_downgrade(const struct lock_class *cls, uint64_t inst, const char *func)
+{
+	struct lock_ctx *ctx = ctx_or_bug();
+
+	for (int i = ctx->depth - 1; i >= 0; i--) {
+		struct held_lock *hl = &ctx->held[i];
+
+		if (hl->cls != cls || hl->inst != inst)
+			continue;
+		if (hl->mode != LOCK_EXCL)
+			panic("%s: downgrading %s/%llu, which is held shared", func, cls->name,
+			      (unsigned long long)inst);
+		hl->mode = LOCK_SHARED;
+		if (sched_active())
+			sched_lock_downgrade(cls, inst);
+		return;
+	}
+	panic("%s: downgrading %s/%llu which is not held", func, cls->name,
+	      (unsigned long long)inst);
+}
+
 bool lock_is_held(const struct lock_class *cls, uint64_t inst)
 {
 	struct lock_ctx *ctx = lock_current;

@@ -3,13 +3,16 @@
  * Taking folios out of the page cache (mm/truncate.c): by range for
  * truncate, hole punch and the filesystem's invalidation before it
  * remaps blocks (truncate_inode_pages_range, truncate_pagecache_range),
- * beyond EOF (truncate_pagecache), and all of them when an inode leaves
- * memory (truncate_inode_pages_final).  Page tables are unmapped first;
+ * beyond EOF (truncate_pagecache), all of them when an inode leaves
+ * memory (truncate_inode_pages_final), and the clean ones around direct
+ * I/O (invalidate_inode_pages2_range).  Page tables are unmapped first;
  * a folio a PTE still holds lives until that PTE goes.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "bug.h"
+#include "dax.h"
 #include "fs.h"
 #include "lock.h"
 #include "mm.h"
@@ -86,4 +89,43 @@ void truncate_pagecache_range(struct inode *inode, uint64_t lstart, uint64_t len
 	if (last > first)
 		unmap_mapping_pages(mapping, first, last - first, false);
 	truncate_inode_pages_range(mapping, lstart, lend);
+}
+
+struct inval_args {
+	int busy;
+};
+
+static bool invalidate_one(struct address_space *mapping, pgoff_t index, struct folio *slot,
+			   void *arg)
+{
+	struct inval_args *a = arg;
+
+	folio_get(slot);
+	folio_lock(slot, mapping, index);
+	if (filemap_get_entry(mapping, index) == slot) {
+		if (slot->flags & PG_FOLIO_DIRTY) {
+			a->busy++;	/* invalidate_complete_folio2() fails on it */
+		} else {
+			folio_unlock(slot, mapping, index);
+			filemap_remove_folio(mapping, index);
+			folio_put(slot);
+			return true;
+		}
+	}
+	folio_unlock(slot, mapping, index);
+	folio_put(slot);
+	return true;
+}
+
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
+{
+	struct inval_args a = { 0 };
+
+	if (IS_DAX(mapping->host))	/* DAX entries, not folios */
+		return dax_invalidate_mapping_range(mapping, start, end);
+	if (!mapping->i_folios || end < start)
+		return 0;
+	unmap_mapping_pages(mapping, start, end - start + 1, false);
+	filemap_walk(mapping, start, end, invalidate_one, &a);
+	return a.busy ? -EBUSY : 0;
 }

@@ -669,39 +669,69 @@ void sched_lock_acquire(const struct lock_class *cls, uint64_t inst,
 	g_array_append_val(h, ho);
 }
 
-void sched_lock_release(const struct lock_class *cls, uint64_t inst)
+/* A release's happens-before edge: the lock's clock joins the holder's. */
+static void lock_vc_release(int64_t key)
 {
-	int64_t key;
-	GArray *h;
+	uint32_t *lvc = g_hash_table_lookup(S.lock_vc, &key);
+	struct fiber *cur = S.current;
 
-	if (!S.on || cls->kind == LK_PSEUDO)
-		return;
-	key = holder_key(cls, inst);
-	if (S.current) {
-		uint32_t *lvc = g_hash_table_lookup(S.lock_vc, &key);
-		struct fiber *cur = S.current;
+	if (!lvc) {
+		int64_t *k = g_new(int64_t, 1);
 
-		if (!lvc) {
-			int64_t *k = g_new(int64_t, 1);
-
-			*k = key;
-			lvc = g_new0(uint32_t, VC_N);
-			g_hash_table_insert(S.lock_vc, k, lvc);
-		}
-		vc_join(lvc, cur->vc);
-		if (cur->index + 1 < VC_N)
-			cur->vc[cur->index + 1]++;
+		*k = key;
+		lvc = g_new0(uint32_t, VC_N);
+		g_hash_table_insert(S.lock_vc, k, lvc);
 	}
-	h = g_hash_table_lookup(S.holders, &key);
+	vc_join(lvc, cur->vc);
+	if (cur->index + 1 < VC_N)
+		cur->vc[cur->index + 1]++;
+}
+
+static struct holder *current_holder(int64_t key, guint *pos)
+{
+	GArray *h = g_hash_table_lookup(S.holders, &key);
+
 	for (guint i = 0; h && i < h->len; i++) {
 		struct holder *x = &g_array_index(h, struct holder, i);
 
 		if (x->ctx == lock_current) {
-			if (--x->count == 0)
-				g_array_remove_index(h, i);
-			return;
+			*pos = i;
+			return x;
 		}
 	}
+	return NULL;
+}
+
+void sched_lock_release(const struct lock_class *cls, uint64_t inst)
+{
+	int64_t key;
+	struct holder *x;
+	guint pos;
+
+	if (!S.on || cls->kind == LK_PSEUDO)
+		return;
+	key = holder_key(cls, inst);
+	if (S.current)
+		lock_vc_release(key);
+	x = current_holder(key, &pos);
+	if (x && --x->count == 0)
+		g_array_remove_index(g_hash_table_lookup(S.holders, &key), pos);
+}
+
+void sched_lock_downgrade(const struct lock_class *cls, uint64_t inst)
+{
+	int64_t key;
+	struct holder *x;
+	guint pos;
+
+	if (!S.on || cls->kind == LK_PSEUDO)
+		return;
+	key = holder_key(cls, inst);
+	if (S.current)
+		lock_vc_release(key);	/* what the writer did is ordered before the readers */
+	x = current_holder(key, &pos);
+	if (x)
+		x->mode = LOCK_SHARED;
 }
 
 /* R-race (data races on tracked page state) --------------------------------- */
