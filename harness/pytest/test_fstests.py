@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("12 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("13 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
@@ -1576,3 +1576,33 @@ def test_mount_dax_modes(tmp_path):
     script = make_test(tmp_path, body, want)
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout
+
+
+def test_dax_mmap_programs(tmp_path):
+    """The dax group's src/ programs: t_mmap_stale_pmd, t_mmap_cow_race and
+    t_mmap_collision run clean (their output is nothing), print their usage
+    without arguments and err_exit() on a file they cannot create."""
+    body = ('for p in t_mmap_stale_pmd t_mmap_cow_race t_mmap_collision; do\n'
+            '\t_require_test_program $p\n'
+            '\t$here/src/$p; echo "$p usage $?"\n'
+            'done\n'
+            '$here/src/t_mmap_stale_pmd $TEST_DIR/pmd; echo "stale $?"\n'
+            '$here/src/t_mmap_cow_race $TEST_DIR/cow; echo "cow $?"\n'
+            '$here/src/t_mmap_collision $TEST_DIR/dax $TEST_DIR/nodax; echo "collision $?"\n'
+            'md5sum $TEST_DIR/pmd $TEST_DIR/cow | _filter_test_dir\n'
+            'stat -c %s $TEST_DIR/dax; stat -c %s $TEST_DIR/nodax\n'
+            '$here/src/t_mmap_stale_pmd $TEST_DIR/no/f; echo "stale $?"\n'
+            '$here/src/t_mmap_collision $TEST_DIR/dax $TEST_DIR/no/f; echo "collision $?"\n')
+    want = qa() + "".join([
+        "Usage: t_mmap_stale_pmd <pmem file>\n", "t_mmap_stale_pmd usage 0\n",
+        "Usage: t_mmap_cow_race <file>\n", "t_mmap_cow_race usage 0\n",
+        "Usage: t_mmap_collision <dax file> <non-dax file>\n", "t_mmap_collision usage 0\n",
+        "stale 0\n", "cow 0\n", "collision 0\n",
+        # 4 MiB: 'H' x 12 at 2 MiB (daxsim's pwrite writes a pattern); 2 MiB: 0x01 at 0
+        "%s  TEST_DIR/pmd\n" % hashlib.md5(b"\0" * (2 << 20) + b"H" * 12 + b"\0" * ((2 << 20) - 12)).hexdigest(),
+        "%s  TEST_DIR/cow\n" % hashlib.md5(b"\1" + b"\0" * ((2 << 20) - 1)).hexdigest(),
+        "16384\n", "16384\n",
+        "fd: No such file or directory\n", "stale 1\n",
+        "main nodax_fd open: No such file or directory\n", "collision 1\n"])
+    r, bad = run_body(tmp_path, body, want)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout + bad

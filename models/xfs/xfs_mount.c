@@ -344,6 +344,31 @@ int xfs_remove(struct xfs_mount *mp, const char *name)
 	return 0;
 }
 
+int xfs_rename(struct xfs_mount *mp, const char *from, const char *to)
+{
+	struct xfs_inode *ip = xfs_lookup(mp, from);
+	xfs_ino_t *key;
+	int error;
+
+	if (!ip)
+		return -ENOENT;
+	if (mp->m_shutdown)
+		return -EIO;
+	if (!strcmp(from, to))
+		return 0;
+	if (g_tree_lookup(mp->m_names, to) && (error = xfs_remove(mp, to)))
+		return error;
+	g_tree_remove(mp->m_names, from);
+	key = g_new(xfs_ino_t, 1);
+	*key = ip->i_ino;
+	g_tree_insert(mp->m_names, g_strdup(to), key);
+	g_free(ip->i_name);
+	ip->i_name = g_strdup(to);
+	inode_set_ctime_current(VFS_I(ip));	/* xfs_trans_ichgtime(src_ip, XFS_ICHGTIME_CHG) */
+	trace("%s -> %s ino %llu", from, to, (unsigned long long)ip->i_ino);
+	return 0;
+}
+
 /*
  * Drop a linked inode from the cache (eviction at unmount, or at its last
  * reference when it was marked I_DONTCACHE): its DAX entries go, its page

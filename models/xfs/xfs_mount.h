@@ -114,6 +114,11 @@ struct xfs_inode *xfs_lookup(struct xfs_mount *mp, const char *name);
 struct xfs_inode *xfs_find_inode(struct xfs_mount *mp, const char *name);
 int xfs_create(struct xfs_mount *mp, const char *name, struct xfs_inode **ipp);
 int xfs_remove(struct xfs_mount *mp, const char *name);
+/*
+ * xfs_rename(): @from's inode takes the name @to; an inode @to named
+ * loses that link first (xfs_dir_replace + xfs_droplink).
+ */
+int xfs_rename(struct xfs_mount *mp, const char *from, const char *to);
 struct xfs_inode *xfs_iget_incore(struct xfs_mount *mp, xfs_ino_t ino);
 void xfs_inode_walk(struct xfs_mount *mp, bool (*fn)(struct xfs_inode *, void *), void *arg);
 

@@ -74,6 +74,8 @@ int64_t fst_session_file_size(struct fst_session *s, const char *path);
 struct xfs_inode *fst_session_dir(struct fst_session *s, const char *path);
 void fst_session_rmdir(struct fst_session *s, const char *path);
 /* mkdir: a new directory inherits its parent's inheritable hints */
+/* rename(2) of a simulated file: 0 or -errno */
+int fst_session_rename(struct fst_session *s, const char *from, const char *to);
 void fst_session_mkdir(struct fst_session *s, const char *path);
 struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path);
 /* Defer the invariant checks of many small commands to the batch's end. */
@@ -257,6 +259,8 @@ sh_cmd_fn fst_helper_lookup(const char *name);
 sh_cmd_fn fst_weave_lookup(const char *name);
 /* A program of fstests' src/ this simulator provides ("mmap-write-concurrent"). */
 sh_cmd_fn fst_src_lookup(const char *name);
+/* The dax group's mmap programs (fstests_programs_dax.c), or NULL. */
+sh_cmd_fn fst_src_dax_lookup(const char *name);
 
 /* The keys of @t (a GTree of paths) that start with @prefix, copied onto @out. */
 void fst_keys_with_prefix(GTree *t, const char *prefix, GPtrArray *out);
@@ -264,6 +268,8 @@ void fst_keys_with_prefix(GTree *t, const char *prefix, GPtrArray *out);
 /* The simulated file system's view for the utilities. */
 bool fst_path_in_sim(struct sh_state *st, const char *path);
 bool fst_is_dir(struct sh_state *st, const char *path);
+/* The directory @path would be in exists (always, outside the simulated filesystems). */
+bool fst_parent_exists(struct sh_state *st, const char *path);
 /* A file's bytes (simulated, or written by the shell): 0 or an errno. */
 int fst_read_file(struct sh_state *st, const char *path, GByteArray *buf);
 /* Run a scenario command line (argv) in the simulator; output to @io's

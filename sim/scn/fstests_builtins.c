@@ -42,7 +42,7 @@ bool fst_is_dir(struct sh_state *st, const char *path)
 	return g_tree_lookup(st->dirs, path) != NULL;
 }
 
-static bool parent_exists(struct sh_state *st, const char *path)
+bool fst_parent_exists(struct sh_state *st, const char *path)
 {
 	gchar *dir = g_path_get_dirname(path);
 	bool yes = !fst_path_in_sim(st, path) || fst_is_dir(st, dir);
@@ -905,7 +905,7 @@ static int b_mkdir(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			}
 			continue;
 		}
-		if (!parent_exists(st, argv[i])) {
+		if (!fst_parent_exists(st, argv[i])) {
 			if (!parents) {
 				sh_err(io, "mkdir: cannot create directory '%s': No such file or directory\n", argv[i]);
 				ret = 1;
@@ -1076,7 +1076,7 @@ static int b_touch(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 				g_tree_insert(st->files, g_strdup(argv[i]), g_string_new(NULL));
 			continue;
 		}
-		if (!parent_exists(st, argv[i])) {
+		if (!fst_parent_exists(st, argv[i])) {
 			sh_err(io, "touch: cannot touch '%s': No such file or directory\n", argv[i]);
 			return 1;
 		}
@@ -1118,7 +1118,7 @@ static int cp_tree(struct sh_state *st, const char *src, const char *dst, struct
 	if (!g_tree_lookup(st->dirs, src) || !fst_path_in_sim(st, to)) {
 		ret = sh_unsupported(st, "cp -r of a directory outside $TEST_DIR and $SCRATCH_MNT");
 	} else if (fst_is_dir(st, to) || fst_session_file_size(st->sim, to) >= 0 || g_tree_lookup(st->files, to) ||
-		   !parent_exists(st, to) || g_str_has_prefix(to, under)) {
+		   !fst_parent_exists(st, to) || g_str_has_prefix(to, under)) {
 		ret = sh_unsupported(st, "cp -r onto a path that is there, under a missing directory or in its source");
 	} else if (kept->len) {
 		ret = sh_unsupported(st, "cp --reflink of a file a redirect wrote");
@@ -1234,7 +1234,34 @@ static bool dir_has_entries(struct sh_state *st, const char *dir)
 	return any;
 }
 
-/* mv [-f] SRC DST: a file the shell wrote; the simulator has no rename */
+/*
+ * mv of a simulated file: rename(2) in the simulator, onto a simulated
+ * file (which loses that name) or a new name in an existing directory.
+ */
+static int mv_sim_file(struct sh_state *st, const char *src, const char *dst, struct sh_io *io)
+{
+	gchar *to = dest_path(st, src, dst);
+	int err, ret = 0;
+
+	if (g_tree_lookup(st->files, to) || fst_is_dir(st, to) || !fst_path_in_sim(st, to)) {
+		ret = sh_unsupported(st, g_tree_lookup(st->files, to) ? "mv onto a file a redirect wrote" :
+				     fst_is_dir(st, to) ? "mv onto a directory" :
+				     "mv of a simulated file out of the simulated filesystems");
+	} else if (!fst_parent_exists(st, to)) {
+		sh_err(io, "mv: cannot move '%s' to '%s': No such file or directory\n", src, to);
+		ret = 1;
+	} else if (!strcmp(to, src)) {
+		sh_err(io, "mv: '%s' and '%s' are the same file\n", src, to);
+		ret = 1;
+	} else if ((err = fst_session_rename(st->sim, src, to))) {
+		sh_err(io, "mv: cannot move '%s' to '%s': %s\n", src, to, g_strerror(-err));
+		ret = 1;
+	}
+	g_free(to);
+	return ret;
+}
+
+/* mv [-f] SRC DST: a file the shell wrote, or a simulated file (rename) */
 static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	const char *src, *dst;
@@ -1251,7 +1278,7 @@ static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	src = argv[i];
 	dst = argv[i + 1];
 	if (fst_path_in_sim(st, src) && fst_session_file_size(st->sim, src) >= 0)
-		return sh_unsupported(st, "mv of a simulated file: the simulator has no rename");
+		return mv_sim_file(st, src, dst, io);
 	{
 		/* `mv a/ b/` is `mv a b` for directories; mv prints the words as given */
 		gchar *sd = g_strdup(src), *dd = g_strdup(dst), *to_dir = NULL;
@@ -1291,7 +1318,7 @@ static int b_mv(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 		g_free(to);
 		return sh_unsupported(st, "mv onto a directory");
 	}
-	if (!parent_exists(st, to)) {
+	if (!fst_parent_exists(st, to)) {
 		sh_err(io, "mv: cannot move '%s' to '%s': No such file or directory\n", src, to);
 		g_free(to);
 		return 1;
@@ -1657,7 +1684,7 @@ static int b_dd(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 				ret = sh_unsupported(st, "dd of more than 64 MiB into a file of the shell's");
 			} else if (fst_is_dir(st, out)) {
 				ret = sh_unsupported(st, "dd onto a directory");
-			} else if (!parent_exists(st, out)) {
+			} else if (!fst_parent_exists(st, out)) {
 				sh_err(io, "dd: failed to open '%s': No such file or directory\n", out);
 				ret = 1;
 			} else {

@@ -1314,6 +1314,8 @@ static const struct {
 	{ "_fill_fs", h_fill_fs },
 	{ "_scratch_mount", h_mount },
 	{ "_fixed_by_kernel_commit", h_ok },
+	/* common/reflink: true but on ocfs2 (FSTYP is xfs) */
+	{ "_supports_arbitrary_fileset_reflink", h_ok },
 	{ "_xfs_force_bdev", h_xfs_force_bdev },
 	{ "_test_fsxattr_xflag", h_test_fsxattr_xflag },
 	{ "_fixed_by_git_commit", h_ok },

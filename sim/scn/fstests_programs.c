@@ -676,5 +676,5 @@ sh_cmd_fn fst_src_lookup(const char *name)
 		return p_mmap_cow_memory_failure;
 	if (!strcmp(name, "punch-alternating"))
 		return p_punch_alternating;
-	return NULL;
+	return fst_src_dax_lookup(name);
 }

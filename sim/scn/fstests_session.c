@@ -1,3 +1,4 @@
+#include <errno.h>
 // SPDX-License-Identifier: MIT
 /*
  * One simulated machine for one fstests test, driven a command at a time.
@@ -242,6 +243,13 @@ struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path)
 	struct xfs_mount *mp = XFS_M(s->world.sb);
 
 	return mp ? xfs_find_inode(mp, path) : NULL;
+}
+
+int fst_session_rename(struct fst_session *s, const char *from, const char *to)
+{
+	struct xfs_mount *mp = XFS_M(s->world.sb);
+
+	return mp ? xfs_rename(mp, from, to) : -ENOENT;
 }
 
 void fst_session_mkdir(struct fst_session *s, const char *path)

@@ -36,6 +36,12 @@ void inode_set_mtime_ctime_now(struct inode *inode)
 	inode->i_mtime_ns = inode->i_ctime_ns = current_time_ns();
 }
 
+/* inode_set_ctime_current(): a change to the inode only (rename, link count) */
+void inode_set_ctime_current(struct inode *inode)
+{
+	inode->i_ctime_ns = current_time_ns();
+}
+
 /* file_update_time(): both, when either differs from now */
 void file_update_time(struct file *file)
 {

@@ -103,6 +103,7 @@ struct inode {
  */
 int64_t current_time_ns(void);
 void inode_set_mtime_ctime_now(struct inode *inode);	/* create, write, truncate, remap */
+void inode_set_ctime_current(struct inode *inode);	/* rename */
 void file_update_time(struct file *file);		/* file_modified(): mtime and ctime */
 
 #define IS_DAX(inode)	(((inode)->i_flags & S_DAX) != 0)

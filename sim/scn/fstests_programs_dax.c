@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fstests src/ programs of the `dax` group's mmap tests, as built-ins
+ * with the same arguments and output (written from what each program does,
+ * see docs/fstests.md): t_mmap_stale_pmd (generic/428), t_mmap_cow_race
+ * (generic/437) and t_mmap_collision (generic/503).  A process is one task
+ * of the simulated world and each system call a scenario command; the
+ * threads of one process share its task (one address space), and take
+ * turns a round at a time, so the races these programs try for at random
+ * are not explored here: their kernel paths interleave under `daxsim
+ * explore` (docs/concurrency.md).  What each program checks, the
+ * simulator checks on every command as well (D1, M1, the invariants).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fstests.h"
+#include "io_task.h"
+#include "mm.h"
+
+#define MIB(n)	((n) * 1024 * 1024)
+
+struct prog {
+	struct sh_state	*st;
+	struct sh_io	*io;
+	struct io_task	*t;
+	struct sh_io	quiet;		/* output that is not the program's (mapping lists) */
+	int		ret;		/* the first stop (-1) of a command, else 0 */
+};
+
+/* One system call: a scenario command in the program's task; false once it stopped. */
+static bool call(struct prog *p, GString *out, int argc, char **argv)
+{
+	struct sh_io cap = { out, p->io->fd2, NULL };
+
+	if (p->ret || p->t->task->dead)
+		return false;
+	p->t->last_errno = 0;
+	p->ret = fst_sim(p->st, out ? &cap : &p->quiet, p->t, argc, argv);
+	return !p->ret && !p->t->task->dead;
+}
+
+/* call() with the command's words as arguments, NULL-terminated */
+static bool callv(struct prog *p, const char *cmd, ...)
+{
+	char *av[8] = { (char *)cmd };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, cmd);
+	while (argc < (int)G_N_ELEMENTS(av) - 1 && (av[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	av[argc] = NULL;
+	return call(p, NULL, argc, av);
+}
+
+#define CALL(p, ...)	callv(p, __VA_ARGS__, (char *)NULL)
+
+/* err_exit(op): "OP: strerror" on stderr, exit status 1 */
+static int err_exit(struct prog *p, const char *op)
+{
+	sh_err(p->io, "%s: %s\n", op, g_strerror(p->t->last_errno ? p->t->last_errno : EIO));
+	return 1;
+}
+
+/*
+ * open(@path, O_RDWR|O_CREAT [|O_DIRECT]) as file @fd of the task; false
+ * with last_errno set when it fails (a missing directory: ENOENT).
+ */
+static bool prog_open(struct prog *p, const char *path, bool direct)
+{
+	if (!fst_parent_exists(p->st, path)) {
+		p->t->last_errno = ENOENT;
+		return false;
+	}
+	return direct ? CALL(p, "open", "-f", "-d", path) && !p->t->last_errno :
+			CALL(p, "open", "-f", path) && !p->t->last_errno;
+}
+
+/* The last command failed with an errno (xfs_io prints it; the program would not). */
+static bool failed(struct prog *p)
+{
+	return p->t->last_errno != 0;
+}
+
+static void prog_start(struct prog *p, struct sh_state *st, struct sh_io *io, const char *comm)
+{
+	*p = (struct prog){ st, io, fst_session_task(st->sim, comm), { NULL, NULL, NULL }, 0 };
+}
+
+static int prog_end(struct prog *p, int status)
+{
+	fst_session_task_end(p->st->sim, p->t);
+	return p->ret ? p->ret : status;
+}
+
+/* The bytes at @off of the current mapping, through loads (mread -v). */
+static bool load(struct prog *p, uint64_t off, size_t n, unsigned char *buf)
+{
+	GString *o = g_string_new(NULL);
+	gchar *a = g_strdup_printf("%llu", (unsigned long long)off), *l = g_strdup_printf("%zu", n);
+	char *av[] = { "mread", "-v", a, l, NULL };
+	bool ok = call(p, o, 4, av);
+	const char *line = o->str;
+
+	/* the dump: "OFFSET:  XX XX ...  TEXT", 16 bytes a line */
+	for (size_t k = 0; ok && k < n; k++) {
+		const char *hex = strstr(line, ":  ");
+
+		if (!hex) {
+			ok = false;
+			break;
+		}
+		buf[k] = (unsigned char)strtoul(hex + 3 + 3 * (k % 16), NULL, 16);
+		if (k % 16 == 15 && (line = strchr(hex, '\n')))
+			line++;
+	}
+	g_free(a);
+	g_free(l);
+	g_string_free(o, TRUE);
+	return ok;
+}
+
+/*
+ * t_mmap_stale_pmd FILE: a 4 MiB sparse file, its second 2 MiB mapped
+ * read-only and read (a huge zero page where the filesystem gives a PMD),
+ * then pwrite() of "HELLO WORLD!" there must replace what the mapping
+ * shows.  daxsim's pwrite writes a one-byte pattern, so the twelve bytes
+ * are 'H's; a mismatch prints what the mapping held.
+ */
+static int p_t_mmap_stale_pmd(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const char hello[] = "HELLO WORLD!";
+	unsigned char got[sizeof(hello) - 1];
+	struct prog p;
+	int status = 0;
+
+	if (argc < 2) {
+		sh_out(io, "Usage: t_mmap_stale_pmd <pmem file>\n");
+		return 0;
+	}
+	if (!fst_path_in_sim(st, argv[1]))
+		return sh_unsupported(st, "t_mmap_stale_pmd outside $TEST_DIR and $SCRATCH_MNT");
+	prog_start(&p, st, io, "t_mmap_stale_pm");
+	if (!prog_open(&p, argv[1], false)) {
+		status = p.ret ? 0 : err_exit(&p, "fd");
+		goto out;
+	}
+	CALL(&p, "truncate", "0");
+	CALL(&p, "truncate", "4m");
+	if (!CALL(&p, "mmap", "-r", "2m", "2m") || failed(&p)) {
+		status = p.ret ? 0 : err_exit(&p, "mmap");
+		goto out;
+	}
+	if (!load(&p, MIB(2), 1, got) || !CALL(&p, "pwrite", "-q", "-S", "0x48", "2m", "12") ||
+	    !load(&p, MIB(2), sizeof(got), got))
+		goto out;
+	if (memcmp(got, "HHHHHHHHHHHH", sizeof(got))) {
+		sh_err(io, "strncmp mismatch: '%s' vs '%.*s'\n", hello, (int)strnlen((char *)got, sizeof(got)),
+		       (char *)got);
+		status = 1;
+	}
+	CALL(&p, "munmap");
+	CALL(&p, "close");
+out:
+	return prog_end(&p, status);
+}
+
+/*
+ * t_mmap_cow_race FILE: a 2 MiB file written through a shared mapping
+ * (one store: a PMD where the filesystem gives one), then 500 times a
+ * private mapping of it that two threads each read and write at byte 0
+ * and drop (MADV_DONTNEED) ten times: the CoW fault of a private PMD
+ * mapping against the zap, the PMD/PTE collision fixed before generic/437.
+ */
+static int p_t_mmap_cow_race(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	struct prog p;
+	int status = 0;
+
+	if (argc < 2) {
+		sh_out(io, "Usage: t_mmap_cow_race <file>\n");
+		return 0;
+	}
+	if (!fst_path_in_sim(st, argv[1]))
+		return sh_unsupported(st, "t_mmap_cow_race outside $TEST_DIR and $SCRATCH_MNT");
+	prog_start(&p, st, io, "t_mmap_cow_race");
+	if (!prog_open(&p, argv[1], false)) {
+		status = p.ret ? 0 : err_exit(&p, "fd");
+		goto out;
+	}
+	CALL(&p, "truncate", "0");
+	CALL(&p, "truncate", "2m");
+	if (!CALL(&p, "mmap", "-rw", "0", "2m") || failed(&p)) {
+		status = p.ret ? 0 : err_exit(&p, "shared mmap");
+		goto out;
+	}
+	CALL(&p, "mwrite", "-S", "1", "0", "1");
+	CALL(&p, "munmap");
+	for (int i = 0; i < 500 && !p.ret && !p.t->task->dead; i++) {
+		if (!CALL(&p, "mmap", "-rwp", "0", "2m") || failed(&p)) {
+			status = p.ret ? 0 : err_exit(&p, "private mmap");
+			break;
+		}
+		/* two threads, ten rounds each, taking turns */
+		for (int r = 0; r < 2 * 10; r++) {
+			unsigned char a;
+			gchar *seed;
+
+			if (!load(&p, 0, 1, &a))
+				break;
+			seed = g_strdup_printf("0x%02x", a);
+			CALL(&p, "mwrite", "-S", seed, "0", "1");
+			g_free(seed);
+			if (!CALL(&p, "madvise", "-d", "0", "2m"))
+				break;
+			if (failed(&p)) {
+				status = err_exit(&p, "madvise");
+				break;
+			}
+		}
+		if (status || !CALL(&p, "munmap"))
+			break;
+	}
+	if (!status)
+		CALL(&p, "close");
+out:
+	return prog_end(&p, status);
+}
+
+/*
+ * t_mmap_collision DAXFILE NODAXFILE: four pages of each, fallocated; the
+ * DAX file mapped shared; then for each of punch hole, zero range,
+ * truncate down and collapse range, two threads each read the other file
+ * with O_DIRECT into the mapping (a GUP of the DAX pages, then the copy)
+ * and change the DAX file's blocks, for the program's one second: here a
+ * fixed 100 rounds of each thread.  pread errors are ignored where the
+ * program ignores them (truncate down, collapse range).
+ */
+static int p_t_mmap_collision(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	enum { PUNCH, ZERO, TRUNCATE, COLLAPSE };
+	static const char *const fn[] = { "punch_hole_fn", "zero_range_fn", "truncate_down_fn",
+					  "collapse_range_fn" };
+	const char *size = "16384";
+	struct prog p;
+	int status = 0;
+
+	if (argc != 3) {
+		sh_out(io, "Usage: t_mmap_collision <dax file> <non-dax file>\n");
+		return 0;
+	}
+	if (!fst_path_in_sim(st, argv[1]) || !fst_path_in_sim(st, argv[2]))
+		return sh_unsupported(st, "t_mmap_collision outside $TEST_DIR and $SCRATCH_MNT");
+	prog_start(&p, st, io, "t_mmap_collisio");
+	/* file 0: the DAX file; file 1: the other, O_DIRECT */
+	if (!prog_open(&p, argv[1], false)) {
+		status = p.ret ? 0 : err_exit(&p, "main dax_fd open");
+		goto out;
+	}
+	if (!prog_open(&p, argv[2], true)) {
+		status = p.ret ? 0 : err_exit(&p, "main nodax_fd open");
+		goto out;
+	}
+	CALL(&p, "file", "0");
+	CALL(&p, "truncate", "0");
+	CALL(&p, "falloc", "0", (char *)size);
+	CALL(&p, "file", "1");
+	CALL(&p, "truncate", "0");
+	CALL(&p, "falloc", "0", (char *)size);
+	CALL(&p, "file", "0");
+	if (!CALL(&p, "mmap", "-rw", "0", (char *)size) || failed(&p)) {
+		status = p.ret ? 0 : err_exit(&p, "main mmap");
+		goto out;
+	}
+	for (int test = PUNCH; test <= COLLAPSE && !status; test++) {
+		for (int round = 0; round < 2 * 100 && !status && !p.ret; round++) {
+			bool ignore = test == TRUNCATE || test == COLLAPSE;
+
+			CALL(&p, "file", "0");
+			if (test == TRUNCATE) {
+				CALL(&p, "truncate", "0");
+				CALL(&p, "falloc", "0", (char *)size);
+			} else if (test == COLLAPSE) {
+				CALL(&p, "falloc", "0", (char *)size);
+				CALL(&p, "fcollapse", "0", "4096");
+				CALL(&p, "falloc", "0", (char *)size);
+			}
+			/* pread(nodax_fd, dax_data, ...): the read, then the copy through the mapping */
+			CALL(&p, "file", "1");
+			CALL(&p, "pread", "-q", "0", (char *)size);
+			if (failed(&p) && !ignore) {
+				sh_err(io, "%s pread: %s\n", fn[test], g_strerror(p.t->last_errno));
+				status = 1;
+				break;
+			}
+			CALL(&p, "mwrite", "-S", "0", "0", (char *)size);
+			CALL(&p, "file", "0");
+			if (test == PUNCH)
+				CALL(&p, "fpunch", "0", (char *)size);
+			else if (test == ZERO)
+				CALL(&p, "fzero", "-k", "0", (char *)size);
+			if ((test == PUNCH || test == ZERO) && failed(&p)) {
+				sh_err(io, "%s fallocate: %s\n", fn[test], g_strerror(p.t->last_errno));
+				status = 1;
+			}
+		}
+	}
+	CALL(&p, "munmap");
+	CALL(&p, "close");
+	CALL(&p, "close");
+out:
+	return prog_end(&p, status);
+}
+
+sh_cmd_fn fst_src_dax_lookup(const char *name)
+{
+	if (!strcmp(name, "t_mmap_stale_pmd"))
+		return p_t_mmap_stale_pmd;
+	if (!strcmp(name, "t_mmap_cow_race"))
+		return p_t_mmap_cow_race;
+	if (!strcmp(name, "t_mmap_collision"))
+		return p_t_mmap_collision;
+	return NULL;
+}
