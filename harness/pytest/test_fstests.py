@@ -981,7 +981,12 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("stat -c %Y $TEST_DIR", "stat -c %Y or %Z of a file that is not simulated"),
     ("_scratch_mkfs -m crc=0", "mkfs options are not modelled"),
     ("xfs_io -c 'pwrite 0 1' /tmp/x", "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT"),
-    ("$XFS_IO_PROG -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io on several files"),
+    ("$XFS_IO_PROG -f -c 'mmap 0 4k' $TEST_DIR/a $TEST_DIR/b",
+     "xfs_io on several files with a command that keeps state"),
+    ("$XFS_IO_PROG -f -t -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io -t on several files"),
+    ("$here/src/t_mmap_dio -x a b c d", "t_mmap_dio option other than -b"),
+    ("$here/src/feature -q", "feature other than feature -s"),
+    ("_scratch_mkfs_geom 1000 1", "_scratch_mkfs_geom other than SUNIT_BYTES SWIDTH_MULT [4096]"),
     ("rm $TEST_DIR/[ab]", "rm with this pattern"),
     ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
     ("cd $TEST_DIR/sub", "cd into a directory of the test"),
@@ -1604,5 +1609,37 @@ def test_dax_mmap_programs(tmp_path):
         "16384\n", "16384\n",
         "fd: No such file or directory\n", "stale 1\n",
         "main nodax_fd open: No such file or directory\n", "collision 1\n"])
+    r, bad = run_body(tmp_path, body, want)
+    assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout + bad
+
+
+def test_t_mmap_dio_feature_and_xfs_io_on_several_files(tmp_path):
+    """src/t_mmap_dio (generic/413, 605), feature -s, _get_hugepagesize, and
+    xfs_io's commands run on each of several files in turn (as xfs_io 6.1
+    does: each -c command on every file; a file it cannot open ends it
+    before any command)."""
+    body = ('_require_hugepages\n'
+            '_require_test_program t_mmap_dio\n'
+            'echo "hp $(_get_hugepagesize) ps $($here/src/feature -s)"\n'
+            '$XFS_IO_PROG -f -c "pwrite -q -S 0x41 0 4" -c "truncate 8" $TEST_DIR/x1 $TEST_DIR/x2\n'
+            'md5sum $TEST_DIR/x1 $TEST_DIR/x2 | _filter_test_dir\n'
+            '$XFS_IO_PROG -c "truncate 2" $TEST_DIR/x1 $TEST_DIR/missing 2>&1 | _filter_test_dir\n'
+            'stat -c %s $TEST_DIR/x1\n'
+            '$XFS_IO_PROG -f -c "falloc 0 1m" $TEST_DIR/s $TEST_DIR/d\n'
+            '$here/src/t_mmap_dio $TEST_DIR/s $TEST_DIR/d 8192 "dio both"; echo "dio $?"\n'
+            '$here/src/t_mmap_dio -b $TEST_DIR/s $TEST_DIR/d 1024 "buffered"; echo "buf $?"\n'
+            '$here/src/t_mmap_dio $TEST_DIR/nope $TEST_DIR/d 1024 "missing" 2>&1; echo "miss $?"\n'
+            '$here/src/t_mmap_dio a b c 2>&1; echo "usage $?"\n'
+            'md5sum $TEST_DIR/s $TEST_DIR/d | _filter_test_dir\n')
+    zero = hashlib.md5(b"\0" * (1 << 20)).hexdigest()
+    aaaa = hashlib.md5(b"AAAA" + b"\0" * 4).hexdigest()
+    want = qa() + "".join([
+        "hp 2097152 ps 4096\n",
+        "%s  TEST_DIR/x1\n" % aaaa, "%s  TEST_DIR/x2\n" % aaaa,
+        "TEST_DIR/missing: No such file or directory\n", "8\n",
+        "dio 0\n", "buf 0\n",
+        "open src(No such file or directory) len 1024 missing\n", "miss 1\n",
+        "usage: t_mmap_dio <src file> <dest file> <size> <msg>\n", "usage 1\n",
+        "%s  TEST_DIR/s\n" % zero, "%s  TEST_DIR/d\n" % zero])
     r, bad = run_body(tmp_path, body, want)
     assert "1 passed, 0 failed, 0 notrun" in r.stdout, r.stdout + bad

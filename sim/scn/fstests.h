@@ -74,6 +74,12 @@ int64_t fst_session_file_size(struct fst_session *s, const char *path);
 struct xfs_inode *fst_session_dir(struct fst_session *s, const char *path);
 void fst_session_rmdir(struct fst_session *s, const char *path);
 /* mkdir: a new directory inherits its parent's inheritable hints */
+/*
+ * Are the @len bytes at @off of simulated file @path all one value (in
+ * the reference model: what the file holds)?  *@byte is that value.
+ */
+bool fst_session_file_uniform(struct fst_session *s, const char *path, uint64_t off,
+			       uint64_t len, unsigned char *byte);
 /* rename(2) of a simulated file: 0 or -errno */
 int fst_session_rename(struct fst_session *s, const char *from, const char *to);
 void fst_session_mkdir(struct fst_session *s, const char *path);

@@ -228,6 +228,13 @@ static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/* _get_hugepagesize: /proc/meminfo's Hugepagesize in bytes, the PMD size */
+static int h_hugepagesize(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	sh_out(io, "%llu\n", (unsigned long long)PMD_SIZE);
+	return 0;
+}
+
 static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	const char *mnt = sh_getvar(st, "SCRATCH_MNT");
@@ -247,6 +254,23 @@ static int h_scratch_mkfs(struct sh_state *st, int argc, char **argv, struct sh_
 }
 
 static bool plain_number(const char *s, long long *v);
+
+/*
+ * _scratch_mkfs_geom SUNIT_BYTES SWIDTH_MULT [4096]: mkfs.xfs -d su=,sw=.
+ * daxsim's allocator has no stripe geometry: this is the default mkfs,
+ * and only where blocks land differs (so whether a large extent starts
+ * 2 MiB-aligned for a PMD fault; every fault falls back as the kernel's).
+ */
+static int h_scratch_mkfs_geom(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	long long su, sw;
+	char *av[] = { "_scratch_mkfs", NULL };
+
+	if (argc < 3 || argc > 4 || !plain_number(argv[1], &su) || !plain_number(argv[2], &sw) ||
+	    su <= 0 || su % 4096 || sw <= 0 || (argc == 4 && strcmp(argv[3], "4096")))
+		return sh_unsupported(st, "_scratch_mkfs_geom other than SUNIT_BYTES SWIDTH_MULT [4096]");
+	return h_scratch_mkfs(st, 1, av, io);
+}
 
 /*
  * _check_scratch_fs / _check_test_fs: xfs_repair -n of the filesystem is
@@ -1058,7 +1082,8 @@ static const struct {
 	{ "_require_duplicate_fsid", "filesystem UUIDs are not modelled by daxsim" },
 	/* DAX writes go straight to the media: never delayed allocation */
 	{ "_require_scratch_delalloc", "test requires delayed allocation buffered writes" },
-	{ "_require_hugepages", "huge pages are not modelled by daxsim" },
+	/* the simulated x86-64 has 2 MiB huge pages (PMD leaves) */
+	{ "_require_hugepages", NULL },
 	{ "_require_mknod", "device nodes are not modelled by daxsim" },
 	{ "_require_scratch_swapfile", "swap files are not modelled by daxsim" },
 	{ "_require_error_injection", "error injection is not modelled by daxsim" },
@@ -1307,6 +1332,8 @@ static const struct {
 	{ "_scratch_cycle_mount", h_cycle_mount },
 	{ "_scratch_mkfs", h_scratch_mkfs },
 	{ "_scratch_mkfs_xfs", h_scratch_mkfs },	/* the same mkfs.xfs without options */
+	{ "_scratch_mkfs_geom", h_scratch_mkfs_geom },
+	{ "_get_hugepagesize", h_hugepagesize },
 	{ "_check_scratch_fs", h_check_fs },
 	{ "_check_test_fs", h_check_fs },
 	{ "_scratch_mkfs_blocksized", h_scratch_mkfs_blocksized },

@@ -3,7 +3,8 @@
  * The fstests src/ programs of the `dax` group's mmap tests, as built-ins
  * with the same arguments and output (written from what each program does,
  * see docs/fstests.md): t_mmap_stale_pmd (generic/428), t_mmap_cow_race
- * (generic/437) and t_mmap_collision (generic/503).  A process is one task
+ * (generic/437), t_mmap_collision (generic/503), t_mmap_dio (generic/413,
+ * 605), and feature -s.  A process is one task
  * of the simulated world and each system call a scenario command; the
  * threads of one process share its task (one address space), and take
  * turns a round at a time, so the races these programs try for at random
@@ -235,7 +236,7 @@ out:
  * t_mmap_collision DAXFILE NODAXFILE: four pages of each, fallocated; the
  * DAX file mapped shared; then for each of punch hole, zero range,
  * truncate down and collapse range, two threads each read the other file
- * with O_DIRECT into the mapping (a GUP of the DAX pages, then the copy)
+ * with O_DIRECT into the mapping (the read, then the stores through it)
  * and change the DAX file's blocks, for the program's one second: here a
  * fixed 100 rounds of each thread.  pread errors are ignored where the
  * program ignores them (truncate down, collapse range).
@@ -316,8 +317,130 @@ out:
 	return prog_end(&p, status);
 }
 
+/* t_mmap_dio's err_exit(op, len, msg): "OP(strerror) len LEN MSG", exit status 1 */
+static int dio_err(struct prog *p, const char *op, unsigned long len, const char *msg, int err)
+{
+	sh_err(p->io, "%s(%s) len %lu %s\n", op, g_strerror(err ? err : p->t->last_errno), len,
+	       msg ? msg : "(null)");
+	return 1;
+}
+
+/*
+ * t_mmap_dio [-b] SRC DST SIZE MSG (generic/413, 605): SRC mapped shared
+ * for SIZE bytes; write(2) of the mapping to DST (opened O_DIRECT unless
+ * -b), fsync; then read(2) of DST back into the mapping, msync.  The user
+ * buffer is the mapping: the copy goes through it (the loads of the
+ * write, the stores of the read).  The I/O's page pins (get_user_pages)
+ * are not taken: `pin` needs the scheduler, which fstests runs do not
+ * use.  daxsim's pwrite writes a one-byte pattern, so the copy is made
+ * when the bytes are all one value (the tests map freshly fallocated
+ * files: zeroes); other contents are `unsupported`.
+ */
+static int p_t_mmap_dio(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	const char *sfile, *dfile, *msg;
+	bool dio = true;
+	unsigned long len;
+	unsigned char b;
+	gchar *l = NULL, *seed = NULL;
+	struct prog p;
+	int status = 0, i = 1;
+
+	if (argc < 5) {
+		sh_err(io, "usage: t_mmap_dio <src file> <dest file> <size> <msg>\n");
+		return 1;
+	}
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {	/* getopt "b": any option */
+		if (strcmp(argv[i], "-b"))
+			return sh_unsupported(st, "t_mmap_dio option other than -b");
+		dio = false;
+	}
+	if (argc - i < 4)
+		return sh_unsupported(st, "t_mmap_dio without its four arguments");
+	sfile = argv[i];
+	dfile = argv[i + 1];
+	len = strtoul(argv[i + 2], NULL, 10);
+	msg = argv[i + 3];
+	if (!fst_path_in_sim(st, sfile) || !fst_path_in_sim(st, dfile))
+		return sh_unsupported(st, "t_mmap_dio outside $TEST_DIR and $SCRATCH_MNT");
+	prog_start(&p, st, io, "t_mmap_dio");
+	l = g_strdup_printf("%lu", len);
+	if (fst_session_file_size(st->sim, sfile) < 0) {
+		status = dio_err(&p, "open src", len, msg, ENOENT);
+		goto out;
+	}
+	if (!CALL(&p, "open", sfile) || failed(&p)) {
+		status = p.ret ? 0 : dio_err(&p, "open src", len, msg, 0);
+		goto out;
+	}
+	if (!len || !CALL(&p, "mmap", "-rw", "0", l) || failed(&p)) {
+		status = p.ret ? 0 : dio_err(&p, "mmap", len, msg, len ? 0 : EINVAL);
+		goto out;
+	}
+	if (fst_session_file_size(st->sim, dfile) < 0) {
+		status = dio_err(&p, "open dest", len, msg, ENOENT);
+		goto out;
+	}
+	if (!(dio ? CALL(&p, "open", "-d", dfile) : CALL(&p, "open", dfile)) || failed(&p)) {
+		status = p.ret ? 0 : dio_err(&p, "open dest", len, msg, 0);
+		goto out;
+	}
+	/* write(fd2, map, len): the mapping loaded from, DST written */
+	if (!fst_session_file_uniform(st->sim, sfile, 0, len, &b)) {
+		status = sh_unsupported(st, "t_mmap_dio of a source whose bytes are not all one value");
+		goto out;
+	}
+	seed = g_strdup_printf("0x%02x", b);
+	CALL(&p, "mread", "0", l);
+	CALL(&p, "file", "1");
+	if (CALL(&p, "pwrite", "-q", "-S", seed, "0", l) && failed(&p)) {
+		status = dio_err(&p, "write", len, msg, 0);
+		goto out;
+	}
+	if (CALL(&p, "fsync") && failed(&p)) {
+		status = dio_err(&p, "fsync", len, msg, 0);
+		goto out;
+	}
+	/* read(fd2, map, len): DST read, then stored through the mapping */
+	if (CALL(&p, "pread", "-q", "0", l) && failed(&p)) {
+		status = dio_err(&p, "read", len, msg, 0);
+		goto out;
+	}
+	if (!fst_session_file_uniform(st->sim, dfile, 0, len, &b)) {
+		status = sh_unsupported(st, "t_mmap_dio of a destination whose bytes are not all one value");
+		goto out;
+	}
+	g_free(seed);
+	seed = g_strdup_printf("0x%02x", b);
+	CALL(&p, "mwrite", "-S", seed, "0", l);
+	if (CALL(&p, "msync", "-s", "0", l) && failed(&p)) {
+		status = dio_err(&p, "msync", len, msg, 0);
+		goto out;
+	}
+	CALL(&p, "munmap");
+	CALL(&p, "close");
+	CALL(&p, "close");
+out:
+	g_free(l);
+	g_free(seed);
+	return prog_end(&p, status);
+}
+
+/* src/feature -s: the page size; its other questions are not modelled */
+static int p_feature(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	if (argc != 2 || strcmp(argv[1], "-s"))
+		return sh_unsupported(st, "feature other than feature -s");
+	sh_out(io, "4096\n");
+	return 0;
+}
+
 sh_cmd_fn fst_src_dax_lookup(const char *name)
 {
+	if (!strcmp(name, "t_mmap_dio"))
+		return p_t_mmap_dio;
+	if (!strcmp(name, "feature"))
+		return p_feature;
 	if (!strcmp(name, "t_mmap_stale_pmd"))
 		return p_t_mmap_stale_pmd;
 	if (!strcmp(name, "t_mmap_cow_race"))

@@ -1,4 +1,3 @@
-#include <errno.h>
 // SPDX-License-Identifier: MIT
 /*
  * One simulated machine for one fstests test, driven a command at a time.
@@ -10,6 +9,7 @@
  * invariant check scn_run does.  The pmem device is implicit: FST_PMEM_SIZE,
  * sparse, and the filesystem the default mkfs.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fstests.h"
@@ -18,6 +18,7 @@
 #include "inject.h"
 #include "lock.h"
 #include "lockdep.h"
+#include "refmodel.h"
 #include "share.h"
 #include "trace.h"
 #include "xfs_alloc.h"
@@ -243,6 +244,33 @@ struct xfs_inode *fst_session_inode(struct fst_session *s, const char *path)
 	struct xfs_mount *mp = XFS_M(s->world.sb);
 
 	return mp ? xfs_find_inode(mp, path) : NULL;
+}
+
+bool fst_session_file_uniform(struct fst_session *s, const char *path, uint64_t off,
+			       uint64_t len, unsigned char *byte)
+{
+	uint64_t ino = fst_session_file_ino(s, path), size;
+	unsigned char *buf;
+	bool same = true;
+
+	if (!ino)
+		return false;
+	size = ref_size(s->in.ref, ino);
+	if (off >= size || len > size - off)
+		return false;	/* past EOF: no bytes to copy there */
+	buf = g_malloc(1U << 20);
+	for (uint64_t done = 0; same && done < len;) {
+		uint64_t n = MIN(len - done, (uint64_t)1 << 20);
+
+		ref_read(s->in.ref, ino, off + done, buf, n);
+		if (!done)
+			*byte = buf[0];
+		for (uint64_t i = 0; same && i < n; i++)
+			same = buf[i] == *byte;
+		done += n;
+	}
+	g_free(buf);
+	return same;
 }
 
 int fst_session_rename(struct fst_session *s, const char *from, const char *to)

@@ -200,6 +200,72 @@ static int xfs_io_dir(struct sh_state *st, GPtrArray *av, const char *path, cons
 	return ret;
 }
 
+/*
+ * xfs_io with several files: it opens them all in order (a failure ends
+ * it with status 1, nothing run), then runs each -c command on every file
+ * in turn (libxcmd's args_command loop).  Each (command, file) runs here as
+ * its own one-file xfs_io, which is the same while no command keeps state
+ * in the process between them: commands on mappings or the file table,
+ * and -t (which would truncate again), are `unsupported`.
+ */
+static int xfs_io_files(struct sh_state *st, GPtrArray *av, GPtrArray *files, const char *flags,
+			struct sh_io *io)
+{
+	static const char *const stateful[] = { "mmap", "mm", "mread", "mr", "mwrite", "mw",
+						"msync", "ms", "munmap", "mu", "madvise", "ma",
+						"open", "o", "close", "c", "file", "f" };
+	int ret = 0, status = 0;
+
+	if (strchr(flags, 't'))
+		return sh_unsupported(st, "xfs_io -t on several files");
+	for (guint i = 2; i < av->len; i += 2) {
+		gchar **w = g_strsplit_set(g_ptr_array_index(av, i), " \t", 2);
+		bool bad = false;
+
+		for (size_t k = 0; k < G_N_ELEMENTS(stateful) && !bad; k++)
+			bad = !strcmp(w[0], stateful[k]);
+		g_strfreev(w);
+		if (bad)
+			return sh_unsupported(st, "xfs_io on several files with a command that keeps state");
+	}
+	for (guint j = 0; j < files->len; j++) {
+		const char *path = g_ptr_array_index(files, j);
+
+		if (!fst_path_in_sim(st, path))
+			return sh_unsupported(st, "xfs_io on a file outside $TEST_DIR and $SCRATCH_MNT");
+	}
+	/* openfile() of each, in order: -f creates; the first failure ends xfs_io */
+	for (guint j = 0; j < files->len; j++) {
+		const char *path = g_ptr_array_index(files, j);
+		char *one[] = { "xfs_io", (char *)flags, (char *)path, NULL };
+
+		if (fst_is_dir(st, path) || fst_session_file_size(st->sim, path) >= 0)
+			continue;
+		if (!strchr(flags, 'f')) {
+			sh_err(io, "%s: No such file or directory\n", path);
+			return 1;
+		}
+		ret = fst_xfs_io(st, 3, one, io);
+		if (ret)
+			return ret;
+	}
+	for (guint i = 2; i < av->len && ret >= 0; i += 2)
+		for (guint j = 0; j < files->len && ret >= 0; j++) {
+			char *one[6] = { "xfs_io" };
+			int n = 1;
+
+			if (flags[1])
+				one[n++] = (char *)flags;
+			one[n++] = "-c";
+			one[n++] = g_ptr_array_index(av, i);
+			one[n++] = g_ptr_array_index(files, j);
+			ret = fst_xfs_io(st, n, one, io);
+			if (ret > 0)
+				status = ret;
+		}
+	return ret < 0 ? ret : status;
+}
+
 int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	GPtrArray *av = g_ptr_array_new();
@@ -241,8 +307,12 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			}
 		}
 	}
+	if (files->len > 1) {
+		ret = xfs_io_files(st, av, files, flags, io);
+		goto out;
+	}
 	if (files->len != 1) {
-		ret = sh_unsupported(st, files->len ? "xfs_io on several files" : "xfs_io without a file");
+		ret = sh_unsupported(st, "xfs_io without a file");
 		goto out;
 	}
 	{
