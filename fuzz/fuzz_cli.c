@@ -98,7 +98,7 @@ int daxsim_fuzz_decode(int argc, char **argv)
 		g_free(buf);
 		return 0;
 	}
-	text = fuzz_decode((const uint8_t *)buf, len, 0, &dec);
+	text = fuzz_decode((const uint8_t *)buf, len, &dec);
 	printf("# %s: a fuzz_ops input of %zu bytes, %d commands, design %s, dax=%s\n"
 	       "# (printed by `daxsim fuzz-decode`; replay with `daxsim run`)\n%s",
 	       path, (size_t)len, dec.nops, dec.design, dec.dax, text);
@@ -157,7 +157,7 @@ int daxsim_fuzz_encode(int argc, char **argv)
 		return 2;
 	}
 	g_free(text);
-	bytes = fuzz_encode(s, design, sched ? 0 : dax);
+	bytes = fuzz_encode(s, design, dax);
 	scn_free(s);
 	if (!bytes) {
 		fprintf(stderr, "daxsim: %s: no line the fuzz_ops table can express\n", argv[a]);

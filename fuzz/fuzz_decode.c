@@ -349,13 +349,13 @@ const char *fuzz_dax_mode(unsigned int b)
 	return fuzz_dax_modes[(b >> FUZZ_DAX_SHIFT) & 3];
 }
 
-char *fuzz_decode(const uint8_t *data, size_t size, unsigned int dflags,
+char *fuzz_decode(const uint8_t *data, size_t size,
 		  struct fuzz_decoded *res)
 {
 	struct decoder d = { .p = { data, 1, size } };
 	unsigned int b0 = size ? data[0] : 0;
 	const char *model = design_name(b0);
-	const char *dax = dflags & FUZZ_DECODE_DAX_ONLY ? "always" : fuzz_dax_mode(b0);
+	const char *dax = fuzz_dax_mode(b0);
 	int n = 0;
 
 	check_table();

@@ -85,9 +85,6 @@ struct fuzz_decoded {
 	const char	*dax;		/* the mkfs dax= mode: always, never or inode */
 };
 
-/* fuzz_decode() flags */
-#define FUZZ_DECODE_DAX_ONLY	(1U << 0)	/* dax=always whatever byte 0 says (fuzz_sched) */
-
 /* The DAX mode byte 0 @b picks. */
 const char *fuzz_dax_mode(unsigned int b);
 
@@ -95,8 +92,7 @@ const char *fuzz_dax_mode(unsigned int b);
  * Decode @data into scenario text (g_free it); @res (may be NULL) receives
  * the number of ops, the design and the DAX mode.
  */
-char *fuzz_decode(const uint8_t *data, size_t size, unsigned int dflags,
-		  struct fuzz_decoded *res);
+char *fuzz_decode(const uint8_t *data, size_t size, struct fuzz_decoded *res);
 
 /*
  * The inverse for seed corpora: encode a parsed scenario's lines that the

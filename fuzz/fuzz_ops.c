@@ -46,7 +46,7 @@ int fuzz_ops_one(const uint8_t *data, size_t size, enum check_mode mode, bool cr
 
 	if (!size)
 		return 0;
-	current = fuzz_decode(data, size, 0, &dec);
+	current = fuzz_decode(data, size, &dec);
 	if (scn_parse("fuzz_ops", current, &s, &err)) {
 		fprintf(stderr, "fuzz_ops:%d:%d: %s\n", err.line, err.col, err.msg);
 		report("decoder bug: the decoded text does not parse");

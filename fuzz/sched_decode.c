@@ -5,8 +5,9 @@
  *
  *   byte 0        where the ops end: 1 + (size - 1) * byte0 / 256
  *   ops           fuzz_ops' encoding (fuzz_decode), so fuzz_ops' corpus and
- *                 dictionary carry over, design byte included (its DAX
- *                 mode bits are not: always dax=always); memory
+ *                 dictionary carry over, design byte included with its
+ *                 DAX mode bits (dax=always, never or inode: the page
+ *                 cache's paths run under the scheduler too); memory
  *                 failure lines (poison, madvise -P) are left out (see
  *                 fuzz_sched.c)
  *   one byte per  task data command or poison line: bit 0 puts it in the
@@ -64,7 +65,7 @@ char *fuzz_sched_decode(const uint8_t *data, size_t size, struct fuzz_sched_inpu
 	if (!size)
 		return g_string_free(o, FALSE);
 	ops_end = 1 + (size - 1) * data[0] / 256;
-	ops = fuzz_decode(data + 1, ops_end - 1, FUZZ_DECODE_DAX_ONLY, NULL);
+	ops = fuzz_decode(data + 1, ops_end - 1, NULL);
 	k = ops_end;
 	lines = g_strsplit(ops, "\n", -1);
 	for (gchar **l = lines; *l; l++) {
