@@ -38,6 +38,7 @@ struct xfs_alloc {
 	uint64_t		a_agblocks;
 	xfs_agnumber_t		a_agcount;
 	uint64_t		a_freeblks;
+	uint64_t		a_resblks;	/* delalloc reservations */
 	struct xfs_agfree	*a_ags;
 	xfs_alloc_bad_fn	a_bad;		/* blocks never to hand out */
 	void			*a_bad_arg;
@@ -141,6 +142,30 @@ uint64_t xfs_alloc_agblocks(const struct xfs_alloc *a)
 uint64_t xfs_alloc_freeblks(const struct xfs_alloc *a)
 {
 	return a->a_freeblks;
+}
+
+int xfs_alloc_reserve(struct xfs_alloc *a, xfs_filblks_t len)
+{
+	if (xfs_alloc_availblks(a) < len)
+		return -ENOSPC;
+	a->a_resblks += len;
+	return 0;
+}
+
+void xfs_alloc_unreserve(struct xfs_alloc *a, xfs_filblks_t len)
+{
+	BUG_ON(len > a->a_resblks);
+	a->a_resblks -= len;
+}
+
+uint64_t xfs_alloc_resblks(const struct xfs_alloc *a)
+{
+	return a->a_resblks;
+}
+
+uint64_t xfs_alloc_availblks(const struct xfs_alloc *a)
+{
+	return a->a_freeblks > a->a_resblks ? a->a_freeblks - a->a_resblks : 0;
 }
 
 uint64_t xfs_alloc_dblocks(const struct xfs_alloc *a)
@@ -425,6 +450,13 @@ int xfs_alloc_vextent(struct xfs_alloc *a, xfs_fsblock_t goal,
 	BUG_ON(goal != NULLFSBLOCK && goal >= a->a_dblocks);
 	if (goal == NULLFSBLOCK)
 		goal = 0;
+	/* the blocks reserved for delayed allocations are not for the taking */
+	if (xfs_alloc_availblks(a) < minlen) {
+		*bno = NULLFSBLOCK;
+		*len = 0;
+		return -ENOSPC;
+	}
+	req.maxlen = MIN(maxlen, xfs_alloc_availblks(a));
 
 	if (align > 1)
 		found = xfs_alloc_search(a, &req, goal);

@@ -61,6 +61,19 @@ bool xfs_alloc_is_used(const struct xfs_alloc *a, xfs_fsblock_t bno,
 		       xfs_filblks_t len);
 
 uint64_t xfs_alloc_freeblks(const struct xfs_alloc *a);
+
+/*
+ * Delayed allocation's reservations (xfs_mod_fdblocks): free blocks set
+ * aside for extents not allocated yet.  They stay free, but an allocation
+ * may only take what is free beyond them, and a conversion gives its
+ * reservation back first.  xfs_alloc_reserve() fails with -ENOSPC when
+ * the free blocks beyond the reservations are fewer than @len.
+ */
+int xfs_alloc_reserve(struct xfs_alloc *a, xfs_filblks_t len);
+void xfs_alloc_unreserve(struct xfs_alloc *a, xfs_filblks_t len);
+/* Reserved blocks, and the free blocks statfs reports (free minus reserved). */
+uint64_t xfs_alloc_resblks(const struct xfs_alloc *a);
+uint64_t xfs_alloc_availblks(const struct xfs_alloc *a);
 uint64_t xfs_alloc_dblocks(const struct xfs_alloc *a);
 
 /* Every free extent in ascending order (never crossing an AG boundary). */

@@ -23,8 +23,9 @@ static int xfs_vm_read_folio(struct folio *folio, struct address_space *mapping,
 
 /*
  * xfs_map_blocks(): where file block @index goes.  A CoW fork block (the
- * reservation a write into a shared block made) wins over the data fork;
- * a dirty folio over a hole (zeroed in the cache only) gets its block now,
+ * reservation a write into a shared block made: a delayed allocation is
+ * allocated now, xfs_bmapi_convert_delalloc) wins over the data fork; a
+ * dirty folio over a hole (zeroed in the cache only) gets its block now,
  * as delalloc conversion would.
  */
 static int xfs_map_blocks(struct inode *inode, pgoff_t index, uint64_t *bno, bool *cow)
@@ -37,6 +38,15 @@ static int xfs_map_blocks(struct inode *inode, pgoff_t index, uint64_t *bno, boo
 		return -EIO;
 	xfs_ilock(ip, XFS_ILOCK_EXCL);
 	*cow = xfs_iext_lookup_extent(ip->i_cowfp, index, &got) && got.br_startoff <= index;
+	if (*cow && xfs_bmap_is_delalloc(&got)) {
+		/* xfs_bmapi_convert_delalloc(): the reservation gets its blocks */
+		error = xfs_bmapi_convert_delalloc(ip, index, &got);
+		ip->i_meta_dirty = true;
+		if (error) {
+			xfs_iunlock(ip, XFS_ILOCK_EXCL);
+			return error;
+		}
+	}
 	if (*cow && got.br_state == XFS_EXT_UNWRITTEN) {
 		/* xfs_prepare_ioend -> xfs_reflink_convert_cow: written before the I/O */
 		xfs_bmap_convert_cow(ip, index, 1);

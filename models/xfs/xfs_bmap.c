@@ -156,6 +156,12 @@ static void unmap_piece(const struct xfs_bmbt_irec *p, void *arg)
 	uint64_t owner = fork_owner(c->ip, c->whichfork);
 	int err;
 
+	if (xfs_bmap_is_delalloc(p)) {	/* a reservation: no block, no rmap */
+		xfs_alloc_unreserve(mp->m_alloc, p->br_blockcount);
+		mp->m_cow_delalloc -= p->br_blockcount;
+		return;
+	}
+
 	xfs_trans_agf_lock(mp, p->br_startblock, __func__);
 	err = xfs_rmap_unmap(mp->m_rmap, p->br_startblock, p->br_blockcount, owner,
 			     XFS_RMAP_NON_INODE_OWNER(owner) ? 0 : p->br_startoff,
@@ -217,6 +223,56 @@ static void convert_cow_piece(const struct xfs_bmbt_irec *p, void *arg)
 		panic("rmap convert of ino %llu's CoW staging failed", (unsigned long long)ip->i_ino);
 	xfs_rmap_map(mp->m_rmap, p->br_startblock, p->br_blockcount, XFS_RMAP_OWN_COW, 0, 0);
 	xfs_trans_agf_unlock(mp, p->br_startblock, __func__);
+}
+
+int xfs_bmapi_reserve_delalloc(struct xfs_inode *ip, xfs_fileoff_t aoff, xfs_fileoff_t aend)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	struct xfs_bmbt_irec rec = { aoff, DELAYSTARTBLOCK + aoff, aend - aoff, XFS_EXT_NORM };
+	int error;
+
+	lock_assert_held(&lc_ilock, ip->i_ino, LOCK_EXCL, __func__);
+	error = xfs_alloc_reserve(mp->m_alloc, rec.br_blockcount);
+	if (error)
+		return error;
+	xfs_iext_insert(ip->i_cowfp, &rec);
+	mp->m_cow_delalloc += rec.br_blockcount;
+	trace_event("xfs_bmapi_reserve_delalloc", "ino %llu cow fork [%llu, +%llu) delalloc",
+		    (unsigned long long)ip->i_ino, (unsigned long long)aoff,
+		    (unsigned long long)rec.br_blockcount);
+	return 0;
+}
+
+static void take_piece(const struct xfs_bmbt_irec *p, void *arg)
+{
+	*(struct xfs_bmbt_irec *)arg = *p;
+}
+
+int xfs_bmapi_convert_delalloc(struct xfs_inode *ip, xfs_fileoff_t off, struct xfs_bmbt_irec *got)
+{
+	struct xfs_mount *mp = ip->i_mount;
+	struct xfs_bmbt_irec del;
+	xfs_fileoff_t s, e;
+	int error;
+
+	lock_assert_held(&lc_ilock, ip->i_ino, LOCK_EXCL, __func__);
+	BUG_ON(!xfs_iext_lookup_extent(ip->i_cowfp, off, &del) || !xfs_bmap_is_delalloc(&del));
+	s = del.br_startoff;
+	e = s + del.br_blockcount;
+	xfs_iext_remove_range(ip->i_cowfp, s, e - s, take_piece, &del);
+	xfs_alloc_unreserve(mp->m_alloc, e - s);
+	mp->m_cow_delalloc -= e - s;
+	error = xfs_bmap_alloc_hint(ip, XFS_COW_FORK, off, 1, s, e - s, XFS_EXT_UNWRITTEN, false, got);
+	if (error) {	/* the reservation guaranteed the blocks: not reached */
+		BUG_ON(xfs_bmapi_reserve_delalloc(ip, s, e));
+		return error;
+	}
+	/* what the allocator did not give stays reserved */
+	if (got->br_startoff > s)
+		BUG_ON(xfs_bmapi_reserve_delalloc(ip, s, got->br_startoff));
+	if (got->br_startoff + got->br_blockcount < e)
+		BUG_ON(xfs_bmapi_reserve_delalloc(ip, got->br_startoff + got->br_blockcount, e));
+	return 0;
 }
 
 /*

@@ -17,8 +17,8 @@ static void xfs_bmbt_to_iomap(const struct xfs_bmbt_irec *imap, struct iomap *io
 	iomap->offset = XFS_FSB_TO_B(imap->br_startoff);
 	iomap->length = XFS_FSB_TO_B(imap->br_blockcount);
 	iomap->flags = flags;
-	if (xfs_bmap_is_hole(imap)) {
-		iomap->type = IOMAP_HOLE;
+	if (xfs_bmap_is_hole(imap) || xfs_bmap_is_delalloc(imap)) {
+		iomap->type = xfs_bmap_is_hole(imap) ? IOMAP_HOLE : IOMAP_DELALLOC;
 		iomap->addr = IOMAP_NULL_ADDR;
 	} else {
 		iomap->type = imap->br_state == XFS_EXT_UNWRITTEN ? IOMAP_UNWRITTEN : IOMAP_MAPPED;
@@ -87,7 +87,8 @@ static int xfs_direct_write_iomap_begin(struct inode *inode, uint64_t pos,
 	     (!xfs_bmap_is_hole(&imap) && imap.br_state == XFS_EXT_NORM))) {
 		COST_BEGIN(t);
 
-		error = xfs_reflink_allocate_cow(ip, &imap, &cmap, &shared);
+		error = xfs_reflink_allocate_cow(ip, &imap, &cmap, &shared,
+						 IS_DAX(inode) || (flags & IOMAP_DIRECT));
 		COST_END(COST_COW_ALLOC, t);
 		if (error)
 			goto out;
@@ -189,7 +190,9 @@ static int xfs_seek_iomap_begin(struct inode *inode, uint64_t pos, uint64_t leng
 		if (xfs_iext_lookup_extent(ip->i_cowfp, off, &cmap)) {
 			xfs_filblks_t n = MIN(cmap.br_startoff + cmap.br_blockcount, hole_end) - off;
 
-			imap = (struct xfs_bmbt_irec){ off, cmap.br_startblock + (off - cmap.br_startoff),
+			/* reported unwritten, delalloc or not: the cache may hold its data */
+			imap = (struct xfs_bmbt_irec){ off, xfs_bmap_is_delalloc(&cmap) ? 0 :
+						       cmap.br_startblock + (off - cmap.br_startoff),
 						       n, XFS_EXT_UNWRITTEN };
 		} else {	/* the hole ends where either fork's next extent starts */
 			imap.br_blockcount = MIN(hole_end, off + cmap.br_blockcount) - off;
@@ -209,12 +212,12 @@ const struct iomap_ops xfs_read_iomap_ops = {
 };
 
 /*
- * xfs_buffered_write_iomap_begin: daxsim has no delayed allocation, so the
- * reservation XFS makes as delalloc extents is a real allocation here: a
- * hole is allocated (zeroed), an unwritten extent converted, and a shared
- * block gets its CoW fork block, all as for a direct write.  Unlike a
- * direct write, nothing is remapped at iomap_end: the CoW fork block is
- * filled and remapped by writeback (xfs_end_ioend -> xfs_reflink_end_cow).
+ * xfs_buffered_write_iomap_begin: a shared block gets a delayed allocation
+ * in the CoW fork (xfs_reflink_allocate_cow without convert_now), which
+ * writeback allocates, fills and remaps (xfs_map_blocks,
+ * xfs_end_ioend -> xfs_reflink_end_cow).  The data fork has no delayed
+ * allocation in daxsim: a hole is allocated (zeroed) and an unwritten
+ * extent converted, as for a DAX write.
  */
 const struct iomap_ops xfs_buffered_write_iomap_ops = {
 	.iomap_begin = xfs_direct_write_iomap_begin,

@@ -86,6 +86,7 @@ struct xfs_mount {
 	xfs_ino_t		m_next_ino;
 	bool			m_shutdown;
 	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
+	uint64_t		m_cow_delalloc;	/* blocks reserved by delalloc in CoW forks */
 	struct xfs_buf_cache	*m_bufs;	/* the buffer cache: per-AG daddr hash (xfs_buf.c) */
 };
 
@@ -172,6 +173,18 @@ void xfs_bmap_extsize_align(struct xfs_inode *ip, int whichfork, xfs_fileoff_t o
 void xfs_bmap_map_extent(struct xfs_inode *ip, int whichfork,
 			 const struct xfs_bmbt_irec *irec);
 void xfs_bmap_convert_cow(struct xfs_inode *ip, xfs_fileoff_t off, xfs_filblks_t len);
+/*
+ * Delayed allocation in the CoW fork (buffered writes over shared blocks):
+ * xfs_bmapi_reserve_delalloc() reserves [aoff, aend) in the CoW fork hole
+ * (free blocks set aside, no block; -ENOSPC when they are not there);
+ * xfs_bmapi_convert_delalloc() allocates the delalloc extent holding
+ * file block @off (writeback, or a direct or DAX write meeting one): real
+ * unwritten CoW staging blocks covering @off, as long a run of the
+ * reservation as the allocator gives, the rest staying reserved.
+ */
+int xfs_bmapi_reserve_delalloc(struct xfs_inode *ip, xfs_fileoff_t aoff, xfs_fileoff_t aend);
+int xfs_bmapi_convert_delalloc(struct xfs_inode *ip, xfs_fileoff_t off,
+			       struct xfs_bmbt_irec *got);
 void xfs_bmap_shift_extents(struct xfs_inode *ip, xfs_fileoff_t start, int64_t delta);
 void xfs_bmap_unmap_range(struct xfs_inode *ip, int whichfork,
 			  xfs_fileoff_t off, xfs_filblks_t len);
@@ -182,8 +195,13 @@ int xfs_alloc_file_space(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 /* Reflink (xfs_reflink.c) */
 bool xfs_reflink_trim_around_shared(struct xfs_inode *ip,
 				    struct xfs_bmbt_irec *irec);
+/*
+ * @convert_now: DAX and direct I/O write the CoW blocks at once, so a
+ * reservation is allocated and the blocks under the write made written; a
+ * buffered write only reserves (delayed allocation, for writeback).
+ */
 int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
-			     struct xfs_bmbt_irec *cmap, bool *shared);
+			     struct xfs_bmbt_irec *cmap, bool *shared, bool convert_now);
 int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count);
 void xfs_reflink_cancel_cow_range(struct xfs_inode *ip, uint64_t offset,
 				  uint64_t count);

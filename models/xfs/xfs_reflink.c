@@ -34,17 +34,20 @@ bool xfs_reflink_trim_around_shared(struct xfs_inode *ip, struct xfs_bmbt_irec *
 }
 
 /*
- * xfs_reflink_fill_cow_hole(): allocate CoW fork blocks for the shared run
- * @imap, rounded out to the CoW extent size hint (xfs_get_cowextsz_hint:
- * 32 blocks unless the inode says otherwise) within the CoW fork hole
- * around it, which ends at @hole_end.  The whole allocation is unwritten
- * (XFS_BMAPI_PREALLOC); the part under this write is converted now, as DAX
- * and direct I/O do (convert_now), and is what end_cow remaps.  The rest
- * stays in the CoW fork for later writes nearby, until the inode is evicted
- * or its range truncated or punched.
+ * xfs_reflink_fill_cow_hole(): CoW fork blocks for the shared run @imap,
+ * rounded out to the CoW extent size hint (xfs_get_cowextsz_hint: 32
+ * blocks unless the inode says otherwise) within the CoW fork hole around
+ * it, which ends at @hole_end.  A buffered write (!@convert_now) reserves
+ * them as a delayed allocation (xfs_buffered_write_iomap_begin ->
+ * xfs_bmapi_reserve_delalloc): writeback allocates them.  DAX and direct
+ * I/O (@convert_now) allocate them now: the whole allocation is unwritten
+ * (XFS_BMAPI_PREALLOC) and the part under this write is converted, which
+ * is what end_cow remaps.  The rest stays in the CoW fork for later writes
+ * nearby, until the inode is evicted or its range truncated or punched.
  */
 static int xfs_reflink_fill_cow_hole(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
-				     xfs_fileoff_t hole_end, struct xfs_bmbt_irec *cmap)
+				     xfs_fileoff_t hole_end, struct xfs_bmbt_irec *cmap,
+				     bool convert_now)
 {
 	xfs_fileoff_t off = imap->br_startoff, aoff, aend;
 	xfs_filblks_t len = imap->br_blockcount;
@@ -54,6 +57,16 @@ static int xfs_reflink_fill_cow_hole(struct xfs_inode *ip, struct xfs_bmbt_irec 
 
 	xfs_bmap_extsize_align(ip, XFS_COW_FORK, off, len, ext, &aoff, &aend);
 	aend = MIN(aend, hole_end);
+	if (!convert_now) {
+		error = xfs_bmapi_reserve_delalloc(ip, aoff, aend);
+		if (error == -ENOSPC && (aoff < off || aend > off + len))	/* retry without the preallocation */
+			error = xfs_bmapi_reserve_delalloc(ip, off, off + len);
+		if (error)
+			return error;
+		*cmap = (struct xfs_bmbt_irec){ off, DELAYSTARTBLOCK + off, len, XFS_EXT_NORM };
+		ip->i_meta_dirty = true;
+		return 0;
+	}
 	error = xfs_bmap_alloc_hint(ip, XFS_COW_FORK, off, len, aoff, aend - aoff,
 				    XFS_EXT_UNWRITTEN, false, &got);
 	if (error)
@@ -75,14 +88,28 @@ static int xfs_reflink_fill_cow_hole(struct xfs_inode *ip, struct xfs_bmbt_irec 
  * block makes those CoW.
  */
 int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
-			     struct xfs_bmbt_irec *cmap, bool *shared)
+			     struct xfs_bmbt_irec *cmap, bool *shared, bool convert_now)
 {
 	xfs_fileoff_t off = imap->br_startoff;
 	struct xfs_bmbt_irec got;
 	xfs_filblks_t len;
 
 	if (xfs_iext_lookup_extent(ip->i_cowfp, off, &got)) {
+		if (xfs_bmap_is_delalloc(&got) && convert_now) {
+			int error = xfs_bmapi_convert_delalloc(ip, off, &got);
+
+			if (error)
+				return error;
+			ip->i_meta_dirty = true;
+		}
 		len = MIN(imap->br_blockcount, got.br_startoff + got.br_blockcount - off);
+		if (xfs_bmap_is_delalloc(&got)) {	/* reserved already: writeback allocates */
+			*cmap = (struct xfs_bmbt_irec){ off, got.br_startblock + (off - got.br_startoff),
+							len, XFS_EXT_NORM };
+			imap->br_blockcount = len;
+			*shared = true;
+			return 0;
+		}
 		if (got.br_state == XFS_EXT_UNWRITTEN) {
 			ip->i_meta_dirty = true;
 			xfs_bmap_convert_cow(ip, off, len);
@@ -98,7 +125,7 @@ int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
 	*shared = xfs_reflink_trim_around_shared(ip, imap);
 	if (!*shared)
 		return 0;
-	return xfs_reflink_fill_cow_hole(ip, imap, off + got.br_blockcount, cmap);
+	return xfs_reflink_fill_cow_hole(ip, imap, off + got.br_blockcount, cmap, convert_now);
 }
 
 /*
@@ -140,9 +167,9 @@ int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count)
 		xfs_filblks_t chunk = MIN(end - off, 1ULL << 20);
 		struct xfs_bmbt_irec got;
 
-		/* only written CoW blocks: the preallocated rest stays staged */
+		/* only written CoW blocks: the preallocated or reserved rest stays */
 		if (!xfs_iext_lookup_extent(ip->i_cowfp, off, &got) ||
-		    got.br_state != XFS_EXT_NORM) {
+		    got.br_state != XFS_EXT_NORM || xfs_bmap_is_delalloc(&got)) {
 			off = MIN(end, got.br_startoff + got.br_blockcount);
 			continue;
 		}

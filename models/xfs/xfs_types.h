@@ -44,4 +44,17 @@ static inline bool xfs_bmap_is_hole(const struct xfs_bmbt_irec *irec)
 	return irec->br_startblock == HOLESTARTBLOCK;
 }
 
+/*
+ * A delayed allocation (isnullstartblock): a reservation with no block
+ * yet.  Its startblock is virtual, DELAYSTARTBLOCK + its file offset, in a
+ * range no device reaches, so that clipping a record keeps it one and two
+ * adjacent ones merge, as XFS merges delalloc extents.
+ */
+#define DELAYSTARTBLOCK	((xfs_fsblock_t)1 << 62)
+
+static inline bool xfs_bmap_is_delalloc(const struct xfs_bmbt_irec *irec)
+{
+	return irec->br_startblock >= DELAYSTARTBLOCK && irec->br_startblock < HOLESTARTBLOCK;
+}
+
 #endif

@@ -351,6 +351,7 @@ static bool check_inode_cb(struct xfs_inode *ip, void *arg)
 /* F1/F3: sweep every data/CoW fork reference against refcount and free space. */
 struct fsweep {
 	GArray *ev;	/* (block, +1/-1) */
+	uint64_t delalloc;	/* blocks of delayed allocations (no block yet) */
 };
 
 struct bev { uint64_t b; int d; };
@@ -360,6 +361,10 @@ static bool add_fork_ext(const struct xfs_bmbt_irec *irec, void *arg)
 	struct fsweep *fs = arg;
 	struct bev s = { irec->br_startblock, 1 }, e = { irec->br_startblock + irec->br_blockcount, -1 };
 
+	if (xfs_bmap_is_delalloc(irec)) {	/* a reservation, counted below */
+		fs->delalloc += irec->br_blockcount;
+		return true;
+	}
 	g_array_append_val(fs->ev, s);
 	g_array_append_val(fs->ev, e);
 	return true;
@@ -395,7 +400,7 @@ static gint bev_cmp(gconstpointer a, gconstpointer b)
 
 static void check_fs(struct xfs_mount *mp)
 {
-	struct fsweep fs = { g_array_new(FALSE, FALSE, sizeof(struct bev)) };
+	struct fsweep fs = { g_array_new(FALSE, FALSE, sizeof(struct bev)), 0 };
 	uint64_t used = 0, prev = 0;
 	int depth = 0, reported = 0;
 
@@ -440,6 +445,12 @@ static void check_fs(struct xfs_mount *mp)
 		violation("F3", "free %llu + used %llu != total %llu",
 			  (unsigned long long)xfs_alloc_freeblks(mp->m_alloc), (unsigned long long)used,
 			  (unsigned long long)mp->m_dblocks);
+	/* the free blocks set aside are exactly the delayed allocations' */
+	if (fs.delalloc != xfs_alloc_resblks(mp->m_alloc) || fs.delalloc > xfs_alloc_freeblks(mp->m_alloc))
+		violation("F3", "delalloc extents hold %llu blocks but %llu are reserved (%llu free)",
+			  (unsigned long long)fs.delalloc,
+			  (unsigned long long)xfs_alloc_resblks(mp->m_alloc),
+			  (unsigned long long)xfs_alloc_freeblks(mp->m_alloc));
 	g_array_free(fs.ev, TRUE);
 }
 
@@ -468,6 +479,8 @@ static bool expect_fork_ext(const struct xfs_bmbt_irec *irec, void *arg)
 		XFS_RMAP_NON_INODE_OWNER(re->owner) ? 0 : irec->br_startoff, rmap_flags_of(irec),
 	};
 
+	if (xfs_bmap_is_delalloc(irec))	/* no block: no rmap record */
+		return true;
 	g_array_append_val(re->recs, r);
 	return true;
 }

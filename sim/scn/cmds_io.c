@@ -457,11 +457,15 @@ static bool flush_bad_one(struct address_space *mapping, pgoff_t index, struct f
 	if (folio_slot_shared(slot) || !(slot->flags & PG_FOLIO_DIRTY))
 		return true;
 	/* where writeback puts it (xfs_map_blocks): the CoW fork first */
-	if ((xfs_iext_lookup_extent(a->ip->i_cowfp, index, &irec) && irec.br_startoff <= index) ||
-	    (xfs_iext_lookup_extent(a->ip->i_df, index, &irec) && irec.br_startoff <= index &&
-	     !xfs_bmap_is_hole(&irec)))
-		a->bad = badblocks_check(sim->pmem.bb, irec.br_startblock + (index - irec.br_startoff),
-					 1, &bad);
+	if (xfs_iext_lookup_extent(a->ip->i_cowfp, index, &irec) && irec.br_startoff <= index) {
+		if (xfs_bmap_is_delalloc(&irec))
+			return true;	/* a delayed allocation: its blocks are not chosen yet */
+	} else if (!(xfs_iext_lookup_extent(a->ip->i_df, index, &irec) && irec.br_startoff <= index &&
+		     !xfs_bmap_is_hole(&irec))) {
+		return true;
+	}
+	a->bad = badblocks_check(sim->pmem.bb, irec.br_startblock + (index - irec.br_startoff),
+				 1, &bad);
 	return !a->bad;
 }
 
