@@ -584,6 +584,21 @@ static int xfs_file_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * xfs_file_remap_range(): the ->remap_file_range of copy_file_range (the
+ * reflink and dedupe ioctls reach xfs_reflink_remap_range directly): the
+ * bytes remapped, perhaps fewer than asked with REMAP_FILE_CAN_SHORTEN.
+ */
+static int64_t xfs_file_remap_range(struct file *in, uint64_t pos_in, struct file *out,
+				    uint64_t pos_out, uint64_t len, unsigned int remap_flags)
+{
+	bool same;
+	int err = xfs_reflink_remap_range(XFS_I(file_inode(in)), pos_in, XFS_I(file_inode(out)),
+					  pos_out, &len, remap_flags, &same);
+
+	return err ? err : (int64_t)len;
+}
+
 const struct file_operations xfs_file_operations = {
 	.mmap			= xfs_file_mmap,
 	.mmap_supported_flags	= MAP_SYNC_,
@@ -592,4 +607,5 @@ const struct file_operations xfs_file_operations = {
 	.fsync			= xfs_file_fsync,
 	.fallocate		= xfs_file_fallocate,
 	.llseek			= xfs_file_llseek,
+	.remap_file_range	= xfs_file_remap_range,
 };

@@ -205,9 +205,10 @@ int xfs_reflink_allocate_cow(struct xfs_inode *ip, struct xfs_bmbt_irec *imap,
 int xfs_reflink_end_cow(struct xfs_inode *ip, uint64_t offset, uint64_t count);
 void xfs_reflink_cancel_cow_range(struct xfs_inode *ip, uint64_t offset,
 				  uint64_t count);
+/* @remap_flags: REMAP_FILE_DEDUP, REMAP_FILE_CAN_SHORTEN; *@len: bytes remapped */
 int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 			    struct xfs_inode *dest, uint64_t pos_out,
-			    uint64_t *len, bool dedupe, bool *same);
+			    uint64_t *len, unsigned int remap_flags, bool *same);
 int xfs_reflink_unshare(struct xfs_inode *ip, uint64_t offset, uint64_t len);
 
 /* iomap ops (xfs_iomap.c) */

@@ -190,12 +190,17 @@ void xfs_reflink_cancel_cow_range(struct xfs_inode *ip, uint64_t offset, uint64_
 	xfs_iunlock(ip, XFS_ILOCK_EXCL);
 }
 
-/* The VFS checks of generic_remap_checks() / __generic_remap_file_range_prep(). */
+/*
+ * The VFS checks of generic_remap_checks() / __generic_remap_file_range_prep():
+ * 0 with *len and *bcount set, 1 when there is nothing to do, or -errno.
+ */
 static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 			    struct xfs_inode *dest, uint64_t pos_out,
-			    uint64_t *len, bool dedupe, uint64_t *bcount)
+			    uint64_t *len, unsigned int remap_flags, uint64_t *bcount)
 {
 	uint64_t size_in = VFS_I(src)->i_size, size_out = VFS_I(dest)->i_size, count = *len;
+	bool dedupe = remap_flags & REMAP_FILE_DEDUP;
+	bool can_shorten = remap_flags & REMAP_FILE_CAN_SHORTEN;
 
 	if (count == 0) {
 		if (dedupe || pos_in == size_in)
@@ -225,17 +230,23 @@ static int xfs_remap_checks(struct xfs_inode *src, uint64_t pos_in,
 	if (src == dest && pos_out + *bcount > pos_in && pos_out < pos_in + *bcount)
 		return -EINVAL;
 	/*
-	 * A partial EOF block may only land at or past the destination's
-	 * EOF: cloned into the middle of the file, the zeroes after the
-	 * source's EOF would replace the destination's data (checked on a
-	 * loop-mounted XFS: EINVAL).
+	 * generic_remap_check_len(): a partial EOF block may only land at or
+	 * past the destination's EOF: cloned into the middle of the file, the
+	 * zeroes after the source's EOF would replace the destination's data
+	 * (checked on a loop-mounted XFS: EINVAL).  copy_file_range
+	 * (REMAP_FILE_CAN_SHORTEN) shares the whole blocks before it instead.
 	 */
-	if (!dedupe && *bcount != count && pos_out + count < size_out)
-		return -EINVAL;
-	if (*len && count != *len && !dedupe)
+	if (!dedupe && *bcount != count && pos_out + count < size_out) {
+		if (!can_shorten)
+			return -EINVAL;
+		count = ALIGN_DOWN(count, PAGE_SIZE);
+		*bcount = count;
+	}
+	/* a request shortened (to whole blocks) that the caller cannot take */
+	if (*len && count != *len && !dedupe && !can_shorten)
 		return -EINVAL;
 	*len = count;
-	return 0;
+	return count ? 0 : 1;	/* shortened to nothing: nothing to do */
 }
 
 /*
@@ -314,8 +325,9 @@ static void xfs_reflink_remap_blocks(struct xfs_inode *src, xfs_fileoff_t soff,
 
 int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 			    struct xfs_inode *dest, uint64_t pos_out,
-			    uint64_t *len, bool dedupe, bool *same)
+			    uint64_t *len, unsigned int remap_flags, bool *same)
 {
+	bool dedupe = remap_flags & REMAP_FILE_DEDUP;
 	struct xfs_mount *mp = src->i_mount;
 	uint64_t bcount = 0;
 	unsigned int src_mode;
@@ -330,7 +342,7 @@ int xfs_reflink_remap_range(struct xfs_inode *src, uint64_t pos_in,
 	ret = -EINVAL;
 	if (IS_DAX(VFS_I(src)) != IS_DAX(VFS_I(dest)))	/* "Don't share DAX file data with non-DAX file" */
 		goto out;
-	ret = xfs_remap_checks(src, pos_in, dest, pos_out, len, dedupe, &bcount);
+	ret = xfs_remap_checks(src, pos_in, dest, pos_out, len, remap_flags, &bcount);
 	if (ret)
 		goto out;
 	if (!IS_DAX(VFS_I(src))) {

@@ -372,7 +372,8 @@ static int remap(struct cmdctx *c, bool dedupe)
 	{
 		uint64_t req = len;
 
-		err = xfs_reflink_remap_range(src, soff, XFS_I(file_inode(f)), doff, &len, dedupe, &same);
+		err = xfs_reflink_remap_range(src, soff, XFS_I(file_inode(f)), doff, &len,
+					      dedupe ? REMAP_FILE_DEDUP : 0, &same);
 		touch_inode(src);
 		touch_inode(XFS_I(file_inode(f)));
 		if (err)
@@ -410,6 +411,66 @@ static int remap(struct cmdctx *c, bool dedupe)
 				    (unsigned long long)req, (unsigned long long)doff);
 		}
 	}
+	return 0;
+}
+
+/*
+ * copy_range [-s SRC_OFF] [-d DST_OFF] [-l LEN] SRC | -f N: copy_file_range(2)
+ * from SRC (opened read-only) or the task's file N into the current file,
+ * called again, as xfs_io does, until LEN bytes moved or a call moved none;
+ * without -l, LEN is the source's size.  XFS shares whole blocks where it
+ * can and the VFS copies the rest.  Prints nothing unless it fails.
+ */
+static int do_copy_range(struct cmdctx *c)
+{
+	struct file *f = cur_file(c), *in;
+	struct inode *dst = file_inode(f);
+	uint64_t soff = c->opt['s'] ? (uint64_t)c->optnum['s'] : 0;
+	uint64_t doff = c->opt['d'] ? (uint64_t)c->optnum['d'] : 0, len;
+
+	if (c->opt['f'] == !!c->npos)
+		return cmd_usage_error(c, c->ln->cols[c->word0], "copy_range: usage: copy_range %s",
+				       c->ci->args);
+	if (c->opt['f']) {
+		if ((uint64_t)c->optnum['f'] >= c->t->files->len)
+			return errno_report(c, "copy_range", EBADF);
+		in = get_file(g_ptr_array_index(c->t->files, (guint)c->optnum['f']));
+	} else {
+		struct xfs_inode *ip = xfs_lookup(XFS_M(sim->sb), c->pos[0]);
+
+		if (!ip)
+			return errno_report(c, c->pos[0], ENOENT);
+		in = alloc_file(VFS_I(ip), c->pos[0], true);
+	}
+	len = c->opt['l'] ? (uint64_t)c->optnum['l'] : i_size_read(file_inode(in));
+	if (io_budget(c, c->ln->cols[c->word0], MIN(len, i_size_read(file_inode(in)) > soff ?
+						       i_size_read(file_inode(in)) - soff : 0))) {
+		fput(in);
+		return -2;
+	}
+	while (len) {
+		uint64_t src = file_inode(in)->i_ino, dsize = ref_size(I->ref, dst->i_ino);
+		int64_t n = vfs_copy_file_range(in, soff, f, doff, len);
+
+		touch_inode(XFS_I(file_inode(in)));
+		touch_inode(XFS_I(dst));
+		if (n < 0) {
+			errno_report(c, "copy_range", (int)-n);
+			break;
+		}
+		if (!n)
+			break;
+		/* the bytes copied, a gap before them reading as zeroes */
+		if (doff > dsize)
+			ref_zero(I->ref, dst->i_ino, dsize, doff - dsize);
+		ref_copy(I->ref, src, soff, dst->i_ino, doff, (uint64_t)n);
+		if (doff + (uint64_t)n > dsize)
+			ref_set_size(I->ref, dst->i_ino, doff + (uint64_t)n);
+		soff += (uint64_t)n;
+		doff += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	fput(in);
 	return 0;
 }
 
@@ -1504,6 +1565,7 @@ static int do_spawn(struct cmdctx *c)
 NEEDS_FILE(do_pwrite)
 NEEDS_FILE(do_pread)
 NEEDS_FILE(do_reflink)
+NEEDS_FILE(do_copy_range)
 NEEDS_FILE(do_dedupe)
 NEEDS_FILE(do_truncate)
 NEEDS_FILE(do_falloc)
@@ -1536,6 +1598,7 @@ const struct cmdinfo io_cmds[] = {
 	{ "pread", "r", do_pread_chk, 2, 2, "qvb:", "b", "nn", CMD_FS, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
 	{ "reflink", NULL, do_reflink_chk, 1, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
 	{ "dedupe", NULL, do_dedupe_chk, 4, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC soff doff len", "share identical ranges (FIDEDUPERANGE)" },
+	{ "copy_range", NULL, do_copy_range_chk, 0, 1, "s:d:l:f:", "sdlf", "s", CMD_FS, "[-s src_off] [-d dst_off] [-l len] src_file | -f N", "copy_file_range(2) into the current file: whole blocks shared where XFS can remap them, the rest copied" },
 	{ "truncate", "t", do_truncate_chk, 1, 1, NULL, NULL, "n", CMD_FS, "off", "ftruncate the current file" },
 	{ "falloc", NULL, do_falloc_chk, 2, 2, "kpu", NULL, "nn", CMD_FS, "[-k|-p|-u] off len", "fallocate: preallocate unwritten extents" },
 	{ "fpunch", NULL, do_fpunch_chk, 2, 2, NULL, NULL, "nn", CMD_FS, "off len", "punch a hole (PUNCH_HOLE|KEEP_SIZE)" },

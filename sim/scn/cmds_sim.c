@@ -416,7 +416,7 @@ static int do_cp_reflink(struct cmdctx *c)
 	err = xfs_setattr_size(dst, 0);
 	ref_truncate(I->ref, dst->i_ino, 0);
 	if (!err && VFS_I(src)->i_size)
-		err = xfs_reflink_remap_range(src, 0, dst, 0, &len, false, &same);
+		err = xfs_reflink_remap_range(src, 0, dst, 0, &len, 0, &same);
 	if (!err) {
 		ref_copy(I->ref, src->i_ino, 0, dst->i_ino, 0, ALIGN_UP(VFS_I(src)->i_size, PAGE_SIZE));
 		ref_set_size(I->ref, dst->i_ino, VFS_I(src)->i_size);
@@ -1004,9 +1004,19 @@ static int do_xfs_io(struct cmdctx *c)
 			 * xfsprogs' reflink_f and dedupe_f report a failed ioctl but leave
 			 * exitcode; only a source they cannot open (ENOENT) sets it
 			 */
-			if (io->last_errno && ((strcmp(words[0], "reflink") && strcmp(words[0], "dedupe")) ||
-					       io->last_errno == ENOENT))
+			if (io->last_errno && ((strcmp(words[0], "reflink") && strcmp(words[0], "dedupe") &&
+						strcmp(words[0], "copy_range")) || io->last_errno == ENOENT))
 				xfs_io_exitcode = 1;
+			/*
+			 * copy_range_f returns the syscall's errno, and a command
+			 * that returns non-zero ends xfs_io's command loop: the
+			 * commands after a failed copy are not run (exit status 0).
+			 */
+			if (!strcmp(words[0], "copy_range") && io->last_errno && io->last_errno != ENOENT) {
+				g_strfreev(words);
+				g_free(cols);
+				break;
+			}
 		}
 		g_strfreev(words);
 		g_free(cols);

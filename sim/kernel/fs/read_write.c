@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 
+#include <glib.h>
+
 #include "fs.h"
 
 /* rw_verify_area(): pos and pos + count must be valid loff_t values */
@@ -84,4 +86,70 @@ int64_t vfs_llseek(struct file *f, uint64_t offset, int whence)
 	if (!f->f_op->llseek)
 		return 0;	/* noop_llseek (device DAX): the position, which stays 0 */
 	return f->f_op->llseek(f, offset, whence);
+}
+
+/* MAX_RW_COUNT: one read(2), write(2) or copy moves at most this much */
+#define MAX_RW_COUNT	(((uint64_t)INT32_MAX) & ~(uint64_t)(PAGE_SIZE - 1))
+
+/*
+ * do_splice_direct(): the bytes through a bounce buffer, read from @in and
+ * written to @out a chunk at a time; bytes moved, or -errno if none.
+ */
+static int64_t splice_direct(struct file *in, uint64_t pos_in, struct file *out,
+			     uint64_t pos_out, uint64_t len)
+{
+	uint64_t chunk = 64 * 1024, done = 0;
+	unsigned char *buf = g_malloc(chunk);
+	int64_t ret = 0;
+
+	while (done < len) {
+		int64_t n = in->f_op->read(in, buf, MIN(chunk, len - done), pos_in + done);
+
+		if (n <= 0) {
+			ret = n;
+			break;
+		}
+		ret = vfs_write(out, buf, (uint64_t)n, pos_out + done);
+		if (ret <= 0)
+			break;
+		done += (uint64_t)ret;
+		if (ret < n)
+			break;
+	}
+	g_free(buf);
+	return done ? (int64_t)done : ret;
+}
+
+int64_t vfs_copy_file_range(struct file *in, uint64_t pos_in, struct file *out,
+			    uint64_t pos_out, uint64_t len)
+{
+	struct inode *inode_in = file_inode(in), *inode_out = file_inode(out);
+	uint64_t size_in = i_size_read(inode_in);
+	int64_t ret;
+
+	/* generic_file_rw_checks() */
+	if (out->f_readonly)
+		return -EBADF;
+	if (!in->f_op->read || !out->f_op->write)
+		return -EINVAL;
+	if (rw_verify_area(pos_in, len) || rw_verify_area(pos_out, len))
+		return -EINVAL;
+	/* generic_copy_file_checks(): shortened to the source's EOF */
+	len = pos_in >= size_in ? 0 : MIN(len, size_in - pos_in);
+	if (len && pos_out >= file_maxbytes(out))
+		return -EFBIG;
+	len = MIN(len, file_maxbytes(out) - pos_out);
+	if (inode_in == inode_out && pos_out + len > pos_in && pos_out < pos_in + len)
+		return -EINVAL;		/* overlapping copy within one file */
+	if (!len)
+		return 0;
+	len = MIN(len, MAX_RW_COUNT);
+	/* a filesystem that can share blocks does, as far as it can; then splice */
+	if (in->f_op->remap_file_range && inode_in->i_sb == inode_out->i_sb) {
+		ret = in->f_op->remap_file_range(in, pos_in, out, pos_out, len,
+						 REMAP_FILE_CAN_SHORTEN);
+		if (ret > 0)
+			return ret;
+	}
+	return splice_direct(in, pos_in, out, pos_out, len);
 }

@@ -136,6 +136,13 @@ struct file_operations {
 	/* SEEK_DATA / SEEK_HOLE from @offset: an offset, or a negative errno */
 	int64_t (*llseek)(struct file *file, uint64_t offset, int whence);
 	/*
+	 * Share @len bytes of @in at @pos_in into @out at @pos_out
+	 * (REMAP_FILE_*): the bytes remapped (with REMAP_FILE_CAN_SHORTEN
+	 * perhaps fewer, down to whole blocks, or 0), or a negative errno.
+	 */
+	int64_t (*remap_file_range)(struct file *in, uint64_t pos_in, struct file *out,
+				    uint64_t pos_out, uint64_t len, unsigned int remap_flags);
+	/*
 	 * The start address for a new mapping of @len bytes at page @pgoff,
 	 * at or above @addr (NULL: the default, PMD-coloured to the offset).
 	 */
@@ -183,6 +190,18 @@ int vfs_fsync_range(struct file *f, uint64_t start, uint64_t end, int datasync);
 int vfs_fallocate(struct file *f, int mode, uint64_t offset, uint64_t len);
 /* lseek(2) with SEEK_DATA / SEEK_HOLE: an offset, or a negative errno */
 int64_t vfs_llseek(struct file *f, uint64_t offset, int whence);
+
+/* remap_file_range flags (linux/fs.h) */
+#define REMAP_FILE_DEDUP	(1U << 0)
+#define REMAP_FILE_CAN_SHORTEN	(1U << 1)
+/*
+ * copy_file_range(2): up to @len bytes of @in at @pos_in to @out at
+ * @pos_out, shortened to @in's EOF; shared where the filesystem can remap
+ * them, copied (splice) where it cannot.  Bytes copied (0 at or past EOF),
+ * or a negative errno.
+ */
+int64_t vfs_copy_file_range(struct file *in, uint64_t pos_in, struct file *out,
+			    uint64_t pos_out, uint64_t len);
 /* Dedupe's byte comparison through the page cache (fs/remap_range.c). */
 int vfs_dedupe_file_range_compare(struct inode *src, uint64_t srcoff, struct inode *dst,
 				  uint64_t dstoff, uint64_t len, bool *same);
