@@ -604,3 +604,40 @@ rl2 rc 0
     script = make_test(tmp_path, body, want)
     r = fstests(["--results", tmp_path / "res", script], tmp_path)
     assert r.returncode == 0, r.stdout + (tmp_path / "res/generic/001.out.bad").read_text()
+
+
+def test_cmp_limits_skips_and_stdin(tmp_path):
+    """cmp -n LIMIT, SKIP1 SKIP2 and stdin as FILE2, as generic/430-433 use
+    them, against GNU cmp: equal ranges, a difference, EOF on either side."""
+    body = r"""_pwrite_byte 0x61 0 1000 $TEST_DIR/a > /dev/null
+_pwrite_byte 0x61 0 3000 $TEST_DIR/b > /dev/null
+_pwrite_byte 0x62 0 10 $TEST_DIR/c > /dev/null
+cmp -n 1000 $TEST_DIR/a $TEST_DIR/b && echo "n same"
+cmp -n 500 $TEST_DIR/a $TEST_DIR/b 100 2000 && echo "skips same"
+cmp -n 5000 $TEST_DIR/a $TEST_DIR/b > $tmp.o 2>&1; echo "rc=$?"
+_filter_test_dir < $tmp.o
+cmp $TEST_DIR/a $TEST_DIR/b 999 2>&1 | _filter_test_dir
+cmp $TEST_DIR/a $TEST_DIR/c 2>&1 | _filter_test_dir
+cmp -n 3 $TEST_DIR/a $TEST_DIR/c 2>&1 | _filter_test_dir
+echo -n "bbbbbbbbbb" | cmp $TEST_DIR/c && echo "stdin same"
+echo -n "bbbbb" | cmp $TEST_DIR/c 2>&1 | _filter_test_dir
+echo -n "bbbbbbbbbbx" | cmp $TEST_DIR/c - 2>&1 | _filter_test_dir
+printf 'bb\n' | cmp - $TEST_DIR/c 2>&1 | _filter_test_dir
+cmp -s $TEST_DIR/a $TEST_DIR/c; echo "quiet $?"
+"""
+    _same_as_bash(tmp_path, body)
+
+
+def test_brace_expansion(tmp_path):
+    """PRE{A,B}POST words (md5sum $testdir/{file,copy}, as generic/430 writes
+    it), nested and several braces, a brace without a comma left as it is,
+    and quoted braces, against bash."""
+    body = r"""_pwrite_byte 0x61 0 100 $TEST_DIR/file > /dev/null
+_pwrite_byte 0x62 0 100 $TEST_DIR/copy > /dev/null
+md5sum $TEST_DIR/{file,copy} | _filter_test_dir
+echo a{b,c}d x{1,2}{3,4} {p,{q,r}}s
+echo {x} {} "{a,b}" '{c,d}' e\{f,g\}
+for w in pre-{one,two,}-post; do echo "$w"; done
+x=VAL; echo {$x,${x}2}
+"""
+    _same_as_bash(tmp_path, body)

@@ -822,62 +822,113 @@ static int b_md5sum(struct sh_state *st, int argc, char **argv, struct sh_io *io
 	return ret;
 }
 
+/* A cmp operand's bytes: a file, or stdin for "-"; 0, or the error (reported). */
+static int cmp_read(struct sh_state *st, const char *path, GByteArray *buf, struct sh_io *io,
+		    bool quiet)
+{
+	int err;
+
+	if (!strcmp(path, "-")) {
+		gsize n;
+		const char *in = sh_stdin_take(io, &n);
+
+		g_byte_array_append(buf, (const guint8 *)in, (guint)n);
+		return 0;
+	}
+	err = fst_read_file(st, path, buf);
+	if (err > 0 && !quiet)
+		sh_err(io, "cmp: %s: %s\n", path, g_strerror(err));
+	return err;
+}
+
+/* A skip or limit: a plain decimal number (cmp's suffixes are not modelled). */
+static bool cmp_number(const char *s, guint64 *v)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	*v = g_ascii_strtoull(s, &end, 10);
+	return !*end;
+}
+
+/*
+ * cmp [-s] [-n LIMIT] FILE1 [FILE2 [SKIP1 [SKIP2]]]: FILE2 "-" or absent is
+ * stdin; the comparison starts SKIP bytes into each and stops after LIMIT.
+ * GNU cmp's words (C locale) for a difference and an early EOF.
+ */
 static int b_cmp(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
+	const char *name[2] = { NULL, "-" };
+	guint64 skip[2] = { 0, 0 }, limit = G_MAXUINT64;
 	bool quiet = false;
-	int i = 1, ret = 0;
-	GByteArray *a, *b;
+	int i = 1, ret = 0, nop;
+	GByteArray *buf[2];
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--silent") || !strcmp(argv[i], "--quiet"))
 			quiet = true;
+		else if (!strncmp(argv[i], "-n", 2) && (argv[i][2] || i + 1 < argc) &&
+			 cmp_number(argv[i][2] ? argv[i] + 2 : argv[++i], &limit))
+			continue;
 		else
 			return sh_unsupported(st, "cmp option");
 	}
-	if (argc - i != 2)
-		return sh_unsupported(st, "cmp with skips");
-	a = g_byte_array_new();
-	b = g_byte_array_new();
+	nop = argc - i;
+	if (nop < 1 || nop > 4)
+		return sh_unsupported(st, "cmp with these operands");
+	for (int k = 0; k < nop; k++) {
+		if (k < 2)
+			name[k] = argv[i + k];
+		else if (!cmp_number(argv[i + k], &skip[k - 2]))
+			return sh_unsupported(st, "cmp skip other than a decimal number");
+	}
+	buf[0] = g_byte_array_new();
+	buf[1] = g_byte_array_new();
 	for (int k = 0; k < 2; k++) {
-		int err = fst_read_file(st, argv[i + k], k ? b : a);
+		int err = cmp_read(st, name[k], buf[k], io, quiet);
 
 		if (err < 0) {
 			ret = -1;
 			goto out;
 		}
 		if (err) {
-			if (!quiet)
-				sh_err(io, "cmp: %s: %s\n", argv[i + k], g_strerror(err));
 			ret = 2;
 			goto out;
 		}
 	}
 	{
-		guint n = MIN(a->len, b->len), k = 0;
+		const guint8 *a = buf[0]->data + MIN(skip[0], buf[0]->len);
+		const guint8 *b = buf[1]->data + MIN(skip[1], buf[1]->len);
+		guint64 alen = buf[0]->len - MIN(skip[0], buf[0]->len);
+		guint64 blen = buf[1]->len - MIN(skip[1], buf[1]->len);
+		guint64 n = MIN(MIN(alen, blen), limit), k = 0;
 		long line = 1;
 
-		while (k < n && a->data[k] == b->data[k])
-			line += a->data[k++] == '\n';
-		/* GNU cmp's words in the C locale fstests runs in */
+		while (k < n && a[k] == b[k])
+			line += a[k++] == '\n';
 		if (k < n) {
 			if (!quiet)
-				sh_out(io, "%s %s differ: char %u, line %ld\n", argv[i], argv[i + 1], k + 1, line);
+				sh_out(io, "%s %s differ: char %llu, line %ld\n", name[0], name[1],
+				       (unsigned long long)k + 1, line);
 			ret = 1;
-		} else if (a->len != b->len) {
+		} else if (alen != blen && n < limit) {	/* one ended before the other and the limit */
+			const char *shorter = name[alen < blen ? 0 : 1];
+
 			if (!quiet && !n)
-				sh_err(io, "cmp: EOF on %s which is empty\n", argv[a->len < b->len ? i : i + 1]);
-			else if (!quiet && a->data[n - 1] == '\n')	/* after a whole line */
-				sh_err(io, "cmp: EOF on %s after byte %u, line %ld\n",
-				       argv[a->len < b->len ? i : i + 1], n, line - 1);
+				sh_err(io, "cmp: EOF on %s which is empty\n", shorter);
+			else if (!quiet && a[n - 1] == '\n')	/* after a whole line */
+				sh_err(io, "cmp: EOF on %s after byte %llu, line %ld\n", shorter,
+				       (unsigned long long)n, line - 1);
 			else if (!quiet)
-				sh_err(io, "cmp: EOF on %s after byte %u, in line %ld\n",
-				       argv[a->len < b->len ? i : i + 1], n, line);
+				sh_err(io, "cmp: EOF on %s after byte %llu, in line %ld\n", shorter,
+				       (unsigned long long)n, line);
 			ret = 1;
 		}
 	}
 out:
-	g_byte_array_free(a, TRUE);
-	g_byte_array_free(b, TRUE);
+	g_byte_array_free(buf[0], TRUE);
+	g_byte_array_free(buf[1], TRUE);
 	return ret;
 }
 

@@ -662,11 +662,118 @@ static int expand_text(struct sh_state *st, const char *s, struct fields *f, boo
 	return 0;
 }
 
+/* Past the quoted text or $( ) / ${ } that starts at @s; NULL if unbalanced. */
+static const char *skip_quoted(const char *s)
+{
+	if (*s == '\\')
+		return s[1] ? s + 2 : NULL;
+	if (*s == '\'') {
+		const char *e = strchr(s + 1, '\'');
+
+		return e ? e + 1 : NULL;
+	}
+	if (*s == '"') {
+		for (s++; *s && *s != '"'; s++)
+			if (*s == '\\' && s[1])
+				s++;
+		return *s ? s + 1 : NULL;
+	}
+	/* $( ... ) or ${ ... } */
+	{
+		const char *e = match_close(s + 2, s[1], s[1] == '(' ? ')' : '}');
+
+		return e ? e + 1 : NULL;
+	}
+}
+
+/*
+ * bash's brace expansion, before every other: PRE{A,B,...}POST becomes one
+ * word per alternative (nested and later braces expand when each word is
+ * expanded in turn).  A brace without a comma at its top level stays as
+ * it is, except a sequence {X..Y}, which is not modelled.  0: nothing to
+ * expand; 1: the words are in @alts; -1: a sequence or unbalanced quoting.
+ */
+static int brace_split(const char *w, GPtrArray *alts)
+{
+	for (const char *s = w; *s;) {
+		const char *e, *start;
+		GPtrArray *commas;
+		int depth = 0;
+
+		if (*s == '\\' || *s == '\'' || *s == '"' || (*s == '$' && (s[1] == '(' || s[1] == '{'))) {
+			if (!(s = skip_quoted(s)))
+				return -1;
+			continue;
+		}
+		if (*s != '{') {
+			s++;
+			continue;
+		}
+		start = s;
+		commas = g_ptr_array_new();
+		for (e = s + 1; *e; ) {
+			if (*e == '\\' || *e == '\'' || *e == '"' || (*e == '$' && (e[1] == '(' || e[1] == '{'))) {
+				if (!(e = skip_quoted(e)))
+					break;
+				continue;
+			}
+			if (*e == '{')
+				depth++;
+			else if (*e == '}' && !depth--)
+				break;
+			else if (*e == ',' && !depth)
+				g_ptr_array_add(commas, (gpointer)e);
+			e++;
+		}
+		if (!e || *e != '}') {		/* no closing brace: literal */
+			g_ptr_array_free(commas, TRUE);
+			return e ? 0 : -1;
+		}
+		if (!commas->len) {
+			bool seq = g_strstr_len(start, e - start, "..") != NULL;
+
+			g_ptr_array_free(commas, TRUE);
+			if (seq)
+				return -1;
+			s = e + 1;
+			continue;
+		}
+		g_ptr_array_add(commas, (gpointer)e);
+		for (guint k = 0; k < commas->len; k++) {
+			const char *a = k ? (const char *)g_ptr_array_index(commas, k - 1) + 1 : start + 1;
+			const char *b = g_ptr_array_index(commas, k);
+
+			g_ptr_array_add(alts, g_strdup_printf("%.*s%.*s%s", (int)(start - w), w,
+							      (int)(b - a), a, e + 1));
+		}
+		g_ptr_array_free(commas, TRUE);
+		return 1;
+	}
+	return 0;
+}
+
 /* Expand @w into fields appended to @out (split) or one string. */
 static int expand_word(struct sh_state *st, const char *w, GPtrArray *out, bool split)
 {
 	struct fields f = { out, g_string_new(NULL), false, split, false, st };
-	int ret = expand_text(st, w, &f, false);
+	int ret;
+
+	if (split && strchr(w, '{')) {
+		GPtrArray *alts = g_ptr_array_new_with_free_func(g_free);
+		int b = brace_split(w, alts);
+
+		ret = 0;
+		if (b < 0)
+			ret = sh_unsupported(st, "this brace expansion ({X..Y}, or unbalanced quoting)");
+		for (guint k = 0; b > 0 && k < alts->len && !ret; k++)
+			ret = expand_word(st, g_ptr_array_index(alts, k), out, split);
+		g_ptr_array_free(alts, TRUE);
+		if (b) {
+			g_string_free(f.cur, TRUE);
+			return ret;
+		}
+	}
+	ret = expand_text(st, w, &f, false);
 
 	if (split)
 		field_end(&f);

@@ -1084,6 +1084,11 @@ static const struct {
 	{ "_require_scratch_delalloc", "test requires delayed allocation buffered writes" },
 	/* the simulated x86-64 has 2 MiB huge pages (PMD leaves) */
 	{ "_require_hugepages", NULL },
+	/* XFS: SEEK_DATA/SEEK_HOLE (iomap_seek_data/hole), and sparse files */
+	{ "_require_seek_data_hole", NULL },
+	{ "_require_sparse_files", NULL },
+	{ "_require_hardlinks", "hard links are not modelled by daxsim" },
+	{ "_require_symlinks", "symbolic links are not modelled by daxsim" },
 	{ "_require_mknod", "device nodes are not modelled by daxsim" },
 	{ "_require_scratch_swapfile", "swap files are not modelled by daxsim" },
 	{ "_require_error_injection", "error injection is not modelled by daxsim" },

@@ -307,6 +307,20 @@ int fst_xfs_io(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 			}
 		}
 	}
+	/* a command reading another file the shell wrote (not simulated): nothing to copy */
+	for (guint i = 2; i < av->len; i += 2) {
+		gchar **w = g_strsplit_set(g_ptr_array_index(av, i), " \t", -1);
+		bool shell_file = false;
+
+		if (!strcmp(w[0], "copy_range") || !strcmp(w[0], "reflink") || !strcmp(w[0], "dedupe"))
+			for (int k = 1; w[k] && !shell_file; k++)
+				shell_file = g_tree_lookup(st->files, w[k]) != NULL;
+		g_strfreev(w);
+		if (shell_file) {
+			ret = sh_unsupported(st, "xfs_io copy_range, reflink or dedupe from a file a redirect wrote");
+			goto out;
+		}
+	}
 	if (files->len > 1) {
 		ret = xfs_io_files(st, av, files, flags, io);
 		goto out;
