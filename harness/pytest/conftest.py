@@ -17,3 +17,18 @@ def run(args, stdin=None, env_extra=None):
 @pytest.fixture
 def daxsim():
     return run
+
+
+@pytest.fixture
+def real_xfs(tmp_path):
+    """A loop-mounted real XFS for one test (harness/pytest/realxfs.py), torn down after."""
+    import realxfs
+
+    why = realxfs.have_tools()
+    if why:
+        pytest.skip(why)
+    fs = realxfs.RealXfs(str(tmp_path))
+    try:
+        yield fs
+    finally:
+        fs.teardown()

@@ -21,18 +21,6 @@ SCENARIOS = sorted((ROOT / "scenarios").rglob("*.scn"))
 MD5_LINE = re.compile(r"^([0-9a-f]{32})  (\S+)$", re.M)
 
 
-@pytest.fixture
-def real_xfs(tmp_path):
-    why = realxfs.have_tools()
-    if why:
-        pytest.skip(why)
-    fs = realxfs.RealXfs(str(tmp_path))
-    try:
-        yield fs
-    finally:
-        fs.teardown()
-
-
 MKFS_LINE = re.compile(r"^mkfs\b.*$", re.M)
 PMEM_LINE = re.compile(r"^pmem\b.*$", re.M)
 EXPECT_LINE = re.compile(r"^(@\S+\s+)?expect\s+(?!violation\s+L-).*$", re.M)

@@ -87,18 +87,6 @@ def scenario(seed, mkfs):
     return "\n".join(out) + "\n"
 
 
-@pytest.fixture
-def real_xfs(tmp_path):
-    why = realxfs.have_tools()
-    if why:
-        pytest.skip(why)
-    fs = realxfs.RealXfs(str(tmp_path))
-    try:
-        yield fs
-    finally:
-        fs.teardown()
-
-
 @pytest.mark.parametrize("mkfs", ["mkfs dax=never", "mkfs"], ids=["pagecache", "dax"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_io_matches_real_xfs(seed, mkfs, tmp_path, real_xfs):

@@ -98,6 +98,34 @@ static int prog_end(struct prog *p, int status)
 	return p->ret ? p->ret : status;
 }
 
+/*
+ * The start of the one-file programs: their usage without a file, then
+ * open(O_RDWR|O_CREAT) (err_exit("fd")), ftruncate(0) and ftruncate(@size).
+ * 1: go on; 0: return *@status.
+ */
+static int prog_open_sized(struct prog *p, struct sh_state *st, int argc, char **argv,
+			   struct sh_io *io, const char *usage, const char *comm, const char *size,
+			   int *status)
+{
+	*status = 0;
+	if (argc < 2) {
+		sh_out(io, "Usage: %s\n", usage);
+		return 0;
+	}
+	if (!fst_path_in_sim(st, argv[1])) {
+		*status = sh_unsupported(st, "this program outside $TEST_DIR and $SCRATCH_MNT");
+		return 0;
+	}
+	prog_start(p, st, io, comm);
+	if (!prog_open(p, argv[1], false)) {
+		*status = prog_end(p, p->ret ? 0 : err_exit(p, "fd"));
+		return 0;
+	}
+	CALL(p, "truncate", "0");
+	CALL(p, "truncate", size);
+	return 1;
+}
+
 /* The bytes at @off of the current mapping, through loads (mread -v). */
 static bool load(struct prog *p, uint64_t off, size_t n, unsigned char *buf)
 {
@@ -137,21 +165,11 @@ static int p_t_mmap_stale_pmd(struct sh_state *st, int argc, char **argv, struct
 	static const char hello[] = "HELLO WORLD!";
 	unsigned char got[sizeof(hello) - 1];
 	struct prog p;
-	int status = 0;
+	int status;
 
-	if (argc < 2) {
-		sh_out(io, "Usage: t_mmap_stale_pmd <pmem file>\n");
-		return 0;
-	}
-	if (!fst_path_in_sim(st, argv[1]))
-		return sh_unsupported(st, "t_mmap_stale_pmd outside $TEST_DIR and $SCRATCH_MNT");
-	prog_start(&p, st, io, "t_mmap_stale_pm");
-	if (!prog_open(&p, argv[1], false)) {
-		status = p.ret ? 0 : err_exit(&p, "fd");
-		goto out;
-	}
-	CALL(&p, "truncate", "0");
-	CALL(&p, "truncate", "4m");
+	if (!prog_open_sized(&p, st, argc, argv, io, "t_mmap_stale_pmd <pmem file>",
+			     "t_mmap_stale_pm", "4m", &status))
+		return status;
 	if (!CALL(&p, "mmap", "-r", "2m", "2m") || failed(&p)) {
 		status = p.ret ? 0 : err_exit(&p, "mmap");
 		goto out;
@@ -180,21 +198,11 @@ out:
 static int p_t_mmap_cow_race(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
 	struct prog p;
-	int status = 0;
+	int status;
 
-	if (argc < 2) {
-		sh_out(io, "Usage: t_mmap_cow_race <file>\n");
-		return 0;
-	}
-	if (!fst_path_in_sim(st, argv[1]))
-		return sh_unsupported(st, "t_mmap_cow_race outside $TEST_DIR and $SCRATCH_MNT");
-	prog_start(&p, st, io, "t_mmap_cow_race");
-	if (!prog_open(&p, argv[1], false)) {
-		status = p.ret ? 0 : err_exit(&p, "fd");
-		goto out;
-	}
-	CALL(&p, "truncate", "0");
-	CALL(&p, "truncate", "2m");
+	if (!prog_open_sized(&p, st, argc, argv, io, "t_mmap_cow_race <file>", "t_mmap_cow_race",
+			     "2m", &status))
+		return status;
 	if (!CALL(&p, "mmap", "-rw", "0", "2m") || failed(&p)) {
 		status = p.ret ? 0 : err_exit(&p, "shared mmap");
 		goto out;

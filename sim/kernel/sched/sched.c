@@ -702,18 +702,28 @@ static struct holder *current_holder(int64_t key, guint *pos)
 	return NULL;
 }
 
+/*
+ * A release, or a downgrade (for readers, what the writer did is ordered
+ * before them): the happens-before edge, and the current task's holder
+ * record (NULL outside the scheduler or if it holds none).
+ */
+static struct holder *holder_release(const struct lock_class *cls, uint64_t inst, int64_t *key,
+				     guint *pos)
+{
+	if (!S.on || cls->kind == LK_PSEUDO)
+		return NULL;
+	*key = holder_key(cls, inst);
+	if (S.current)
+		lock_vc_release(*key);
+	return current_holder(*key, pos);
+}
+
 void sched_lock_release(const struct lock_class *cls, uint64_t inst)
 {
 	int64_t key;
-	struct holder *x;
 	guint pos;
+	struct holder *x = holder_release(cls, inst, &key, &pos);
 
-	if (!S.on || cls->kind == LK_PSEUDO)
-		return;
-	key = holder_key(cls, inst);
-	if (S.current)
-		lock_vc_release(key);
-	x = current_holder(key, &pos);
 	if (x && --x->count == 0)
 		g_array_remove_index(g_hash_table_lookup(S.holders, &key), pos);
 }
@@ -721,15 +731,9 @@ void sched_lock_release(const struct lock_class *cls, uint64_t inst)
 void sched_lock_downgrade(const struct lock_class *cls, uint64_t inst)
 {
 	int64_t key;
-	struct holder *x;
 	guint pos;
+	struct holder *x = holder_release(cls, inst, &key, &pos);
 
-	if (!S.on || cls->kind == LK_PSEUDO)
-		return;
-	key = holder_key(cls, inst);
-	if (S.current)
-		lock_vc_release(key);	/* what the writer did is ordered before the readers */
-	x = current_holder(key, &pos);
 	if (x)
 		x->mode = LOCK_SHARED;
 }
