@@ -184,6 +184,9 @@ class RealXfs:
         if self.loop:
             subprocess.run(["losetup", "-d", self.loop], capture_output=True, timeout=60)
             self.loop = None
+        # the image holds tens of MB once made: a full run would keep GBs of them
+        with contextlib.suppress(OSError):
+            os.unlink(self.img)
 
     # -- tasks -----------------------------------------------------------
     def task(self, name):
