@@ -36,9 +36,6 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 
 	if (ip->i_mount->m_shutdown)
 		return -EIO;
-	/* direct I/O must be aligned to the device's logical sector size */
-	if (file->f_direct && !IS_DAX(VFS_I(ip)) && ((pos | len) & (BBSIZE - 1)))
-		return -EINVAL;
 	xfs_ilock(ip, XFS_IOLOCK_SHARED);
 	if (INJECT(READ_EXTRA_EDGE)) {
 		/* test only: an RCU/tasklist section under IOLOCK, a new edge */
@@ -47,9 +44,19 @@ static int64_t xfs_file_read(struct file *file, void *buf, uint64_t len, uint64_
 	}
 	if (pos >= VFS_I(ip)->i_size)
 		ret = 0;
-	else if (!IS_DAX(VFS_I(ip)) && file->f_direct)	/* xfs_file_dio_read */
-		ret = iomap_dio_rw(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos), buf, false,
+	else if (!IS_DAX(VFS_I(ip)) && file->f_direct) {	/* xfs_file_dio_read */
+		/*
+		 * The I/O covers whole sectors past EOF (nothing beyond the last
+		 * one is read), and the result stops at EOF; alignment is the
+		 * bio's to check (iomap_dio_rw).
+		 */
+		uint64_t size = VFS_I(ip)->i_size;
+
+		ret = iomap_dio_rw(VFS_I(ip), pos, MIN(len, ALIGN_UP(size, BBSIZE) - pos), buf, false,
 				   &xfs_read_iomap_ops, NULL);
+		if (ret > 0 && (uint64_t)ret > size - pos)
+			ret = (int64_t)(size - pos);
+	}
 	else if (!IS_DAX(VFS_I(ip)))	/* xfs_file_buffered_read */
 		ret = iomap_file_buffered_read(VFS_I(ip), pos, MIN(len, VFS_I(ip)->i_size - pos),
 					       buf, &xfs_read_iomap_ops);

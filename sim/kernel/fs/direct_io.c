@@ -25,6 +25,8 @@
 #include "sim.h"
 #include "trace.h"
 
+#define SECTOR_SIZE	512U	/* the block device's logical sector (pmem's) */
+
 /*
  * @n bytes at @off in block @bno.  A partial write of a block that is new
  * or unwritten zeroes the rest of it (iomap_dio_zero); of a written block,
@@ -109,6 +111,16 @@ int64_t iomap_dio_rw(struct inode *inode, uint64_t pos, uint64_t len, void *buf,
 		if (err)
 			break;
 		n = MIN(iomap.offset + iomap.length, end) - p;
+		/*
+		 * iomap_dio_bio_iter(): a bio needs whole 512-byte sectors; a
+		 * read of a hole or an unwritten extent is zeroes without one
+		 * (iomap_dio_hole_iter: no such check).  The filesystem checks
+		 * a write's alignment before it allocates anything.
+		 */
+		if (!write && iomap.type == IOMAP_MAPPED && ((p | n) & (SECTOR_SIZE - 1))) {
+			err = -EINVAL;
+			break;
+		}
 		if (iomap.flags & IOMAP_F_SHARED)
 			dio_flags |= IOMAP_DIO_COW;
 		if (iomap.type == IOMAP_UNWRITTEN)
