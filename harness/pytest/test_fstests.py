@@ -984,6 +984,8 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("$XFS_IO_PROG -f -c 'mmap 0 4k' $TEST_DIR/a $TEST_DIR/b",
      "xfs_io on several files with a command that keeps state"),
     ("$XFS_IO_PROG -f -t -c 'pwrite 0 1' $TEST_DIR/a $TEST_DIR/b", "xfs_io -t on several files"),
+    ("$XFS_IO_PROG -f -c 'copy_range $TEST_DIR/a' $TEST_DIR/b $TEST_DIR/c",
+     "xfs_io on several files with a command that keeps state"),
     ("$here/src/t_mmap_dio -x a b c d", "t_mmap_dio option other than -b"),
     ("$here/src/feature -q", "feature other than feature -s"),
     ("_scratch_mkfs_geom 1000 1", "_scratch_mkfs_geom other than SUNIT_BYTES SWIDTH_MULT [4096]"),

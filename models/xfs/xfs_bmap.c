@@ -158,7 +158,6 @@ static void unmap_piece(const struct xfs_bmbt_irec *p, void *arg)
 
 	if (xfs_bmap_is_delalloc(p)) {	/* a reservation: no block, no rmap */
 		xfs_alloc_unreserve(mp->m_alloc, p->br_blockcount);
-		mp->m_cow_delalloc -= p->br_blockcount;
 		return;
 	}
 
@@ -236,16 +235,10 @@ int xfs_bmapi_reserve_delalloc(struct xfs_inode *ip, xfs_fileoff_t aoff, xfs_fil
 	if (error)
 		return error;
 	xfs_iext_insert(ip->i_cowfp, &rec);
-	mp->m_cow_delalloc += rec.br_blockcount;
 	trace_event("xfs_bmapi_reserve_delalloc", "ino %llu cow fork [%llu, +%llu) delalloc",
 		    (unsigned long long)ip->i_ino, (unsigned long long)aoff,
 		    (unsigned long long)rec.br_blockcount);
 	return 0;
-}
-
-static void take_piece(const struct xfs_bmbt_irec *p, void *arg)
-{
-	*(struct xfs_bmbt_irec *)arg = *p;
 }
 
 int xfs_bmapi_convert_delalloc(struct xfs_inode *ip, xfs_fileoff_t off, struct xfs_bmbt_irec *got)
@@ -259,9 +252,8 @@ int xfs_bmapi_convert_delalloc(struct xfs_inode *ip, xfs_fileoff_t off, struct x
 	BUG_ON(!xfs_iext_lookup_extent(ip->i_cowfp, off, &del) || !xfs_bmap_is_delalloc(&del));
 	s = del.br_startoff;
 	e = s + del.br_blockcount;
-	xfs_iext_remove_range(ip->i_cowfp, s, e - s, take_piece, &del);
+	xfs_iext_remove_range(ip->i_cowfp, s, e - s, NULL, NULL);
 	xfs_alloc_unreserve(mp->m_alloc, e - s);
-	mp->m_cow_delalloc -= e - s;
 	error = xfs_bmap_alloc_hint(ip, XFS_COW_FORK, off, 1, s, e - s, XFS_EXT_UNWRITTEN, false, got);
 	if (error) {	/* the reservation guaranteed the blocks: not reached */
 		BUG_ON(xfs_bmapi_reserve_delalloc(ip, s, e));

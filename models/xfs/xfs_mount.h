@@ -86,7 +86,6 @@ struct xfs_mount {
 	xfs_ino_t		m_next_ino;
 	bool			m_shutdown;
 	uint64_t		m_cow_blocks;	/* blocks staged in CoW forks */
-	uint64_t		m_cow_delalloc;	/* blocks reserved by delalloc in CoW forks */
 	struct xfs_buf_cache	*m_bufs;	/* the buffer cache: per-AG daddr hash (xfs_buf.c) */
 };
 

@@ -337,6 +337,23 @@ static int do_pread(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * The reference model after a clone or a copy into @dst at @doff: a gap
+ * past its EOF reads as zeroes, @count bytes of @src at @soff land there,
+ * and the size grows to cover @len of them.
+ */
+static void ref_copy_into(uint64_t src, uint64_t soff, uint64_t dst, uint64_t doff,
+			  uint64_t count, uint64_t len)
+{
+	uint64_t dsize = ref_size(I->ref, dst);
+
+	if (doff > dsize)
+		ref_zero(I->ref, dst, dsize, doff - dsize);
+	ref_copy(I->ref, src, soff, dst, doff, count);
+	if (doff + len > dsize)
+		ref_set_size(I->ref, dst, doff + len);
+}
+
 /* reflink / dedupe: the shared remap entry */
 static int remap(struct cmdctx *c, bool dedupe)
 {
@@ -387,15 +404,8 @@ static int remap(struct cmdctx *c, bool dedupe)
 			/* value semantics: copy the bytes, whole blocks at the source EOF */
 			bcount = soff + len == ref_size(I->ref, src->i_ino) ?
 				 ALIGN_UP(len, PAGE_SIZE) : len;
-			if (!dedupe) {
-				uint64_t dsize = ref_size(I->ref, XFS_I(file_inode(f))->i_ino);
-
-				if (doff > dsize)
-					ref_zero(I->ref, XFS_I(file_inode(f))->i_ino, dsize, doff - dsize);
-				ref_copy(I->ref, src->i_ino, soff, XFS_I(file_inode(f))->i_ino, doff, bcount);
-				if (doff + len > dsize)
-					ref_set_size(I->ref, XFS_I(file_inode(f))->i_ino, doff + len);
-			}
+			if (!dedupe)
+				ref_copy_into(src->i_ino, soff, file_inode(f)->i_ino, doff, bcount, len);
 		}
 		if (!c->opt['q']) {
 			/*
@@ -449,7 +459,6 @@ static int do_copy_range(struct cmdctx *c)
 		return -2;
 	}
 	while (len) {
-		uint64_t src = file_inode(in)->i_ino, dsize = ref_size(I->ref, dst->i_ino);
 		int64_t n = vfs_copy_file_range(in, soff, f, doff, len);
 
 		touch_inode(XFS_I(file_inode(in)));
@@ -460,12 +469,7 @@ static int do_copy_range(struct cmdctx *c)
 		}
 		if (!n)
 			break;
-		/* the bytes copied, a gap before them reading as zeroes */
-		if (doff > dsize)
-			ref_zero(I->ref, dst->i_ino, dsize, doff - dsize);
-		ref_copy(I->ref, src, soff, dst->i_ino, doff, (uint64_t)n);
-		if (doff + (uint64_t)n > dsize)
-			ref_set_size(I->ref, dst->i_ino, doff + (uint64_t)n);
+		ref_copy_into(file_inode(in)->i_ino, soff, dst->i_ino, doff, (uint64_t)n, (uint64_t)n);
 		soff += (uint64_t)n;
 		doff += (uint64_t)n;
 		len -= (uint64_t)n;

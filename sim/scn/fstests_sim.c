@@ -211,9 +211,10 @@ static int xfs_io_dir(struct sh_state *st, GPtrArray *av, const char *path, cons
 static int xfs_io_files(struct sh_state *st, GPtrArray *av, GPtrArray *files, const char *flags,
 			struct sh_io *io)
 {
+	/* copy_range: a failure ends xfs_io's command loop for every file */
 	static const char *const stateful[] = { "mmap", "mm", "mread", "mr", "mwrite", "mw",
 						"msync", "ms", "munmap", "mu", "madvise", "ma",
-						"open", "o", "close", "c", "file", "f" };
+						"open", "o", "close", "c", "file", "f", "copy_range" };
 	int ret = 0, status = 0;
 
 	if (strchr(flags, 't'))

@@ -21,6 +21,8 @@
 
 struct trunc_args {
 	uint64_t lstart, lend;	/* bytes, inclusive */
+	bool only_clean;	/* invalidate: a dirty folio stays (and is counted) */
+	int busy;
 };
 
 static bool truncate_one(struct address_space *mapping, pgoff_t index, struct folio *slot,
@@ -28,10 +30,15 @@ static bool truncate_one(struct address_space *mapping, pgoff_t index, struct fo
 {
 	struct trunc_args *t = arg;
 	uint64_t fstart = (uint64_t)index << PAGE_SHIFT, fend = fstart + PAGE_SIZE - 1;
+	bool gone, busy;
 
 	folio_get(slot);
 	folio_lock(slot, mapping, index);
-	if (filemap_get_entry(mapping, index) != slot) {
+	gone = filemap_get_entry(mapping, index) != slot;
+	/* invalidate_complete_folio2() fails on a dirty folio: it stays */
+	busy = !gone && t->only_clean && (slot->flags & PG_FOLIO_DIRTY);
+	t->busy += busy;
+	if (gone || busy) {
 		folio_unlock(slot, mapping, index);
 		folio_put(slot);
 		return true;
@@ -54,7 +61,7 @@ static bool truncate_one(struct address_space *mapping, pgoff_t index, struct fo
 
 void truncate_inode_pages_range(struct address_space *mapping, uint64_t lstart, uint64_t lend)
 {
-	struct trunc_args t = { lstart, lend };
+	struct trunc_args t = { lstart, lend, false, 0 };
 
 	if (!mapping->i_folios || lend < lstart)
 		return;
@@ -91,41 +98,18 @@ void truncate_pagecache_range(struct inode *inode, uint64_t lstart, uint64_t len
 	truncate_inode_pages_range(mapping, lstart, lend);
 }
 
-struct inval_args {
-	int busy;
-};
-
-static bool invalidate_one(struct address_space *mapping, pgoff_t index, struct folio *slot,
-			   void *arg)
-{
-	struct inval_args *a = arg;
-
-	folio_get(slot);
-	folio_lock(slot, mapping, index);
-	if (filemap_get_entry(mapping, index) == slot) {
-		if (slot->flags & PG_FOLIO_DIRTY) {
-			a->busy++;	/* invalidate_complete_folio2() fails on it */
-		} else {
-			folio_unlock(slot, mapping, index);
-			filemap_remove_folio(mapping, index);
-			folio_put(slot);
-			return true;
-		}
-	}
-	folio_unlock(slot, mapping, index);
-	folio_put(slot);
-	return true;
-}
-
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
 {
-	struct inval_args a = { 0 };
+	/* whole pages: truncate_one never keeps a partial folio here */
+	struct trunc_args t = { (uint64_t)start << PAGE_SHIFT,
+				end >= (UINT64_MAX >> PAGE_SHIFT) ? UINT64_MAX :
+				((uint64_t)end << PAGE_SHIFT) + PAGE_SIZE - 1, true, 0 };
 
 	if (IS_DAX(mapping->host))	/* DAX entries, not folios */
 		return dax_invalidate_mapping_range(mapping, start, end);
 	if (!mapping->i_folios || end < start)
 		return 0;
 	unmap_mapping_pages(mapping, start, end - start + 1, false);
-	filemap_walk(mapping, start, end, invalidate_one, &a);
-	return a.busy ? -EBUSY : 0;
+	filemap_walk(mapping, start, end, truncate_one, &t);
+	return t.busy ? -EBUSY : 0;
 }
