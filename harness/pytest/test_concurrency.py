@@ -174,7 +174,8 @@ def test_task_expect_while_in_flight_is_not_quiescence():
 
 def test_shrink_keeps_the_deadlock_and_its_schedule(tmp_path):
     """shrink --schedule: fewer lines, same violation ID, and the printed replay line works."""
-    r = run(["shrink", "--schedule=k17:agf@unmap_piece/21", "scenarios/races/kh1-deadlock.scn"])
+    found = re.search(r"--schedule='([^']*)'", (RACES / "kh1-deadlock.explore").read_text()).group(1)
+    r = run(["shrink", f"--schedule={found}", "scenarios/races/kh1-deadlock.scn"])
     assert r.returncode == 0, r.stderr
     assert "# still fails with: invariant L-deadlock\n" in r.stdout
     body = [l for l in r.stdout.splitlines() if not l.startswith("#")]

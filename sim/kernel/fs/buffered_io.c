@@ -16,6 +16,7 @@
 #include "lock.h"
 #include "mm.h"
 #include "pagemap.h"
+#include "page_ref.h"
 #include "pmem.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -109,7 +110,7 @@ int iomap_read_folio(struct folio *folio, struct address_space *mapping, pgoff_t
 		memset(folio_address(folio), 0, PAGE_SIZE);
 	else if ((err = pmem_submit_bio(iomap_page_bno(&iomap, index), folio_address(folio), false)))
 		return err;
-	folio->flags |= PG_FOLIO_UPTODATE;
+	page_set_flag(folio, PG_FOLIO_UPTODATE);
 	return 0;
 }
 
@@ -257,16 +258,16 @@ static bool writepage_one(struct address_space *mapping, pgoff_t index, struct f
 	bool cow;
 	int err;
 
-	if (folio_slot_shared(slot) || !(slot->flags & PG_FOLIO_DIRTY))
+	if (folio_slot_shared(slot) || !page_test_flag(slot, PG_FOLIO_DIRTY))
 		return true;
 	folio_get(slot);
 	folio_lock(slot, mapping, index);
-	if (filemap_get_entry(mapping, index) != slot || !(slot->flags & PG_FOLIO_DIRTY))
+	if (filemap_get_entry(mapping, index) != slot || !page_test_flag(slot, PG_FOLIO_DIRTY))
 		goto unlock;
 	/* folio_clear_dirty_for_io(): write-protect, so the next store faults */
 	mapping_mkclean(mapping, index, 1);
-	slot->flags &= ~PG_FOLIO_DIRTY;
-	slot->flags |= PG_FOLIO_WRITEBACK;
+	page_clear_flag(slot, PG_FOLIO_DIRTY);
+	page_set_flag(slot, PG_FOLIO_WRITEBACK);	/* folio_start_writeback() */
 	err = wb->ops->map_blocks(inode, index, &bno, &cow);
 	if (!err)
 		err = pmem_submit_bio(bno, folio_address(slot), true);
@@ -276,9 +277,9 @@ static bool writepage_one(struct address_space *mapping, pgoff_t index, struct f
 		      (unsigned long long)bno, cow ? " (CoW)" : "");
 		err = wb->ops->end_io(inode, index, cow);
 	}
-	slot->flags &= ~PG_FOLIO_WRITEBACK;
+	page_clear_flag(slot, PG_FOLIO_WRITEBACK);	/* folio_end_writeback() */
 	if (err) {
-		slot->flags |= PG_FOLIO_DIRTY;	/* the data stays cached; the error is reported */
+		page_set_flag(slot, PG_FOLIO_DIRTY);	/* the data stays cached; the error is reported */
 		wb->error = wb->error ? wb->error : err;
 	}
 unlock:

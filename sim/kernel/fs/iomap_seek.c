@@ -12,6 +12,7 @@
 #include "fs.h"
 #include "iomap.h"
 #include "pagemap.h"
+#include "page_ref.h"
 
 static bool index_has_data(struct address_space *mapping, pgoff_t index)
 {
@@ -21,7 +22,7 @@ static bool index_has_data(struct address_space *mapping, pgoff_t index)
 	if (dax_lookup_slot(mapping, index, &base))
 		return true;
 	folio = filemap_get_entry(mapping, index);
-	return folio && (folio->flags & PG_FOLIO_UPTODATE);
+	return folio && page_test_flag(folio, PG_FOLIO_UPTODATE);
 }
 
 /*

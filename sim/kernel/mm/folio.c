@@ -15,6 +15,7 @@
 #include "lock.h"
 #include "dax.h"
 #include "pagemap.h"
+#include "page_ref.h"
 
 struct folio_frame {
 	struct folio	*folio;
@@ -114,13 +115,13 @@ struct folio *folio_alloc_shadow(struct folio *master, struct address_space *map
 
 void folio_get(struct folio *folio)
 {
-	folio->_refcount++;
+	page_ref_inc(folio);
 }
 
 void folio_put(struct folio *folio)
 {
 	BUG_ON(folio->_refcount <= 0);
-	if (--folio->_refcount)
+	if (!page_ref_dec_and_test(folio))
 		return;
 	BUG_ON(folio->_mapcount >= 0 || (folio->flags & PG_FOLIO_LOCKED));
 	if (folio->flags & PG_FOLIO_SHADOW) {

@@ -10,6 +10,7 @@
 #include "memmap.h"
 #include "memory_failure.h"
 #include "mm.h"
+#include "page_ref.h"
 #include "pagemap.h"
 #include "pmem.h"
 #include "sim.h"
@@ -24,13 +25,13 @@ void put_leaf(uint64_t entry, bool is_pmd)
 	} else if (is_folio_pfn(pfn)) {
 		struct folio *folio = pfn_folio(pfn);
 
-		folio->_mapcount--;
+		page_mapcount_dec(folio);
 		folio_put(folio);
 	} else if (!(entry & _PAGE_SPECIAL) && is_pmem_pfn(&sim->memmap, pfn)) {
 		struct page *page = pfn_to_page(&sim->memmap, pfn);
 
-		page->_mapcount--;
-		page->_refcount--;
+		page_mapcount_dec(page);
+		page_ref_dec(page);
 	}
 }
 
@@ -168,12 +169,12 @@ void vmf_insert_pfn(struct vm_fault *vmf, pfn_t pfn, bool write, bool pmd)
 	}
 	if (is_folio_pfn(pfn)) {
 		folio_get(pfn_folio(pfn));
-		pfn_folio(pfn)->_mapcount++;
+		page_mapcount_inc(pfn_folio(pfn));
 	} else if (!(val & (_PAGE_SPECIAL | _PAGE_ANON))) {
 		struct page *page = pfn_to_page(&sim->memmap, pfn);
 
-		page->_mapcount++;
-		page->_refcount++;
+		page_mapcount_inc(page);
+		page_ref_inc(page);
 	}
 	*slot = val;
 	sim_unlock(ptl, mm->owner->pid);
@@ -197,8 +198,8 @@ void vmf_insert_pfn_pud(struct vm_fault *vmf, pfn_t pfn, bool write)
 		}
 		put_leaf(*slot, true);
 	}
-	page->_mapcount++;
-	page->_refcount++;
+	page_mapcount_inc(page);
+	page_ref_inc(page);
 	*slot = val;
 	sim_unlock(ptl, mm->owner->pid);
 }

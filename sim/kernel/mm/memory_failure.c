@@ -23,6 +23,7 @@
 #include "memory_failure.h"
 #include "inject.h"
 #include "memmap.h"
+#include "page_ref.h"
 #include "share.h"
 #include "sim.h"
 #include "trace.h"
@@ -109,7 +110,7 @@ static gboolean collect_one(gpointer k, gpointer v, gpointer data)
 
 static void SetPageHWPoison_(struct page *page)
 {
-	page->flags |= PG_hwpoison;
+	page_set_flag(page, PG_hwpoison);
 }
 
 /*
@@ -187,7 +188,7 @@ void mf_dax_kill_procs(struct address_space *mapping, pgoff_t index, uint64_t co
 		}
 		pfn = dax_to_pfn(entry) + (i - base);
 		nr_vmas = g_array_new(FALSE, FALSE, sizeof(unsigned int));
-		pfn_to_page(&sim->memmap, pfn)->flags |= PG_hwpoison;	/* SetPageHWPoison */
+		SetPageHWPoison_(pfn_to_page(&sim->memmap, pfn));
 		/* collect_procs_fsdax(): i_mmap under i_mmap_rwsem, in vma order */
 		lock_acquire(&lc_i_mmap_rwsem, mapping->id, LOCK_SHARED, 0, "collect_procs_fsdax");
 		g_tree_foreach(mapping->i_mmap, collect_one, &c);

@@ -9,11 +9,12 @@
 #include "bug.h"
 #include "fs.h"
 #include "pagemap.h"
+#include "page_ref.h"
 
 void folio_mark_dirty(struct folio *folio)
 {
 	BUG_ON(!(folio->flags & PG_FOLIO_LOCKED) || folio_slot_shared(folio));
-	folio->flags |= PG_FOLIO_DIRTY | PG_FOLIO_UPTODATE;
+	page_set_flag(folio, PG_FOLIO_DIRTY | PG_FOLIO_UPTODATE);
 }
 
 int filemap_write_and_wait_range(struct address_space *mapping, uint64_t start, uint64_t end)

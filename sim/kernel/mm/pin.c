@@ -11,6 +11,7 @@
 #include "dax.h"
 #include "memmap.h"
 #include "mm.h"
+#include "page_ref.h"
 #include "sim.h"
 #include "trace.h"
 #include "wait.h"
@@ -26,7 +27,7 @@ static struct wait_queue_head *page_waitqueue(const struct page *page, pfn_t pfn
 
 bool page_is_pinned(const struct page *page)
 {
-	return page && page->_pincount;
+	return page && page_pincount_read(page);
 }
 
 int pin_user_pages(struct task_struct *t, uint64_t addr, uint64_t len)
@@ -50,7 +51,7 @@ int pin_user_pages(struct task_struct *t, uint64_t addr, uint64_t len)
 		page = pfn_to_page(&sim->memmap, pfn);
 		if (page->_pincount == UINT16_MAX)
 			return -ENOMEM;		/* the pin count would overflow */
-		page->_pincount++;
+		page_pincount_inc(page);
 		g_array_append_val(t->pins, pfn);
 		trace("%s pins pfn 0x%llx", t->name, (unsigned long long)pfn);
 	}
@@ -64,7 +65,7 @@ void unpin_user_pages(struct task_struct *t)
 		struct page *page = pfn_to_page(&sim->memmap, pfn);
 		struct wait_queue_head *wq = page_waitqueue(page, pfn);
 
-		if (--page->_pincount == 0 && waitqueue_active(wq))
+		if (page_pincount_dec(page) == 0 && waitqueue_active(wq))
 			__wake_up(wq, 0, NULL);		/* wake_up_var(): every waiter looks */
 		trace("%s unpins pfn 0x%llx", t->name, (unsigned long long)pfn);
 	}

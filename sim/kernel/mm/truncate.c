@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "mm.h"
 #include "pagemap.h"
+#include "page_ref.h"
 #include "trace.h"
 
 struct trunc_args {
@@ -36,7 +37,7 @@ static bool truncate_one(struct address_space *mapping, pgoff_t index, struct fo
 	folio_lock(slot, mapping, index);
 	gone = filemap_get_entry(mapping, index) != slot;
 	/* invalidate_complete_folio2() fails on a dirty folio: it stays */
-	busy = !gone && t->only_clean && (slot->flags & PG_FOLIO_DIRTY);
+	busy = !gone && t->only_clean && page_test_flag(slot, PG_FOLIO_DIRTY);
 	t->busy += busy;
 	if (gone || busy) {
 		folio_unlock(slot, mapping, index);
