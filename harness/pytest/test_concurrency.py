@@ -312,3 +312,15 @@ def test_replay_line_quotes_the_file(tmp_path):
     assert r.returncode == 1
     line = [ln for ln in r.stdout.splitlines() if ln.startswith("replay: ")][0]
     assert line.endswith(" '%s'" % scn), line
+
+
+@pytest.mark.parametrize("schedule", ["d:_pincount@page_is_pinned/14", "t:_refcount@put_leaf/12"])
+def test_atomic_page_state_is_a_scheduling_point(schedule):
+    """The pin, reference and map counts are points (page_ref.h): the unpin can run just
+    before truncate's busy-page scan reads the pin count, and a task can be switched out as
+    the zap drops a page's reference.  Either schedule replays and holds (before these
+    points existed, both diverged: exit 2)."""
+    scn = "scenarios/races/truncate-vs-pin.scn"
+    r = run(["run", f"--schedule={schedule}", scn])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == (RACES / "truncate-vs-pin.out").read_text()
