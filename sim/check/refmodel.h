@@ -31,6 +31,12 @@ void ref_delete(struct refmodel *rm, uint64_t ino);
 /* fcollapse (insert false) / finsert of page-aligned [off, off + len) */
 void ref_shift(struct refmodel *rm, uint64_t ino, uint64_t off, uint64_t len, bool insert);
 /* The md5 of [0, size) */
+/* Segments (512 chunk references) and 4 KiB chunks allocated by every model of the process. */
+struct ref_stats {
+	uint64_t	segs;
+	uint64_t	chunks;
+};
+void ref_get_stats(struct ref_stats *st);
 void ref_md5(struct refmodel *rm, uint64_t ino, char out[33]);
 
 #endif
