@@ -98,7 +98,14 @@ static struct job *job_start(struct scn *s, guint i, struct scn_line *ln, struct
 		snprintf(j->name, sizeof(j->name), "%s", io->task->name);
 		io->busy = true;
 	} else {
-		snprintf(j->name, sizeof(j->name), "k%d", ln->lineno);
+		/*
+		 * xfs_io's transient task is a user process: COMM-LINE, as ftrace
+		 * prints COMM-PID; a simulator command is a kernel worker, kLINE.
+		 */
+		if (!strcmp(ln->argv[0], "xfs_io"))
+			snprintf(j->name, sizeof(j->name), "xfs_io-%d", ln->lineno);
+		else
+			snprintf(j->name, sizeof(j->name), "k%d", ln->lineno);
 		j->kctx.name = "kworker";
 		j->c.kctx = &j->kctx;
 	}
