@@ -384,8 +384,18 @@ static int remap(struct cmdctx *c, bool dedupe)
 	 */
 	if (f->f_readonly && !dedupe)
 		return errno_report(c, ioc, EBADF);
-	if (dedupe && io_budget(c, c->poscol[3], 2 * MIN(len, VFS_I(src)->i_size > soff ? VFS_I(src)->i_size - soff : 0)))
-		return -2;	/* dedupe reads both ranges to compare them */
+	/*
+	 * Dedupe reads both ranges to compare them, but never past either
+	 * file's EOF: a range past the destination's is EINVAL before any
+	 * byte is read (generic_remap_checks), whatever its length.
+	 */
+	if (dedupe) {
+		uint64_t ssize = VFS_I(src)->i_size, dsize = i_size_read(file_inode(f));
+		uint64_t cmp = MIN(len, ssize > soff ? ssize - soff : 0);
+
+		if (io_budget(c, c->poscol[3], 2 * MIN(cmp, dsize > doff ? dsize - doff : 0)))
+			return -2;
+	}
 	{
 		uint64_t req = len;
 
