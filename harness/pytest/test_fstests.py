@@ -991,6 +991,7 @@ def test_malformed_scripts_are_usage_errors(tmp_path, text):
     ("_scratch_mkfs_geom 1000 1", "_scratch_mkfs_geom other than SUNIT_BYTES SWIDTH_MULT [4096]"),
     ("rm $TEST_DIR/[ab]", "rm with this pattern"),
     ("mkdir /tmp/x", "mkdir outside $TEST_DIR and $SCRATCH_MNT"),
+    ("umount /mnt/elsewhere", "umount of something other than the scratch or test filesystem"),
     ("cd $TEST_DIR/sub", "cd into a directory of the test"),
     ("_cp_reflink /tmp/a /tmp/b", "_cp_reflink outside $TEST_DIR and $SCRATCH_MNT"),
     ("echo x > $TEST_DIR/r; cp --reflink $TEST_DIR/r $TEST_DIR/s", "cp --reflink of a file a redirect wrote"),

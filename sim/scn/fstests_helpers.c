@@ -228,6 +228,26 @@ static int h_ok(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 	return 0;
 }
 
+/*
+ * umount MNT|DEV of the scratch or test filesystem: what _scratch_unmount
+ * and _test_unmount do (the simulated filesystem stays, and the next mount
+ * finds it as it was; a mount in another dax mode cycles it).  Any other
+ * unmount is outside the subset.
+ */
+static int h_umount(struct sh_state *st, int argc, char **argv, struct sh_io *io)
+{
+	static const char *const vars[] = { "SCRATCH_MNT", "SCRATCH_DEV", "TEST_DIR", "TEST_DEV" };
+
+	if (argc == 2)
+		for (size_t i = 0; i < G_N_ELEMENTS(vars); i++) {
+			const char *v = sh_getvar(st, vars[i]);
+
+			if (v && !strcmp(v, argv[1]))
+				return 0;
+		}
+	return sh_unsupported(st, "umount of something other than the scratch or test filesystem");
+}
+
 /* _get_hugepagesize: /proc/meminfo's Hugepagesize in bytes, the PMD size */
 static int h_hugepagesize(struct sh_state *st, int argc, char **argv, struct sh_io *io)
 {
@@ -1358,6 +1378,7 @@ static const struct {
 	{ "_exclude_test_mount_option", h_exclude_mount_option },
 	{ "_require_chattr", h_require_chattr },
 	{ "_scratch_unmount", h_ok },
+	{ "umount", h_umount },
 	{ "_test_mount", h_mount },
 	{ "_test_unmount", h_ok },
 	{ "_get_file_block_size", h_block_size },
