@@ -76,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_sched_input in;
 	struct scn_error err = { 0 };
 	struct run_opts opts;
+	struct run_result res = { 0 };
 	struct scn *s;
 	char *outbuf = NULL;
 	size_t outlen = 0;
@@ -93,12 +94,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_sched_opts(&opts, &in);
 	opts.sched_abort = true;
+	opts.result = &res;
 	out = open_memstream(&outbuf, &outlen);
 	fuzz_lockdep_fresh();
 	rc = scn_run(s, &opts, out);
 	fclose(out);
 	scn_free(s);
 	bad = violation(outbuf);
+	/* an input whose commands move more than 256 MiB in all is too big, not a decoder bug */
+	if (rc == 2 && res.over_total_limit)
+		rc = 0;
 	if (rc == 2 || rc == 3 || bad) {
 		fprintf(stderr, "==daxsim fuzz_sched: %s; the scenario (`daxsim fuzz-decode --sched CRASH`"
 			" prints it with its schedule):\n%s==its output:\n%.*s\n",

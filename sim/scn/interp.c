@@ -229,10 +229,13 @@ int io_budget(struct cmdctx *c, int col, uint64_t bytes)
 		return cmd_usage_error(c, col, "%s: %llu bytes in one command is over the simulator's limit of %llu (split the range)",
 				       c->ci->name, (unsigned long long)bytes, (unsigned long long)limit);
 	I->io_moved += bytes;
-	if (I->opts->io_total_limit && I->io_moved > I->opts->io_total_limit)
+	if (I->opts->io_total_limit && I->io_moved > I->opts->io_total_limit) {
+		if (I->opts->result)
+			I->opts->result->over_total_limit = true;
 		return cmd_usage_error(c, col, "%s: the run has moved %llu bytes, over its limit of %llu",
 				       c->ci->name, (unsigned long long)I->io_moved,
 				       (unsigned long long)I->opts->io_total_limit);
+	}
 	return 0;
 }
 

@@ -56,6 +56,8 @@ struct run_result {
 	struct share_stats	peak, end;	/* the design's holdings */
 	/* the page cache: folios, shadows and the design's page-cache metadata (bytes) */
 	uint64_t		pagecache_peak, pagecache_end;
+	/* the usage error was run_opts.io_total_limit's: the input is too big, not wrong */
+	bool			over_total_limit;
 };
 
 /* BUS_ADRERR, BUS_MCEERR_AR, ... as `expect killed` and the kill line spell them. */
