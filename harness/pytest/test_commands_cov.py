@@ -54,8 +54,11 @@ USAGE = [
     (F + "pwrite -q 20m 1\npread -v 0 20m\n", 2, "", "<stdin>:4:12: pread: dumping 20971520 bytes prints "
      "about 100 MiB of text, over the simulator's limit of 16777216 bytes per command (dump less, "
      "or use md5sum / expect data)\n"),
-    (F + "pwrite -q 2g 1\nopen -f b\ndedupe a 0 0 2g\n", 2, "", "<stdin>:5:14: dedupe: 4294967296 bytes "
-     "in one command is over the simulator's limit of 1073741824 (split the range)\n"),
+    (F + "pwrite -q 2g 1\nopen -f b\npwrite -q 2g 1\ndedupe a 0 0 2g\n", 2, "", "<stdin>:6:14: dedupe: "
+     "4294967296 bytes in one command is over the simulator's limit of 1073741824 (split the range)\n"),
+    # past the destination's EOF nothing is compared: the kernel's EINVAL (generic/304)
+    (F + "pwrite -q 2g 1\nopen -f b\ndedupe a 0 0 2g\n", 0, "XFS_IOC_FILE_EXTENT_SAME: Invalid argument\n",
+     "<stdin>:5: XFS_IOC_FILE_EXTENT_SAME: Invalid argument\n"),
     (F + "pwrite -q 2g 1\nmd5sum a\n", 2, "", "<stdin>:4:8: md5sum: 2147483649 bytes in one command is "
      "over the simulator's limit of 1073741824 (split the range)\n"),
     (F + "pwrite -q 2g 1\nexpect md5 a 00\n", 2, "", "<stdin>:4:12: expect: 2147483649 bytes in one "

@@ -282,7 +282,7 @@ def test_own_suite_passes_and_is_reproducible(tmp_path):
         assert r.returncode == 0, r.stdout
         outs.append(re.sub(r" \d+s$", " Ns", r.stdout, flags=re.M))
     assert outs[0] == outs[1]
-    assert outs[0].endswith("13 passed, 0 failed, 0 notrun\n")
+    assert outs[0].endswith("14 passed, 0 failed, 0 notrun\n")
 
 
 def test_check_dmesg_and_helpers(tmp_path):
