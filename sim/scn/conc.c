@@ -294,6 +294,7 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 	cur_line = 0;
 	jobs = g_ptr_array_new();
 	sched_start(&so);
+	sim_bug_notify = tell_schedule;
 	if (sched_report()[0]) {
 		fprintf(stderr, "%s: %s\n", s->file, sched_report());
 		ret = -2;
@@ -359,6 +360,7 @@ int scn_run_concurrent(struct scn *s, struct scn_error *err)
 		exit_now(ret == -2 ? 2 : I->status || I->opts->files_after ? 1 : 0);
 	}
 	tell_schedule();
+	sim_bug_notify = NULL;
 	sched_stop();
 	g_ptr_array_free(jobs, TRUE);
 	jobs = NULL;

@@ -14,6 +14,13 @@
 void sim_bug(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 
+/*
+ * Called, when set, before an internal error ends the process: explore's
+ * run under the scheduler tells the schedule that got there, so the
+ * replay line reproduces the error.
+ */
+extern void (*sim_bug_notify)(void);
+
 #define panic(...)	sim_bug(__FILE__, __LINE__, __VA_ARGS__)
 #define BUG_ON(cond)	do { if (__builtin_expect(!!(cond), 0)) \
 				sim_bug(__FILE__, __LINE__, "BUG_ON(%s)", #cond); } while (0)
