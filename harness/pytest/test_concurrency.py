@@ -15,7 +15,8 @@ EXPLORE_GOLDENS = sorted(RACES.glob("*.explore"))
 CONTROLS = ["different-files", "truncate-vs-fault", "reflink-vs-read-faults", "kh1-shadow",
             "fault-vs-write", "lost-wakeup-pmd-key", "lost-wakeup-invalidate", "mf-waits-for-entry",
             "fault-vs-fault", "truncate-vs-pin", "falloc-vs-extending-write",
-            "reflink-vs-write-fault", "reflink-vs-page-mkwrite", "reflink-vs-dio-write"]
+            "reflink-vs-write-fault", "reflink-vs-page-mkwrite", "reflink-vs-dio-write",
+            "pmd-pte-collision"]
 # upstream races put back (DAXSIM_INJECT), the scenario that shows each, and what explore reports
 INJECTED_RACES = [
     ("pmd-wait-wrong-index", "lost-wakeup-pmd-key", "held by no task, a lost wakeup"),
@@ -29,6 +30,7 @@ INJECTED_RACES = [
     ("reflink-src-shared", "reflink-vs-write-fault", "writable PTE maps block 272 with refcount 2"),
     ("reflink-src-shared", "reflink-vs-page-mkwrite", "INVARIANT D1 violated"),
     ("reflink-src-shared", "reflink-vs-dio-write", "b offset 12288: read 0x63, reference model has 0x61"),
+    ("pmd-pte-collision", "pmd-pte-collision", "bad pmd at 0x7f0000000000: a PTE fault maps under a PMD leaf"),
 ]
 
 

@@ -86,7 +86,7 @@ static gboolean devdax_task(gpointer k, gpointer v, gpointer data)
 {
 	struct task_struct *t = v;
 
-	if (!t->dead && t->mm)
+	if (!t->dead && t->mm && t->mm->owner == t)	/* a thread group's mm once */
 		g_tree_foreach(t->mm->vmas, devdax_vma, data);
 	return FALSE;
 }

@@ -51,7 +51,8 @@ static gboolean h1_task(gpointer k, gpointer v, gpointer data)
 	struct task_struct *t = v;
 	struct h1_walk *w = data;
 
-	if (t->dead || !t->mm)
+	/* a thread group's mm once, under its owner's name */
+	if (t->dead || !t->mm || t->mm->owner != t)
 		return FALSE;
 	w->found = false;
 	g_tree_foreach(t->mm->vmas, h1_vma, w);

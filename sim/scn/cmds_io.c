@@ -1550,6 +1550,35 @@ static int do_unpin(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * @T thread U: T becomes a thread of U's process (clone with CLONE_VM,
+ * CLONE_FILES and CLONE_THREAD), so two faults of one address space can
+ * be in flight at once.  T must be new or idle with nothing open.
+ */
+static int do_thread(struct cmdctx *c)
+{
+	const char *name = c->pos[0][0] == '@' ? c->pos[0] + 1 : c->pos[0];
+	struct io_task *leader = io_task_find(name);
+	int col = c->poscol[0];
+
+	if (!leader)
+		return cmd_usage_error(c, col, "thread: no task '%s' (it must have run a line before)", name);
+	if (leader == c->io)
+		return cmd_usage_error(c, col, "thread: task '%s' cannot be a thread of itself", name);
+	if (leader->task->dead)
+		return cmd_usage_error(c, col, "thread: task '%s' was killed", name);
+	if (task_in_group(c->t))
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "thread: task '%s' is a thread of a group already (`@%s exit` leaves it)",
+				       c->t->name, c->t->name);
+	if (c->t->files->len || c->io->maps->len || (c->t->pins && c->t->pins->len))
+		return cmd_usage_error(c, c->ln->cols[c->word0],
+				       "thread: task '%s' has files, mappings or pins of its own (`@%s exit` first)",
+				       c->t->name, c->t->name);
+	io_task_join(c->io, leader);
+	return 0;
+}
+
 static int do_exit(struct cmdctx *c)
 {
 	io_task_exit(c->io);
@@ -1638,7 +1667,8 @@ const struct cmdinfo io_cmds[] = {
 	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W|-P] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE, HWPOISON (inject memory failure as this task)" },
 	{ "pin", NULL, do_pin_chk, 0, 2, NULL, NULL, "nn", CMD_FS | CMD_SIM, "[off len]", "pin the mapping's pages as a DMA does (pin_user_pages FOLL_LONGTERM): truncate and punch wait until unpin or exit" },
 	{ "unpin", NULL, do_unpin, 0, 0, NULL, NULL, "", CMD_SIM, "", "drop every page pin the task holds, waking who waits for them" },
-	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file" },
+	{ "thread", NULL, do_thread, 1, 1, NULL, NULL, "s", CMD_SIM, "TASK", "become a thread of TASK's process: share its address space, open files and mappings (clone CLONE_VM | CLONE_FILES | CLONE_THREAD)" },
+	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file (a thread leaves its process)" },
 	{ "spawn", NULL, do_spawn, 0, 0, "i", NULL, "", 0, "[-i]", "re-create a killed task as a fresh process (-i: only if it was killed)" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
 };

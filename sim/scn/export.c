@@ -413,7 +413,7 @@ static int export_lines(struct exporter *x)
 			return refuse(x, ln->cols[0], "export: unknown command '%s'", ln->argv[0]);
 		if (!strcmp(ln->argv[0], "poison") || !strcmp(ln->argv[0], "repair") ||
 		    !strcmp(ln->argv[0], "wait") || !strcmp(ln->argv[0], "prctl") ||
-		    !strcmp(ln->argv[0], "spawn") ||
+		    !strcmp(ln->argv[0], "spawn") || !strcmp(ln->argv[0], "thread") ||
 		    !strcmp(ln->argv[0], "pin") || !strcmp(ln->argv[0], "unpin") ||
 		    !strcmp(ln->argv[0], "od") || !strcmp(ln->argv[0], "madvise"))
 			return refuse(x, ln->cols[0], "export: '%s' has no fstests form", ln->argv[0]);

@@ -323,14 +323,17 @@ struct file *cur_file(struct cmdctx *c)
 {
 	struct io_task *io = c->io;
 
-	return io && io->curfile >= 0 ? g_ptr_array_index(io->task->files, io->curfile) : NULL;
+	/* another thread of the group may have closed files: an index past the end is none */
+	return io && io->curfile >= 0 && io->curfile < (int)io->task->files->len ?
+	       g_ptr_array_index(io->task->files, io->curfile) : NULL;
 }
 
 struct vm_area_struct *cur_map(struct cmdctx *c)
 {
 	struct io_task *io = c->io;
 
-	return io && io->curmap >= 0 ? g_ptr_array_index(io->maps, io->curmap) : NULL;
+	return io && io->curmap >= 0 && io->curmap < (int)io->maps->len ?
+	       g_ptr_array_index(io->maps, io->curmap) : NULL;
 }
 
 const char *sicode_name(enum sim_sicode code)
@@ -345,10 +348,23 @@ const char *sicode_name(enum sim_sicode code)
 	}
 }
 
+/* The fatal signal takes the whole thread group (zap_other_threads()). */
+static gboolean signal_group(gpointer k, gpointer v, gpointer data)
+{
+	struct io_task *other = v;
+	struct task_struct *t = data;
+
+	if (other->task != t && other->task->mm == t->mm && !other->task->dead)
+		task_signal(other->task, t->sig, t->sicode);
+	return FALSE;
+}
+
 void task_kill(struct io_task *io, const char *cmd)
 {
 	struct task_struct *t = io->task;
 
+	if (task_in_group(t))
+		g_tree_foreach(I->io_tasks, signal_group, t);
 	out("@%s: killed by %s (%s) at %s\n", t->name, t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS",
 	    sicode_name(t->sicode), cmd);
 	interp_trouble("task %s killed by %s (%s) at %s", t->name,
@@ -560,8 +576,44 @@ static gboolean kill_signalled(gpointer k, gpointer v, gpointer cmd)
 	return FALSE;
 }
 
+struct group_busy {
+	const struct io_task	*io;
+	const struct io_task	*busy;
+};
+
+static gboolean other_busy(gpointer k, gpointer v, gpointer data)
+{
+	struct group_busy *g = data;
+	const struct io_task *other = v;
+
+	if (other != g->io && other->task->mm == g->io->task->mm && other->busy) {
+		g->busy = other;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A thread of a group changes the group's maptable or file table (munmap,
+ * close, exit, spawn) only while the other threads are idle: a command in
+ * flight holds pointers into both.  NULL, or the busy thread.
+ */
+static const struct io_task *group_busy(const struct io_task *io, const struct cmdinfo *ci)
+{
+	struct group_busy g = { io, NULL };
+
+	if (!io || !task_in_group(io->task) ||
+	    (strcmp(ci->name, "munmap") && strcmp(ci->name, "close") &&
+	     strcmp(ci->name, "exit") && strcmp(ci->name, "spawn")))
+		return NULL;
+	g_tree_foreach(I->io_tasks, other_busy, &g);
+	return g.busy;
+}
+
 int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io)
 {
+	const struct io_task *busy;
+	struct file *held = NULL;
 	struct task_struct *t = io ? io->task : NULL;
 	const struct cmdinfo *ci = cmd_lookup(ln->argv[first]);
 	int ret;
@@ -594,6 +646,13 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 			io->last_errno = EINVAL;
 		return 0;
 	}
+	if ((busy = group_busy(io, ci)))
+		return cmd_usage_error(c, ln->cols[first],
+				       "%s: thread '%s' of the same process has a command in flight (`wait @%s` first)",
+				       ci->name, busy->task->name, busy->task->name);
+	/* fdget() of a shared file table takes a reference: another thread may close it */
+	if (io && task_in_group(t) && (held = cur_file(c)))
+		get_file(held);
 	lockdep_where(c->scn->file, ci->name, share_ops ? share_ops->name : NULL);
 	if (io) {
 		if (strcmp(ci->name, "expect"))
@@ -603,6 +662,8 @@ int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task
 		lock_current = c->kctx ? c->kctx : &sim->kthread->lockctx;
 	}
 	ret = ci->cfunc(c);
+	if (held)
+		fput(held);
 	lock_current = &sim->kthread->lockctx;
 	if (t && t->sig != SIG_NONE && !t->dead) {
 		task_kill(io, ci->name);

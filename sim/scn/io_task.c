@@ -28,10 +28,31 @@ void io_task_forget_map(struct io_task *io, void *vma)
 	}
 }
 
+void io_task_join(struct io_task *io, struct io_task *leader)
+{
+	task_join_group(io->task, leader->task);
+	g_ptr_array_unref(io->maps);
+	g_array_unref(io->map_lens);
+	io->maps = g_ptr_array_ref(leader->maps);
+	io->map_lens = g_array_ref(leader->map_lens);
+	io->curfile = leader->curfile;
+	io->curmap = leader->curmap;
+}
+
 void io_task_exit(struct io_task *io)
 {
 	struct lock_ctx *saved = lock_current;
 
+	if (task_in_group(io->task)) {
+		/* a thread leaves: the group keeps the maptable, the mm and the files */
+		g_ptr_array_unref(io->maps);
+		g_array_unref(io->map_lens);
+		io->maps = g_ptr_array_new();
+		io->map_lens = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+		task_exit(io->task);
+		io->curfile = io->curmap = -1;
+		return;
+	}
 	lock_current = &io->task->lockctx;
 	while (io->maps->len) {
 		struct vm_area_struct *vma = g_ptr_array_index(io->maps, io->maps->len - 1);
@@ -47,8 +68,8 @@ void io_task_exit(struct io_task *io)
 
 void io_task_free(struct io_task *io)
 {
-	g_ptr_array_free(io->maps, TRUE);
-	g_array_free(io->map_lens, TRUE);
+	g_ptr_array_unref(io->maps);
+	g_array_unref(io->map_lens);
 	g_free(io);
 }
 

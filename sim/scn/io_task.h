@@ -28,7 +28,17 @@ struct io_task {
 };
 
 struct io_task *io_task_create(struct task_struct *t);
-/* `exit` / a kill: unmap the maptable (newest first), close every file. */
+/*
+ * `@T thread U`: T (no files, no mappings) joins U's thread group: the
+ * kernel task shares U's mm and file table, and the xfs_io state shares
+ * U's maptable; T's current file and mapping start as U's.  Each thread
+ * keeps its own current file and mapping, indexes into the shared tables.
+ */
+void io_task_join(struct io_task *io, struct io_task *leader);
+/*
+ * `exit` / a kill: unmap the maptable (newest first), close every file; a
+ * thread of a group that goes on only leaves it (task_exit()).
+ */
 void io_task_exit(struct io_task *io);
 void io_task_free(struct io_task *io);
 /* munmap: drop @vma from the maptable, keeping the current slot. */

@@ -218,6 +218,26 @@ static vm_fault_t dax_fault_return(int err)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * Two threads' faults of one private mapping, a read (a PMD) and a write
+ * (PTEs: the CoW page is anonymous), may wait for one entry: when the
+ * second gets it, the first may have mapped a PMD over the range of this
+ * PTE fault, or a page table under this PMD fault.  Mapping on top would
+ * leave both in the page table (a "bad pmd"), so the fault returns and is
+ * retried ("dax: Fix race between colliding PMD & PTE entries", then "mm:
+ * avoid spurious 'bad pmd' warning messages"; generic/437).
+ */
+static bool dax_fault_collides(struct vm_fault *vmf, bool pmd)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	uint64_t *leaf;
+
+	if (pmd)
+		return pmd_has_pte_table(mm, vmf->address);
+	leaf = pmd_lookup(mm, vmf->address, false);
+	return leaf && (*leaf & _PAGE_PRESENT);
+}
+
 static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfnp,
 				      const struct iomap_ops *ops)
 {
@@ -266,6 +286,12 @@ static vm_fault_t dax_iomap_fault_one(struct vm_fault *vmf, bool pmd, pfn_t *pfn
 		if (INJECT(FAULT_IOMAP_BEFORE_ENTRY) && ops->iomap_end)
 			ops->iomap_end(inode, pos, size, 0, iflags, &iomap);
 		return ret;
+	}
+	if (!INJECT(PMD_PTE_COLLISION) && dax_fault_collides(vmf, pmd)) {
+		if (INJECT(FAULT_IOMAP_BEFORE_ENTRY) && ops->iomap_end)
+			ops->iomap_end(inode, pos, size, 0, iflags, &iomap);
+		dax_unlock_entry(mapping, base);
+		return VM_FAULT_NOPAGE;		/* retried */
 	}
 	if (INJECT(FAULT_MMAPLOCK_INNER))	/* filemap_invalidate_lock_shared() */
 		lock_acquire(&lc_invalidate_lock, inode->i_ino, LOCK_SHARED, 0, __func__);

@@ -41,6 +41,7 @@ enum inject_tag {
 	INJECT_FAULT_NO_ENTRY_LOCK,	/* ac401cc78242: faults do not serialise on the entry */
 	INJECT_LAYOUT_SKIP_LOCKED,	/* 6be3e21d25ca: the busy-page scan skips locked entries */
 	INJECT_REFLINK_SRC_SHARED,	/* 5d888b481e6a: reflink locks the source shared */
+	INJECT_PMD_PTE_COLLISION,	/* generic/437's fixes: no page-table look after the entry lock */
 	/* lock orders */
 	INJECT_FAULT_ILOCK_OUTER,	/* xfs_filemap_fault: ILOCK before MMAPLOCK */
 	INJECT_ALLOC_UNDER_XA_LOCK,	/* dax_replace_entry: GFP_KERNEL under xa_lock */

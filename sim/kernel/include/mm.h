@@ -89,7 +89,13 @@ struct pgd_table { struct pud_table *pu[PTRS_PER_PTE]; };
 struct task_struct;
 
 struct mm_struct {
+	/*
+	 * The task that made it, or, once that one left, another task of the
+	 * thread group (mm_update_next_owner()): memory failure signals it.
+	 */
 	struct task_struct	*owner;
+	uint64_t		id;		/* the maker's pid: the mmap_lock and ptl instance */
+	int			users;		/* tasks using it (mm_users): a thread group */
 	GTree			*vmas;		/* vm_start -> vma */
 	struct pgd_table	*pgd;
 	uint64_t		next_va;
@@ -119,7 +125,24 @@ struct task_struct {
 struct task_struct *task_create(const char *name, int pid);
 /* Post a signal to @t (the first one pending wins); the interpreter kills. */
 void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
-void task_exit(struct task_struct *t);	/* unpin, unmap everything, close files */
+/*
+ * The task leaves its process: unpin, and, if it was the last task using
+ * the mm (not a thread of a group that goes on), unmap everything and
+ * close the files.  Either way it ends with an empty mm and file table of
+ * its own.
+ */
+void task_exit(struct task_struct *t);
+/*
+ * clone(CLONE_VM | CLONE_FILES | CLONE_THREAD): @t, which must have no
+ * mappings, files or pins, joins @leader's thread group and uses its mm and
+ * file table.
+ */
+void task_join_group(struct task_struct *t, struct task_struct *leader);
+/* Another task uses @t's mm: @t is in a thread group. */
+static inline bool task_in_group(const struct task_struct *t)
+{
+	return t->mm->users > 1;
+}
 
 /*
  * Page pins (mm/pin.c), as pin_user_pages(FOLL_PIN | FOLL_LONGTERM) for a

@@ -44,6 +44,8 @@ static const struct inject_point table[INJECT_NR] = {
 					    "6be3e21d25ca: dax_layout_busy_page skips locked entries, and the pinned page behind one" },
 	[INJECT_REFLINK_SRC_SHARED]	= { "reflink-src-shared", INJECT_KIND_RACE,
 					    "5d888b481e6a: reflink takes the source's IOLOCK and MMAPLOCK shared" },
+	[INJECT_PMD_PTE_COLLISION]	= { "pmd-pte-collision", INJECT_KIND_RACE,
+					    "\"dax: Fix race between colliding PMD & PTE entries\": a fault does not look at the page table again once it holds the entry" },
 	[INJECT_FAULT_NO_ENTRY_LOCK]	= { "fault-no-entry-lock", INJECT_KIND_RACE,
 					    "ac401cc78242: a fault goes on with an entry another fault has locked" },
 	[INJECT_FAULT_ILOCK_OUTER]	= { "fault-ilock-outer", INJECT_KIND_LOCK,

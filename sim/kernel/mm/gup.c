@@ -39,7 +39,8 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 		*err = -EACCES;
 		return NULL;
 	}
-	for (int tries = 0; tries < 4; tries++) {
+	/* a fault that collided with another thread's returns and is retried */
+	for (int tries = 0; tries < 16; tries++) {
 		uint64_t *pud = pud_lookup(mm, addr, false);
 		uint64_t *pmd = pmd_lookup(mm, addr, false), *pte;
 		vm_fault_t ret;
@@ -64,9 +65,9 @@ static unsigned char *gup_page(struct task_struct *t, uint64_t addr, bool write,
 		}
 		/* the user fault handler or GUP takes mmap_lock for the fault */
 		sched_point("fault", who);
-		lock_acquire(&lc_mmap_lock, (uint64_t)t->pid, LOCK_SHARED, 0, who);
+		lock_acquire(&lc_mmap_lock, t->mm->id, LOCK_SHARED, 0, who);
 		ret = handle_mm_fault(vma, addr, write);
-		lock_release(&lc_mmap_lock, (uint64_t)t->pid, who);
+		lock_release(&lc_mmap_lock, t->mm->id, who);
 		if (mm_fault_hook)
 			mm_fault_hook(file_inode(vma->vm_file));	/* the inode's mapping state changed */
 		if (ret & VM_FAULT_HWPOISON) {

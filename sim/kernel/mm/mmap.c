@@ -125,7 +125,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 	}
 	if (map_flags & MAP_SYNC_)
 		vm_flags |= VM_SYNC;
-	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
+	sim_lock(mmap_lock, t->mm->id, LOCK_EXCL);
 	might_alloc(GFP_KERNEL);	/* vm_area_alloc */
 	if (f->f_op->get_unmapped_area) {
 		/* the driver's alignment (dax_get_unmapped_area), from the next address up */
@@ -136,7 +136,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 		va = get_unmapped_area(mm, off, size);
 	}
 	if (!va) {
-		sim_unlock(mmap_lock, (uint64_t)t->pid);
+		sim_unlock(mmap_lock, t->mm->id);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -151,7 +151,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 	/* call_mmap(): the file sets vm_ops and may refuse (VM_SYNC on !DAX) */
 	error = f->f_op->mmap(f, vma);
 	if (error) {
-		sim_unlock(mmap_lock, (uint64_t)t->pid);
+		sim_unlock(mmap_lock, t->mm->id);
 		g_free(vma);
 		*err = error;
 		return NULL;
@@ -165,7 +165,7 @@ struct vm_area_struct *do_mmap(struct task_struct *t, struct file *f,
 	*key = vma->seq;
 	g_tree_insert(f->f_mapping->i_mmap, key, vma);
 	sim_unlock(i_mmap_rwsem, inode->i_ino);
-	sim_unlock(mmap_lock, (uint64_t)t->pid);
+	sim_unlock(mmap_lock, t->mm->id);
 	trace("%s ino %llu off %llu len %llu", t->name, (unsigned long long)inode->i_ino,
 	      (unsigned long long)off, (unsigned long long)len);
 	return vma;
@@ -175,13 +175,13 @@ void do_munmap(struct task_struct *t, struct vm_area_struct *vma)
 {
 	struct file *f = vma->vm_file;
 
-	sim_lock(mmap_lock, (uint64_t)t->pid, LOCK_EXCL);
+	sim_lock(mmap_lock, t->mm->id, LOCK_EXCL);
 	zap_vma_range(vma, vma->vm_start, vma->vm_end, true);
 	sim_lock(i_mmap_rwsem, file_inode(f)->i_ino, LOCK_EXCL);
 	g_tree_remove(f->f_mapping->i_mmap, &vma->seq);
 	sim_unlock(i_mmap_rwsem, file_inode(f)->i_ino);
 	g_tree_remove(t->mm->vmas, &vma->vm_start);
-	sim_unlock(mmap_lock, (uint64_t)t->pid);
+	sim_unlock(mmap_lock, t->mm->id);
 	fput(f);
 	g_free(vma);
 }

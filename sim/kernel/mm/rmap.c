@@ -17,9 +17,9 @@ static void mkclean_leaf(uint64_t addr, uint64_t *entry, bool is_pmd, void *arg)
 
 static void mkclean_one(struct vm_area_struct *vma, uint64_t s, uint64_t e, void *arg)
 {
-	sim_lock(ptl, vma->vm_mm->owner->pid, LOCK_EXCL);
+	sim_lock(ptl, vma->vm_mm->id, LOCK_EXCL);
 	pgtable_walk(vma->vm_mm, s, e, mkclean_leaf, NULL);
-	sim_unlock(ptl, vma->vm_mm->owner->pid);
+	sim_unlock(ptl, vma->vm_mm->id);
 }
 
 void mapping_mkclean(struct address_space *mapping, pgoff_t start, pgoff_t nr)

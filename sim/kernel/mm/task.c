@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "bug.h"
 #include "fs.h"
 #include "lock.h"
 #include "internal.h"
@@ -21,6 +22,25 @@ static gint u64_cmp(gconstpointer a, gconstpointer b, gpointer u)
 	return x < y ? -1 : x > y;
 }
 
+static struct mm_struct *mm_alloc(struct task_struct *t)
+{
+	struct mm_struct *mm = g_new0(struct mm_struct, 1);
+
+	mm->owner = t;
+	mm->id = (uint64_t)t->pid;
+	mm->users = 1;
+	mm->vmas = g_tree_new_full(u64_cmp, NULL, NULL, NULL);
+	mm->next_va = MMAP_BASE;
+	return mm;
+}
+
+static void mm_free(struct mm_struct *mm)
+{
+	pgtable_free(mm);
+	g_tree_destroy(mm->vmas);
+	g_free(mm);
+}
+
 struct task_struct *task_create(const char *name, int pid)
 {
 	struct task_struct *t = g_new0(struct task_struct, 1);
@@ -28,12 +48,37 @@ struct task_struct *task_create(const char *name, int pid)
 	t->name = g_strdup(name);
 	t->pid = pid;
 	t->lockctx.name = t->name;
-	t->mm = g_new0(struct mm_struct, 1);
-	t->mm->owner = t;
-	t->mm->vmas = g_tree_new_full(u64_cmp, NULL, NULL, NULL);
-	t->mm->next_va = MMAP_BASE;
+	t->mm = mm_alloc(t);
 	t->files = g_ptr_array_new();
 	return t;
+}
+
+void task_join_group(struct task_struct *t, struct task_struct *leader)
+{
+	BUG_ON(g_tree_nnodes(t->mm->vmas) || t->files->len || (t->pins && t->pins->len) ||
+	       task_in_group(t));
+	mm_free(t->mm);
+	g_ptr_array_unref(t->files);
+	t->mm = leader->mm;
+	t->mm->users++;
+	t->files = g_ptr_array_ref(leader->files);
+}
+
+struct next_owner {
+	struct task_struct	*leaving;
+	struct task_struct	*next;
+};
+
+static gboolean find_next_owner(gpointer k, gpointer v, gpointer data)
+{
+	struct next_owner *n = data;
+	struct task_struct *t = v;
+
+	if (t != n->leaving && t->mm == n->leaving->mm) {
+		n->next = t;
+		return TRUE;
+	}
+	return FALSE;
 }
 
 void task_exit(struct task_struct *t)
@@ -42,6 +87,22 @@ void task_exit(struct task_struct *t)
 
 	lock_current = &t->lockctx;
 	unpin_user_pages(t);	/* the DMA ends with the process */
+	if (task_in_group(t)) {
+		/* a thread leaves; the others go on with the mm and the files */
+		struct next_owner n = { t, NULL };
+
+		if (t->mm->owner == t) {	/* mm_update_next_owner() */
+			g_tree_foreach(sim->tasks, find_next_owner, &n);
+			BUG_ON(!n.next);
+			t->mm->owner = n.next;
+		}
+		t->mm->users--;
+		t->mm = mm_alloc(t);
+		g_ptr_array_unref(t->files);
+		t->files = g_ptr_array_new();
+		lock_current = saved;
+		return;
+	}
 	/* exit_mmap(): the newest mapping first */
 	while (g_tree_nnodes(t->mm->vmas))
 		do_munmap(t, g_tree_node_value(g_tree_node_last(t->mm->vmas)));
@@ -57,10 +118,8 @@ void task_free(struct task_struct *t)
 	task_exit(t);
 	if (t->pins)
 		g_array_free(t->pins, TRUE);
-	pgtable_free(t->mm);
-	g_tree_destroy(t->mm->vmas);
-	g_free(t->mm);
-	g_ptr_array_free(t->files, TRUE);
+	mm_free(t->mm);
+	g_ptr_array_unref(t->files);
 	g_free(t->name);
 	g_free(t);
 }
