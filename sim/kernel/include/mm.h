@@ -95,7 +95,7 @@ struct mm_struct {
 	 */
 	struct task_struct	*owner;
 	uint64_t		id;		/* the maker's pid: the mmap_lock and ptl instance */
-	int			users;		/* tasks using it (mm_users): a thread group */
+	GPtrArray		*users;		/* the tasks using it (mm_users): a thread group */
 	GTree			*vmas;		/* vm_start -> vma */
 	struct pgd_table	*pgd;
 	uint64_t		next_va;
@@ -141,7 +141,7 @@ void task_join_group(struct task_struct *t, struct task_struct *leader);
 /* Another task uses @t's mm: @t is in a thread group. */
 static inline bool task_in_group(const struct task_struct *t)
 {
-	return t->mm->users > 1;
+	return t->mm->users->len > 1;
 }
 
 /*

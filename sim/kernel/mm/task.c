@@ -28,7 +28,8 @@ static struct mm_struct *mm_alloc(struct task_struct *t)
 
 	mm->owner = t;
 	mm->id = (uint64_t)t->pid;
-	mm->users = 1;
+	mm->users = g_ptr_array_new();
+	g_ptr_array_add(mm->users, t);
 	mm->vmas = g_tree_new_full(u64_cmp, NULL, NULL, NULL);
 	mm->next_va = MMAP_BASE;
 	return mm;
@@ -38,6 +39,7 @@ static void mm_free(struct mm_struct *mm)
 {
 	pgtable_free(mm);
 	g_tree_destroy(mm->vmas);
+	g_ptr_array_free(mm->users, TRUE);
 	g_free(mm);
 }
 
@@ -60,25 +62,8 @@ void task_join_group(struct task_struct *t, struct task_struct *leader)
 	mm_free(t->mm);
 	g_ptr_array_unref(t->files);
 	t->mm = leader->mm;
-	t->mm->users++;
+	g_ptr_array_add(t->mm->users, t);
 	t->files = g_ptr_array_ref(leader->files);
-}
-
-struct next_owner {
-	struct task_struct	*leaving;
-	struct task_struct	*next;
-};
-
-static gboolean find_next_owner(gpointer k, gpointer v, gpointer data)
-{
-	struct next_owner *n = data;
-	struct task_struct *t = v;
-
-	if (t != n->leaving && t->mm == n->leaving->mm) {
-		n->next = t;
-		return TRUE;
-	}
-	return FALSE;
 }
 
 void task_exit(struct task_struct *t)
@@ -89,14 +74,9 @@ void task_exit(struct task_struct *t)
 	unpin_user_pages(t);	/* the DMA ends with the process */
 	if (task_in_group(t)) {
 		/* a thread leaves; the others go on with the mm and the files */
-		struct next_owner n = { t, NULL };
-
-		if (t->mm->owner == t) {	/* mm_update_next_owner() */
-			g_tree_foreach(sim->tasks, find_next_owner, &n);
-			BUG_ON(!n.next);
-			t->mm->owner = n.next;
-		}
-		t->mm->users--;
+		g_ptr_array_remove(t->mm->users, t);
+		if (t->mm->owner == t)		/* mm_update_next_owner() */
+			t->mm->owner = g_ptr_array_index(t->mm->users, 0);
 		t->mm = mm_alloc(t);
 		g_ptr_array_unref(t->files);
 		t->files = g_ptr_array_new();
