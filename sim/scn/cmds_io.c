@@ -1636,7 +1636,7 @@ NEEDS_MAP(do_pin)
 const struct cmdinfo io_cmds[] = {
 	{ "open", "o", do_open, 1, 1, "frtd", NULL, "s", CMD_FS, "[-f] [-t] [-r] [-d] PATH", "open a file; it becomes the current file (-d: O_DIRECT; on a DAX file the same I/O)" },
 	{ "file", "f", do_file, 0, 1, NULL, NULL, "n", 0, "[N]", "list open files, or select file N" },
-	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FS, "", "close the current file" },
+	{ "close", "c", do_close, 0, 0, NULL, NULL, "", CMD_FS | CMD_TABLES, "", "close the current file" },
 	{ "pwrite", "w", do_pwrite_chk, 2, 2, "qS:b:wWRZ:", "SbZ", "nn", CMD_FS, "[-q] [-S seed] [-b bsize] [-R [-Z zeed]] off len", "write a byte pattern (the low byte of seed, default 0xcd); -R: at random block offsets (srandom(zeed), 1 without -Z)" },
 	{ "pread", "r", do_pread_chk, 2, 2, "qvb:", "b", "nn", CMD_FS, "[-q] [-v] [-b bsize] off len", "read and check a range; -v dumps it" },
 	{ "reflink", NULL, do_reflink_chk, 1, 4, "q", NULL, "snnn", CMD_FS, "[-q] SRC [soff doff len]", "share SRC's blocks into the current file (FICLONE/FICLONERANGE)" },
@@ -1663,13 +1663,13 @@ const struct cmdinfo io_cmds[] = {
 	{ "mread", "mr", do_mread_chk, 0, 2, "vfr", NULL, "nn", CMD_FS, "[-v] [-f] [-r] [off len]", "read through the current mapping" },
 	{ "mwrite", "mw", do_mwrite_chk, 0, 2, "rS:", "S", "nn", CMD_FS, "[-r] [-S seed] [off len]", "store through the current mapping (default 'X')" },
 	{ "msync", "ms", do_msync_chk, 0, 2, "asi", NULL, "nn", CMD_FS, "[-a|-s] [-i] [off len]", "msync the current mapping" },
-	{ "munmap", "mu", cmd_munmap_chk, 0, 0, NULL, NULL, "", CMD_FS, "", "unmap the current mapping" },
+	{ "munmap", "mu", cmd_munmap_chk, 0, 0, NULL, NULL, "", CMD_FS | CMD_TABLES, "", "unmap the current mapping" },
 	{ "madvise", "ma", do_madvise_chk, 0, 2, "dRWP", NULL, "nn", CMD_FS, "[-d|-R|-W|-P] [off len]", "DONTNEED, POPULATE_READ, POPULATE_WRITE, HWPOISON (inject memory failure as this task)" },
 	{ "pin", NULL, do_pin_chk, 0, 2, NULL, NULL, "nn", CMD_FS | CMD_SIM, "[off len]", "pin the mapping's pages as a DMA does (pin_user_pages FOLL_LONGTERM): truncate and punch wait until unpin or exit" },
 	{ "unpin", NULL, do_unpin, 0, 0, NULL, NULL, "", CMD_SIM, "", "drop every page pin the task holds, waking who waits for them" },
 	{ "thread", NULL, do_thread, 1, 1, NULL, NULL, "s", CMD_SIM, "TASK", "become a thread of TASK's process: share its address space, open files and mappings (clone CLONE_VM | CLONE_FILES | CLONE_THREAD)" },
-	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", 0, "", "end the task: unmap everything, close every file (a thread leaves its process)" },
-	{ "spawn", NULL, do_spawn, 0, 0, "i", NULL, "", 0, "[-i]", "re-create a killed task as a fresh process (-i: only if it was killed)" },
+	{ "exit", "quit", do_exit, 0, 0, NULL, NULL, "", CMD_TABLES, "", "end the task: unmap everything, close every file (a thread leaves its process)" },
+	{ "spawn", NULL, do_spawn, 0, 0, "i", NULL, "", CMD_TABLES, "[-i]", "re-create a killed task as a fresh process (-i: only if it was killed)" },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL },
 };
 

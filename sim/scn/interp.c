@@ -348,23 +348,10 @@ const char *sicode_name(enum sim_sicode code)
 	}
 }
 
-/* The fatal signal takes the whole thread group (zap_other_threads()). */
-static gboolean signal_group(gpointer k, gpointer v, gpointer data)
-{
-	struct io_task *other = v;
-	struct task_struct *t = data;
-
-	if (other->task != t && other->task->mm == t->mm && !other->task->dead)
-		task_signal(other->task, t->sig, t->sicode);
-	return FALSE;
-}
-
 void task_kill(struct io_task *io, const char *cmd)
 {
 	struct task_struct *t = io->task;
 
-	if (task_in_group(t))
-		g_tree_foreach(I->io_tasks, signal_group, t);
 	out("@%s: killed by %s (%s) at %s\n", t->name, t->sig == SIG_SEGV ? "SIGSEGV" : "SIGBUS",
 	    sicode_name(t->sicode), cmd);
 	interp_trouble("task %s killed by %s (%s) at %s", t->name,
@@ -576,38 +563,26 @@ static gboolean kill_signalled(gpointer k, gpointer v, gpointer cmd)
 	return FALSE;
 }
 
-struct group_busy {
-	const struct io_task	*io;
-	const struct io_task	*busy;
-};
-
-static gboolean other_busy(gpointer k, gpointer v, gpointer data)
-{
-	struct group_busy *g = data;
-	const struct io_task *other = v;
-
-	if (other != g->io && other->task->mm == g->io->task->mm && other->busy) {
-		g->busy = other;
-		return TRUE;
-	}
-	return FALSE;
-}
-
 /*
- * A thread of a group changes the group's maptable or file table (munmap,
- * close, exit, spawn) only while the other threads are idle: a command in
- * flight holds pointers into both.  NULL, or the busy thread.
+ * A thread takes from its process's file table or maptable (CMD_TABLES:
+ * munmap, close, exit, spawn) only while the other threads are idle: a
+ * command in flight holds the files and mappings it works on.  NULL, or
+ * the busy thread.
  */
 static const struct io_task *group_busy(const struct io_task *io, const struct cmdinfo *ci)
 {
-	struct group_busy g = { io, NULL };
+	GPtrArray *users = io ? io->task->mm->users : NULL;
 
-	if (!io || !task_in_group(io->task) ||
-	    (strcmp(ci->name, "munmap") && strcmp(ci->name, "close") &&
-	     strcmp(ci->name, "exit") && strcmp(ci->name, "spawn")))
+	if (!users || users->len < 2 || !(ci->flags & CMD_TABLES))
 		return NULL;
-	g_tree_foreach(I->io_tasks, other_busy, &g);
-	return g.busy;
+	for (guint i = 0; i < users->len; i++) {
+		const struct task_struct *u = g_ptr_array_index(users, i);
+		const struct io_task *other = io_task_find(u->name);
+
+		if (u != io->task && other && other->busy)
+			return other;
+	}
+	return NULL;
 }
 
 int run_command(struct cmdctx *c, struct scn_line *ln, int first, struct io_task *io)

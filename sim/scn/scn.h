@@ -90,6 +90,7 @@ typedef int (*cmdfunc_t)(struct cmdctx *c);
 #define CMD_SIM		(1U << 3)	/* a simulator command */
 #define CMD_NOTASK	(1U << 4)	/* does not run in a task */
 #define CMD_RAWARGS	(1U << 5)	/* no options: words may start with '-' (chattr -x) */
+#define CMD_TABLES	(1U << 6)	/* takes from the task's file table or maptable */
 
 struct cmdinfo {
 	const char	*name;

@@ -123,7 +123,7 @@ struct task_struct {
 };
 
 struct task_struct *task_create(const char *name, int pid);
-/* Post a signal to @t (the first one pending wins); the interpreter kills. */
+/* Post a signal to @t and the other threads of its process (the first one pending wins); the interpreter kills. */
 void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code);
 /*
  * The task leaves its process: unpin, and, if it was the last task using

@@ -104,11 +104,16 @@ void task_free(struct task_struct *t)
 	g_free(t);
 }
 
+/* A fatal signal takes the whole thread group (complete_signal() -> zap_other_threads()). */
 void task_signal(struct task_struct *t, enum sim_signal sig, enum sim_sicode code)
 {
-	if (t->sig == SIG_NONE) {
-		t->sig = sig;
-		t->sicode = code;
-		sim->signals_sent++;
+	for (guint i = 0; i < t->mm->users->len; i++) {
+		struct task_struct *u = g_ptr_array_index(t->mm->users, i);
+
+		if (u->sig == SIG_NONE) {
+			u->sig = sig;
+			u->sicode = code;
+			sim->signals_sent++;
+		}
 	}
 }
